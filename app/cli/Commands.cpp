@@ -1,0 +1,33 @@
+#include "Commands.h"
+
+#include <iostream>
+
+#include "diffclip/model/Runtime.h"
+
+#ifndef DIFFCLIP_VERSION
+#define DIFFCLIP_VERSION "unknown"
+#endif
+
+namespace diffclip::cli {
+
+const std::vector<Command>& commands() {
+    static const std::vector<Command> list = {
+        {"inspect", runInspect}, {"import", runImport}, {"verify", runVerify},
+        {"tokenize", runTokenize}, {"embed", runEmbed}, {"bench", runBench},
+    };
+    return list;
+}
+
+void printVersion() {
+    std::cout << "diffclip " << DIFFCLIP_VERSION << "\n"
+              << "LibTorch " << libtorchVersion() << "\n"
+#ifdef DIFFCLIP_OPENCV_VERSION
+              << "OpenCV " << DIFFCLIP_OPENCV_VERSION << "\n"
+#else
+              << "OpenCV: not in this build\n"
+#endif
+              << "SQLite: not in this build\n"
+              << "Qt: not used by the command line\n";
+}
+
+}  // namespace diffclip::cli

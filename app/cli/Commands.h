@@ -1,0 +1,31 @@
+#pragma once
+// The `diffclip` commands. Each takes the full argv (argv[1] is its name) and returns the
+// process exit status (Output.h). Errors are printed, never thrown.
+
+#include <string>
+#include <vector>
+
+#include "Args.h"
+
+namespace diffclip::cli {
+
+struct Command {
+    const char* name;
+    int (*run)(int argc, char** argv);
+};
+
+const std::vector<Command>& commands();
+void printVersion();
+
+/// Parses argv for `command`, printing help for --help. Returns -1 to continue, else an exit code.
+int parseCommand(int argc, char** argv, const std::string& command, const std::string& synopsis,
+                 std::vector<OptionSpec> specs, Args& args);
+
+int runInspect(int argc, char** argv);
+int runImport(int argc, char** argv);
+int runVerify(int argc, char** argv);
+int runTokenize(int argc, char** argv);
+int runEmbed(int argc, char** argv);
+int runBench(int argc, char** argv);
+
+}  // namespace diffclip::cli

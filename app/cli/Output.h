@@ -1,0 +1,25 @@
+#pragma once
+// Shared helpers of the `diffclip` commands: exit codes, messages, JSON printing.
+
+#include <iostream>
+#include <string>
+
+#include "diffclip/model/Json.h"
+#include "diffclip/model/Result.h"
+
+namespace diffclip::cli {
+
+enum Exit { kOk = 0, kFailed = 1, kUsage = 2 };
+
+/// One-line reason on standard error; returns kFailed.
+inline int fail(const Error& e) {
+    std::cerr << "diffclip: " << e.message << "\n";
+    return kFailed;
+}
+inline int usage(const std::string& message, const std::string& command) {
+    std::cerr << "diffclip: " << message << "\nTry 'diffclip " << command << " --help'.\n";
+    return kUsage;
+}
+inline void printJson(const Json& j) { std::cout << j.dump(2) << "\n"; }
+
+}  // namespace diffclip::cli

@@ -1,0 +1,56 @@
+// `diffclip`: the command line of DiffCLIP Studio (see docs/CLI.md).
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "Commands.h"
+#include "Output.h"
+
+using namespace diffclip::cli;
+
+namespace {
+
+void printUsage() {
+    std::cout << "Usage: diffclip COMMAND [OPTIONS]\n"
+                 "\n"
+                 "DiffCLIP Studio on the command line: the same core as the desktop application.\n"
+                 "\n"
+                 "Model commands:\n"
+                 "  inspect   show a model's architecture, parameters, preprocessing and checksums\n"
+                 "  import    convert a checkpoint or safetensors file into a model package\n"
+                 "  verify    compare a model's outputs with reference outputs\n"
+                 "  tokenize  show the token ids of texts\n"
+                 "  embed     print image or text embeddings\n"
+                 "  bench     measure encoder throughput\n"
+                 "\n"
+                 "A MODEL is a model package folder, a DiffCLIP checkpoint_best.pt, a .safetensors file\n"
+                 "(config.json beside it, or inferred from tensor shapes), or preset:NAME for random\n"
+                 "weights of a named architecture (preset:diffclip-vit-b16, preset:clip-vit-b16, ...).\n"
+                 "\n"
+                 "Options for every command: --json, --device auto|cpu|cuda[:N], --threads N, --help.\n"
+                 "Exit status: 0 success, 1 failure (reason on standard error), 2 bad usage.\n"
+                 "Run 'diffclip COMMAND --help' for a command's options.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2) {
+        printUsage();
+        return kUsage;
+    }
+    const std::string command = argv[1];
+    if (command == "--help" || command == "-h" || command == "help") {
+        printUsage();
+        return kOk;
+    }
+    if (command == "--version" || command == "version") {
+        printVersion();
+        return kOk;
+    }
+    for (const Command& c : commands()) {
+        if (command == c.name) return c.run(argc, argv);
+    }
+    std::cerr << "diffclip: unknown command \"" << command << "\"\nTry 'diffclip --help'.\n";
+    return kUsage;
+}

@@ -1,0 +1,47 @@
+#pragma once
+// Encoder throughput on random input (`diffclip bench`), after warm-up.
+
+#include <c10/core/Device.h>
+#include <c10/core/ScalarType.h>
+
+#include <string>
+
+#include "diffclip/model/Model.h"
+#include "diffclip/model/Result.h"
+
+namespace diffclip {
+
+struct BenchOptions {
+    bool images = true;
+    bool texts = true;
+    int64_t batch = 8;           // images or prompts per forward
+    int iters = 5;               // timed forwards per encoder
+    int warmup = 1;              // untimed forwards first
+    int threads = 0;             // CPU intra-op threads; 0 = chosen for the dtype
+    c10::Device device{c10::kCPU};
+    at::ScalarType dtype = at::kFloat;
+    bool compareWithFp32 = true; // also run fp32 once and report the cosine of the embeddings
+    uint64_t seed = 0;
+};
+
+struct BenchResult {
+    double imagesPerSecond = 0.0;
+    double promptsPerSecond = 0.0;
+    double imageBatchMs = 0.0;     // mean wall time of one image batch
+    double textBatchMs = 0.0;
+    double imageCosineMin = 1.0;   // smallest cosine(ours, fp32) over the batch; 1 for fp32
+    double textCosineMin = 1.0;
+    int64_t peakMemoryBytes = 0;   // CUDA: peak allocated on the device; CPU: peak RSS
+    int64_t batch = 0;
+    int iters = 0;
+    int threads = 0;
+    std::string device;
+    std::string dtype;
+    std::string attention;         // "fused" or "explicit"
+};
+
+/// Times the encoders of `model` (any dtype/device: converted as asked). Text rows fill the
+/// whole context (end token in the last slot), the slowest case.
+Result<BenchResult> runBench(const ClipModel& model, const BenchOptions& options);
+
+}  // namespace diffclip

@@ -1,0 +1,98 @@
+#pragma once
+// CLIP / DiffCLIP in LibTorch: a timm-layout vision transformer and an OpenAI-layout text
+// transformer, each with standard or differential attention (see ../shared/design/DIFFCLIP.md).
+//
+// Parameter names equal the reference state-dict keys (without "module."), so weights load by
+// name. Ownership: a ClipModel (shared handle) owns its weights. Threading: the encode
+// functions do not modify the module and may run concurrently from several threads on one
+// model; loadWeights/initialiseRandom/to() must not overlap with them. Gradients: the encode
+// functions record autograd history unless the caller holds torch::NoGradGuard or
+// c10::InferenceMode (thread-local: create it in the worker thread).
+
+#include <ATen/core/Tensor.h>
+#include <torch/nn/module.h>
+#include <torch/nn/pimpl.h>
+
+#include <cstdint>
+#include <vector>
+
+#include "diffclip/model/Config.h"
+#include "diffclip/model/Result.h"
+#include "diffclip/model/StateDict.h"
+
+namespace diffclip {
+
+/// Attention maps of one block, batch first, float32, on the model's device.
+struct AttentionMaps {
+    // Differential attention (H/2 effective heads): A1 = softmax head 2i, A2 = head 2i+1.
+    at::Tensor a1;      // (B, H/2, N, N), rows sum to 1
+    at::Tensor a2;      // (B, H/2, N, N), rows sum to 1
+    at::Tensor lambda;  // scalar: exp(lq1.lk1) - exp(lq2.lk2) + lambda_init
+    at::Tensor diff;    // A1 - lambda*A2, rows sum to 1 - lambda, may be negative
+    // Standard attention.
+    at::Tensor a;       // (B, H, N, N), rows sum to 1
+};
+
+/// How the attention products are computed on the embedding path.
+enum class AttentionPath {
+    Auto,      // fused scaled-dot-product attention where LibTorch has it (>= 2.0), else explicit
+    Explicit,  // materialise the softmax maps (always used when maps are captured)
+};
+
+class ClipModelImpl : public torch::nn::Module {
+public:
+    /// Builds the architecture with zero-filled weights; call loadWeights or initialiseRandom.
+    /// The config must have passed validate().
+    explicit ClipModelImpl(const ModelConfig& config);
+
+    const ModelConfig& config() const { return m_config; }
+
+    /// images: (B, 3, S, S) normalised, S = vision.imageSize, any float dtype (cast to the
+    /// weights' dtype). Returns (B, embedDim) float32, not normalised. When `maps` is given,
+    /// it receives one AttentionMaps per vision block.
+    at::Tensor encodeImage(const at::Tensor& images, std::vector<AttentionMaps>* maps = nullptr) const;
+
+    /// tokens: (B, L) int64 ids, L <= contextLength, each row [start ... end, 0 ...]. The end
+    /// position is the row's largest id. Positions after the longest row's end are skipped
+    /// (the causal mask makes them irrelevant). Returns (B, embedDim) float32, not normalised.
+    at::Tensor encodeText(const at::Tensor& tokens, std::vector<AttentionMaps>* maps = nullptr) const;
+
+    /// exp(logit_scale): the learned temperature of the similarity.
+    double logitScale() const;
+    /// logitScale * cos(image_i, text_j): (I, T) float32.
+    at::Tensor similarity(const at::Tensor& imageEmbeddings, const at::Tensor& textEmbeddings) const;
+
+    /// Copies tensors by name into the weights (dtype converted). Every weight must be present
+    /// with its exact shape, and no other tensor may be present: Mismatch names the culprits.
+    Status loadWeights(const StateDict& dict);
+    /// All weights, in a stable order, as the same tensors the module holds (no copy).
+    StateDict weights() const;
+    /// Deterministic random initialisation (CLIP-style scales) from `seed`.
+    void initialiseRandom(uint64_t seed);
+
+    void setAttentionPath(AttentionPath path) { m_path = path; }
+    AttentionPath attentionPath() const { return m_path; }
+
+    /// Dtype of the weights (float32 unless converted with to()).
+    at::ScalarType dtype() const;
+    at::Device device() const;
+
+private:
+    ModelConfig m_config;
+    AttentionPath m_path = AttentionPath::Auto;
+    std::shared_ptr<torch::nn::Module> m_visual;
+    std::shared_ptr<torch::nn::Module> m_text;
+    at::Tensor m_tokenEmbedding;
+    at::Tensor m_positionalEmbedding;
+    at::Tensor m_lnFinalWeight, m_lnFinalBias;
+    at::Tensor m_imageProjection, m_textProjection, m_logitScale;
+};
+TORCH_MODULE(ClipModel);
+
+/// A copy of `model` with its weights on `device` in `dtype` (float32, bfloat16, float16).
+ClipModel convertModel(const ClipModel& model, at::Device device, at::ScalarType dtype);
+
+/// True when this LibTorch has fused scaled-dot-product attention (>= 2.0).
+bool hasFusedAttention();
+
+}  // namespace diffclip

@@ -1,0 +1,30 @@
+#pragma once
+// What a user needs to know about a model file, as plain data: for the desktop
+// application, which must not include LibTorch headers. Thread safety: summariseModel may
+// run on any thread (it is slow: it reads and checks the whole file).
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "diffclip/model/Config.h"
+#include "diffclip/model/Result.h"
+
+namespace diffclip {
+
+struct ModelSummary {
+    std::string source;        // path or preset:NAME
+    std::string format;        // "package" | "checkpoint" | "safetensors" | "preset"
+    std::string configSource;  // how the architecture was found
+    ModelConfig config;
+    int64_t parameters = 0;
+    double logitScale = 0.0;
+    std::string tokenizerPath;  // empty: no tokenizer
+    int64_t tokenizerMerges = 0;
+    std::vector<std::pair<std::string, std::string>> checksums;  // (file, sha256)
+};
+
+/// Opens the model as loadModel() does (validating everything) and summarises it.
+Result<ModelSummary> summariseModel(const std::string& spec);
+
+}  // namespace diffclip

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs every build, run and test dependency of DiffCLIP Studio from Debian 12 packages.
+# Idempotent: packages already present are left as they are. Needs root (or sudo).
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev
+  # model core
+  libtorch-dev libopenblas0-pthread zlib1g-dev
+  # imaging, library, search
+  libopencv-dev libsqlite3-dev sqlite3 libfaiss-dev
+  # desktop application
+  qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
+  qt6-translations-l10n libqt6svg6-dev libgl-dev
+  libqcustomplot-dev libqcustomplot2.1-qt6
+  # tests and screenshots: headless X server, CJK font
+  xvfb xauth fonts-noto-cjk
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
