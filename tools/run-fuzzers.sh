@@ -16,7 +16,7 @@ BUILD="$ROOT/build-fuzz"
 SHARED="${DIFFCLIP_SHARED_DIR:-$ROOT/../shared}"
 FIXTURES="$SHARED/fixtures"
 JOBS="${FUZZ_BUILD_JOBS:-2}"
-TARGETS=(fuzz_json fuzz_safetensors_header fuzz_pickle)
+TARGETS=(fuzz_json fuzz_safetensors_header fuzz_pickle fuzz_zipindex)
 
 echo "== configure $BUILD"
 CC=clang CXX=clang++ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -45,7 +45,7 @@ ninja -C "$BUILD" -j"$JOBS" "${available[@]}" || { echo "build failed" >&2; exit
 # Seeds, regenerated each run in a temporary folder.
 SEEDS="$(mktemp -d)"
 trap 'rm -rf "$SEEDS"' EXIT
-mkdir -p "$SEEDS/json" "$SEEDS/safetensors" "$SEEDS/pickle"
+mkdir -p "$SEEDS/json" "$SEEDS/safetensors" "$SEEDS/pickle" "$SEEDS/zip"
 for f in "$FIXTURES"/*.json "$FIXTURES"/*/config.json; do
   [ -f "$f" ] && cp "$f" "$SEEDS/json/$(echo "${f#"$FIXTURES"/}" | tr '/' '_')"
 done
@@ -88,8 +88,20 @@ for pt in "$FIXTURES"/*/*.pt; do
   i=$((i + 1))
 done
 
+# Zips: small archives laid out like torch.save's (stored records under one top folder).
+python3 - "$SEEDS/zip" <<'PY' || echo "warning: could not build zip seeds" >&2
+import os, sys, zipfile
+out = sys.argv[1]
+for i, records in enumerate([{"data.pkl": b"\x80\x02}q\x00.", "data/0": b"\0" * 16, "version": b"3\n"},
+                             {"data.pkl": b"\x80\x02N.", "byteorder": b"little"}]):
+    with zipfile.ZipFile(os.path.join(out, f"seed{i}.zip"), "w", zipfile.ZIP_STORED) as z:
+        for name, data in records.items():
+            z.writestr(f"archive/{name}", data)
+PY
+
 seeds_for() {
   case "$1" in
+    fuzz_zipindex) echo "$SEEDS/zip" ;;
     fuzz_json) echo "$SEEDS/json" ;;
     fuzz_safetensors_header) echo "$SEEDS/safetensors" ;;
     fuzz_pickle) echo "$SEEDS/pickle" ;;

@@ -16,6 +16,7 @@
 #include <utility>
 
 #include "diffclip/model/Pickle.h"
+#include "diffclip/model/ZipIndex.h"
 
 namespace diffclip {
 
@@ -96,6 +97,19 @@ public:
 
     Result<StateDict> read(CheckpointInfo* info) {
         if (Status s = checkFile(); !s) return s.error();
+        // LibTorch's reader allocates each record's declared size before reading it; the index
+        // first proves every record is stored and lies inside the file, which bounds those sizes.
+        Result<ZipIndex> index = indexZipFile(m_path);
+        if (!index) {
+            return makeError(index.error().code, "checkpoint archive " + m_path + ": " + index.error().message);
+        }
+        m_index = std::move(*index);
+        if (!m_index.entries().empty()) {
+            // PyTorchStreamReader looks records up under the first entry's folder; so do we.
+            const std::string& first = m_index.entries().front().name;
+            const std::size_t slash = first.find('/');
+            if (slash != std::string::npos) m_prefix = first.substr(0, slash + 1);
+        }
         try {
             m_reader = std::make_unique<caffe2::serialize::PyTorchStreamReader>(m_path);
         } catch (const c10::Error& e) {
@@ -103,6 +117,7 @@ public:
                                                     firstLine(e.what_without_backtrace()));
         }
         if (m_reader->hasRecord("byteorder")) {
+            if (Result<std::uint64_t> n = indexedSize("byteorder"); !n) return n.error();
             auto [data, size] = m_reader->getRecord("byteorder");
             std::string order(static_cast<const char*>(data.get()), size);
             while (!order.empty() && (order.back() == '\n' || order.back() == ' ')) order.pop_back();
@@ -112,6 +127,7 @@ public:
             }
         }
         if (!m_reader->hasRecord("data.pkl")) return makeError(ErrorCode::Format, "checkpoint has no data.pkl record");
+        if (Result<std::uint64_t> n = indexedSize("data.pkl"); !n) return n.error();
         auto [pklData, pklSize] = m_reader->getRecord("data.pkl");
         Result<PickleDocument> parsed = parsePickle(static_cast<const std::uint8_t*>(pklData.get()), pklSize);
         if (!parsed) return makeError(parsed.error().code, "data.pkl: " + parsed.error().message);
@@ -223,16 +239,48 @@ private:
         return true;
     }
 
-    Result<Record*> record(const std::string& key, const std::string& tensorName) {
+    // The size of `record` (a name under the archive folder) from the index, which bounds what
+    // getRecord will allocate by the file size. Called before every getRecord.
+    Result<std::uint64_t> indexedSize(const std::string& record) const {
+        const ZipEntry* entry = m_index.find(m_prefix + record);
+        if (entry == nullptr) {
+            return makeError(ErrorCode::Format, "record " + record + " is missing from the archive index");
+        }
+        // The index guarantees this; a failure here would mean it and LibTorch disagree.
+        if (entry->uncompressedSize > m_index.fileSize()) {
+            return makeError(ErrorCode::Format, "record " + record + " declares " +
+                                                    std::to_string(entry->uncompressedSize) +
+                                                    " bytes, more than the file holds");
+        }
+        return entry->uncompressedSize;
+    }
+
+    static Error storageTooSmall(const std::string& what, const PickleTensorRef& ref, std::int64_t storageBytes,
+                                 std::uint64_t recordBytes) {
+        return makeError(ErrorCode::Format, what + ": storage data/" + ref.storage.key + " declares " +
+                                                std::to_string(ref.storage.numel) + " " +
+                                                torchDTypeName(ref.storage.dtype) + " elements (" +
+                                                std::to_string(storageBytes) + " bytes) but its record holds " +
+                                                std::to_string(recordBytes) + " bytes");
+    }
+
+    Result<Record*> record(const std::string& key, const std::string& tensorName, const std::string& what,
+                           const PickleTensorRef& ref, std::int64_t storageBytes) {
         auto it = m_records.find(key);
         if (it != m_records.end()) return &it->second;
         if (!isSafeRecordKey(key)) {
             return makeError(ErrorCode::Format, "tensor '" + tensorName + "' names an invalid storage key");
         }
         const std::string name = "data/" + key;
-        if (!m_reader->hasRecord(name)) {
+        if (!m_reader->hasRecord(name) || m_index.find(m_prefix + name) == nullptr) {
             return makeError(ErrorCode::Format,
                              "storage record " + name + " for tensor '" + tensorName + "' is missing");
+        }
+        // Refuse before getRecord allocates: the record must hold the storage and fit in the file.
+        Result<std::uint64_t> indexed = indexedSize(name);
+        if (!indexed) return indexed.error();
+        if (static_cast<std::uint64_t>(storageBytes) > *indexed) {
+            return storageTooSmall(what, ref, storageBytes, *indexed);
         }
         auto [data, size] = m_reader->getRecord(name);
         Record rec;
@@ -249,16 +297,11 @@ private:
             return makeError(ErrorCode::Format, what + ": storage size " + std::to_string(ref.storage.numel) +
                                                     " is out of range");
         }
-        Result<Record*> rec = record(ref.storage.key, name);
+        Result<Record*> rec = record(ref.storage.key, name, what, ref, storageBytes);
         if (!rec) return rec.error();
         Record& r = **rec;
-        if (static_cast<std::uint64_t>(storageBytes) > r.size) {
-            return makeError(ErrorCode::Format, what + ": storage data/" + ref.storage.key + " declares " +
-                                                    std::to_string(ref.storage.numel) + " " +
-                                                    torchDTypeName(ref.storage.dtype) + " elements (" +
-                                                    std::to_string(storageBytes) + " bytes) but its record holds " +
-                                                    std::to_string(r.size) + " bytes");
-        }
+        // Checked again here: a cached record may have been loaded for a smaller storage.
+        if (static_cast<std::uint64_t>(storageBytes) > r.size) return storageTooSmall(what, ref, storageBytes, r.size);
         if (ref.sizes.size() != ref.strides.size()) {
             return makeError(ErrorCode::Format, what + ": sizes and strides differ in rank");
         }
@@ -327,6 +370,8 @@ private:
     }
 
     std::string m_path;
+    ZipIndex m_index;
+    std::string m_prefix;  // the archive's folder with its slash, e.g. "checkpoint_best/"
     std::unique_ptr<caffe2::serialize::PyTorchStreamReader> m_reader;
     std::map<std::string, Record> m_records;
     std::map<std::string, std::size_t> m_uses;  // state-dict tensors still to be built, per storage
