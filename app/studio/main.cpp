@@ -1,0 +1,126 @@
+// `diffclip-studio`: the desktop application of DiffCLIP Studio. Wiring only: application
+// identity, language, theme, command line; the windows live in ui/.
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include <cstdio>
+#include <memory>
+
+#include "AppSettings.h"
+#include "diffclip/model/ModelSummary.h"
+#include "Localization.h"
+#include "MainWindow.h"
+#include "ModelsPage.h"
+#include "Theme.h"
+
+#ifndef DIFFCLIP_VERSION
+#define DIFFCLIP_VERSION "unknown"
+#endif
+
+using namespace diffclip::ui;
+
+namespace {
+
+// The value of `--name VALUE` or `--name=VALUE`, read before the parser exists: the language
+// must be known first so that the parser's own help text is translated.
+QString earlyOption(const QStringList& args, const QString& name) {
+    const QString flag = QStringLiteral("--") + name;
+    for (int i = 1; i < args.size(); ++i) {
+        if (args[i] == flag && i + 1 < args.size()) return args[i + 1];
+        if (args[i].startsWith(flag + QLatin1Char('='))) return args[i].mid(flag.size() + 1);
+    }
+    return {};
+}
+
+void printLine(const QString& text) { std::fprintf(stderr, "%s\n", qPrintable(text)); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName(QStringLiteral("DiffClipStudio"));
+    QApplication::setOrganizationDomain(QStringLiteral("diffclipstudio.github.io"));
+    QApplication::setApplicationName(QStringLiteral("diffclip-studio"));
+    QApplication::setApplicationVersion(QStringLiteral(DIFFCLIP_VERSION));
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.diffclipstudio.DiffClipStudio"));
+
+    // Screenshots must not depend on, or change, the user's own settings and recent models.
+    const QStringList rawArgs = QCoreApplication::arguments();
+    std::unique_ptr<QTemporaryDir> isolatedSettings;
+    if (!earlyOption(rawArgs, QStringLiteral("screenshot")).isEmpty()) {
+        isolatedSettings = std::make_unique<QTemporaryDir>();
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, isolatedSettings->path());
+    }
+
+    const QString requestedLanguage = earlyOption(rawArgs, QStringLiteral("lang"));
+    const QString language = resolveLanguage(requestedLanguage);
+    if (!installTranslators(language)) printLine(QStringLiteral("diffclip-studio: no translation for ") + language);
+    QApplication::setApplicationDisplayName(QCoreApplication::translate("main", "DiffCLIP Studio"));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QCoreApplication::translate("main", "DiffCLIP Studio: inspect DiffCLIP and CLIP models on this computer."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption langOption(
+        QStringLiteral("lang"),
+        QCoreApplication::translate("main", "Language of the user interface for this session: en or ja."),
+        QCoreApplication::translate("main", "code"));
+    const QCommandLineOption modelOption(
+        QStringLiteral("model"),
+        QCoreApplication::translate("main", "Open this model (a file or a model package folder) at start."),
+        QCoreApplication::translate("main", "path"));
+    const QCommandLineOption screenshotOption(
+        QStringLiteral("screenshot"),
+        QCoreApplication::translate("main", "Save a picture of each page as <page>-<language>.png in this folder "
+                                            "(after the model given with --model is open), then quit."),
+        QCoreApplication::translate("main", "folder"));
+    parser.addOptions({langOption, modelOption, screenshotOption});
+    parser.process(app);
+    if (parser.isSet(langOption) && !supportedLanguages().contains(parser.value(langOption))) {
+        printLine(QCoreApplication::translate("main", "Unknown language \"%1\"; use one of: %2.")
+                      .arg(parser.value(langOption), supportedLanguages().join(QStringLiteral(", "))));
+        return 2;
+    }
+
+    applyTheme(AppSettings::theme());
+    diffclip::setCpuThreadPreference(AppSettings::cpuThreads());
+
+    MainWindow window;
+    const bool screenshots = parser.isSet(screenshotOption);
+    if (screenshots) window.resize(window.fontMetrics().height() * 80, window.fontMetrics().height() * 68);
+    window.show();
+
+    bool modelFailed = false;
+    if (parser.isSet(modelOption)) {
+        QObject::connect(window.modelsPage(), &ModelsPage::openFailed, &window,
+                         [&modelFailed](const QString& path, const QString& reason, const QString& details) {
+                             modelFailed = true;
+                             printLine(path + QStringLiteral(": ") + reason + QLatin1Char(' ') + details);
+                         });
+        window.openModel(parser.value(modelOption));
+    }
+
+    if (screenshots) {
+        const QString dir = QDir(parser.value(screenshotOption)).absolutePath();
+        QObject::connect(&window, &MainWindow::screenshotsFinished, &app,
+                         [&modelFailed](bool ok, const QStringList& files) {
+                             for (const QString& f : files) printLine(f);
+                             QCoreApplication::exit(ok && !modelFailed ? 0 : 1);
+                         });
+        auto start = [&window, dir, language] { window.saveScreenshots(dir, language); };
+        if (window.modelsPage()->isBusy()) {
+            QObject::connect(window.modelsPage(), &ModelsPage::busyChanged, &window, [start](bool busy) {
+                if (!busy) QTimer::singleShot(0, start);
+            });
+        } else {
+            QTimer::singleShot(0, &window, start);
+        }
+    }
+    return QApplication::exec();
+}

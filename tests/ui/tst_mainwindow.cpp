@@ -1,0 +1,285 @@
+// The main window and the Models page, offscreen: opening the tiny DiffCLIP fixture shows its
+// architecture; bad files show the error state and keep the model already open; shortcuts
+// switch pages; the Japanese translation is complete and loads.
+#include <QCryptographicHash>
+#include <QDropEvent>
+#include <QFile>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLocale>
+#include <QMimeData>
+#include <QRegularExpression>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTranslator>
+#include <QUrl>
+#include <QXmlStreamReader>
+#include <QtTest>
+
+#include <memory>
+
+#include "AppSettings.h"
+#include "ErrorBanner.h"
+#include "MainWindow.h"
+#include "ModelDrop.h"
+#include "ModelSummaryView.h"
+#include "ModelsPage.h"
+#include "diffclip/model/Config.h"
+
+using namespace diffclip::ui;
+
+namespace {
+
+const QString kFixtureDir = QStringLiteral(DIFFCLIP_SHARED_DIR "/fixtures/diffclip-tiny-a");
+// Opening reads and hashes the whole file; generous for slow, busy CI machines.
+constexpr int kLoadTimeoutMs = 120000;
+
+QString canonical(const QString& path) { return QDir::cleanPath(QFileInfo(path).absoluteFilePath()); }
+
+QString sha256Of(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    h.addData(&f);
+    return QString::fromLatin1(h.result().toHex());
+}
+
+}  // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void openingFixtureShowsSummary();
+    void badFilesShowErrorAndKeepModel();
+    void reopeningClearsError();
+    void dropOpensOnlyModelPaths();
+    void shortcutsSwitchPages();
+    void translationIsComplete();
+    void japaneseTranslationLoads();
+
+private:
+    QString fixture() const { return kFixtureDir + QStringLiteral("/model.safetensors"); }
+
+    QTemporaryDir m_settingsDir;
+    QTemporaryDir m_work;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+void TestMainWindow::initTestCase() {
+    QVERIFY(m_settingsDir.isValid());
+    QVERIFY(m_work.isValid());
+    // Never read or write the developer's own settings.
+    QCoreApplication::setOrganizationName(QStringLiteral("DiffClipStudioTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    // Numbers in the summary are locale-formatted; pin the locale the expectations use.
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    QVERIFY2(QFileInfo::exists(fixture()), qPrintable(fixture()));
+
+    m_window = std::make_unique<MainWindow>();
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TestMainWindow::cleanupTestCase() { m_window.reset(); }
+
+void TestMainWindow::openingFixtureShowsSummary() {
+    ModelsPage* page = m_window->modelsPage();
+    QSignalSpy opened(page, &ModelsPage::modelOpened);
+    QSignalSpy busy(page, &ModelsPage::busyChanged);
+    QCOMPARE(page->modelCount(), 0);
+
+    m_window->openModel(fixture());
+    // The call returns before the model is read: loading runs off the GUI thread.
+    QVERIFY(page->isBusy());
+    QCOMPARE(m_window->currentPage(), MainWindow::Page::Models);
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, kLoadTimeoutMs);
+    QCOMPARE(opened.first().first().toString(), canonical(fixture()));
+    QVERIFY(!page->isBusy());
+    QCOMPARE(busy.count(), 2);
+    QCOMPARE(busy.last().first().toBool(), false);
+
+    QCOMPARE(page->modelCount(), 1);
+    QCOMPARE(page->currentModelPath(), canonical(fixture()));
+    QVERIFY(page->errorBanner()->isHidden());
+
+    const ModelSummaryView* v = page->summaryView();
+    QVERIFY(v->isVisible());
+    QVERIFY2(v->fieldText(QStringLiteral("attention")).contains(QStringLiteral("differential"), Qt::CaseInsensitive),
+             qPrintable(v->fieldText(QStringLiteral("attention"))));
+    QCOMPARE(v->fieldText(QStringLiteral("format")), QStringLiteral("safetensors weights"));
+    QCOMPARE(v->fieldText(QStringLiteral("configSource")), QStringLiteral("From config.json next to the weights"));
+    QCOMPARE(v->fieldText(QStringLiteral("vision.imageSize")), QStringLiteral("32 × 32 px"));
+    QCOMPARE(v->fieldText(QStringLiteral("vision.patchSize")), QStringLiteral("8 px (4 × 4 patches)"));
+    QCOMPARE(v->fieldText(QStringLiteral("vision.width")), QStringLiteral("48"));
+    QCOMPARE(v->fieldText(QStringLiteral("vision.depth")), QStringLiteral("2"));
+    QCOMPARE(v->fieldText(QStringLiteral("vision.heads")), QStringLiteral("4 (2 differential pairs)"));
+    QCOMPARE(v->fieldText(QStringLiteral("vision.mlpWidth")), QStringLiteral("192"));
+    QCOMPARE(v->fieldText(QStringLiteral("vision.normEps")), QStringLiteral("1e-5"));
+    QCOMPARE(v->fieldText(QStringLiteral("text.contextLength")), QStringLiteral("16 tokens"));
+    QCOMPARE(v->fieldText(QStringLiteral("text.vocabSize")), QStringLiteral("49,408"));
+    QCOMPARE(v->fieldText(QStringLiteral("text.width")), QStringLiteral("32"));
+    QCOMPARE(v->fieldText(QStringLiteral("text.layers")), QStringLiteral("2"));
+    QCOMPARE(v->fieldText(QStringLiteral("embedDim")), QStringLiteral("24"));
+
+    auto config = diffclip::ModelConfig::fromFile((kFixtureDir + QStringLiteral("/config.json")).toStdString());
+    QVERIFY(config.ok());
+    QCOMPARE(v->fieldText(QStringLiteral("parameters")), QLocale().toString(qlonglong(config->parameterCount())));
+
+    const QString sum = v->fieldText(QStringLiteral("sha256:model.safetensors"));
+    QCOMPARE(sum, sha256Of(fixture()));
+    const auto* sumLabel = v->findChild<QLabel*>(QStringLiteral("value.sha256:model.safetensors"));
+    QVERIFY(sumLabel);
+    QVERIFY(sumLabel->textInteractionFlags() & Qt::TextSelectableByMouse);
+
+    QVERIFY(v->toPlainText().contains(sum));
+    QCOMPARE(AppSettings::recentModels().value(0), canonical(fixture()));
+}
+
+void TestMainWindow::badFilesShowErrorAndKeepModel() {
+    ModelsPage* page = m_window->modelsPage();
+    QCOMPARE(page->modelCount(), 1);
+
+    // Random bytes, a truncated copy of a real file, and a path that does not exist.
+    const QString garbage = m_work.filePath(QStringLiteral("garbage.safetensors"));
+    {
+        QFile f(garbage);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QByteArray bytes(4096, '\0');
+        for (int i = 0; i < bytes.size(); ++i) bytes[i] = char((i * 131 + 7) % 251);
+        f.write(bytes);
+    }
+    const QString truncated = m_work.filePath(QStringLiteral("truncated.safetensors"));
+    {
+        QFile in(fixture());
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QFile out(truncated);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(in.read(in.size() / 2));
+    }
+    const QString missing = m_work.filePath(QStringLiteral("missing.pt"));
+
+    for (const QString& bad : {garbage, truncated, missing}) {
+        QSignalSpy failed(page, &ModelsPage::openFailed);
+        page->openModel(bad);
+        QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kLoadTimeoutMs);
+        QTRY_VERIFY(!page->isBusy());
+        QCOMPARE(failed.first().at(0).toString(), canonical(bad));
+        QVERIFY(!failed.first().at(1).toString().isEmpty());  // translated reason
+        QVERIFY(!failed.first().at(2).toString().isEmpty());  // the core's detail
+
+        const ErrorBanner* banner = page->errorBanner();
+        QVERIFY(banner->isVisible());
+        QVERIFY2(banner->title().contains(QFileInfo(bad).fileName()), qPrintable(banner->title()));
+        QVERIFY(!banner->reason().isEmpty());
+        QVERIFY(banner->details().contains(QFileInfo(bad).fileName()));
+
+        // The model opened before is still listed and shown.
+        QCOMPARE(page->modelCount(), 1);
+        QCOMPARE(page->currentModelPath(), canonical(fixture()));
+        QCOMPARE(page->summaryView()->fieldText(QStringLiteral("vision.depth")), QStringLiteral("2"));
+        QVERIFY(page->summaryView()->isVisible());
+    }
+    QVERIFY(!AppSettings::recentModels().contains(canonical(garbage)));
+}
+
+void TestMainWindow::reopeningClearsError() {
+    ModelsPage* page = m_window->modelsPage();
+    QVERIFY(page->errorBanner()->isVisible());
+    QSignalSpy opened(page, &ModelsPage::modelOpened);
+    page->openModel(fixture());
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, kLoadTimeoutMs);
+    QVERIFY(page->errorBanner()->isHidden());
+    QCOMPARE(page->modelCount(), 1);  // the same path is refreshed, not listed twice
+}
+
+void TestMainWindow::dropOpensOnlyModelPaths() {
+    QMimeData mime;
+    const QString text = m_work.filePath(QStringLiteral("notes.txt"));
+    {
+        QFile f(text);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+    }
+    mime.setUrls({QUrl::fromLocalFile(text), QUrl::fromLocalFile(fixture()), QUrl(QStringLiteral("https://x/m.pt"))});
+    const QStringList paths = modelPathsFromMimeData(&mime);
+    QCOMPARE(paths.size(), 1);
+    QCOMPARE(canonical(paths.first()), canonical(fixture()));
+
+    QMimeData onlyText;
+    onlyText.setUrls({QUrl::fromLocalFile(text)});
+    QVERIFY(modelPathsFromMimeData(&onlyText).isEmpty());
+
+    // A drop on the Start page reaches the window, which opens the model on the Models page.
+    m_window->showPage(MainWindow::Page::Start);
+    ModelsPage* page = m_window->modelsPage();
+    QSignalSpy opened(page, &ModelsPage::modelOpened);
+    QDragEnterEvent enter(QPoint(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(m_window.get(), &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent drop(QPointF(5, 5), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(m_window.get(), &drop);
+    QCOMPARE(m_window->currentPage(), MainWindow::Page::Models);
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, kLoadTimeoutMs);
+}
+
+void TestMainWindow::shortcutsSwitchPages() {
+    m_window->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
+    QTest::keyClick(m_window.get(), Qt::Key_3, Qt::ControlModifier);
+    QCOMPARE(m_window->currentPage(), MainWindow::Page::Settings);
+    QTest::keyClick(m_window.get(), Qt::Key_1, Qt::ControlModifier);
+    QCOMPARE(m_window->currentPage(), MainWindow::Page::Start);
+    QTest::keyClick(m_window.get(), Qt::Key_2, Qt::ControlModifier);
+    QCOMPARE(m_window->currentPage(), MainWindow::Page::Models);
+}
+
+void TestMainWindow::translationIsComplete() {
+    QFile ts(QStringLiteral(DIFFCLIP_SOURCE_DIR "/translations/diffclip_ja.ts"));
+    QVERIFY2(ts.open(QIODevice::ReadOnly), qPrintable(ts.fileName()));
+    QXmlStreamReader xml(&ts);
+    int messages = 0;
+    QString context, source;
+    QStringList problems;
+    static const QRegularExpression placeholder(QStringLiteral("%\\d"));
+    while (!xml.atEnd()) {
+        xml.readNext();
+        if (!xml.isStartElement()) continue;
+        if (xml.name() == QLatin1String("TS")) {
+            QCOMPARE(xml.attributes().value(QLatin1String("language")).toString(), QStringLiteral("ja_JP"));
+        } else if (xml.name() == QLatin1String("name")) {
+            context = xml.readElementText();
+        } else if (xml.name() == QLatin1String("source")) {
+            source = xml.readElementText();
+        } else if (xml.name() == QLatin1String("translation")) {
+            ++messages;
+            const QString type = xml.attributes().value(QLatin1String("type")).toString();
+            const QString text = xml.readElementText();
+            if (!type.isEmpty()) problems << QStringLiteral("%1: \"%2\" is %3").arg(context, source, type);
+            else if (text.trimmed().isEmpty()) problems << QStringLiteral("%1: \"%2\" is empty").arg(context, source);
+            // Every placeholder of the source must survive translation.
+            auto it = placeholder.globalMatch(source);
+            while (it.hasNext()) {
+                const QString p = it.next().captured();
+                if (!text.contains(p)) problems << QStringLiteral("%1: \"%2\" lacks %3").arg(context, source, p);
+            }
+        }
+    }
+    QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
+    QVERIFY(messages > 50);
+    QVERIFY2(problems.isEmpty(), qPrintable(problems.join(QLatin1Char('\n'))));
+}
+
+void TestMainWindow::japaneseTranslationLoads() {
+    QTranslator t;
+    QVERIFY(t.load(QStringLiteral(":/i18n/diffclip_ja")));
+    QCOMPARE(t.translate("diffclip::ui::MainWindow", "Models"), QStringLiteral("モデル"));
+    QCOMPARE(t.translate("diffclip::ui::MainWindow", "Settings"), QStringLiteral("設定"));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Renders every page of DiffCLIP Studio in English and Japanese into docs/screenshots/
+# (<page>-<language>.png), with the tiny DiffCLIP fixture open. Builds nothing: run it after
+# building diffclip-studio.
+#
+# Usage: tools/screenshots.sh [BUILD_DIR] [MODEL]
+#   BUILD_DIR  default: build (the program is BUILD_DIR/bin/diffclip-studio)
+#   MODEL      default: ../shared/fixtures/diffclip-tiny-a/model.safetensors
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="${1:-$root/build}"
+model="${2:-$root/../shared/fixtures/diffclip-tiny-a/model.safetensors}"
+app="$build/bin/diffclip-studio"
+out="$root/docs/screenshots"
+
+if [[ ! -x "$app" ]]; then
+    echo "screenshots.sh: $app not found; build the diffclip-studio target first" >&2
+    exit 1
+fi
+if [[ ! -e "$model" ]]; then
+    echo "screenshots.sh: model $model not found" >&2
+    exit 1
+fi
+mkdir -p "$out"
+
+run() {
+    if command -v xvfb-run >/dev/null 2>&1; then
+        # 96 dpi, 24-bit colour: the pictures look like an ordinary desktop's.
+        xvfb-run -a -s "-screen 0 1920x1200x24 -dpi 96" "$@"
+    else
+        echo "screenshots.sh: xvfb-run not found; using the offscreen platform" >&2
+        QT_QPA_PLATFORM=offscreen "$@"
+    fi
+}
+
+for lang in en ja; do
+    # A fixed, neutral environment: no desktop theme plugin, the same fonts for everyone.
+    (
+        unset QT_QPA_PLATFORMTHEME QT_STYLE_OVERRIDE
+        export LANG=C.UTF-8
+        run "$app" --lang "$lang" --model "$model" --screenshot "$out"
+    )
+done

@@ -1,0 +1,107 @@
+#include "AppSettings.h"
+
+#include "diffclip/model/ModelSummary.h"
+
+#include <QDir>
+#include <QSettings>
+
+namespace diffclip::ui {
+
+namespace {
+
+const QString kLanguage = QStringLiteral("ui/language");
+const QString kTheme = QStringLiteral("ui/theme");
+const QString kCpuThreads = QStringLiteral("compute/cpuThreads");
+const QString kRecent = QStringLiteral("models/recent");
+const QString kGeometry = QStringLiteral("window/geometry");
+const QString kState = QStringLiteral("window/state");
+const QString kSplitter = QStringLiteral("models/splitter");
+
+// Stored as words, not enum numbers, so the file stays readable and survives reordering.
+QString languageKey(LanguageChoice c) {
+    switch (c) {
+    case LanguageChoice::English: return QStringLiteral("en");
+    case LanguageChoice::Japanese: return QStringLiteral("ja");
+    case LanguageChoice::System: break;
+    }
+    return QStringLiteral("system");
+}
+
+QString themeKey(ThemeChoice c) {
+    switch (c) {
+    case ThemeChoice::Light: return QStringLiteral("light");
+    case ThemeChoice::Dark: return QStringLiteral("dark");
+    case ThemeChoice::System: break;
+    }
+    return QStringLiteral("system");
+}
+
+QString normalisedPath(const QString& path) { return QDir::cleanPath(path); }
+
+}  // namespace
+
+LanguageChoice AppSettings::language() {
+    const QString v = QSettings().value(kLanguage).toString();
+    if (v == QLatin1String("en")) return LanguageChoice::English;
+    if (v == QLatin1String("ja")) return LanguageChoice::Japanese;
+    return LanguageChoice::System;
+}
+
+void AppSettings::setLanguage(LanguageChoice choice) { QSettings().setValue(kLanguage, languageKey(choice)); }
+
+ThemeChoice AppSettings::theme() {
+    const QString v = QSettings().value(kTheme).toString();
+    if (v == QLatin1String("light")) return ThemeChoice::Light;
+    if (v == QLatin1String("dark")) return ThemeChoice::Dark;
+    return ThemeChoice::System;
+}
+
+void AppSettings::setTheme(ThemeChoice choice) { QSettings().setValue(kTheme, themeKey(choice)); }
+
+int AppSettings::cpuThreads() {
+    bool ok = false;
+    const int v = QSettings().value(kCpuThreads, 0).toInt(&ok);
+    return ok && v >= 0 && v <= kMaxCpuThreads ? v : 0;
+}
+
+void AppSettings::setCpuThreads(int threads) {
+    QSettings().setValue(kCpuThreads, qBound(0, threads, kMaxCpuThreads));
+    setCpuThreadPreference(qBound(0, threads, kMaxCpuThreads));
+}
+
+QStringList AppSettings::recentModels() {
+    QStringList list = QSettings().value(kRecent).toStringList();
+    list.removeAll(QString());
+    list.removeDuplicates();
+    return list.mid(0, kMaxRecentModels);
+}
+
+void AppSettings::addRecentModel(const QString& path) {
+    const QString p = normalisedPath(path);
+    QStringList list = recentModels();
+    list.removeAll(p);
+    list.prepend(p);
+    QSettings().setValue(kRecent, list.mid(0, kMaxRecentModels));
+}
+
+void AppSettings::removeRecentModel(const QString& path) {
+    QStringList list = recentModels();
+    list.removeAll(normalisedPath(path));
+    QSettings().setValue(kRecent, list);
+}
+
+void AppSettings::clearRecentModels() { QSettings().remove(kRecent); }
+
+QByteArray AppSettings::windowGeometry() { return QSettings().value(kGeometry).toByteArray(); }
+QByteArray AppSettings::windowState() { return QSettings().value(kState).toByteArray(); }
+
+void AppSettings::setWindowGeometry(const QByteArray& geometry, const QByteArray& state) {
+    QSettings s;
+    s.setValue(kGeometry, geometry);
+    s.setValue(kState, state);
+}
+
+QByteArray AppSettings::modelsSplitterState() { return QSettings().value(kSplitter).toByteArray(); }
+void AppSettings::setModelsSplitterState(const QByteArray& state) { QSettings().setValue(kSplitter, state); }
+
+}  // namespace diffclip::ui

@@ -1,0 +1,22 @@
+#pragma once
+// Translated wording for the core's error codes. The core's English detail is shown beside
+// it, untranslated, because it names the exact place and cause (useful in a support request).
+
+#include <QCoreApplication>
+#include <QString>
+
+#include "diffclip/model/Result.h"
+
+namespace diffclip::ui {
+
+class ErrorText {
+    Q_DECLARE_TR_FUNCTIONS(ErrorText)
+
+public:
+    /// One or two sentences saying what went wrong when opening a model, and what to do.
+    static QString modelOpenReason(diffclip::ErrorCode code);
+    /// The core's detail ("format: safetensors header ...") as a QString.
+    static QString details(const diffclip::Error& error);
+};
+
+}  // namespace diffclip::ui

@@ -1,0 +1,182 @@
+#include "StartPage.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QScrollArea>
+#include <QVBoxLayout>
+
+#include "AppSettings.h"
+#include "ModelListModel.h"
+
+namespace diffclip::ui {
+
+namespace {
+
+constexpr int kPathRole = Qt::UserRole + 1;
+
+QLabel* paragraph(const QString& text, QWidget* parent) {
+    auto* l = new QLabel(text, parent);
+    l->setWordWrap(true);
+    l->setTextFormat(Qt::PlainText);
+    return l;
+}
+
+QLabel* heading(const QString& text, double scale, QWidget* parent) {
+    auto* l = new QLabel(text, parent);
+    QFont f = l->font();
+    f.setPointSizeF(f.pointSizeF() * scale);
+    f.setBold(true);
+    l->setFont(f);
+    l->setWordWrap(true);
+    return l;
+}
+
+// A command the user can select and copy; shell syntax, so never translated.
+QWidget* commandBlock(const QString& command, QWidget* parent) {
+    auto* frame = new QFrame(parent);
+    frame->setFrameShape(QFrame::StyledPanel);
+    frame->setBackgroundRole(QPalette::Base);
+    frame->setAutoFillBackground(true);
+    auto* label = new QLabel(command, frame);
+    label->setTextFormat(Qt::PlainText);
+    label->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    label->setAccessibleName(StartPage::tr("Command"));
+    label->setAccessibleDescription(command);
+    auto* layout = new QVBoxLayout(frame);
+    layout->addWidget(label);
+    return frame;
+}
+
+}  // namespace
+
+StartPage::StartPage(QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("startPage"));
+
+    auto* content = new QWidget;
+    // Lines of prose read best at a limited width; measured in characters, so DPI-safe.
+    content->setMaximumWidth(fontMetrics().averageCharWidth() * 110);
+    auto* col = new QVBoxLayout(content);
+
+    col->addWidget(heading(tr("Welcome to DiffCLIP Studio"), 1.6, content));
+    col->addWidget(paragraph(
+        tr("DiffCLIP Studio brings DiffCLIP to quality work on defect photos. DiffCLIP is CLIP, a model that "
+           "places images and text in one shared space, with differential attention: each attention head "
+           "subtracts a second attention map from the first, which cancels attention noise and keeps the "
+           "focus on the object. Everything runs on this computer; no photo or model leaves it. This version "
+           "opens models and shows their architecture, parameters, preprocessing and checksums."),
+        content));
+
+    col->addSpacing(fontMetrics().height());
+    col->addWidget(heading(tr("Getting started"), 1.2, content));
+    col->addWidget(paragraph(tr("Open a model: a DiffCLIP or CLIP training checkpoint (.pt, .pth), a .safetensors "
+                                "file, or a model package folder. You can also drop it onto this window."),
+                             content));
+    auto* openFile = new QPushButton(tr("Open Model…"), content);
+    openFile->setAccessibleName(tr("Open model file"));
+    connect(openFile, &QPushButton::clicked, this, &StartPage::chooseModelFileRequested);
+    auto* openFolder = new QPushButton(tr("Open Package Folder…"), content);
+    openFolder->setAccessibleName(tr("Open model package folder"));
+    connect(openFolder, &QPushButton::clicked, this, &StartPage::chooseModelFolderRequested);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(openFile);
+    buttons->addWidget(openFolder);
+    buttons->addStretch(1);
+    col->addLayout(buttons);
+
+    col->addWidget(paragraph(tr("For the public DiffCLIP checkpoints, the command-line tool can first convert the "
+                                "checkpoint into a model package (weights as safetensors, the configuration and "
+                                "the tokenizer in one folder):"),
+                             content));
+    col->addWidget(commandBlock(QStringLiteral("diffclip import checkpoint_best.pt --out ~/models/diffclip-vit-b16"),
+                                content));
+    col->addWidget(paragraph(tr("To check that the model computes what the reference implementation computes, "
+                                "compare it with reference outputs saved from that implementation:"),
+                             content));
+    col->addWidget(commandBlock(
+        QStringLiteral("diffclip verify --model ~/models/diffclip-vit-b16 --reference expected.safetensors"), content));
+
+    col->addSpacing(fontMetrics().height());
+    col->addWidget(heading(tr("Recent models"), 1.2, content));
+    m_recent = new QListWidget(content);
+    m_recent->setObjectName(QStringLiteral("recentModelsList"));
+    m_recent->setAccessibleName(tr("Recent models"));
+    m_recent->setUniformItemSizes(true);
+    // As tall as its entries (at most kMaxRecentModels), so the page does not stretch it.
+    m_recent->setSizeAdjustPolicy(QAbstractScrollArea::AdjustToContents);
+    m_recent->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Preferred);
+    connect(m_recent, &QListWidget::itemActivated, this, &StartPage::openItem);
+    connect(m_recent, &QListWidget::currentItemChanged, this, &StartPage::updateButtons);
+    m_noRecent = paragraph(tr("No models opened yet."), content);
+    m_noRecent->setForegroundRole(QPalette::PlaceholderText);
+    m_openRecent = new QPushButton(tr("Open"), content);
+    m_openRecent->setAccessibleName(tr("Open the selected recent model"));
+    connect(m_openRecent, &QPushButton::clicked, this, [this] { openItem(m_recent->currentItem()); });
+    m_clearRecent = new QPushButton(tr("Clear List"), content);
+    m_clearRecent->setAccessibleName(tr("Clear the list of recent models"));
+    connect(m_clearRecent, &QPushButton::clicked, this, [this] {
+        AppSettings::clearRecentModels();
+        refreshRecentModels();
+    });
+    auto* recentButtons = new QHBoxLayout;
+    recentButtons->addWidget(m_openRecent);
+    recentButtons->addWidget(m_clearRecent);
+    recentButtons->addStretch(1);
+    col->addWidget(m_noRecent);
+    col->addWidget(m_recent);
+    col->addLayout(recentButtons);
+    col->addStretch(1);
+
+    auto* scroll = new QScrollArea(this);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    auto* holder = new QWidget;
+    auto* holderLayout = new QHBoxLayout(holder);
+    holderLayout->addWidget(content, 1);
+    holderLayout->addStretch(0);
+    scroll->setWidget(holder);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(scroll);
+
+    refreshRecentModels();
+}
+
+void StartPage::refreshRecentModels() {
+    m_recent->clear();
+    const QStringList paths = AppSettings::recentModels();
+    for (const QString& path : paths) {
+        auto* item = new QListWidgetItem(m_recent);
+        const bool exists = QFileInfo::exists(path);
+        const QString native = QDir::toNativeSeparators(path);
+        item->setText(exists ? ModelListModel::displayName(path) + QStringLiteral("  —  ") + native
+                             : tr("%1 (not found)").arg(native));
+        item->setData(kPathRole, path);
+        item->setToolTip(exists ? native
+                                : tr("%1 no longer exists or is on a drive that is not connected.").arg(native));
+        if (!exists) item->setForeground(palette().brush(QPalette::Disabled, QPalette::Text));
+    }
+    m_recent->setVisible(!paths.isEmpty());
+    m_noRecent->setVisible(paths.isEmpty());
+    if (!paths.isEmpty()) m_recent->setCurrentRow(0);
+    updateButtons();
+}
+
+void StartPage::openItem(QListWidgetItem* item) {
+    if (item) Q_EMIT openModelRequested(item->data(kPathRole).toString());
+}
+
+void StartPage::updateButtons() {
+    m_openRecent->setEnabled(m_recent->currentItem() != nullptr);
+    m_clearRecent->setEnabled(m_recent->count() > 0);
+    m_openRecent->setVisible(m_recent->count() > 0);
+    m_clearRecent->setVisible(m_recent->count() > 0);
+}
+
+}  // namespace diffclip::ui
