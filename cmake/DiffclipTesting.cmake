@@ -1,7 +1,7 @@
 # diffclip_add_test(NAME name SOURCES ... LIBS ... LABELS fast|gui|model|slow [TIMEOUT s])
 # One Qt Test executable per unit, registered with CTest. Tests find the shared fixtures
 # through DIFFCLIP_SHARED_DIR and write only below their own temporary directories.
-function(_diffclip_add_test)
+function(diffclip_add_test)
   cmake_parse_arguments(T "" "NAME;TIMEOUT" "SOURCES;LIBS;LABELS" ${ARGN})
   add_executable(${T_NAME} ${T_SOURCES})
   target_link_libraries(${T_NAME} PRIVATE Qt6::Test ${T_LIBS})

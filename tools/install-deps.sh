@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # toolchain
-  build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev
+  build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev python3 unzip
   # model core
   libtorch-dev libopenblas0-pthread zlib1g-dev
   # imaging, library, search
@@ -13,7 +13,7 @@ packages=(
   # desktop application
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   qt6-translations-l10n libqt6svg6-dev libgl-dev
-  libqcustomplot-dev libqcustomplot2.1-qt6
+  libqcustomplot-dev libqcustomplot2.1-qt6 libqt6svg6
   # tests and screenshots: headless X server, CJK font
   xvfb xauth fonts-noto-cjk
 )

@@ -310,6 +310,7 @@ int runEmbed(int argc, char** argv) {
         if (!d) return usage(d.error().message, "embed");
         dtype = *d;
     }
+    if (Status s = checkDtypeSupported(device, dtype); !s) return fail(s.error());
     auto m = openModel(args, args.value("model"), !texts.empty());
     if (!m) return fail(m.error());
     configureCpuThreads(dtype, threads);

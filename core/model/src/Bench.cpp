@@ -34,6 +34,7 @@ double timeMs(const c10::Device& device, int iters, F&& f) {
 Result<BenchResult> runBench(const ClipModel& model, const BenchOptions& o) {
     if (o.batch <= 0 || o.batch > 65536) return makeError(ErrorCode::InvalidArgument, "batch must be 1..65536");
     if (o.iters <= 0 || o.warmup < 0) return makeError(ErrorCode::InvalidArgument, "iters must be positive");
+    if (Status s = checkDtypeSupported(o.device, o.dtype); !s) return s.error();
     const auto& cfg = model->config();
     BenchResult r;
     r.batch = o.batch;

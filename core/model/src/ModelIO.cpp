@@ -19,7 +19,9 @@ namespace {
 
 constexpr const char* kMergesName = "bpe_simple_vocab_16e6.txt.gz";
 
+// Prefixes the path unless the reader already named it.
 Error withPath(const Error& e, const std::string& path) {
+    if (e.message.find(path) != std::string::npos) return e;
     return makeError(e.code, path + ": " + e.message);
 }
 

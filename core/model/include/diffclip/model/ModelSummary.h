@@ -24,6 +24,11 @@ struct ModelSummary {
     std::vector<std::pair<std::string, std::string>> checksums;  // (file, sha256)
 };
 
+/// The user's CPU thread setting for model work: 0 lets the core choose per precision
+/// (Runtime.h, configureCpuThreads), N > 0 uses N intra-op threads. Process-wide, any thread.
+void setCpuThreadPreference(int threads);
+int cpuThreadPreference();
+
 /// Opens the model as loadModel() does (validating everything) and summarises it.
 Result<ModelSummary> summariseModel(const std::string& spec);
 

@@ -18,10 +18,16 @@ bool cudaAvailable();
 /// "fp32" | "bf16" | "fp16" (also "float32", "bfloat16", "float16").
 Result<at::ScalarType> parseDtype(const std::string& spec);
 const char* dtypeName(at::ScalarType type);  // "fp32", "bf16", "fp16"
+/// fp32 and bf16 run everywhere; fp16 needs CUDA (LibTorch's CPU kernels lack it). Unsupported otherwise.
+Status checkDtypeSupported(c10::Device device, at::ScalarType dtype);
 
 /// True when this CPU has native bf16 dot products (AVX512-BF16 or AMX): LibTorch's oneDNN
 /// path then runs bf16 matrix products several times faster than fp32.
 bool cpuHasFastBf16();
+
+/// Process-wide allocator settings that keep large tensor blocks in the heap between forward
+/// passes instead of unmapping them (glibc only; idempotent; configureCpuThreads calls it).
+void keepTensorMemoryMapped();
 
 /// Sets LibTorch's intra-op threads for CPU work in `dtype`. requested > 0 is used as is;
 /// 0 picks from the machine: all cores for bf16/fp16 (oneDNN), and for fp32 one intra-op

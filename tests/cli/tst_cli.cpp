@@ -1,0 +1,231 @@
+// The `diffclip` command line as scripts use it: exit codes, JSON output, hostile files.
+#include <QtTest>
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+
+namespace {
+
+const QString kShared = QStringLiteral(DIFFCLIP_SHARED_DIR);
+const QString kFixtures = kShared + "/fixtures/";
+
+struct Run {
+    int exitCode = -1;
+    bool crashed = false;
+    QByteArray out, err;
+};
+
+Run diffclip(const QStringList& args, int timeoutMs = 300000) {
+    QProcess p;
+    p.start(QStringLiteral(DIFFCLIP_BINARY_DIR) + "/bin/diffclip", args);
+    Run r;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        r.crashed = true;
+        return r;
+    }
+    r.crashed = p.exitStatus() != QProcess::NormalExit;
+    r.exitCode = p.exitCode();
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+QByteArray readFile(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+void writeFile(const QString& path, const QByteArray& bytes) {
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(bytes);
+}
+
+}  // namespace
+
+class TestCli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void helpAndVersion() {
+        Run h = diffclip({"--help"});
+        QCOMPARE(h.exitCode, 0);
+        QVERIFY(h.out.contains("verify"));
+        Run v = diffclip({"--version"});
+        QCOMPARE(v.exitCode, 0);
+        QVERIFY(v.out.contains("LibTorch"));
+        Run c = diffclip({"verify", "--help"});
+        QCOMPARE(c.exitCode, 0);
+        QVERIFY(c.out.contains("--atol"));
+    }
+
+    void usageErrorsExitTwo() {
+        QCOMPARE(diffclip({}).exitCode, 2);
+        QCOMPARE(diffclip({"frobnicate"}).exitCode, 2);
+        QCOMPARE(diffclip({"verify", "--model"}).exitCode, 2);
+        QCOMPARE(diffclip({"verify", "--no-such-option"}).exitCode, 2);
+        QCOMPARE(diffclip({"bench", "--model", "preset:diffclip-tiny", "--batch", "zero"}).exitCode, 2);
+        QCOMPARE(diffclip({"embed", "--model", "preset:diffclip-tiny"}).exitCode, 2);
+        QCOMPARE(diffclip({"verify", "--model", "x", "--reference", "y", "--device", "tpu"}).exitCode, 2);
+    }
+
+    void verifyAllFixtures_data() {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<QString>("reference");
+        for (const char* f : {"checkpoint_best.pt", "checkpoint_best_torch113_ordereddict.pt", "model.safetensors"})
+            QTest::newRow(f) << kFixtures + "diffclip-tiny-a/" + f << kFixtures + "diffclip-tiny-a/expected.safetensors";
+        for (const char* f : {"checkpoint_best.pt", "model.safetensors"})
+            QTest::newRow(QByteArray("std-") + f)
+                << kFixtures + "clip-std-tiny-a/" + f << kFixtures + "clip-std-tiny-a/expected.safetensors";
+    }
+    void verifyAllFixtures() {
+        QFETCH(QString, model);
+        QFETCH(QString, reference);
+        Run r = diffclip({"verify", "--model", model, "--reference", reference, "--atol", "1e-4", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        auto doc = QJsonDocument::fromJson(r.out).object();
+        QVERIFY(doc["passed"].toBool());
+        QVERIFY(doc["max_abs_error"].toDouble() < 1e-4);
+        QVERIFY(doc["entries"].toArray().size() >= 5);
+    }
+
+    void verifyFailsAgainstOtherReference() {
+        // The standard model's outputs do not match the differential reference: exit 1.
+        Run r = diffclip({"verify", "--model", kFixtures + "clip-std-tiny-a/model.safetensors", "--reference",
+                          kFixtures + "diffclip-tiny-a/expected.safetensors"});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.out.contains("FAIL"));
+        // An impossible tolerance fails the right model too.
+        Run strict = diffclip({"verify", "--model", kFixtures + "diffclip-tiny-a/model.safetensors", "--reference",
+                               kFixtures + "diffclip-tiny-a/expected.safetensors", "--atol", "0"});
+        QCOMPARE(strict.exitCode, 1);
+    }
+
+    void tokenizeReproducesReferenceCases() {
+        auto doc = QJsonDocument::fromJson(readFile(kFixtures + "tokenizer-cases.json")).object();
+        const auto cases = doc["cases"].toArray();
+        QVERIFY(cases.size() >= 30);
+        QStringList args{"tokenize", "--vocab", kShared + "/data/clip/bpe_simple_vocab_16e6.txt.gz", "--"};
+        for (const auto& c : cases) args << c.toObject()["text"].toString();
+        Run r = diffclip(args);
+        QCOMPARE(r.exitCode, 0);
+        const auto lines = r.out.trimmed().split('\n');
+        QCOMPARE(lines.size(), cases.size());
+        for (int i = 0; i < cases.size(); ++i) {
+            auto got = QJsonDocument::fromJson(lines[i]).array();
+            QCOMPARE(got, cases[i].toObject()["ids"].toArray());
+        }
+        Run padded = diffclip({"tokenize", "--context", "8", "a photo of a scratch"});
+        QCOMPARE(padded.exitCode, 0);
+        QCOMPARE(padded.out.trimmed(), QByteArray("[49406,320,1125,539,320,13258,49407,0]"));
+    }
+
+    void importInspectEmbedRoundTrip() {
+        QTemporaryDir dir;
+        const QString pkg = dir.filePath("tiny.diffclip");
+        Run imp = diffclip({"import", kFixtures + "diffclip-tiny-a/checkpoint_best.pt", "--out", pkg});
+        QCOMPARE(imp.exitCode, 0);
+        QVERIFY(QFile::exists(pkg + "/model.safetensors"));
+        QVERIFY(QFile::exists(pkg + "/config.json"));
+        QVERIFY(QFile::exists(pkg + "/bpe_simple_vocab_16e6.txt.gz"));
+        Run again = diffclip({"import", kFixtures + "diffclip-tiny-a/checkpoint_best.pt", "--out", pkg});
+        QCOMPARE(again.exitCode, 1);  // never overwrites silently
+
+        Run ver = diffclip({"verify", "--model", pkg, "--reference", kFixtures + "diffclip-tiny-a/expected.safetensors"});
+        QCOMPARE(ver.exitCode, 0);
+
+        Run ins = diffclip({"inspect", pkg, "--json"});
+        QCOMPARE(ins.exitCode, 0);
+        auto info = QJsonDocument::fromJson(ins.out).object();
+        QCOMPARE(info["format"].toString(), QString("package"));
+        auto cfg = info["config"].toObject();
+        QCOMPARE(cfg["attention"].toString(), QString("differential"));
+        QCOMPARE(cfg["vision"].toObject()["depth"].toInt(), 2);
+        QCOMPARE(cfg["vision"].toObject()["num_heads"].toInt(), 4);
+        QCOMPARE(info["files"].toArray().size(), 3);
+        QCOMPARE(info["files"].toArray()[0].toObject()["sha256"].toString().size(), 64);
+
+        Run emb = diffclip({"embed", "--model", pkg, "--text", "a photo of a scratch", "pitted surface", "--json"});
+        QCOMPARE(emb.exitCode, 0);
+        auto e = QJsonDocument::fromJson(emb.out).object()["embeddings"].toArray();
+        QCOMPARE(e.size(), 2);
+        const auto v = e[0].toObject()["embedding"].toArray();
+        QCOMPARE(v.size(), 24);
+        double norm = 0;
+        for (const auto& x : v) norm += x.toDouble() * x.toDouble();
+        QVERIFY(qAbs(norm - 1.0) < 1e-3);
+    }
+
+    void embedImages() {
+        const QString photo = kShared + "/data/neu-cls/scratches/scratches_1.jpg";
+        Run r = diffclip({"embed", "--model", "preset:diffclip-tiny", "--image", photo, photo, "--json", "--dtype", "fp32"});
+        QCOMPARE(r.exitCode, 0);
+        auto e = QJsonDocument::fromJson(r.out).object()["embeddings"].toArray();
+        QCOMPARE(e.size(), 2);
+        // The same photo twice: the same embedding up to the GEMM's rounding per row.
+        const auto a = e[0].toObject()["embedding"].toArray(), b = e[1].toObject()["embedding"].toArray();
+        QCOMPARE(a.size(), 24);
+        for (int i = 0; i < a.size(); ++i) QVERIFY(qAbs(a[i].toDouble() - b[i].toDouble()) < 1e-5);
+        QTemporaryDir dir;
+        writeFile(dir.filePath("fake.jpg"), "not a jpeg at all");
+        Run bad = diffclip({"embed", "--model", "preset:diffclip-tiny", "--image", dir.filePath("fake.jpg")});
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY(bad.err.contains("fake.jpg"));
+    }
+
+    void hostileModelFilesFailCleanly_data() {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("name");
+        const QByteArray pt = readFile(kFixtures + "diffclip-tiny-a/checkpoint_best.pt");
+        const QByteArray st = readFile(kFixtures + "diffclip-tiny-a/model.safetensors");
+        QVERIFY(!pt.isEmpty() && !st.isEmpty());
+        QTest::newRow("empty") << QByteArray() << "empty.pt";
+        QTest::newRow("text") << QByteArray("hello\n") << "text.pt";
+        QTest::newRow("pt cut in half") << pt.left(pt.size() / 2) << "half.pt";
+        QTest::newRow("pt cut at end") << pt.left(pt.size() - 100) << "end.pt";
+        QTest::newRow("pt zip header only") << pt.left(64) << "head.pt";
+        QTest::newRow("safetensors cut") << st.left(st.size() / 3) << "cut.safetensors";
+        QByteArray huge = st;
+        for (int i = 0; i < 8; ++i) huge[i] = char(0x7f);
+        QTest::newRow("safetensors huge header") << huge << "huge.safetensors";
+        QByteArray flipped = st;
+        flipped[9] = '[';
+        QTest::newRow("safetensors not an object") << flipped << "flip.safetensors";
+    }
+    void hostileModelFilesFailCleanly() {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, name);
+        QTemporaryDir dir;
+        writeFile(dir.filePath(name), bytes);
+        for (const char* cmd : {"inspect", "import"}) {
+            QStringList args{cmd, dir.filePath(name)};
+            if (QByteArray(cmd) == "import") args << "--out" << dir.filePath("pkg");
+            Run r = diffclip(args);
+            QVERIFY(!r.crashed);
+            QCOMPARE(r.exitCode, 1);
+            QVERIFY2(r.err.startsWith("diffclip: "), r.err.constData());
+            QCOMPARE(r.err.count('\n'), 1);  // one clear line
+            QVERIFY(!QFile::exists(dir.filePath("pkg")));
+        }
+    }
+
+    void benchReportsFigures() {
+        Run r = diffclip({"bench", "--model", "preset:diffclip-tiny", "--device", "cpu", "--batch", "2", "--iters", "1",
+                          "--dtype", "bf16", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        auto j = QJsonDocument::fromJson(r.out).object();
+        for (const char* key : {"images_per_second", "prompts_per_second", "batch", "device", "dtype", "peak_memory_bytes"})
+            QVERIFY2(j.contains(key), key);
+        QVERIFY(j["images_per_second"].toDouble() > 0);
+        QVERIFY(j["prompts_per_second"].toDouble() > 0);
+        QCOMPARE(j["batch"].toInt(), 2);
+        QCOMPARE(j["dtype"].toString(), QString("bf16"));
+        QVERIFY(j["image_cosine_min_vs_fp32"].toDouble() >= 0.999);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCli)
+#include "tst_cli.moc"

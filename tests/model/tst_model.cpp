@@ -1,0 +1,308 @@
+// The model against the reference fixtures, config inference, packages and fast paths.
+#include <QtTest>
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "diffclip/model/Json.h"
+#include "diffclip/model/ModelIO.h"
+#include "diffclip/model/Runtime.h"
+#include "diffclip/model/Safetensors.h"
+#include "diffclip/model/Verify.h"
+
+using namespace diffclip;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kFixtures = std::string(DIFFCLIP_SHARED_DIR) + "/fixtures/";
+
+ModelConfig smallConfig(AttentionKind kind, int64_t depth, int64_t heads, int64_t patch, int64_t image, double mlp) {
+    ModelConfig c;
+    c.attention = kind;
+    c.vision = VisionConfig{image, patch, 8 * heads, depth, heads, mlp, kind == AttentionKind::Standard ? 1e-6 : 1e-5};
+    c.text.contextLength = 10;
+    c.text.vocabSize = 300;
+    c.text.width = 4 * heads;
+    c.text.layers = depth;
+    c.text.heads = heads;
+    c.embedDim = 12;
+    c.preprocess.resizeShorter = c.preprocess.cropSize = image;
+    return c;
+}
+
+at::Tensor tokens(const std::vector<std::vector<int64_t>>& rows, int64_t context) {
+    at::Tensor t = at::zeros({int64_t(rows.size()), context}, at::kLong);
+    for (size_t i = 0; i < rows.size(); ++i)
+        for (size_t j = 0; j < rows[i].size(); ++j) t[int64_t(i)][int64_t(j)] = rows[i][j];
+    return t;
+}
+
+}  // namespace
+
+class TestModel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() { configureCpuThreads(at::kFloat, 0); }
+
+    void verifyFixtures_data() {
+        QTest::addColumn<QString>("model");
+        QTest::addColumn<QString>("reference");
+        for (const char* f : {"checkpoint_best.pt", "checkpoint_best_torch113_ordereddict.pt", "model.safetensors"})
+            QTest::newRow(f) << QString("diffclip-tiny-a/") + f << "diffclip-tiny-a/expected.safetensors";
+        for (const char* f : {"checkpoint_best.pt", "model.safetensors"})
+            QTest::newRow((std::string("std-") + f).c_str())
+                << QString("clip-std-tiny-a/") + f << "clip-std-tiny-a/expected.safetensors";
+    }
+    void verifyFixtures() {
+        QFETCH(QString, model);
+        QFETCH(QString, reference);
+        auto m = loadModel(kFixtures + model.toStdString());
+        QVERIFY2(m.ok(), m.ok() ? "" : m.error().message.c_str());
+        auto report = verifyModel(m->model, kFixtures + reference.toStdString(), 1e-4, c10::Device(c10::kCPU));
+        QVERIFY2(report.ok(), report.ok() ? "" : report.error().message.c_str());
+        const bool diff = m->model->config().attention == AttentionKind::Differential;
+        // embeddings, logit scale and every map of both blocks
+        QCOMPARE(int(report->entries.size()), diff ? 3 + 2 * 4 : 3 + 2);
+        for (const auto& e : report->entries) QVERIFY2(e.passed, (e.name + " " + std::to_string(e.maxAbsError)).c_str());
+        QVERIFY(report->passed);
+        QVERIFY(report->maxAbsError < 1e-4);
+    }
+
+    void verifyDetectsAWrongModel() {
+        // Same architecture, other weights: every output must differ well beyond 1e-4.
+        auto ref = loadModel(kFixtures + "diffclip-tiny-a/model.safetensors");
+        QVERIFY(ref.ok());
+        ClipModel other(ref->model->config());
+        other->initialiseRandom(7);
+        auto report = verifyModel(other, kFixtures + "diffclip-tiny-a/expected.safetensors", 1e-4, c10::Device(c10::kCPU));
+        QVERIFY(report.ok());
+        QVERIFY(!report->passed);
+        QVERIFY(report->maxAbsError > 1e-2);
+    }
+
+    void inferredConfigMatchesFixture() {
+        auto file = readSafetensors(kFixtures + "diffclip-tiny-a/model.safetensors");
+        QVERIFY(file.ok());
+        auto inferred = ModelConfig::inferFromStateDict(file->tensors);
+        QVERIFY2(inferred.ok(), inferred.ok() ? "" : inferred.error().message.c_str());
+        auto given = ModelConfig::fromFile(kFixtures + "diffclip-tiny-a/config.json");
+        QVERIFY(given.ok());
+        QCOMPARE(inferred->attention, AttentionKind::Differential);
+        QCOMPARE(inferred->vision.imageSize, given->vision.imageSize);
+        QCOMPARE(inferred->vision.patchSize, given->vision.patchSize);
+        QCOMPARE(inferred->vision.width, given->vision.width);
+        QCOMPARE(inferred->vision.depth, given->vision.depth);
+        QCOMPARE(inferred->vision.heads, given->vision.heads);
+        QCOMPARE(inferred->vision.mlpRatio, given->vision.mlpRatio);
+        QCOMPARE(inferred->text.heads, given->text.heads);
+        QCOMPARE(inferred->text.layers, given->text.layers);
+        QCOMPARE(inferred->text.contextLength, given->text.contextLength);
+        QCOMPARE(inferred->embedDim, given->embedDim);
+    }
+
+    void standardHeadsNeedAConfig() {
+        // Width 48 is no multiple of 64 and standard attention hides its head count.
+        QTemporaryDir dir;
+        const std::string copy = dir.filePath("weights.safetensors").toStdString();
+        fs::copy_file(kFixtures + "clip-std-tiny-a/model.safetensors", copy);
+        auto m = loadModel(copy);
+        QVERIFY(!m.ok());
+        QVERIFY2(m.error().message.find("config.json") != std::string::npos, m.error().message.c_str());
+    }
+
+    void vitB16MatchesReferenceKeys_data() {
+        QTest::addColumn<QString>("preset");
+        QTest::addColumn<QString>("shapes");
+        QTest::addColumn<qlonglong>("parameters");
+        QTest::newRow("diffclip") << "diffclip-vit-b16" << "diffclip-vitb16-state-dict-shapes.json" << 149629185LL;
+        QTest::newRow("clip") << "clip-vit-b16" << "clip-vitb16-state-dict-shapes.json" << 149619969LL;
+    }
+    void vitB16MatchesReferenceKeys() {
+        QFETCH(QString, preset);
+        QFETCH(QString, shapes);
+        QFETCH(qlonglong, parameters);
+        std::ifstream in(kFixtures + shapes.toStdString());
+        std::stringstream ss;
+        ss << in.rdbuf();
+        auto json = Json::parse(ss.str());
+        QVERIFY(json.ok());
+        auto cfg = ModelConfig::preset(preset.toStdString());
+        QVERIFY(cfg.ok());
+        QCOMPARE(cfg->parameterCount(), parameters);
+        ClipModel model(*cfg);
+        auto weights = model->weights();
+        QCOMPARE(weights.size(), json->asObject().size());
+        int64_t total = 0;
+        for (const auto& [name, t] : weights) {
+            const Json* shape = json->find(name);
+            QVERIFY2(shape, name.c_str());
+            std::vector<int64_t> expected;
+            for (const auto& d : shape->asArray()) expected.push_back(d.asInt());
+            QCOMPARE(t.sizes().vec(), expected);
+            total += t.numel();
+        }
+        QCOMPARE(total, parameters);
+    }
+
+    void vitB16PackageRoundTrip() {
+        // Random DiffCLIP ViT-B/16 -> package -> loaded again: identical tensors and config.
+        auto m = loadModel("preset:diffclip-vit-b16", LoadOptions{3, {}, false, false});
+        QVERIFY(m.ok());
+        QTemporaryDir dir;
+        const std::string pkg = dir.filePath("b16.diffclip").toStdString();
+        QVERIFY(writePackage(*m, pkg, bundledMergesPathForTests()).ok());
+        auto back = loadModel(pkg);
+        QVERIFY2(back.ok(), back.ok() ? "" : back.error().message.c_str());
+        QCOMPARE(back->format, std::string("package"));
+        auto a = m->model->weights(), b = back->model->weights();
+        QCOMPARE(a.size(), b.size());
+        for (size_t i = 0; i < a.size(); ++i) {
+            QCOMPARE(a[i].first, b[i].first);
+            QVERIFY2(torch::equal(a[i].second, b[i].second), a[i].first.c_str());
+        }
+        ModelConfig expected = m->model->config();
+        expected.tokenizer.merges = "bpe_simple_vocab_16e6.txt.gz";  // the package carries its tokenizer
+        QCOMPARE(back->model->config().toJson().dump(), expected.toJson().dump());
+        QVERIFY(back->tokenizer != nullptr);
+        // A second write to the same place is refused; nothing temporary is left behind.
+        QVERIFY(!writePackage(*m, pkg, {}).ok());
+        int entries = 0;
+        for (const auto& e : fs::directory_iterator(dir.path().toStdString())) (void)e, ++entries;
+        QCOMPARE(entries, 1);
+    }
+
+    void otherArchitectures_data() {
+        QTest::addColumn<int>("kind");
+        QTest::addColumn<int>("depth");
+        QTest::addColumn<int>("heads");
+        QTest::addColumn<int>("patch");
+        QTest::addColumn<int>("image");
+        QTest::addColumn<double>("mlp");
+        QTest::newRow("diff d3 h6 p4 i24 mlp2.5") << 0 << 3 << 6 << 4 << 24 << 2.5;
+        QTest::newRow("diff d1 h2 p8 i16 mlp4") << 0 << 1 << 2 << 8 << 16 << 4.0;
+        QTest::newRow("std d2 h3 p6 i30 mlp3") << 1 << 2 << 3 << 6 << 30 << 3.0;
+    }
+    void otherArchitectures() {
+        QFETCH(int, kind);
+        QFETCH(int, depth);
+        QFETCH(int, heads);
+        QFETCH(int, patch);
+        QFETCH(int, image);
+        QFETCH(double, mlp);
+        const auto attention = kind == 0 ? AttentionKind::Differential : AttentionKind::Standard;
+        ModelConfig cfg = smallConfig(attention, depth, heads, patch, image, mlp);
+        QVERIFY(cfg.validate().ok());
+        ClipModel model(cfg);
+        model->initialiseRandom(11);
+        QCOMPARE(int64_t(model->weights().size()) > 0, true);
+        int64_t count = 0;
+        for (const auto& [n, t] : model->weights()) count += t.numel();
+        QCOMPARE(count, cfg.parameterCount());
+
+        // Shapes alone give back the architecture (heads of standard models as a hint).
+        auto inferred = ModelConfig::inferFromStateDict(model->weights(), heads, heads);
+        QVERIFY2(inferred.ok(), inferred.ok() ? "" : inferred.error().message.c_str());
+        QCOMPARE(inferred->vision.depth, int64_t(depth));
+        QCOMPARE(inferred->vision.heads, int64_t(heads));
+        QCOMPARE(inferred->vision.patchSize, int64_t(patch));
+        QCOMPARE(inferred->vision.imageSize, int64_t(image));
+        QCOMPARE(inferred->vision.mlpRatio, mlp);
+        QCOMPARE(inferred->text.heads, int64_t(heads));
+
+        torch::NoGradGuard noGrad;
+        auto gen = at::detail::createCPUGenerator(5);
+        at::Tensor images = at::randn({3, 3, image, image}, gen, at::TensorOptions());
+        std::vector<AttentionMaps> maps;
+        at::Tensor withMaps = model->encodeImage(images, &maps);
+        at::Tensor plain = model->encodeImage(images);
+        QVERIFY(torch::allclose(withMaps, plain, 1e-5, 1e-6));
+        QCOMPARE(int(maps.size()), depth);
+        const int64_t n = (image / patch) * (image / patch) + 1;
+        for (const auto& a : maps) {
+            if (attention == AttentionKind::Differential) {
+                QCOMPARE(a.a1.sizes().vec(), (std::vector<int64_t>{3, heads / 2, n, n}));
+                QVERIFY(torch::allclose(a.a1.sum(-1), at::ones({3, heads / 2, n}), 1e-5, 1e-5));
+                QVERIFY(torch::allclose(a.a2.sum(-1), at::ones({3, heads / 2, n}), 1e-5, 1e-5));
+                const double lambda = a.lambda.item<double>();
+                QVERIFY(torch::allclose(a.diff.sum(-1), at::full({3, heads / 2, n}, 1.0 - lambda), 1e-5, 1e-5));
+                QVERIFY(torch::allclose(a.diff, a.a1 - lambda * a.a2, 1e-6, 1e-6));
+            } else {
+                QCOMPARE(a.a.sizes().vec(), (std::vector<int64_t>{3, heads, n, n}));
+                QVERIFY(torch::allclose(a.a.sum(-1), at::ones({3, heads, n}), 1e-5, 1e-5));
+            }
+        }
+        model->setAttentionPath(AttentionPath::Explicit);
+        QVERIFY(torch::allclose(model->encodeImage(images), plain, 1e-5, 1e-6));
+    }
+
+    void textStopsAtLastEndToken() {
+        // A short prompt gives the same embedding alone (its row cut after its end token is
+        // what the model computes) as in a batch with a long one, and padding changes nothing.
+        ModelConfig cfg = smallConfig(AttentionKind::Differential, 2, 4, 8, 16, 4.0);
+        ClipModel model(cfg);
+        model->initialiseRandom(2);
+        torch::NoGradGuard noGrad;
+        at::Tensor batch = tokens({{298, 5, 6, 299}, {298, 7, 8, 9, 10, 11, 12, 299}}, 10);
+        at::Tensor both = model->encodeText(batch);
+        at::Tensor alone = model->encodeText(tokens({{298, 5, 6, 299}}, 10));
+        at::Tensor cut = model->encodeText(tokens({{298, 5, 6, 299}}, 4));
+        QVERIFY(torch::allclose(both[0], alone[0], 1e-5, 1e-6));
+        QVERIFY(torch::allclose(alone, cut, 1e-5, 1e-6));
+        QVERIFY(!torch::allclose(both[0], both[1], 1e-3, 1e-3));
+    }
+
+    void reducedPrecisionKeepsCosine() {
+        // The CPU's preferred precision (bf16 where the CPU has fast bf16) must stay within
+        // cosine 0.999 of fp32, for both towers, on a model with realistic widths.
+        auto m = loadModel("preset:diffclip-starter");
+        QVERIFY(m.ok());
+        torch::NoGradGuard noGrad;
+        const auto& cfg = m->model->config();
+        auto gen = at::detail::createCPUGenerator(9);
+        at::Tensor images = at::randn({4, 3, cfg.vision.imageSize, cfg.vision.imageSize}, gen, at::TensorOptions());
+        at::Tensor text = tokens({{49406, 320, 1125, 539, 320, 13258, 49407}, {49406, 1184, 3152, 49407}}, 32);
+        QVERIFY(!checkDtypeSupported(c10::Device(c10::kCPU), at::kHalf).ok());  // CUDA only
+        for (auto dtype : {at::kBFloat16}) {
+            ClipModel low = convertModel(m->model, c10::Device(c10::kCPU), dtype);
+            QCOMPARE(low->dtype(), dtype);
+            const double ci = minRowCosine(low->encodeImage(images), m->model->encodeImage(images));
+            const double ct = minRowCosine(low->encodeText(text), m->model->encodeText(text));
+            QVERIFY2(ci >= 0.999, std::to_string(ci).c_str());
+            QVERIFY2(ct >= 0.999, std::to_string(ct).c_str());
+        }
+    }
+
+    void loadErrorsNameTheFile() {
+        QTemporaryDir dir;
+        const std::string garbage = dir.filePath("model.pt").toStdString();
+        std::ofstream(garbage) << "this is not a model";
+        auto m = loadModel(garbage);
+        QVERIFY(!m.ok());
+        QVERIFY(m.error().message.find(garbage) != std::string::npos);
+        auto missing = loadModel(dir.filePath("absent.safetensors").toStdString());
+        QVERIFY(!missing.ok());
+        QCOMPARE(missing.error().code, ErrorCode::NotFound);
+        auto preset = loadModel("preset:no-such-thing");
+        QVERIFY(!preset.ok());
+        QCOMPARE(preset.error().code, ErrorCode::InvalidArgument);
+        // Weights of one architecture under another's config are refused with the culprit named.
+        fs::copy_file(kFixtures + "diffclip-tiny-a/model.safetensors", dir.filePath("w.safetensors").toStdString());
+        std::ofstream(dir.filePath("config.json").toStdString())
+            << R"({"vision":{"img_size":32,"patch_size":8,"embed_dim":48,"depth":3,"num_heads":4,"mlp_ratio":4.0},)"
+            << R"("text":{"context_length":16,"width":32,"heads":4,"layers":2},"embed_dim":24,"vocab_size":49408})";
+        auto wrong = loadModel(dir.filePath("w.safetensors").toStdString());
+        QVERIFY(!wrong.ok());
+        QVERIFY2(wrong.error().message.find("visual.blocks.2") != std::string::npos, wrong.error().message.c_str());
+    }
+
+private:
+    static std::string bundledMergesPathForTests() {
+        return std::string(DIFFCLIP_SHARED_DIR) + "/data/clip/bpe_simple_vocab_16e6.txt.gz";
+    }
+};
+
+QTEST_APPLESS_MAIN(TestModel)
+#include "tst_model.moc"
