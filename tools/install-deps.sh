@@ -9,10 +9,10 @@ packages=(
   # model core
   libtorch-dev libopenblas0-pthread zlib1g-dev
   # imaging, library, search
-  libopencv-dev libsqlite3-dev sqlite3 libfaiss-dev
+  libopencv-dev libjpeg-dev libsqlite3-dev sqlite3 libfaiss-dev
   # desktop application
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-  qt6-translations-l10n libqt6svg6-dev libgl-dev
+  qt6-translations-l10n qt6-svg-dev libgl-dev
   libqcustomplot-dev libqcustomplot2.1-qt6 libqt6svg6
   # tests and screenshots: headless X server, CJK font
   xvfb xauth fonts-noto-cjk

@@ -5,14 +5,11 @@
 #include <opencv2/imgproc.hpp>
 
 #include <cmath>
-#include <fstream>
-#include <iterator>
+#include <cstring>
 
 namespace diffclip {
 
 namespace {
-constexpr std::streamoff kMaxFileBytes = std::streamoff(512) << 20;
-
 int cvInterpolation(const std::string& name) {
     if (name == "bicubic") return cv::INTER_CUBIC;
     if (name == "area") return cv::INTER_AREA;
@@ -21,34 +18,7 @@ int cvInterpolation(const std::string& name) {
 }
 }  // namespace
 
-Result<RgbImage> decodeImageFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary | std::ios::ate);
-    if (!in) return makeError(ErrorCode::NotFound, path + ": cannot open");
-    const std::streamoff size = in.tellg();
-    if (size <= 0) return makeError(ErrorCode::Format, path + ": empty file");
-    if (size > kMaxFileBytes) return makeError(ErrorCode::Format, path + ": larger than 512 MiB");
-    std::vector<uint8_t> bytes(static_cast<size_t>(size));
-    in.seekg(0);
-    if (!in.read(reinterpret_cast<char*>(bytes.data()), size)) return makeError(ErrorCode::Io, path + ": read error");
-    cv::Mat bgr;
-    try {
-        bgr = cv::imdecode(bytes, cv::IMREAD_COLOR);
-    } catch (const cv::Exception& e) {
-        return makeError(ErrorCode::Format, path + ": cannot decode (" + e.msg + ")");
-    }
-    if (bgr.empty()) return makeError(ErrorCode::Format, path + ": not a decodable image");
-    cv::Mat rgb;
-    cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-    RgbImage out;
-    out.width = rgb.cols;
-    out.height = rgb.rows;
-    out.pixels.resize(size_t(rgb.cols) * size_t(rgb.rows) * 3);
-    for (int y = 0; y < rgb.rows; ++y)
-        std::memcpy(out.pixels.data() + size_t(y) * rgb.cols * 3, rgb.ptr(y), size_t(rgb.cols) * 3);
-    return out;
-}
-
-at::Tensor preprocessImage(const RgbImage& image, const PreprocessConfig& config) {
+at::Tensor preprocessImage(const RgbImage8& image, const PreprocessConfig& config) {
     cv::Mat src(image.height, image.width, CV_8UC3, const_cast<uint8_t*>(image.pixels.data()));
     const double scale = double(config.resizeShorter) / double(std::min(image.width, image.height));
     const int w = std::max<int>(int(config.cropSize), int(std::lround(image.width * scale)));
@@ -66,8 +36,9 @@ at::Tensor preprocessImage(const RgbImage& image, const PreprocessConfig& config
     return ((t - mean) / std).contiguous();
 }
 
-Result<at::Tensor> loadImageForModel(const std::string& path, const PreprocessConfig& config) {
-    auto img = decodeImageFile(path);
+Result<at::Tensor> loadImageForModel(const std::string& path, const PreprocessConfig& config,
+                                     const DecodeOptions& decode) {
+    auto img = decodeImageFile(path, decode);
     if (!img) return img.error();
     try {
         return preprocessImage(*img, config);
