@@ -12,7 +12,7 @@ packages=(
   libopencv-dev libjpeg-dev libsqlite3-dev sqlite3 libfaiss-dev
   # desktop application
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-  qt6-translations-l10n qt6-svg-dev libgl-dev
+  qt6-translations-l10n qt6-svg-dev libgl-dev libxkbcommon-dev
   libqcustomplot-dev libqcustomplot2.1-qt6 libqt6svg6
   # tests and screenshots: headless X server, CJK font
   xvfb xauth fonts-noto-cjk

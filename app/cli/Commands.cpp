@@ -26,8 +26,16 @@ void printVersion() {
 #else
               << "OpenCV: not in this build\n"
 #endif
+#ifdef DIFFCLIP_SQLITE_VERSION
+              << "SQLite " << DIFFCLIP_SQLITE_VERSION << "\n"
+#else
               << "SQLite: not in this build\n"
-              << "Qt: not used by the command line\n";
+#endif
+#ifdef DIFFCLIP_QT_VERSION
+              << "Qt " << DIFFCLIP_QT_VERSION << " (desktop application)\n";
+#else
+              << "Qt: not in this build\n";
+#endif
 }
 
 }  // namespace diffclip::cli

@@ -1,0 +1,211 @@
+#pragma once
+// The photo library: one SQLite file holding the indexed photos, their metadata and labels,
+// the models used to embed them, the embeddings, job history and search feedback.
+//
+// Concurrency contract:
+//   - A Library is one SQLite connection: use it from one thread at a time (one Library per
+//     thread; the UI keeps one writer thread). It is move-only; do not move it while a
+//     Transaction from begin() is open on another object that still needs it.
+//   - Two processes (or two Library objects) may open the same file. The file is in WAL mode,
+//     so readers never block and never see a half-written batch. Only one may write at a time:
+//     a second writer waits up to LibraryOptions::busyTimeoutMs and then gets ErrorCode::Io
+//     "the library is busy: another program is writing to it"; its own data is left untouched.
+//   - A process killed in the middle of a transaction leaves the file consistent: the batch
+//     is rolled back on the next open.
+//   - Never carry an open Library across fork(); open it again in the child.
+//
+// Timestamps (added_at, created_at, ...) are Unix time in milliseconds, UTC.
+// Durability: synchronous=NORMAL in WAL mode: a power loss may lose the last committed
+// transactions, never the file's consistency.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "diffclip/library/Database.h"
+#include "diffclip/model/Result.h"
+
+namespace diffclip {
+
+enum class ImageStatus { Ok, Failed };
+
+/// Where a label came from. When an image has labels from several sources, the current label is
+/// the first present in this precedence: Manual > Training > Folder > ZeroShot.
+enum class LabelSource { Manual, Training, Folder, ZeroShot };
+
+/// "manual", "training", "folder", "zero-shot" (the strings stored in the file).
+const char* labelSourceName(LabelSource source);
+std::optional<LabelSource> parseLabelSource(std::string_view name);
+
+/// One photo. Strings are UTF-8; an empty metadata string means "not set".
+struct ImageRecord {
+    int64_t id = 0;               // assigned by the library; ignored by upsertImage
+    std::string path;             // as given by the indexer (absolute paths recommended); unique key
+    std::string contentHash;      // SHA-256 of the file bytes, 64 lower-case hex digits
+    int64_t size = 0;             // bytes
+    int64_t mtimeNs = 0;          // modification time, nanoseconds since the Unix epoch
+    int width = 0;                // pixels, 0 when unknown
+    int height = 0;               // pixels, 0 when unknown
+    int64_t addedAtMs = 0;        // first time the path was added; set by the library
+    std::string product;
+    std::string line;
+    std::string lot;
+    std::string date;             // ISO 8601 (YYYY-MM-DD or a full timestamp); compared as text
+    std::string inspector;
+    std::string notes;
+    std::string extraJson = "{}"; // JSON object of further metadata (string values from CSV import)
+    ImageStatus status = ImageStatus::Ok;
+    std::string error;            // why indexing failed (status Failed), else empty
+};
+
+struct FailedFile {
+    std::string path;
+    int64_t size = 0;
+    int64_t mtimeNs = 0;
+    std::string reason;
+};
+
+/// Embeddings of one model: row i of `values` (dim floats, row-major, contiguous) belongs to
+/// image ids[i]. Rows are ordered by image id ascending, so the order is stable across calls.
+struct EmbeddingMatrix {
+    std::vector<int64_t> ids;
+    std::vector<float> values;  // ids.size() * dim
+    int dim = 0;
+    size_t rows() const { return ids.size(); }
+    const float* row(size_t i) const { return values.data() + i * static_cast<size_t>(dim); }
+};
+
+/// Filters for listImages; empty members do not filter. All given conditions must hold.
+struct ImageFilter {
+    std::string label;     // current label (after precedence) equals this
+    std::string dateFrom;  // date >= dateFrom (text comparison of ISO dates), inclusive
+    std::string dateTo;    // date <= dateTo, inclusive; "2024-05-31" also keeps "2024-05-31T..." values
+    /// field=value: field is path, product, line, lot, date, inspector, notes, or else a key of
+    /// the extra JSON object (compared as text). Keys must not contain '"' or control characters.
+    std::vector<std::pair<std::string, std::string>> where;
+    std::optional<ImageStatus> status;
+};
+
+struct CsvImportReport {
+    int64_t rows = 0;       // data rows read (header excluded, blank lines skipped)
+    int64_t matched = 0;    // rows applied to exactly one image
+    int64_t unmatched = 0;  // rows whose path/file matched no image, or several (ambiguous file name)
+    std::vector<std::string> unmatchedExamples;  // the first few unmatched path/file values
+};
+
+struct CheckReport {
+    std::vector<std::string> problems;  // one English line each; empty when the library is sound
+    bool clean() const { return problems.empty(); }
+};
+
+struct LibraryOptions {
+    bool readOnly = false;     // every write fails with ErrorCode::Io "the library is read-only"
+    bool create = true;        // create a new library when the file is missing or empty
+    int busyTimeoutMs = 5000;  // how long a write waits for another writer, milliseconds
+};
+
+class Library {
+public:
+    static constexpr int kSchemaVersion = 1;
+    /// PRAGMA application_id of a DiffCLIP library: "DCLB".
+    static constexpr int32_t kApplicationId = 0x44434C42;
+
+    /// Opens or creates a library. Sets WAL, busy timeout, foreign keys and synchronous=NORMAL,
+    /// runs PRAGMA quick_check (reads the whole file: about a second per GB) and migrates older
+    /// schemas forward in one transaction (not when readOnly). A non-library file is never modified.
+    /// Errors: NotFound (missing and !create or readOnly); Format "not a DiffCLIP library or
+    /// damaged" (text file, another program's SQLite file, failed quick_check); Unsupported
+    /// (made by a newer DiffCLIP Studio, or an old schema opened read-only); Io (busy, permissions).
+    static Result<Library> open(const std::string& path, const LibraryOptions& options = {});
+
+    Library(Library&&) noexcept = default;
+    Library& operator=(Library&&) noexcept = default;
+    Library(const Library&) = delete;
+    Library& operator=(const Library&) = delete;
+
+    const std::string& path() const { return m_path; }
+    /// The user_version found at open (before migration).
+    int openedSchemaVersion() const { return m_openedVersion; }
+
+    /// Starts a batch: writes made until commit() become visible (and durable) together; a
+    /// Transaction destroyed without commit rolls everything back. Calls inside an open batch
+    /// join it. Callers indexing folders commit every N images (a few hundred is a good N).
+    Result<Transaction> begin();
+
+    // ---- images ----
+    /// Errors: NotFound when no image has this path.
+    Result<ImageRecord> findImageByPath(const std::string& path);
+    /// Inserts the image or updates the row with the same path; returns its id. File facts
+    /// (hash, size, mtime, width, height) are always written and status becomes Ok; metadata
+    /// strings left empty (and extraJson "{}" or empty) keep the values already stored.
+    Result<int64_t> upsertImage(const ImageRecord& image);
+    /// Marks `path` as failed with `reason` (insert or update); its metadata and labels are kept.
+    Status recordFailure(const std::string& path, int64_t size, int64_t mtimeNs, const std::string& reason);
+    /// Ids (ascending) of the images with status Ok whose content hash equals `hash`.
+    Result<std::vector<int64_t>> imagesWithSameHash(const std::string& hash);
+    Result<std::vector<ImageRecord>> listImages(const ImageFilter& filter = {});
+    Result<std::vector<FailedFile>> failures();
+
+    // ---- models and embeddings ----
+    /// Id of the model with this fingerprint, registering it when new. configJson must be valid
+    /// JSON; dim in [1, 65536]. Errors: Mismatch when the fingerprint is known with another dim.
+    Result<int64_t> ensureModel(const std::string& name, const std::string& fingerprint,
+                                const std::string& configJson, int dim);
+    /// Stores (or replaces) an image's embedding as IEEE fp16, round-to-nearest-even, little
+    /// endian. Accuracy: relative error <= 2^-11 (4.9e-4) for |x| in [6.1e-5, 65504]; for the
+    /// components of a unit vector (|x| <= 1) the absolute error is <= 2^-12 (2.5e-4).
+    /// `v` points to `dim` floats, read during the call only. Errors: InvalidArgument (null,
+    /// non-finite or |x| > 65504), Mismatch (dim differs from the model's), NotFound.
+    Status putEmbedding(int64_t imageId, int64_t modelId, const float* v, int dim);
+    /// All embeddings of a model as float32, ordered by image id. Errors: NotFound (no such
+    /// model), Format (a stored vector of the wrong size; run check()).
+    Result<EmbeddingMatrix> loadEmbeddings(int64_t modelId);
+    Result<bool> hasEmbedding(int64_t imageId, int64_t modelId);
+
+    // ---- labels ----
+    /// Sets the image's label for this source, replacing that source's previous one.
+    /// confidence in [0, 1] (1 for manual and folder labels).
+    Status setLabel(int64_t imageId, const std::string& label, LabelSource source, double confidence = 1.0);
+    /// The current label after precedence; empty when the image has none. NotFound: no image.
+    Result<std::string> label(int64_t imageId);
+    /// Distinct current labels of all images, sorted.
+    Result<std::vector<std::string>> labels();
+
+    // ---- CSV ----
+    /// Imports metadata from a CSV file (RFC 4180: header row, quoted fields, "" escapes,
+    /// commas and newlines inside quotes, UTF-8 with or without BOM). Columns (case-insensitive):
+    /// path or file (required), product, line, lot, date, inspector, notes; any other column goes
+    /// into the extra JSON object. A row matches an image by exact path, else by file name when
+    /// exactly one image has that name. Empty cells leave stored values unchanged. All rows are
+    /// applied in one transaction. Errors: NotFound/Io (file), Format (malformed CSV, with line),
+    /// InvalidArgument (no path/file column).
+    Result<CsvImportReport> importMetadataCsv(const std::string& csvPath);
+    /// Writes all images (path, label, product, line, lot, date, inspector, notes, extra, status,
+    /// error) as RFC 4180 CSV with CRLF line ends, into a temporary file next to `csvPath` that is
+    /// then renamed over it, so readers never see a half-written file.
+    Status exportCsv(const std::string& csvPath);
+
+    // ---- maintenance ----
+    /// Runs integrity_check and foreign_key_check and looks for embeddings whose dim or size
+    /// differs from their model's, Ok images without a hash, and duplicate paths.
+    Result<CheckReport> check();
+
+private:
+    Library(Database db, std::string path, int openedVersion)
+        : m_db(std::move(db)), m_path(std::move(path)), m_openedVersion(openedVersion) {}
+    Status migrate();
+
+    Database m_db;
+    std::string m_path;
+    int m_openedVersion = 0;
+};
+
+/// IEEE 754 binary16 conversion used for stored embeddings (round to nearest, ties to even;
+/// overflow gives infinity; NaN stays NaN).
+uint16_t floatToHalf(float value);
+float halfToFloat(uint16_t half);
+
+}  // namespace diffclip

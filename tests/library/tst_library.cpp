@@ -1,0 +1,603 @@
+// Tests of the photo library store: schema and open checks, records, embeddings, labels,
+// filters, CSV, check(), read-only and concurrent access, rollback and killed writers.
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <QDir>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <cmath>
+#include <random>
+
+#include "diffclip/library/Database.h"
+#include "diffclip/library/Library.h"
+
+using namespace diffclip;
+
+namespace {
+
+std::string hashOf(int k) {
+    std::string h(64, '0');
+    const std::string tail = std::to_string(k);
+    h.replace(64 - tail.size(), tail.size(), tail);
+    return h;
+}
+
+ImageRecord image(const std::string& path, int k) {
+    ImageRecord r;
+    r.path = path;
+    r.contentHash = hashOf(k);
+    r.size = 1000 + k;
+    r.mtimeNs = 1700000000123456789LL + k;
+    r.width = 640;
+    r.height = 480;
+    return r;
+}
+
+int64_t rawInt(const std::string& file, const std::string& sql) {
+    auto db = Database::open(file, {});
+    if (!db) {
+        return -1;
+    }
+    auto v = db->queryInt(sql);
+    return v ? *v : -1;
+}
+
+}  // namespace
+
+class TestLibrary : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init() { QVERIFY(m_dir.isValid()); }
+
+    void createAndReopen() {
+        const std::string file = path("a.dclib");
+        {
+            auto lib = Library::open(file);
+            QVERIFY2(lib.ok(), lib.error().describe().c_str());
+            QCOMPARE(lib->openedSchemaVersion(), 0);
+            QVERIFY(lib->upsertImage(image("/photos/a.png", 1)).ok());
+        }
+        auto lib = Library::open(file);
+        QVERIFY2(lib.ok(), lib.error().describe().c_str());
+        QCOMPARE(lib->openedSchemaVersion(), Library::kSchemaVersion);
+        QVERIFY(lib->findImageByPath("/photos/a.png").ok());
+        auto missing = Library::open(path("none.dclib"), {false, false, 5000});
+        QVERIFY(!missing.ok());
+        QCOMPARE(missing.error().code, ErrorCode::NotFound);
+    }
+
+    void migrationMarker() {
+        const std::string file = path("m.dclib");
+        QVERIFY(Library::open(file).ok());
+        QCOMPARE(rawInt(file, "PRAGMA user_version"), int64_t(Library::kSchemaVersion));
+        QCOMPARE(rawInt(file, "PRAGMA application_id"), int64_t(Library::kApplicationId));
+        QCOMPARE(rawInt(file, "SELECT COUNT(*) FROM library_info WHERE key = 'app'"), int64_t(1));
+        auto db = Database::open(file, {});
+        QVERIFY(db.ok());
+        auto st = db->prepare("PRAGMA journal_mode");
+        QVERIFY(st.ok());
+        QVERIFY(st->step().ok());
+        QCOMPARE(QString::fromStdString(st->columnText(0)), QString("wal"));
+    }
+
+    void newerVersionRefused() {
+        const std::string file = path("new.dclib");
+        QVERIFY(Library::open(file).ok());
+        {
+            auto db = Database::open(file, {});
+            QVERIFY(db.ok());
+            QVERIFY(db->exec("PRAGMA user_version = 99").ok());
+        }
+        auto lib = Library::open(file);
+        QVERIFY(!lib.ok());
+        QCOMPARE(lib.error().code, ErrorCode::Unsupported);
+        QVERIFY(lib.error().message.find("newer DiffCLIP Studio") != std::string::npos);
+        QCOMPARE(rawInt(file, "PRAGMA user_version"), int64_t(99));  // left alone
+    }
+
+    void foreignSqliteRefused() {
+        const std::string file = path("other.sqlite");
+        {
+            auto db = Database::open(file, {});
+            QVERIFY(db.ok());
+            QVERIFY(db->exec("CREATE TABLE songs(title TEXT); INSERT INTO songs VALUES ('x')").ok());
+        }
+        auto lib = Library::open(file);
+        QVERIFY(!lib.ok());
+        QCOMPARE(lib.error().code, ErrorCode::Format);
+        QVERIFY(lib.error().message.find("not a DiffCLIP library") != std::string::npos);
+        QCOMPARE(rawInt(file, "SELECT COUNT(*) FROM songs"), int64_t(1));
+        QCOMPARE(rawInt(file, "SELECT COUNT(*) FROM sqlite_schema WHERE name = 'images'"), int64_t(0));
+    }
+
+    void textFileRefused() {
+        const std::string file = path("notes.txt");
+        QFile f(QString::fromStdString(file));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(QByteArray("this is not a database, just some notes\n").repeated(200));
+        f.close();
+        auto lib = Library::open(file);
+        QVERIFY(!lib.ok());
+        QCOMPARE(lib.error().code, ErrorCode::Format);
+        QVERIFY(lib.error().message.find("not a DiffCLIP library or damaged") != std::string::npos);
+    }
+
+    void upsertRoundTrip() {
+        auto lib = Library::open(path("u.dclib"));
+        QVERIFY(lib.ok());
+        ImageRecord r = image("/photos/scratch/1.png", 7);
+        r.product = "bracket";
+        r.lot = "L-17";
+        r.date = "2024-05-02";
+        r.extraJson = R"({"shift":"night"})";
+        auto id = lib->upsertImage(r);
+        QVERIFY(id.ok());
+        auto got = lib->findImageByPath(r.path);
+        QVERIFY(got.ok());
+        QCOMPARE(got->id, *id);
+        QCOMPARE(QString::fromStdString(got->contentHash), QString::fromStdString(r.contentHash));
+        QCOMPARE(got->size, r.size);
+        QCOMPARE(got->mtimeNs, r.mtimeNs);
+        QCOMPARE(got->width, 640);
+        QCOMPARE(got->height, 480);
+        QCOMPARE(QString::fromStdString(got->product), QString("bracket"));
+        QCOMPARE(QString::fromStdString(got->extraJson), QString(R"({"shift":"night"})"));
+        QVERIFY(got->status == ImageStatus::Ok);
+        QVERIFY(got->addedAtMs > 0);
+
+        // A changed file: new facts, same id, metadata and added_at kept.
+        ImageRecord changed = image(r.path, 8);
+        auto id2 = lib->upsertImage(changed);
+        QVERIFY(id2.ok());
+        QCOMPARE(*id2, *id);
+        auto again = lib->findImageByPath(r.path);
+        QVERIFY(again.ok());
+        QCOMPARE(again->size, changed.size);
+        QCOMPARE(again->mtimeNs, changed.mtimeNs);
+        QCOMPARE(QString::fromStdString(again->contentHash), QString::fromStdString(hashOf(8)));
+        QCOMPARE(QString::fromStdString(again->lot), QString("L-17"));
+        QCOMPARE(QString::fromStdString(again->extraJson), QString(R"({"shift":"night"})"));
+        QCOMPARE(again->addedAtMs, got->addedAtMs);
+
+        auto nf = lib->findImageByPath("/nowhere.png");
+        QVERIFY(!nf.ok());
+        QCOMPARE(nf.error().code, ErrorCode::NotFound);
+
+        QVERIFY(lib->upsertImage(image("/photos/copy.png", 8)).ok());
+        auto dups = lib->imagesWithSameHash(hashOf(8));
+        QVERIFY(dups.ok());
+        QCOMPARE(dups->size(), size_t(2));
+        ImageRecord bad = image("/photos/bad.png", 9);
+        bad.extraJson = "[1,2]";
+        QCOMPARE(lib->upsertImage(bad).error().code, ErrorCode::InvalidArgument);
+    }
+
+    void fp16Conversion() {
+        QCOMPARE(floatToHalf(1.0f), uint16_t(0x3c00));
+        QCOMPARE(floatToHalf(-2.0f), uint16_t(0xc000));
+        QCOMPARE(floatToHalf(65504.0f), uint16_t(0x7bff));
+        QCOMPARE(floatToHalf(65520.0f), uint16_t(0x7c00));
+        QCOMPARE(floatToHalf(std::ldexp(1.0f, -24)), uint16_t(0x0001));
+        QCOMPARE(floatToHalf(1.0f + std::ldexp(1.0f, -11)), uint16_t(0x3c00));  // tie -> even
+        QCOMPARE(floatToHalf(1.0f + 3 * std::ldexp(1.0f, -11)), uint16_t(0x3c02));  // tie -> even (up)
+        for (uint32_t h = 0; h < 0x7c00; ++h) {  // every finite positive half reads back exactly
+            QCOMPARE(floatToHalf(halfToFloat(static_cast<uint16_t>(h))), static_cast<uint16_t>(h));
+        }
+    }
+
+    void embeddingsRoundTrip() {
+        auto lib = Library::open(path("e.dclib"));
+        QVERIFY(lib.ok());
+        const int dim = 512;
+        auto model = lib->ensureModel("diffclip-b16", "fp-1", R"({"embed_dim":512})", dim);
+        QVERIFY(model.ok());
+        auto same = lib->ensureModel("diffclip-b16", "fp-1", "{}", dim);
+        QVERIFY(same.ok());
+        QCOMPARE(*same, *model);
+        QCOMPARE(lib->ensureModel("x", "fp-1", "{}", 256).error().code, ErrorCode::Mismatch);
+        QCOMPARE(lib->ensureModel("x", "fp-2", "{not json", 256).error().code, ErrorCode::InvalidArgument);
+
+        std::vector<int64_t> ids;
+        for (int k = 0; k < 5; ++k) {
+            auto id = lib->upsertImage(image("/p/" + std::to_string(k) + ".png", k));
+            QVERIFY(id.ok());
+            ids.push_back(*id);
+        }
+        std::mt19937 rng(42);
+        std::normal_distribution<float> normal;
+        std::vector<std::vector<float>> vectors(ids.size(), std::vector<float>(dim));
+        for (auto& v : vectors) {
+            double norm = 0;
+            for (float& x : v) {
+                x = normal(rng);
+                norm += double(x) * x;
+            }
+            for (float& x : v) {
+                x = static_cast<float>(x / std::sqrt(norm));
+            }
+        }
+        for (size_t k : {3, 0, 4, 1, 2}) {  // stored out of order
+            QVERIFY(lib->putEmbedding(ids[k], *model, vectors[k].data(), dim).ok());
+        }
+        QCOMPARE(lib->putEmbedding(ids[0], *model, vectors[0].data(), 256).error().code, ErrorCode::Mismatch);
+        QCOMPARE(lib->putEmbedding(99999, *model, vectors[0].data(), dim).error().code, ErrorCode::NotFound);
+        auto has = lib->hasEmbedding(ids[2], *model);
+        QVERIFY(has.ok() && *has);
+        auto other = lib->ensureModel("clip", "fp-3", "{}", dim);
+        QVERIFY(other.ok());
+        has = lib->hasEmbedding(ids[2], *other);
+        QVERIFY(has.ok() && !*has);
+
+        auto m = lib->loadEmbeddings(*model);
+        QVERIFY2(m.ok(), m.error().describe().c_str());
+        QCOMPARE(m->dim, dim);
+        QCOMPARE(m->rows(), ids.size());
+        QCOMPARE(m->values.size(), ids.size() * dim);
+        float maxErr = 0;
+        for (size_t r = 0; r < m->rows(); ++r) {
+            QCOMPARE(m->ids[r], ids[r]);  // ascending image id
+            for (int c = 0; c < dim; ++c) {
+                maxErr = std::max(maxErr, std::fabs(m->row(r)[c] - vectors[r][c]));
+            }
+        }
+        QVERIFY2(maxErr <= 1e-3f, std::to_string(maxErr).c_str());
+        auto m2 = lib->loadEmbeddings(*model);
+        QVERIFY(m2.ok());
+        QVERIFY(m2->ids == m->ids && m2->values == m->values);
+        QCOMPARE(lib->loadEmbeddings(777).error().code, ErrorCode::NotFound);
+    }
+
+    void labelsPrecedence() {
+        auto lib = Library::open(path("l.dclib"));
+        QVERIFY(lib.ok());
+        auto id = lib->upsertImage(image("/p/a.png", 1));
+        QVERIFY(id.ok());
+        QCOMPARE(QString::fromStdString(*lib->label(*id)), QString());
+        QVERIFY(lib->setLabel(*id, "scratch", LabelSource::ZeroShot, 0.6).ok());
+        QCOMPARE(QString::fromStdString(*lib->label(*id)), QString("scratch"));
+        QVERIFY(lib->setLabel(*id, "dent", LabelSource::Folder).ok());
+        QCOMPARE(QString::fromStdString(*lib->label(*id)), QString("dent"));
+        QVERIFY(lib->setLabel(*id, "crack", LabelSource::Training, 0.9).ok());
+        QCOMPARE(QString::fromStdString(*lib->label(*id)), QString("crack"));
+        QVERIFY(lib->setLabel(*id, "ok", LabelSource::Manual).ok());
+        QCOMPARE(QString::fromStdString(*lib->label(*id)), QString("ok"));
+        QVERIFY(lib->setLabel(*id, "rust", LabelSource::ZeroShot, 0.7).ok());  // replaces, still loses
+        QCOMPARE(QString::fromStdString(*lib->label(*id)), QString("ok"));
+        QCOMPARE(rawInt(path("l.dclib"), "SELECT COUNT(*) FROM labels"), int64_t(4));
+        QCOMPARE(lib->setLabel(*id, "x", LabelSource::Manual, 1.5).error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(lib->setLabel(424242, "x", LabelSource::Manual).error().code, ErrorCode::NotFound);
+        QCOMPARE(lib->label(424242).error().code, ErrorCode::NotFound);
+        auto id2 = lib->upsertImage(image("/p/b.png", 2));
+        QVERIFY(lib->setLabel(*id2, "dent", LabelSource::Folder).ok());
+        auto all = lib->labels();
+        QVERIFY(all.ok());
+        QCOMPARE(all->size(), size_t(2));
+        QCOMPARE(QString::fromStdString((*all)[0]), QString("dent"));
+        QCOMPARE(QString::fromStdString((*all)[1]), QString("ok"));
+    }
+
+    void filters() {
+        auto lib = Library::open(path("f.dclib"));
+        QVERIFY(lib.ok());
+        const char* dates[] = {"2024-01-10", "2024-02-15", "2024-02-29T23:10:00", "2024-03-01"};
+        std::vector<int64_t> ids;
+        for (int k = 0; k < 4; ++k) {
+            ImageRecord r = image("/p/" + std::to_string(k) + ".png", k);
+            r.date = dates[k];
+            r.line = k % 2 == 0 ? "A" : "B";
+            r.extraJson = k == 1 ? R"({"camera":"cam 2"})" : "{}";
+            auto id = lib->upsertImage(r);
+            QVERIFY(id.ok());
+            ids.push_back(*id);
+            QVERIFY(lib->setLabel(*id, k < 2 ? "dent" : "scratch", LabelSource::Folder).ok());
+        }
+        QVERIFY(lib->recordFailure("/p/broken.png", 10, 20, "not an image").ok());
+        auto count = [&](const ImageFilter& f) {
+            auto r = lib->listImages(f);
+            return r.ok() ? int(r->size()) : -1;
+        };
+        QCOMPARE(count({}), 5);
+        ImageFilter f;
+        f.label = "dent";
+        QCOMPARE(count(f), 2);
+        f = {};
+        f.dateFrom = "2024-02-01";
+        f.dateTo = "2024-02-29";
+        QCOMPARE(count(f), 2);  // the timestamp on the last day counts
+        f = {};
+        f.where = {{"line", "A"}};
+        QCOMPARE(count(f), 2);
+        f.where = {{"camera", "cam 2"}};
+        auto one = lib->listImages(f);
+        QVERIFY(one.ok());
+        QCOMPARE(one->size(), size_t(1));
+        QCOMPARE(one->front().id, ids[1]);
+        f.where = {{"bad\"key", "x"}};
+        QVERIFY(!lib->listImages(f).ok());
+        f = {};
+        f.status = ImageStatus::Failed;
+        QCOMPARE(count(f), 1);
+        f.status = ImageStatus::Ok;
+        f.label = "scratch";
+        f.where = {{"line", "B"}};
+        QCOMPARE(count(f), 1);
+    }
+
+    void failuresListed() {
+        auto lib = Library::open(path("fail.dclib"));
+        QVERIFY(lib.ok());
+        QVERIFY(lib->upsertImage(image("/p/good.png", 1)).ok());
+        QVERIFY(lib->recordFailure("/p/bad.png", 12, 34, "truncated PNG").ok());
+        QVERIFY(lib->recordFailure("/p/good.png", 5, 6, "unreadable").ok());
+        auto fails = lib->failures();
+        QVERIFY(fails.ok());
+        QCOMPARE(fails->size(), size_t(2));
+        QCOMPARE(QString::fromStdString(fails->at(0).path), QString("/p/bad.png"));
+        QCOMPARE(QString::fromStdString(fails->at(0).reason), QString("truncated PNG"));
+        QCOMPARE(fails->at(0).size, int64_t(12));
+        QCOMPARE(fails->at(0).mtimeNs, int64_t(34));
+        // Indexing it successfully later clears the failure.
+        QVERIFY(lib->upsertImage(image("/p/good.png", 1)).ok());
+        QCOMPARE(lib->failures()->size(), size_t(1));
+    }
+
+    void csvImportExport() {
+        auto lib = Library::open(path("c.dclib"));
+        QVERIFY(lib.ok());
+        auto a = lib->upsertImage(image("/photos/line1/a.png", 1));
+        auto b = lib->upsertImage(image("/photos/line2/b.png", 2));
+        QVERIFY(a.ok() && b.ok());
+        QVERIFY(lib->setLabel(*a, "dent, deep", LabelSource::Manual).ok());
+        const std::string csv = path("meta.csv");
+        QFile f(QString::fromStdString(csv));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("\xEF\xBB\xBF" "File,Product,Lot,Date,Notes,Camera\r\n"
+                "/photos/line1/a.png,\"bracket, left\",L1,2024-05-01,\"said \"\"bad\"\"\nsecond line\",cam1\r\n"
+                "b.png,hinge,L2,2024-05-02,,\"cam, 2\"\r\n"
+                "missing.png,x,y,z,,\r\n"
+                "\r\n");
+        f.close();
+        auto rep = lib->importMetadataCsv(csv);
+        QVERIFY2(rep.ok(), rep.error().describe().c_str());
+        QCOMPARE(rep->rows, int64_t(3));
+        QCOMPARE(rep->matched, int64_t(2));
+        QCOMPARE(rep->unmatched, int64_t(1));
+        QCOMPARE(QString::fromStdString(rep->unmatchedExamples.at(0)), QString("missing.png"));
+        auto ra = lib->findImageByPath("/photos/line1/a.png");
+        QVERIFY(ra.ok());
+        QCOMPARE(QString::fromStdString(ra->product), QString("bracket, left"));
+        QCOMPARE(QString::fromStdString(ra->notes), QString("said \"bad\"\nsecond line"));
+        QCOMPARE(QString::fromStdString(ra->extraJson), QString(R"({"Camera":"cam1"})"));
+        auto rb = lib->findImageByPath("/photos/line2/b.png");
+        QVERIFY(rb.ok());
+        QCOMPARE(QString::fromStdString(rb->lot), QString("L2"));
+        QCOMPARE(QString::fromStdString(rb->extraJson), QString(R"({"Camera":"cam, 2"})"));
+
+        QFile bad(QString::fromStdString(path("bad.csv")));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("path,notes\n/photos/line1/a.png,\"unterminated\n");
+        bad.close();
+        QCOMPARE(lib->importMetadataCsv(path("bad.csv")).error().code, ErrorCode::Format);
+        QCOMPARE(lib->importMetadataCsv(path("nope.csv")).error().code, ErrorCode::NotFound);
+
+        const std::string out = path("export.csv");
+        QVERIFY(lib->exportCsv(out).ok());
+        QFile e(QString::fromStdString(out));
+        QVERIFY(e.open(QIODevice::ReadOnly));
+        const QByteArray text = e.readAll();
+        QVERIFY(text.startsWith("path,label,product,line,lot,date,inspector,notes,extra,status,error\r\n"));
+        QVERIFY(text.contains("/photos/line1/a.png,\"dent, deep\",\"bracket, left\",,L1,2024-05-01,,"
+                              "\"said \"\"bad\"\"\nsecond line\",\"{\"\"Camera\"\":\"\"cam1\"\"}\",ok,\r\n"));
+        QVERIFY(text.contains("/photos/line2/b.png,,hinge,,L2,2024-05-02,,,"));
+        // No temporary file left behind.
+        QDir dir(m_dir.path());
+        QCOMPARE(dir.entryList({"export.csv*"}, QDir::Files).size(), 1);
+    }
+
+    void checkFindsInjectedProblems() {
+        const std::string file = path("k.dclib");
+        {
+            auto lib = Library::open(file);
+            QVERIFY(lib.ok());
+            auto id = lib->upsertImage(image("/p/a.png", 1));
+            auto model = lib->ensureModel("m", "fp", "{}", 4);
+            const float v[4] = {1, 0, 0, 0};
+            QVERIFY(lib->putEmbedding(*id, *model, v, 4).ok());
+            auto rep = lib->check();
+            QVERIFY(rep.ok());
+            QVERIFY2(rep->clean(), rep->clean() ? "" : rep->problems.front().c_str());
+        }
+        {
+            // A second connection with raw SQL (foreign keys are off by default there).
+            auto db = Database::open(file, {});
+            QVERIFY(db.ok());
+            QVERIFY(db->exec("INSERT INTO images(path, added_at, status) VALUES ('/p/nohash.png', 0, 'ok');"
+                             "INSERT INTO embeddings VALUES (999, 1, 4, 'f16', zeroblob(8));"
+                             "INSERT INTO images(path, content_hash, added_at) VALUES ('/p/b.png', 'ab', 0);"
+                             "INSERT INTO embeddings SELECT id, 1, 3, 'f16', zeroblob(6) FROM images "
+                             "WHERE path = '/p/b.png';")
+                        .ok());
+        }
+        auto lib = Library::open(file);
+        QVERIFY(lib.ok());
+        auto rep = lib->check();
+        QVERIFY(rep.ok());
+        QCOMPARE(rep->problems.size(), size_t(3));
+        auto has = [&](const char* needle) {
+            for (const auto& p : rep->problems) {
+                if (p.find(needle) != std::string::npos) {
+                    return true;
+                }
+            }
+            return false;
+        };
+        QVERIFY(has("missing row"));
+        QVERIFY(has("without a content hash"));
+        QVERIFY(has("has size 3"));
+        auto m = lib->loadEmbeddings(1);
+        QVERIFY(!m.ok());
+        QCOMPARE(m.error().code, ErrorCode::Format);
+    }
+
+    void readOnlyRefusesWrites() {
+        const std::string file = path("ro.dclib");
+        {
+            auto lib = Library::open(file);
+            QVERIFY(lib.ok());
+            QVERIFY(lib->upsertImage(image("/p/a.png", 1)).ok());
+        }
+        {
+            auto lib = Library::open(file, {true, false, 5000});
+            QVERIFY2(lib.ok(), lib.error().describe().c_str());
+            QVERIFY(lib->findImageByPath("/p/a.png").ok());
+            auto w = lib->upsertImage(image("/p/b.png", 2));
+            QVERIFY(!w.ok());
+            QCOMPARE(w.error().code, ErrorCode::Io);
+            QVERIFY2(w.error().message.find("the library is read-only") != std::string::npos,
+                     w.error().message.c_str());
+            QVERIFY(!lib->recordFailure("/p/a.png", 1, 1, "x").ok());
+        }
+        auto lib = Library::open(file);
+        QVERIFY(lib.ok());
+        auto a = lib->findImageByPath("/p/a.png");
+        QVERIFY(a.ok());
+        QVERIFY(a->status == ImageStatus::Ok);
+        QVERIFY(!lib->findImageByPath("/p/b.png").ok());
+    }
+
+    void secondWriterGetsBusy() {
+        const std::string file = path("busy.dclib");
+        auto holder = Library::open(file);
+        QVERIFY(holder.ok());
+        auto writer = Library::open(file, {false, true, 200});
+        QVERIFY(writer.ok());
+        QVERIFY(writer->upsertImage(image("/p/before.png", 1)).ok());
+        {
+            auto tx = holder->begin();
+            QVERIFY(tx.ok());
+            QVERIFY(holder->upsertImage(image("/p/holder.png", 2)).ok());
+            auto w = writer->upsertImage(image("/p/writer.png", 3));
+            QVERIFY(!w.ok());
+            QCOMPARE(w.error().code, ErrorCode::Io);
+            QVERIFY2(w.error().message.find("the library is busy: another program is writing to it") !=
+                         std::string::npos,
+                     w.error().message.c_str());
+            auto wtx = writer->begin();
+            QVERIFY(!wtx.ok());
+            // The reader side still works and does not see the uncommitted row.
+            QVERIFY(writer->findImageByPath("/p/before.png").ok());
+            QCOMPARE(writer->findImageByPath("/p/holder.png").error().code, ErrorCode::NotFound);
+            QVERIFY(tx->commit().ok());
+        }
+        QVERIFY(writer->findImageByPath("/p/holder.png").ok());
+        QCOMPARE(writer->findImageByPath("/p/writer.png").error().code, ErrorCode::NotFound);
+        QVERIFY(writer->upsertImage(image("/p/writer.png", 3)).ok());
+        auto rep = writer->check();
+        QVERIFY(rep.ok() && rep->clean());
+        QCOMPARE(writer->listImages()->size(), size_t(3));
+    }
+
+    void uncommittedTransactionRollsBack() {
+        auto lib = Library::open(path("tx.dclib"));
+        QVERIFY(lib.ok());
+        {
+            auto tx = lib->begin();
+            QVERIFY(tx.ok());
+            QVERIFY(lib->upsertImage(image("/p/gone.png", 1)).ok());
+            auto model = lib->ensureModel("m", "fp", "{}", 2);  // nested savepoint inside the batch
+            QVERIFY(model.ok());
+        }
+        QCOMPARE(lib->findImageByPath("/p/gone.png").error().code, ErrorCode::NotFound);
+        QCOMPARE(rawInt(path("tx.dclib"), "SELECT COUNT(*) FROM models"), int64_t(0));
+        {
+            auto tx = lib->begin();
+            QVERIFY(tx.ok());
+            QVERIFY(lib->upsertImage(image("/p/kept.png", 2)).ok());
+            QVERIFY(tx->commit().ok());
+        }
+        QVERIFY(lib->findImageByPath("/p/kept.png").ok());
+    }
+
+    void killedWriterLeavesConsistentLibrary() {
+        const std::string file = path("kill.dclib");
+        {
+            auto lib = Library::open(file);
+            QVERIFY(lib.ok());
+        }
+        int fds[2];
+        QCOMPARE(::pipe(fds), 0);
+        const pid_t pid = ::fork();
+        QVERIFY(pid >= 0);
+        if (pid == 0) {
+            ::close(fds[0]);
+            auto lib = Library::open(file);
+            if (!lib.ok()) {
+                _exit(2);
+            }
+            auto model = lib->ensureModel("m", "fp", "{}", 8);
+            const float v[8] = {0.5f, -0.5f, 0.5f, -0.5f, 0, 0, 0, 0};
+            for (int batch = 0; batch < 2; ++batch) {
+                auto tx = lib->begin();
+                for (int k = 0; k < 50; ++k) {
+                    auto id = lib->upsertImage(image("/b" + std::to_string(batch) + "/" + std::to_string(k), k));
+                    if (!id.ok() || !lib->putEmbedding(*id, *model, v, 8).ok() ||
+                        !lib->setLabel(*id, "dent", LabelSource::Folder).ok()) {
+                        _exit(3);
+                    }
+                }
+                if (batch == 0) {
+                    if (!tx->commit().ok()) {
+                        _exit(4);
+                    }
+                } else {
+                    const char c = 'x';  // half way through batch 1: tell the parent, then wait
+                    if (::write(fds[1], &c, 1) != 1) {
+                        _exit(5);
+                    }
+                    for (;;) {
+                        ::pause();
+                    }
+                }
+            }
+            _exit(0);
+        }
+        ::close(fds[1]);
+        char c = 0;
+        const ssize_t n = ::read(fds[0], &c, 1);
+        ::kill(pid, SIGKILL);
+        int wstatus = 0;
+        ::waitpid(pid, &wstatus, 0);
+        ::close(fds[0]);
+        QCOMPARE(n, ssize_t(1));
+        QVERIFY(WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL);
+
+        auto lib = Library::open(file);
+        QVERIFY2(lib.ok(), lib.error().describe().c_str());
+        auto rep = lib->check();
+        QVERIFY(rep.ok());
+        QVERIFY(rep->clean());
+        auto all = lib->listImages();
+        QVERIFY(all.ok());
+        QCOMPARE(all->size(), size_t(50));
+        for (const auto& r : *all) {
+            QVERIFY(r.path.rfind("/b0/", 0) == 0);
+        }
+        auto m = lib->loadEmbeddings(1);
+        QVERIFY(m.ok());
+        QCOMPARE(m->rows(), size_t(50));
+        QVERIFY(lib->upsertImage(image("/after.png", 1)).ok());  // writable again
+    }
+
+private:
+    std::string path(const char* name) const { return QDir(m_dir.path()).filePath(name).toStdString(); }
+    QTemporaryDir m_dir;
+};
+
+QTEST_APPLESS_MAIN(TestLibrary)
+#include "tst_library.moc"
