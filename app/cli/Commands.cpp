@@ -14,6 +14,9 @@ const std::vector<Command>& commands() {
     static const std::vector<Command> list = {
         {"inspect", runInspect}, {"import", runImport}, {"verify", runVerify},
         {"tokenize", runTokenize}, {"embed", runEmbed}, {"bench", runBench},
+#ifdef DIFFCLIP_HAVE_LIBRARY
+        {"index", runIndex}, {"search", runSearch}, {"library", runLibrary}, {"export", runExport},
+#endif
     };
     return list;
 }

@@ -27,5 +27,11 @@ int runVerify(int argc, char** argv);
 int runTokenize(int argc, char** argv);
 int runEmbed(int argc, char** argv);
 int runBench(int argc, char** argv);
+#ifdef DIFFCLIP_HAVE_LIBRARY
+int runIndex(int argc, char** argv);
+int runSearch(int argc, char** argv);
+int runLibrary(int argc, char** argv);
+int runExport(int argc, char** argv);
+#endif
 
 }  // namespace diffclip::cli

@@ -560,6 +560,26 @@ Result<std::vector<FailedFile>> Library::failures() {
 // ---------------------------------------------------------------------------------------------
 // models and embeddings
 
+Result<std::vector<ModelRecord>> Library::models() {
+    Result<Statement> q = m_db.prepare("SELECT id, name, fingerprint, dim, created_at FROM models ORDER BY created_at DESC, id DESC");
+    if (!q) {
+        return q.error();
+    }
+    std::vector<ModelRecord> out;
+    for (;;) {
+        Result<bool> row = q->step();
+        if (!row) {
+            return row.error();
+        }
+        if (!*row) {
+            break;
+        }
+        out.push_back(ModelRecord{q->columnInt(0), q->columnText(1), q->columnText(2), static_cast<int>(q->columnInt(3)),
+                                  q->columnInt(4)});
+    }
+    return out;
+}
+
 Result<int64_t> Library::ensureModel(const std::string& name, const std::string& fingerprint,
                                      const std::string& configJson, int dim) {
     if (fingerprint.empty()) {

@@ -101,6 +101,16 @@ struct CheckReport {
     bool clean() const { return problems.empty(); }
 };
 
+/// A model whose embeddings the library holds. `name` is what the indexer recorded: the MODEL
+/// argument it was given (a package path, checkpoint, or preset:NAME).
+struct ModelRecord {
+    int64_t id = 0;
+    std::string name;
+    std::string fingerprint;
+    int dim = 0;
+    int64_t createdAtMs = 0;
+};
+
 struct LibraryOptions {
     bool readOnly = false;     // every write fails with ErrorCode::Io "the library is read-only"
     bool create = true;        // create a new library when the file is missing or empty
@@ -154,6 +164,8 @@ public:
     /// JSON; dim in [1, 65536]. Errors: Mismatch when the fingerprint is known with another dim.
     Result<int64_t> ensureModel(const std::string& name, const std::string& fingerprint,
                                 const std::string& configJson, int dim);
+    /// Every registered model, most recently registered first.
+    Result<std::vector<ModelRecord>> models();
     /// Stores (or replaces) an image's embedding as IEEE fp16, round-to-nearest-even, little
     /// endian. Accuracy: relative error <= 2^-11 (4.9e-4) for |x| in [6.1e-5, 65504]; for the
     /// components of a unit vector (|x| <= 1) the absolute error is <= 2^-12 (2.5e-4).

@@ -1,0 +1,257 @@
+// The library commands of `diffclip`: index, search, library check, export.
+#include <cmath>
+#include <filesystem>
+#include <cstdio>
+#include <iomanip>
+#include <iostream>
+
+#include <unistd.h>
+
+#include "Commands.h"
+#include "Output.h"
+#include "diffclip/indexing/Indexer.h"
+
+namespace diffclip::cli {
+
+namespace {
+
+const OptionSpec kJson{"json", false, false, "--json             print one JSON document on standard output"};
+const OptionSpec kLibrary{"library", true, false, "--library LIB      the library file (created by index)"};
+const OptionSpec kTokenizer{"tokenizer", true, false, "--tokenizer FILE   CLIP BPE merges (default: the model's)"};
+
+Json imageJson(const ImageRecord& r, const std::string& label) {
+    Json j = Json::object();
+    j.set("path", r.path);
+    j.set("label", label.empty() ? Json() : Json(label));
+    j.set("width", r.width);
+    j.set("height", r.height);
+    for (auto [key, value] : {std::pair{"product", &r.product}, {"line", &r.line}, {"lot", &r.lot}, {"date", &r.date},
+                              {"inspector", &r.inspector}, {"notes", &r.notes}})
+        if (!value->empty()) j.set(key, *value);
+    auto extra = Json::parse(r.extraJson);
+    if (extra && extra->isObject() && extra->size() > 0) j.set("extra", *extra);
+    return j;
+}
+
+int failLibrary(const Error& e, const std::string& path) {
+    return fail(e.message.find(path) != std::string::npos ? e : makeError(e.code, path + ": " + e.message));
+}
+
+Result<LoadedModel> openIndexModel(const std::string& spec, const std::string& tokenizer, bool needTokenizer) {
+    LoadOptions o;
+    o.checksums = true;  // the fingerprint binds embeddings to these exact weights
+    o.tokenizerPath = tokenizer;
+    o.requireTokenizer = needTokenizer;
+    return loadModel(spec, o);
+}
+
+}  // namespace
+
+int runIndex(int argc, char** argv) {
+    Args args;
+    if (int rc = parseCommand(argc, argv, "index",
+                              "--library LIB --model MODEL [--labels-from-folders] [--metadata CSV] PATH...\n\n"
+                              "Adds or updates photos (files or folders, recursive) with their embeddings. Incremental "
+                              "(unchanged files are skipped) and resumable (batches are committed as they finish).",
+                              {kJson, kLibrary, kTokenizer, {"model", true, false, "--model MODEL      the model"},
+                               {"labels-from-folders", false, false, "--labels-from-folders  label = parent folder name"},
+                               {"metadata", true, false, "--metadata CSV     metadata sidecar (path or file column)"},
+                               {"batch", true, false, "--batch N          photos per batch (default 16)"},
+                               {"max-pixels", true, false, "--max-pixels N     refuse larger photos (default 100000000)"}},
+                              args);
+        rc >= 0)
+        return rc;
+    if (!args.has("library") || !args.has("model")) return usage("index needs --library and --model", "index");
+    if (args.positionals().empty()) return usage("index needs at least one PATH", "index");
+    long long batch = 16, maxPixels = 100000000;
+    if (!args.intValue("batch", 16, batch) || !args.intValue("max-pixels", 100000000, maxPixels) || batch < 1 ||
+        batch > 4096 || maxPixels < 1)
+        return usage(args.error().empty() ? "--batch must be 1..4096, --max-pixels positive" : args.error(), "index");
+    auto model = openIndexModel(args.value("model"), args.value("tokenizer"), false);
+    if (!model) return fail(model.error());
+    auto library = Library::open(args.value("library"));
+    if (!library) return failLibrary(library.error(), args.value("library"));
+    IndexOptions o;
+    o.labelsFromFolders = args.has("labels-from-folders");
+    o.metadataCsv = args.value("metadata");
+    o.batchSize = int(batch);
+    o.decode.maxPixels = uint64_t(maxPixels);
+    const bool tty = isatty(STDERR_FILENO);
+    double lastShown = -1.0;
+    o.progress = [&](int64_t done, int64_t total, double seconds) {
+        // At most twice a second; one updating line on a terminal, plain lines in a log.
+        if (done != total && seconds - lastShown < 0.5) return;
+        lastShown = seconds;
+        const double rate = seconds > 0 ? double(done) / seconds : 0.0;
+        const double left = rate > 0 ? double(total - done) / rate : 0.0;
+        std::fprintf(stderr, "%sindexing: %lld/%lld photos, %.1f photos/s, %.0f s left%s", tty ? "\r" : "",
+                     (long long)done, (long long)total, rate, left, tty && done != total ? "   " : "\n");
+    };
+    auto s = indexPhotos(*library, *model, args.positionals(), o);
+    if (!s) return fail(s.error());
+    if (args.has("json")) {
+        Json j = Json::object();
+        j.set("library", args.value("library"));
+        j.set("added", s->added);
+        j.set("updated", s->updated);
+        j.set("unchanged", s->unchanged);
+        j.set("duplicates", s->duplicates);
+        Json failed = Json::array();
+        for (const auto& f : s->failures) failed.push(Json(Json::Object{{"path", f.path}, {"reason", f.reason}}));
+        j.set("failed", failed);
+        j.set("seconds", s->seconds);
+        j.set("photos_per_second", s->photosPerSecond);
+        if (s->metadata) {
+            j.set("metadata_rows", s->metadata->rows);
+            j.set("metadata_matched", s->metadata->matched);
+            j.set("metadata_unmatched", s->metadata->unmatched);
+        }
+        printJson(j);
+    } else {
+        std::cerr << s->added << " added, " << s->updated << " updated, " << s->unchanged << " unchanged, "
+                  << s->failed << " failed, " << s->duplicates << " exact duplicates (" << std::fixed
+                  << std::setprecision(1) << s->seconds << " s)\n";
+        for (const auto& f : s->failures) std::cerr << "  failed: " << f.path << ": " << f.reason << "\n";
+    }
+    return kOk;
+}
+
+int runSearch(int argc, char** argv) {
+    Args args;
+    if (int rc = parseCommand(
+            argc, argv, "search",
+            "--library LIB (--image FILE | --text TEXT) [--top K] [--label L] [--since DATE] [--until DATE] "
+            "[--where FIELD=VALUE]... [--json]\n\nFinds the library photos most similar to a photo or a text. Uses the "
+            "model the library was last indexed with unless --model names another.",
+            {kJson, kLibrary, kTokenizer, {"model", true, false, "--model MODEL      the model (default: the library's)"},
+             {"image", true, false, "--image FILE       query photo (in the library or not)"},
+             {"text", true, false, "--text TEXT        query text"},
+             {"top", true, false, "--top K            hits to return (default 10)"},
+             {"label", true, false, "--label L          only photos labelled L"},
+             {"since", true, false, "--since DATE       only photos dated DATE or later (YYYY-MM-DD)"},
+             {"until", true, false, "--until DATE       only photos dated DATE or earlier"},
+             {"where", true, false, "--where F=V        only photos whose field F equals V (repeatable)"}},
+            args);
+        rc >= 0)
+        return rc;
+    if (!args.has("library")) return usage("search needs --library", "search");
+    if (args.has("image") == args.has("text")) return usage("search needs either --image or --text", "search");
+    long long top = 10;
+    if (!args.intValue("top", 10, top) || top < 1 || top > 10000) return usage("--top must be 1..10000", "search");
+    LibraryOptions lo;
+    lo.create = false;
+    auto library = Library::open(args.value("library"), lo);
+    if (!library) return failLibrary(library.error(), args.value("library"));
+    std::string spec = args.value("model");
+    if (spec.empty()) {
+        auto models = library->models();
+        if (!models) return fail(models.error());
+        if (models->empty()) return fail(makeError(ErrorCode::NotFound, "the library has no photos indexed yet"));
+        spec = models->front().name;
+    }
+    auto model = openIndexModel(spec, args.value("tokenizer"), args.has("text"));
+    if (!model) return fail(model.error());
+    ImageFilter filter;
+    filter.label = args.value("label");
+    filter.dateFrom = args.value("since");
+    filter.dateTo = args.value("until");
+    filter.status = ImageStatus::Ok;
+    for (const auto& w : args.values("where")) {
+        const auto eq = w.find('=');
+        if (eq == std::string::npos || eq == 0) return usage("--where needs FIELD=VALUE", "search");
+        filter.where.emplace_back(w.substr(0, eq), w.substr(eq + 1));
+    }
+    Result<std::vector<float>> query = args.has("image") ? embedPhoto(*model, args.value("image"), DecodeOptions{})
+                                                         : embedText(*model, args.value("text"));
+    if (!query) return fail(query.error());
+    int64_t exclude = 0;
+    if (args.has("image")) {
+        auto known = library->findImageByPath(std::filesystem::weakly_canonical(args.value("image")).string());
+        if (known) exclude = known->id;  // a library photo does not find itself
+    }
+    auto r = searchLibrary(*library, *model, *query, int(top), filter, args.has("image"), exclude);
+    if (!r) return fail(r.error());
+    if (args.has("json")) {
+        Json j = Json::object();
+        j.set("query", args.has("image") ? args.value("image") : args.value("text"));
+        j.set("model", spec);
+        j.set("searched", r->searched);
+        j.set("confident", r->confident ? Json(*r->confident) : Json());
+        if (r->confident) j.set("confidence_threshold", r->threshold);
+        Json hits = Json::array();
+        for (const auto& h : r->hits) {
+            Json x = imageJson(h.image, h.label);
+            x.set("score", double(h.score));
+            hits.push(x);
+        }
+        j.set("hits", hits);
+        printJson(j);
+    } else {
+        if (r->confident && !*r->confident)
+            std::cout << "No confident match: the best score " << std::fixed << std::setprecision(3)
+                      << (r->hits.empty() ? 0.0 : r->hits.front().score) << " is below this library's threshold "
+                      << r->threshold << ". The closest photos:\n";
+        for (size_t i = 0; i < r->hits.size(); ++i)
+            std::cout << std::setw(3) << i + 1 << "  " << std::fixed << std::setprecision(3) << r->hits[i].score << "  "
+                      << (r->hits[i].label.empty() ? "-" : r->hits[i].label) << "  " << r->hits[i].image.path << "\n";
+        if (r->hits.empty()) std::cout << "No photo matches the filters.\n";
+    }
+    return kOk;
+}
+
+int runLibrary(int argc, char** argv) {
+    if (argc < 3 || std::string(argv[2]) != "check") {
+        if (argc >= 3 && (std::string(argv[2]) == "--help" || std::string(argv[2]) == "-h")) {
+            std::cout << "Usage: diffclip library check LIB [--json]\n\nChecks a library's integrity and consistency.\n";
+            return kOk;
+        }
+        return usage("usage: diffclip library check LIB", "library");
+    }
+    Args args;
+    if (!args.parse(argc, argv, 3, {kJson})) return usage(args.error(), "library");
+    if (args.positionals().size() != 1) return usage("library check takes exactly one LIB", "library");
+    LibraryOptions lo;
+    lo.create = false;
+    lo.readOnly = true;
+    auto library = Library::open(args.positionals()[0], lo);
+    if (!library) return failLibrary(library.error(), args.positionals()[0]);
+    auto report = library->check();
+    if (!report) return fail(report.error());
+    auto images = library->listImages();
+    auto failures = library->failures();
+    if (args.has("json")) {
+        Json j = Json::object();
+        j.set("library", args.positionals()[0]);
+        j.set("clean", report->clean());
+        Json problems = Json::array();
+        for (const auto& p : report->problems) problems.push(p);
+        j.set("problems", problems);
+        if (images) j.set("images", int64_t(images->size()));
+        if (failures) j.set("failed_files", int64_t(failures->size()));
+        printJson(j);
+    } else {
+        for (const auto& p : report->problems) std::cout << "problem: " << p << "\n";
+        std::cout << (report->clean() ? "clean" : "NOT clean") << ": " << (images ? images->size() : 0) << " photos, "
+                  << (failures ? failures->size() : 0) << " failed files\n";
+    }
+    return report->clean() ? kOk : kFailed;
+}
+
+int runExport(int argc, char** argv) {
+    Args args;
+    if (int rc = parseCommand(argc, argv, "export", "--library LIB --csv FILE\n\nWrites every photo with its label and "
+                                                    "metadata as CSV.",
+                              {kLibrary, {"csv", true, false, "--csv FILE         the CSV file to write"}}, args);
+        rc >= 0)
+        return rc;
+    if (!args.has("library") || !args.has("csv")) return usage("export needs --library and --csv", "export");
+    LibraryOptions lo;
+    lo.create = false;
+    lo.readOnly = true;
+    auto library = Library::open(args.value("library"), lo);
+    if (!library) return failLibrary(library.error(), args.value("library"));
+    if (Status s = library->exportCsv(args.value("csv")); !s) return fail(s.error());
+    return kOk;
+}
+
+}  // namespace diffclip::cli

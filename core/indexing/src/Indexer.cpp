@@ -1,0 +1,347 @@
+#include "diffclip/indexing/Indexer.h"
+
+#include <torch/torch.h>
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "diffclip/imaging/Preprocess.h"
+#include "diffclip/model/Runtime.h"
+#include "diffclip/model/Sha256.h"
+#include "diffclip/search/ExactIndex.h"
+
+namespace fs = std::filesystem;
+
+namespace diffclip {
+
+namespace {
+
+bool hasPhotoExtension(const fs::path& p) {
+    std::string ext = p.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".tif" || ext == ".tiff" || ext == ".webp" ||
+           ext == ".bmp";
+}
+
+struct Candidate {
+    std::string path;
+    int64_t size = 0;
+    int64_t mtimeNs = 0;
+    bool known = false;  // the path is already in the library
+};
+
+// One decoded (or failed) photo of a batch.
+struct Prepared {
+    Candidate file;
+    std::string hash;
+    int width = 0, height = 0;
+    at::Tensor input;   // (3, S, S), undefined on failure
+    std::string error;  // why it failed
+};
+
+std::vector<Prepared> prepareBatch(const std::vector<Candidate>& files, size_t begin, size_t end,
+                                   const PreprocessConfig& pre, const DecodeOptions& decode, int64_t imageSize) {
+    std::vector<Prepared> out;
+    for (size_t i = begin; i < end; ++i) {
+        Prepared p;
+        p.file = files[i];
+        std::ifstream in(p.file.path, std::ios::binary);
+        std::string bytes;
+        if (!in) {
+            p.error = "cannot open the file";
+        } else if (p.file.size > (int64_t(1) << 30)) {
+            p.error = "larger than 1 GiB";
+        } else {
+            bytes.resize(size_t(p.file.size));
+            if (!in.read(bytes.data(), std::streamsize(bytes.size()))) p.error = "read error";
+        }
+        if (p.error.empty()) {
+            p.hash = sha256Hex(bytes);
+            auto img = decodeImage(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), decode);
+            if (!img) {
+                p.error = img.error().message;
+            } else {
+                p.width = img->width;
+                p.height = img->height;
+                try {
+                    p.input = preprocessImage(*img, pre);
+                    if (p.input.size(-1) != imageSize) p.error = "the model's preprocessing does not match its input size";
+                } catch (const std::exception& e) {
+                    p.error = std::string("preprocessing failed: ") + e.what();
+                }
+            }
+        }
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+int64_t nowMs() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> collectPhotoPaths(const std::vector<std::string>& paths) {
+    std::vector<std::string> out;
+    for (const auto& p : paths) {
+        std::error_code ec;
+        const fs::path path = fs::absolute(p, ec);
+        auto st = fs::status(path, ec);
+        if (ec || !fs::exists(st)) return makeError(ErrorCode::NotFound, p + ": no such file or folder");
+        if (fs::is_regular_file(st)) {
+            out.push_back(fs::weakly_canonical(path, ec).string());
+            continue;
+        }
+        if (!fs::is_directory(st)) return makeError(ErrorCode::InvalidArgument, p + ": not a file or folder");
+        fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
+        if (ec) return makeError(ErrorCode::Io, p + ": " + ec.message());
+        for (; it != end; it.increment(ec)) {
+            if (ec) return makeError(ErrorCode::Io, p + ": " + ec.message());
+            if (it->is_regular_file(ec) && hasPhotoExtension(it->path()))
+                out.push_back(fs::weakly_canonical(it->path(), ec).string());
+        }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+}
+
+std::string modelFingerprint(const LoadedModel& model, uint64_t seed) {
+    std::string text = model.model->config().toJson().dump();
+    if (model.format == "preset") text += "|" + model.source + "|seed=" + std::to_string(seed);
+    for (const auto& [file, sum] : model.checksums)
+        if (file.find("bpe_") == std::string::npos) text += "|" + sum;  // weights, not the tokenizer
+    return sha256Hex(text);
+}
+
+Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, const std::vector<std::string>& paths,
+                                 const IndexOptions& options) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
+    if (options.batchSize < 1 || options.batchSize > 4096)
+        return makeError(ErrorCode::InvalidArgument, "batch size must be 1..4096");
+    auto files = collectPhotoPaths(paths);
+    if (!files) return files.error();
+    const ModelConfig& cfg = model.model->config();
+    auto modelId = library.ensureModel(model.source, modelFingerprint(model), cfg.toJson().dump(), int(cfg.embedDim));
+    if (!modelId) return modelId.error();
+
+    IndexSummary summary;
+    std::vector<Candidate> todo;
+    for (const auto& path : *files) {
+        struct stat st {};
+        Candidate c;
+        c.path = path;
+        if (::stat(path.c_str(), &st) == 0) {
+            c.size = st.st_size;
+            c.mtimeNs = int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+        }
+        auto known = library.findImageByPath(path);
+        if (known) {
+            c.known = true;
+            if (known->status == ImageStatus::Ok && known->size == c.size && known->mtimeNs == c.mtimeNs) {
+                auto has = library.hasEmbedding(known->id, *modelId);
+                if (!has) return has.error();
+                if (*has) {
+                    ++summary.unchanged;
+                    continue;
+                }
+            }
+        } else if (known.error().code != ErrorCode::NotFound) {
+            return known.error();
+        }
+        todo.push_back(std::move(c));
+    }
+
+    const at::ScalarType dtype = preferredDtype(c10::Device(c10::kCPU));
+    configureCpuThreads(dtype, 0);
+    ClipModel encoder = convertModel(model.model, c10::Device(c10::kCPU), dtype);
+    const size_t batch = size_t(options.batchSize);
+    auto launch = [&](size_t begin) {
+        return std::async(std::launch::async, prepareBatch, std::cref(todo), begin, std::min(todo.size(), begin + batch),
+                          cfg.preprocess, options.decode, cfg.vision.imageSize);
+    };
+    std::future<std::vector<Prepared>> next;
+    if (!todo.empty()) next = launch(0);
+    int64_t handled = 0;
+    for (size_t begin = 0; begin < todo.size(); begin += batch) {
+        std::vector<Prepared> items = next.get();
+        // Decode the next batch while this one is encoded.
+        if (begin + batch < todo.size()) next = launch(begin + batch);
+        std::vector<at::Tensor> inputs;
+        for (const auto& p : items)
+            if (p.error.empty()) inputs.push_back(p.input);
+        at::Tensor emb;
+        if (!inputs.empty()) {
+            try {
+                c10::InferenceMode inference;
+                emb = encoder->encodeImage(at::stack(inputs)).contiguous();
+            } catch (const std::exception& e) {
+                return makeError(ErrorCode::Internal, std::string("encoding failed: ") + e.what());
+            }
+        }
+        auto tx = library.begin();
+        if (!tx) return tx.error();
+        int64_t row = 0;
+        for (const auto& p : items) {
+            if (!p.error.empty()) {
+                if (Status s = library.recordFailure(p.file.path, p.file.size, p.file.mtimeNs, p.error); !s) return s.error();
+                ++summary.failed;
+                summary.failures.push_back(FailedFile{p.file.path, p.file.size, p.file.mtimeNs, p.error});
+                continue;
+            }
+            ImageRecord rec;
+            rec.path = p.file.path;
+            rec.contentHash = p.hash;
+            rec.size = p.file.size;
+            rec.mtimeNs = p.file.mtimeNs;
+            rec.width = p.width;
+            rec.height = p.height;
+            rec.addedAtMs = nowMs();
+            auto id = library.upsertImage(rec);
+            if (!id) return id.error();
+            const float* v = emb[row++].data_ptr<float>();
+            if (Status s = library.putEmbedding(*id, *modelId, v, int(cfg.embedDim)); !s) return s.error();
+            if (options.labelsFromFolders) {
+                const std::string folder = fs::path(p.file.path).parent_path().filename().string();
+                if (!folder.empty())
+                    if (Status s = library.setLabel(*id, folder, LabelSource::Folder, 1.0); !s) return s.error();
+            }
+            auto same = library.imagesWithSameHash(p.hash);
+            if (!same) return same.error();
+            if (same->size() > 1) ++summary.duplicates;
+            ++(p.file.known ? summary.updated : summary.added);
+        }
+        if (Status s = tx->commit(); !s) return s.error();
+        handled += int64_t(items.size());
+        if (options.progress) options.progress(handled, int64_t(todo.size()), elapsed());
+        if (options.cancel && options.cancel->load()) {
+            summary.cancelled = true;
+            if (next.valid()) next.wait();
+            break;
+        }
+    }
+    if (!options.metadataCsv.empty() && !summary.cancelled) {
+        auto csv = library.importMetadataCsv(options.metadataCsv);
+        if (!csv) return csv.error();
+        summary.metadata = *csv;
+    }
+    summary.seconds = elapsed();
+    summary.photosPerSecond = summary.seconds > 0 ? double(summary.added + summary.updated) / summary.seconds : 0.0;
+    return summary;
+}
+
+Result<std::vector<float>> embedPhoto(const LoadedModel& model, const std::string& path, const DecodeOptions& decode) {
+    auto input = loadImageForModel(path, model.model->config().preprocess, decode);
+    if (!input) return input.error();
+    const at::ScalarType dtype = preferredDtype(c10::Device(c10::kCPU));
+    configureCpuThreads(dtype, 0);
+    try {
+        ClipModel enc = convertModel(model.model, c10::Device(c10::kCPU), dtype);
+        c10::InferenceMode inference;
+        at::Tensor e = enc->encodeImage(input->unsqueeze(0))[0].contiguous();
+        return std::vector<float>(e.data_ptr<float>(), e.data_ptr<float>() + e.numel());
+    } catch (const std::exception& e) {
+        return makeError(ErrorCode::Internal, std::string("encoding failed: ") + e.what());
+    }
+}
+
+Result<std::vector<float>> embedText(const LoadedModel& model, const std::string& text) {
+    if (!model.tokenizer) return makeError(ErrorCode::NotFound, "the model has no tokenizer");
+    const int64_t L = model.model->config().text.contextLength;
+    auto row = model.tokenizer->row(text, L);
+    const at::ScalarType dtype = preferredDtype(c10::Device(c10::kCPU));
+    configureCpuThreads(dtype, 0);
+    try {
+        ClipModel enc = convertModel(model.model, c10::Device(c10::kCPU), dtype);
+        c10::InferenceMode inference;
+        at::Tensor e = enc->encodeText(at::tensor(row, at::kLong).view({1, L}))[0].contiguous();
+        return std::vector<float>(e.data_ptr<float>(), e.data_ptr<float>() + e.numel());
+    } catch (const std::exception& e) {
+        return makeError(ErrorCode::Internal, std::string("encoding failed: ") + e.what());
+    }
+}
+
+Result<SearchResult> searchLibrary(Library& library, const LoadedModel& model, const std::vector<float>& query, int k,
+                                   const ImageFilter& filter, bool isImageQuery, int64_t exclude) {
+    if (k < 1 || k > 10000) return makeError(ErrorCode::InvalidArgument, "top-K must be 1..10000");
+    const std::string fp = modelFingerprint(model);
+    auto models = library.models();
+    if (!models) return models.error();
+    int64_t modelId = 0;
+    for (const auto& m : *models)
+        if (m.fingerprint == fp) modelId = m.id;
+    if (!modelId)
+        return makeError(ErrorCode::NotFound, "the library holds no embeddings of this model; index the photos with it first");
+    auto matrix = library.loadEmbeddings(modelId);
+    if (!matrix) return matrix.error();
+    SearchResult result;
+    if (matrix->rows() == 0) return result;
+
+    ExactIndex index;
+    if (Status s = index.reset(matrix->dim); !s) return s.error();
+    if (Status s = index.add(matrix->values.data(), matrix->rows(), matrix->ids.data()); !s) return s.error();
+
+    // Rows that pass the filter (and are not the query itself).
+    auto listed = library.listImages(filter);
+    if (!listed) return listed.error();
+    std::unordered_map<int64_t, const ImageRecord*> byId;
+    for (const auto& r : *listed) byId[r.id] = &r;
+    Filter allow(matrix->rows(), false);
+    for (size_t i = 0; i < matrix->rows(); ++i) {
+        const int64_t id = matrix->ids[i];
+        if (id != exclude && byId.count(id)) {
+            allow.set(i);
+            ++result.searched;
+        }
+    }
+    auto hits = index.search(query.data(), size_t(k), &allow);
+    if (!hits) return hits.error();
+    for (const auto& h : *hits) {
+        SearchHit hit;
+        hit.image = *byId.at(h.id);
+        hit.score = h.score;
+        auto label = library.label(h.id);
+        if (label) hit.label = *label;
+        result.hits.push_back(std::move(hit));
+    }
+
+    // Confidence: the library's own nearest-neighbour scores (each sampled photo against all
+    // the others); a query is a confident match when its best score reaches their 5th percentile.
+    if (isImageQuery && matrix->rows() >= 10 && !result.hits.empty()) {
+        const size_t samples = std::min<size_t>(matrix->rows(), 500);
+        std::vector<float> queries;
+        for (size_t s = 0; s < samples; ++s) {
+            const size_t row = s * matrix->rows() / samples;
+            queries.insert(queries.end(), matrix->row(row), matrix->row(row) + matrix->dim);
+        }
+        auto nn = index.searchBatch(queries.data(), samples, 2);
+        if (!nn) return nn.error();
+        std::vector<float> best;
+        for (size_t s = 0; s < samples; ++s) {
+            const int64_t self = matrix->ids[s * matrix->rows() / samples];
+            for (const auto& h : (*nn)[s])
+                if (h.id != self) {
+                    best.push_back(h.score);
+                    break;
+                }
+        }
+        if (!best.empty()) {
+            std::sort(best.begin(), best.end());
+            result.threshold = best[size_t(double(best.size() - 1) * 0.05)];
+            result.confident = result.hits.front().score >= result.threshold;
+        }
+    }
+    return result;
+}
+
+}  // namespace diffclip

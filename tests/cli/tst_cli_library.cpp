@@ -1,0 +1,209 @@
+// `diffclip index / search / library check / export` on the real NEU photos and on bad files,
+// including an indexer killed at random points.
+#include <QtTest>
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRandomGenerator>
+
+namespace {
+
+const QString kShared = QStringLiteral(DIFFCLIP_SHARED_DIR);
+const QString kNeu = kShared + "/data/neu-cls";
+
+struct Run {
+    int exitCode = -1;
+    bool crashed = false;
+    QByteArray out, err;
+};
+
+QString binary() { return QStringLiteral(DIFFCLIP_BINARY_DIR) + "/bin/diffclip"; }
+
+Run diffclip(const QStringList& args) {
+    QProcess p;
+    p.start(binary(), args);
+    Run r;
+    if (!p.waitForFinished(600000)) {
+        p.kill();
+        p.waitForFinished();
+        r.crashed = true;
+        return r;
+    }
+    r.crashed = p.exitStatus() != QProcess::NormalExit;
+    r.exitCode = p.exitCode();
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+QJsonObject json(const Run& r) { return QJsonDocument::fromJson(r.out).object(); }
+
+QByteArray readFile(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+void writeFile(const QString& path, const QByteArray& bytes) {
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(bytes);
+}
+
+quint32 crc32(const QByteArray& data) {
+    quint32 c = 0xffffffffu;
+    for (unsigned char b : data) {
+        c ^= b;
+        for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xedb88320u & (0u - (c & 1u)));
+    }
+    return ~c;
+}
+
+QByteArray pngChunk(const QByteArray& type, const QByteArray& data) {
+    QByteArray out;
+    QDataStream s(&out, QIODevice::WriteOnly);
+    s << quint32(data.size());
+    out += type + data;
+    const quint32 crc = crc32(type + data);
+    QDataStream t(&out, QIODevice::Append);
+    t << crc;
+    return out;
+}
+
+// A PNG whose header declares 60000x60000 RGB pixels (a decompression bomb's header).
+QByteArray hugePng() {
+    QByteArray ihdr;
+    QDataStream s(&ihdr, QIODevice::WriteOnly);
+    s << quint32(60000) << quint32(60000) << quint8(8) << quint8(2) << quint8(0) << quint8(0) << quint8(0);
+    return QByteArray("\x89PNG\r\n\x1a\n", 8) + pngChunk("IHDR", ihdr) +
+           pngChunk("IDAT", QByteArray("\x78\x9c\x03\x00\x00\x00\x00\x01", 8)) + pngChunk("IEND", {});
+}
+
+}  // namespace
+
+class TestCliLibrary : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_model;
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        m_model = m_dir.filePath("tiny.pkg");
+        Run r = diffclip({"import", "preset:diffclip-tiny", "--out", m_model});
+        QCOMPARE(r.exitCode, 0);
+    }
+
+    void indexNeuThenNothingChanges() {
+        const QString lib = m_dir.filePath("neu.db");
+        Run first = diffclip({"index", "--library", lib, "--model", m_model, "--labels-from-folders", kNeu, "--json"});
+        QCOMPARE(first.exitCode, 0);
+        QCOMPARE(json(first)["added"].toInt(), 1800);
+        QCOMPARE(json(first)["failed"].toArray().size(), 0);
+        QCOMPARE(json(first)["duplicates"].toInt(), 1);  // patches_101 and patches_105 are identical
+        Run again = diffclip({"index", "--library", lib, "--model", m_model, kNeu, "--json"});
+        QCOMPARE(again.exitCode, 0);
+        QCOMPARE(json(again)["unchanged"].toInt(), 1800);
+        QCOMPARE(json(again)["added"].toInt(), 0);
+        QCOMPARE(json(again)["updated"].toInt(), 0);
+
+        Run check = diffclip({"library", "check", lib, "--json"});
+        QCOMPARE(check.exitCode, 0);
+        QVERIFY(json(check)["clean"].toBool());
+        QCOMPARE(json(check)["images"].toInt(), 1800);
+
+        // Search by a library photo (it does not find itself), with a label filter, and by text.
+        const QString query = kNeu + "/scratches/scratches_10.jpg";
+        Run s = diffclip({"search", "--library", lib, "--image", query, "--top", "5", "--json"});
+        QCOMPARE(s.exitCode, 0);
+        auto hits = json(s)["hits"].toArray();
+        QCOMPARE(hits.size(), 5);
+        for (const auto& h : hits) QVERIFY(h.toObject()["path"].toString() != query);
+        QVERIFY(hits[0].toObject()["score"].toDouble() >= hits[4].toObject()["score"].toDouble());
+        QVERIFY(json(s).contains("confident"));
+        Run f = diffclip({"search", "--library", lib, "--image", query, "--label", "crazing", "--json"});
+        QCOMPARE(f.exitCode, 0);
+        QCOMPARE(json(f)["searched"].toInt(), 300);
+        for (const auto& h : json(f)["hits"].toArray()) QCOMPARE(h.toObject()["label"].toString(), QString("crazing"));
+        Run t = diffclip({"search", "--library", lib, "--text", "a scratch on steel", "--top", "3", "--json"});
+        QCOMPARE(t.exitCode, 0);
+        QCOMPARE(json(t)["hits"].toArray().size(), 3);
+        QVERIFY(json(t)["confident"].isNull());  // not calibrated for text queries
+
+        const QString csv = m_dir.filePath("out.csv");
+        QCOMPARE(diffclip({"export", "--library", lib, "--csv", csv}).exitCode, 0);
+        const auto lines = readFile(csv).trimmed().split('\n');
+        QCOMPARE(lines.size(), 1801);
+        QVERIFY(lines[0].startsWith("path,label"));
+    }
+
+    void badFilesAreListedWithReasons() {
+        QDir folder(m_dir.filePath("mixed"));
+        QVERIFY(folder.mkpath("."));
+        QVERIFY(QFile::copy(kNeu + "/inclusion/inclusion_1.jpg", folder.filePath("good1.jpg")));
+        QVERIFY(QFile::copy(kNeu + "/patches/patches_2.jpg", folder.filePath("good2.jpg")));
+        writeFile(folder.filePath("empty.jpg"), {});
+        const QByteArray jpeg = readFile(kNeu + "/inclusion/inclusion_2.jpg");
+        writeFile(folder.filePath("truncated.jpg"), jpeg.left(jpeg.size() / 2));
+        writeFile(folder.filePath("text.jpg"), "this is a note, not a photo\n");
+        writeFile(folder.filePath("bomb.png"), hugePng());
+        writeFile(folder.filePath("readme.txt"), "not a photo and not named like one\n");
+        const QString lib = m_dir.filePath("mixed.db");
+        Run r = diffclip({"index", "--library", lib, "--model", m_model, folder.path(), "--json"});
+        QVERIFY(!r.crashed);
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(json(r)["added"].toInt(), 2);
+        const auto failed = json(r)["failed"].toArray();
+        QCOMPARE(failed.size(), 4);
+        QMap<QString, QString> reasons;
+        for (const auto& f : failed)
+            reasons[QFileInfo(f.toObject()["path"].toString()).fileName()] = f.toObject()["reason"].toString();
+        QVERIFY2(reasons["empty.jpg"].contains("empty"), qPrintable(reasons["empty.jpg"]));
+        QVERIFY2(reasons["truncated.jpg"].contains("truncated"), qPrintable(reasons["truncated.jpg"]));
+        QVERIFY2(reasons["text.jpg"].contains("text"), qPrintable(reasons["text.jpg"]));
+        QVERIFY2(reasons["bomb.png"].contains("60000"), qPrintable(reasons["bomb.png"]));
+        QCOMPARE(diffclip({"library", "check", lib}).exitCode, 0);
+    }
+
+    void killedIndexerResumesWithoutDuplicates() {
+        // SIGKILL the indexer five times at random points, then let it finish: every photo is
+        // indexed exactly once and the library is consistent.
+        const QString lib = m_dir.filePath("killed.db");
+        auto* rng = QRandomGenerator::global();
+        for (int i = 0; i < 5; ++i) {
+            QProcess p;
+            p.start(binary(), {"index", "--library", lib, "--model", m_model, "--labels-from-folders", kNeu});
+            QVERIFY(p.waitForStarted());
+            QTest::qWait(int(rng->bounded(300, 1500)));
+            p.kill();
+            p.waitForFinished();
+            Run check = diffclip({"library", "check", lib, "--json"});
+            QCOMPARE(check.exitCode, 0);
+        }
+        Run last = diffclip({"index", "--library", lib, "--model", m_model, "--labels-from-folders", kNeu, "--json"});
+        QCOMPARE(last.exitCode, 0);
+        const auto j = json(last);
+        QCOMPARE(j["added"].toInt() + j["unchanged"].toInt(), 1800);
+        QCOMPARE(j["updated"].toInt(), 0);
+        Run check = diffclip({"library", "check", lib, "--json"});
+        QCOMPARE(check.exitCode, 0);
+        QCOMPARE(json(check)["images"].toInt(), 1800);
+        QVERIFY(json(check)["clean"].toBool());
+    }
+
+    void libraryErrors() {
+        QCOMPARE(diffclip({"search", "--library", m_dir.filePath("absent.db"), "--text", "x"}).exitCode, 1);
+        writeFile(m_dir.filePath("notalib.db"), "hello");
+        Run r = diffclip({"library", "check", m_dir.filePath("notalib.db")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY(r.err.contains("not a DiffCLIP library"));
+        QCOMPARE(diffclip({"index", "--library", m_dir.filePath("x.db"), "--model", m_model}).exitCode, 2);
+        QCOMPARE(diffclip({"search", "--library", m_dir.filePath("x.db")}).exitCode, 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliLibrary)
+#include "tst_cli_library.moc"
