@@ -32,6 +32,8 @@ int runIndex(int argc, char** argv);
 int runSearch(int argc, char** argv);
 int runLibrary(int argc, char** argv);
 int runExport(int argc, char** argv);
+int runClassify(int argc, char** argv);
+int runEvaluate(int argc, char** argv);
 #endif
 
 }  // namespace diffclip::cli

@@ -27,6 +27,8 @@ void printUsage() {
                  "  index     add or update photos with their embeddings\n"
                  "  search    find the library photos most similar to a photo or a text\n"
                  "  export    write the photos, labels and metadata as CSV\n"
+                 "  classify  zero-shot labels of photos with probabilities\n"
+                 "  evaluate  top-K hit rate and mAP of a labelled library, or accuracy on a folder tree\n"
                  "  library check   check a library's integrity\n"
                  "\n"
                  "A MODEL is a model package folder, a DiffCLIP checkpoint_best.pt, a .safetensors file\n"

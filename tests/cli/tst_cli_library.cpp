@@ -133,6 +133,33 @@ private Q_SLOTS:
         QCOMPARE(json(t)["hits"].toArray().size(), 3);
         QVERIFY(json(t)["confident"].isNull());  // not calibrated for text queries
 
+        // The PoC figures: leave-one-out recall@K and mAP per class; the identical patches pair
+        // is left out of each other's candidates.
+        Run ev = diffclip({"evaluate", "--library", lib, "--k", "1,5,10", "--json"});
+        QCOMPARE(ev.exitCode, 0);
+        const auto overall = json(ev)["overall"].toObject();
+        QCOMPARE(overall["queries"].toInt(), 1800);
+        const double r1 = overall["recall@1"].toDouble(), r5 = overall["recall@5"].toDouble(),
+                     r10 = overall["recall@10"].toDouble(), map = overall["map"].toDouble();
+        QVERIFY(r1 > 0 && r1 <= r5 && r5 <= r10 && r10 <= 1.0);
+        QVERIFY(map > 0 && map <= 1.0);
+        QCOMPARE(json(ev)["classes"].toObject().size(), 6);
+        QCOMPARE(json(ev)["classes"].toObject()["scratches"].toObject()["queries"].toInt(), 300);
+        QCOMPARE(json(ev)["excluded_duplicate_pairs"].toInt(), 2);
+        QCOMPARE(diffclip({"evaluate", "--library", lib, "--min", QString::number(std::min(1.0, r1 + 0.01))}).exitCode, 1);
+        QCOMPARE(diffclip({"evaluate", "--library", lib, "--min", QString::number(std::max(0.0, r1 - 0.01))}).exitCode, 0);
+
+        // Zero-shot: probabilities over the given classes that sum to 1.
+        Run cl = diffclip({"classify", "--model", m_model, "--classes", "scratches, crazing, patches", "--json", query});
+        QCOMPARE(cl.exitCode, 0);
+        const auto verdict = QJsonDocument::fromJson(cl.out).array()[0].toObject();
+        const auto probs = verdict["probabilities"].toObject();
+        QCOMPARE(probs.size(), 3);
+        double sum = 0;
+        for (const auto& v : probs) sum += v.toDouble();
+        QVERIFY(qAbs(sum - 1.0) < 1e-6);
+        QVERIFY(probs.contains(verdict["label"].toString()));
+
         const QString csv = m_dir.filePath("out.csv");
         QCOMPARE(diffclip({"export", "--library", lib, "--csv", csv}).exitCode, 0);
         const auto lines = readFile(csv).trimmed().split('\n');

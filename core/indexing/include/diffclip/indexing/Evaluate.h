@@ -1,0 +1,50 @@
+#pragma once
+// Zero-shot classification and the PoC figures: top-K hit rate (recall@K) and mAP of
+// image->image search over a labelled library, and zero-shot accuracy on a folder-per-class tree.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "diffclip/imaging/ImageDecode.h"
+#include "diffclip/library/Library.h"
+#include "diffclip/model/ModelIO.h"
+#include "diffclip/model/Result.h"
+
+namespace diffclip {
+
+/// Prompt templates averaged per class ("{}" is the class name, with '_' and '-' read as spaces).
+std::vector<std::string> defaultPromptTemplates();
+
+/// Class text embeddings: for each class, the mean of its normalised template embeddings,
+/// normalised again (a prompt ensemble). Row-major, classes.size() x embedDim.
+Result<std::vector<float>> classEmbeddings(const LoadedModel& model, const std::vector<std::string>& classes,
+                                           const std::vector<std::string>& templates);
+
+struct ClassScores {
+    std::vector<double> probabilities;  // softmax(logit_scale * cosine), one per class, sums to 1
+    size_t best = 0;                    // index of the most probable class
+};
+
+/// Zero-shot scores of one photo (decoded by content) against class embeddings.
+Result<ClassScores> classifyPhoto(const LoadedModel& model, const std::vector<float>& classEmbeddings,
+                                  size_t classCount, const std::string& path, const DecodeOptions& decode);
+
+struct RetrievalReport {
+    struct PerClass {
+        int64_t queries = 0;
+        std::map<int, double> recallAtK;  // fraction of queries with a same-label photo in the top K
+        double meanAveragePrecision = 0.0;
+    };
+    std::map<std::string, PerClass> classes;
+    PerClass overall;          // averaged over all queries (not over classes)
+    int64_t excludedDuplicates = 0;  // candidate pairs skipped because the files are identical
+};
+
+/// Leave-one-out image->image retrieval over the library's labelled photos embedded by
+/// `model`: each labelled photo queries all other labelled photos; photos with the same
+/// content hash as the query are left out of its candidates (exact duplicates would be trivial
+/// hits). Errors: NotFound when the library has no embeddings of this model or no labels.
+Result<RetrievalReport> evaluateRetrieval(Library& library, const LoadedModel& model, const std::vector<int>& ks);
+
+}  // namespace diffclip
