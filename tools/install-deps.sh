@@ -15,7 +15,7 @@ packages=(
   qt6-translations-l10n qt6-svg-dev libgl-dev libxkbcommon-dev
   libqcustomplot-dev libqcustomplot2.1-qt6 libqt6svg6
   # tests and screenshots: headless X server, CJK font
-  xvfb xauth fonts-noto-cjk
+  xvfb xauth fonts-noto-cjk desktop-file-utils appstream
 )
 
 missing=()
