@@ -130,7 +130,9 @@ int runSearch(int argc, char** argv) {
              {"label", true, false, "--label L          only photos labelled L"},
              {"since", true, false, "--since DATE       only photos dated DATE or later (YYYY-MM-DD)"},
              {"until", true, false, "--until DATE       only photos dated DATE or earlier"},
-             {"where", true, false, "--where F=V        only photos whose field F equals V (repeatable)"}},
+             {"where", true, false, "--where F=V        only photos whose field F equals V (repeatable)"},
+             {"duplicate-cosine", true, false,
+              "--duplicate-cosine X  group hits at least this alike as one part (default: calibrated; >1: off)"}},
             args);
         rc >= 0)
         return rc;
@@ -169,7 +171,11 @@ int runSearch(int argc, char** argv) {
         auto known = library->findImageByPath(std::filesystem::weakly_canonical(args.value("image")).string());
         if (known) exclude = known->id;  // a library photo does not find itself
     }
-    auto r = searchLibrary(*library, *model, *query, int(top), filter, args.has("image"), exclude);
+    SearchOptions so;
+    so.k = int(top);
+    if (!args.doubleValue("duplicate-cosine", 0.0, so.nearDuplicateCosine) || so.nearDuplicateCosine < 0)
+        return usage("--duplicate-cosine needs a positive number", "search");
+    auto r = searchLibrary(*library, *model, *query, so, filter, args.has("image"), exclude);
     if (!r) return fail(r.error());
     if (args.has("json")) {
         Json j = Json::object();
@@ -178,10 +184,18 @@ int runSearch(int argc, char** argv) {
         j.set("searched", r->searched);
         j.set("confident", r->confident ? Json(*r->confident) : Json());
         if (r->confident) j.set("confidence_threshold", r->threshold);
+        j.set("near_duplicate_threshold", r->nearDuplicateThreshold);
         Json hits = Json::array();
         for (const auto& h : r->hits) {
             Json x = imageJson(h.image, h.label);
             x.set("score", double(h.score));
+            Json dups = Json::array();
+            for (const auto& d : h.nearDuplicates) {
+                Json y = imageJson(d.image, d.label);
+                y.set("score", double(d.score));
+                dups.push(y);
+            }
+            x.set("near_duplicates", dups);
             hits.push(x);
         }
         j.set("hits", hits);
@@ -193,7 +207,11 @@ int runSearch(int argc, char** argv) {
                       << r->threshold << ". The closest photos:\n";
         for (size_t i = 0; i < r->hits.size(); ++i)
             std::cout << std::setw(3) << i + 1 << "  " << std::fixed << std::setprecision(3) << r->hits[i].score << "  "
-                      << (r->hits[i].label.empty() ? "-" : r->hits[i].label) << "  " << r->hits[i].image.path << "\n";
+                      << (r->hits[i].label.empty() ? "-" : r->hits[i].label) << "  " << r->hits[i].image.path
+                      << (r->hits[i].nearDuplicates.empty()
+                              ? std::string()
+                              : "  (+" + std::to_string(r->hits[i].nearDuplicates.size()) + " near-duplicates)")
+                      << "\n";
         if (r->hits.empty()) std::cout << "No photo matches the filters.\n";
     }
     return kOk;

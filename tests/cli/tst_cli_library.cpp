@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include <QDir>
+#include <QImage>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -193,6 +194,43 @@ private Q_SLOTS:
         QVERIFY2(reasons["text.jpg"].contains("text"), qPrintable(reasons["text.jpg"]));
         QVERIFY2(reasons["bomb.png"].contains("60000"), qPrintable(reasons["bomb.png"]));
         QCOMPARE(diffclip({"library", "check", lib}).exitCode, 0);
+    }
+
+    void nearDuplicatesAreGrouped() {
+        // The same part twice (an identical copy and a re-encoded PNG) among other photos:
+        // searching with the original returns the two copies as one group, not two hits.
+        QDir folder(m_dir.filePath("dups"));
+        QVERIFY(folder.mkpath("."));
+        const QString original = kNeu + "/scratches/scratches_20.jpg";
+        QVERIFY(QFile::copy(original, folder.filePath("part.jpg")));
+        QImage image(original);
+        QVERIFY(!image.isNull());
+        QVERIFY(image.save(folder.filePath("part-reencoded.png")));
+        // Enough other photos (>= 10 in all) for the library to calibrate its thresholds.
+        for (const char* cls : {"crazing", "inclusion", "patches", "pitted_surface", "rolled-in_scale", "scratches"})
+            for (int n : {5, 6})
+                QVERIFY(QFile::copy(QString("%1/%2/%2_%3.jpg").arg(kNeu, cls).arg(n),
+                                    folder.filePath(QString("%1_%2.jpg").arg(cls).arg(n))));
+        const QString lib = m_dir.filePath("dups.db");
+        QCOMPARE(diffclip({"index", "--library", lib, "--model", m_model, folder.path()}).exitCode, 0);
+        Run r = diffclip({"search", "--library", lib, "--image", original, "--top", "3", "--json"});
+        QCOMPARE(r.exitCode, 0);
+        const auto hits = json(r)["hits"].toArray();
+        QCOMPARE(hits.size(), 3);
+        const auto top = hits[0].toObject();
+        QStringList group{QFileInfo(top["path"].toString()).fileName()};
+        for (const auto& d : top["near_duplicates"].toArray())
+            group << QFileInfo(d.toObject()["path"].toString()).fileName();
+        group.sort();
+        QCOMPARE(group, (QStringList{"part-reencoded.png", "part.jpg"}));
+        for (int i = 1; i < hits.size(); ++i) {
+            const QString name = QFileInfo(hits[i].toObject()["path"].toString()).fileName();
+            QVERIFY2(!name.startsWith("part"), qPrintable(name));
+        }
+        // Grouping off: the copies come back as separate hits.
+        Run off = diffclip({"search", "--library", lib, "--image", original, "--top", "3", "--duplicate-cosine", "2", "--json"});
+        QCOMPARE(off.exitCode, 0);
+        QCOMPARE(json(off)["hits"].toArray()[0].toObject()["near_duplicates"].toArray().size(), 0);
     }
 
     void killedIndexerResumesWithoutDuplicates() {

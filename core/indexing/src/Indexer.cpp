@@ -271,8 +271,10 @@ Result<std::vector<float>> embedText(const LoadedModel& model, const std::string
     }
 }
 
-Result<SearchResult> searchLibrary(Library& library, const LoadedModel& model, const std::vector<float>& query, int k,
-                                   const ImageFilter& filter, bool isImageQuery, int64_t exclude) {
+Result<SearchResult> searchLibrary(Library& library, const LoadedModel& model, const std::vector<float>& query,
+                                   const SearchOptions& options, const ImageFilter& filter, bool isImageQuery,
+                                   int64_t exclude) {
+    const int k = options.k;
     if (k < 1 || k > 10000) return makeError(ErrorCode::InvalidArgument, "top-K must be 1..10000");
     const std::string fp = modelFingerprint(model);
     auto models = library.models();
@@ -304,20 +306,10 @@ Result<SearchResult> searchLibrary(Library& library, const LoadedModel& model, c
             ++result.searched;
         }
     }
-    auto hits = index.search(query.data(), size_t(k), &allow);
-    if (!hits) return hits.error();
-    for (const auto& h : *hits) {
-        SearchHit hit;
-        hit.image = *byId.at(h.id);
-        hit.score = h.score;
-        auto label = library.label(h.id);
-        if (label) hit.label = *label;
-        result.hits.push_back(std::move(hit));
-    }
-
-    // Confidence: the library's own nearest-neighbour scores (each sampled photo against all
-    // the others); a query is a confident match when its best score reaches their 5th percentile.
-    if (isImageQuery && matrix->rows() >= 10 && !result.hits.empty()) {
+    // The library's own nearest-neighbour scores (each sampled photo against all the others):
+    // they calibrate both the confidence test and the near-duplicate threshold.
+    std::vector<float> nnScores;
+    if (matrix->rows() >= 10) {
         const size_t samples = std::min<size_t>(matrix->rows(), 500);
         std::vector<float> queries;
         for (size_t s = 0; s < samples; ++s) {
@@ -326,20 +318,62 @@ Result<SearchResult> searchLibrary(Library& library, const LoadedModel& model, c
         }
         auto nn = index.searchBatch(queries.data(), samples, 2);
         if (!nn) return nn.error();
-        std::vector<float> best;
         for (size_t s = 0; s < samples; ++s) {
             const int64_t self = matrix->ids[s * matrix->rows() / samples];
             for (const auto& h : (*nn)[s])
                 if (h.id != self) {
-                    best.push_back(h.score);
+                    nnScores.push_back(h.score);
                     break;
                 }
         }
-        if (!best.empty()) {
-            std::sort(best.begin(), best.end());
-            result.threshold = best[size_t(double(best.size() - 1) * 0.05)];
-            result.confident = result.hits.front().score >= result.threshold;
+        std::sort(nnScores.begin(), nnScores.end());
+    }
+    if (options.nearDuplicateCosine > 0) {
+        result.nearDuplicateThreshold = options.nearDuplicateCosine;
+    } else if (!nnScores.empty()) {
+        // Near-duplicates are ten times closer than a typical nearest neighbour (median).
+        const double median = nnScores[nnScores.size() / 2];
+        result.nearDuplicateThreshold = 1.0 - 0.1 * std::max(0.0, 1.0 - median);
+    }
+
+    // Fetch more than k so that near-duplicates folded into groups still leave k groups.
+    const size_t fetch = size_t(k) * 4 + 8;
+    auto hits = index.search(query.data(), fetch, &allow);
+    if (!hits) return hits.error();
+    std::unordered_map<int64_t, size_t> rowOf;
+    for (size_t i = 0; i < matrix->rows(); ++i) rowOf[matrix->ids[i]] = i;
+    auto cosine = [&](int64_t a, int64_t b) {
+        const float* x = matrix->row(rowOf.at(a));
+        const float* y = matrix->row(rowOf.at(b));
+        double dot = 0, nx = 0, ny = 0;
+        for (int d = 0; d < matrix->dim; ++d) dot += double(x[d]) * y[d], nx += double(x[d]) * x[d], ny += double(y[d]) * y[d];
+        return dot / std::sqrt(std::max(nx * ny, 1e-30));
+    };
+    for (const auto& h : *hits) {
+        SearchHit hit;
+        hit.image = *byId.at(h.id);
+        hit.score = h.score;
+        auto label = library.label(h.id);
+        if (label) hit.label = *label;
+        // Greedy grouping in score order: a hit joins the first group whose leader is the same
+        // file or alike beyond the threshold.
+        SearchHit* group = nullptr;
+        for (auto& leader : result.hits) {
+            const bool sameFile = !hit.image.contentHash.empty() && hit.image.contentHash == leader.image.contentHash;
+            if (sameFile || cosine(leader.image.id, h.id) >= result.nearDuplicateThreshold) {
+                group = &leader;
+                break;
+            }
         }
+        if (group) group->nearDuplicates.push_back(std::move(hit));
+        else if (result.hits.size() < size_t(k)) result.hits.push_back(std::move(hit));
+    }
+
+    // Confidence: a query is a confident match when its best score reaches the 5th percentile
+    // of the library's nearest-neighbour scores.
+    if (isImageQuery && !nnScores.empty() && !result.hits.empty()) {
+        result.threshold = nnScores[size_t(double(nnScores.size() - 1) * 0.05)];
+        result.confident = result.hits.front().score >= result.threshold;
     }
     return result;
 }

@@ -61,6 +61,16 @@ struct SearchHit {
     ImageRecord image;
     std::string label;  // current label, empty when none
     float score = 0;    // cosine similarity
+    /// Photos of the same part: identical files, or embeddings alike beyond the near-duplicate
+    /// threshold (SearchResult::nearDuplicateThreshold). Shown as one group, best first.
+    std::vector<SearchHit> nearDuplicates;
+};
+
+struct SearchOptions {
+    int k = 10;  // groups to return
+    /// Cosine at or above which two hits are one part. 0 (default): calibrated from the library
+    /// (docs/SEARCH.md); above 1: only identical files are grouped.
+    double nearDuplicateCosine = 0.0;
 };
 
 struct SearchResult {
@@ -70,13 +80,16 @@ struct SearchResult {
     /// docs/SEARCH.md); unset for text queries and libraries of fewer than 10 photos.
     std::optional<bool> confident;
     double threshold = 0.0;       // the threshold used, when `confident` is set
+    double nearDuplicateThreshold = 2.0;  // cosine used for grouping (above 1: identical files only)
 };
 
 /// Searches the library's photos embedded by `model` for the nearest to `query` (an
-/// unnormalised embedding from the same model). `isImageQuery` enables the confidence test;
-/// `exclude` drops one image id (a library photo used as the query).
-Result<SearchResult> searchLibrary(Library& library, const LoadedModel& model, const std::vector<float>& query, int k,
-                                   const ImageFilter& filter, bool isImageQuery, int64_t exclude = 0);
+/// unnormalised embedding from the same model) and returns up to k groups of near-duplicates.
+/// `isImageQuery` enables the confidence test; `exclude` drops one image id (a library photo
+/// used as the query).
+Result<SearchResult> searchLibrary(Library& library, const LoadedModel& model, const std::vector<float>& query,
+                                   const SearchOptions& options, const ImageFilter& filter, bool isImageQuery,
+                                   int64_t exclude = 0);
 
 /// Embeds one photo file (decoded by content) or one text with `model`, unnormalised.
 Result<std::vector<float>> embedPhoto(const LoadedModel& model, const std::string& path, const DecodeOptions& decode);
