@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "Commands.h"
+#include "LibraryModel.h"
 #include "Output.h"
 #include "diffclip/indexing/Evaluate.h"
 #include "diffclip/indexing/Indexer.h"
@@ -30,14 +31,6 @@ std::vector<std::string> splitList(const std::string& text, char sep) {
         if (b != std::string::npos) out.push_back(item.substr(b, e - b + 1));
     }
     return out;
-}
-
-Result<LoadedModel> openModelForEval(const std::string& spec, const std::string& tokenizer, bool needTokenizer) {
-    LoadOptions o;
-    o.checksums = true;
-    o.tokenizerPath = tokenizer;
-    o.requireTokenizer = needTokenizer;
-    return loadModel(spec, o);
 }
 
 }  // namespace
@@ -67,7 +60,7 @@ int runClassify(int argc, char** argv) {
         classes = splitList(ss.str(), '\n');
     }
     if (classes.size() < 2) return usage("classify needs at least two classes", "classify");
-    auto model = openModelForEval(args.value("model"), args.value("tokenizer"), true);
+    auto model = openModelWithChecksums(args.value("model"), args.value("tokenizer"), true);
     if (!model) return fail(model.error());
     auto emb = classEmbeddings(*model, classes, defaultPromptTemplates());
     if (!emb) return fail(emb.error());
@@ -133,7 +126,7 @@ int runEvaluate(int argc, char** argv) {
             if (models->empty()) return fail(makeError(ErrorCode::NotFound, "the library has no photos indexed yet"));
             spec = models->front().name;
         }
-        auto model = openModelForEval(spec, args.value("tokenizer"), false);
+        auto model = openModelWithChecksums(spec, args.value("tokenizer"), false);
         if (!model) return fail(model.error());
         auto r = evaluateRetrieval(*library, *model, ks);
         if (!r) return fail(r.error());
@@ -179,7 +172,7 @@ int runEvaluate(int argc, char** argv) {
         if (e.is_directory()) classes.push_back(e.path().filename().string());
     std::sort(classes.begin(), classes.end());
     if (classes.size() < 2) return fail(makeError(ErrorCode::InvalidArgument, args.value("data") + ": needs at least two class folders"));
-    auto model = openModelForEval(args.value("model"), args.value("tokenizer"), true);
+    auto model = openModelWithChecksums(args.value("model"), args.value("tokenizer"), true);
     if (!model) return fail(model.error());
     auto emb = classEmbeddings(*model, classes, defaultPromptTemplates());
     if (!emb) return fail(emb.error());

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "Commands.h"
+#include "LibraryModel.h"
 #include "Output.h"
 #include "diffclip/indexing/Indexer.h"
 
@@ -37,15 +38,15 @@ int failLibrary(const Error& e, const std::string& path) {
     return fail(e.message.find(path) != std::string::npos ? e : makeError(e.code, path + ": " + e.message));
 }
 
-Result<LoadedModel> openIndexModel(const std::string& spec, const std::string& tokenizer, bool needTokenizer) {
+}  // namespace
+
+Result<LoadedModel> openModelWithChecksums(const std::string& spec, const std::string& tokenizer, bool needTokenizer) {
     LoadOptions o;
     o.checksums = true;  // the fingerprint binds embeddings to these exact weights
     o.tokenizerPath = tokenizer;
     o.requireTokenizer = needTokenizer;
     return loadModel(spec, o);
 }
-
-}  // namespace
 
 int runIndex(int argc, char** argv) {
     Args args;
@@ -67,7 +68,7 @@ int runIndex(int argc, char** argv) {
     if (!args.intValue("batch", 16, batch) || !args.intValue("max-pixels", 100000000, maxPixels) || batch < 1 ||
         batch > 4096 || maxPixels < 1)
         return usage(args.error().empty() ? "--batch must be 1..4096, --max-pixels positive" : args.error(), "index");
-    auto model = openIndexModel(args.value("model"), args.value("tokenizer"), false);
+    auto model = openModelWithChecksums(args.value("model"), args.value("tokenizer"), false);
     if (!model) return fail(model.error());
     auto library = Library::open(args.value("library"));
     if (!library) return failLibrary(library.error(), args.value("library"));
@@ -151,7 +152,7 @@ int runSearch(int argc, char** argv) {
         if (models->empty()) return fail(makeError(ErrorCode::NotFound, "the library has no photos indexed yet"));
         spec = models->front().name;
     }
-    auto model = openIndexModel(spec, args.value("tokenizer"), args.has("text"));
+    auto model = openModelWithChecksums(spec, args.value("tokenizer"), args.has("text"));
     if (!model) return fail(model.error());
     ImageFilter filter;
     filter.label = args.value("label");

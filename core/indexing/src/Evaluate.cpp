@@ -80,14 +80,9 @@ Result<RetrievalReport> evaluateRetrieval(Library& library, const LoadedModel& m
     if (ks.empty()) return makeError(ErrorCode::InvalidArgument, "no K given");
     for (int k : ks)
         if (k < 1) return makeError(ErrorCode::InvalidArgument, "K must be positive");
-    const std::string fp = modelFingerprint(model);
-    auto models = library.models();
-    if (!models) return models.error();
-    int64_t modelId = 0;
-    for (const auto& m : *models)
-        if (m.fingerprint == fp) modelId = m.id;
-    if (!modelId) return makeError(ErrorCode::NotFound, "the library holds no embeddings of this model");
-    auto matrix = library.loadEmbeddings(modelId);
+    auto modelId = findModelId(library, model);
+    if (!modelId) return modelId.error();
+    auto matrix = library.loadEmbeddings(*modelId);
     if (!matrix) return matrix.error();
     auto images = library.listImages();
     if (!images) return images.error();

@@ -123,6 +123,15 @@ std::string modelFingerprint(const LoadedModel& model, uint64_t seed) {
     return sha256Hex(text);
 }
 
+Result<int64_t> findModelId(Library& library, const LoadedModel& model) {
+    const std::string fp = modelFingerprint(model);
+    auto models = library.models();
+    if (!models) return models.error();
+    for (const auto& m : *models)
+        if (m.fingerprint == fp) return m.id;
+    return makeError(ErrorCode::NotFound, "the library holds no embeddings of this model; index the photos with it first");
+}
+
 Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, const std::vector<std::string>& paths,
                                  const IndexOptions& options) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -276,15 +285,9 @@ Result<SearchResult> searchLibrary(Library& library, const LoadedModel& model, c
                                    int64_t exclude) {
     const int k = options.k;
     if (k < 1 || k > 10000) return makeError(ErrorCode::InvalidArgument, "top-K must be 1..10000");
-    const std::string fp = modelFingerprint(model);
-    auto models = library.models();
-    if (!models) return models.error();
-    int64_t modelId = 0;
-    for (const auto& m : *models)
-        if (m.fingerprint == fp) modelId = m.id;
-    if (!modelId)
-        return makeError(ErrorCode::NotFound, "the library holds no embeddings of this model; index the photos with it first");
-    auto matrix = library.loadEmbeddings(modelId);
+    auto modelId = findModelId(library, model);
+    if (!modelId) return modelId.error();
+    auto matrix = library.loadEmbeddings(*modelId);
     if (!matrix) return matrix.error();
     SearchResult result;
     if (matrix->rows() == 0) return result;

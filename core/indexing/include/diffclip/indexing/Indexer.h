@@ -53,6 +53,10 @@ Result<std::vector<std::string>> collectPhotoPaths(const std::vector<std::string
 /// name and seed), so embeddings are never mixed between two models.
 std::string modelFingerprint(const LoadedModel& model, uint64_t seed = 0);
 
+/// The library's id of `model` (by fingerprint). NotFound when the library holds no
+/// embeddings of it.
+Result<int64_t> findModelId(Library& library, const LoadedModel& model);
+
 /// Adds or updates the photos under `paths` with embeddings of `model`.
 Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, const std::vector<std::string>& paths,
                                  const IndexOptions& options);
