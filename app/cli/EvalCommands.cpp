@@ -119,14 +119,8 @@ int runEvaluate(int argc, char** argv) {
         lo.readOnly = true;
         auto library = Library::open(args.value("library"), lo);
         if (!library) return fail(library.error());
-        std::string spec = args.value("model");
-        if (spec.empty()) {
-            auto models = library->models();
-            if (!models) return fail(models.error());
-            if (models->empty()) return fail(makeError(ErrorCode::NotFound, "the library has no photos indexed yet"));
-            spec = models->front().name;
-        }
-        auto model = openModelWithChecksums(spec, args.value("tokenizer"), false);
+        std::string spec;
+        auto model = openLibraryModel(*library, args.value("model"), args.value("tokenizer"), false, spec);
         if (!model) return fail(model.error());
         auto r = evaluateRetrieval(*library, *model, ks);
         if (!r) return fail(r.error());

@@ -48,6 +48,18 @@ Result<LoadedModel> openModelWithChecksums(const std::string& spec, const std::s
     return loadModel(spec, o);
 }
 
+Result<LoadedModel> openLibraryModel(Library& library, const std::string& spec, const std::string& tokenizer,
+                                     bool needTokenizer, std::string& usedSpec) {
+    usedSpec = spec;
+    if (usedSpec.empty()) {
+        auto models = library.models();
+        if (!models) return models.error();
+        if (models->empty()) return makeError(ErrorCode::NotFound, "the library has no photos indexed yet");
+        usedSpec = models->front().name;
+    }
+    return openModelWithChecksums(usedSpec, tokenizer, needTokenizer);
+}
+
 int runIndex(int argc, char** argv) {
     Args args;
     if (int rc = parseCommand(argc, argv, "index",
@@ -145,14 +157,8 @@ int runSearch(int argc, char** argv) {
     lo.create = false;
     auto library = Library::open(args.value("library"), lo);
     if (!library) return failLibrary(library.error(), args.value("library"));
-    std::string spec = args.value("model");
-    if (spec.empty()) {
-        auto models = library->models();
-        if (!models) return fail(models.error());
-        if (models->empty()) return fail(makeError(ErrorCode::NotFound, "the library has no photos indexed yet"));
-        spec = models->front().name;
-    }
-    auto model = openModelWithChecksums(spec, args.value("tokenizer"), args.has("text"));
+    std::string spec;
+    auto model = openLibraryModel(*library, args.value("model"), args.value("tokenizer"), args.has("text"), spec);
     if (!model) return fail(model.error());
     ImageFilter filter;
     filter.label = args.value("label");
