@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "diffclip/search/ApproximateIndex.h"
 #include "diffclip/search/ExactIndex.h"
 
 using diffclip::ErrorCode;
@@ -140,6 +141,8 @@ private Q_SLOTS:
     void scalarEqualsSimd();
     void scalarForcedByEnvironment();
     void concurrentSearches();
+    void approximateRecallAgainstExact();
+    void approximateFilterAndErrors();
 
 private:
     void checkAgainstReference(const std::vector<float>& rows, size_t dim, const std::vector<float>& queries);
@@ -447,6 +450,79 @@ void TestExactIndex::concurrentSearches()
         th.join();
     for (int m : mismatches)
         QCOMPARE(m, 0);
+}
+
+// The approximate index on clustered data: re-ranked top-10 recall against brute force, as
+// the library search uses it (candidates re-scored with the exact rows).
+void TestExactIndex::approximateRecallAgainstExact()
+{
+    if (!diffclip::ApproximateIndex::available())
+        QSKIP("this build has no FAISS");
+    std::mt19937 rng(11);
+    const size_t n = 20000, dim = 64, k = 10;
+    const auto rows = clusteredRows(n, dim, 200, rng);
+    const auto ids = makeIds(n);
+    diffclip::ApproximateIndex index;
+    QVERIFY(index.build(rows.data(), n, int(dim), ids.data()).ok());
+    QCOMPARE(index.size(), n);
+    QVERIFY(index.nlist() > 1 && index.nprobe() >= 1 && index.nprobe() <= index.nlist());
+    size_t found = 0, total = 0;
+    for (size_t q = 0; q < 50; ++q) {
+        const float* query = rows.data() + ((q * 397) % n) * dim;
+        auto hits = index.search(query, 4 * k + 8);
+        QVERIFY(hits.ok());
+        std::vector<std::pair<double, size_t>> rescored;
+        for (const auto& h : *hits)
+            rescored.emplace_back(dot(rows.data() + posOf(h.id) * dim, query, dim), posOf(h.id));
+        std::sort(rescored.begin(), rescored.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+        const auto ref = reference(rows, dim, query, k);
+        for (const auto& r : ref) {
+            ++total;
+            for (size_t i = 0; i < std::min(k, rescored.size()); ++i)
+                if (rescored[i].second == r.second || std::fabs(rescored[i].first - r.first) < 1e-6) {
+                    ++found;
+                    break;
+                }
+        }
+    }
+    const double recall = double(found) / double(total);
+    QVERIFY2(recall >= 0.95, qPrintable(QStringLiteral("recall@10 %1").arg(recall)));
+    // Visiting every list makes it exhaustive over the quantised rows.
+    index.setNprobe(index.nlist());
+    QCOMPARE(index.nprobe(), index.nlist());
+}
+
+void TestExactIndex::approximateFilterAndErrors()
+{
+    if (!diffclip::ApproximateIndex::available()) {
+        diffclip::ApproximateIndex none;
+        const float row[2] = {1, 0};
+        const int64_t id = 1;
+        QCOMPARE(none.build(row, 1, 2, &id).error().code, ErrorCode::Unsupported);
+        return;
+    }
+    std::mt19937 rng(5);
+    const size_t n = 4000, dim = 32;
+    auto rows = clusteredRows(n, dim, 20, rng);
+    const auto ids = makeIds(n);
+    diffclip::ApproximateIndex index;
+    QCOMPARE(index.search(rows.data(), 5).error().code, ErrorCode::InvalidArgument);  // not built
+    Filter allow(n, false);
+    for (size_t r = 0; r < n; r += 3)
+        allow.set(r);
+    QVERIFY(index.build(rows.data(), n, int(dim), ids.data()).ok());
+    index.setNprobe(index.nlist());
+    auto hits = index.search(rows.data() + 5 * dim, 20, &allow);
+    QVERIFY(hits.ok());
+    QCOMPARE(hits->size(), size_t(20));
+    for (const auto& h : *hits)
+        QCOMPARE(posOf(h.id) % 3, size_t(0));
+    std::vector<float> zero(dim, 0.0f);
+    QCOMPARE(index.search(zero.data(), 5).error().code, ErrorCode::InvalidArgument);
+    rows[7 * dim] = std::numeric_limits<float>::quiet_NaN();
+    diffclip::ApproximateIndex bad;
+    QCOMPARE(bad.build(rows.data(), n, int(dim), ids.data()).error().code, ErrorCode::InvalidArgument);
+    QCOMPARE(bad.build(rows.data(), 0, int(dim), ids.data()).error().code, ErrorCode::InvalidArgument);
 }
 
 QTEST_APPLESS_MAIN(TestExactIndex)
