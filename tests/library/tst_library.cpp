@@ -594,6 +594,104 @@ private Q_SLOTS:
         QVERIFY(lib->upsertImage(image("/after.png", 1)).ok());  // writable again
     }
 
+    void editingFromTheApplication() {
+        auto lib = Library::open(path("e.dclib"));
+        QVERIFY(lib.ok());
+        ImageRecord r = image("/p/e.png", 7);
+        r.product = "bracket";
+        r.line = "L1";
+        r.notes = "first";
+        auto id = lib->upsertImage(r);
+        QVERIFY(id.ok());
+        auto other = lib->upsertImage(image("/p/f.png", 8));
+        QVERIFY(other.ok());
+
+        // updateMetadata writes exactly what it is given: empty strings clear.
+        ImageRecord m;
+        m.product = "hinge";
+        m.lot = "A-17";
+        m.date = "2024-05-02";
+        m.inspector = "佐藤";
+        m.path = "/ignored.png";
+        QVERIFY(lib->updateMetadata(*id, m).ok());
+        auto back = lib->findImageByPath("/p/e.png");
+        QVERIFY(back.ok());
+        QCOMPARE(QString::fromStdString(back->product), QString("hinge"));
+        QCOMPARE(QString::fromStdString(back->line), QString());
+        QCOMPARE(QString::fromStdString(back->lot), QString("A-17"));
+        QCOMPARE(QString::fromStdString(back->date), QString("2024-05-02"));
+        QCOMPARE(QString::fromStdString(back->inspector), QString::fromUtf8("佐藤"));
+        QCOMPARE(QString::fromStdString(back->notes), QString());
+        QCOMPARE(QString::fromStdString(back->contentHash), QString::fromStdString(hashOf(7)));
+        QCOMPARE(lib->updateMetadata(424242, m).error().code, ErrorCode::NotFound);
+
+        // Labels of every source, in precedence order; clearing one uncovers the next.
+        QVERIFY(lib->setLabel(*id, "dent", LabelSource::Folder).ok());
+        QVERIFY(lib->setLabel(*id, "scratch", LabelSource::ZeroShot, 0.25).ok());
+        QVERIFY(lib->setLabel(*id, "crack", LabelSource::Manual).ok());
+        auto entries = lib->labelEntries(*id);
+        QVERIFY(entries.ok());
+        QCOMPARE(entries->size(), size_t(3));
+        QCOMPARE(QString::fromStdString((*entries)[0].label), QString("crack"));
+        QVERIFY((*entries)[0].source == LabelSource::Manual);
+        QVERIFY((*entries)[1].source == LabelSource::Folder);
+        QVERIFY((*entries)[2].source == LabelSource::ZeroShot);
+        QCOMPARE((*entries)[2].confidence, 0.25);
+        QVERIFY((*entries)[0].createdAtMs > 0);
+        QVERIFY(lib->clearLabel(*id, LabelSource::Manual).ok());
+        QCOMPARE(QString::fromStdString(*lib->label(*id)), QString("dent"));
+        QVERIFY(lib->clearLabel(*id, LabelSource::Manual).ok());  // nothing left to clear: fine
+        QCOMPARE(lib->clearLabel(424242, LabelSource::Manual).error().code, ErrorCode::NotFound);
+        QCOMPARE(lib->labelEntries(424242).error().code, ErrorCode::NotFound);
+        auto none = lib->labelEntries(*other);
+        QVERIFY(none.ok());
+        QVERIFY(none->empty());
+
+        auto current = lib->currentLabels();
+        QVERIFY(current.ok());
+        QCOMPARE(current->size(), size_t(1));
+        QCOMPARE((*current)[0].first, *id);
+        QCOMPARE(QString::fromStdString((*current)[0].second), QString("dent"));
+        QVERIFY(lib->setLabel(*other, "ok", LabelSource::Manual).ok());
+        current = lib->currentLabels();
+        QCOMPARE(current->size(), size_t(2));
+        QCOMPARE((*current)[1].first, *other);
+        auto report = lib->check();
+        QVERIFY(report.ok());
+        QVERIFY(report->clean());
+    }
+
+    void feedbackStoredAndRead() {
+        auto lib = Library::open(path("feedback.dclib"));
+        QVERIFY2(lib.ok(), lib.error().describe().c_str());
+        auto a = lib->upsertImage(image("/photos/a.png", 1));
+        auto b = lib->upsertImage(image("/photos/b.png", 2));
+        QVERIFY(a.ok() && b.ok());
+        QVERIFY(lib->addFeedback("/queries/q1.png", *a, true).ok());
+        QVERIFY(lib->addFeedback("/queries/q1.png", *b, false).ok());
+        QVERIFY(lib->addFeedback("text:scratch near the edge", *b, true).ok());
+        auto all = lib->feedback();
+        QVERIFY(all.ok());
+        QCOMPARE(all->size(), size_t(3));
+        QCOMPARE(QString::fromStdString((*all)[0].query), QString("/queries/q1.png"));
+        QCOMPARE((*all)[0].hitImageId, *a);
+        QVERIFY((*all)[0].right);
+        QVERIFY(!(*all)[1].right);
+        QVERIFY((*all)[2].createdAtMs > 0);
+        auto onlyB = lib->feedback(*b);
+        QVERIFY(onlyB.ok());
+        QCOMPARE(onlyB->size(), size_t(2));
+        QCOMPARE(QString::fromStdString((*onlyB)[1].query), QString("text:scratch near the edge"));
+
+        Status missing = lib->addFeedback("/queries/q1.png", 999, true);
+        QVERIFY(!missing.ok());
+        QCOMPARE(missing.error().code, ErrorCode::NotFound);
+        Status empty = lib->addFeedback("", *a, true);
+        QVERIFY(!empty.ok());
+        QCOMPARE(empty.error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(lib->feedback()->size(), size_t(3));  // failures stored nothing
+    }
+
 private:
     std::string path(const char* name) const { return QDir(m_dir.path()).filePath(name).toStdString(); }
     QTemporaryDir m_dir;

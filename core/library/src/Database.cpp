@@ -241,6 +241,33 @@ Result<Database> Database::open(const std::string& path, const OpenOptions& opti
     }
     sqlite3_extended_result_codes(raw, 1);
     db.setBusyTimeout(options.busyTimeoutMs);
+    if (options.readOnly && sqlite3_exec(raw, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr) != SQLITE_OK &&
+        (sqlite3_errcode(raw) & 0xff) == SQLITE_READONLY) {
+        // A WAL library whose folder the user may not write: SQLite cannot create the shared-memory
+        // file readers need. Nobody can change such a file through this account, so it is read as
+        // immutable (no locking, no WAL index).
+        std::string uri = "file:";
+        for (char c : path) {
+            if (c == '%' || c == '?' || c == '#') {
+                static const char* hex = "0123456789ABCDEF";
+                uri += '%';
+                uri += hex[(static_cast<unsigned char>(c) >> 4) & 15];
+                uri += hex[static_cast<unsigned char>(c) & 15];
+            } else {
+                uri += c;
+            }
+        }
+        uri += "?immutable=1";
+        sqlite3* immutable = nullptr;
+        const int rc2 = sqlite3_open_v2(uri.c_str(), &immutable, flags | SQLITE_OPEN_URI, nullptr);
+        Database again(immutable);
+        if (rc2 != SQLITE_OK) {
+            return sqliteError(immutable, rc2, "opening " + path);
+        }
+        sqlite3_extended_result_codes(immutable, 1);
+        again.setBusyTimeout(options.busyTimeoutMs);
+        return again;
+    }
     return db;
 }
 

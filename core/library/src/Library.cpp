@@ -225,6 +225,117 @@ float halfToFloat(uint16_t half) {
     return f;
 }
 
+Result<std::vector<ImageRecord>> Library::imagesWithoutEmbedding(int64_t modelId) {
+    Result<Statement> st = m_db.prepare(std::string("SELECT ") + kImageColumns +
+                                        " FROM images i WHERE i.status = 'ok' AND NOT EXISTS (SELECT 1 FROM "
+                                        "embeddings e WHERE e.image_id = i.id AND e.model_id = ?1) ORDER BY i.id");
+    if (!st) {
+        return st.error();
+    }
+    st->bind(1, modelId);
+    std::vector<ImageRecord> out;
+    for (;;) {
+        Result<bool> row = st->step();
+        if (!row) {
+            return row.error();
+        }
+        if (!*row) {
+            return out;
+        }
+        out.push_back(readImage(*st));
+    }
+}
+
+Result<Library::EmbeddingStamp> Library::embeddingStamp(int64_t modelId) {
+    Result<Statement> st = m_db.prepare(
+        "SELECT COUNT(*), COALESCE(MAX(rowid), 0), COALESCE(SUM(image_id), 0) FROM embeddings WHERE model_id = ?1");
+    if (!st) {
+        return st.error();
+    }
+    st->bind(1, modelId);
+    Result<bool> row = st->step();
+    if (!row) {
+        return row.error();
+    }
+    EmbeddingStamp stamp;
+    stamp.count = st->columnInt(0);
+    stamp.maxRowId = st->columnInt(1);
+    stamp.idSum = st->columnInt(2);
+    return stamp;
+}
+
+Result<int64_t> Library::dataVersion() { return m_db.queryInt("PRAGMA data_version"); }
+
+Result<std::vector<int64_t>> Library::listImageIds(const ImageFilter& filter) {
+    auto q = filterSql("i.id", filter);
+    if (!q) {
+        return q.error();
+    }
+    Result<Statement> st = m_db.prepare(q->first);
+    if (!st) {
+        return st.error();
+    }
+    for (size_t k = 0; k < q->second.size(); ++k) {
+        st->bind(static_cast<int>(k + 1), q->second[k]);
+    }
+    std::vector<int64_t> out;
+    for (;;) {
+        Result<bool> row = st->step();
+        if (!row) {
+            return row.error();
+        }
+        if (!*row) {
+            return out;
+        }
+        out.push_back(st->columnInt(0));
+    }
+}
+
+Result<std::string> Library::setting(const std::string& key) {
+    Result<Statement> st = m_db.prepare("SELECT value FROM library_info WHERE key = ?1");
+    if (!st) {
+        return st.error();
+    }
+    st->bind(1, key);
+    Result<bool> row = st->step();
+    if (!row) {
+        return row.error();
+    }
+    return *row ? st->columnText(0) : std::string();
+}
+
+Status Library::setSetting(const std::string& key, const std::string& value) {
+    if (key.empty() || key == "app") {
+        return makeError(ErrorCode::InvalidArgument, "unusable library setting name: " + key);
+    }
+    Result<Statement> st = m_db.prepare("INSERT OR REPLACE INTO library_info(key, value) VALUES (?1, ?2)");
+    if (!st) {
+        return st.error();
+    }
+    st->bind(1, key).bind(2, value);
+    Result<bool> done = st->step();
+    if (!done) {
+        return done.error();
+    }
+    return {};
+}
+
+Result<ImageRecord> Library::imageById(int64_t id) {
+    Result<Statement> st = m_db.prepare(std::string("SELECT ") + kImageColumns + " FROM images i WHERE i.id = ?1");
+    if (!st) {
+        return st.error();
+    }
+    st->bind(1, id);
+    Result<bool> row = st->step();
+    if (!row) {
+        return row.error();
+    }
+    if (!*row) {
+        return makeError(ErrorCode::NotFound, "no image with id " + std::to_string(id));
+    }
+    return readImage(*st);
+}
+
 // ---------------------------------------------------------------------------------------------
 // labels
 
@@ -474,8 +585,9 @@ Result<std::vector<int64_t>> Library::imagesWithSameHash(const std::string& hash
     return ids;
 }
 
-Result<std::vector<ImageRecord>> Library::listImages(const ImageFilter& filter) {
-    std::string sql = std::string("SELECT ") + kImageColumns + " FROM images i WHERE 1";
+Result<std::pair<std::string, std::vector<std::string>>> Library::filterSql(const std::string& columns,
+                                                                          const ImageFilter& filter) const {
+    std::string sql = "SELECT " + columns + " FROM images i WHERE 1";
     std::vector<std::string> args;
     auto param = [&](std::string value) {
         args.push_back(std::move(value));
@@ -516,6 +628,15 @@ Result<std::vector<ImageRecord>> Library::listImages(const ImageFilter& filter) 
         sql += " AND CAST(json_extract(i.extra, " + pathParam + ") AS TEXT) = " + param(value);
     }
     sql += " ORDER BY i.id";
+    return std::make_pair(std::move(sql), std::move(args));
+}
+
+Result<std::vector<ImageRecord>> Library::listImages(const ImageFilter& filter) {
+    auto q = filterSql(kImageColumns, filter);
+    if (!q) {
+        return q.error();
+    }
+    const auto& [sql, args] = *q;
     Result<Statement> st = m_db.prepare(sql);
     if (!st) {
         return st.error();
@@ -1065,6 +1186,165 @@ Result<CheckReport> Library::check() {
         }
     }
     return report;
+}
+
+// ---------------------------------------------------------------------------------------------
+// editing from the desktop application
+
+namespace {
+
+// NotFound unless an image has this id; lets updates report a wrong id instead of doing nothing.
+Status requireImage(Database& db, int64_t imageId) {
+    Result<Statement> st = db.prepare("SELECT 1 FROM images WHERE id = ?1");
+    if (!st) {
+        return st.error();
+    }
+    st->bind(1, imageId);
+    Result<bool> row = st->step();
+    if (!row) {
+        return row.error();
+    }
+    if (!*row) {
+        return makeError(ErrorCode::NotFound, "no image with id " + std::to_string(imageId));
+    }
+    return Status::success();
+}
+
+}  // namespace
+
+Status Library::updateMetadata(int64_t imageId, const ImageRecord& metadata) {
+    Status exists = requireImage(m_db, imageId);
+    if (!exists) {
+        return exists;
+    }
+    Result<Statement> st = m_db.prepare(
+        "UPDATE images SET product = NULLIF(?2, ''), line = NULLIF(?3, ''), lot = NULLIF(?4, ''), "
+        "date = NULLIF(?5, ''), inspector = NULLIF(?6, ''), notes = NULLIF(?7, '') WHERE id = ?1");
+    if (!st) {
+        return st.error();
+    }
+    st->bind(1, imageId)
+        .bind(2, metadata.product)
+        .bind(3, metadata.line)
+        .bind(4, metadata.lot)
+        .bind(5, metadata.date)
+        .bind(6, metadata.inspector)
+        .bind(7, metadata.notes);
+    return st->run();
+}
+
+Status Library::clearLabel(int64_t imageId, LabelSource source) {
+    Status exists = requireImage(m_db, imageId);
+    if (!exists) {
+        return exists;
+    }
+    Result<Statement> st = m_db.prepare("DELETE FROM labels WHERE image_id = ?1 AND source = ?2");
+    if (!st) {
+        return st.error();
+    }
+    st->bind(1, imageId).bind(2, labelSourceName(source));
+    return st->run();
+}
+
+Result<std::vector<Library::LabelEntry>> Library::labelEntries(int64_t imageId) {
+    Status exists = requireImage(m_db, imageId);
+    if (!exists) {
+        return exists.error();
+    }
+    Result<Statement> st = m_db.prepare(
+        "SELECT label, source, confidence, created_at FROM labels WHERE image_id = ?1 ORDER BY CASE source "
+        "WHEN 'manual' THEN 0 WHEN 'training' THEN 1 WHEN 'folder' THEN 2 ELSE 3 END");
+    if (!st) {
+        return st.error();
+    }
+    st->bind(1, imageId);
+    std::vector<LabelEntry> out;
+    for (;;) {
+        Result<bool> row = st->step();
+        if (!row) {
+            return row.error();
+        }
+        if (!*row) {
+            return out;
+        }
+        LabelEntry e;
+        e.label = st->columnText(0);
+        const std::optional<LabelSource> source = parseLabelSource(st->columnText(1));
+        if (!source) {
+            return makeError(ErrorCode::Format, "unknown label source " + st->columnText(1));
+        }
+        e.source = *source;
+        e.confidence = st->columnDouble(2);
+        e.createdAtMs = st->columnInt(3);
+        out.push_back(std::move(e));
+    }
+}
+
+Result<std::vector<std::pair<int64_t, std::string>>> Library::currentLabels() {
+    Result<Statement> st = m_db.prepare(std::string("SELECT id, lbl FROM (SELECT i.id AS id, ") + kCurrentLabelSql +
+                                        " AS lbl FROM images i) WHERE lbl IS NOT NULL ORDER BY id");
+    if (!st) {
+        return st.error();
+    }
+    std::vector<std::pair<int64_t, std::string>> out;
+    for (;;) {
+        Result<bool> row = st->step();
+        if (!row) {
+            return row.error();
+        }
+        if (!*row) {
+            return out;
+        }
+        out.emplace_back(st->columnInt(0), st->columnText(1));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Search feedback
+
+Status Library::addFeedback(const std::string& query, int64_t hitImageId, bool right) {
+    if (query.empty()) {
+        return makeError(ErrorCode::InvalidArgument, "feedback without a query");
+    }
+    Result<Statement> st =
+        m_db.prepare("INSERT INTO feedback(query, hit_image_id, correct, created_at) VALUES (?1, ?2, ?3, ?4)");
+    if (!st) {
+        return st.error();
+    }
+    st->bind(1, query).bind(2, hitImageId).bind(3, right ? 1 : 0).bind(4, nowMs());
+    Status s = st->run();
+    // The only constraint that can fail is the foreign key to images.
+    if (!s && s.error().code == ErrorCode::InvalidArgument) {
+        return makeError(ErrorCode::NotFound, "no image with id " + std::to_string(hitImageId));
+    }
+    return s;
+}
+
+Result<std::vector<Library::FeedbackRecord>> Library::feedback(int64_t hitImageId) {
+    Result<Statement> st = m_db.prepare(
+        "SELECT id, query, COALESCE(hit_image_id, 0), correct, created_at FROM feedback "
+        "WHERE ?1 <= 0 OR hit_image_id = ?1 ORDER BY id");
+    if (!st) {
+        return st.error();
+    }
+    st->bind(1, hitImageId);
+    std::vector<FeedbackRecord> out;
+    for (;;) {
+        Result<bool> row = st->step();
+        if (!row) {
+            return row.error();
+        }
+        if (!*row) {
+            return out;
+        }
+        FeedbackRecord r;
+        r.id = st->columnInt(0);
+        r.query = st->columnText(1);
+        r.hitImageId = st->columnInt(2);
+        r.right = st->columnInt(3) != 0;
+        r.createdAtMs = st->columnInt(4);
+        out.push_back(std::move(r));
+    }
 }
 
 }  // namespace diffclip

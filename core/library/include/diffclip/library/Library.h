@@ -176,6 +176,32 @@ public:
     /// model), Format (a stored vector of the wrong size; run check()).
     Result<EmbeddingMatrix> loadEmbeddings(int64_t modelId);
     Result<bool> hasEmbedding(int64_t imageId, int64_t modelId);
+    /// Images (status Ok) that have no embedding of `modelId`, ordered by id: what a change of
+    /// model leaves to re-embed.
+    Result<std::vector<ImageRecord>> imagesWithoutEmbedding(int64_t modelId);
+    /// Changes whenever embeddings of `modelId` are added, replaced or removed: (count, largest
+    /// row id, sum of image ids). Cheap enough to ask before each search (one index scan).
+    struct EmbeddingStamp {
+        int64_t count = 0;
+        int64_t maxRowId = 0;
+        int64_t idSum = 0;
+        bool operator==(const EmbeddingStamp& o) const
+        {
+            return count == o.count && maxRowId == o.maxRowId && idSum == o.idSum;
+        }
+        bool operator!=(const EmbeddingStamp& o) const { return !(*this == o); }
+    };
+    Result<EmbeddingStamp> embeddingStamp(int64_t modelId);
+    /// PRAGMA data_version of this connection: changes when another connection commits.
+    Result<int64_t> dataVersion();
+    /// Ids (ascending) of the images that pass `filter` (same rules as listImages).
+    Result<std::vector<int64_t>> listImageIds(const ImageFilter& filter = {});
+    /// Errors: NotFound when no image has this id.
+    Result<ImageRecord> imageById(int64_t id);
+    /// Library-wide settings (library_info table), e.g. "active_model" (the MODEL argument the
+    /// library is searched with). An unset key reads as an empty string.
+    Result<std::string> setting(const std::string& key);
+    Status setSetting(const std::string& key, const std::string& value);
 
     // ---- labels ----
     /// Sets the image's label for this source, replacing that source's previous one.
@@ -205,10 +231,51 @@ public:
     /// differs from their model's, Ok images without a hash, and duplicate paths.
     Result<CheckReport> check();
 
+    // ---- editing from the desktop application ----
+    /// One stored label of an image (an image has at most one per source).
+    struct LabelEntry {
+        std::string label;
+        LabelSource source = LabelSource::Manual;
+        double confidence = 1.0;
+        int64_t createdAtMs = 0;
+    };
+    /// Sets the metadata strings (product, line, lot, date, inspector, notes) of the image to
+    /// exactly the values of `metadata` (an empty string clears the field, unlike upsertImage);
+    /// the other members of `metadata` are ignored. Errors: NotFound when no image has this id.
+    Status updateMetadata(int64_t imageId, const ImageRecord& metadata);
+    /// Removes the image's label of `source`; the next source in precedence becomes current.
+    /// No error when it has none. Errors: NotFound when no image has this id.
+    Status clearLabel(int64_t imageId, LabelSource source);
+    /// The image's labels of every source, in precedence order (current label first).
+    /// Errors: NotFound when no image has this id.
+    Result<std::vector<LabelEntry>> labelEntries(int64_t imageId);
+    /// (image id, current label) of every image that has a label, ordered by id: one query
+    /// instead of label() per image.
+    Result<std::vector<std::pair<int64_t, std::string>>> currentLabels();
+
+    // ---- search feedback ----
+    /// One judgement of a search hit by a person.
+    struct FeedbackRecord {
+        int64_t id = 0;
+        std::string query;       // what was searched: a photo's path, or "text:" and the words
+        int64_t hitImageId = 0;  // rows go with their photo when it leaves the library
+        bool right = false;      // true: the hit is a right answer for the query
+        int64_t createdAtMs = 0;
+    };
+    /// Stores that `hitImageId` is a right (or wrong) answer to `query`. Each call adds a row,
+    /// so a changed mind is kept as history; readers take the latest per (query, hit).
+    /// Errors: InvalidArgument (empty query), NotFound (no image with this id), Io.
+    Status addFeedback(const std::string& query, int64_t hitImageId, bool right);
+    /// Stored feedback, oldest first; `hitImageId` > 0 keeps only that hit's rows.
+    Result<std::vector<FeedbackRecord>> feedback(int64_t hitImageId = 0);
+
 private:
     Library(Database db, std::string path, int openedVersion)
         : m_db(std::move(db)), m_path(std::move(path)), m_openedVersion(openedVersion) {}
     Status migrate();
+    /// SQL "SELECT <columns> FROM images i WHERE ..." for `filter`, with its text arguments.
+    Result<std::pair<std::string, std::vector<std::string>>> filterSql(const std::string& columns,
+                                                                      const ImageFilter& filter) const;
 
     Database m_db;
     std::string m_path;
