@@ -11,6 +11,7 @@
 #include "LibraryModel.h"
 #include "Output.h"
 #include "diffclip/indexing/Indexer.h"
+#include "diffclip/indexing/Workspace.h"
 
 namespace diffclip::cli {
 
@@ -34,11 +35,32 @@ Json imageJson(const ImageRecord& r, const std::string& label) {
     return j;
 }
 
+const OptionSpec kDevice{"device", true, false, "--device D         auto|cpu|cuda[:N] (default auto)"};
+const OptionSpec kThreads{"threads", true, false, "--threads N        CPU threads (default: chosen for the precision)"};
+
 int failLibrary(const Error& e, const std::string& path) {
     return fail(e.message.find(path) != std::string::npos ? e : makeError(e.code, path + ": " + e.message));
 }
 
 }  // namespace
+
+Result<WorkspaceOptions> workspaceOptions(Args& args) {
+    WorkspaceOptions o;
+    o.device = args.has("device") ? args.value("device") : "auto";
+    o.tokenizer = args.value("tokenizer");
+    long long threads = 0;
+    if (!args.intValue("threads", 0, threads) || threads < 0 || threads > 1024)
+        return makeError(ErrorCode::InvalidArgument, "--threads must be 0..1024");
+    o.threads = int(threads);
+    if (args.has("index")) {
+        const std::string kind = args.value("index");
+        if (kind == "auto") o.index = IndexKind::Auto;
+        else if (kind == "exact") o.index = IndexKind::Exact;
+        else if (kind == "approximate") o.index = IndexKind::Approximate;
+        else return makeError(ErrorCode::InvalidArgument, "--index must be auto, exact or approximate");
+    }
+    return o;
+}
 
 Result<LoadedModel> openModelWithChecksums(const std::string& spec, const std::string& tokenizer, bool needTokenizer) {
     LoadOptions o;
@@ -52,6 +74,11 @@ Result<LoadedModel> openLibraryModel(Library& library, const std::string& spec, 
                                      bool needTokenizer, std::string& usedSpec) {
     usedSpec = spec;
     if (usedSpec.empty()) {
+        auto active = library.setting("active_model");
+        if (!active) return active.error();
+        usedSpec = *active;
+    }
+    if (usedSpec.empty()) {
         auto models = library.models();
         if (!models) return models.error();
         if (models->empty()) return makeError(ErrorCode::NotFound, "the library has no photos indexed yet");
@@ -63,10 +90,13 @@ Result<LoadedModel> openLibraryModel(Library& library, const std::string& spec, 
 int runIndex(int argc, char** argv) {
     Args args;
     if (int rc = parseCommand(argc, argv, "index",
-                              "--library LIB --model MODEL [--labels-from-folders] [--metadata CSV] PATH...\n\n"
+                              "--library LIB --model MODEL [--labels-from-folders] [--metadata CSV] [PATH...]\n\n"
                               "Adds or updates photos (files or folders, recursive) with their embeddings. Incremental "
-                              "(unchanged files are skipped) and resumable (batches are committed as they finish).",
-                              {kJson, kLibrary, kTokenizer, {"model", true, false, "--model MODEL      the model"},
+                              "(unchanged files are skipped) and resumable (batches are committed as they finish).\n"
+                              "Without PATH, embeds the library's photos that MODEL has not embedded yet (after a "
+                              "change of model). MODEL becomes the library's active model.",
+                              {kJson, kLibrary, kTokenizer, kDevice, kThreads,
+                               {"model", true, false, "--model MODEL      the model"},
                                {"labels-from-folders", false, false, "--labels-from-folders  label = parent folder name"},
                                {"metadata", true, false, "--metadata CSV     metadata sidecar (path or file column)"},
                                {"batch", true, false, "--batch N          photos per batch (default 16)"},
@@ -75,15 +105,15 @@ int runIndex(int argc, char** argv) {
         rc >= 0)
         return rc;
     if (!args.has("library") || !args.has("model")) return usage("index needs --library and --model", "index");
-    if (args.positionals().empty()) return usage("index needs at least one PATH", "index");
     long long batch = 16, maxPixels = 100000000;
     if (!args.intValue("batch", 16, batch) || !args.intValue("max-pixels", 100000000, maxPixels) || batch < 1 ||
         batch > 4096 || maxPixels < 1)
         return usage(args.error().empty() ? "--batch must be 1..4096, --max-pixels positive" : args.error(), "index");
-    auto model = openModelWithChecksums(args.value("model"), args.value("tokenizer"), false);
-    if (!model) return fail(model.error());
-    auto library = Library::open(args.value("library"));
-    if (!library) return failLibrary(library.error(), args.value("library"));
+    auto wo = workspaceOptions(args);
+    if (!wo) return usage(wo.error().message, "index");
+    wo->batchSize = int(batch);
+    auto workspace = Workspace::open(args.value("library"), args.value("model"), *wo);
+    if (!workspace) return failLibrary(workspace.error(), args.value("library"));
     IndexOptions o;
     o.labelsFromFolders = args.has("labels-from-folders");
     o.metadataCsv = args.value("metadata");
@@ -100,8 +130,8 @@ int runIndex(int argc, char** argv) {
         std::fprintf(stderr, "%sindexing: %lld/%lld photos, %.1f photos/s, %.0f s left%s", tty ? "\r" : "",
                      (long long)done, (long long)total, rate, left, tty && done != total ? "   " : "\n");
     };
-    auto s = indexPhotos(*library, *model, args.positionals(), o);
-    if (!s) return fail(s.error());
+    auto s = args.positionals().empty() ? (*workspace)->reembed(o) : (*workspace)->index(args.positionals(), o);
+    if (!s) return failLibrary(s.error(), args.value("library"));
     if (args.has("json")) {
         Json j = Json::object();
         j.set("library", args.value("library"));
@@ -114,6 +144,7 @@ int runIndex(int argc, char** argv) {
         j.set("failed", failed);
         j.set("seconds", s->seconds);
         j.set("photos_per_second", s->photosPerSecond);
+        j.set("steady_photos_per_second", s->steadyPhotosPerSecond);
         if (s->metadata) {
             j.set("metadata_rows", s->metadata->rows);
             j.set("metadata_matched", s->metadata->matched);
@@ -136,7 +167,9 @@ int runSearch(int argc, char** argv) {
             "--library LIB (--image FILE | --text TEXT) [--top K] [--label L] [--since DATE] [--until DATE] "
             "[--where FIELD=VALUE]... [--json]\n\nFinds the library photos most similar to a photo or a text. Uses the "
             "model the library was last indexed with unless --model names another.",
-            {kJson, kLibrary, kTokenizer, {"model", true, false, "--model MODEL      the model (default: the library's)"},
+            {kJson, kLibrary, kTokenizer, kDevice, kThreads,
+             {"model", true, false, "--model MODEL      the model (default: the library's active model)"},
+             {"index", true, false, "--index KIND       auto|exact|approximate (default auto: exact below 2,000,000 photos)"},
              {"image", true, false, "--image FILE       query photo (in the library or not)"},
              {"text", true, false, "--text TEXT        query text"},
              {"top", true, false, "--top K            hits to return (default 10)"},
@@ -153,13 +186,14 @@ int runSearch(int argc, char** argv) {
     if (args.has("image") == args.has("text")) return usage("search needs either --image or --text", "search");
     long long top = 10;
     if (!args.intValue("top", 10, top) || top < 1 || top > 10000) return usage("--top must be 1..10000", "search");
-    LibraryOptions lo;
-    lo.create = false;
-    auto library = Library::open(args.value("library"), lo);
-    if (!library) return failLibrary(library.error(), args.value("library"));
-    std::string spec;
-    auto model = openLibraryModel(*library, args.value("model"), args.value("tokenizer"), args.has("text"), spec);
-    if (!model) return fail(model.error());
+    auto wo = workspaceOptions(args);
+    if (!wo) return usage(wo.error().message, "search");
+    wo->library.create = false;
+    // Searching writes nothing but the active model: a library the user may only read is searched read-only.
+    if (::access(args.value("library").c_str(), W_OK) != 0) wo->library.readOnly = true;
+    auto workspace = Workspace::open(args.value("library"), args.value("model"), *wo);
+    if (!workspace) return failLibrary(workspace.error(), args.value("library"));
+    const std::string spec = (*workspace)->modelSpec();
     ImageFilter filter;
     filter.label = args.value("label");
     filter.dateFrom = args.value("since");
@@ -170,25 +204,37 @@ int runSearch(int argc, char** argv) {
         if (eq == std::string::npos || eq == 0) return usage("--where needs FIELD=VALUE", "search");
         filter.where.emplace_back(w.substr(0, eq), w.substr(eq + 1));
     }
-    Result<std::vector<float>> query = args.has("image") ? embedPhoto(*model, args.value("image"), DecodeOptions{})
-                                                         : embedText(*model, args.value("text"));
-    if (!query) return fail(query.error());
-    int64_t exclude = 0;
-    if (args.has("image")) {
-        auto known = library->findImageByPath(std::filesystem::weakly_canonical(args.value("image")).string());
-        if (known) exclude = known->id;  // a library photo does not find itself
-    }
     SearchOptions so;
     so.k = int(top);
     if (!args.doubleValue("duplicate-cosine", 0.0, so.nearDuplicateCosine) || so.nearDuplicateCosine < 0)
         return usage("--duplicate-cosine needs a positive number", "search");
-    auto r = searchLibrary(*library, *model, *query, so, filter, args.has("image"), exclude);
+    Result<SearchResult> r = makeError(ErrorCode::Internal, "no query");
+    if (args.has("image")) {
+        // A library photo does not find itself: search with its stored embedding, leaving it out.
+        std::error_code ec;
+        const auto canonical = std::filesystem::weakly_canonical(args.value("image"), ec).string();
+        LibraryOptions ro;
+        ro.readOnly = true;
+        ro.create = false;
+        int64_t known = 0;
+        if (auto lib = Library::open(args.value("library"), ro); lib)
+            if (auto rec = lib->findImageByPath(canonical); rec && rec->status == ImageStatus::Ok) known = rec->id;
+        r = known ? (*workspace)->searchLibraryPhoto(known, so, filter) : (*workspace)->searchPhoto(args.value("image"), so, filter);
+    } else {
+        r = (*workspace)->searchText(args.value("text"), so, filter);
+    }
     if (!r) return fail(r.error());
+    if (r->notEmbedded > 0)
+        std::cerr << r->notEmbedded << " photos are not embedded by this model yet and were not searched; run "
+                  << "`diffclip index --library " << args.value("library") << " --model " << spec << "`\n";
     if (args.has("json")) {
         Json j = Json::object();
         j.set("query", args.has("image") ? args.value("image") : args.value("text"));
         j.set("model", spec);
         j.set("searched", r->searched);
+        j.set("not_embedded", r->notEmbedded);
+        j.set("index", r->index);
+        j.set("seconds", r->seconds);
         j.set("confident", r->confident ? Json(*r->confident) : Json());
         if (r->confident) j.set("confidence_threshold", r->threshold);
         j.set("near_duplicate_threshold", r->nearDuplicateThreshold);

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "Args.h"
+#include "diffclip/indexing/Workspace.h"
 #include "diffclip/library/Library.h"
 #include "diffclip/model/ModelIO.h"
 
@@ -12,8 +14,11 @@ namespace diffclip::cli {
 Result<LoadedModel> openModelWithChecksums(const std::string& spec, const std::string& tokenizer, bool needTokenizer);
 
 /// The model to query `library` with: `spec` when given, else the model the library was last
-/// indexed with (its recorded MODEL argument). `usedSpec` receives the one opened.
+/// indexed with or set active (its recorded MODEL argument). `usedSpec` receives the one opened.
 Result<LoadedModel> openLibraryModel(Library& library, const std::string& spec, const std::string& tokenizer,
                                      bool needTokenizer, std::string& usedSpec);
+
+/// Workspace options from --device, --threads, --tokenizer and --index. InvalidArgument for bad values.
+Result<WorkspaceOptions> workspaceOptions(Args& args);
 
 }  // namespace diffclip::cli

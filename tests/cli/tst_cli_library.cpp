@@ -2,6 +2,8 @@
 // including an indexer killed at random points.
 #include <QtTest>
 
+#include <unistd.h>
+
 #include <QDir>
 #include <QImage>
 #include <QJsonArray>
@@ -23,9 +25,10 @@ struct Run {
 
 QString binary() { return QStringLiteral(DIFFCLIP_BINARY_DIR) + "/bin/diffclip"; }
 
-Run diffclip(const QStringList& args) {
+// Runs `program args` (diffclip by default), waiting up to ten minutes.
+Run runProgram(const QString& program, const QStringList& args) {
     QProcess p;
-    p.start(binary(), args);
+    p.start(program, args);
     Run r;
     if (!p.waitForFinished(600000)) {
         p.kill();
@@ -39,6 +42,8 @@ Run diffclip(const QStringList& args) {
     r.err = p.readAllStandardError();
     return r;
 }
+
+Run diffclip(const QStringList& args) { return runProgram(binary(), args); }
 
 QJsonObject json(const Run& r) { return QJsonDocument::fromJson(r.out).object(); }
 
@@ -89,6 +94,19 @@ class TestCliLibrary : public QObject {
 private:
     QTemporaryDir m_dir;
     QString m_model;
+
+    // A folder-per-class copy of the first `perClass` NEU photos of each class.
+    QString sampleFolder(const QString& name, int perClass) {
+        const QString root = m_dir.filePath(name);
+        for (const QString& cls : QDir(kNeu).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+            QDir().mkpath(root + "/" + cls);
+            for (int i = 1; i <= perClass; ++i) {
+                const QString file = cls + "_" + QString::number(i) + ".jpg";
+                QFile::copy(kNeu + "/" + cls + "/" + file, root + "/" + cls + "/" + file);
+            }
+        }
+        return root;
+    }
 
 private Q_SLOTS:
     void initTestCase() {
@@ -261,6 +279,136 @@ private Q_SLOTS:
         QCOMPARE(check.exitCode, 0);
         QCOMPARE(json(check)["images"].toInt(), 1800);
         QVERIFY(json(check)["clean"].toBool());
+    }
+
+    // A model change: the library keeps each model's embeddings apart, searches only those of
+    // the active model, and `index` without PATH brings the new model up to date.
+    void activeModelChangeReembedsLazily() {
+        const QString lib = m_dir.filePath("switch.db");
+        const QString sample = sampleFolder("switch", 4);
+        QCOMPARE(diffclip({"index", "--library", lib, "--model", m_model, sample}).exitCode, 0);
+        const QString other = m_dir.filePath("tiny-seed1.pkg");
+        QCOMPARE(diffclip({"import", "preset:diffclip-tiny", "--seed", "1", "--out", other}).exitCode, 0);
+
+        const QString query = sample + "/scratches/scratches_1.jpg";
+        Run before = diffclip({"search", "--library", lib, "--model", other, "--image", query, "--json"});
+        QCOMPARE(before.exitCode, 0);
+        QCOMPARE(json(before)["not_embedded"].toInt(), 24);
+        QCOMPARE(json(before)["hits"].toArray().size(), 0);
+        QVERIFY(before.err.contains("not embedded by this model"));
+
+        Run reembed = diffclip({"index", "--library", lib, "--model", other, "--json"});
+        QCOMPARE(reembed.exitCode, 0);
+        QCOMPARE(json(reembed)["updated"].toInt(), 24);
+        Run after = diffclip({"search", "--library", lib, "--image", query, "--json"});  // the active model
+        QCOMPARE(after.exitCode, 0);
+        QCOMPARE(json(after)["model"].toString(), other);
+        QCOMPARE(json(after)["not_embedded"].toInt(), 0);
+        QCOMPARE(json(after)["hits"].toArray().size(), 10);
+        // The first model's vectors are still there, never mixed with the second's.
+        Run old = diffclip({"search", "--library", lib, "--model", m_model, "--image", query, "--json"});
+        QCOMPARE(json(old)["not_embedded"].toInt(), 0);
+        QVERIFY(json(old)["hits"].toArray()[0].toObject()["score"].toDouble() !=
+                json(after)["hits"].toArray()[0].toObject()["score"].toDouble());
+        QCOMPARE(diffclip({"library", "check", lib}).exitCode, 0);
+    }
+
+    // Batch auto-tagging stores zero-shot labels with their confidence, from editable class
+    // prompts and templates; evaluation reports search latency percentiles for both indexes.
+    void autoTagAndLatency() {
+        const QString lib = m_dir.filePath("tag.db");
+        const QString sample = sampleFolder("tag", 4);
+        QCOMPARE(diffclip({"index", "--library", lib, "--model", m_model, sample}).exitCode, 0);
+        writeFile(m_dir.filePath("classes.txt"), "# defect kinds\nscratches: a long scratch; a scratched steel plate\n"
+                                                 "crazing: a network of fine cracks\npatches\n");
+        writeFile(m_dir.filePath("templates.txt"), "a photo of {}.\nan inspection photo of {}.\n");
+        Run tag = diffclip({"classify", "--library", lib, "--classes-file", m_dir.filePath("classes.txt"), "--templates",
+                            m_dir.filePath("templates.txt"), "--json"});
+        QCOMPARE(tag.exitCode, 0);
+        QCOMPARE(json(tag)["tagged"].toInt(), 24);
+        const QString csv = m_dir.filePath("tag.csv");
+        QCOMPARE(diffclip({"export", "--library", lib, "--csv", csv}).exitCode, 0);
+        const QByteArray exported = readFile(csv);
+        QVERIFY(exported.contains(",scratches,") || exported.contains(",crazing,") || exported.contains(",patches,"));
+        Run again = diffclip({"classify", "--library", lib, "--classes", "a,b", "--only-unlabelled", "--json"});
+        QCOMPARE(json(again)["skipped"].toInt(), 24);
+        QCOMPARE(json(again)["tagged"].toInt(), 0);
+        Run none = diffclip({"classify", "--library", lib, "--classes", "a,b", "--min-confidence", "1", "--json"});
+        QCOMPARE(json(none)["tagged"].toInt(), 0);
+        writeFile(m_dir.filePath("one.txt"), "only\n");
+        Run bad = diffclip({"classify", "--library", lib, "--classes-file", m_dir.filePath("one.txt")});
+        QCOMPARE(bad.exitCode, 1);
+        QVERIFY(bad.err.contains("at least two classes"));
+
+        for (const QString kind : {QStringLiteral("exact"), QStringLiteral("approximate")}) {
+            Run ev = diffclip({"evaluate", "--library", lib, "--latency-queries", "12", "--index", kind, "--json"});
+            QCOMPARE(ev.exitCode, 0);
+            QCOMPARE(json(ev)["index"].toString(), kind);
+            const auto lat = json(ev)["search_latency_ms"].toObject();
+            QCOMPARE(lat["count"].toInt(), 11);  // the first search (index build) is reported apart
+            QVERIFY(lat["p50"].toDouble() > 0 && lat["p50"].toDouble() <= lat["p95"].toDouble());
+            QVERIFY(json(ev)["photo_query_latency_ms"].toObject()["count"].toInt() >= 1);
+        }
+        Run s = diffclip({"search", "--library", lib, "--text", "scratch", "--index", "approximate", "--json"});
+        QCOMPARE(s.exitCode, 0);
+        QCOMPARE(json(s)["index"].toString(), QString("approximate"));
+        QCOMPARE(diffclip({"search", "--library", lib, "--text", "x", "--index", "fast"}).exitCode, 2);
+    }
+
+    // Writes that cannot happen (a second writer holds the library, the disk is full, the file
+    // is read-only) fail with a clear reason and lose nothing that was stored.
+    void writeFailuresLoseNothing() {
+        const QString lib = m_dir.filePath("writes.db");
+        const QString first = sampleFolder("writes-a", 2);
+        QCOMPARE(diffclip({"index", "--library", lib, "--model", m_model, first}).exitCode, 0);
+        const QString more = sampleFolder("writes-b", 60);
+
+        // Second writer: another program holds the write lock for longer than the busy timeout.
+        QProcess holder;
+        holder.start("sqlite3", {lib});
+        QVERIFY(holder.waitForStarted());
+        holder.write(".timeout 1000\nBEGIN IMMEDIATE;\nINSERT INTO library_info(key, value) VALUES ('lock', '1');\n"
+                     "SELECT 'locked';\n");
+        QVERIFY(holder.waitForReadyRead(10000));
+        Run busy = diffclip({"index", "--library", lib, "--model", m_model, more});
+        QCOMPARE(busy.exitCode, 1);
+        QVERIFY2(busy.err.contains("busy"), busy.err.constData());
+        holder.write("ROLLBACK;\n.quit\n");
+        holder.closeWriteChannel();
+        QVERIFY(holder.waitForFinished(10000));
+
+        // Full disk: a file size limit makes the library's writes fail part-way.
+        Run full = runProgram("prlimit", {"--fsize=200000", binary(), "index", "--library", lib, "--model", m_model, more});
+        QCOMPARE(full.exitCode, 1);
+        QVERIFY2(full.err.contains("disk full") || full.err.contains("input/output error"), full.err.constData());
+        Run check = diffclip({"library", "check", lib, "--json"});
+        QCOMPARE(check.exitCode, 0);
+        QVERIFY(json(check)["images"].toInt() >= 12);  // the photos stored before are all there
+        Run resumed = diffclip({"index", "--library", lib, "--model", m_model, first, more, "--json"});
+        QCOMPARE(resumed.exitCode, 0);
+        QCOMPARE(json(resumed)["unchanged"].toInt() + json(resumed)["added"].toInt(), 12 + 360);
+
+        // Read-only file: indexing new photos says so; searching still works.
+        const QString extra = sampleFolder("writes-c", 1);
+        QVERIFY(QFile::setPermissions(lib, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
+        QVERIFY(QFile::setPermissions(m_dir.path(), QFile::ReadOwner | QFile::ExeOwner | QFile::ReadOther |
+                                                        QFile::ExeOther | QFile::ReadGroup | QFile::ExeGroup));
+        // Root may write any file: run as an unprivileged user then.
+        const bool root = ::geteuid() == 0;
+        auto asUser = [&](QStringList args) {
+            if (!root) return diffclip(args);
+            args.prepend(binary());
+            return runProgram("setpriv", QStringList{"--reuid=65534", "--regid=65534", "--clear-groups"} + args);
+        };
+        Run ro = asUser({"index", "--library", lib, "--model", m_model, extra});
+        QCOMPARE(ro.exitCode, 1);
+        QVERIFY2(ro.err.contains("read-only") || ro.err.contains("cannot open"), ro.err.constData());
+        Run roSearch = asUser({"search", "--library", lib, "--text", "scratch", "--json"});
+        QVERIFY2(roSearch.exitCode == 0, roSearch.err.constData());
+        QCOMPARE(json(roSearch)["hits"].toArray().size(), 10);
+        QVERIFY(QFile::setPermissions(m_dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        QVERIFY(QFile::setPermissions(lib, QFile::ReadOwner | QFile::WriteOwner));
+        QCOMPARE(diffclip({"library", "check", lib}).exitCode, 0);
     }
 
     void libraryErrors() {

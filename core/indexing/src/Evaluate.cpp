@@ -32,32 +32,107 @@ at::Tensor normalised(const at::Tensor& x) { return x / x.norm(2, -1, true).clam
 
 Result<std::vector<float>> classEmbeddings(const LoadedModel& model, const std::vector<std::string>& classes,
                                            const std::vector<std::string>& templates) {
+    std::vector<ClassPrompt> prompts;
+    for (const auto& c : classes) prompts.push_back(ClassPrompt{c, {className(c)}});
+    return classEmbeddings(model, prompts, templates);
+}
+
+Result<std::vector<float>> classEmbeddings(const LoadedModel& model, const std::vector<ClassPrompt>& classes,
+                                           const std::vector<std::string>& templates) {
     if (!model.tokenizer) return makeError(ErrorCode::NotFound, "the model has no tokenizer");
     if (classes.empty()) return makeError(ErrorCode::InvalidArgument, "no classes given");
     if (templates.empty()) return makeError(ErrorCode::InvalidArgument, "no prompt templates given");
     const int64_t L = model.model->config().text.contextLength;
     std::vector<int64_t> ids;
+    std::vector<int64_t> perClass;  // prompts of each class
     for (const auto& c : classes) {
-        for (const auto& t : templates) {
-            std::string prompt = t;
-            const auto pos = prompt.find("{}");
-            if (pos != std::string::npos) prompt.replace(pos, 2, className(c));
-            auto row = model.tokenizer->row(prompt, L);
-            ids.insert(ids.end(), row.begin(), row.end());
+        const std::vector<std::string> texts = c.prompts.empty() ? std::vector<std::string>{className(c.name)} : c.prompts;
+        int64_t count = 0;
+        for (const auto& text : texts) {
+            for (const auto& t : templates) {
+                std::string prompt = t;
+                const auto pos = prompt.find("{}");
+                if (pos != std::string::npos) prompt.replace(pos, 2, text);
+                auto row = model.tokenizer->row(prompt, L);
+                ids.insert(ids.end(), row.begin(), row.end());
+                ++count;
+            }
         }
+        perClass.push_back(count);
     }
     try {
         const at::ScalarType dtype = preferredDtype(c10::Device(c10::kCPU));
         configureCpuThreads(dtype, 0);
         ClipModel enc = convertModel(model.model, c10::Device(c10::kCPU), dtype);
         c10::InferenceMode inference;
-        at::Tensor tokens = at::tensor(ids, at::kLong).view({int64_t(classes.size() * templates.size()), L});
-        at::Tensor e = normalised(enc->encodeText(tokens)).view({int64_t(classes.size()), int64_t(templates.size()), -1});
-        e = normalised(e.mean(1)).contiguous();
-        return std::vector<float>(e.data_ptr<float>(), e.data_ptr<float>() + e.numel());
+        const int64_t total = int64_t(ids.size()) / L;
+        at::Tensor tokens = at::tensor(ids, at::kLong).view({total, L});
+        std::vector<at::Tensor> parts;
+        for (int64_t b = 0; b < total; b += 64) parts.push_back(enc->encodeText(tokens.slice(0, b, std::min(total, b + 64))));
+        at::Tensor e = normalised(at::cat(parts));
+        std::vector<at::Tensor> rows;
+        int64_t at0 = 0;
+        for (int64_t n : perClass) {
+            rows.push_back(normalised(e.slice(0, at0, at0 + n).mean(0)));
+            at0 += n;
+        }
+        at::Tensor out = at::stack(rows).contiguous();
+        return std::vector<float>(out.data_ptr<float>(), out.data_ptr<float>() + out.numel());
     } catch (const std::exception& e) {
         return makeError(ErrorCode::Internal, std::string("encoding the class prompts failed: ") + e.what());
     }
+}
+
+namespace {
+
+std::string trimmed(const std::string& s) {
+    const auto b = s.find_first_not_of(" \t\r"), e = s.find_last_not_of(" \t\r");
+    return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+}
+
+std::vector<std::string> contentLines(const std::string& text) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    while (start <= text.size()) {
+        size_t end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        std::string line = trimmed(text.substr(start, end - start));
+        if (!line.empty() && line[0] != '#') out.push_back(std::move(line));
+        start = end + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+Result<std::vector<ClassPrompt>> parseClassPrompts(const std::string& text) {
+    std::vector<ClassPrompt> out;
+    for (const auto& line : contentLines(text)) {
+        ClassPrompt c;
+        const auto colon = line.find(':');
+        c.name = trimmed(line.substr(0, colon));
+        if (c.name.empty()) return makeError(ErrorCode::InvalidArgument, "a class line has no name: " + line);
+        if (colon != std::string::npos) {
+            std::string rest = line.substr(colon + 1);
+            size_t s0 = 0;
+            while (s0 <= rest.size()) {
+                size_t s1 = rest.find(';', s0);
+                if (s1 == std::string::npos) s1 = rest.size();
+                std::string prompt = trimmed(rest.substr(s0, s1 - s0));
+                if (!prompt.empty()) c.prompts.push_back(prompt);
+                s0 = s1 + 1;
+            }
+        }
+        out.push_back(std::move(c));
+    }
+    if (out.size() < 2) return makeError(ErrorCode::InvalidArgument, "at least two classes are needed");
+    return out;
+}
+
+Result<std::vector<std::string>> parsePromptTemplates(const std::string& text) {
+    auto lines = contentLines(text);
+    if (lines.empty()) return makeError(ErrorCode::InvalidArgument, "no prompt templates given");
+    return lines;
 }
 
 Result<ClassScores> classifyPhoto(const LoadedModel& model, const std::vector<float>& classEmb, size_t classCount,

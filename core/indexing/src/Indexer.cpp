@@ -132,8 +132,14 @@ Result<int64_t> findModelId(Library& library, const LoadedModel& model) {
     return makeError(ErrorCode::NotFound, "the library holds no embeddings of this model; index the photos with it first");
 }
 
+ClipModel defaultEncoder(const LoadedModel& model) {
+    const at::ScalarType dtype = preferredDtype(c10::Device(c10::kCPU));
+    configureCpuThreads(dtype, 0);
+    return convertModel(model.model, c10::Device(c10::kCPU), dtype);
+}
+
 Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, const std::vector<std::string>& paths,
-                                 const IndexOptions& options) {
+                                 const IndexOptions& options, const ClipModel* givenEncoder) {
     const auto t0 = std::chrono::steady_clock::now();
     auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
     if (options.batchSize < 1 || options.batchSize > 4096)
@@ -171,9 +177,8 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
         todo.push_back(std::move(c));
     }
 
-    const at::ScalarType dtype = preferredDtype(c10::Device(c10::kCPU));
-    configureCpuThreads(dtype, 0);
-    ClipModel encoder = convertModel(model.model, c10::Device(c10::kCPU), dtype);
+    ClipModel encoder = givenEncoder ? *givenEncoder : ClipModel(nullptr);
+    if (!encoder && !todo.empty()) encoder = defaultEncoder(model);
     const size_t batch = size_t(options.batchSize);
     auto launch = [&](size_t begin) {
         return std::async(std::launch::async, prepareBatch, std::cref(todo), begin, std::min(todo.size(), begin + batch),
@@ -181,7 +186,8 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
     };
     std::future<std::vector<Prepared>> next;
     if (!todo.empty()) next = launch(0);
-    int64_t handled = 0;
+    int64_t handled = 0, firstBatchPhotos = 0;
+    double firstBatchEnd = 0.0;
     for (size_t begin = 0; begin < todo.size(); begin += batch) {
         std::vector<Prepared> items = next.get();
         // Decode the next batch while this one is encoded.
@@ -193,7 +199,7 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
         if (!inputs.empty()) {
             try {
                 c10::InferenceMode inference;
-                emb = encoder->encodeImage(at::stack(inputs)).contiguous();
+                emb = encoder->encodeImage(at::stack(inputs).to(encoder->device())).to(at::kCPU).contiguous();
             } catch (const std::exception& e) {
                 return makeError(ErrorCode::Internal, std::string("encoding failed: ") + e.what());
             }
@@ -232,6 +238,10 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
         }
         if (Status s = tx->commit(); !s) return s.error();
         handled += int64_t(items.size());
+        if (begin == 0) {
+            firstBatchEnd = elapsed();
+            firstBatchPhotos = handled;
+        }
         if (options.progress) options.progress(handled, int64_t(todo.size()), elapsed());
         if (options.cancel && options.cancel->load()) {
             summary.cancelled = true;
@@ -246,139 +256,38 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
     }
     summary.seconds = elapsed();
     summary.photosPerSecond = summary.seconds > 0 ? double(summary.added + summary.updated) / summary.seconds : 0.0;
+    if (handled > firstBatchPhotos && summary.seconds > firstBatchEnd)
+        summary.steadyPhotosPerSecond = double(handled - firstBatchPhotos) / (summary.seconds - firstBatchEnd);
     return summary;
 }
 
-Result<std::vector<float>> embedPhoto(const LoadedModel& model, const std::string& path, const DecodeOptions& decode) {
+Result<std::vector<float>> embedPhoto(const LoadedModel& model, const std::string& path, const DecodeOptions& decode,
+                                      const ClipModel* givenEncoder) {
     auto input = loadImageForModel(path, model.model->config().preprocess, decode);
     if (!input) return input.error();
-    const at::ScalarType dtype = preferredDtype(c10::Device(c10::kCPU));
-    configureCpuThreads(dtype, 0);
     try {
-        ClipModel enc = convertModel(model.model, c10::Device(c10::kCPU), dtype);
+        ClipModel enc = givenEncoder ? *givenEncoder : defaultEncoder(model);
         c10::InferenceMode inference;
-        at::Tensor e = enc->encodeImage(input->unsqueeze(0))[0].contiguous();
+        at::Tensor e = enc->encodeImage(input->unsqueeze(0).to(enc->device()))[0].to(at::kCPU).contiguous();
         return std::vector<float>(e.data_ptr<float>(), e.data_ptr<float>() + e.numel());
     } catch (const std::exception& e) {
         return makeError(ErrorCode::Internal, std::string("encoding failed: ") + e.what());
     }
 }
 
-Result<std::vector<float>> embedText(const LoadedModel& model, const std::string& text) {
+Result<std::vector<float>> embedText(const LoadedModel& model, const std::string& text, const ClipModel* givenEncoder) {
     if (!model.tokenizer) return makeError(ErrorCode::NotFound, "the model has no tokenizer");
     const int64_t L = model.model->config().text.contextLength;
     auto row = model.tokenizer->row(text, L);
-    const at::ScalarType dtype = preferredDtype(c10::Device(c10::kCPU));
-    configureCpuThreads(dtype, 0);
     try {
-        ClipModel enc = convertModel(model.model, c10::Device(c10::kCPU), dtype);
+        ClipModel enc = givenEncoder ? *givenEncoder : defaultEncoder(model);
         c10::InferenceMode inference;
-        at::Tensor e = enc->encodeText(at::tensor(row, at::kLong).view({1, L}))[0].contiguous();
+        at::Tensor tokens = at::tensor(row, at::kLong).view({1, L}).to(enc->device());
+        at::Tensor e = enc->encodeText(tokens)[0].to(at::kCPU).contiguous();
         return std::vector<float>(e.data_ptr<float>(), e.data_ptr<float>() + e.numel());
     } catch (const std::exception& e) {
         return makeError(ErrorCode::Internal, std::string("encoding failed: ") + e.what());
     }
-}
-
-Result<SearchResult> searchLibrary(Library& library, const LoadedModel& model, const std::vector<float>& query,
-                                   const SearchOptions& options, const ImageFilter& filter, bool isImageQuery,
-                                   int64_t exclude) {
-    const int k = options.k;
-    if (k < 1 || k > 10000) return makeError(ErrorCode::InvalidArgument, "top-K must be 1..10000");
-    auto modelId = findModelId(library, model);
-    if (!modelId) return modelId.error();
-    auto matrix = library.loadEmbeddings(*modelId);
-    if (!matrix) return matrix.error();
-    SearchResult result;
-    if (matrix->rows() == 0) return result;
-
-    ExactIndex index;
-    if (Status s = index.reset(matrix->dim); !s) return s.error();
-    if (Status s = index.add(matrix->values.data(), matrix->rows(), matrix->ids.data()); !s) return s.error();
-
-    // Rows that pass the filter (and are not the query itself).
-    auto listed = library.listImages(filter);
-    if (!listed) return listed.error();
-    std::unordered_map<int64_t, const ImageRecord*> byId;
-    for (const auto& r : *listed) byId[r.id] = &r;
-    Filter allow(matrix->rows(), false);
-    for (size_t i = 0; i < matrix->rows(); ++i) {
-        const int64_t id = matrix->ids[i];
-        if (id != exclude && byId.count(id)) {
-            allow.set(i);
-            ++result.searched;
-        }
-    }
-    // The library's own nearest-neighbour scores (each sampled photo against all the others):
-    // they calibrate both the confidence test and the near-duplicate threshold.
-    std::vector<float> nnScores;
-    if (matrix->rows() >= 10) {
-        const size_t samples = std::min<size_t>(matrix->rows(), 500);
-        std::vector<float> queries;
-        for (size_t s = 0; s < samples; ++s) {
-            const size_t row = s * matrix->rows() / samples;
-            queries.insert(queries.end(), matrix->row(row), matrix->row(row) + matrix->dim);
-        }
-        auto nn = index.searchBatch(queries.data(), samples, 2);
-        if (!nn) return nn.error();
-        for (size_t s = 0; s < samples; ++s) {
-            const int64_t self = matrix->ids[s * matrix->rows() / samples];
-            for (const auto& h : (*nn)[s])
-                if (h.id != self) {
-                    nnScores.push_back(h.score);
-                    break;
-                }
-        }
-        std::sort(nnScores.begin(), nnScores.end());
-    }
-    if (options.nearDuplicateCosine > 0) {
-        result.nearDuplicateThreshold = options.nearDuplicateCosine;
-    } else if (!nnScores.empty()) {
-        // Near-duplicates are ten times closer than a typical nearest neighbour (median).
-        const double median = nnScores[nnScores.size() / 2];
-        result.nearDuplicateThreshold = 1.0 - 0.1 * std::max(0.0, 1.0 - median);
-    }
-
-    // Fetch more than k so that near-duplicates folded into groups still leave k groups.
-    const size_t fetch = size_t(k) * 4 + 8;
-    auto hits = index.search(query.data(), fetch, &allow);
-    if (!hits) return hits.error();
-    std::unordered_map<int64_t, size_t> rowOf;
-    for (size_t i = 0; i < matrix->rows(); ++i) rowOf[matrix->ids[i]] = i;
-    auto cosine = [&](int64_t a, int64_t b) {
-        const float* x = matrix->row(rowOf.at(a));
-        const float* y = matrix->row(rowOf.at(b));
-        double dot = 0, nx = 0, ny = 0;
-        for (int d = 0; d < matrix->dim; ++d) dot += double(x[d]) * y[d], nx += double(x[d]) * x[d], ny += double(y[d]) * y[d];
-        return dot / std::sqrt(std::max(nx * ny, 1e-30));
-    };
-    for (const auto& h : *hits) {
-        SearchHit hit;
-        hit.image = *byId.at(h.id);
-        hit.score = h.score;
-        auto label = library.label(h.id);
-        if (label) hit.label = *label;
-        // Greedy grouping in score order: a hit joins the first group whose leader is the same
-        // file or alike beyond the threshold.
-        SearchHit* group = nullptr;
-        for (auto& leader : result.hits) {
-            const bool sameFile = !hit.image.contentHash.empty() && hit.image.contentHash == leader.image.contentHash;
-            if (sameFile || cosine(leader.image.id, h.id) >= result.nearDuplicateThreshold) {
-                group = &leader;
-                break;
-            }
-        }
-        if (group) group->nearDuplicates.push_back(std::move(hit));
-        else if (result.hits.size() < size_t(k)) result.hits.push_back(std::move(hit));
-    }
-
-    // Confidence: a query is a confident match when its best score reaches the 5th percentile
-    // of the library's nearest-neighbour scores.
-    if (isImageQuery && !nnScores.empty() && !result.hits.empty()) {
-        result.threshold = nnScores[size_t(double(nnScores.size() - 1) * 0.05)];
-        result.confident = result.hits.front().score >= result.threshold;
-    }
-    return result;
 }
 
 }  // namespace diffclip

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "diffclip/imaging/ImageDecode.h"
+#include "diffclip/indexing/IndexTypes.h"
 #include "diffclip/library/Library.h"
 #include "diffclip/model/ModelIO.h"
 #include "diffclip/model/Result.h"
@@ -20,6 +21,17 @@ std::vector<std::string> defaultPromptTemplates();
 /// normalised again (a prompt ensemble). Row-major, classes.size() x embedDim.
 Result<std::vector<float>> classEmbeddings(const LoadedModel& model, const std::vector<std::string>& classes,
                                            const std::vector<std::string>& templates);
+/// Same with editable class prompts: each class's embedding is the mean over its prompt texts
+/// and the templates ("{}" replaced by a prompt text; a template without "{}" is used as is).
+Result<std::vector<float>> classEmbeddings(const LoadedModel& model, const std::vector<ClassPrompt>& classes,
+                                           const std::vector<std::string>& templates);
+
+/// Reads class prompts: one class per line, "name" or "name: prompt text; another prompt";
+/// blank lines and lines starting with '#' are skipped. InvalidArgument for a line without a
+/// name or fewer than two classes.
+Result<std::vector<ClassPrompt>> parseClassPrompts(const std::string& text);
+/// Reads prompt templates: one per line (blank lines and '#' comments skipped); at least one.
+Result<std::vector<std::string>> parsePromptTemplates(const std::string& text);
 
 struct ClassScores {
     std::vector<double> probabilities;  // softmax(logit_scale * cosine), one per class, sums to 1

@@ -1,0 +1,80 @@
+#pragma once
+// Value types of indexing and search, free of LibTorch headers so that the desktop application
+// (ui/, which never includes LibTorch) can use them. Functions live in Indexer.h / Workspace.h.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "diffclip/imaging/ImageDecode.h"
+#include "diffclip/library/Library.h"
+
+namespace diffclip {
+
+struct IndexOptions {
+    bool labelsFromFolders = false;  // label = name of the photo's parent folder (source "folder")
+    std::string metadataCsv;         // CSV sidecar imported after indexing (Library::importMetadataCsv)
+    int batchSize = 16;              // photos per encoder batch and per transaction
+    DecodeOptions decode;            // pixel limit, EXIF policy (shared with search and training)
+    /// Called after each batch with (photos handled, photos to handle, seconds elapsed).
+    std::function<void(int64_t, int64_t, double)> progress;
+    const std::atomic<bool>* cancel = nullptr;  // checked between batches
+};
+
+struct IndexSummary {
+    int64_t added = 0;       // new paths
+    int64_t updated = 0;     // known paths whose file changed
+    int64_t unchanged = 0;   // known paths with the same size and mtime, already embedded
+    int64_t failed = 0;      // unreadable or undecodable this run (reasons in `failures`)
+    int64_t duplicates = 0;  // added or updated photos whose content equals another photo's
+    std::vector<FailedFile> failures;
+    std::optional<CsvImportReport> metadata;
+    double seconds = 0.0;
+    double photosPerSecond = 0.0;  // added + updated, per second of wall time
+    /// Photos encoded per second after the first batch (which also pays the encoder's one-time
+    /// warm-up); 0 with fewer than two batches.
+    double steadyPhotosPerSecond = 0.0;
+    bool cancelled = false;
+};
+
+struct SearchHit {
+    ImageRecord image;
+    std::string label;  // current label, empty when none
+    float score = 0;    // cosine similarity
+    /// Photos of the same part: identical files, or embeddings alike beyond the near-duplicate
+    /// threshold (SearchResult::nearDuplicateThreshold). Shown as one group, best first.
+    std::vector<SearchHit> nearDuplicates;
+};
+
+struct SearchOptions {
+    int k = 10;  // groups to return
+    /// Cosine at or above which two hits are one part. 0 (default): calibrated from the library
+    /// (docs/SEARCH.md); above 1: only identical files are grouped.
+    double nearDuplicateCosine = 0.0;
+};
+
+struct SearchResult {
+    std::vector<SearchHit> hits;  // best first
+    int64_t searched = 0;         // photos with an embedding of this model that passed the filter
+    /// Image queries: whether the best hit reaches the library's own confidence threshold (see
+    /// docs/SEARCH.md); unset for text queries and libraries of fewer than 10 photos.
+    std::optional<bool> confident;
+    double threshold = 0.0;       // the threshold used, when `confident` is set
+    double nearDuplicateThreshold = 2.0;  // cosine used for grouping (above 1: identical files only)
+    /// Library photos (status Ok) that the active model has not embedded yet: not searched.
+    int64_t notEmbedded = 0;
+    std::string index = "exact";  // the index that served the query: "exact" | "approximate"
+    double seconds = 0.0;         // wall time of the search, embedding the query included
+};
+
+/// Class descriptions for zero-shot labelling. Each class has a name (stored as the label) and
+/// one or more prompt texts; "{}" in a template is replaced by a prompt text.
+struct ClassPrompt {
+    std::string name;
+    std::vector<std::string> prompts;  // empty: the name itself
+};
+
+}  // namespace diffclip

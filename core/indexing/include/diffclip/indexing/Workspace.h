@@ -1,0 +1,112 @@
+#pragma once
+// A library opened together with its active model and an in-memory search index: what the
+// desktop application and long-running commands work on. Free of LibTorch headers (the model
+// is held behind a pointer), so ui/ may include it.
+//
+// Threading: every member may be called from any thread, and searches may run while index()
+// or reembed() writes (they use separate SQLite connections; a search sees the batches
+// committed before it started). Writes are serialised among themselves. Calls block for the
+// duration of the work (model loading takes seconds, indexing minutes): the application calls
+// them from worker threads, never from the GUI thread.
+//
+// Embeddings are bound to the model that made them: a search compares the query only with the
+// photos embedded by the active model; photos not yet embedded by it are counted in
+// SearchResult::notEmbedded and brought up to date by reembed() (lazily, as a job).
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "diffclip/indexing/IndexTypes.h"
+#include "diffclip/library/Library.h"
+#include "diffclip/model/Result.h"
+
+namespace diffclip {
+
+/// Which search structure serves a query (docs/SEARCH.md).
+enum class IndexKind {
+    Auto,         // exact up to WorkspaceOptions::approximateFrom photos, approximate above
+    Exact,        // int8 scan + fp32 re-rank over every embedding (ExactIndex)
+    Approximate,  // FAISS inverted lists (IVF), recall measured by bench_approximate_search
+};
+const char* indexKindName(IndexKind kind);  // "auto" | "exact" | "approximate"
+
+struct WorkspaceOptions {
+    std::string device = "auto";  // "auto" | "cpu" | "cuda[:N]"
+    std::string dtype = "auto";   // "auto" | "fp32" | "bf16" | "fp16" (Runtime.h preferredDtype)
+    int threads = 0;              // CPU threads; 0 = chosen for the precision (configureCpuThreads)
+    int batchSize = 16;           // photos per encoder batch (indexing, re-embedding, auto-tagging)
+    IndexKind index = IndexKind::Auto;
+    int64_t approximateFrom = 2'000'000;  // photos at which Auto switches to the approximate index
+    std::string tokenizer;        // CLIP merges file; empty: the model's or the bundled one
+    /// How the library file is opened (create when missing, read-only). A library the user may
+    /// not write to can still be searched with readOnly; writes then fail with a clear error.
+    LibraryOptions library;
+};
+
+struct AutoTagOptions {
+    std::vector<ClassPrompt> classes;     // at least two
+    std::vector<std::string> templates;   // empty: defaultPromptTemplates() (Evaluate.h)
+    double minConfidence = 0.0;           // softmax probability below which no label is stored, 0..1
+    bool onlyUnlabelled = false;          // skip photos that already have a current label
+    std::function<void(int64_t done, int64_t total, double seconds)> progress;
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+struct AutoTagSummary {
+    int64_t tagged = 0;      // labels stored (source zero-shot, with confidence)
+    int64_t skipped = 0;     // below minConfidence or already labelled
+    int64_t notEmbedded = 0; // photos without an embedding of the active model (run reembed)
+    bool cancelled = false;
+    double seconds = 0.0;
+};
+
+class Workspace {
+public:
+    /// Opens (or creates) the library at `libraryPath` and loads `modelSpec` (a MODEL argument,
+    /// see CLI.md). An empty spec uses the model the library was last indexed with; NotFound
+    /// when it has none. Errors of the library or the model are passed through.
+    static Result<std::unique_ptr<Workspace>> open(const std::string& libraryPath, const std::string& modelSpec,
+                                                   const WorkspaceOptions& options = {});
+    ~Workspace();
+    Workspace(const Workspace&) = delete;
+    Workspace& operator=(const Workspace&) = delete;
+
+    const std::string& libraryPath() const;
+    const std::string& modelSpec() const;
+    const WorkspaceOptions& options() const;
+    /// The library's id of the active model; 0 before anything was embedded with it.
+    int64_t modelId() const;
+
+    /// Adds or updates photos (files or folders) with the active model (indexPhotos).
+    Result<IndexSummary> index(const std::vector<std::string>& paths, const IndexOptions& options);
+    /// Embeds with the active model every readable library photo that lacks its embedding
+    /// (after a change of model). Resumable and kill-safe like index().
+    Result<IndexSummary> reembed(const IndexOptions& options);
+    /// Library photos (status Ok) without an embedding of the active model.
+    Result<int64_t> notEmbeddedCount();
+
+    /// Image query from a photo file (inside or outside the library).
+    Result<SearchResult> searchPhoto(const std::string& path, const SearchOptions& options, const ImageFilter& filter);
+    /// Image query from a library photo (left out of its own results).
+    Result<SearchResult> searchLibraryPhoto(int64_t imageId, const SearchOptions& options, const ImageFilter& filter);
+    /// Text query (needs a model with a tokenizer).
+    Result<SearchResult> searchText(const std::string& text, const SearchOptions& options, const ImageFilter& filter);
+
+    /// Zero-shot labels for the library's photos from their stored embeddings (no decoding),
+    /// stored with source zero-shot and their probability as confidence.
+    Result<AutoTagSummary> autoTag(const AutoTagOptions& options);
+
+    /// Which index served the last search, and how many rows it holds.
+    IndexKind lastIndexKind() const;
+
+private:
+    struct Impl;
+    explicit Workspace(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m;
+};
+
+}  // namespace diffclip
