@@ -281,6 +281,25 @@ at::Tensor ClipModelImpl::encodeImage(const at::Tensor& images, std::vector<Atte
     return at::matmul(x, m_imageProjection).to(at::kFloat);
 }
 
+VisionTokens ClipModelImpl::encodeImageTokens(const at::Tensor& images, std::vector<AttentionMaps>* maps) const {
+    const auto& vis = static_cast<const Visual&>(*m_visual);
+    const bool fused = m_path == AttentionPath::Auto && hasFusedAttention();
+    at::Tensor x = at::conv2d(images.to(device(), dtype()), vis.patchW, vis.patchB, {vis.patch, vis.patch});
+    const int64_t B = x.size(0);
+    x = x.flatten(2).transpose(1, 2);
+    x = at::cat({vis.cls.expand({B, -1, -1}), x}, 1) + vis.pos;
+    VisionTokens out;
+    if (maps) maps->assign(vis.blocks.size(), AttentionMaps{});
+    out.hidden.push_back(x);
+    for (size_t i = 0; i < vis.blocks.size(); ++i) {
+        x = vis.blocks[i]->forward(x, false, fused, maps ? &(*maps)[i] : nullptr);
+        out.hidden.push_back(x);
+    }
+    out.projected = at::matmul(vis.norm.layerNorm(x), m_imageProjection).to(at::kFloat);
+    out.embedding = out.projected.select(1, 0);
+    return out;
+}
+
 at::Tensor ClipModelImpl::encodeText(const at::Tensor& tokens, std::vector<AttentionMaps>* maps) const {
     const auto& text = static_cast<const Tower&>(*m_text);
     const bool fused = m_path == AttentionPath::Auto && hasFusedAttention();

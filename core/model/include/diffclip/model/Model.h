@@ -33,6 +33,15 @@ struct AttentionMaps {
     at::Tensor a;       // (B, H, N, N), rows sum to 1
 };
 
+/// The vision tower's token sequence, for explanations (core/explain).
+struct VisionTokens {
+    at::Tensor embedding;            // (B, embedDim) float32: token 0 of `projected` (encodeImage's value)
+    std::vector<at::Tensor> hidden;  // depth + 1 tensors (B, 1 + P, width), weights' dtype: hidden[l]
+                                     // enters block l, hidden[depth] leaves the last one (token 0 = CLS)
+    at::Tensor projected;            // (B, 1 + P, embedDim) float32: every token through the final
+                                     // LayerNorm and image_projection
+};
+
 /// How the attention products are computed on the embedding path.
 enum class AttentionPath {
     Auto,      // fused scaled-dot-product attention where LibTorch has it (>= 2.0), else explicit
@@ -51,6 +60,10 @@ public:
     /// weights' dtype). Returns (B, embedDim) float32, not normalised. When `maps` is given,
     /// it receives one AttentionMaps per vision block.
     at::Tensor encodeImage(const at::Tensor& images, std::vector<AttentionMaps>* maps = nullptr) const;
+
+    /// As encodeImage, keeping every block's tokens (part of the autograd graph when gradients
+    /// are recorded, so explanations can differentiate with respect to them).
+    VisionTokens encodeImageTokens(const at::Tensor& images, std::vector<AttentionMaps>* maps = nullptr) const;
 
     /// tokens: (B, L) int64 ids, L <= contextLength, each row [start ... end, 0 ...]. The end
     /// position is the row's largest id. Positions after the longest row's end are skipped
