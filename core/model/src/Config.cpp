@@ -326,7 +326,8 @@ Result<ModelConfig> ModelConfig::inferFromStateDict(const StateDict& dict, int64
 }
 
 std::vector<std::string> ModelConfig::presetNames() {
-    return {"diffclip-vit-b16", "clip-vit-b16", "diffclip-vit-b32", "diffclip-tiny", "diffclip-starter", "clip-starter"};
+    return {"diffclip-vit-b16", "clip-vit-b16", "diffclip-vit-b32", "diffclip-tiny", "diffclip-starter", "clip-starter",
+            "diffclip-mini", "clip-mini"};
 }
 
 Result<ModelConfig> ModelConfig::preset(const std::string& name) {
@@ -361,6 +362,18 @@ Result<ModelConfig> ModelConfig::preset(const std::string& name) {
         c.text.heads = 4;
         c.embedDim = 128;
         c.preprocess.resizeShorter = c.preprocess.cropSize = 96;
+    } else if (name == "diffclip-mini" || name == "clip-mini") {
+        // Trains from scratch at about 80 photos/s on one busy CPU core (docs/TRAINING.md).
+        const bool differential = name == "diffclip-mini";
+        c.name = differential ? "DiffCLIP mini" : "CLIP mini";
+        c.attention = differential ? AttentionKind::Differential : AttentionKind::Standard;
+        c.vision = VisionConfig{64, 8, 128, 4, 4, 4.0, differential ? 1e-5 : 1e-6};
+        c.text.contextLength = 32;
+        c.text.width = 128;
+        c.text.layers = 2;
+        c.text.heads = 4;
+        c.embedDim = 128;
+        c.preprocess.resizeShorter = c.preprocess.cropSize = 64;
     } else {
         std::string names;
         for (const auto& n : presetNames()) names += (names.empty() ? "" : ", ") + n;

@@ -84,7 +84,8 @@ struct ModelConfig {
                                                   int64_t standardTextHeads = 0);
 
     /// Named architectures: "diffclip-vit-b16", "clip-vit-b16", "diffclip-vit-b32",
-    /// "diffclip-tiny" (the fixture size), "diffclip-starter" / "clip-starter" (small, CPU-trainable).
+    /// "diffclip-tiny" (the fixture size), "diffclip-starter" / "clip-starter" (small, CPU-trainable),
+    /// "diffclip-mini" / "clip-mini" (64 px, width 128, depth 4: trains from scratch in minutes on a CPU).
     static Result<ModelConfig> preset(const std::string& name);
     static std::vector<std::string> presetNames();
 

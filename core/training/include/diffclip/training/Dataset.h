@@ -1,0 +1,103 @@
+#pragma once
+// Labelled training data from a folder-per-class tree, its deterministic split and
+// fingerprint, the in-memory photo cache and the augmentation (plain C++17 + OpenCV, no LibTorch).
+//
+// Layout (docs/TRAINING.md):
+//   ROOT/<class name>/**/<photo>     every photo below a top-level folder has that folder's label
+//   ROOT/<class name>/prompt.txt     optional: first non-empty line is the class's text prompt
+// Photos are recognised by extension (jpg, jpeg, png, tif, tiff, bmp, webp) and decoded by
+// content; files that cannot be decoded are skipped and listed in Dataset::skipped.
+//
+// Threading: free functions without shared state. Ownership: results own their data.
+
+#include <atomic>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "diffclip/imaging/ImageDecode.h"
+#include "diffclip/model/Json.h"
+#include "diffclip/model/Result.h"
+
+namespace diffclip {
+
+struct ClassInfo {
+    std::string name;     // the folder name
+    std::string prompt;   // text prompt for the text tower
+    bool customPrompt = false;  // true when read from prompt.txt
+};
+
+struct Sample {
+    std::string relativePath;  // '/'-separated, relative to the root
+    std::string sha256;        // content hash (lower-case hex)
+    int label = 0;             // index into Dataset::classes
+};
+
+/// A decoded, labelled folder tree with every photo cached as a centre square of
+/// `cacheSize` x `cacheSize` RGB8 pixels (the shorter side resized, then centre-cropped).
+struct Dataset {
+    std::string root;
+    std::vector<ClassInfo> classes;      // sorted by name
+    std::vector<Sample> samples;         // sorted by relativePath
+    std::vector<std::vector<uint8_t>> pixels;  // one per sample, cacheSize*cacheSize*3 bytes
+    int cacheSize = 0;
+    std::vector<std::string> skipped;    // "relative/path: reason"
+    /// SHA-256 over the sorted lines "relativePath\tsha256\tclassName\n": equal for equal trees.
+    std::string fingerprint;
+};
+
+/// Default prompt of a class without prompt.txt: "a photo of {name}." with '_' and '-' as spaces.
+std::string defaultClassPrompt(const std::string& className);
+
+/// Lists, hashes, decodes and caches the tree. `cacheSize` (pixels, 8..4096) is the side of the
+/// cached square. `cancel` (may be null) is polled between files. Errors: NotFound (no root),
+/// InvalidArgument (fewer than 2 classes with photos, bad cacheSize), Cancelled.
+Result<Dataset> loadDataset(const std::string& root, int cacheSize, const DecodeOptions& decode,
+                            const std::atomic<bool>* cancel = nullptr);
+
+struct DataSplit {
+    std::vector<size_t> train;  // sample indices, ascending
+    std::vector<size_t> val;    // sample indices, ascending
+    uint64_t seed = 0;
+    double valFraction = 0.0;
+    int64_t duplicateGroups = 0;  // content hashes held by more than one file
+};
+
+/// Stratified split: per class, round(valFraction * n) photos go to validation (at least one
+/// when the class has two or more and valFraction > 0). Files with identical content are a
+/// group that always lands on one side (the group follows the label of its first file).
+/// Deterministic for a given dataset, fraction (0 <= f < 1) and seed on every platform.
+Result<DataSplit> splitDataset(const Dataset& data, double valFraction, uint64_t seed);
+
+/// Augmentation for inspection photos; every part can be switched off (docs/TRAINING.md).
+struct AugmentConfig {
+    bool enabled = true;
+    double cropScaleMin = 0.35;       // random resized crop: area fraction in [min, 1]
+    double cropRatio = 4.0 / 3.0;     // aspect ratio in [1/r, r]
+    bool horizontalFlip = true;       // p = 0.5
+    bool verticalFlip = true;         // p = 0.5 (inspection photos rarely have an "up")
+    double rotateDegrees = 10.0;      // uniform in [-d, d]; 0 off; borders are reflected
+    double brightness = 0.2;          // add uniform [-b, b] (in 0..1 units); 0 off
+    double contrast = 0.2;            // scale about the mean by uniform [1-c, 1+c]; 0 off
+    double blurProbability = 0.2;     // Gaussian blur with sigma uniform in [0.1, blurSigmaMax]
+    double blurSigmaMax = 1.2;        // pixels at the output size
+
+    Json toJson() const;
+};
+
+/// One augmented view of a cached square (src: srcSize^2 RGB8) into `out` (outSize^2 RGB8).
+/// Uses only `rng`, so equal rng state gives equal pixels.
+void augmentImage(const uint8_t* src, int srcSize, int outSize, const AugmentConfig& config, std::mt19937_64& rng,
+                  uint8_t* out);
+/// The evaluation view: the whole cached square resized to outSize (same as the model's
+/// resize-shorter + centre-crop preprocessing of the original photo).
+void centreView(const uint8_t* src, int srcSize, int outSize, uint8_t* out);
+
+/// Uniform double in [0, 1) from 53 random bits (identical on every platform, unlike
+/// std::uniform_real_distribution).
+double uniform01(std::mt19937_64& rng);
+/// Fisher-Yates shuffle with uniform01 (platform-independent).
+void shuffleIndices(std::vector<size_t>& v, std::mt19937_64& rng);
+
+}  // namespace diffclip

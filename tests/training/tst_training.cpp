@@ -1,0 +1,247 @@
+// Training core: one optimizer step, deterministic split and fingerprint, resume equals an
+// uninterrupted run, cancel leaves no package. Tiny models and synthetic photos only.
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <torch/torch.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "diffclip/model/ModelIO.h"
+#include "diffclip/training/Trainer.h"
+
+using namespace diffclip;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A 24-bit BMP of w x h pixels whose pattern depends on `kind` (the class) and `variant`.
+void writeBmp(const fs::path& path, int w, int h, int kind, int variant) {
+    const int rowBytes = (w * 3 + 3) & ~3;
+    const int size = 54 + rowBytes * h;
+    std::vector<uint8_t> b(static_cast<size_t>(size), 0);
+    auto put32 = [&](int off, uint32_t v) {
+        for (int i = 0; i < 4; ++i) b[static_cast<size_t>(off + i)] = static_cast<uint8_t>(v >> (8 * i));
+    };
+    b[0] = 'B';
+    b[1] = 'M';
+    put32(2, static_cast<uint32_t>(size));
+    put32(10, 54);
+    put32(14, 40);
+    put32(18, static_cast<uint32_t>(w));
+    put32(22, static_cast<uint32_t>(h));
+    b[26] = 1;
+    b[28] = 24;
+    put32(34, static_cast<uint32_t>(rowBytes * h));
+    for (int y = 0; y < h; ++y)
+        for (int x = 0; x < w; ++x) {
+            int v = 0;
+            if (kind == 0) v = ((x / 4) % 2) * 200;            // vertical stripes
+            else if (kind == 1) v = ((y / 4) % 2) * 200;       // horizontal stripes
+            else v = (((x + y) / 4) % 2) * 200;                // diagonal
+            v = std::min(255, v + (variant * 7) % 40);
+            uint8_t* p = &b[static_cast<size_t>(54 + y * rowBytes + x * 3)];
+            p[0] = p[1] = p[2] = static_cast<uint8_t>(v);
+        }
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), size);
+}
+
+// 3 classes x `perClass` photos, plus duplicates inside a class and across classes.
+void makeTree(const fs::path& root, int perClass) {
+    const char* names[] = {"scratch_mark", "dent", "clean"};
+    for (int c = 0; c < 3; ++c) {
+        fs::create_directories(root / names[c]);
+        for (int i = 0; i < perClass; ++i) writeBmp(root / names[c] / ("p" + std::to_string(i) + ".bmp"), 24, 20, c, i);
+    }
+    fs::copy_file(root / "dent" / "p1.bmp", root / "dent" / "copy_of_p1.bmp");
+    fs::copy_file(root / "dent" / "p2.bmp", root / "clean" / "same_as_dent_p2.bmp");
+    std::ofstream(root / "dent" / "prompt.txt") << "\n  a photo of a dented metal sheet  \n";
+}
+
+TrainRecipe tinyScratch() {
+    TrainRecipe r = *presetRecipe(TrainMode::Scratch, "quick");
+    r.architecture = "preset:diffclip-tiny";
+    r.imageSize = 0;
+    r.epochs = 3;
+    r.batchSize = 8;
+    r.valFraction = 0.25;
+    r.warmupEpochs = 1.0;
+    r.device = "cpu";
+    return r;
+}
+
+StateDict packageWeights(const std::string& dir) {
+    auto m = loadModel(dir);
+    if (!m) return {};
+    return m->model->weights();
+}
+
+}  // namespace
+
+class TestTraining : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { torch::set_num_threads(1); }
+
+    void oneStepChangesWeightsAndLowersLoss() {
+        auto cfg = ModelConfig::preset("diffclip-tiny");
+        QVERIFY(cfg.ok());
+        ClipModel model(*cfg);
+        model->initialiseRandom(3);
+        torch::manual_seed(5);
+        auto images = torch::randn({8, 3, 32, 32});
+        auto labels = torch::tensor(std::vector<int64_t>{0, 1, 2, 0, 1, 2, 0, 1}, torch::kLong);
+        std::vector<int64_t> flat;
+        for (const char* p : {"a photo of a dent.", "a photo of a scratch.", "a photo of clean metal."}) {
+            auto row = byteTokenRow(p, cfg->text.contextLength);
+            flat.insert(flat.end(), row.begin(), row.end());
+        }
+        auto tokens = torch::tensor(flat, torch::kLong).view({3, cfg->text.contextLength});
+        TrainRecipe r = tinyScratch();
+        r.learningRate = 1e-3;
+        r.clipNorm = 0.0;
+        r.labelSmoothing = 0.0;
+        ClassTrainer trainer(model, tokens, r, true, 10, 0, at::Tensor());
+        const auto before = model->weights();
+        std::vector<at::Tensor> copies;
+        for (const auto& [n, t] : before) copies.push_back(t.detach().clone());
+        const double loss0 = trainer.evalLoss(images, labels);
+        trainer.microStep(images, labels);
+        QCOMPARE(trainer.steps(), int64_t(1));
+        const double loss1 = trainer.evalLoss(images, labels);
+        QVERIFY2(loss1 < loss0, qPrintable(QString("loss %1 -> %2").arg(loss0).arg(loss1)));
+        int changed = 0;
+        const auto after = model->weights();
+        for (size_t i = 0; i < after.size(); ++i) changed += !torch::equal(after[i].second, copies[i]);
+        QVERIFY2(changed > int(after.size()) / 2, qPrintable(QString("%1 of %2 changed").arg(changed).arg(after.size())));
+    }
+
+    void splitAndFingerprintAreDeterministic() {
+        QTemporaryDir tmp;
+        const fs::path root = tmp.path().toStdString() + "/data";
+        makeTree(root, 10);
+        auto a = loadDataset(root.string(), 16, DecodeOptions{});
+        auto b = loadDataset(root.string(), 16, DecodeOptions{});
+        QVERIFY2(a.ok(), a.ok() ? "" : a.error().message.c_str());
+        QCOMPARE(a->samples.size(), size_t(32));
+        QCOMPARE(a->classes.size(), size_t(3));
+        QCOMPARE(a->fingerprint, b->fingerprint);
+        QCOMPARE(a->classes[1].name, std::string("dent"));
+        QCOMPARE(a->classes[1].prompt, std::string("a photo of a dented metal sheet"));
+        QCOMPARE(a->classes[2].prompt, std::string("a photo of scratch mark."));
+        auto s1 = splitDataset(*a, 0.3, 7), s2 = splitDataset(*b, 0.3, 7), s3 = splitDataset(*a, 0.3, 8);
+        QVERIFY(s1.ok() && s2.ok() && s3.ok());
+        QCOMPARE(s1->train, s2->train);
+        QCOMPARE(s1->val, s2->val);
+        QVERIFY(s1->val != s3->val);
+        QCOMPARE(s1->duplicateGroups, int64_t(2));
+        QCOMPARE(s1->train.size() + s1->val.size(), a->samples.size());
+        for (const auto* s : {&*s1, &*s3}) {
+            std::set<std::string> trainHashes, valHashes;
+            for (size_t i : s->train) trainHashes.insert(a->samples[i].sha256);
+            for (size_t i : s->val) valHashes.insert(a->samples[i].sha256);
+            for (const auto& h : valHashes) QVERIFY2(!trainHashes.count(h), "identical files on both sides");
+            // Stratified: every class has validation photos.
+            std::set<int> valLabels;
+            for (size_t i : s->val) valLabels.insert(a->samples[i].label);
+            QCOMPARE(valLabels.size(), size_t(3));
+        }
+        // A changed label changes the fingerprint.
+        fs::rename(root / "clean" / "p3.bmp", root / "dent" / "p3_moved.bmp");
+        auto c = loadDataset(root.string(), 16, DecodeOptions{});
+        QVERIFY(c.ok());
+        QVERIFY(c->fingerprint != a->fingerprint);
+        // Augmentation is a function of the generator state.
+        std::vector<uint8_t> o1(12 * 12 * 3), o2(12 * 12 * 3);
+        std::mt19937_64 g1(42), g2(42);
+        augmentImage(a->pixels[0].data(), 16, 12, AugmentConfig{}, g1, o1.data());
+        augmentImage(a->pixels[0].data(), 16, 12, AugmentConfig{}, g2, o2.data());
+        QCOMPARE(o1, o2);
+    }
+
+    void resumeEqualsUninterrupted() {
+        QTemporaryDir tmp;
+        const std::string base = tmp.path().toStdString();
+        makeTree(base + "/data", 8);
+        const TrainRecipe r = tinyScratch();
+        auto full = runTraining(base + "/data", r, base + "/full");
+        QVERIFY2(full.ok(), full.ok() ? "" : full.error().describe().c_str());
+        QVERIFY(fs::exists(base + "/full/training.json"));
+        QVERIFY(fs::exists(base + "/full/classes.json"));
+        QVERIFY(!fs::exists(base + "/full.partial"));
+        QCOMPARE(full->summary.find("epochs_completed")->asInt(), int64_t(3));
+
+        std::atomic<bool> cancel{false};
+        TrainOptions o;
+        o.cancel = &cancel;
+        o.progress = [&](const TrainProgress& p) {
+            if (p.message.rfind("epoch 1/", 0) == 0) cancel = true;
+        };
+        auto cut = runTraining(base + "/data", r, base + "/resumed", o);
+        QVERIFY(!cut.ok());
+        QCOMPARE(cut.error().code, ErrorCode::Cancelled);
+        QVERIFY(!fs::exists(base + "/resumed"));  // cancel leaves no package
+        QVERIFY(fs::exists(base + "/resumed.partial/run/checkpoint-1.pt"));
+        cancel = false;
+        bool resumed = false;
+        o.progress = [&](const TrainProgress& p) { resumed |= p.message.rfind("resuming after epoch 1", 0) == 0; };
+        auto rest = runTraining(base + "/data", r, base + "/resumed", o);
+        QVERIFY2(rest.ok(), rest.ok() ? "" : rest.error().describe().c_str());
+        QVERIFY(resumed);
+        const StateDict a = packageWeights(base + "/full"), b = packageWeights(base + "/resumed");
+        QVERIFY(!a.empty());
+        QCOMPARE(a.size(), b.size());
+        double worst = 0.0;
+        for (size_t i = 0; i < a.size(); ++i)
+            worst = std::max(worst, (a[i].second - b[i].second).abs().max().item<double>());
+        QVERIFY2(worst <= 1e-6, qPrintable(QString("max difference %1").arg(worst)));
+        QCOMPARE(full->summary.find("after")->find("top1")->asDouble(), rest->summary.find("after")->find("top1")->asDouble());
+    }
+
+    void cancelLeavesNoPackage() {
+        QTemporaryDir tmp;
+        const std::string base = tmp.path().toStdString();
+        makeTree(base + "/data", 6);
+        std::atomic<bool> cancel{true};
+        TrainOptions o;
+        o.cancel = &cancel;
+        auto res = runTraining(base + "/data", tinyScratch(), base + "/out", o);
+        QVERIFY(!res.ok());
+        QCOMPARE(res.error().code, ErrorCode::Cancelled);
+        QVERIFY(!fs::exists(base + "/out"));
+        // An existing package is refused without overwrite.
+        fs::create_directories(base + "/taken");
+        auto refused = runTraining(base + "/data", tinyScratch(), base + "/taken");
+        QVERIFY(!refused.ok());
+    }
+
+    void linearProbeWritesHead() {
+        QTemporaryDir tmp;
+        const std::string base = tmp.path().toStdString();
+        makeTree(base + "/data", 8);
+        TrainRecipe r = *presetRecipe(TrainMode::Linear, "quick");
+        r.base = "preset:diffclip-tiny";
+        r.device = "cpu";
+        r.epochs = 50;
+        auto res = runTraining(base + "/data", r, base + "/probe");
+        QVERIFY2(res.ok(), res.ok() ? "" : res.error().describe().c_str());
+        QVERIFY(isPackage(base + "/probe"));
+        std::ifstream in(base + "/probe/classes.json");
+        std::stringstream ss;
+        ss << in.rdbuf();
+        auto head = Json::parse(ss.str());
+        QVERIFY(head.ok());
+        QCOMPARE(head->find("classes")->size(), size_t(3));
+        QCOMPARE(head->find("weight")->size(), size_t(3));
+        QVERIFY(res->summary.find("after")->find("top1")->asDouble() >= 0.0);
+        QVERIFY(res->summary.find("data")->find("fingerprint")->asString().size() == 64);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTraining)
+#include "tst_training.moc"
