@@ -1,0 +1,229 @@
+// `diffclip demo` without a subcommand: the built-in demo from start to finish. Generates the
+// synthetic data set, trains the starter model on it, indexes the photos into a demo library,
+// measures what the demo shows (search hit rate, attention inside the defect masks) and opens
+// the application on it. Every step reuses what an earlier run left.
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iomanip>
+#include <iostream>
+
+#include "Commands.h"
+#include "Output.h"
+#include "diffclip/demo/DemoData.h"
+#include "diffclip/explain/Explain.h"
+#include "diffclip/explain/Render.h"
+#include "diffclip/imaging/Preprocess.h"
+#include "diffclip/indexing/Evaluate.h"
+#include "diffclip/indexing/Workspace.h"
+#include "diffclip/training/Trainer.h"
+
+namespace fs = std::filesystem;
+
+namespace diffclip::cli {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+extern "C" void onDemoRunInterrupt(int) { g_stop.store(true); }
+
+std::string defaultDemoDir() {
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return std::string(xdg) + "/diffclip-studio/demo";
+    if (const char* home = std::getenv("HOME"); home && *home) return std::string(home) + "/.local/share/diffclip-studio/demo";
+    return "diffclip-demo";
+}
+
+struct MaskShare {
+    int64_t photos = 0;
+    double massInside = 0;  // mean share of the map's |mass| inside the mask
+    double areaInside = 0;  // mean share of the patches' area inside the mask
+};
+
+// Attention rollout of the trained model on the first `perClass` photos of each defect class,
+// against the ground-truth masks.
+Result<MaskShare> attentionInMasks(const LoadedModel& model, const demo::DemoSummary& data, int perClass) {
+    MaskShare out;
+    const ModelConfig& cfg = model.model->config();
+    const int grid = int(cfg.vision.gridSize());
+    explain::ExplainOptions eo;
+    eo.method = explain::Method::Rollout;
+    for (const auto& cls : data.classes) {
+        std::vector<fs::path> photos;
+        std::error_code ec;
+        for (const auto& e : fs::directory_iterator(fs::path(data.photosDir) / cls, ec))
+            if (e.is_regular_file()) photos.push_back(e.path());
+        std::sort(photos.begin(), photos.end());
+        for (size_t i = 0; i < photos.size() && int(i) < perClass; ++i) {
+            const fs::path mask = fs::path(data.masksDir) / cls / (photos[i].stem().string() + ".png");
+            if (!fs::exists(mask)) continue;
+            auto decoded = decodeImageFile(photos[i].string(), DecodeOptions{});
+            if (!decoded) return decoded.error();
+            auto region = explain::loadRegionMask(mask.string(), decoded->width, decoded->height, cfg.preprocess, grid, grid);
+            if (!region) return region.error();
+            double area = 0;
+            for (float w : region->values) area += w;
+            if (area <= 0) continue;  // the "good" class has empty masks
+            auto input = loadImageForModel(photos[i].string(), cfg.preprocess, DecodeOptions{});
+            if (!input) return input.error();
+            auto ex = explain::explainImage(model.model, *input, eo);
+            if (!ex) return ex.error();
+            auto summary = explain::summarise(ex->map, &*region);
+            if (!summary) return summary.error();
+            out.massInside += summary->regionShare.value_or(0.0);
+            out.areaInside += area / double(region->values.size());
+            ++out.photos;
+        }
+    }
+    if (out.photos > 0) {
+        out.massInside /= double(out.photos);
+        out.areaInside /= double(out.photos);
+    }
+    return out;
+}
+
+}  // namespace
+
+int runDemoAll(int argc, char** argv) {
+    Args args;
+    if (int rc = parseCommand(
+            argc, argv, "demo",
+            "[--dir DIR] [--per-class N] [--minutes M] [--no-open] [--json]\n\n"
+            "The built-in demo: writes synthetic inspection photos with defect masks, trains the starter model\n"
+            "on them (about M minutes on the CPU), indexes them into a demo library, prints the search hit\n"
+            "rate and how much of the model's attention falls inside the defects, and opens the application\n"
+            "on the library. A second run reuses the photos, the model and the library.\n"
+            "'diffclip demo generate' writes the photos only.",
+            {{"json", false, false, "--json             print one JSON document on standard output"},
+             {"dir", true, false, "--dir DIR          where the demo lives (default ~/.local/share/diffclip-studio/demo)"},
+             {"per-class", true, false, "--per-class N      photos per class (default 40)"},
+             {"minutes", true, false, "--minutes M        training time budget (default 4)"},
+             {"no-open", false, false, "--no-open          do not open the application at the end"}},
+            args);
+        rc >= 0)
+        return rc;
+    long long perClass = 40;
+    double minutes = 4.0;
+    if (!args.intValue("per-class", 40, perClass) || perClass < 4 || perClass > 10000)
+        return usage("--per-class must be 4..10000", "demo");
+    if (!args.doubleValue("minutes", 4.0, minutes) || minutes <= 0 || minutes > 600)
+        return usage("--minutes must be in (0, 600]", "demo");
+    const std::string dir = args.has("dir") ? args.value("dir") : defaultDemoDir();
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) return fail(makeError(ErrorCode::Io, dir + ": cannot create the demo folder: " + ec.message()));
+    auto previous = std::signal(SIGINT, onDemoRunInterrupt);
+    struct Restore {
+        void (*handler)(int);
+        ~Restore() { std::signal(SIGINT, handler); }
+    } restore{previous};
+
+    // 1. Photos.
+    std::cerr << "demo 1/4: photos in " << dir << "/data\n";
+    demo::DemoOptions dopt;
+    dopt.perClass = int(perClass);
+    dopt.cancel = &g_stop;
+    auto data = demo::generateDemoDataset(dir + "/data", dopt);
+    if (!data) return fail(data.error());
+
+    // 2. The starter model, trained from scratch on the photos.
+    const std::string modelDir = dir + "/model";
+    if (isPackage(modelDir)) {
+        std::cerr << "demo 2/4: reusing the trained model " << modelDir << "\n";
+    } else {
+        std::cerr << "demo 2/4: training the starter model (" << minutes << " min budget)\n";
+        auto recipe = presetRecipe(TrainMode::Scratch, "quick");
+        if (!recipe) return fail(recipe.error());
+        // The demo's defects are small objects on textured surfaces: keep them in the crop and
+        // large enough to see (96 px), and let the time budget, not an epoch count, end training.
+        recipe->timeBudgetMinutes = minutes;
+        recipe->epochs = 400;
+        recipe->imageSize = 96;
+        recipe->augment.cropScaleMin = 0.8;
+        recipe->warmupEpochs = 3.0;
+        recipe->batchSize = 16;  // a few hundred photos: small batches give enough optimizer steps
+        TrainOptions to;
+        to.cancel = &g_stop;
+        const bool tty = isatty(STDERR_FILENO);
+        to.progress = [&](const TrainProgress& p) {
+            if (p.message.empty()) return;
+            std::fprintf(stderr, "%s  %s%s", tty ? "\r" : "", p.message.c_str(), tty ? "\033[K" : "\n");
+        };
+        auto trained = runTraining(data->photosDir, *recipe, modelDir, to);
+        if (tty) std::fprintf(stderr, "\n");
+        if (!trained) return fail(trained.error());
+    }
+
+    // 3. The demo library.
+    const std::string libraryPath = dir + "/demo.dclib";
+    std::cerr << "demo 3/4: indexing into " << libraryPath << "\n";
+    auto ws = Workspace::open(libraryPath, modelDir);
+    if (!ws) return fail(ws.error());
+    IndexOptions io;
+    io.labelsFromFolders = true;
+    io.metadataCsv = data->metadataCsv;
+    io.cancel = &g_stop;
+    auto indexed = (*ws)->index({data->photosDir}, io);
+    if (!indexed) return fail(indexed.error());
+    if (indexed->cancelled) return fail(makeError(ErrorCode::Cancelled, "the demo was interrupted; run it again to go on"));
+
+    // 4. What the demo shows, measured.
+    std::cerr << "demo 4/4: measuring search and attention\n";
+    LoadOptions lo;
+    lo.checksums = true;
+    auto model = loadModel(modelDir, lo);
+    if (!model) return fail(model.error());
+    LibraryOptions ro;
+    ro.readOnly = true;
+    auto library = Library::open(libraryPath, ro);
+    if (!library) return fail(library.error());
+    auto retrieval = evaluateRetrieval(*library, *model, {1, 5});
+    if (!retrieval) return fail(retrieval.error());
+    auto masks = attentionInMasks(*model, *data, 10);
+    if (!masks) return fail(masks.error());
+    const double r1 = retrieval->overall.recallAtK.at(1), r5 = retrieval->overall.recallAtK.at(5);
+
+    if (args.has("json")) {
+        Json j = Json::object();
+        j.set("dir", dir);
+        j.set("library", libraryPath);
+        j.set("model", modelDir);
+        j.set("photos", data->photos);
+        j.set("recall@1", r1);
+        j.set("recall@5", r5);
+        j.set("map", retrieval->overall.meanAveragePrecision);
+        j.set("attention_in_masks", masks->massInside);
+        j.set("mask_area", masks->areaInside);
+        j.set("mask_photos", masks->photos);
+        printJson(j);
+    } else {
+        std::cout << std::fixed << std::setprecision(1) << "Demo library: " << libraryPath << " (" << data->photos
+                  << " photos, model " << modelDir << ")\n"
+                  << "Search hit rate (leave-one-out, same class): top-1 " << 100 * r1 << "%, top-5 " << 100 * r5
+                  << "%, mAP " << 100 * retrieval->overall.meanAveragePrecision << "%\n"
+                  << "Attention rollout inside the defect masks: " << 100 * masks->massInside
+                  << "% of the attention on " << 100 * masks->areaInside << "% of the area (" << masks->photos
+                  << " photos)\n";
+    }
+    if (args.has("no-open")) return kOk;
+
+    // Open the application next to this executable on the demo.
+    std::error_code selfEc;
+    const fs::path self = fs::read_symlink("/proc/self/exe", selfEc);
+    const fs::path studio = self.parent_path() / "diffclip-studio";
+    if (selfEc || !fs::exists(studio))
+        return fail(makeError(ErrorCode::NotFound, "diffclip-studio was not found next to diffclip; open " +
+                                                       libraryPath + " in it yourself"));
+    std::cerr << "Opening DiffCLIP Studio on the demo library\n";
+    std::cout.flush();
+    const std::string studioPath = studio.string(), modelAbs = fs::absolute(modelDir).string(),
+                      libAbs = fs::absolute(libraryPath).string();
+    execl(studioPath.c_str(), studioPath.c_str(), "--library", libAbs.c_str(), "--model", modelAbs.c_str(),
+          static_cast<char*>(nullptr));
+    return fail(makeError(ErrorCode::Io, "could not start " + studioPath));
+}
+
+}  // namespace diffclip::cli

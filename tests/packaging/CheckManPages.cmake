@@ -1,0 +1,25 @@
+# cmake -DPAGES="a.1|b.1" [-DCOMMANDS_PAGE=a.1 -DCOMMANDS="inspect|library check"] -P CheckManPages.cmake
+# groff exits 0 on warnings, so any output on standard error fails the check. COMMANDS must
+# each have an entry (a .TP tag starting with the command) in COMMANDS_PAGE.
+string(REPLACE "|" ";" PAGES "${PAGES}")
+string(REPLACE "|" ";" COMMANDS "${COMMANDS}")
+foreach(page IN LISTS PAGES)
+  execute_process(COMMAND groff -t -man -ww -z -Tutf8 ${page}
+    RESULT_VARIABLE rc ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0 OR NOT err STREQUAL "")
+    message(FATAL_ERROR "${page}: groff reports problems (exit ${rc}):\n${err}")
+  endif()
+  file(READ ${page} text)
+  if(NOT text MATCHES "^\\.TH ")
+    message(FATAL_ERROR "${page}: does not start with a .TH line")
+  endif()
+endforeach()
+if(COMMANDS)
+  file(READ ${COMMANDS_PAGE} text)
+  foreach(command IN LISTS COMMANDS)
+    if(NOT text MATCHES "\n\\.TP\n\\.BI? \"${command}[ \"]")
+      message(FATAL_ERROR "${COMMANDS_PAGE}: no entry for the command '${command}'")
+    endif()
+  endforeach()
+endif()
+message(STATUS "man pages format cleanly: ${PAGES}")
