@@ -39,6 +39,53 @@
         <source>An unexpected error occurred. Please report it together with the details below.</source>
         <translation>予期しないエラーが発生しました。下記の詳細を添えてご報告ください。</translation>
     </message>
+    <message>
+        <source>A value given is not usable. Check the entries and try again.</source>
+        <translation>指定された値が使用できません。入力内容を確認して、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>A file, folder, photo or model that is needed does not exist.</source>
+        <translation>必要なファイル、フォルダー、写真、またはモデルが存在しません。</translation>
+    </message>
+    <message>
+        <source>The library or a photo could not be read or written: another program may be writing to the library, the disk may be full, or you may lack permission. Nothing was lost.</source>
+        <translation>ライブラリまたは写真の読み書きができませんでした。別のプログラムがライブラリに書き込み中か、ディスクがいっぱいか、権限がない可能性があります。データは失われていません。</translation>
+    </message>
+    <message>
+        <source>The file is not a DiffCLIP library or is damaged. It was not changed.</source>
+        <translation>このファイルは DiffCLIP のライブラリではないか、壊れています。ファイルは変更していません。</translation>
+    </message>
+    <message>
+        <source>This library was made by a newer DiffCLIP Studio, or uses something this version does not support.</source>
+        <translation>このライブラリは新しいバージョンの DiffCLIP Studio で作成されたか、このバージョンが対応していない機能を使っています。</translation>
+    </message>
+    <message>
+        <source>The model does not fit the embeddings or settings stored in the library.</source>
+        <translation>モデルが、ライブラリに保存されている埋め込みや設定と合いません。</translation>
+    </message>
+    <message>
+        <source>The work was cancelled. What was finished before is kept.</source>
+        <translation>処理は取り消されました。それまでに終わった分は保持されています。</translation>
+    </message>
+    <message>
+        <source>There is not enough memory. Try a smaller batch size in Settings.</source>
+        <translation>メモリが不足しています。設定でバッチサイズを小さくしてみてください。</translation>
+    </message>
+</context>
+<context>
+    <name>SearchResultsModel</name>
+    <message>
+        <source>The file is missing.</source>
+        <translation>ファイルが見つかりません。</translation>
+    </message>
+    <message>
+        <source>Not a readable image.</source>
+        <translation>読み込める画像ではありません。</translation>
+    </message>
+    <message>
+        <source>The image is too large to show.</source>
+        <translation>画像が大きすぎて表示できません。</translation>
+    </message>
 </context>
 <context>
     <name>diffclip::ui::ErrorBanner</name>
@@ -69,6 +116,1336 @@
     <message>
         <source>Details: %1</source>
         <translation>詳細：%1</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::ExplainPage</name>
+    <message>
+        <source>Explain</source>
+        <translation>説明</translation>
+    </message>
+    <message>
+        <source>&amp;Photo…</source>
+        <translation>写真(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Choose photo</source>
+        <translation>写真を選ぶ</translation>
+    </message>
+    <message>
+        <source>Choose the photo to explain (or drop one on this page)</source>
+        <translation>説明する写真を選びます（このページにドロップすることもできます）</translation>
+    </message>
+    <message>
+        <source>No photo: choose one or drop it here</source>
+        <translation>写真がありません：選ぶか、ここにドロップしてください</translation>
+    </message>
+    <message>
+        <source>Model A vs model B</source>
+        <translation>モデル A とモデル B</translation>
+    </message>
+    <message>
+        <source>A1 vs A1 − λA2 (one DiffCLIP model)</source>
+        <translation>A1 と A1 − λA2（1 つの DiffCLIP モデル）</translation>
+    </message>
+    <message>
+        <source>Comparison</source>
+        <translation>比較</translation>
+    </message>
+    <message>
+        <source>&amp;Compare:</source>
+        <translation>比較(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>Model A: none</source>
+        <translation>モデル A：なし</translation>
+    </message>
+    <message>
+        <source>Model A</source>
+        <translation>モデル A</translation>
+    </message>
+    <message>
+        <source>Model &amp;B…</source>
+        <translation>モデル B(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Choose model B</source>
+        <translation>モデル B を選ぶ</translation>
+    </message>
+    <message>
+        <source>Model B: same as A</source>
+        <translation>モデル B：A と同じ</translation>
+    </message>
+    <message>
+        <source>Model B</source>
+        <translation>モデル B</translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation>アテンション</translation>
+    </message>
+    <message>
+        <source>Rollout</source>
+        <translation>ロールアウト</translation>
+    </message>
+    <message>
+        <source>Similarity to query</source>
+        <translation>クエリとの類似度</translation>
+    </message>
+    <message>
+        <source>Gradient × input</source>
+        <translation>勾配 × 入力</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>手法</translation>
+    </message>
+    <message>
+        <source>&amp;Method:</source>
+        <translation>手法(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>Query text or photo (similarity, gradient)</source>
+        <translation>クエリのテキストまたは写真（類似度、勾配）</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>クエリ</translation>
+    </message>
+    <message>
+        <source>&amp;Query photo…</source>
+        <translation>クエリ写真(&amp;Q)…</translation>
+    </message>
+    <message>
+        <source>Choose query photo</source>
+        <translation>クエリ写真を選ぶ</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>層</translation>
+    </message>
+    <message>
+        <source>&amp;Layer: last</source>
+        <translation>層(&amp;L)：最終</translation>
+    </message>
+    <message>
+        <source>Layer: 00 / 00</source>
+        <translation>層：00 / 00</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>ヘッド</translation>
+    </message>
+    <message>
+        <source>Mean of heads</source>
+        <translation>ヘッドの平均</translation>
+    </message>
+    <message>
+        <source>Max of heads</source>
+        <translation>ヘッドの最大</translation>
+    </message>
+    <message>
+        <source>&amp;Head:</source>
+        <translation>ヘッド(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>Map opacity</source>
+        <translation>マップの不透明度</translation>
+    </message>
+    <message>
+        <source>&amp;Opacity:</source>
+        <translation>不透明度(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>Clear &amp;region</source>
+        <translation>領域を消去(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Clear region of interest</source>
+        <translation>注目領域を消去する</translation>
+    </message>
+    <message>
+        <source>Shift-drag on a pane to draw a region of interest</source>
+        <translation>ペイン上で Shift キーを押しながらドラッグすると注目領域を描けます</translation>
+    </message>
+    <message>
+        <source>Export P&amp;NG…</source>
+        <translation>PNG に書き出す(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Export PNG</source>
+        <translation>PNG に書き出す</translation>
+    </message>
+    <message>
+        <source>Export PDF &amp;report…</source>
+        <translation>PDF レポートを書き出す(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Export PDF report</source>
+        <translation>PDF レポートを書き出す</translation>
+    </message>
+    <message>
+        <source>Left map</source>
+        <translation>左のマップ</translation>
+    </message>
+    <message>
+        <source>Right map</source>
+        <translation>右のマップ</translation>
+    </message>
+    <message>
+        <source>Wheel or +/− to zoom, drag to pan, 0 to fit, shift-drag to draw a region</source>
+        <translation>ホイールまたは +/− で拡大縮小、ドラッグで移動、0 で全体表示、Shift+ドラッグで領域を描画</translation>
+    </message>
+    <message>
+        <source>Left map numbers</source>
+        <translation>左のマップの数値</translation>
+    </message>
+    <message>
+        <source>Right map numbers</source>
+        <translation>右のマップの数値</translation>
+    </message>
+    <message>
+        <source>Colour bar</source>
+        <translation>カラーバー</translation>
+    </message>
+    <message>
+        <source>Lambda per layer</source>
+        <translation>層ごとのラムダ</translation>
+    </message>
+    <message>
+        <source>λ per layer</source>
+        <translation>層ごとの λ</translation>
+    </message>
+    <message>
+        <source>λ</source>
+        <translation>λ</translation>
+    </message>
+    <message>
+        <source>layer</source>
+        <translation>層</translation>
+    </message>
+    <message>
+        <source>Entropy per layer</source>
+        <translation>層ごとのエントロピー</translation>
+    </message>
+    <message>
+        <source>nats</source>
+        <translation>nat</translation>
+    </message>
+    <message>
+        <source>Region share</source>
+        <translation>領域の割合</translation>
+    </message>
+    <message>
+        <source>share of |map|</source>
+        <translation>|マップ| の割合</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>&amp;Layer: %1 / %2</source>
+        <translation>層(&amp;L)：%1 / %2</translation>
+    </message>
+    <message>
+        <source>The explain engine could not start</source>
+        <translation>説明エンジンを開始できませんでした</translation>
+    </message>
+    <message>
+        <source>Model A: %1</source>
+        <translation>モデル A：%1</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>Model B: %1</source>
+        <translation>モデル B：%1</translation>
+    </message>
+    <message>
+        <source>Explaining %1…</source>
+        <translation>%1 を説明しています…</translation>
+    </message>
+    <message>
+        <source>The photo could not be explained</source>
+        <translation>写真を説明できませんでした</translation>
+    </message>
+    <message>
+        <source>No map: see the message above.</source>
+        <translation>マップがありません：上のメッセージを参照してください。</translation>
+    </message>
+    <message>
+        <source>Head %1</source>
+        <translation>ヘッド %1</translation>
+    </message>
+    <message>
+        <source>%1: %2 scale %3 … %4, shared by both panes. Hover for values; shift-drag for a region.</source>
+        <translation>%1：%2 スケール %3 … %4（両ペイン共通）。ポインターを合わせると値を表示、Shift+ドラッグで領域を指定。</translation>
+    </message>
+    <message>
+        <source>diverging</source>
+        <translation>発散型</translation>
+    </message>
+    <message>
+        <source>sequential</source>
+        <translation>連続型</translation>
+    </message>
+    <message>
+        <source>The maps could not be drawn</source>
+        <translation>マップを描画できませんでした</translation>
+    </message>
+    <message>
+        <source>A · %1: %2</source>
+        <translation>A · %1：%2</translation>
+    </message>
+    <message>
+        <source>B · %1: %2</source>
+        <translation>B · %1：%2</translation>
+    </message>
+    <message>
+        <source>Shared scale: %1 … %2</source>
+        <translation>共通スケール：%1 … %2</translation>
+    </message>
+    <message>
+        <source>Patch (row %1, column %2): left %3, right %4</source>
+        <translation>パッチ（%1 行、%2 列）：左 %3、右 %4</translation>
+    </message>
+    <message>
+        <source>Entropy %1 nats (%2 of max) · top-10% share %3</source>
+        <translation>エントロピー %1 nat（最大の %2）· 上位 10% の割合 %3</translation>
+    </message>
+    <message>
+        <source> · positive share %1</source>
+        <translation> · 正の割合 %1</translation>
+    </message>
+    <message>
+        <source> · region share %1</source>
+        <translation> · 領域の割合 %1</translation>
+    </message>
+    <message>
+        <source> · similarity %1</source>
+        <translation> · 類似度 %1</translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <source>A1</source>
+        <translation>A1</translation>
+    </message>
+    <message>
+        <source>A1 − λA2</source>
+        <translation>A1 − λA2</translation>
+    </message>
+    <message>
+        <source>No λ: standard attention</source>
+        <translation>λ なし：標準アテンション</translation>
+    </message>
+    <message>
+        <source>Shift-drag on a map to draw a region</source>
+        <translation>マップ上で Shift+ドラッグすると領域を描けます</translation>
+    </message>
+    <message>
+        <source>Photo to explain</source>
+        <translation>説明する写真</translation>
+    </message>
+    <message>
+        <source>Photos (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp)</source>
+        <translation>写真 (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp)</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pt *.pth config.json);;All files (*)</source>
+        <translation>モデル (*.safetensors *.pt *.pth config.json);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Query photo</source>
+        <translation>クエリ写真</translation>
+    </message>
+    <message>
+        <source>Nothing to export</source>
+        <translation>書き出すものがありません</translation>
+    </message>
+    <message>
+        <source>Explain a photo first.</source>
+        <translation>先に写真を説明してください。</translation>
+    </message>
+    <message>
+        <source>The PNG could not be written</source>
+        <translation>PNG を書き込めませんでした</translation>
+    </message>
+    <message>
+        <source>Check that the folder exists and that you may write to it.</source>
+        <translation>フォルダーが存在し、書き込む権限があることを確認してください。</translation>
+    </message>
+    <message>
+        <source>DiffCLIP Studio explain report</source>
+        <translation>DiffCLIP Studio 説明レポート</translation>
+    </message>
+    <message>
+        <source>The PDF could not be written</source>
+        <translation>PDF を書き込めませんでした</translation>
+    </message>
+    <message>
+        <source>Explain report</source>
+        <translation>説明レポート</translation>
+    </message>
+    <message>
+        <source>Photo: %1</source>
+        <translation>写真：%1</translation>
+    </message>
+    <message>
+        <source>Comparison: %1</source>
+        <translation>比較：%1</translation>
+    </message>
+    <message>
+        <source>Pane %1: %2 (%3)</source>
+        <translation>ペイン %1：%2（%3）</translation>
+    </message>
+    <message>
+        <source>Method: %1 · layer %2 · head: %3 · opacity %4</source>
+        <translation>手法：%1 · 層 %2 · ヘッド：%3 · 不透明度 %4</translation>
+    </message>
+    <message>
+        <source>Query: %1</source>
+        <translation>クエリ：%1</translation>
+    </message>
+    <message>
+        <source>Region (crop fraction): x %1–%2, y %3–%4</source>
+        <translation>領域（切り抜きに対する割合）：x %1–%2、y %3–%4</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>DiffCLIP Studio %1 · %2</source>
+        <translation>DiffCLIP Studio %1 · %2</translation>
+    </message>
+    <message>
+        <source>Export comparison as PNG</source>
+        <translation>比較を PNG に書き出す</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 画像 (*.png)</translation>
+    </message>
+    <message>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF 文書 (*.pdf)</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::HitDetail</name>
+    <message>
+        <source>Search Hit — %1</source>
+        <translation>検索結果 — %1</translation>
+    </message>
+    <message>
+        <source>Search hit details</source>
+        <translation>検索結果の詳細</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>クエリ</translation>
+    </message>
+    <message>
+        <source>Query photo</source>
+        <translation>クエリ写真</translation>
+    </message>
+    <message>
+        <source>Text: “%1”</source>
+        <translation>テキスト：「%1」</translation>
+    </message>
+    <message>
+        <source>Hit</source>
+        <translation>検索結果</translation>
+    </message>
+    <message>
+        <source>Hit photo</source>
+        <translation>検索結果の写真</translation>
+    </message>
+    <message>
+        <source>Score: %1</source>
+        <translation>スコア：%1</translation>
+    </message>
+    <message>
+        <source>(at or above this library&apos;s threshold %1)</source>
+        <translation>（このライブラリのしきい値 %1 以上）</translation>
+    </message>
+    <message>
+        <source>(below this library&apos;s threshold %1)</source>
+        <translation>（このライブラリのしきい値 %1 未満）</translation>
+    </message>
+    <message>
+        <source>Label: %1</source>
+        <translation>ラベル：%1</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（なし）</translation>
+    </message>
+    <message>
+        <source>No metadata recorded for this photo.</source>
+        <translation>この写真にはメタデータが記録されていません。</translation>
+    </message>
+    <message>
+        <source>%1 × %2 pixels</source>
+        <translation>%1 × %2 ピクセル</translation>
+    </message>
+    <message>
+        <source>%1 (score %2)</source>
+        <translation>%1（スコア %2）</translation>
+    </message>
+    <message>
+        <source>Similar photos in this group (%1):</source>
+        <translation>このグループの類似写真（%1）：</translation>
+    </message>
+    <message>
+        <source>Right Match</source>
+        <translation>正しい一致</translation>
+    </message>
+    <message>
+        <source>This photo shows the same kind of defect (saved in the library)</source>
+        <translation>この写真は同じ種類の不良を示しています（ライブラリに保存されます）</translation>
+    </message>
+    <message>
+        <source>Mark hit as right</source>
+        <translation>検索結果を正しいと記録する</translation>
+    </message>
+    <message>
+        <source>Wrong Match</source>
+        <translation>誤った一致</translation>
+    </message>
+    <message>
+        <source>This photo does not match the query (saved in the library)</source>
+        <translation>この写真はクエリと一致しません（ライブラリに保存されます）</translation>
+    </message>
+    <message>
+        <source>Mark hit as wrong</source>
+        <translation>検索結果を誤りと記録する</translation>
+    </message>
+    <message>
+        <source>Is this hit a right match for the query?</source>
+        <translation>この検索結果はクエリに正しく一致していますか？</translation>
+    </message>
+    <message>
+        <source>Feedback needs an open library.</source>
+        <translation>フィードバックを記録するにはライブラリを開いている必要があります。</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>読み込み中…</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>保存中…</translation>
+    </message>
+    <message>
+        <source>Saved: right match.</source>
+        <translation>保存しました：正しい一致。</translation>
+    </message>
+    <message>
+        <source>Saved: wrong match.</source>
+        <translation>保存しました：誤った一致。</translation>
+    </message>
+    <message>
+        <source>Not saved.</source>
+        <translation>保存されていません。</translation>
+    </message>
+    <message>
+        <source>The judgement could not be stored in the library. Check that the library file is writable and the disk is not full, then try again.</source>
+        <translation>判定をライブラリに保存できませんでした。ライブラリファイルに書き込めること、ディスクに空きがあることを確認して、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>Feedback not saved</source>
+        <translation>フィードバックを保存できませんでした</translation>
+    </message>
+    <message>
+        <source>Why Did This Match?</source>
+        <translation>一致の理由を表示</translation>
+    </message>
+    <message>
+        <source>Show where the model looks in the hit, conditioned on the query photo</source>
+        <translation>検索に使った写真を条件として、ヒットした写真のどこをモデルが見ているかを表示します</translation>
+    </message>
+    <message>
+        <source>Explain this match</source>
+        <translation>この一致を説明</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::JobCentre</name>
+    <message>
+        <source>%1 added, %2 updated, %3 unchanged, %4 failed, %5 duplicates (%6 photos/s)</source>
+        <translation>追加 %1、更新 %2、変更なし %3、失敗 %4、重複 %5（毎秒 %6 枚）</translation>
+    </message>
+    <message>
+        <source>… and %1 more failed files (see Failed files on the Library page).</source>
+        <translation>… ほか %1 件の失敗したファイル（ライブラリページの「失敗したファイル」を参照）。</translation>
+    </message>
+    <message>
+        <source>Failed: %1 — %2</source>
+        <extracomment>%1 is a file, %2 the reason (English, from the core)</extracomment>
+        <translation>失敗：%1 — %2</translation>
+    </message>
+    <message>
+        <source>Metadata CSV: %1 rows, %2 matched, %3 unmatched</source>
+        <translation>メタデータ CSV：%1 行、一致 %2、不一致 %3</translation>
+    </message>
+    <message>
+        <source>Cancelled before it started.</source>
+        <translation>開始前に取り消されました。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n items</source>
+        <translation>
+            <numerusform>%n 件</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Add photos: %1</source>
+        <translation>写真の追加：%1</translation>
+    </message>
+    <message>
+        <source>Indexing %1 with %2</source>
+        <translation>%1 を %2 でインデックス作成中</translation>
+    </message>
+    <message>
+        <source>Re-embed the library</source>
+        <translation>ライブラリの再埋め込み</translation>
+    </message>
+    <message>
+        <source>Embedding the photos that %1 has not embedded yet</source>
+        <translation>%1 でまだ埋め込まれていない写真を埋め込んでいます</translation>
+    </message>
+    <message>
+        <source>Auto-tag the library</source>
+        <translation>ライブラリの自動ラベル付け</translation>
+    </message>
+    <message>
+        <source>%1 labelled, %2 skipped, %3 not embedded yet</source>
+        <translation>ラベル付け %1、スキップ %2、未埋め込み %3</translation>
+    </message>
+    <message>
+        <source>Cancel requested; stopping after the current batch.</source>
+        <translation>取り消しを受け付けました。現在のバッチが終わりしだい停止します。</translation>
+    </message>
+    <message>
+        <source>Started at %1</source>
+        <translation>%1 に開始</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>失敗：%1</translation>
+    </message>
+    <message>
+        <source>%1 after %2: %3</source>
+        <translation>%1（所要 %2）：%3</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>待機中</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>実行中</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>取り消し済み</translation>
+    </message>
+    <message>
+        <source>Indexing</source>
+        <translation>インデックス作成</translation>
+    </message>
+    <message>
+        <source>Re-embedding</source>
+        <translation>再埋め込み</translation>
+    </message>
+    <message>
+        <source>Auto-tagging</source>
+        <translation>自動ラベル付け</translation>
+    </message>
+    <message>
+        <source>Opening</source>
+        <translation>開く処理</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>タスク</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 時間 %2 分</translation>
+    </message>
+    <message>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::JobsPage</name>
+    <message>
+        <source>Long work runs here in the background: adding photos, re-embedding, auto-tagging and opening libraries. You can keep working meanwhile. Cancelling stops after the current batch; what was finished before is kept.</source>
+        <translation>時間のかかる処理（写真の追加、再埋め込み、自動ラベル付け、ライブラリを開く処理）はここでバックグラウンド実行されます。その間も作業を続けられます。取り消すと現在のバッチの後で停止し、それまでに終わった分は保持されます。</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>ジョブ</translation>
+    </message>
+    <message>
+        <source>Job</source>
+        <translation>ジョブ</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>進捗</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>時間</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>結果</translation>
+    </message>
+    <message>
+        <source>No jobs yet. Adding photos on the Library page starts one.</source>
+        <translation>ジョブはまだありません。ライブラリページで写真を追加するとジョブが始まります。</translation>
+    </message>
+    <message>
+        <source>Cancel Job</source>
+        <translation>ジョブを取り消す</translation>
+    </message>
+    <message>
+        <source>Cancel the selected job</source>
+        <translation>選択したジョブを取り消す</translation>
+    </message>
+    <message>
+        <source>Clear Finished</source>
+        <translation>終了したジョブを消去</translation>
+    </message>
+    <message>
+        <source>Remove finished jobs from the list</source>
+        <translation>終了したジョブを一覧から消去する</translation>
+    </message>
+    <message>
+        <source>Log of the selected job</source>
+        <translation>選択したジョブのログ</translation>
+    </message>
+    <message>
+        <source>Select a job to see its log.</source>
+        <translation>ジョブを選ぶとログが表示されます。</translation>
+    </message>
+    <message>
+        <source>Cancelling…</source>
+        <translation>取り消し中…</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>%1 left</source>
+        <translation>残り %1</translation>
+    </message>
+    <message>
+        <source>estimating…</source>
+        <translation>見積もり中…</translation>
+    </message>
+    <message>
+        <source>took %1</source>
+        <translation>所要 %1</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::LabelTree</name>
+    <message>
+        <source>%1: the photo no longer exists</source>
+        <translation>%1：写真がもう存在しません</translation>
+    </message>
+    <message>
+        <source>%1: a file that DiffCLIP Studio did not make is in the way</source>
+        <translation>%1：DiffCLIP Studio が作成していないファイルがすでにあります</translation>
+    </message>
+    <message>
+        <source>%1: cannot create the folder</source>
+        <translation>%1：フォルダーを作成できません</translation>
+    </message>
+    <message>
+        <source>%1: could not be written</source>
+        <translation>%1：書き込めませんでした</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::LibraryModel</name>
+    <message>
+        <source>No label</source>
+        <translation>ラベルなし</translation>
+    </message>
+    <message>
+        <source>Label: %1</source>
+        <translation>ラベル：%1</translation>
+    </message>
+    <message>
+        <source>Date: %1</source>
+        <translation>日付：%1</translation>
+    </message>
+    <message>
+        <source>%1, label %2</source>
+        <translation>%1、ラベル %2</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::LibraryPage</name>
+    <message>
+        <source>manual</source>
+        <translation>手動</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>学習</translation>
+    </message>
+    <message>
+        <source>folder</source>
+        <translation>フォルダー</translation>
+    </message>
+    <message>
+        <source>zero-shot</source>
+        <translation>ゼロショット</translation>
+    </message>
+    <message>
+        <source>Add Photos</source>
+        <translation>写真の追加</translation>
+    </message>
+    <message>
+        <source>Folder to add</source>
+        <translation>追加するフォルダー</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>参照…</translation>
+    </message>
+    <message>
+        <source>Choose the folder to add</source>
+        <translation>追加するフォルダーを選ぶ</translation>
+    </message>
+    <message>
+        <source>Folder of Photos</source>
+        <translation>写真のフォルダー</translation>
+    </message>
+    <message>
+        <source>Use the names of the folders as labels (one folder per class)</source>
+        <translation>フォルダー名をラベルとして使う（クラスごとに 1 フォルダー）</translation>
+    </message>
+    <message>
+        <source>Metadata CSV file</source>
+        <translation>メタデータ CSV ファイル</translation>
+    </message>
+    <message>
+        <source>optional: path,product,line,lot,date,inspector,notes</source>
+        <translation>省略可：path,product,line,lot,date,inspector,notes</translation>
+    </message>
+    <message>
+        <source>Choose the metadata CSV file</source>
+        <translation>メタデータ CSV ファイルを選ぶ</translation>
+    </message>
+    <message>
+        <source>Metadata CSV</source>
+        <translation>メタデータ CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV ファイル (*.csv);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>&amp;Folder:</source>
+        <translation>フォルダー(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>&amp;Metadata CSV:</source>
+        <translation>メタデータ CSV(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>追加</translation>
+    </message>
+    <message>
+        <source>Open Library…</source>
+        <translation>ライブラリを開く…</translation>
+    </message>
+    <message>
+        <source>Open a library file</source>
+        <translation>ライブラリファイルを開く</translation>
+    </message>
+    <message>
+        <source>New Library…</source>
+        <translation>新しいライブラリ…</translation>
+    </message>
+    <message>
+        <source>Create a new library file</source>
+        <translation>新しいライブラリファイルを作成する</translation>
+    </message>
+    <message>
+        <source>Add Folder…</source>
+        <translation>フォルダーを追加…</translation>
+    </message>
+    <message>
+        <source>Add a folder of photos to the library</source>
+        <translation>写真のフォルダーをライブラリに追加する</translation>
+    </message>
+    <message>
+        <source>Mirror Labels…</source>
+        <translation>ラベルをフォルダーに反映…</translation>
+    </message>
+    <message>
+        <source>Mirror the labels as one folder per class</source>
+        <translation>ラベルをクラスごとのフォルダーとして反映する</translation>
+    </message>
+    <message>
+        <source>Make a folder per class with links to (or copies of) the labelled photos, for training</source>
+        <translation>学習用に、ラベル付きの写真へのリンク（またはコピー）をクラスごとのフォルダーに作成します</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>ライブラリ</translation>
+    </message>
+    <message>
+        <source>No library is open.
+
+A library is one file that holds your photos&apos; paths, metadata, labels and embeddings; the photos stay where they are. Create the default library, or open or create one elsewhere (for example on a shared drive).</source>
+        <translation>ライブラリが開かれていません。
+
+ライブラリは、写真のパス・メタデータ・ラベル・埋め込みをまとめた 1 つのファイルです。写真そのものは元の場所に置いたままです。既定のライブラリを作成するか、別の場所（共有ドライブなど）にあるライブラリを開くか作成してください。</translation>
+    </message>
+    <message>
+        <source>Create the Default Library</source>
+        <translation>既定のライブラリを作成</translation>
+    </message>
+    <message>
+        <source>Create the default library</source>
+        <translation>既定のライブラリを作成する</translation>
+    </message>
+    <message>
+        <source>Filter by label</source>
+        <translation>ラベルで絞り込む</translation>
+    </message>
+    <message>
+        <source>Filter by line</source>
+        <translation>ラインで絞り込む</translation>
+    </message>
+    <message>
+        <source>Filter by product</source>
+        <translation>製品で絞り込む</translation>
+    </message>
+    <message>
+        <source>Dates from</source>
+        <translation>開始日</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>Dates to</source>
+        <translation>終了日</translation>
+    </message>
+    <message>
+        <source>Filter by text</source>
+        <translation>テキストで絞り込む</translation>
+    </message>
+    <message>
+        <source>Find in names, labels and metadata</source>
+        <translation>名前・ラベル・メタデータから検索</translation>
+    </message>
+    <message>
+        <source>Sort by</source>
+        <translation>並べ替え</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日付</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>ラベル</translation>
+    </message>
+    <message>
+        <source>Date added</source>
+        <translation>追加日</translation>
+    </message>
+    <message>
+        <source>Sort order</source>
+        <translation>並び順</translation>
+    </message>
+    <message>
+        <source>Ascending</source>
+        <translation>昇順</translation>
+    </message>
+    <message>
+        <source>Descending</source>
+        <translation>降順</translation>
+    </message>
+    <message>
+        <source>La&amp;bel:</source>
+        <translation>ラベル(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>L&amp;ine:</source>
+        <translation>ライン(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>&amp;Product:</source>
+        <translation>製品(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Dates:</source>
+        <translation>期間：</translation>
+    </message>
+    <message>
+        <source>&amp;Find:</source>
+        <translation>検索(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>&amp;Sort by:</source>
+        <translation>並べ替え(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>写真</translation>
+    </message>
+    <message>
+        <source>Undo Label Change</source>
+        <translation>ラベルの変更を元に戻す</translation>
+    </message>
+    <message>
+        <source>Redo Label Change</source>
+        <translation>ラベルの変更をやり直す</translation>
+    </message>
+    <message>
+        <source>Label to assign</source>
+        <translation>付けるラベル</translation>
+    </message>
+    <message>
+        <source>class name</source>
+        <translation>クラス名</translation>
+    </message>
+    <message>
+        <source>Assign</source>
+        <translation>付ける</translation>
+    </message>
+    <message>
+        <source>Assign the label to the selected photos</source>
+        <translation>選択した写真にラベルを付ける</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>外す</translation>
+    </message>
+    <message>
+        <source>Remove the manual label of the selected photos</source>
+        <translation>選択した写真の手動ラベルを外す</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>製品</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>ライン</translation>
+    </message>
+    <message>
+        <source>Lot</source>
+        <translation>ロット</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>検査者</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>備考</translation>
+    </message>
+    <message>
+        <source>Save Metadata</source>
+        <translation>メタデータを保存</translation>
+    </message>
+    <message>
+        <source>Save the metadata of the current photo</source>
+        <translation>現在の写真のメタデータを保存する</translation>
+    </message>
+    <message>
+        <source>Metadata</source>
+        <translation>メタデータ</translation>
+    </message>
+    <message>
+        <source>Product:</source>
+        <translation>製品：</translation>
+    </message>
+    <message>
+        <source>Line:</source>
+        <translation>ライン：</translation>
+    </message>
+    <message>
+        <source>Lot:</source>
+        <translation>ロット：</translation>
+    </message>
+    <message>
+        <source>Date:</source>
+        <translation>日付：</translation>
+    </message>
+    <message>
+        <source>Inspector:</source>
+        <translation>検査者：</translation>
+    </message>
+    <message>
+        <source>Notes:</source>
+        <translation>備考：</translation>
+    </message>
+    <message>
+        <source>Files that could not be added</source>
+        <translation>追加できなかったファイル</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>ファイル</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>These files were found but could not be added: unreadable, damaged, too large, or not a supported image format (JPEG, PNG, TIFF, WebP, BMP). They are tried again when you add their folder again.</source>
+        <translation>以下のファイルは見つかりましたが、追加できませんでした（読み取れない、壊れている、大きすぎる、または対応していない画像形式。対応形式は JPEG、PNG、TIFF、WebP、BMP）。フォルダーをもう一度追加すると再試行されます。</translation>
+    </message>
+    <message>
+        <source>Failed Files</source>
+        <translation>失敗したファイル</translation>
+    </message>
+    <message>
+        <source>Could not create “%1”</source>
+        <translation>「%1」を作成できませんでした</translation>
+    </message>
+    <message>
+        <source>The folder for the library could not be created. Check that you may write there.</source>
+        <translation>ライブラリ用のフォルダーを作成できませんでした。その場所に書き込む権限があるか確認してください。</translation>
+    </message>
+    <message>
+        <source>Could not open the library “%1”</source>
+        <translation>ライブラリ「%1」を開けませんでした</translation>
+    </message>
+    <message>
+        <source>Could not read the library</source>
+        <translation>ライブラリを読み込めませんでした</translation>
+    </message>
+    <message>
+        <source>Failed Files (%1)</source>
+        <translation>失敗したファイル（%1）</translation>
+    </message>
+    <message>
+        <source>Photos are added and embedded with the model %1.</source>
+        <translation>写真はモデル %1 で追加・埋め込みされます。</translation>
+    </message>
+    <message>
+        <source>No model is active. You can browse, label and describe photos; to add photos, open a model on the Models page (it embeds the photos for search).</source>
+        <translation>有効なモデルがありません。写真の閲覧、ラベル付け、メタデータの編集はできます。写真を追加するには、モデルページでモデルを開いてください（検索用に写真を埋め込みます）。</translation>
+    </message>
+    <message>
+        <source>Cannot add photos yet</source>
+        <translation>まだ写真を追加できません</translation>
+    </message>
+    <message>
+        <source>Open or create a library first.</source>
+        <translation>先にライブラリを開くか作成してください。</translation>
+    </message>
+    <message>
+        <source>Adding photos needs a model to embed them. Open a model on the Models page, then add the folder again.</source>
+        <translation>写真を追加するには、写真を埋め込むためのモデルが必要です。モデルページでモデルを開いてから、もう一度フォルダーを追加してください。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Clear the label of %n photo(s)</source>
+        <translation>
+            <numerusform>%n 枚の写真のラベルを外す</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Label %n photo(s) “%1”</source>
+        <translation>
+            <numerusform>%n 枚の写真に「%1」を付ける</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The label could not be stored</source>
+        <translation>ラベルを保存できませんでした</translation>
+    </message>
+    <message>
+        <source>Type a class name and press Assign. The first nine classes then get the keys 1–9 in the photo grid; 0 clears, Ctrl+Z undoes.</source>
+        <translation>クラス名を入力して「付ける」を押してください。最初の 9 クラスには写真一覧でキー 1〜9 が割り当てられます。0 で外し、Ctrl+Z で元に戻します。</translation>
+    </message>
+    <message>
+        <source>Keys in the photo grid: %1 · 0 clears · Ctrl+Z undoes</source>
+        <translation>写真一覧でのキー：%1 · 0 で外す · Ctrl+Z で元に戻す</translation>
+    </message>
+    <message>
+        <source>All labels</source>
+        <translation>すべてのラベル</translation>
+    </message>
+    <message>
+        <source>No label</source>
+        <translation>ラベルなし</translation>
+    </message>
+    <message>
+        <source>All lines</source>
+        <translation>すべてのライン</translation>
+    </message>
+    <message>
+        <source>All products</source>
+        <translation>すべての製品</translation>
+    </message>
+    <message>
+        <source>No library open</source>
+        <translation>ライブラリが開かれていません</translation>
+    </message>
+    <message>
+        <source>%1 photos, %2 shown, %3 selected</source>
+        <translation>写真 %1 枚、表示中 %2 枚、選択中 %3 枚</translation>
+    </message>
+    <message>
+        <source>Select photos to label them or edit their metadata.</source>
+        <translation>写真を選ぶと、ラベル付けやメタデータの編集ができます。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photos selected; the metadata below is of the current one.</source>
+        <translation>
+            <numerusform>%n 枚の写真を選択中です。下のメタデータは現在の写真のものです。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Labels could not be read: %1</source>
+        <translation>ラベルを読み込めませんでした：%1</translation>
+    </message>
+    <message>
+        <source>No label yet.</source>
+        <translation>ラベルはまだありません。</translation>
+    </message>
+    <message>
+        <source>Current: %1</source>
+        <translation>現在：%1</translation>
+    </message>
+    <message>
+        <source>The metadata could not be saved</source>
+        <translation>メタデータを保存できませんでした</translation>
+    </message>
+    <message>
+        <source>Mirror labels to %1</source>
+        <translation>ラベルを %1 に反映</translation>
+    </message>
+    <message>
+        <source>%1 made, %2 already in place, %3 removed, %4 skipped</source>
+        <translation>作成 %1、既存 %2、削除 %3、スキップ %4</translation>
+    </message>
+    <message>
+        <source>Open Library</source>
+        <translation>ライブラリを開く</translation>
+    </message>
+    <message>
+        <source>DiffCLIP libraries (*.dclib);;All files (*)</source>
+        <translation>DiffCLIP ライブラリ (*.dclib);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>New Library</source>
+        <translation>新しいライブラリ</translation>
+    </message>
+    <message>
+        <source>DiffCLIP libraries (*.dclib)</source>
+        <translation>DiffCLIP ライブラリ (*.dclib)</translation>
+    </message>
+    <message>
+        <source>Cannot add photos</source>
+        <translation>写真を追加できません</translation>
+    </message>
+    <message>
+        <source>The folder “%1” does not exist.</source>
+        <translation>フォルダー「%1」は存在しません。</translation>
+    </message>
+    <message>
+        <source>Folder for the Class Folders</source>
+        <translation>クラスフォルダーを置くフォルダー</translation>
+    </message>
+    <message>
+        <source>Mirror Labels</source>
+        <translation>ラベルをフォルダーに反映</translation>
+    </message>
+    <message>
+        <source>Make one folder per class in “%1” with links to the labelled photos, or with copies of them? Links take no space; copies also work on other computers. Running it again updates the folders and never touches files it did not make.</source>
+        <translation>「%1」にクラスごとのフォルダーを作り、ラベル付きの写真へのリンクを置きますか、それともコピーを置きますか？ リンクは容量を使いません。コピーは他のコンピューターでも使えます。もう一度実行するとフォルダーを更新し、自分で作成していないファイルには触れません。</translation>
+    </message>
+    <message>
+        <source>Links</source>
+        <translation>リンク</translation>
+    </message>
+    <message>
+        <source>Copies</source>
+        <translation>コピー</translation>
+    </message>
+    <message>
+        <source>Auto-Label…</source>
+        <translation>自動ラベル付け…</translation>
+    </message>
+    <message>
+        <source>Label the unlabelled photos automatically</source>
+        <translation>ラベルのない写真に自動でラベルを付ける</translation>
+    </message>
+    <message>
+        <source>Give each unlabelled photo the class whose name its picture matches best (zero-shot, from the stored embeddings). Labels you set by hand always win.</source>
+        <translation>ラベルのない各写真に、画像が名前と最もよく一致するクラスを付けます（保存済みの埋め込みによるゼロショット）。手動で付けたラベルが常に優先されます。</translation>
+    </message>
+    <message>
+        <source>Auto-Label</source>
+        <translation>自動ラベル付け</translation>
+    </message>
+    <message>
+        <source>Label the photos that have no label yet with one of these classes: %1? The labels are stored as zero-shot suggestions with their confidence; labels set by hand or from folders take precedence.</source>
+        <translation>まだラベルのない写真に、次のいずれかのクラスを付けますか：%1？ ラベルは確信度付きのゼロショットの候補として保存され、手動やフォルダーから付けたラベルが優先されます。</translation>
+    </message>
+    <message>
+        <source>Cannot label automatically</source>
+        <translation>自動でラベルを付けられません</translation>
+    </message>
+    <message>
+        <source>Automatic labels need a model. Open a model on the Models page first.</source>
+        <translation>自動ラベル付けにはモデルが必要です。先にモデルページでモデルを開いてください。</translation>
+    </message>
+    <message>
+        <source>Automatic labels need at least two classes. Label a few photos by hand first.</source>
+        <translation>自動ラベル付けには 2 つ以上のクラスが必要です。先に何枚かの写真に手動でラベルを付けてください。</translation>
     </message>
 </context>
 <context>
@@ -153,6 +1530,82 @@
     <message>
         <source>About DiffCLIP Studio</source>
         <translation>DiffCLIP Studio について</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>検索</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>ライブラリ</translation>
+    </message>
+    <message>
+        <source>Jobs</source>
+        <translation>ジョブ</translation>
+    </message>
+    <message>
+        <source>Opened library %1</source>
+        <translation>ライブラリ %1 を開きました</translation>
+    </message>
+    <message>
+        <source>Could not open library %1</source>
+        <translation>ライブラリ %1 を開けませんでした</translation>
+    </message>
+    <message>
+        <source>Jobs (%1)</source>
+        <translation>ジョブ（%1）</translation>
+    </message>
+    <message>
+        <source>Open %1 with its last model</source>
+        <translation>%1 を前回のモデルで開く</translation>
+    </message>
+    <message>
+        <source>Open %1 with %2</source>
+        <translation>%1 を %2 で開く</translation>
+    </message>
+    <message>
+        <source>Loading the model and the library&apos;s embeddings…</source>
+        <translation>モデルとライブラリの埋め込みを読み込んでいます…</translation>
+    </message>
+    <message>
+        <source>The library has no model yet; open one on the Models page.</source>
+        <translation>このライブラリにはまだモデルがありません。モデルページでモデルを開いてください。</translation>
+    </message>
+    <message>
+        <source>Ready with %1</source>
+        <translation>%1 で準備完了</translation>
+    </message>
+    <message>
+        <source>The library could not be used with this model</source>
+        <translation>このモデルではライブラリを使用できませんでした</translation>
+    </message>
+    <message>
+        <source>Could not open the workspace: %1</source>
+        <translation>ワークスペースを開けませんでした：%1</translation>
+    </message>
+    <message>
+        <source>Open &amp;Library…</source>
+        <translation>ライブラリを開く(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>&amp;New Library…</source>
+        <translation>新しいライブラリ(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>Recent Li&amp;braries</source>
+        <translation>最近使ったライブラリ(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Add Folder of Photos…</source>
+        <translation>写真のフォルダーを追加(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>No recent libraries</source>
+        <translation>最近使ったライブラリはありません</translation>
+    </message>
+    <message>
+        <source>Explain</source>
+        <translation>説明</translation>
     </message>
 </context>
 <context>
@@ -492,6 +1945,495 @@ Choose Open Model… or drop a model file or package folder onto this window.</s
     </message>
 </context>
 <context>
+    <name>diffclip::ui::SearchHitDelegate</name>
+    <message>
+        <source>Photo not available</source>
+        <translation>写真を表示できません</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>読み込み中…</translation>
+    </message>
+    <message>
+        <source>+%1 similar</source>
+        <translation>+%1 件の類似</translation>
+    </message>
+    <message>
+        <source>(no label)</source>
+        <translation>（ラベルなし）</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::SearchPage</name>
+    <message>
+        <source>The photo does not exist any more, or it was moved.</source>
+        <translation>写真がもう存在しないか、移動されました。</translation>
+    </message>
+    <message>
+        <source>Something the search needs is missing from the library or the model.</source>
+        <translation>検索に必要なものがライブラリまたはモデルにありません。</translation>
+    </message>
+    <message>
+        <source>This file is not an image DiffCLIP Studio can read (JPEG, PNG, TIFF, WebP or BMP), or it is damaged or too large.</source>
+        <translation>このファイルは DiffCLIP Studio が読み込める画像（JPEG、PNG、TIFF、WebP、BMP）ではないか、壊れているか大きすぎます。</translation>
+    </message>
+    <message>
+        <source>A file could not be read, or the library is busy. Check the file and try again.</source>
+        <translation>ファイルを読み込めなかったか、ライブラリが使用中です。ファイルを確認して、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>The model cannot search with this photo.</source>
+        <translation>このモデルではこの写真で検索できません。</translation>
+    </message>
+    <message>
+        <source>The model cannot search by text: it has no tokenizer.</source>
+        <translation>このモデルはトークナイザーを持たないため、テキストで検索できません。</translation>
+    </message>
+    <message>
+        <source>The search settings are not valid. Check the filters.</source>
+        <translation>検索の設定が正しくありません。絞り込み条件を確認してください。</translation>
+    </message>
+    <message>
+        <source>The library&apos;s photos were embedded by another model. Re-embed them with this one.</source>
+        <translation>ライブラリの写真は別のモデルで埋め込まれています。このモデルで再埋め込みしてください。</translation>
+    </message>
+    <message>
+        <source>There is not enough memory for this search.</source>
+        <translation>この検索に必要なメモリが不足しています。</translation>
+    </message>
+    <message>
+        <source>The search was cancelled.</source>
+        <translation>検索は取り消されました。</translation>
+    </message>
+    <message>
+        <source>An unexpected error occurred. Please report it together with the details below.</source>
+        <translation>予期しないエラーが発生しました。下の詳細とともにご報告ください。</translation>
+    </message>
+    <message>
+        <source>Choose Photo…</source>
+        <translation>写真を選ぶ…</translation>
+    </message>
+    <message>
+        <source>Search with one or more photos (Ctrl+O)</source>
+        <translation>1 枚以上の写真で検索します（Ctrl+O）</translation>
+    </message>
+    <message>
+        <source>Choose query photo</source>
+        <translation>クエリ写真を選ぶ</translation>
+    </message>
+    <message>
+        <source>Paste</source>
+        <translation>貼り付け</translation>
+    </message>
+    <message>
+        <source>Search with the image on the clipboard (Ctrl+V)</source>
+        <translation>クリップボードの画像で検索します（Ctrl+V）</translation>
+    </message>
+    <message>
+        <source>Paste query image</source>
+        <translation>クエリ画像を貼り付ける</translation>
+    </message>
+    <message>
+        <source>Or describe the defect, e.g. hairline crack near the weld</source>
+        <translation>または不良を言葉で説明（例：溶接部付近の細いひび割れ）</translation>
+    </message>
+    <message>
+        <source>Text search</source>
+        <translation>テキスト検索</translation>
+    </message>
+    <message>
+        <source>Search Text</source>
+        <translation>テキストで検索</translation>
+    </message>
+    <message>
+        <source>Search by text</source>
+        <translation>テキストで検索する</translation>
+    </message>
+    <message>
+        <source>Number of results</source>
+        <translation>結果の件数</translation>
+    </message>
+    <message>
+        <source>How many results (groups of similar photos) to show</source>
+        <translation>表示する結果（類似写真のグループ）の件数</translation>
+    </message>
+    <message>
+        <source>&amp;Results:</source>
+        <translation>結果(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV に書き出す…</translation>
+    </message>
+    <message>
+        <source>Export results as CSV</source>
+        <translation>結果を CSV に書き出す</translation>
+    </message>
+    <message>
+        <source>Save the results of every query as a CSV file</source>
+        <translation>すべてのクエリの結果を CSV ファイルに保存します</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>検索</translation>
+    </message>
+    <message>
+        <source>Label filter</source>
+        <translation>ラベルの絞り込み</translation>
+    </message>
+    <message>
+        <source>Any label</source>
+        <translation>すべてのラベル</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>ライン</translation>
+    </message>
+    <message>
+        <source>Line filter</source>
+        <translation>ラインの絞り込み</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>製品</translation>
+    </message>
+    <message>
+        <source>Product filter</source>
+        <translation>製品の絞り込み</translation>
+    </message>
+    <message>
+        <source>From YYYY-MM-DD</source>
+        <translation>開始 YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>Date from</source>
+        <translation>開始日</translation>
+    </message>
+    <message>
+        <source>To YYYY-MM-DD</source>
+        <translation>終了 YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>Date to</source>
+        <translation>終了日</translation>
+    </message>
+    <message>
+        <source>field=value; field=value</source>
+        <translation>項目=値; 項目=値</translation>
+    </message>
+    <message>
+        <source>Other filters</source>
+        <translation>その他の絞り込み</translation>
+    </message>
+    <message>
+        <source>Conditions on lot, inspector, notes or imported CSV columns, e.g. lot=A12; inspector=Sato</source>
+        <translation>ロット、検査者、備考、取り込んだ CSV の列に対する条件（例：lot=A12; inspector=Sato）</translation>
+    </message>
+    <message>
+        <source>Filters:</source>
+        <translation>絞り込み：</translation>
+    </message>
+    <message>
+        <source>Searching</source>
+        <translation>検索中</translation>
+    </message>
+    <message>
+        <source>No confident match</source>
+        <translation>確かな一致なし</translation>
+    </message>
+    <message>
+        <source>Photos not yet embedded</source>
+        <translation>まだ埋め込まれていない写真</translation>
+    </message>
+    <message>
+        <source>Embed Them Now</source>
+        <translation>今すぐ埋め込む</translation>
+    </message>
+    <message>
+        <source>Embed the missing photos now</source>
+        <translation>足りない写真を今すぐ埋め込む</translation>
+    </message>
+    <message>
+        <source>Runs as a background job; the search is repeated when it ends</source>
+        <translation>バックグラウンドのジョブとして実行し、終わったら検索をやり直します</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>クエリ</translation>
+    </message>
+    <message>
+        <source>Queries</source>
+        <translation>クエリ</translation>
+    </message>
+    <message>
+        <source>&amp;Queries:</source>
+        <translation>クエリ(&amp;Q)：</translation>
+    </message>
+    <message>
+        <source>Search results</source>
+        <translation>検索結果</translation>
+    </message>
+    <message>
+        <source>Search status</source>
+        <translation>検索の状態</translation>
+    </message>
+    <message>
+        <source>Choose Photo</source>
+        <translation>写真を選ぶ</translation>
+    </message>
+    <message>
+        <source>Paste Image</source>
+        <translation>画像を貼り付け</translation>
+    </message>
+    <message>
+        <source>Text Search</source>
+        <translation>テキスト検索</translation>
+    </message>
+    <message>
+        <source>Photos (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.bmp);;All files (*)</source>
+        <translation>写真 (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.bmp);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Choose Query Photos</source>
+        <translation>クエリ写真を選ぶ</translation>
+    </message>
+    <message>
+        <source>No photos to search with</source>
+        <translation>検索に使える写真がありません</translation>
+    </message>
+    <message>
+        <source>The dropped folders hold no JPEG, PNG, TIFF, WebP or BMP files.</source>
+        <translation>ドロップしたフォルダーには JPEG、PNG、TIFF、WebP、BMP ファイルがありません。</translation>
+    </message>
+    <message>
+        <source>Only the first %1 photos are searched</source>
+        <translation>最初の %1 枚だけを検索します</translation>
+    </message>
+    <message>
+        <source>To compare many photos with the library, index them and use the Library page.</source>
+        <translation>多数の写真をライブラリと比較するには、インデックスを作成してライブラリページを使ってください。</translation>
+    </message>
+    <message>
+        <source>Nothing to paste</source>
+        <translation>貼り付けるものがありません</translation>
+    </message>
+    <message>
+        <source>The clipboard holds no image. Copy a photo or an image file, then paste again.</source>
+        <translation>クリップボードに画像がありません。写真または画像ファイルをコピーしてから、もう一度貼り付けてください。</translation>
+    </message>
+    <message>
+        <source>No library is open</source>
+        <translation>ライブラリが開かれていません</translation>
+    </message>
+    <message>
+        <source>Open or create a library first: the search compares your photo with its photos.</source>
+        <translation>先にライブラリを開くか作成してください。検索では、写真をライブラリ内の写真と比較します。</translation>
+    </message>
+    <message>
+        <source>Filter not understood: “%1”</source>
+        <translation>絞り込み条件を解釈できません：「%1」</translation>
+    </message>
+    <message>
+        <source>Write each condition as field=value and separate them with semicolons, e.g. lot=A12; inspector=Sato.</source>
+        <translation>各条件を 項目=値 の形で書き、セミコロンで区切ってください（例：lot=A12; inspector=Sato）。</translation>
+    </message>
+    <message>
+        <source>“%1”</source>
+        <translation>「%1」</translation>
+    </message>
+    <message>
+        <source>Pasted image</source>
+        <translation>貼り付けた画像</translation>
+    </message>
+    <message>
+        <source>searching…</source>
+        <translation>検索中…</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>待機中</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n result(s)</source>
+        <translation>
+            <numerusform>%n 件の結果</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Drop a photo here</source>
+        <translation>ここに写真をドロップ</translation>
+    </message>
+    <message>
+        <source>This photo cannot be shown.</source>
+        <translation>この写真は表示できません。</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>読み込み中…</translation>
+    </message>
+    <message>
+        <source>Drop a defect photo here, paste one with Ctrl+V, choose one with Ctrl+O, or type words above and press Enter.</source>
+        <translation>ここに不良の写真をドロップするか、Ctrl+V で貼り付けるか、Ctrl+O で選ぶか、上に言葉を入力して Enter を押してください。</translation>
+    </message>
+    <message>
+        <source>No library is open. Open a library to search its photos.</source>
+        <translation>ライブラリが開かれていません。写真を検索するにはライブラリを開いてください。</translation>
+    </message>
+    <message>
+        <source>Searching…</source>
+        <translation>検索中…</translation>
+    </message>
+    <message>
+        <source>Could not search with %1</source>
+        <translation>%1 で検索できませんでした</translation>
+    </message>
+    <message>
+        <source>No results: the search failed (see the message above).</source>
+        <translation>結果なし：検索に失敗しました（上のメッセージを参照）。</translation>
+    </message>
+    <message>
+        <source>No photos pass the filters, or none are embedded by this model yet.</source>
+        <translation>絞り込み条件に合う写真がないか、このモデルで埋め込まれた写真がまだありません。</translation>
+    </message>
+    <message>
+        <source>No results.</source>
+        <translation>結果はありません。</translation>
+    </message>
+    <message>
+        <source>No confident match. The best score, %1, is below this library&apos;s own threshold of %2: this photo is further from the library than 95% of its photos are from their nearest neighbour. The closest photos are listed anyway.</source>
+        <translation>確かな一致はありません。最高スコア %1 は、このライブラリ独自のしきい値 %2 を下回っています。つまりこの写真は、ライブラリの写真の 95% がそれぞれの最も近い写真から離れている距離よりも、ライブラリから離れています。参考として最も近い写真を表示しています。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Not yet embedded by this model: %n photo(s). They are left out of this search until they are embedded.</source>
+        <translation>
+            <numerusform>このモデルでまだ埋め込まれていない写真：%n 枚。埋め込まれるまで検索の対象外です。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n result(s) from %1 photos in %2 s</source>
+        <translation>
+            <numerusform>%1 枚の写真から %n 件の結果（%2 秒）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>threshold %1</source>
+        <translation>しきい値 %1</translation>
+    </message>
+    <message>
+        <source>text scores are not calibrated</source>
+        <translation>テキストのスコアは較正されていません</translation>
+    </message>
+    <message>
+        <source>library too small to judge confidence</source>
+        <translation>ライブラリが小さすぎて確からしさを判定できません</translation>
+    </message>
+    <message>
+        <source>Searching with %1…</source>
+        <translation>%1 で検索中…</translation>
+    </message>
+    <message>
+        <source>(%1 of %2)</source>
+        <translation>（%1 / %2）</translation>
+    </message>
+    <message>
+        <source>Could not list the library&apos;s labels</source>
+        <translation>ライブラリのラベル一覧を取得できませんでした</translation>
+    </message>
+    <message>
+        <source>The label filter offers no choices until the library can be read.</source>
+        <translation>ライブラリを読み込めるまで、ラベルの絞り込みに選択肢は表示されません。</translation>
+    </message>
+    <message>
+        <source>Embedding the missing photos failed</source>
+        <translation>足りない写真の埋め込みに失敗しました</translation>
+    </message>
+    <message>
+        <source>Nothing to export</source>
+        <translation>書き出すものがありません</translation>
+    </message>
+    <message>
+        <source>There are no search results yet.</source>
+        <translation>まだ検索結果がありません。</translation>
+    </message>
+    <message>
+        <source>Could not export the results</source>
+        <translation>結果を書き出せませんでした</translation>
+    </message>
+    <message>
+        <source>The file could not be created. Check the folder exists and you may write there.</source>
+        <translation>ファイルを作成できませんでした。フォルダーが存在し、書き込む権限があることを確認してください。</translation>
+    </message>
+    <message>
+        <source>Writing the file failed. Check that the disk is not full.</source>
+        <translation>ファイルの書き込みに失敗しました。ディスクに空きがあるか確認してください。</translation>
+    </message>
+    <message>
+        <source>Export Search Results</source>
+        <translation>検索結果の書き出し</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV ファイル (*.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::SearchResultsModel</name>
+    <message>
+        <source>Score: %1</source>
+        <translation>スコア：%1</translation>
+    </message>
+    <message>
+        <source>Label: %1</source>
+        <translation>ラベル：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n similar photo(s) in this group</source>
+        <translation>
+            <numerusform>このグループの類似写真 %n 枚</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1, score %2, label %3</source>
+        <translation>%1、スコア %2、ラベル %3</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>製品</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>ライン</translation>
+    </message>
+    <message>
+        <source>Lot</source>
+        <translation>ロット</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日付</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>検査者</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>備考</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+</context>
+<context>
     <name>diffclip::ui::SettingsPage</name>
     <message>
         <source>Settings</source>
@@ -561,6 +2503,90 @@ Choose Open Model… or drop a model file or package folder onto this window.</s
         <source>CPU t&amp;hreads:</source>
         <translation>CPU スレッド数(&amp;H)：</translation>
     </message>
+    <message>
+        <source>Device</source>
+        <translation>デバイス</translation>
+    </message>
+    <message>
+        <source>Automatic (GPU when available)</source>
+        <translation>自動（使える場合は GPU）</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>GPU (CUDA)</source>
+        <translation>GPU（CUDA）</translation>
+    </message>
+    <message>
+        <source>&amp;Device:</source>
+        <translation>デバイス(&amp;D)：</translation>
+    </message>
+    <message>
+        <source>Where models run. Automatic uses an NVIDIA GPU when one is usable and the CPU otherwise. Applies the next time a library or model is opened.</source>
+        <translation>モデルを実行する場所です。自動では、使用できる NVIDIA GPU があればそれを、なければ CPU を使います。次にライブラリまたはモデルを開いたときから適用されます。</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>バッチサイズ</translation>
+    </message>
+    <message>
+        <source>&amp;Batch size:</source>
+        <translation>バッチサイズ(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>Photos embedded together when adding photos, re-embedding or auto-tagging. Larger batches are faster on a GPU and need more memory; each batch is saved to the library as it finishes.</source>
+        <translation>写真の追加、再埋め込み、自動ラベル付けで一度に埋め込む写真の枚数です。大きいほど GPU では速くなりますが、より多くのメモリが必要です。各バッチは終わるたびにライブラリに保存されます。</translation>
+    </message>
+    <message>
+        <source>Default library location</source>
+        <translation>既定のライブラリの場所</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>参照…</translation>
+    </message>
+    <message>
+        <source>Choose the default library location</source>
+        <translation>既定のライブラリの場所を選ぶ</translation>
+    </message>
+    <message>
+        <source>Default Library</source>
+        <translation>既定のライブラリ</translation>
+    </message>
+    <message>
+        <source>DiffCLIP libraries (*.dclib)</source>
+        <translation>DiffCLIP ライブラリ (*.dclib)</translation>
+    </message>
+    <message>
+        <source>Reset</source>
+        <translation>リセット</translation>
+    </message>
+    <message>
+        <source>Use the built-in default library location</source>
+        <translation>組み込みの既定の場所を使う</translation>
+    </message>
+    <message>
+        <source>Forget Recent Libraries</source>
+        <translation>最近使ったライブラリを消去</translation>
+    </message>
+    <message>
+        <source>Clear the list of recently opened libraries</source>
+        <translation>最近開いたライブラリの一覧を消去する</translation>
+    </message>
+    <message>
+        <source>Library</source>
+        <translation>ライブラリ</translation>
+    </message>
+    <message>
+        <source>Default &amp;location:</source>
+        <translation>既定の場所(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>Where “Create the Default Library” and “New Library…” put the library file. Built in: %1. The last library you opened is opened again at start.</source>
+        <translation>「既定のライブラリを作成」と「新しいライブラリ…」でライブラリファイルを置く場所です。組み込みの既定値：%1。前回開いたライブラリは起動時に再び開かれます。</translation>
+    </message>
 </context>
 <context>
     <name>diffclip::ui::StartPage</name>
@@ -571,10 +2597,6 @@ Choose Open Model… or drop a model file or package folder onto this window.</s
     <message>
         <source>Welcome to DiffCLIP Studio</source>
         <translation>DiffCLIP Studio へようこそ</translation>
-    </message>
-    <message>
-        <source>DiffCLIP Studio brings DiffCLIP to quality work on defect photos. DiffCLIP is CLIP, a model that places images and text in one shared space, with differential attention: each attention head subtracts a second attention map from the first, which cancels attention noise and keeps the focus on the object. Everything runs on this computer; no photo or model leaves it. This version opens models and shows their architecture, parameters, preprocessing and checksums.</source>
-        <translation>DiffCLIP Studio は、DiffCLIP を不良品写真の品質管理業務に活用するためのアプリケーションです。DiffCLIP は、画像とテキストを同じ空間に対応づけるモデル CLIP に、差分アテンションを取り入れたものです。各アテンションヘッドが 1 つ目のアテンションマップから 2 つ目を差し引くことで、アテンションのノイズを打ち消し、対象物に焦点を保ちます。処理はすべてこのコンピューター上で行われ、写真やモデルが外部に送られることはありません。このバージョンでは、モデルを開いて構成・パラメーター・前処理・チェックサムを確認できます。</translation>
     </message>
     <message>
         <source>Getting started</source>
@@ -640,6 +2662,58 @@ Choose Open Model… or drop a model file or package folder onto this window.</s
         <source>To check that the model computes what the reference implementation computes, compare it with reference outputs saved from that implementation:</source>
         <translation>モデルが参照実装と同じ計算結果を出すかどうかは、参照実装で保存した出力と比べて確認できます：</translation>
     </message>
+    <message>
+        <source>Next step</source>
+        <translation>次の手順</translation>
+    </message>
+    <message>
+        <source>Open a model file</source>
+        <translation>モデルファイルを開く</translation>
+    </message>
+    <message>
+        <source>Create the Default Library</source>
+        <translation>既定のライブラリを作成</translation>
+    </message>
+    <message>
+        <source>Create the default library</source>
+        <translation>既定のライブラリを作成する</translation>
+    </message>
+    <message>
+        <source>Open Library…</source>
+        <translation>ライブラリを開く…</translation>
+    </message>
+    <message>
+        <source>Open a library file</source>
+        <translation>ライブラリファイルを開く</translation>
+    </message>
+    <message>
+        <source>Go to the Library</source>
+        <translation>ライブラリへ移動</translation>
+    </message>
+    <message>
+        <source>Show the Library page</source>
+        <translation>ライブラリページを表示する</translation>
+    </message>
+    <message>
+        <source>DiffCLIP Studio brings DiffCLIP to quality work on defect photos. DiffCLIP is CLIP, a model that places images and text in one shared space, with differential attention: each attention head subtracts a second attention map from the first, which cancels attention noise and keeps the focus on the object. Everything runs on this computer; no photo or model leaves it. Open models to see their architecture and checksums, keep a library of your photos with labels and metadata, and let long work (adding photos, re-embedding) run in the background on the Jobs page.</source>
+        <translation>DiffCLIP Studio は、DiffCLIP を不良品写真の品質業務に活用するためのアプリです。DiffCLIP は、画像とテキストを 1 つの共通空間に配置するモデル CLIP に差分アテンションを組み合わせたものです。各アテンションヘッドが 1 つ目のアテンションマップから 2 つ目を差し引くことで、アテンションのノイズを打ち消し、対象物に焦点を保ちます。処理はすべてこのコンピューター上で行われ、写真やモデルが外部に送られることはありません。モデルを開いて構成やチェックサムを確認し、写真をラベルやメタデータとともにライブラリで管理し、時間のかかる処理（写真の追加、再埋め込み）はジョブページでバックグラウンド実行できます。</translation>
+    </message>
+    <message>
+        <source>Nothing is set up yet. First open a model (it turns photos into embeddings for search), then create a library and add a folder of photos to it. The library is one file; your photos stay where they are.</source>
+        <translation>まだ何も設定されていません。まずモデルを開き（写真を検索用の埋め込みに変換します）、次にライブラリを作成して写真のフォルダーを追加してください。ライブラリは 1 つのファイルで、写真は元の場所に置いたままです。</translation>
+    </message>
+    <message>
+        <source>A model is open. Now create a library (or open an existing one) and add a folder of photos on the Library page.</source>
+        <translation>モデルが開かれています。次にライブラリを作成（または既存のものを開く）し、ライブラリページで写真のフォルダーを追加してください。</translation>
+    </message>
+    <message>
+        <source>The library %1 is open. To add and search photos, open a model: the one the library was indexed with, or another one.</source>
+        <translation>ライブラリ %1 が開かれています。写真を追加・検索するには、モデルを開いてください（このライブラリのインデックス作成に使ったモデル、または別のモデル）。</translation>
+    </message>
+    <message>
+        <source>Ready: the library %1 is open with a model. Add a folder of photos on the Library page, label them, and follow the work on the Jobs page.</source>
+        <translation>準備完了：ライブラリ %1 がモデルとともに開かれています。ライブラリページで写真のフォルダーを追加してラベルを付け、処理の進み具合はジョブページで確認できます。</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -678,6 +2752,30 @@ Choose Open Model… or drop a model file or package folder onto this window.</s
     <message>
         <source>Unknown language &quot;%1&quot;; use one of: %2.</source>
         <translation>不明な言語「%1」です。次のいずれかを指定してください：%2。</translation>
+    </message>
+    <message>
+        <source>Open this library file at start (created when missing) instead of the last one.</source>
+        <translation>起動時に、前回のライブラリの代わりにこのライブラリファイルを開きます（なければ作成します）。</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>ファイル</translation>
+    </message>
+    <message>
+        <source>Once the library and model are ready, add this folder of photos (folder names become labels).</source>
+        <translation>ライブラリとモデルの準備ができたら、この写真フォルダーを追加します（フォルダー名がラベルになります）。</translation>
+    </message>
+    <message>
+        <source>Theme for this session: light or dark (screenshots add -dark to the file names).</source>
+        <translation>このセッションのテーマ：light または dark（スクリーンショットのファイル名には -dark が付きます）。</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <source>Unknown theme &quot;%1&quot;; use light or dark.</source>
+        <translation>不明なテーマ「%1」です。light または dark を指定してください。</translation>
     </message>
 </context>
 </TS>

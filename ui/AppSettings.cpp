@@ -4,6 +4,7 @@
 
 #include <QDir>
 #include <QSettings>
+#include <QStandardPaths>
 
 namespace diffclip::ui {
 
@@ -16,6 +17,17 @@ const QString kRecent = QStringLiteral("models/recent");
 const QString kGeometry = QStringLiteral("window/geometry");
 const QString kState = QStringLiteral("window/state");
 const QString kSplitter = QStringLiteral("models/splitter");
+const QString kDevice = QStringLiteral("compute/device");
+const QString kBatchSize = QStringLiteral("compute/batchSize");
+const QString kDefaultLibrary = QStringLiteral("library/defaultPath");
+const QString kRecentLibraries = QStringLiteral("library/recent");
+const QString kLibrarySplitter = QStringLiteral("library/splitter");
+
+QStringList cleanList(QStringList list, int max) {
+    list.removeAll(QString());
+    list.removeDuplicates();
+    return list.mid(0, max);
+}
 
 // Stored as words, not enum numbers, so the file stays readable and survives reordering.
 QString languageKey(LanguageChoice c) {
@@ -103,5 +115,62 @@ void AppSettings::setWindowGeometry(const QByteArray& geometry, const QByteArray
 
 QByteArray AppSettings::modelsSplitterState() { return QSettings().value(kSplitter).toByteArray(); }
 void AppSettings::setModelsSplitterState(const QByteArray& state) { QSettings().setValue(kSplitter, state); }
+
+QString AppSettings::device() {
+    const QString v = QSettings().value(kDevice).toString();
+    return v == QLatin1String("cpu") || v == QLatin1String("cuda") ? v : QStringLiteral("auto");
+}
+
+void AppSettings::setDevice(const QString& device) { QSettings().setValue(kDevice, device); }
+
+int AppSettings::batchSize() {
+    bool ok = false;
+    const int v = QSettings().value(kBatchSize, kDefaultBatchSize).toInt(&ok);
+    return ok && v >= kMinBatchSize && v <= kMaxBatchSize ? v : kDefaultBatchSize;
+}
+
+void AppSettings::setBatchSize(int size) { QSettings().setValue(kBatchSize, qBound(kMinBatchSize, size, kMaxBatchSize)); }
+
+QString AppSettings::builtinLibraryPath() {
+    // GenericDataLocation is $XDG_DATA_HOME (~/.local/share); the folder is named like the
+    // program, as its installed data under share/diffclip-studio.
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation))
+        .filePath(QStringLiteral("diffclip-studio/library.dclib"));
+}
+
+QString AppSettings::defaultLibraryPath() {
+    const QString v = QSettings().value(kDefaultLibrary).toString();
+    return v.isEmpty() ? builtinLibraryPath() : v;
+}
+
+void AppSettings::setDefaultLibraryPath(const QString& path) {
+    if (path.isEmpty())
+        QSettings().remove(kDefaultLibrary);
+    else
+        QSettings().setValue(kDefaultLibrary, normalisedPath(path));
+}
+
+QStringList AppSettings::recentLibraries() {
+    return cleanList(QSettings().value(kRecentLibraries).toStringList(), kMaxRecentLibraries);
+}
+
+void AppSettings::addRecentLibrary(const QString& path) {
+    const QString p = normalisedPath(path);
+    QStringList list = recentLibraries();
+    list.removeAll(p);
+    list.prepend(p);
+    QSettings().setValue(kRecentLibraries, list.mid(0, kMaxRecentLibraries));
+}
+
+void AppSettings::removeRecentLibrary(const QString& path) {
+    QStringList list = recentLibraries();
+    list.removeAll(normalisedPath(path));
+    QSettings().setValue(kRecentLibraries, list);
+}
+
+void AppSettings::clearRecentLibraries() { QSettings().remove(kRecentLibraries); }
+
+QByteArray AppSettings::librarySplitterState() { return QSettings().value(kLibrarySplitter).toByteArray(); }
+void AppSettings::setLibrarySplitterState(const QByteArray& state) { QSettings().setValue(kLibrarySplitter, state); }
 
 }  // namespace diffclip::ui

@@ -37,6 +37,35 @@ public:
 
     static QByteArray modelsSplitterState();
     static void setModelsSplitterState(const QByteArray& state);
+
+    /// Where models run: "auto" (the GPU when there is one), "cpu" or "cuda".
+    static QString device();
+    static void setDevice(const QString& device);
+
+    /// Photos per encoder batch for indexing, re-embedding and auto-tagging.
+    static int batchSize();
+    static void setBatchSize(int size);
+    static constexpr int kMinBatchSize = 1;
+    static constexpr int kMaxBatchSize = 1024;
+    static constexpr int kDefaultBatchSize = 16;
+
+    /// The library offered by "New Library…" and on a first start: the saved choice, else
+    /// builtinLibraryPath().
+    static QString defaultLibraryPath();
+    static void setDefaultLibraryPath(const QString& path);  // empty: back to the built-in one
+    /// <XDG data home>/diffclip-studio/library.dclib, e.g. ~/.local/share/diffclip-studio/library.dclib.
+    static QString builtinLibraryPath();
+
+    /// Most recently opened libraries first, at most kMaxRecentLibraries; the first is the one
+    /// reopened at start.
+    static QStringList recentLibraries();
+    static void addRecentLibrary(const QString& path);
+    static void removeRecentLibrary(const QString& path);
+    static void clearRecentLibraries();
+    static constexpr int kMaxRecentLibraries = 10;
+
+    static QByteArray librarySplitterState();
+    static void setLibrarySplitterState(const QByteArray& state);
 };
 
 }  // namespace diffclip::ui

@@ -30,6 +30,35 @@ QString ErrorText::modelOpenReason(diffclip::ErrorCode code) {
     return tr("An unexpected error occurred. Please report it together with the details below.");
 }
 
+QString ErrorText::libraryReason(diffclip::ErrorCode code) {
+    using diffclip::ErrorCode;
+    switch (code) {
+    case ErrorCode::Ok:
+        break;
+    case ErrorCode::InvalidArgument:
+        return tr("A value given is not usable. Check the entries and try again.");
+    case ErrorCode::NotFound:
+        return tr("A file, folder, photo or model that is needed does not exist.");
+    case ErrorCode::Io:
+        return tr("The library or a photo could not be read or written: another program may be writing to "
+                  "the library, the disk may be full, or you may lack permission. Nothing was lost.");
+    case ErrorCode::Format:
+        return tr("The file is not a DiffCLIP library or is damaged. It was not changed.");
+    case ErrorCode::Unsupported:
+        return tr("This library was made by a newer DiffCLIP Studio, or uses something this version does not "
+                  "support.");
+    case ErrorCode::Mismatch:
+        return tr("The model does not fit the embeddings or settings stored in the library.");
+    case ErrorCode::Cancelled:
+        return tr("The work was cancelled. What was finished before is kept.");
+    case ErrorCode::OutOfMemory:
+        return tr("There is not enough memory. Try a smaller batch size in Settings.");
+    case ErrorCode::Internal:
+        break;
+    }
+    return tr("An unexpected error occurred. Please report it together with the details below.");
+}
+
 QString ErrorText::details(const diffclip::Error& error) { return QString::fromStdString(error.describe()); }
 
 }  // namespace diffclip::ui

@@ -15,6 +15,8 @@ class ErrorText {
 public:
     /// One or two sentences saying what went wrong when opening a model, and what to do.
     static QString modelOpenReason(diffclip::ErrorCode code);
+    /// What went wrong with a library, photos or a job on them, and what to do.
+    static QString libraryReason(diffclip::ErrorCode code);
     /// The core's detail ("format: safetensors header ...") as a QString.
     static QString details(const diffclip::Error& error);
 };

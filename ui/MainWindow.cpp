@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include <algorithm>
+
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
@@ -20,11 +22,20 @@
 #include <QTimer>
 
 #include "AppSettings.h"
+#include "ErrorText.h"
+#include "JobCentre.h"
+#include "ExplainPage.h"
+#include "JobsPage.h"
+#include "LibraryPage.h"
 #include "ModelDrop.h"
 #include "ModelListModel.h"
 #include "ModelsPage.h"
 #include "SettingsPage.h"
 #include "StartPage.h"
+#include "diffclip/indexing/Workspace.h"
+#ifdef DIFFCLIP_HAS_SEARCH_PAGE
+#include "SearchPage.h"
+#endif
 
 #ifndef DIFFCLIP_VERSION
 #define DIFFCLIP_VERSION "unknown"
@@ -38,7 +49,11 @@ constexpr int kStatusMessageMs = 6000;
 
 QString pageTitle(MainWindow::Page page) {
     switch (page) {
+    case MainWindow::Page::Search: return MainWindow::tr("Search");
     case MainWindow::Page::Start: return MainWindow::tr("Start");
+    case MainWindow::Page::Library: return MainWindow::tr("Library");
+    case MainWindow::Page::Explain: return MainWindow::tr("Explain");
+    case MainWindow::Page::Jobs: return MainWindow::tr("Jobs");
     case MainWindow::Page::Models: return MainWindow::tr("Models");
     case MainWindow::Page::Settings: return MainWindow::tr("Settings");
     }
@@ -47,12 +62,7 @@ QString pageTitle(MainWindow::Page page) {
 
 // Our own icons, so the navigation looks the same on every desktop and in both themes.
 QIcon pageIcon(MainWindow::Page page) {
-    switch (page) {
-    case MainWindow::Page::Start: return QIcon(QStringLiteral(":/icons/start.svg"));
-    case MainWindow::Page::Models: return QIcon(QStringLiteral(":/icons/models.svg"));
-    case MainWindow::Page::Settings: return QIcon(QStringLiteral(":/icons/settings.svg"));
-    }
-    return {};
+    return QIcon(QStringLiteral(":/icons/%1.svg").arg(MainWindow::pageKey(page)));
 }
 
 }  // namespace
@@ -61,13 +71,20 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setObjectName(QStringLiteral("mainWindow"));
     setAcceptDrops(true);
 
+    m_jobs = new JobCentre(this);
+#ifdef DIFFCLIP_HAS_SEARCH_PAGE
+    m_search = new SearchPage(m_jobs, this);
+    m_pages.push_back(Page::Search);
+#endif
     m_start = new StartPage(this);
+    m_library = new LibraryPage(m_jobs, this);
+    m_explain = new ExplainPage(this);
+    m_jobsPage = new JobsPage(m_jobs, this);
     m_models = new ModelsPage(this);
     m_settings = new SettingsPage(this);
+    for (Page p : {Page::Start, Page::Library, Page::Explain, Page::Jobs, Page::Models, Page::Settings}) m_pages.push_back(p);
     m_stack = new QStackedWidget(this);
-    m_stack->addWidget(m_start);
-    m_stack->addWidget(m_models);
-    m_stack->addWidget(m_settings);
+    for (Page p : m_pages) m_stack->addWidget(pageWidget(p));
 
     m_nav = new QListWidget(this);
     m_nav->setObjectName(QStringLiteral("navigation"));
@@ -77,21 +94,23 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     const int iconSide = style()->pixelMetric(QStyle::PM_LargeIconSize, nullptr, this);
     m_nav->setIconSize(QSize(iconSide, iconSide));
     m_nav->setSpacing(fontMetrics().height() / 4);
-    for (int i = 0; i < kPageCount; ++i) {
-        const auto page = Page(i);
+    for (Page page : m_pages) {
         auto* item = new QListWidgetItem(pageIcon(page), pageTitle(page), m_nav);
         //: %1 is the page name, %2 its shortcut
-        item->setToolTip(tr("%1 (%2)").arg(pageTitle(page),
-                                          QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i))
-                                              .toString(QKeySequence::NativeText)));
+        item->setToolTip(tr("%1 (%2)").arg(pageTitle(page), pageShortcut(page).toString(QKeySequence::NativeText)));
+        item->setData(Qt::AccessibleDescriptionRole, item->toolTip());
     }
     // Wide enough for the longest (translated) page name, measured rather than fixed.
     m_nav->setFixedWidth(m_nav->sizeHintForColumn(0) + 2 * m_nav->frameWidth() + fontMetrics().averageCharWidth() * 4);
     connect(m_nav, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row < 0) return;
         m_stack->setCurrentIndex(row);
-        setWindowTitle(pageTitle(Page(row)));
+        setWindowTitle(pageTitle(m_pages[size_t(row)]));
         if (QAction* a = m_pageActions->actions().value(row)) a->setChecked(true);
+        // One Ctrl+O at a time: on the Search page it chooses a photo, elsewhere it opens a model.
+        if (m_openModelAction)
+            m_openModelAction->setShortcut(m_pages[size_t(row)] == Page::Search ? QKeySequence()
+                                                                                 : QKeySequence(Qt::CTRL | Qt::Key_O));
     });
 
     auto* central = new QWidget(this);
@@ -118,7 +137,51 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
         showPage(Page::Models);
         m_models->chooseModelFolder();
     });
+    connect(m_start, &StartPage::createDefaultLibraryRequested, this, [this] {
+        showPage(Page::Library);
+        m_library->createDefaultLibrary();
+    });
+    connect(m_start, &StartPage::openLibraryRequested, this, [this] {
+        showPage(Page::Library);
+        m_library->chooseLibraryToOpen();
+    });
+    connect(m_start, &StartPage::showLibraryRequested, this, [this] { showPage(Page::Library); });
+    connect(m_library, &LibraryPage::libraryOpened, this, [this](const QString& path) {
+        updateRecentLibrariesMenu();
+        statusBar()->showMessage(tr("Opened library %1").arg(QDir::toNativeSeparators(path)), kStatusMessageMs);
+        // A model still being read opens the workspace when it is ready (onModelOpened), so
+        // the library is not first opened with another model only to be reopened.
+        if (!m_models->isBusy()) openWorkspace();
+    });
+    connect(m_library, &LibraryPage::libraryFailed, this, [this](const QString& path) {
+        setWorkspace(nullptr);
+        statusBar()->showMessage(tr("Could not open library %1").arg(QDir::toNativeSeparators(path)),
+                                 kStatusMessageMs);
+    });
+    connect(this, &MainWindow::workspaceChanged, m_library, &LibraryPage::setWorkspace);
+    // The Explain page starts from the active model (model A); the user may pick another.
+    connect(this, &MainWindow::workspaceChanged, m_explain, [this](const std::shared_ptr<diffclip::Workspace>& ws) {
+        if (ws) m_explain->setModelA(QString::fromStdString(ws->modelSpec()));
+    });
+#ifdef DIFFCLIP_HAS_SEARCH_PAGE
+    connect(this, &MainWindow::workspaceChanged, m_search, &SearchPage::setWorkspace);
+    connect(m_search, &SearchPage::explainRequested, this, [this](const QString& query, const QString& hit) {
+        showPage(Page::Explain);
+        m_explain->explainMatch(query, hit);
+    });
+#endif
+    connect(m_jobs, &JobCentre::activeCountChanged, this, [this](int active) {
+        // The navigation says how much is running, so the work is never out of sight.
+        const int jobsRow = int(std::find(m_pages.begin(), m_pages.end(), Page::Jobs) - m_pages.begin());
+        if (QListWidgetItem* item = m_nav->item(jobsRow))
+            item->setText(active > 0 ? tr("Jobs (%1)").arg(active) : pageTitle(Page::Jobs));
+    });
     connect(m_models, &ModelsPage::modelOpened, this, &MainWindow::onModelOpened);
+    connect(m_models, &ModelsPage::openFailed, this, [this] {
+        // The model the library was waiting for failed: fall back to the library's own.
+        if (!m_library->libraryPath().isEmpty() && !m_workspace && !isOpeningWorkspace() && !m_models->isBusy())
+            openWorkspace();
+    });
     connect(m_models, &ModelsPage::openFailed, this, [this](const QString& path) {
         statusBar()->showMessage(tr("Could not open %1").arg(QDir::toNativeSeparators(path)), kStatusMessageMs);
     });
@@ -131,8 +194,111 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     }
     restoreState(AppSettings::windowState());
     m_models->restoreSplitterState(AppSettings::modelsSplitterState());
+    m_library->restoreSplitterState(AppSettings::librarySplitterState());
 
     showPage(Page::Start);
+    updateSetupState();
+
+    // Reopen the library of the last session (in the background); a missing file is left alone.
+    const QStringList libraries = AppSettings::recentLibraries();
+    if (!libraries.isEmpty() && QFileInfo::exists(libraries.first())) m_library->openLibrary(libraries.first());
+}
+
+MainWindow::~MainWindow() {
+    // Pages hold the workspace too; the jobs centre (a child) cancels and waits for its jobs.
+    m_jobs->cancelAll();
+}
+
+QWidget* MainWindow::pageWidget(Page page) const {
+    switch (page) {
+    case Page::Search:
+#ifdef DIFFCLIP_HAS_SEARCH_PAGE
+        return m_search;
+#else
+        return nullptr;
+#endif
+    case Page::Start: return m_start;
+    case Page::Library: return m_library;
+    case Page::Explain: return m_explain;
+    case Page::Jobs: return m_jobsPage;
+    case Page::Models: return m_models;
+    case Page::Settings: return m_settings;
+    }
+    return nullptr;
+}
+
+QKeySequence MainWindow::pageShortcut(Page page) const {
+    const auto it = std::find(m_pages.begin(), m_pages.end(), page);
+    if (it == m_pages.end() || it - m_pages.begin() >= 9) return {};
+    return QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + int(it - m_pages.begin())));
+}
+
+void MainWindow::openLibrary(const QString& path, bool create) {
+    showPage(Page::Library);
+    m_library->openLibrary(path, create);
+}
+
+void MainWindow::openWorkspace() {
+    const QString library = m_library->libraryPath();
+    const int generation = ++m_workspaceGeneration;
+    if (library.isEmpty()) {
+        setWorkspace(nullptr);
+        return;
+    }
+    // The model shown on the Models page, else the one the library was last indexed with.
+    const QString model = m_models->currentModelPath();
+    diffclip::WorkspaceOptions options;
+    options.device = AppSettings::device().toStdString();
+    options.threads = AppSettings::cpuThreads();
+    options.batchSize = AppSettings::batchSize();
+    auto holder = std::make_shared<std::shared_ptr<diffclip::Workspace>>();
+    auto noModel = std::make_shared<bool>(false);
+    const QString title = model.isEmpty()
+                              ? tr("Open %1 with its last model").arg(QFileInfo(library).fileName())
+                              : tr("Open %1 with %2").arg(QFileInfo(library).fileName(), ModelListModel::displayName(model));
+    m_workspaceJob = m_jobs->submit(
+        JobKind::OpenWorkspace, title,
+        [library, model, options, holder, noModel](const JobContext& ctx) {
+            ctx.log(tr("Loading the model and the library's embeddings…"));
+            auto ws = diffclip::Workspace::open(QFile::encodeName(library).toStdString(),
+                                                QFile::encodeName(model).toStdString(), options);
+            if (!ws) {
+                // A library that was never indexed has no model of its own: not an error yet.
+                if (model.isEmpty() && ws.error().code == diffclip::ErrorCode::NotFound) {
+                    *noModel = true;
+                    return JobOutcome::success(tr("The library has no model yet; open one on the Models page."));
+                }
+                return JobOutcome::failure(ErrorText::libraryReason(ws.error().code), ErrorText::details(ws.error()));
+            }
+            *holder = std::shared_ptr<diffclip::Workspace>(std::move(ws).value());
+            return JobOutcome::success(tr("Ready with %1").arg(QString::fromStdString((*holder)->modelSpec())));
+        },
+        [this, generation, holder, noModel](const JobInfo& info) {
+            if (generation != m_workspaceGeneration) return;  // superseded by a newer request
+            m_workspaceJob = 0;
+            if (info.state == JobState::Failed) {
+                setWorkspace(nullptr);
+                m_library->showProblem(tr("The library could not be used with this model"), info.outcome.errorReason,
+                                       info.outcome.errorDetails);
+                statusBar()->showMessage(tr("Could not open the workspace: %1").arg(info.outcome.errorReason),
+                                         kStatusMessageMs);
+                Q_EMIT workspaceOpenFinished(false);
+                return;
+            }
+            setWorkspace(*holder);
+            Q_EMIT workspaceOpenFinished(*holder != nullptr || *noModel);
+        });
+}
+
+void MainWindow::setWorkspace(std::shared_ptr<diffclip::Workspace> workspace) {
+    m_workspace = std::move(workspace);
+    updateSetupState();
+    Q_EMIT workspaceChanged(m_workspace);
+}
+
+void MainWindow::updateSetupState() {
+    const QString model = m_workspace ? QString::fromStdString(m_workspace->modelSpec()) : m_models->currentModelPath();
+    m_start->setSetupState(m_library->libraryPath(), model, m_workspace != nullptr);
 }
 
 void MainWindow::createMenus() {
@@ -142,6 +308,7 @@ void MainWindow::createMenus() {
         m_models->chooseModelFile();
     });
     open->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_O));
+    m_openModelAction = open;
     QAction* openFolder = file->addAction(tr("Open Model &Package Folder…"), m_models, [this] {
         showPage(Page::Models);
         m_models->chooseModelFolder();
@@ -150,15 +317,32 @@ void MainWindow::createMenus() {
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     updateRecentMenu();
     file->addSeparator();
+    QAction* openLib = file->addAction(tr("Open &Library…"), this, [this] {
+        showPage(Page::Library);
+        m_library->chooseLibraryToOpen();
+    });
+    openLib->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    file->addAction(tr("&New Library…"), this, [this] {
+        showPage(Page::Library);
+        m_library->chooseLibraryToCreate();
+    });
+    m_recentLibrariesMenu = file->addMenu(tr("Recent Li&braries"));
+    updateRecentLibrariesMenu();
+    QAction* addFolder = file->addAction(tr("&Add Folder of Photos…"), this, [this] {
+        showPage(Page::Library);
+        m_library->chooseFolderToAdd();
+    });
+    addFolder->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+    file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Q));
     quit->setMenuRole(QAction::QuitRole);
 
     QMenu* view = menuBar()->addMenu(tr("&View"));
     m_pageActions = new QActionGroup(this);
-    for (int i = 0; i < kPageCount; ++i) {
-        QAction* a = view->addAction(pageTitle(Page(i)), this, [this, i] { showPage(Page(i)); });
-        a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+    for (Page page : m_pages) {
+        QAction* a = view->addAction(pageTitle(page), this, [this, page] { showPage(page); });
+        a->setShortcut(pageShortcut(page));
         a->setCheckable(true);
         m_pageActions->addAction(a);
     }
@@ -190,9 +374,35 @@ void MainWindow::updateRecentMenu() {
     clear->setEnabled(!recent.isEmpty());
 }
 
-MainWindow::Page MainWindow::currentPage() const { return Page(m_stack->currentIndex()); }
+void MainWindow::updateRecentLibrariesMenu() {
+    m_recentLibrariesMenu->clear();
+    const QStringList recent = AppSettings::recentLibraries();
+    for (int i = 0; i < recent.size(); ++i) {
+        const QString& path = recent[i];
+        const QString name = QFileInfo(path).fileName();
+        const QString label = i < 9 ? QStringLiteral("&%1  %2").arg(i + 1).arg(name) : name;
+        QAction* a = m_recentLibrariesMenu->addAction(label, this, [this, path] { openLibrary(path); });
+        a->setToolTip(QDir::toNativeSeparators(path));
+        a->setStatusTip(QDir::toNativeSeparators(path));
+    }
+    if (recent.isEmpty()) m_recentLibrariesMenu->addAction(tr("No recent libraries"))->setEnabled(false);
+    m_recentLibrariesMenu->addSeparator();
+    QAction* clear = m_recentLibrariesMenu->addAction(tr("&Clear List"), this, [this] {
+        AppSettings::clearRecentLibraries();
+        updateRecentLibrariesMenu();
+    });
+    clear->setEnabled(!recent.isEmpty());
+}
 
-void MainWindow::showPage(Page page) { m_nav->setCurrentRow(int(page)); }
+MainWindow::Page MainWindow::currentPage() const {
+    const int i = m_stack->currentIndex();
+    return i >= 0 && i < int(m_pages.size()) ? m_pages[size_t(i)] : Page::Start;
+}
+
+void MainWindow::showPage(Page page) {
+    const auto it = std::find(m_pages.begin(), m_pages.end(), page);
+    if (it != m_pages.end()) m_nav->setCurrentRow(int(it - m_pages.begin()));
+}
 
 void MainWindow::openModel(const QString& path) {
     showPage(Page::Models);
@@ -201,7 +411,11 @@ void MainWindow::openModel(const QString& path) {
 
 QString MainWindow::pageKey(Page page) {
     switch (page) {
+    case Page::Search: return QStringLiteral("search");
     case Page::Start: return QStringLiteral("start");
+    case Page::Library: return QStringLiteral("library");
+    case Page::Explain: return QStringLiteral("explain");
+    case Page::Jobs: return QStringLiteral("jobs");
     case Page::Models: return QStringLiteral("models");
     case Page::Settings: return QStringLiteral("settings");
     }
@@ -213,6 +427,9 @@ void MainWindow::onModelOpened(const QString& path) {
     updateRecentMenu();
     m_start->refreshRecentModels();
     statusBar()->showMessage(tr("Opened %1").arg(QDir::toNativeSeparators(path)), kStatusMessageMs);
+    // A newly opened model becomes the active one for the open library.
+    if (!m_library->libraryPath().isEmpty()) openWorkspace();
+    else updateSetupState();
 }
 
 void MainWindow::showAbout() {
@@ -229,6 +446,7 @@ void MainWindow::showAbout() {
 void MainWindow::closeEvent(QCloseEvent* event) {
     AppSettings::setWindowGeometry(saveGeometry(), saveState());
     AppSettings::setModelsSplitterState(m_models->splitterState());
+    AppSettings::setLibrarySplitterState(m_library->splitterState());
     QMainWindow::closeEvent(event);
 }
 
@@ -252,14 +470,15 @@ void MainWindow::saveScreenshots(const QString& dir, const QString& language) {
 }
 
 void MainWindow::screenshotStep(int index, const QString& dir, const QString& language, QStringList written) {
-    if (index >= kPageCount) {
+    if (index >= int(m_pages.size())) {
         Q_EMIT screenshotsFinished(true, written);
         return;
     }
-    showPage(Page(index));
+    const Page page = m_pages[size_t(index)];
+    showPage(page);
     // Grab on the next turns of the event loop, after the page's pending layout requests.
     QTimer::singleShot(200, this, [this, index, dir, language, written]() mutable {
-        const QString file = QDir(dir).filePath(pageKey(Page(index)) + QLatin1Char('-') + language +
+        const QString file = QDir(dir).filePath(pageKey(m_pages[size_t(index)]) + QLatin1Char('-') + language +
                                                 QStringLiteral(".png"));
         if (!grab().save(file)) {
             Q_EMIT screenshotsFinished(false, written);

@@ -1,6 +1,12 @@
 #include "SettingsPage.h"
 
 #include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QScrollArea>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QLabel>
@@ -109,6 +115,92 @@ SettingsPage::SettingsPage(QWidget* parent) : QWidget(parent), m_initialLanguage
                                           this),
                                      this));
 
+    m_device = new QComboBox(this);
+    m_device->setObjectName(QStringLiteral("deviceCombo"));
+    m_device->setAccessibleName(tr("Device"));
+    m_device->addItem(tr("Automatic (GPU when available)"), QStringLiteral("auto"));
+    m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
+    m_device->addItem(tr("GPU (CUDA)"), QStringLiteral("cuda"));
+    m_device->setCurrentIndex(qMax(0, m_device->findData(AppSettings::device())));
+    connect(m_device, &QComboBox::currentIndexChanged, this,
+            [this] { AppSettings::setDevice(m_device->currentData().toString()); });
+    auto* deviceLabel = new QLabel(tr("&Device:"), this);
+    deviceLabel->setBuddy(m_device);
+    performanceForm->insertRow(0, deviceLabel,
+                               withNote(m_device,
+                                        note(tr("Where models run. Automatic uses an NVIDIA GPU when one is usable "
+                                                "and the CPU otherwise. Applies the next time a library or model "
+                                                "is opened."),
+                                             this),
+                                        this));
+
+    m_batch = new QSpinBox(this);
+    m_batch->setObjectName(QStringLiteral("batchSizeSpin"));
+    m_batch->setAccessibleName(tr("Batch size"));
+    m_batch->setRange(AppSettings::kMinBatchSize, AppSettings::kMaxBatchSize);
+    m_batch->setValue(AppSettings::batchSize());
+    connect(m_batch, &QSpinBox::valueChanged, this, [](int v) { AppSettings::setBatchSize(v); });
+    auto* batchLabel = new QLabel(tr("&Batch size:"), this);
+    batchLabel->setBuddy(m_batch);
+    performanceForm->addRow(batchLabel,
+                            withNote(m_batch,
+                                     note(tr("Photos embedded together when adding photos, re-embedding or "
+                                             "auto-tagging. Larger batches are faster on a GPU and need more "
+                                             "memory; each batch is saved to the library as it finishes."),
+                                          this),
+                                     this));
+
+    // Library
+    m_libraryPath = new QLineEdit(this);
+    m_libraryPath->setObjectName(QStringLiteral("defaultLibraryEdit"));
+    m_libraryPath->setAccessibleName(tr("Default library location"));
+    m_libraryPath->setText(QDir::toNativeSeparators(AppSettings::defaultLibraryPath()));
+    connect(m_libraryPath, &QLineEdit::editingFinished, this, [this] {
+        const QString p = QDir::fromNativeSeparators(m_libraryPath->text().trimmed());
+        AppSettings::setDefaultLibraryPath(p == AppSettings::builtinLibraryPath() ? QString() : p);
+        m_libraryPath->setText(QDir::toNativeSeparators(AppSettings::defaultLibraryPath()));
+    });
+    auto* browse = new QPushButton(tr("Browse…"), this);
+    browse->setAccessibleName(tr("Choose the default library location"));
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString p = QFileDialog::getSaveFileName(this, tr("Default Library"), AppSettings::defaultLibraryPath(),
+                                                       tr("DiffCLIP libraries (*.dclib)"),
+                                                       nullptr, QFileDialog::DontConfirmOverwrite);
+        if (p.isEmpty()) return;
+        AppSettings::setDefaultLibraryPath(p);
+        m_libraryPath->setText(QDir::toNativeSeparators(AppSettings::defaultLibraryPath()));
+    });
+    auto* reset = new QPushButton(tr("Reset"), this);
+    reset->setAccessibleName(tr("Use the built-in default library location"));
+    connect(reset, &QPushButton::clicked, this, [this] {
+        AppSettings::setDefaultLibraryPath(QString());
+        m_libraryPath->setText(QDir::toNativeSeparators(AppSettings::defaultLibraryPath()));
+    });
+    auto* pathRow = new QWidget(this);
+    auto* pathLayout = new QHBoxLayout(pathRow);
+    pathLayout->setContentsMargins(0, 0, 0, 0);
+    pathLayout->addWidget(m_libraryPath, 1);
+    pathLayout->addWidget(browse);
+    pathLayout->addWidget(reset);
+    auto* forget = new QPushButton(tr("Forget Recent Libraries"), this);
+    forget->setAccessibleName(tr("Clear the list of recently opened libraries"));
+    connect(forget, &QPushButton::clicked, this, [] { AppSettings::clearRecentLibraries(); });
+    auto* libraryBox = new QGroupBox(tr("Library"), this);
+    auto* libraryForm = new QFormLayout(libraryBox);
+    libraryForm->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    auto* pathLabel = new QLabel(tr("Default &location:"), this);
+    pathLabel->setBuddy(m_libraryPath);
+    auto* pathBox = new QWidget(this);
+    auto* pathBoxLayout = new QVBoxLayout(pathBox);
+    pathBoxLayout->setContentsMargins(0, 0, 0, 0);
+    pathBoxLayout->addWidget(pathRow);
+    pathBoxLayout->addWidget(note(tr("Where “Create the Default Library” and “New Library…” put the library file. "
+                                     "Built in: %1. The last library you opened is opened again at start.")
+                                      .arg(QDir::toNativeSeparators(AppSettings::builtinLibraryPath())),
+                                  this));
+    pathBoxLayout->addWidget(forget, 0, Qt::AlignLeft);
+    libraryForm->addRow(pathLabel, pathBox);
+
     // Explanations read best at a limited width; measured in characters, so DPI-safe.
     auto* column = new QWidget(this);
     column->setMaximumWidth(fontMetrics().averageCharWidth() * 110);
@@ -117,9 +209,19 @@ SettingsPage::SettingsPage(QWidget* parent) : QWidget(parent), m_initialLanguage
     columnLayout->addWidget(title);
     columnLayout->addWidget(appearance);
     columnLayout->addWidget(performance);
+    columnLayout->addWidget(libraryBox);
+    // Scrolls when the window is short, rather than squeezing the notes.
+    auto* holder = new QWidget(this);
+    auto* holderLayout = new QVBoxLayout(holder);
+    holderLayout->addWidget(column);
+    holderLayout->addStretch(1);
+    auto* scroll = new QScrollArea(this);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(holder);
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(column);
-    layout->addStretch(1);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(scroll);
 
     updateRestartNote();
 }

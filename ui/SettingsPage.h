@@ -1,6 +1,7 @@
 #pragma once
 // The Settings page. Changes are saved at once (no Apply button); the theme applies at once,
-// the language at the next start.
+// the language at the next start, device and batch size at the next opening of a library or
+// model, the default library location at the next "New Library…".
 
 #include <QWidget>
 
@@ -8,6 +9,7 @@
 
 class QComboBox;
 class QLabel;
+class QLineEdit;
 class QSpinBox;
 
 namespace diffclip::ui {
@@ -25,6 +27,9 @@ private:
     QComboBox* m_language = nullptr;
     QComboBox* m_theme = nullptr;
     QSpinBox* m_threads = nullptr;
+    QComboBox* m_device = nullptr;
+    QSpinBox* m_batch = nullptr;
+    QLineEdit* m_libraryPath = nullptr;
     QLabel* m_restartNote = nullptr;
 };
 

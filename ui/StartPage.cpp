@@ -65,12 +65,46 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
     auto* col = new QVBoxLayout(content);
 
     col->addWidget(heading(tr("Welcome to DiffCLIP Studio"), 1.6, content));
+
+    // The next step on the way to a first search, so a first start never shows empty pages.
+    auto* stepFrame = new QFrame(content);
+    stepFrame->setObjectName(QStringLiteral("nextStepFrame"));
+    stepFrame->setFrameShape(QFrame::StyledPanel);
+    stepFrame->setBackgroundRole(QPalette::AlternateBase);
+    stepFrame->setAutoFillBackground(true);
+    auto* stepLayout = new QVBoxLayout(stepFrame);
+    stepLayout->addWidget(heading(tr("Next step"), 1.1, stepFrame));
+    m_nextStep = paragraph(QString(), stepFrame);
+    m_nextStep->setObjectName(QStringLiteral("nextStepLabel"));
+    stepLayout->addWidget(m_nextStep);
+    m_stepModel = new QPushButton(tr("Open Model…"), stepFrame);
+    m_stepModel->setAccessibleName(tr("Open a model file"));
+    connect(m_stepModel, &QPushButton::clicked, this, &StartPage::chooseModelFileRequested);
+    m_stepCreateLibrary = new QPushButton(tr("Create the Default Library"), stepFrame);
+    m_stepCreateLibrary->setAccessibleName(tr("Create the default library"));
+    m_stepCreateLibrary->setToolTip(QDir::toNativeSeparators(AppSettings::defaultLibraryPath()));
+    connect(m_stepCreateLibrary, &QPushButton::clicked, this, &StartPage::createDefaultLibraryRequested);
+    m_stepOpenLibrary = new QPushButton(tr("Open Library…"), stepFrame);
+    m_stepOpenLibrary->setAccessibleName(tr("Open a library file"));
+    connect(m_stepOpenLibrary, &QPushButton::clicked, this, &StartPage::openLibraryRequested);
+    m_stepShowLibrary = new QPushButton(tr("Go to the Library"), stepFrame);
+    m_stepShowLibrary->setAccessibleName(tr("Show the Library page"));
+    connect(m_stepShowLibrary, &QPushButton::clicked, this, &StartPage::showLibraryRequested);
+    auto* stepButtons = new QHBoxLayout;
+    stepButtons->addWidget(m_stepModel);
+    stepButtons->addWidget(m_stepCreateLibrary);
+    stepButtons->addWidget(m_stepOpenLibrary);
+    stepButtons->addWidget(m_stepShowLibrary);
+    stepButtons->addStretch(1);
+    stepLayout->addLayout(stepButtons);
+    col->addWidget(stepFrame);
     col->addWidget(paragraph(
         tr("DiffCLIP Studio brings DiffCLIP to quality work on defect photos. DiffCLIP is CLIP, a model that "
            "places images and text in one shared space, with differential attention: each attention head "
            "subtracts a second attention map from the first, which cancels attention noise and keeps the "
-           "focus on the object. Everything runs on this computer; no photo or model leaves it. This version "
-           "opens models and shows their architecture, parameters, preprocessing and checksums."),
+           "focus on the object. Everything runs on this computer; no photo or model leaves it. Open models to "
+           "see their architecture and checksums, keep a library of your photos with labels and metadata, and "
+           "let long work (adding photos, re-embedding) run in the background on the Jobs page."),
         content));
 
     col->addSpacing(fontMetrics().height());
@@ -146,7 +180,37 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
     layout->addWidget(scroll);
 
     refreshRecentModels();
+    setSetupState(QString(), QString(), false);
 }
+
+void StartPage::setSetupState(const QString& libraryPath, const QString& modelPath, bool workspaceReady) {
+    const bool library = !libraryPath.isEmpty();
+    const bool model = !modelPath.isEmpty();
+    QString text;
+    if (!library && !model) {
+        text = tr("Nothing is set up yet. First open a model (it turns photos into embeddings for search), then "
+                  "create a library and add a folder of photos to it. The library is one file; your photos stay "
+                  "where they are.");
+    } else if (!library) {
+        text = tr("A model is open. Now create a library (or open an existing one) and add a folder of photos "
+                  "on the Library page.");
+    } else if (!model && !workspaceReady) {
+        text = tr("The library %1 is open. To add and search photos, open a model: the one the library was "
+                  "indexed with, or another one.")
+                   .arg(QDir::toNativeSeparators(libraryPath));
+    } else {
+        text = tr("Ready: the library %1 is open with a model. Add a folder of photos on the Library page, label "
+                  "them, and follow the work on the Jobs page.")
+                   .arg(QDir::toNativeSeparators(libraryPath));
+    }
+    m_nextStep->setText(text);
+    m_stepModel->setVisible(!model && !workspaceReady);
+    m_stepCreateLibrary->setVisible(!library);
+    m_stepOpenLibrary->setVisible(!library);
+    m_stepShowLibrary->setVisible(library);
+}
+
+QString StartPage::nextStepText() const { return m_nextStep->text(); }
 
 void StartPage::refreshRecentModels() {
     m_recent->clear();

@@ -20,15 +20,28 @@ public:
     /// Re-reads the recent models from the settings.
     void refreshRecentModels();
 
+    /// What is set up so far, for the "Next step" box: the open library (empty: none), the
+    /// active model (empty: none) and whether both are ready to use together.
+    void setSetupState(const QString& libraryPath, const QString& modelPath, bool workspaceReady);
+    QString nextStepText() const;
+
 Q_SIGNALS:
     void openModelRequested(const QString& path);
     void chooseModelFileRequested();
     void chooseModelFolderRequested();
+    void createDefaultLibraryRequested();
+    void openLibraryRequested();
+    void showLibraryRequested();
 
 private:
     void openItem(QListWidgetItem* item);
     void updateButtons();
 
+    QLabel* m_nextStep = nullptr;
+    QPushButton* m_stepModel = nullptr;
+    QPushButton* m_stepCreateLibrary = nullptr;
+    QPushButton* m_stepOpenLibrary = nullptr;
+    QPushButton* m_stepShowLibrary = nullptr;
     QListWidget* m_recent = nullptr;
     QLabel* m_noRecent = nullptr;
     QPushButton* m_openRecent = nullptr;

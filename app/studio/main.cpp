@@ -11,11 +11,13 @@
 #include <memory>
 
 #include "AppSettings.h"
-#include "diffclip/model/ModelSummary.h"
+#include "JobCentre.h"
+#include "LibraryPage.h"
 #include "Localization.h"
 #include "MainWindow.h"
 #include "ModelsPage.h"
 #include "Theme.h"
+#include "diffclip/model/ModelSummary.h"
 
 #ifndef DIFFCLIP_VERSION
 #define DIFFCLIP_VERSION "unknown"
@@ -80,7 +82,22 @@ int main(int argc, char** argv) {
         QCoreApplication::translate("main", "Save a picture of each page as <page>-<language>.png in this folder "
                                             "(after the model given with --model is open), then quit."),
         QCoreApplication::translate("main", "folder"));
-    parser.addOptions({langOption, modelOption, screenshotOption});
+    const QCommandLineOption libraryOption(
+        QStringLiteral("library"),
+        QCoreApplication::translate("main", "Open this library file at start (created when missing) instead of the "
+                                            "last one."),
+        QCoreApplication::translate("main", "file"));
+    const QCommandLineOption addOption(
+        QStringLiteral("add"),
+        QCoreApplication::translate("main", "Once the library and model are ready, add this folder of photos "
+                                            "(folder names become labels)."),
+        QCoreApplication::translate("main", "folder"));
+    const QCommandLineOption themeOption(
+        QStringLiteral("theme"),
+        QCoreApplication::translate("main", "Theme for this session: light or dark (screenshots add -dark to the "
+                                            "file names)."),
+        QCoreApplication::translate("main", "name"));
+    parser.addOptions({langOption, modelOption, libraryOption, addOption, themeOption, screenshotOption});
     parser.process(app);
     if (parser.isSet(langOption) && !supportedLanguages().contains(parser.value(langOption))) {
         printLine(QCoreApplication::translate("main", "Unknown language \"%1\"; use one of: %2.")
@@ -88,7 +105,16 @@ int main(int argc, char** argv) {
         return 2;
     }
 
-    applyTheme(AppSettings::theme());
+    ThemeChoice theme = AppSettings::theme();
+    if (parser.isSet(themeOption)) {
+        const QString t = parser.value(themeOption);
+        if (t != QLatin1String("light") && t != QLatin1String("dark")) {
+            printLine(QCoreApplication::translate("main", "Unknown theme \"%1\"; use light or dark.").arg(t));
+            return 2;
+        }
+        theme = t == QLatin1String("dark") ? ThemeChoice::Dark : ThemeChoice::Light;
+    }
+    applyTheme(theme);
     diffclip::setCpuThreadPreference(AppSettings::cpuThreads());
 
     MainWindow window;
@@ -106,21 +132,44 @@ int main(int argc, char** argv) {
         window.openModel(parser.value(modelOption));
     }
 
+    if (parser.isSet(libraryOption)) window.openLibrary(parser.value(libraryOption), true);
+    bool added = !parser.isSet(addOption);
+    if (!added) {
+        // Adding needs the workspace: wait for the first one that opens.
+        const QString folder = QDir(parser.value(addOption)).absolutePath();
+        QObject::connect(&window, &MainWindow::workspaceChanged, &window,
+                         [&window, &added, folder](std::shared_ptr<diffclip::Workspace> ws) {
+                             if (added || !ws || window.isOpeningWorkspace()) return;
+                             added = true;
+                             window.libraryPage()->addPaths({folder}, true, QString());
+                         });
+    }
+
+    if (screenshots && !added) {
+        // Never wait forever for a workspace that cannot open: the pages show why.
+        QTimer::singleShot(180000, &window, [&added] { added = true; });
+    }
     if (screenshots) {
         const QString dir = QDir(parser.value(screenshotOption)).absolutePath();
+        const QString suffix = language + (theme == ThemeChoice::Dark ? QStringLiteral("-dark") : QString());
         QObject::connect(&window, &MainWindow::screenshotsFinished, &app,
                          [&modelFailed](bool ok, const QStringList& files) {
                              for (const QString& f : files) printLine(f);
                              QCoreApplication::exit(ok && !modelFailed ? 0 : 1);
                          });
-        auto start = [&window, dir, language] { window.saveScreenshots(dir, language); };
-        if (window.modelsPage()->isBusy()) {
-            QObject::connect(window.modelsPage(), &ModelsPage::busyChanged, &window, [start](bool busy) {
-                if (!busy) QTimer::singleShot(0, start);
-            });
-        } else {
-            QTimer::singleShot(0, &window, start);
-        }
+        // Pictures are taken once everything asked for on the command line has settled: the
+        // model read, the library open, the workspace ready and its jobs finished.
+        auto* poll = new QTimer(&window);
+        auto settledTurns = std::make_shared<int>(0);
+        QObject::connect(poll, &QTimer::timeout, &window, [&window, &added, poll, settledTurns, dir, suffix] {
+            const bool idle = !window.modelsPage()->isBusy() && !window.libraryPage()->isBusy() &&
+                              !window.isOpeningWorkspace() && window.jobCentre()->activeCount() == 0 && added;
+            *settledTurns = idle ? *settledTurns + 1 : 0;
+            if (*settledTurns < 5) return;  // idle for half a second: thumbnails decoded, layouts done
+            poll->stop();
+            window.saveScreenshots(dir, suffix);
+        });
+        poll->start(100);
     }
     return QApplication::exec();
 }

@@ -1,10 +1,13 @@
 // The main window and the Models page, offscreen: opening the tiny DiffCLIP fixture shows its
 // architecture; bad files show the error state and keep the model already open; shortcuts
-// switch pages; the Japanese translation is complete and loads.
+// switch pages; a first start explains the next step; every page renders; the Japanese
+// translation is complete and loads.
 #include <QCryptographicHash>
 #include <QDropEvent>
 #include <QFile>
 #include <QFileInfo>
+#include <QImage>
+#include <QSet>
 #include <QLabel>
 #include <QLocale>
 #include <QMimeData>
@@ -21,6 +24,8 @@
 
 #include "AppSettings.h"
 #include "ErrorBanner.h"
+#include "LibraryPage.h"
+#include "StartPage.h"
 #include "MainWindow.h"
 #include "ModelDrop.h"
 #include "ModelSummaryView.h"
@@ -58,6 +63,8 @@ private Q_SLOTS:
     void reopeningClearsError();
     void dropOpensOnlyModelPaths();
     void shortcutsSwitchPages();
+    void firstStartExplainsNextStep();
+    void screenshotsOfEveryPage();
     void translationIsComplete();
     void japaneseTranslationLoads();
 
@@ -230,12 +237,50 @@ void TestMainWindow::dropOpensOnlyModelPaths() {
 void TestMainWindow::shortcutsSwitchPages() {
     m_window->activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(m_window.get()));
-    QTest::keyClick(m_window.get(), Qt::Key_3, Qt::ControlModifier);
-    QCOMPARE(m_window->currentPage(), MainWindow::Page::Settings);
-    QTest::keyClick(m_window.get(), Qt::Key_1, Qt::ControlModifier);
-    QCOMPARE(m_window->currentPage(), MainWindow::Page::Start);
-    QTest::keyClick(m_window.get(), Qt::Key_2, Qt::ControlModifier);
-    QCOMPARE(m_window->currentPage(), MainWindow::Page::Models);
+    const auto& pages = m_window->pages();
+    QVERIFY(pages.size() >= 5);  // Start, Library, Jobs, Models, Settings (+ Search when built)
+    // Ctrl+1..n follow the navigation's order; try them backwards so each press changes page.
+    for (int i = int(pages.size()) - 1; i >= 0; --i) {
+        QTest::keyClick(m_window.get(), Qt::Key(Qt::Key_1 + i), Qt::ControlModifier);
+        QCOMPARE(m_window->currentPage(), pages[size_t(i)]);
+        QCOMPARE(m_window->pageShortcut(pages[size_t(i)]), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+        QVERIFY(!m_window->pageWidget(pages[size_t(i)])->accessibleName().isEmpty() ||
+                !m_window->pageWidget(pages[size_t(i)])->objectName().isEmpty());
+    }
+}
+
+void TestMainWindow::firstStartExplainsNextStep() {
+    // No library in these fresh settings: the Start page says what to do, the Library page
+    // offers to create one instead of showing an empty grid.
+    const QString text = m_window->startPage()->nextStepText();
+    QVERIFY2(text.contains(QStringLiteral("library"), Qt::CaseInsensitive), qPrintable(text));
+    QVERIFY(m_window->libraryPage()->libraryPath().isEmpty());
+    const auto* empty = m_window->libraryPage()->findChild<QLabel*>(QStringLiteral("libraryEmptyLabel"));
+    QVERIFY(empty);
+    m_window->showPage(MainWindow::Page::Library);
+    QVERIFY(empty->isVisible());
+}
+
+void TestMainWindow::screenshotsOfEveryPage() {
+    QSignalSpy done(m_window.get(), &MainWindow::screenshotsFinished);
+    const QString dir = m_work.filePath(QStringLiteral("shots"));
+    m_window->saveScreenshots(dir, QStringLiteral("en"));
+    QTRY_COMPARE_WITH_TIMEOUT(done.count(), 1, kLoadTimeoutMs);
+    QVERIFY(done.first().at(0).toBool());
+    const QStringList files = done.first().at(1).toStringList();
+    QCOMPARE(files.size(), int(m_window->pages().size()));
+    for (MainWindow::Page p : m_window->pages()) {
+        const QString file = QDir(dir).filePath(MainWindow::pageKey(p) + QStringLiteral("-en.png"));
+        QVERIFY2(files.contains(file), qPrintable(file));
+        QImage image(file);
+        QVERIFY2(!image.isNull(), qPrintable(file));
+        QVERIFY(image.width() > 200 && image.height() > 200);
+        // Not one flat colour: the page drew something.
+        QSet<QRgb> colours;
+        for (int y = 0; y < image.height(); y += 7)
+            for (int x = 0; x < image.width(); x += 7) colours.insert(image.pixel(x, y));
+        QVERIFY2(colours.size() > 10, qPrintable(file));
+    }
 }
 
 void TestMainWindow::translationIsComplete() {
@@ -258,7 +303,8 @@ void TestMainWindow::translationIsComplete() {
         } else if (xml.name() == QLatin1String("translation")) {
             ++messages;
             const QString type = xml.attributes().value(QLatin1String("type")).toString();
-            const QString text = xml.readElementText();
+            // Plural messages hold their text in <numerusform> children.
+            const QString text = xml.readElementText(QXmlStreamReader::IncludeChildElements);
             if (!type.isEmpty()) problems << QStringLiteral("%1: \"%2\" is %3").arg(context, source, type);
             else if (text.trimmed().isEmpty()) problems << QStringLiteral("%1: \"%2\" is empty").arg(context, source);
             // Every placeholder of the source must survive translation.

@@ -1,0 +1,416 @@
+// The Library page and the jobs centre, offscreen, on real photos of the NEU surface-defect set:
+// labelling several photos with a class key updates the library and Ctrl+Z / Ctrl+Shift+Z undo
+// and redo it; metadata edits are stored; filters, thumbnails and the failed-files view work;
+// mirroring labels to class folders is idempotent; the jobs centre runs, cancels and reports
+// jobs; cancelling an indexing job leaves the library consistent, and a second run completes it.
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QListView>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTreeWidget>
+#include <QUndoStack>
+#include <QtTest>
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include "ErrorBanner.h"
+#include "JobCentre.h"
+#include "JobsPage.h"
+#include "LabelTree.h"
+#include "LibraryModel.h"
+#include "LibraryPage.h"
+#include "diffclip/indexing/Workspace.h"
+#include "diffclip/library/Library.h"
+
+using namespace diffclip::ui;
+
+namespace {
+
+const QString kPhotos = QStringLiteral(DIFFCLIP_SHARED_DIR "/data/neu-cls");
+const QString kModel = QStringLiteral(DIFFCLIP_SHARED_DIR "/fixtures/diffclip-tiny-a/model.safetensors");
+constexpr int kTimeoutMs = 60000;
+
+std::string fakeHash(int k) {
+    std::string h(64, 'a');
+    const std::string tail = std::to_string(k);
+    h.replace(64 - tail.size(), tail.size(), tail);
+    return h;
+}
+
+QString photo(const char* cls, int n) { return QStringLiteral("%1/%2/%2_%3.jpg").arg(kPhotos).arg(QLatin1String(cls)).arg(n); }
+
+diffclip::Library openLib(const QString& path) {
+    auto lib = diffclip::Library::open(QFile::encodeName(path).toStdString());
+    if (!lib) qFatal("cannot open %s: %s", qPrintable(path), lib.error().describe().c_str());
+    return std::move(lib).value();
+}
+
+QString labelOf(const QString& libPath, int64_t id) {
+    auto lib = openLib(libPath);
+    auto l = lib.label(id);
+    return l ? QString::fromStdString(*l) : QStringLiteral("<error>");
+}
+
+}  // namespace
+
+class TestLibraryPage : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void labellingWithKeysAndUndo();
+    void metadataIsSaved();
+    void filtersThumbnailsAndFailures();
+    void mirrorIsIdempotent();
+    void jobCentreRunsCancelsAndReports();
+    void cancelledIndexingLeavesLibraryConsistent();
+
+private:
+    QString libPath() const { return m_dir.filePath(QStringLiteral("photos.dclib")); }
+
+    QTemporaryDir m_settingsDir;
+    QTemporaryDir m_dir;
+    std::vector<int64_t> m_ids;  // crazing 1..4, scratches 1..4
+};
+
+void TestLibraryPage::initTestCase() {
+    QVERIFY(m_settingsDir.isValid());
+    QVERIFY(m_dir.isValid());
+    QCoreApplication::setOrganizationName(QStringLiteral("DiffClipStudioTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_librarypage"));
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    QVERIFY2(QFileInfo::exists(photo("crazing", 1)), qPrintable(photo("crazing", 1)));
+
+    // A library whose rows point at real photos; the first of each class has a folder label,
+    // so the classes (keys 1, 2) are "crazing" and "scratches".
+    auto lib = openLib(libPath());
+    int k = 0;
+    for (const char* cls : {"crazing", "scratches"}) {
+        for (int n = 1; n <= 4; ++n) {
+            diffclip::ImageRecord r;
+            r.path = QFile::encodeName(photo(cls, n)).toStdString();
+            r.contentHash = fakeHash(++k);
+            r.size = QFileInfo(photo(cls, n)).size();
+            r.width = 200;
+            r.height = 200;
+            r.line = n % 2 ? "L1" : "L2";
+            r.date = "2024-05-0" + std::to_string(n);
+            auto id = lib.upsertImage(r);
+            QVERIFY(id.ok());
+            m_ids.push_back(*id);
+        }
+    }
+    QVERIFY(lib.setLabel(m_ids[0], "crazing", diffclip::LabelSource::Folder).ok());
+    QVERIFY(lib.setLabel(m_ids[4], "scratches", diffclip::LabelSource::Folder).ok());
+}
+
+void TestLibraryPage::labellingWithKeysAndUndo() {
+    JobCentre jobs;
+    LibraryPage page(&jobs);
+    page.resize(1200, 800);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QSignalSpy opened(&page, &LibraryPage::libraryOpened);
+    QSignalSpy reloaded(&page, &LibraryPage::reloaded);
+    page.openLibrary(libPath());
+    QTRY_COMPARE_WITH_TIMEOUT(reloaded.count(), 1, kTimeoutMs);
+    QCOMPARE(opened.count(), 1);
+    QCOMPARE(page.photoModel()->rowCount(), 8);
+    QCOMPARE(page.classes(), QStringList({QStringLiteral("crazing"), QStringLiteral("scratches")}));
+
+    // Three photos: one with a folder label "crazing", two without any label.
+    const std::vector<qint64> chosen{m_ids[0], m_ids[1], m_ids[2]};
+    page.selectIds(chosen);
+    QCOMPARE(page.selectedIds(), chosen);
+    page.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&page));
+    page.photoView()->setFocus();
+    QSignalSpy changed(&page, &LibraryPage::labelsChanged);
+    QTest::keyClick(page.photoView(), Qt::Key_2);  // class 2: scratches
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 1, kTimeoutMs);
+    for (qint64 id : chosen) QCOMPARE(labelOf(libPath(), id), QStringLiteral("scratches"));
+    QCOMPARE(page.photoModel()->labelOf(m_ids[1]), QStringLiteral("scratches"));
+    QCOMPARE(labelOf(libPath(), m_ids[3]), QString());  // not selected: untouched
+
+    // Undo brings back exactly what was there: the folder label, or none.
+    QTest::keyClick(page.photoView(), Qt::Key_Z, Qt::ControlModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 2, kTimeoutMs);
+    QCOMPARE(labelOf(libPath(), m_ids[0]), QStringLiteral("crazing"));
+    QCOMPARE(labelOf(libPath(), m_ids[1]), QString());
+    QCOMPARE(labelOf(libPath(), m_ids[2]), QString());
+    QCOMPARE(page.photoModel()->labelOf(m_ids[0]), QStringLiteral("crazing"));
+
+    QTest::keyClick(page.photoView(), Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);  // redo
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 3, kTimeoutMs);
+    for (qint64 id : chosen) QCOMPARE(labelOf(libPath(), id), QStringLiteral("scratches"));
+
+    // A new class typed by hand, then key 0 clears the manual label again (one undo step each).
+    page.selectIds({m_ids[3]});
+    page.labelSelected(QStringLiteral("inclusion"));
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 4, kTimeoutMs);
+    QCOMPARE(labelOf(libPath(), m_ids[3]), QStringLiteral("inclusion"));
+    QVERIFY(page.classes().contains(QStringLiteral("inclusion")));
+    page.photoView()->setFocus();
+    QTest::keyClick(page.photoView(), Qt::Key_0);
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 5, kTimeoutMs);
+    QCOMPARE(labelOf(libPath(), m_ids[3]), QString());
+    QCOMPARE(page.undoStack()->count(), 3);
+    page.undoStack()->undo();
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 6, kTimeoutMs);
+    QCOMPARE(labelOf(libPath(), m_ids[3]), QStringLiteral("inclusion"));
+
+    auto lib = openLib(libPath());
+    auto report = lib.check();
+    QVERIFY(report.ok());
+    QVERIFY(report->clean());
+}
+
+void TestLibraryPage::metadataIsSaved() {
+    JobCentre jobs;
+    LibraryPage page(&jobs);
+    QSignalSpy reloaded(&page, &LibraryPage::reloaded);
+    page.openLibrary(libPath());
+    QTRY_COMPARE_WITH_TIMEOUT(reloaded.count(), 1, kTimeoutMs);
+    page.selectIds({m_ids[5]});
+    diffclip::ImageRecord values;
+    values.product = "bracket";
+    values.line = "L3";
+    values.lot = "A-17";
+    values.date = "2024-06-30";
+    values.inspector = "佐藤";
+    values.notes = "hairline crack near the weld";
+    page.setMetadataFields(values);
+    QSignalSpy changed(&page, &LibraryPage::labelsChanged);
+    page.saveMetadata();
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 1, kTimeoutMs);
+    QVERIFY(page.errorBanner()->isHidden());
+    auto lib = openLib(libPath());
+    auto rec = lib.imageById(m_ids[5]);
+    QVERIFY(rec.ok());
+    QCOMPARE(QString::fromStdString(rec->product), QStringLiteral("bracket"));
+    QCOMPARE(QString::fromStdString(rec->line), QStringLiteral("L3"));
+    QCOMPARE(QString::fromStdString(rec->inspector), QStringLiteral("佐藤"));
+    QCOMPARE(QString::fromStdString(rec->notes), QStringLiteral("hairline crack near the weld"));
+    // The grid's row follows, so the text filter finds the note at once.
+    page.proxyModel()->setText(QStringLiteral("weld"));
+    QCOMPARE(page.proxyModel()->rowCount(), 1);
+}
+
+void TestLibraryPage::filtersThumbnailsAndFailures() {
+    {
+        auto lib = openLib(libPath());
+        QVERIFY(lib.recordFailure("/nowhere/broken.jpg", 12, 0, "truncated JPEG").ok());
+    }
+    JobCentre jobs;
+    LibraryPage page(&jobs);
+    page.resize(1200, 800);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QSignalSpy reloaded(&page, &LibraryPage::reloaded);
+    page.openLibrary(libPath());
+    QTRY_COMPARE_WITH_TIMEOUT(reloaded.count(), 1, kTimeoutMs);
+    QCOMPARE(page.photoModel()->rowCount(), 8);  // the failed file is not in the grid...
+    QCOMPARE(page.failuresView()->topLevelItemCount(), 1);  // ...but listed with its reason
+    QCOMPARE(page.failuresView()->topLevelItem(0)->text(1), QStringLiteral("truncated JPEG"));
+
+    // Thumbnails are decoded off the GUI thread and arrive as the view asks for them.
+    QTRY_VERIFY_WITH_TIMEOUT(page.photoModel()->thumbnailsReady() >= 8, kTimeoutMs);
+
+    LibraryFilterProxy* proxy = page.proxyModel();
+    proxy->setLabelFilter(QStringLiteral("scratches"));
+    QCOMPARE(proxy->rowCount(), 4);  // scratches_1 (folder) + three set by hand above
+    proxy->setLabelFilter(QString());
+    proxy->setLineFilter(QStringLiteral("L1"));
+    QCOMPARE(proxy->rowCount(), 4);
+    proxy->setLineFilter(QString());
+    proxy->setDateRange(QStringLiteral("2024-05-02"), QStringLiteral("2024-05-03"));
+    QCOMPARE(proxy->rowCount(), 3);  // scratches_2's date was changed to June above
+    proxy->setDateRange(QString(), QString());
+    proxy->setSortKey(LibraryFilterProxy::SortKey::Date, Qt::DescendingOrder);
+    QVERIFY(proxy->index(0, 0).data(LibraryModel::DateRole).toString() >=
+            proxy->index(proxy->rowCount() - 1, 0).data(LibraryModel::DateRole).toString());
+    proxy->setSortKey(LibraryFilterProxy::SortKey::Name, Qt::AscendingOrder);
+    QCOMPARE(proxy->index(0, 0).data(Qt::DisplayRole).toString(), QStringLiteral("crazing_1.jpg"));
+}
+
+void TestLibraryPage::mirrorIsIdempotent() {
+    const QString target = m_dir.filePath(QStringLiteral("classes"));
+    auto first = mirrorLabels(libPath(), target, MirrorMode::Link);
+    QVERIFY2(first.ok(), first.ok() ? "" : first.error().describe().c_str());
+    QVERIFY(first->created >= 5);
+    QCOMPARE(first->skipped, 0);
+    QVERIFY(QFileInfo(target + QStringLiteral("/scratches/scratches_1.jpg")).isSymLink());
+    auto second = mirrorLabels(libPath(), target, MirrorMode::Link);
+    QVERIFY(second.ok());
+    QCOMPARE(second->created, 0);
+    QCOMPARE(second->removed, 0);
+    QCOMPARE(second->unchanged, first->created);
+
+    // Relabelling moves exactly one link; a file of the user's own is never touched.
+    {
+        auto lib = openLib(libPath());
+        QVERIFY(lib.setLabel(m_ids[1], "patches", diffclip::LabelSource::Manual).ok());
+    }
+    QFile own(target + QStringLiteral("/scratches/mine.txt"));
+    QVERIFY(own.open(QIODevice::WriteOnly));
+    own.close();
+    auto third = mirrorLabels(libPath(), target, MirrorMode::Link);
+    QVERIFY(third.ok());
+    QCOMPARE(third->created, 1);
+    QCOMPARE(third->removed, 1);
+    QVERIFY(QFileInfo(target + QStringLiteral("/patches/crazing_2.jpg")).isSymLink());
+    QVERIFY(!QFileInfo(target + QStringLiteral("/scratches/crazing_2.jpg")).exists());
+    QVERIFY(QFileInfo::exists(target + QStringLiteral("/scratches/mine.txt")));
+
+    // Copies: real files, and again idempotent.
+    const QString copies = m_dir.filePath(QStringLiteral("copies"));
+    auto c1 = mirrorLabels(libPath(), copies, MirrorMode::Copy);
+    QVERIFY(c1.ok());
+    QVERIFY(!QFileInfo(copies + QStringLiteral("/patches/crazing_2.jpg")).isSymLink());
+    QCOMPARE(QFileInfo(copies + QStringLiteral("/patches/crazing_2.jpg")).size(),
+             QFileInfo(photo("crazing", 2)).size());
+    auto c2 = mirrorLabels(libPath(), copies, MirrorMode::Copy);
+    QVERIFY(c2.ok());
+    QCOMPARE(c2->created, 0);
+    QCOMPARE(c2->unchanged, c1->created);
+    QCOMPARE(labelFolderName(QStringLiteral("../up/and\\out")), QStringLiteral("_.._up_and_out"));
+}
+
+void TestLibraryPage::jobCentreRunsCancelsAndReports() {
+    JobCentre jobs(nullptr, 1);
+    JobsPage page(&jobs);
+    QSignalSpy finished(&jobs, &JobCentre::jobFinished);
+
+    // A job that reports progress and succeeds.
+    const int ok = jobs.submit(JobKind::Other, QStringLiteral("count"), [](const JobContext& ctx) {
+        for (int i = 1; i <= 5; ++i) {
+            ctx.progress(i, 5);
+            ctx.log(QStringLiteral("step %1").arg(i));
+        }
+        return JobOutcome::success(QStringLiteral("counted to 5"));
+    });
+    // A job that runs until it is cancelled (checks the flag the core would check).
+    std::atomic<bool> started{false};
+    const int long_ = jobs.submit(JobKind::Other, QStringLiteral("long"), [&started](const JobContext& ctx) {
+        started = true;
+        while (!ctx.isCancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        return JobOutcome::cancelled(QStringLiteral("stopped"));
+    });
+    // A failing job and a throwing one: both become failures with a reason.
+    const int bad = jobs.submit(JobKind::Other, QStringLiteral("bad"), [](const JobContext&) {
+        return JobOutcome::failure(QStringLiteral("It went wrong."), QStringLiteral("detail"));
+    });
+    const int thrower = jobs.submit(JobKind::Other, QStringLiteral("throws"), [](const JobContext&) -> JobOutcome {
+        throw std::runtime_error("boom");
+    });
+    QCOMPARE(jobs.activeCount(), 4);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(started.load(), kTimeoutMs);
+    QCOMPARE(jobs.job(long_).state, JobState::Running);
+    page.selectJob(long_);
+    page.cancelSelected();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 4, kTimeoutMs);
+
+    QCOMPARE(jobs.job(ok).state, JobState::Succeeded);
+    QCOMPARE(jobs.job(ok).done, qint64(5));
+    QCOMPARE(jobs.job(ok).outcome.summary, QStringLiteral("counted to 5"));
+    QVERIFY(jobs.job(ok).log.contains(QStringLiteral("step 3")));
+    QCOMPARE(jobs.job(long_).state, JobState::Cancelled);
+    QCOMPARE(jobs.job(bad).state, JobState::Failed);
+    QCOMPARE(jobs.job(bad).outcome.errorReason, QStringLiteral("It went wrong."));
+    QCOMPARE(jobs.job(thrower).state, JobState::Failed);
+    QVERIFY(jobs.job(thrower).outcome.errorDetails.contains(QStringLiteral("boom")));
+    QCOMPARE(jobs.activeCount(), 0);
+
+    // Finished jobs stay listed with their outcome, until cleared.
+    QCOMPARE(page.list()->topLevelItemCount(), 4);
+    page.selectJob(bad);
+    QVERIFY(page.logText().contains(QStringLiteral("It went wrong.")));
+    QCOMPARE(page.list()->currentItem()->text(1), JobCentre::stateText(JobState::Failed));
+    jobs.clearFinished();
+    QCOMPARE(page.list()->topLevelItemCount(), 0);
+    QCOMPARE(JobCentre::durationText(3725), QStringLiteral("1 h 02 min"));
+}
+
+void TestLibraryPage::cancelledIndexingLeavesLibraryConsistent() {
+    // 120 photos of two classes, indexed two at a time, so the job is cancelled mid-way.
+    QTemporaryDir photos;
+    QVERIFY(photos.isValid());
+    for (const char* cls : {"patches", "inclusion"}) {
+        QVERIFY(QDir(photos.path()).mkdir(QLatin1String(cls)));
+        for (int n = 1; n <= 60; ++n)
+            QVERIFY(QFile::copy(photo(cls, n), QStringLiteral("%1/%2/%2_%3.jpg").arg(photos.path()).arg(QLatin1String(cls)).arg(n)));
+    }
+    const QString lib = m_dir.filePath(QStringLiteral("indexed.dclib"));
+    auto ws = diffclip::Workspace::open(QFile::encodeName(lib).toStdString(), QFile::encodeName(kModel).toStdString());
+    QVERIFY2(ws.ok(), ws.ok() ? "" : ws.error().describe().c_str());
+    std::shared_ptr<diffclip::Workspace> workspace(std::move(ws).value());
+
+    JobCentre jobs;
+    diffclip::IndexOptions options;
+    options.batchSize = 2;
+    options.labelsFromFolders = true;
+    QSignalSpy finished(&jobs, &JobCentre::jobFinished);
+    bool cancelledEarly = false;
+    int id = 0;
+    connect(&jobs, &JobCentre::jobChanged, this, [&](int changed) {
+        const JobInfo j = jobs.job(changed);
+        if (changed == id && !cancelledEarly && j.done > 0 && j.done < j.total) {
+            cancelledEarly = true;
+            jobs.cancel(id);
+        }
+    });
+    id = jobs.submitIndexing(workspace, {photos.path()}, options);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+    const JobInfo j = jobs.job(id);
+    QVERIFY(cancelledEarly);
+    QCOMPARE(j.state, JobState::Cancelled);
+    QVERIFY(j.done < 120);
+
+    {
+        auto l = openLib(lib);
+        auto report = l.check();
+        QVERIFY(report.ok());
+        QVERIFY2(report->clean(), report->problems.empty() ? "" : report->problems.front().c_str());
+        auto images = l.listImages();
+        QVERIFY(images.ok());
+        QVERIFY(images->size() < 120);
+        // Every photo in the library is complete: embedded and labelled from its folder.
+        for (const auto& im : *images) {
+            auto has = l.hasEmbedding(im.id, workspace->modelId());
+            QVERIFY(has.ok() && *has);
+            QVERIFY(!l.label(im.id)->empty());
+        }
+    }
+
+    // Running it again picks up where it stopped.
+    const int again = jobs.submitIndexing(workspace, {photos.path()}, options);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, kTimeoutMs);
+    QCOMPARE(jobs.job(again).state, JobState::Succeeded);
+    auto l = openLib(lib);
+    QCOMPARE(l.listImages()->size(), size_t(120));
+    QVERIFY(l.check()->clean());
+
+    // Auto-tagging as a job: every photo gets a zero-shot suggestion beside its folder label.
+    diffclip::AutoTagOptions tag;
+    tag.classes = {{"patches", {}}, {"inclusion", {}}};
+    const int tagged = jobs.submitAutoTagging(workspace, tag);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, kTimeoutMs);
+    const JobInfo t = jobs.job(tagged);
+    QVERIFY2(t.state == JobState::Succeeded, qPrintable(t.outcome.errorReason + QLatin1Char(' ') + t.outcome.errorDetails));
+    const auto first = l.listImages()->front();
+    auto entries = l.labelEntries(first.id);
+    QVERIFY(entries.ok());
+    QCOMPARE(entries->size(), size_t(2));
+    QVERIFY(entries->back().source == diffclip::LabelSource::ZeroShot);
+    QVERIFY(l.check()->clean());
+}
+
+QTEST_MAIN(TestLibraryPage)
+#include "tst_librarypage.moc"

@@ -1,0 +1,434 @@
+// The Search page, offscreen, on a real library: 12 NEU photos indexed with the tiny DiffCLIP
+// fixture. Drops, several photos, paste, text search, filters, a newer query superseding an
+// older one, feedback stored from the hit dialog, CSV export, the not-embedded notice, and bad
+// files shown as errors.
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDropEvent>
+#include <QFile>
+#include <QFileInfo>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QListWidget>
+#include <QMimeData>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QUrl>
+#include <QtTest>
+
+#include <memory>
+
+#include "ErrorBanner.h"
+#include "HitDetail.h"
+#include "SearchPage.h"
+#include "SearchResultsModel.h"
+#include "diffclip/indexing/Workspace.h"
+#include "diffclip/library/Library.h"
+
+using namespace diffclip::ui;
+
+namespace {
+
+const QString kShared = QStringLiteral(DIFFCLIP_SHARED_DIR);
+const QString kModel = kShared + QStringLiteral("/fixtures/diffclip-tiny-a/model.safetensors");
+const QString kOtherModel = kShared + QStringLiteral("/fixtures/clip-std-tiny-a/model.safetensors");
+const std::string kMerges = DIFFCLIP_SOURCE_DIR "/resources/tokenizer/bpe_simple_vocab_16e6.txt.gz";
+constexpr int kSearchTimeoutMs = 60000;
+
+void drop(QWidget* target, const QStringList& paths) {
+    QMimeData mime;
+    QList<QUrl> urls;
+    for (const QString& p : paths) urls << QUrl::fromLocalFile(p);
+    mime.setUrls(urls);
+    QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &enter);
+    QVERIFY(enter.isAccepted());
+    QDropEvent dropEvent(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+    QApplication::sendEvent(target, &dropEvent);
+    QVERIFY(dropEvent.isAccepted());
+}
+
+QStringList readLines(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    return QString::fromUtf8(f.readAll()).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
+}
+
+}  // namespace
+
+class TestSearchPage : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void dropReturnsHits();
+    void severalPhotosMakeAQueryStrip();
+    void newerQuerySupersedesOlder();
+    void textSearch();
+    void pasteSearchesClipboardImage();
+    void labelFilterRestrictsHits();
+    void badWhereFilterIsExplained();
+    void enterOpensHitAndFeedbackIsStored();
+    void csvExportWritesHits();
+    void badFilesShowErrors();
+    void notEmbeddedNoticeForAnotherModel();
+    void confidenceBannerFollowsResult();
+
+private:
+    void waitAllDone(SearchPage* page);
+
+    QTemporaryDir m_dir;
+    QString m_lib;
+    QStringList m_photos;  // 6 crazing, 6 scratches, indexed
+    std::shared_ptr<diffclip::Workspace> m_ws;
+    std::unique_ptr<SearchPage> m_page;
+};
+
+void TestSearchPage::initTestCase() {
+    QVERIFY(m_dir.isValid());
+    QVERIFY2(QFileInfo::exists(kModel), qPrintable(kModel));
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    // Copies in class folders, so that labels come from the folder names.
+    const QDir data(kShared + QStringLiteral("/data/neu-cls"));
+    QString csv = QStringLiteral("file,line,product,date\n");
+    for (const QString& cls : {QStringLiteral("crazing"), QStringLiteral("scratches")}) {
+        QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("photos/") + cls));
+        for (int i = 1; i <= 6; ++i) {
+            const QString name = cls + QStringLiteral("_%1.jpg").arg(i);
+            const QString dst = m_dir.filePath(QStringLiteral("photos/%1/%2").arg(cls, name));
+            QVERIFY2(QFile::copy(data.filePath(cls + QLatin1Char('/') + name), dst), qPrintable(name));
+            m_photos << dst;
+            csv += QStringLiteral("%1,%2,%3,2024-05-%4\n")
+                       .arg(name, i % 2 ? QStringLiteral("L1") : QStringLiteral("L2"), QStringLiteral("plate"))
+                       .arg(10 + i);
+        }
+    }
+    const QString csvPath = m_dir.filePath(QStringLiteral("meta.csv"));
+    {
+        QFile f(csvPath);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(csv.toUtf8());
+    }
+    m_lib = m_dir.filePath(QStringLiteral("search.dclib"));
+    diffclip::WorkspaceOptions wo;
+    wo.device = "cpu";
+    wo.tokenizer = kMerges;
+    auto ws = diffclip::Workspace::open(m_lib.toStdString(), kModel.toStdString(), wo);
+    QVERIFY2(ws.ok(), ws.error().describe().c_str());
+    m_ws = std::shared_ptr<diffclip::Workspace>(std::move(ws).value());
+    diffclip::IndexOptions io;
+    io.labelsFromFolders = true;
+    io.metadataCsv = csvPath.toStdString();
+    auto summary = m_ws->index({m_dir.filePath(QStringLiteral("photos")).toStdString()}, io);
+    QVERIFY2(summary.ok(), summary.error().describe().c_str());
+    QCOMPARE(summary->added, int64_t(12));
+    QCOMPARE(summary->failed, int64_t(0));
+
+    m_page = std::make_unique<SearchPage>(nullptr);
+    m_page->resize(1200, 800);
+    m_page->setWorkspace(m_ws);
+    m_page->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
+}
+
+void TestSearchPage::cleanupTestCase() {
+    m_page.reset();
+    m_ws.reset();
+}
+
+void TestSearchPage::waitAllDone(SearchPage* page) {
+    for (int i = 0; i < page->queryCount(); ++i) QTRY_VERIFY_WITH_TIMEOUT(page->isQueryDone(i), kSearchTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(!page->isBusy(), kSearchTimeoutMs);
+}
+
+void TestSearchPage::dropReturnsHits() {
+    QSignalSpy busy(m_page.get(), &SearchPage::busyChanged);
+    drop(m_page.get(), {m_photos[0]});
+    // The drop returns before the search is done: it runs off the GUI thread.
+    QVERIFY(m_page->isBusy());
+    waitAllDone(m_page.get());
+    QCOMPARE(m_page->queryCount(), 1);
+    QVERIFY(m_page->errorBanner()->isHidden());
+    SearchResultsModel* results = m_page->resultsModel();
+    QVERIFY(results->rowCount() > 0);
+    // The query is itself a library photo: it comes back first, with a score of about 1.
+    QCOMPARE(results->data(results->index(0), SearchResultsModel::PathRole).toString(), m_photos[0]);
+    QVERIFY(results->data(results->index(0), SearchResultsModel::ScoreRole).toDouble() > 0.999);
+    QCOMPARE(results->data(results->index(0), SearchResultsModel::LabelRole).toString(), QStringLiteral("crazing"));
+    QVERIFY(results->data(results->index(0), SearchResultsModel::MetadataRole).toString().contains(QStringLiteral("L1")));
+    QCOMPARE(results->result().searched, int64_t(12));
+    // Scores best first.
+    for (int r = 1; r < results->rowCount(); ++r)
+        QVERIFY(results->data(results->index(r - 1), SearchResultsModel::ScoreRole).toDouble() >=
+                results->data(results->index(r), SearchResultsModel::ScoreRole).toDouble());
+    QVERIFY2(m_page->statusText().contains(QStringLiteral("from 12 photos in")), qPrintable(m_page->statusText()));
+    QCOMPARE(busy.count(), 2);
+    // Thumbnails are decoded off the GUI thread and arrive later.
+    QTRY_VERIFY_WITH_TIMEOUT(!results->data(results->index(0), Qt::DecorationRole).value<QImage>().isNull(),
+                             kSearchTimeoutMs);
+}
+
+void TestSearchPage::severalPhotosMakeAQueryStrip() {
+    QSignalSpy finished(m_page.get(), &SearchPage::queryFinished);
+    drop(m_page.get(), {m_photos[1], m_photos[7], m_photos[8]});
+    QCOMPARE(m_page->queryCount(), 3);
+    waitAllDone(m_page.get());
+    QCOMPARE(finished.count(), 3);
+    for (const auto& args : finished) QVERIFY(args.at(1).toBool());
+    QCOMPARE(m_page->currentQuery(), 0);
+    m_page->setCurrentQuery(2);
+    QCOMPARE(m_page->resultsModel()->data(m_page->resultsModel()->index(0), SearchResultsModel::PathRole).toString(),
+             m_photos[8]);
+    auto* strip = m_page->findChild<QListWidget*>(QStringLiteral("queryStrip"));
+    QVERIFY(strip);
+    QVERIFY(strip->isVisible());
+    QCOMPARE(strip->count(), 3);
+}
+
+void TestSearchPage::newerQuerySupersedesOlder() {
+    QSignalSpy finished(m_page.get(), &SearchPage::queryFinished);
+    drop(m_page.get(), {m_photos[2]});
+    drop(m_page.get(), {m_photos[9]});  // before the first is answered
+    waitAllDone(m_page.get());
+    QTest::qWait(200);  // a late answer to the first drop would arrive now
+    QCOMPARE(m_page->queryCount(), 1);
+    QCOMPARE(finished.count(), 1);
+    QCOMPARE(m_page->resultsModel()->data(m_page->resultsModel()->index(0), SearchResultsModel::PathRole).toString(),
+             m_photos[9]);
+}
+
+void TestSearchPage::textSearch() {
+    auto* edit = m_page->findChild<QLineEdit*>(QStringLiteral("textSearch"));
+    QVERIFY(edit);
+    QTest::keyClick(m_page.get(), Qt::Key_F, Qt::ControlModifier);
+    QVERIFY(edit->hasFocus());
+    QTest::keyClicks(edit, QStringLiteral("a photo of a scratch"));
+    QTest::keyClick(edit, Qt::Key_Return);
+    QCOMPARE(m_page->queryCount(), 1);
+    waitAllDone(m_page.get());
+    QVERIFY2(m_page->errorBanner()->isHidden(), qPrintable(m_page->errorBanner()->details()));
+    QVERIFY(m_page->resultsModel()->rowCount() > 0);
+    QVERIFY(!m_page->resultsModel()->result().confident.has_value());  // text is not calibrated
+    QVERIFY(!m_page->isNoConfidentMatchShown());
+    QVERIFY(m_page->statusText().contains(QStringLiteral("not calibrated")));
+}
+
+void TestSearchPage::pasteSearchesClipboardImage() {
+    QImage img(m_photos[3]);
+    QVERIFY(!img.isNull());
+    QApplication::clipboard()->setImage(img);
+    m_page->setFocus();
+    QVERIFY(m_page->pasteFromClipboard());
+    waitAllDone(m_page.get());
+    QVERIFY2(m_page->errorBanner()->isHidden(), qPrintable(m_page->errorBanner()->details()));
+    SearchResultsModel* results = m_page->resultsModel();
+    QVERIFY(results->rowCount() > 0);
+    // Decoded pixels equal the file's, so the same photo is the best hit.
+    QCOMPARE(results->data(results->index(0), SearchResultsModel::PathRole).toString(), m_photos[3]);
+
+    QApplication::clipboard()->setText(QStringLiteral("not an image"));
+    QVERIFY(!m_page->pasteFromClipboard());
+    QVERIFY(!m_page->errorBanner()->isHidden());
+}
+
+void TestSearchPage::labelFilterRestrictsHits() {
+    auto* combo = m_page->findChild<QComboBox*>(QStringLiteral("labelFilter"));
+    QVERIFY(combo);
+    QTRY_COMPARE_WITH_TIMEOUT(combo->count(), 3, kSearchTimeoutMs);  // any, crazing, scratches
+    drop(m_page.get(), {m_photos[0]});
+    waitAllDone(m_page.get());
+    combo->setCurrentIndex(combo->findData(QStringLiteral("scratches")));
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->isBusy() || m_page->resultsModel()->result().searched == 6, 5000);
+    waitAllDone(m_page.get());
+    SearchResultsModel* results = m_page->resultsModel();
+    QCOMPARE(results->result().searched, int64_t(6));
+    QVERIFY(results->rowCount() > 0);
+    for (int r = 0; r < results->rowCount(); ++r)
+        QCOMPARE(results->data(results->index(r), SearchResultsModel::LabelRole).toString(), QStringLiteral("scratches"));
+
+    // Line and date: photos 2, 4, 6 of scratches are on L2; dates 2024-05-14.. of those: 14 and 16.
+    auto* line = m_page->findChild<QLineEdit*>(QStringLiteral("lineFilter"));
+    auto* from = m_page->findChild<QLineEdit*>(QStringLiteral("dateFromFilter"));
+    QVERIFY(line && from);
+    line->setText(QStringLiteral("L2"));
+    from->setText(QStringLiteral("2024-05-14"));
+    m_page->searchAgain();
+    waitAllDone(m_page.get());
+    QCOMPARE(results->result().searched, int64_t(2));
+    line->clear();
+    from->clear();
+    combo->setCurrentIndex(0);
+    m_page->searchAgain();
+    waitAllDone(m_page.get());
+    QCOMPARE(results->result().searched, int64_t(12));
+}
+
+void TestSearchPage::badWhereFilterIsExplained() {
+    auto* where = m_page->findChild<QLineEdit*>(QStringLiteral("whereFilter"));
+    QVERIFY(where);
+    where->setText(QStringLiteral("lot A12"));
+    m_page->searchAgain();
+    QVERIFY(!m_page->errorBanner()->isHidden());
+    QVERIFY(m_page->errorBanner()->title().contains(QStringLiteral("lot A12")));
+    where->setText(QStringLiteral("product=plate"));
+    m_page->searchAgain();
+    waitAllDone(m_page.get());
+    QVERIFY(m_page->errorBanner()->isHidden());
+    QCOMPARE(m_page->resultsModel()->result().searched, int64_t(12));
+    where->clear();
+}
+
+void TestSearchPage::enterOpensHitAndFeedbackIsStored() {
+    drop(m_page.get(), {m_photos[4]});
+    waitAllDone(m_page.get());
+    auto* grid = m_page->findChild<QListView*>(QStringLiteral("resultsGrid"));
+    QVERIFY(grid);
+    QVERIFY(grid->isVisible());
+    grid->setFocus();
+    grid->setCurrentIndex(m_page->resultsModel()->index(1));
+    QTest::keyClick(grid, Qt::Key_Return);
+    HitDetail* detail = m_page->hitDetail();
+    QVERIFY(detail);
+    QVERIFY(detail->isVisible());
+    const qint64 hitId = detail->hitImageId();
+    QCOMPARE(hitId, m_page->resultsModel()->data(m_page->resultsModel()->index(1), SearchResultsModel::ImageIdRole)
+                        .toLongLong());
+    QSignalSpy stored(detail, &HitDetail::feedbackStored);
+    auto* wrong = detail->findChild<QPushButton*>(QStringLiteral("wrongButton"));
+    QVERIFY(wrong);
+    QTest::mouseClick(wrong, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(stored.count(), 1, kSearchTimeoutMs);
+    QCOMPARE(stored.first().at(1).toBool(), false);
+    auto* right = detail->findChild<QPushButton*>(QStringLiteral("rightButton"));
+    QTest::mouseClick(right, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(stored.count(), 2, kSearchTimeoutMs);
+
+    auto lib = diffclip::Library::open(m_lib.toStdString());
+    QVERIFY2(lib.ok(), lib.error().describe().c_str());
+    auto rows = lib->feedback(hitId);
+    QVERIFY(rows.ok());
+    QCOMPARE(rows->size(), size_t(2));
+    QCOMPARE(QString::fromStdString((*rows)[0].query), m_photos[4]);
+    QVERIFY(!(*rows)[0].right);
+    QVERIFY((*rows)[1].right);
+    detail->close();
+    QTRY_VERIFY(!m_page->hitDetail());
+}
+
+void TestSearchPage::csvExportWritesHits() {
+    drop(m_page.get(), {m_photos[5], m_photos[6]});
+    waitAllDone(m_page.get());
+    const QString out = m_dir.filePath(QStringLiteral("results.csv"));
+    QVERIFY(m_page->exportResults(out));
+    const QStringList lines = readLines(out);
+    QVERIFY(!lines.isEmpty());
+    QCOMPARE(lines.first(), QStringLiteral("query,rank,group,path,score,label,product,line,lot,date,inspector,notes,extra"));
+    m_page->setCurrentQuery(0);
+    const diffclip::SearchResult& r0 = m_page->resultsModel()->result();
+    int rows0 = 0;
+    for (const auto& h : r0.hits) rows0 += 1 + int(h.nearDuplicates.size());
+    QVERIFY(rows0 > 0);
+    QVERIFY(lines.size() > rows0);  // both queries' rows follow the header
+    const QStringList first = lines[1].split(QLatin1Char(','));
+    QCOMPARE(first[0], m_photos[5]);
+    QCOMPARE(first[1], QStringLiteral("1"));
+    QCOMPARE(first[2], QStringLiteral("1"));
+    QCOMPARE(first[3], m_photos[5]);
+    QCOMPARE(first[5], QStringLiteral("crazing"));
+    QCOMPARE(first[6], QStringLiteral("plate"));
+    int ofSecond = 0;
+    for (const QString& l : lines)
+        if (l.startsWith(m_photos[6] + QLatin1Char(','))) ++ofSecond;
+    QVERIFY(ofSecond > 0);
+    QCOMPARE(lines.size(), 1 + rows0 + ofSecond);
+
+    // A folder that does not exist: an error in the page, no file.
+    QVERIFY(!m_page->exportResults(m_dir.filePath(QStringLiteral("missing/dir/out.csv"))));
+    QVERIFY(!m_page->errorBanner()->isHidden());
+}
+
+void TestSearchPage::badFilesShowErrors() {
+    const QString broken = m_dir.filePath(QStringLiteral("broken.jpg"));
+    {
+        QFile f(broken);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("this is not a JPEG at all");
+    }
+    const QString truncated = m_dir.filePath(QStringLiteral("truncated.jpg"));
+    {
+        QFile src(m_photos[0]);
+        QVERIFY(src.open(QIODevice::ReadOnly));
+        QFile f(truncated);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(src.read(src.size() / 3));
+    }
+    QSignalSpy finished(m_page.get(), &SearchPage::queryFinished);
+    drop(m_page.get(), {broken, truncated, m_dir.filePath(QStringLiteral("gone.png"))});
+    waitAllDone(m_page.get());
+    QCOMPARE(finished.count(), 3);
+    for (const auto& args : finished) QVERIFY(!args.at(1).toBool());
+    m_page->setCurrentQuery(0);
+    QVERIFY(!m_page->errorBanner()->isHidden());
+    QVERIFY(m_page->errorBanner()->title().contains(QStringLiteral("broken.jpg")));
+    QVERIFY(!m_page->errorBanner()->reason().isEmpty());
+    QCOMPARE(m_page->resultsModel()->rowCount(), 0);
+    m_page->setCurrentQuery(2);
+    QVERIFY(m_page->errorBanner()->title().contains(QStringLiteral("gone.png")));
+    // A good photo afterwards works and clears the message.
+    drop(m_page.get(), {m_photos[0]});
+    waitAllDone(m_page.get());
+    QVERIFY(m_page->errorBanner()->isHidden());
+    QVERIFY(m_page->resultsModel()->rowCount() > 0);
+}
+
+void TestSearchPage::notEmbeddedNoticeForAnotherModel() {
+    diffclip::WorkspaceOptions wo;
+    wo.device = "cpu";
+    auto other = diffclip::Workspace::open(m_lib.toStdString(), kOtherModel.toStdString(), wo);
+    QVERIFY2(other.ok(), other.error().describe().c_str());
+    SearchPage page(nullptr);
+    page.setWorkspace(std::shared_ptr<diffclip::Workspace>(std::move(other).value()));
+    page.searchPhotos({m_photos[0]});
+    waitAllDone(&page);
+    QVERIFY2(page.errorBanner()->isHidden(), qPrintable(page.errorBanner()->details()));
+    QCOMPARE(page.resultsModel()->result().notEmbedded, int64_t(12));
+    QVERIFY(page.isNotEmbeddedShown());
+    QCOMPARE(page.resultsModel()->rowCount(), 0);
+    QVERIFY(m_page->isNotEmbeddedShown() == false);
+}
+
+void TestSearchPage::confidenceBannerFollowsResult() {
+    // A flat grey image and noise are far from every steel photo, but whether they fall under
+    // the calibrated threshold depends on the model: check that the page says what the core says.
+    QImage grey(64, 64, QImage::Format_RGB32);
+    grey.fill(QColor(128, 128, 128));
+    const QString greyPath = m_dir.filePath(QStringLiteral("grey.png"));
+    QVERIFY(grey.save(greyPath));
+    QImage noise(64, 64, QImage::Format_RGB32);
+    quint32 s = 12345;
+    for (int y = 0; y < 64; ++y)
+        for (int x = 0; x < 64; ++x) {
+            s = s * 1664525u + 1013904223u;
+            noise.setPixel(x, y, qRgb(int(s >> 24), int((s >> 16) & 255), int((s >> 8) & 255)));
+        }
+    const QString noisePath = m_dir.filePath(QStringLiteral("noise.png"));
+    QVERIFY(noise.save(noisePath));
+    drop(m_page.get(), {greyPath, noisePath, m_photos[0]});
+    waitAllDone(m_page.get());
+    for (int i = 0; i < 3; ++i) {
+        m_page->setCurrentQuery(i);
+        const diffclip::SearchResult& r = m_page->resultsModel()->result();
+        QVERIFY(r.confident.has_value());  // 12 photos: calibrated
+        QCOMPARE(m_page->isNoConfidentMatchShown(), !*r.confident);
+        QVERIFY(m_page->statusText().contains(QStringLiteral("threshold")));
+    }
+    m_page->setCurrentQuery(2);
+    QVERIFY(*m_page->resultsModel()->result().confident);  // a library photo itself
+}
+
+QTEST_MAIN(TestSearchPage)
+#include "tst_searchpage.moc"

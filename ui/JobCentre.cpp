@@ -1,0 +1,307 @@
+#include "JobCentre.h"
+
+#include <QDir>
+#include <QFile>
+#include <QLocale>
+#include <QMetaObject>
+
+#include <exception>
+#include <new>
+
+#include "ErrorText.h"
+
+namespace diffclip::ui {
+
+namespace {
+
+constexpr int kMaxLoggedFailures = 200;  // a log of thousands of lines helps nobody
+
+std::vector<std::string> toStdPaths(const QStringList& paths) {
+    std::vector<std::string> out;
+    out.reserve(size_t(paths.size()));
+    for (const QString& p : paths) out.push_back(QFile::encodeName(p).toStdString());
+    return out;
+}
+
+QString indexSummaryText(const diffclip::IndexSummary& s) {
+    const QLocale l;
+    return JobCentre::tr("%1 added, %2 updated, %3 unchanged, %4 failed, %5 duplicates (%6 photos/s)")
+        .arg(l.toString(qlonglong(s.added)), l.toString(qlonglong(s.updated)), l.toString(qlonglong(s.unchanged)),
+             l.toString(qlonglong(s.failed)), l.toString(qlonglong(s.duplicates)),
+             l.toString(s.photosPerSecond, 'f', 1));
+}
+
+void logIndexSummary(const JobContext& ctx, const diffclip::IndexSummary& s) {
+    ctx.log(indexSummaryText(s));
+    int n = 0;
+    for (const auto& f : s.failures) {
+        if (++n > kMaxLoggedFailures) {
+            ctx.log(JobCentre::tr("… and %1 more failed files (see Failed files on the Library page).")
+                        .arg(qlonglong(s.failures.size()) - kMaxLoggedFailures));
+            break;
+        }
+        //: %1 is a file, %2 the reason (English, from the core)
+        ctx.log(JobCentre::tr("Failed: %1 — %2")
+                    .arg(QFile::decodeName(f.path.c_str()), QString::fromStdString(f.reason)));
+    }
+    if (s.metadata) {
+        ctx.log(JobCentre::tr("Metadata CSV: %1 rows, %2 matched, %3 unmatched")
+                    .arg(s.metadata->rows)
+                    .arg(s.metadata->matched)
+                    .arg(s.metadata->unmatched));
+    }
+}
+
+JobOutcome indexOutcome(const JobContext& ctx, const diffclip::Result<diffclip::IndexSummary>& r) {
+    if (!r) return JobOutcome::failure(ErrorText::libraryReason(r.error().code), ErrorText::details(r.error()));
+    logIndexSummary(ctx, *r);
+    return r->cancelled ? JobOutcome::cancelled(indexSummaryText(*r)) : JobOutcome::success(indexSummaryText(*r));
+}
+
+}  // namespace
+
+JobOutcome JobOutcome::success(const QString& summary) { return {JobState::Succeeded, summary, {}, {}}; }
+JobOutcome JobOutcome::cancelled(const QString& summary) { return {JobState::Cancelled, summary, {}, {}}; }
+JobOutcome JobOutcome::failure(const QString& reason, const QString& details) {
+    return {JobState::Failed, {}, reason, details};
+}
+
+JobContext::JobContext(JobCentre* centre, int id, std::shared_ptr<std::atomic<bool>> cancel)
+    : m_centre(centre), m_id(id), m_cancel(std::move(cancel)) {}
+
+void JobContext::progress(qint64 done, qint64 total) const {
+    QMetaObject::invokeMethod(m_centre, [c = m_centre, id = m_id, done, total] { c->onProgress(id, done, total); },
+                              Qt::QueuedConnection);
+}
+
+void JobContext::log(const QString& line) const {
+    QMetaObject::invokeMethod(m_centre, [c = m_centre, id = m_id, line] { c->onLog(id, line); }, Qt::QueuedConnection);
+}
+
+JobCentre::JobCentre(QObject* parent, int maxParallel) : QObject(parent) {
+    qRegisterMetaType<diffclip::ui::JobState>();
+    m_pool.setMaxThreadCount(qMax(1, maxParallel));
+}
+
+JobCentre::~JobCentre() {
+    cancelAll();
+    // The core stops at its next batch boundary; waiting keeps the library's last batch whole
+    // and keeps `this` alive for the jobs' queued reports (dropped with the object afterwards).
+    m_pool.waitForDone();
+}
+
+int JobCentre::submit(JobKind kind, const QString& title, Function function, Finished whenFinished) {
+    const int id = m_nextId++;
+    Entry e;
+    e.info.id = id;
+    e.info.kind = kind;
+    e.info.title = title;
+    e.cancel = std::make_shared<std::atomic<bool>>(false);
+    e.whenFinished = std::move(whenFinished);
+    auto cancel = e.cancel;
+    m_entries.emplace(id, std::move(e));
+    m_order.push_back(id);
+    Q_EMIT jobAdded(id);
+    Q_EMIT activeCountChanged(activeCount());
+
+    m_pool.start([this, id, cancel, fn = std::move(function)] {
+        const JobContext ctx(this, id, cancel);
+        JobOutcome outcome;
+        if (cancel->load()) {
+            outcome = JobOutcome::cancelled(tr("Cancelled before it started."));
+        } else {
+            QMetaObject::invokeMethod(this, [this, id] { onStarted(id); }, Qt::QueuedConnection);
+            try {
+                outcome = fn(ctx);
+            } catch (const std::bad_alloc&) {
+                outcome = JobOutcome::failure(ErrorText::libraryReason(diffclip::ErrorCode::OutOfMemory),
+                                              QStringLiteral("out of memory"));
+            } catch (const std::exception& ex) {
+                outcome = JobOutcome::failure(ErrorText::libraryReason(diffclip::ErrorCode::Internal),
+                                              QString::fromLocal8Bit(ex.what()));
+            }
+        }
+        QMetaObject::invokeMethod(this, [this, id, outcome] { onFinished(id, outcome); }, Qt::QueuedConnection);
+    });
+    return id;
+}
+
+int JobCentre::submitIndexing(std::shared_ptr<diffclip::Workspace> workspace, const QStringList& paths,
+                              diffclip::IndexOptions options, Finished whenFinished) {
+    const QString what = paths.size() == 1 ? QDir::toNativeSeparators(paths.first())
+                                           : tr("%n items", nullptr, int(paths.size()));
+    return submit(
+        JobKind::Indexing, tr("Add photos: %1").arg(what),
+        [workspace, paths, options](const JobContext& ctx) mutable {
+            options.cancel = ctx.cancelFlag();
+            options.progress = [&ctx](int64_t done, int64_t total, double) { ctx.progress(done, total); };
+            ctx.log(tr("Indexing %1 with %2").arg(paths.join(QStringLiteral(", ")),
+                                                  QString::fromStdString(workspace->modelSpec())));
+            return indexOutcome(ctx, workspace->index(toStdPaths(paths), options));
+        },
+        std::move(whenFinished));
+}
+
+int JobCentre::submitReembedding(std::shared_ptr<diffclip::Workspace> workspace, diffclip::IndexOptions options,
+                                 Finished whenFinished) {
+    return submit(
+        JobKind::Reembedding, tr("Re-embed the library"),
+        [workspace, options](const JobContext& ctx) mutable {
+            options.cancel = ctx.cancelFlag();
+            options.progress = [&ctx](int64_t done, int64_t total, double) { ctx.progress(done, total); };
+            ctx.log(tr("Embedding the photos that %1 has not embedded yet")
+                        .arg(QString::fromStdString(workspace->modelSpec())));
+            return indexOutcome(ctx, workspace->reembed(options));
+        },
+        std::move(whenFinished));
+}
+
+int JobCentre::submitAutoTagging(std::shared_ptr<diffclip::Workspace> workspace, diffclip::AutoTagOptions options,
+                                 Finished whenFinished) {
+    return submit(
+        JobKind::AutoTagging, tr("Auto-tag the library"),
+        [workspace, options](const JobContext& ctx) mutable {
+            options.cancel = ctx.cancelFlag();
+            options.progress = [&ctx](int64_t done, int64_t total, double) { ctx.progress(done, total); };
+            auto r = workspace->autoTag(options);
+            if (!r) return JobOutcome::failure(ErrorText::libraryReason(r.error().code), ErrorText::details(r.error()));
+            const QString text = tr("%1 labelled, %2 skipped, %3 not embedded yet")
+                                     .arg(r->tagged)
+                                     .arg(r->skipped)
+                                     .arg(r->notEmbedded);
+            ctx.log(text);
+            return r->cancelled ? JobOutcome::cancelled(text) : JobOutcome::success(text);
+        },
+        std::move(whenFinished));
+}
+
+void JobCentre::cancel(int id) {
+    auto it = m_entries.find(id);
+    if (it == m_entries.end() || it->second.info.isFinished()) return;
+    it->second.cancel->store(true);
+    if (!it->second.info.cancelRequested) {
+        it->second.info.cancelRequested = true;
+        it->second.info.log << tr("Cancel requested; stopping after the current batch.");
+        Q_EMIT jobChanged(id);
+    }
+}
+
+void JobCentre::cancelAll() {
+    for (int id : m_order) cancel(id);
+}
+
+void JobCentre::clearFinished() {
+    std::vector<int> keep;
+    for (int id : m_order) {
+        if (m_entries.at(id).info.isFinished())
+            m_entries.erase(id);
+        else
+            keep.push_back(id);
+    }
+    m_order = std::move(keep);
+    Q_EMIT jobsRemoved();
+}
+
+std::vector<JobInfo> JobCentre::jobs() const {
+    std::vector<JobInfo> out;
+    out.reserve(m_order.size());
+    for (int id : m_order) out.push_back(m_entries.at(id).info);
+    return out;
+}
+
+JobInfo JobCentre::job(int id) const {
+    auto it = m_entries.find(id);
+    return it == m_entries.end() ? JobInfo{} : it->second.info;
+}
+
+int JobCentre::activeCount() const {
+    int n = 0;
+    for (const auto& [id, e] : m_entries) n += e.info.isFinished() ? 0 : 1;
+    return n;
+}
+
+void JobCentre::onStarted(int id) {
+    auto it = m_entries.find(id);
+    if (it == m_entries.end()) return;
+    JobInfo& info = it->second.info;
+    info.state = JobState::Running;
+    info.started = QDateTime::currentDateTime();
+    it->second.startMs = QDateTime::currentMSecsSinceEpoch();
+    info.log << tr("Started at %1").arg(QLocale().toString(info.started.time(), QLocale::ShortFormat));
+    Q_EMIT jobChanged(id);
+}
+
+void JobCentre::onProgress(int id, qint64 done, qint64 total) {
+    auto it = m_entries.find(id);
+    if (it == m_entries.end() || it->second.info.isFinished()) return;
+    JobInfo& info = it->second.info;
+    info.done = done;
+    info.total = total;
+    info.elapsedSeconds = double(QDateTime::currentMSecsSinceEpoch() - it->second.startMs) / 1000.0;
+    // Linear extrapolation from the rate so far: honest enough once a few batches are done.
+    info.secondsLeft = done > 0 && total >= done ? info.elapsedSeconds * double(total - done) / double(done) : -1.0;
+    Q_EMIT jobChanged(id);
+}
+
+void JobCentre::onLog(int id, const QString& line) {
+    auto it = m_entries.find(id);
+    if (it == m_entries.end()) return;
+    it->second.info.log << line;
+    Q_EMIT jobChanged(id);
+}
+
+void JobCentre::onFinished(int id, const JobOutcome& outcome) {
+    auto it = m_entries.find(id);
+    if (it == m_entries.end()) return;
+    JobInfo& info = it->second.info;
+    info.state = outcome.state;
+    info.outcome = outcome;
+    info.finished = QDateTime::currentDateTime();
+    if (it->second.startMs > 0)
+        info.elapsedSeconds = double(QDateTime::currentMSecsSinceEpoch() - it->second.startMs) / 1000.0;
+    info.secondsLeft = -1.0;
+    if (outcome.state == JobState::Failed) {
+        info.log << tr("Failed: %1").arg(outcome.errorReason);
+        if (!outcome.errorDetails.isEmpty()) info.log << outcome.errorDetails;
+    } else {
+        info.log << tr("%1 after %2: %3").arg(stateText(outcome.state), durationText(info.elapsedSeconds),
+                                             outcome.summary);
+    }
+    const JobInfo snapshot = info;
+    Finished callback = std::move(it->second.whenFinished);
+    if (callback) callback(snapshot);
+    Q_EMIT jobChanged(id);
+    Q_EMIT jobFinished(id, snapshot.state);
+    Q_EMIT activeCountChanged(activeCount());
+}
+
+QString JobCentre::stateText(JobState state) {
+    switch (state) {
+    case JobState::Queued: return tr("Waiting");
+    case JobState::Running: return tr("Running");
+    case JobState::Succeeded: return tr("Finished");
+    case JobState::Failed: return tr("Failed");
+    case JobState::Cancelled: return tr("Cancelled");
+    }
+    return {};
+}
+
+QString JobCentre::kindText(JobKind kind) {
+    switch (kind) {
+    case JobKind::Indexing: return tr("Indexing");
+    case JobKind::Reembedding: return tr("Re-embedding");
+    case JobKind::AutoTagging: return tr("Auto-tagging");
+    case JobKind::OpenWorkspace: return tr("Opening");
+    case JobKind::Other: return tr("Task");
+    }
+    return {};
+}
+
+QString JobCentre::durationText(double seconds) {
+    const qint64 s = qint64(seconds + 0.5);
+    if (s >= 3600) return tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
+    if (s >= 60) return tr("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return tr("%1 s").arg(s);
+}
+
+}  // namespace diffclip::ui

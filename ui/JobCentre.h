@@ -1,0 +1,147 @@
+#pragma once
+// The jobs centre: runs long operations (indexing, re-embedding, auto-tagging, opening a
+// workspace, and any callable other pages submit) on its own worker threads, never on the GUI
+// thread. Each job reports progress and time left, can be cancelled (a std::atomic<bool> the
+// core checks between batches), keeps a log, and stays listed with its outcome after it ends.
+// The object itself lives on the GUI thread; its signals arrive there.
+
+#include <QDateTime>
+#include <QObject>
+#include <QString>
+#include <QStringList>
+#include <QThreadPool>
+
+#include <atomic>
+#include <functional>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "diffclip/indexing/Workspace.h"
+
+namespace diffclip::ui {
+
+enum class JobKind { Indexing, Reembedding, AutoTagging, OpenWorkspace, Other };
+enum class JobState { Queued, Running, Succeeded, Failed, Cancelled };
+
+/// How a job ended; made by the job's function on its worker thread.
+struct JobOutcome {
+    JobState state = JobState::Succeeded;  // Succeeded, Failed or Cancelled
+    QString summary;                       // one translated line shown in the list
+    QString errorReason;                   // Failed: translated, what went wrong and what to do
+    QString errorDetails;                  // Failed: the core's English detail
+
+    static JobOutcome success(const QString& summary);
+    static JobOutcome cancelled(const QString& summary);
+    static JobOutcome failure(const QString& reason, const QString& details);
+};
+
+/// A snapshot of one job, as the Jobs page shows it.
+struct JobInfo {
+    int id = 0;
+    JobKind kind = JobKind::Other;
+    QString title;
+    JobState state = JobState::Queued;
+    qint64 done = 0;
+    qint64 total = 0;  // 0: unknown (indeterminate progress)
+    double elapsedSeconds = 0.0;
+    double secondsLeft = -1.0;  // < 0: unknown
+    QDateTime started;
+    QDateTime finished;
+    JobOutcome outcome;  // valid once finished
+    QStringList log;
+    bool cancelRequested = false;
+
+    bool isFinished() const { return state != JobState::Queued && state != JobState::Running; }
+};
+
+/// What a job's function gets: thread-safe reporting back to the centre.
+class JobContext {
+public:
+    /// Progress with units done of total (total 0: unknown); the centre computes time left.
+    void progress(qint64 done, qint64 total) const;
+    /// Adds a line to the job's log.
+    void log(const QString& line) const;
+    bool isCancelled() const { return m_cancel->load(); }
+    /// Pass this to the core's options (IndexOptions::cancel, AutoTagOptions::cancel, ...).
+    const std::atomic<bool>* cancelFlag() const { return m_cancel.get(); }
+
+private:
+    friend class JobCentre;
+    JobContext(class JobCentre* centre, int id, std::shared_ptr<std::atomic<bool>> cancel);
+    class JobCentre* m_centre;
+    int m_id;
+    std::shared_ptr<std::atomic<bool>> m_cancel;
+};
+
+class JobCentre : public QObject {
+    Q_OBJECT
+
+public:
+    using Function = std::function<JobOutcome(const JobContext&)>;
+    /// Runs on the GUI thread when the job has ended, before jobFinished is emitted.
+    using Finished = std::function<void(const JobInfo&)>;
+
+    /// `maxParallel`: jobs that may run at once; the others wait in order.
+    explicit JobCentre(QObject* parent = nullptr, int maxParallel = 2);
+    /// Cancels every job and waits for the running ones to stop at their next batch boundary.
+    ~JobCentre() override;
+
+    /// Queues `function` and returns the job's id. Exceptions it throws become a failure.
+    int submit(JobKind kind, const QString& title, Function function, Finished whenFinished = {});
+
+    /// Adds photos (files or folders) to the workspace's library with its model.
+    int submitIndexing(std::shared_ptr<diffclip::Workspace> workspace, const QStringList& paths,
+                       diffclip::IndexOptions options, Finished whenFinished = {});
+    /// Embeds, with the workspace's model, the library photos it has not embedded yet.
+    int submitReembedding(std::shared_ptr<diffclip::Workspace> workspace, diffclip::IndexOptions options,
+                          Finished whenFinished = {});
+    /// Zero-shot labels for the library's photos.
+    int submitAutoTagging(std::shared_ptr<diffclip::Workspace> workspace, diffclip::AutoTagOptions options,
+                          Finished whenFinished = {});
+
+    void cancel(int id);
+    void cancelAll();
+    /// Removes finished jobs from the list.
+    void clearFinished();
+
+    /// Jobs in submission order.
+    std::vector<JobInfo> jobs() const;
+    /// A copy of job `id`; id 0 when unknown.
+    JobInfo job(int id) const;
+    int activeCount() const;
+
+    static QString stateText(JobState state);
+    static QString kindText(JobKind kind);
+    /// "1 h 05 min", "3 min 20 s", "12 s".
+    static QString durationText(double seconds);
+
+Q_SIGNALS:
+    void jobAdded(int id);
+    void jobChanged(int id);
+    void jobFinished(int id, diffclip::ui::JobState state);
+    void jobsRemoved();
+    void activeCountChanged(int active);
+
+private:
+    friend class JobContext;
+    struct Entry {
+        JobInfo info;
+        std::shared_ptr<std::atomic<bool>> cancel;
+        Finished whenFinished;
+        qint64 startMs = 0;
+    };
+    void onProgress(int id, qint64 done, qint64 total);
+    void onLog(int id, const QString& line);
+    void onStarted(int id);
+    void onFinished(int id, const JobOutcome& outcome);
+
+    QThreadPool m_pool;
+    std::vector<int> m_order;
+    std::map<int, Entry> m_entries;
+    int m_nextId = 1;
+};
+
+}  // namespace diffclip::ui
+
+Q_DECLARE_METATYPE(diffclip::ui::JobState)

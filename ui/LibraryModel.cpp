@@ -1,0 +1,283 @@
+#include "LibraryModel.h"
+
+#include <QCollator>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QImageReader>
+#include <QLocale>
+#include <QPainter>
+#include <QGuiApplication>
+#include <QPalette>
+#include <QThread>
+
+namespace diffclip::ui {
+
+namespace {
+
+constexpr int kCachedThumbnails = 2000;  // about 2000 × 128² × 4 B = 130 MB at most
+
+QString fromStd(const std::string& s) { return QString::fromStdString(s); }
+
+}  // namespace
+
+LibraryModel::LibraryModel(QObject* parent) : QAbstractListModel(parent), m_cache(kCachedThumbnails) {
+    // Two decoders: enough to fill a screen quickly, without starving the jobs of CPU.
+    m_decoders.setMaxThreadCount(qBound(1, QThread::idealThreadCount() / 2, 2));
+}
+
+LibraryModel::~LibraryModel() {
+    m_decoders.clear();
+    m_decoders.waitForDone();
+}
+
+int LibraryModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
+
+QVariant LibraryModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() < 0 || index.row() >= int(m_rows.size())) return {};
+    const Row& r = m_rows[size_t(index.row())];
+    switch (role) {
+    case Qt::DisplayRole: return r.name;
+    case Qt::DecorationRole: return thumbnail(r);
+    case Qt::ToolTipRole: {
+        QString tip = QDir::toNativeSeparators(r.path);
+        tip += QLatin1Char('\n') + (r.label.isEmpty() ? tr("No label") : tr("Label: %1").arg(r.label));
+        if (!r.image.date.empty()) tip += QLatin1Char('\n') + tr("Date: %1").arg(fromStd(r.image.date));
+        return tip;
+    }
+    case Qt::AccessibleTextRole:
+        return r.label.isEmpty() ? r.name : tr("%1, label %2").arg(r.name, r.label);
+    case IdRole: return qlonglong(r.image.id);
+    case PathRole: return r.path;
+    case LabelRole: return r.label;
+    case DateRole: return fromStd(r.image.date);
+    case AddedRole: return qlonglong(r.image.addedAtMs);
+    case ProductRole: return fromStd(r.image.product);
+    case LineRole: return fromStd(r.image.line);
+    case SearchTextRole:
+        return QStringList{r.path, r.label, fromStd(r.image.product), fromStd(r.image.line), fromStd(r.image.lot),
+                           fromStd(r.image.date), fromStd(r.image.inspector), fromStd(r.image.notes)}
+            .join(QLatin1Char('\n'))
+            .toLower();
+    default: return {};
+    }
+}
+
+void LibraryModel::setImages(std::vector<diffclip::ImageRecord> images,
+                             const std::vector<std::pair<int64_t, std::string>>& labels) {
+    beginResetModel();
+    m_rows.clear();
+    m_rowOfId.clear();
+    m_rowOfPath.clear();
+    m_rows.reserve(images.size());
+    QHash<qint64, QString> labelOf;
+    for (const auto& [id, label] : labels) labelOf.insert(id, fromStd(label));
+    for (auto& image : images) {
+        Row row;
+        row.path = QFile::decodeName(image.path.c_str());
+        row.name = QFileInfo(row.path).fileName();
+        row.label = labelOf.value(image.id);
+        row.image = std::move(image);
+        m_rowOfId.insert(row.image.id, int(m_rows.size()));
+        m_rowOfPath.insert(row.path, int(m_rows.size()));
+        m_rows.push_back(std::move(row));
+    }
+    endResetModel();
+}
+
+void LibraryModel::clear() { setImages({}, {}); }
+
+void LibraryModel::setLabels(const std::vector<std::pair<int64_t, std::string>>& labels) {
+    for (const auto& [id, label] : labels) {
+        const int row = rowOf(id);
+        if (row < 0) continue;
+        m_rows[size_t(row)].label = fromStd(label);
+        const QModelIndex i = index(row);
+        Q_EMIT dataChanged(i, i, {LabelRole, Qt::ToolTipRole, Qt::AccessibleTextRole, SearchTextRole});
+    }
+}
+
+void LibraryModel::updateImage(const diffclip::ImageRecord& image) {
+    const int row = rowOf(image.id);
+    if (row < 0) return;
+    m_rows[size_t(row)].image = image;
+    const QModelIndex i = index(row);
+    Q_EMIT dataChanged(i, i);
+}
+
+int LibraryModel::rowOf(qint64 id) const { return m_rowOfId.value(id, -1); }
+
+const diffclip::ImageRecord* LibraryModel::image(qint64 id) const {
+    const int row = rowOf(id);
+    return row < 0 ? nullptr : &m_rows[size_t(row)].image;
+}
+
+QString LibraryModel::labelOf(qint64 id) const {
+    const int row = rowOf(id);
+    return row < 0 ? QString() : m_rows[size_t(row)].label;
+}
+
+void LibraryModel::setThumbnailSide(int side) {
+    if (side == m_side) return;
+    m_side = side;
+    m_cache.clear();
+    m_placeholder = QPixmap();
+    m_broken = QPixmap();
+    if (!m_rows.empty()) Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1), {Qt::DecorationRole});
+}
+
+QPixmap LibraryModel::thumbnail(const Row& row) const {
+    if (const QPixmap* p = m_cache.object(row.path)) return *p;
+    if (row.image.status == diffclip::ImageStatus::Failed) return placeholder(true);
+    requestThumbnail(row.path);
+    return placeholder(false);
+}
+
+QPixmap LibraryModel::placeholder(bool broken) const {
+    QPixmap& p = broken ? m_broken : m_placeholder;
+    if (!p.isNull()) return p;
+    p = QPixmap(m_side, m_side);
+    p.fill(Qt::transparent);
+    QPainter painter(&p);
+    const QPalette pal = QGuiApplication::palette();
+    painter.setPen(QPen(pal.color(QPalette::Mid), 1));
+    painter.setBrush(pal.color(QPalette::AlternateBase));
+    painter.drawRoundedRect(QRectF(0.5, 0.5, m_side - 1, m_side - 1), 4, 4);
+    if (broken) {
+        // A crossed frame: the file could not be read (the reason is in Failed files).
+        painter.setPen(QPen(pal.color(QPalette::Dark), 2));
+        const int m = m_side / 3;
+        painter.drawLine(m, m, m_side - m, m_side - m);
+        painter.drawLine(m_side - m, m, m, m_side - m);
+    }
+    return p;
+}
+
+void LibraryModel::requestThumbnail(const QString& path) const {
+    if (m_pending.contains(path)) return;
+    m_pending.insert(path);
+    auto* self = const_cast<LibraryModel*>(this);
+    const int side = m_side;
+    m_decoders.start([self, path, side] {
+        QImageReader reader(path);
+        reader.setAutoTransform(true);  // EXIF orientation, as indexing and search use
+        const QSize size = reader.size();
+        if (size.isValid()) reader.setScaledSize(size.scaled(side, side, Qt::KeepAspectRatio));
+        QImage image = reader.read();
+        if (!image.isNull() && image.width() > side) image = image.scaled(side, side, Qt::KeepAspectRatio);
+        QMetaObject::invokeMethod(self, [self, path, image] { self->thumbnailDecoded(path, image); },
+                                  Qt::QueuedConnection);
+    });
+}
+
+void LibraryModel::thumbnailDecoded(const QString& path, const QImage& image) {
+    m_pending.remove(path);
+    m_cache.insert(path, new QPixmap(image.isNull() ? placeholder(true) : QPixmap::fromImage(image)));
+    const int row = m_rowOfPath.value(path, -1);  // paths are unique in a library
+    if (row < 0) return;
+    const QModelIndex idx = index(row);
+    Q_EMIT dataChanged(idx, idx, {Qt::DecorationRole});
+}
+
+// ---------------------------------------------------------------------------------------------
+
+LibraryFilterProxy::LibraryFilterProxy(QObject* parent) : QSortFilterProxyModel(parent) {
+    setSortLocaleAware(true);
+    setDynamicSortFilter(true);
+}
+
+void LibraryFilterProxy::setLabelFilter(const QString& label) {
+    m_label = label;
+    invalidateFilter();
+}
+
+void LibraryFilterProxy::setUnlabelledOnly(bool on) {
+    m_unlabelledOnly = on;
+    invalidateFilter();
+}
+
+void LibraryFilterProxy::setLineFilter(const QString& line) {
+    m_line = line;
+    invalidateFilter();
+}
+
+void LibraryFilterProxy::setProductFilter(const QString& product) {
+    m_product = product;
+    invalidateFilter();
+}
+
+void LibraryFilterProxy::setDateRange(const QString& from, const QString& to) {
+    m_from = from.trimmed();
+    m_to = to.trimmed();
+    invalidateFilter();
+}
+
+void LibraryFilterProxy::setText(const QString& text) {
+    m_text = text.trimmed().toLower();
+    invalidateFilter();
+}
+
+void LibraryFilterProxy::setSortKey(SortKey key, Qt::SortOrder order) {
+    m_key = key;
+    invalidate();
+    sort(0, order);
+}
+
+bool LibraryFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const {
+    const QModelIndex i = sourceModel()->index(sourceRow, 0, sourceParent);
+    if (m_unlabelledOnly) {
+        if (!i.data(LibraryModel::LabelRole).toString().isEmpty()) return false;
+    } else if (!m_label.isEmpty() && i.data(LibraryModel::LabelRole).toString() != m_label) {
+        return false;
+    }
+    if (!m_line.isEmpty() && i.data(LibraryModel::LineRole).toString() != m_line) return false;
+    if (!m_product.isEmpty() && i.data(LibraryModel::ProductRole).toString() != m_product) return false;
+    if (!m_from.isEmpty() || !m_to.isEmpty()) {
+        // Same rule as Library's ImageFilter: ISO text, the upper bound compared on its prefix.
+        const QString date = i.data(LibraryModel::DateRole).toString();
+        if (date.isEmpty()) return false;
+        if (!m_from.isEmpty() && date < m_from) return false;
+        if (!m_to.isEmpty() && date.left(m_to.size()) > m_to) return false;
+    }
+    if (!m_text.isEmpty()) {
+        const QString hay = i.data(LibraryModel::SearchTextRole).toString();
+        const auto words = m_text.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        for (const QString& w : words)
+            if (!hay.contains(w)) return false;
+    }
+    return true;
+}
+
+bool LibraryFilterProxy::lessThan(const QModelIndex& left, const QModelIndex& right) const {
+    static thread_local QCollator collator = [] {
+        QCollator c;
+        c.setNumericMode(true);  // "img2" before "img10"
+        return c;
+    }();
+    auto byName = [&] {
+        return collator.compare(left.data(Qt::DisplayRole).toString(), right.data(Qt::DisplayRole).toString()) < 0;
+    };
+    switch (m_key) {
+    case SortKey::Name: return byName();
+    case SortKey::Date: {
+        const QString a = left.data(LibraryModel::DateRole).toString();
+        const QString b = right.data(LibraryModel::DateRole).toString();
+        return a == b ? byName() : a < b;
+    }
+    case SortKey::Label: {
+        const int c = collator.compare(left.data(LibraryModel::LabelRole).toString(),
+                                       right.data(LibraryModel::LabelRole).toString());
+        return c == 0 ? byName() : c < 0;
+    }
+    case SortKey::Added: {
+        const qlonglong a = left.data(LibraryModel::AddedRole).toLongLong();
+        const qlonglong b = right.data(LibraryModel::AddedRole).toLongLong();
+        return a == b ? left.data(LibraryModel::IdRole).toLongLong() < right.data(LibraryModel::IdRole).toLongLong()
+                      : a < b;
+    }
+    }
+    return false;
+}
+
+}  // namespace diffclip::ui

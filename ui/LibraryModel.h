@@ -1,0 +1,117 @@
+#pragma once
+// The library's photos as a list model (one row per ImageRecord with its current label) and
+// the proxy that filters and sorts them for the Library page's thumbnail grid. Thumbnails are
+// decoded off the GUI thread (QImageReader with a scaled size, EXIF orientation applied) and
+// kept in a bounded cache. GUI thread only.
+
+#include <QAbstractListModel>
+#include <QCache>
+#include <QHash>
+#include <QPixmap>
+#include <QSet>
+#include <QSortFilterProxyModel>
+#include <QThreadPool>
+
+#include <vector>
+
+#include "diffclip/library/Library.h"
+
+namespace diffclip::ui {
+
+class LibraryModel : public QAbstractListModel {
+    Q_OBJECT
+
+public:
+    enum Role {
+        IdRole = Qt::UserRole + 1,  // qlonglong
+        PathRole,                   // QString
+        LabelRole,                  // QString, empty when unlabelled
+        DateRole,                   // QString (ISO text, as stored)
+        AddedRole,                  // qlonglong, ms since the epoch
+        ProductRole,
+        LineRole,
+        SearchTextRole,             // lower-case text the free-text filter matches
+    };
+
+    explicit LibraryModel(QObject* parent = nullptr);
+    ~LibraryModel() override;
+
+    int rowCount(const QModelIndex& parent = QModelIndex()) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+
+    /// Replaces every row. `labels` are (id, current label) pairs (Library::currentLabels).
+    void setImages(std::vector<diffclip::ImageRecord> images,
+                   const std::vector<std::pair<int64_t, std::string>>& labels);
+    void clear();
+    /// Updates the current label of the listed ids (those not listed keep theirs).
+    void setLabels(const std::vector<std::pair<int64_t, std::string>>& labels);
+    /// Replaces the record of the row with image.id.
+    void updateImage(const diffclip::ImageRecord& image);
+
+    int rowOf(qint64 id) const;
+    const diffclip::ImageRecord* image(qint64 id) const;
+    QString labelOf(qint64 id) const;
+
+    void setThumbnailSide(int side);
+    int thumbnailSide() const { return m_side; }
+    /// Thumbnails decoded so far (for tests and the status line).
+    int thumbnailsReady() const { return int(m_cache.size()); }
+
+private:
+    struct Row {
+        diffclip::ImageRecord image;
+        QString label;
+        QString name;
+        QString path;
+    };
+    QPixmap thumbnail(const Row& row) const;
+    void requestThumbnail(const QString& path) const;
+    void thumbnailDecoded(const QString& path, const QImage& image);
+    QPixmap placeholder(bool broken) const;
+
+    std::vector<Row> m_rows;
+    QHash<qint64, int> m_rowOfId;
+    QHash<QString, int> m_rowOfPath;
+    int m_side = 128;
+    mutable QCache<QString, QPixmap> m_cache;
+    mutable QSet<QString> m_pending;
+    mutable QThreadPool m_decoders;
+    mutable QPixmap m_placeholder;
+    mutable QPixmap m_broken;
+};
+
+/// Filters (label, line, product, date range, free text) and sort keys for the grid.
+class LibraryFilterProxy : public QSortFilterProxyModel {
+    Q_OBJECT
+
+public:
+    enum class SortKey { Name, Date, Label, Added };
+
+    explicit LibraryFilterProxy(QObject* parent = nullptr);
+
+    /// Empty: any label.
+    void setLabelFilter(const QString& label);
+    /// Only photos without a label (overrides setLabelFilter).
+    void setUnlabelledOnly(bool on);
+    void setLineFilter(const QString& line);        // empty: any
+    void setProductFilter(const QString& product);  // empty: any
+    void setDateRange(const QString& from, const QString& to);  // ISO text, empty: open
+    void setText(const QString& text);
+    void setSortKey(SortKey key, Qt::SortOrder order);
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
+    bool lessThan(const QModelIndex& left, const QModelIndex& right) const override;
+
+private:
+    QString m_label;
+    bool m_unlabelledOnly = false;
+    QString m_line;
+    QString m_product;
+    QString m_from;
+    QString m_to;
+    QString m_text;
+    SortKey m_key = SortKey::Name;
+};
+
+}  // namespace diffclip::ui
