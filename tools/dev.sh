@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's two commands:
-#   tools/dev.sh run    install dependencies, build, start DiffCLIP Studio
+#   tools/dev.sh run    install dependencies, build, start DiffCLIP Studio on its built-in demo
 #   tools/dev.sh test   install dependencies, build, run the whole test suite
 # Dependencies come from Debian 12 packages (tools/install-deps.sh, asks for sudo when not root).
 set -euo pipefail
@@ -18,7 +18,9 @@ cmake --preset release
 cmake --build --preset release -j "${DIFFCLIP_BUILD_JOBS:-2}"
 
 if [ "$what" = run ]; then
-  exec build/bin/diffclip-studio "${@:2}"
+  # The built-in demo: synthetic defect photos, a starter model trained on them (a few minutes
+  # the first time; later runs reuse everything), a demo library, then the application on it.
+  exec build/bin/diffclip demo "${@:2}"
 fi
 
 # The test suite: every CTest test (Qt Test executables; the GUI ones on the offscreen

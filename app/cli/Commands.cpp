@@ -16,7 +16,11 @@ const std::vector<Command>& commands() {
         {"tokenize", runTokenize}, {"embed", runEmbed}, {"bench", runBench},
 #ifdef DIFFCLIP_HAVE_LIBRARY
         {"index", runIndex}, {"search", runSearch}, {"library", runLibrary}, {"export", runExport},
-        {"classify", runClassify}, {"evaluate", runEvaluate},
+        {"classify", runClassify}, {"evaluate", runEvaluate}, {"explain", runExplain},
+        {"train", runTrain},
+#endif
+#ifdef DIFFCLIP_HAVE_DEMO
+        {"demo", runDemo},
 #endif
     };
     return list;

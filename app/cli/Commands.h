@@ -34,6 +34,13 @@ int runLibrary(int argc, char** argv);
 int runExport(int argc, char** argv);
 int runClassify(int argc, char** argv);
 int runEvaluate(int argc, char** argv);
+int runTrain(int argc, char** argv);
+int runExplain(int argc, char** argv);
+#endif
+#ifdef DIFFCLIP_HAVE_DEMO
+int runDemo(int argc, char** argv);
+/// `diffclip demo` without a subcommand: generate, train, index, measure, open the application.
+int runDemoAll(int argc, char** argv);
 #endif
 
 }  // namespace diffclip::cli

@@ -1,4 +1,5 @@
 // `diffclip`: the command line of DiffCLIP Studio (see docs/CLI.md).
+#include <csignal>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -30,6 +31,12 @@ void printUsage() {
                  "  classify  zero-shot labels of photos with probabilities\n"
                  "  evaluate  top-K hit rate and mAP of a labelled library, or accuracy on a folder tree\n"
                  "  library check   check a library's integrity\n"
+                 "  explain   attention, rollout and why-it-matched maps of a photo, as PNG\n"
+                 "  train     fine-tune or train a model on a folder-per-class tree (linear, contrastive, scratch)\n"
+                 "\n"
+                 "Demo:\n"
+                 "  demo generate   write the built-in demo data set (synthetic defect photos, masks,\n"
+                 "                  metadata) to try the other commands on\n"
                  "\n"
                  "A MODEL is a model package folder, a DiffCLIP checkpoint_best.pt, a .safetensors file\n"
                  "(config.json beside it, or inferred from tensor shapes), or preset:NAME for random\n"
@@ -43,6 +50,9 @@ void printUsage() {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A file size limit (ulimit -f) must surface as a write error with a clear message, not kill
+    // the process in the middle of a batch.
+    std::signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         printUsage();
         return kUsage;
