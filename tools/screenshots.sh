@@ -55,8 +55,9 @@ for theme in light dark; do
             unset QT_QPA_PLATFORMTHEME QT_STYLE_OVERRIDE
             export LANG=C.UTF-8
             lib="$work/$lang-$theme.dclib"
+            explain_photo="$(find "$work/photos" -name '*.jpg' | sort | awk 'NR == 1')"
             run "$app" --lang "$lang" --theme "$theme" --model "$model" --library "$lib" \
-                --add "$work/photos" --screenshot "$out"
+                --add "$work/photos" --explain "$explain_photo" --search "$explain_photo" --screenshot "$out"
         )
     done
 done

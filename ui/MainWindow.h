@@ -55,6 +55,9 @@ public:
     ModelsPage* modelsPage() const { return m_models; }
     StartPage* startPage() const { return m_start; }
     LibraryPage* libraryPage() const { return m_library; }
+    ExplainPage* explainPage() const { return m_explain; }
+    /// Null when the build has no Search page.
+    SearchPage* searchPage() const { return m_search; }
     JobsPage* jobsPage() const { return m_jobsPage; }
     JobCentre* jobCentre() const { return m_jobs; }
     QWidget* pageWidget(Page page) const;

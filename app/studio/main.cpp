@@ -11,11 +11,13 @@
 #include <memory>
 
 #include "AppSettings.h"
+#include "ExplainPage.h"
 #include "JobCentre.h"
 #include "LibraryPage.h"
 #include "Localization.h"
 #include "MainWindow.h"
 #include "ModelsPage.h"
+#include "SearchPage.h"
 #include "Theme.h"
 #include "diffclip/model/ModelSummary.h"
 
@@ -92,12 +94,22 @@ int main(int argc, char** argv) {
         QCoreApplication::translate("main", "Once the library and model are ready, add this folder of photos "
                                             "(folder names become labels)."),
         QCoreApplication::translate("main", "folder"));
+    const QCommandLineOption explainOption(
+        QStringLiteral("explain"),
+        QCoreApplication::translate("main", "Once the model is ready, show this photo on the Explain page (A1 beside "
+                                            "A1 − λA2)."),
+        QCoreApplication::translate("main", "photo"));
+    const QCommandLineOption searchOption(
+        QStringLiteral("search"),
+        QCoreApplication::translate("main", "With --screenshot: once the library is ready, search it with this photo "
+                                            "before taking the pictures."),
+        QCoreApplication::translate("main", "photo"));
     const QCommandLineOption themeOption(
         QStringLiteral("theme"),
         QCoreApplication::translate("main", "Theme for this session: light or dark (screenshots add -dark to the "
                                             "file names)."),
         QCoreApplication::translate("main", "name"));
-    parser.addOptions({langOption, modelOption, libraryOption, addOption, themeOption, screenshotOption});
+    parser.addOptions({langOption, modelOption, libraryOption, addOption, explainOption, searchOption, themeOption, screenshotOption});
     parser.process(app);
     if (parser.isSet(langOption) && !supportedLanguages().contains(parser.value(langOption))) {
         printLine(QCoreApplication::translate("main", "Unknown language \"%1\"; use one of: %2.")
@@ -145,6 +157,21 @@ int main(int argc, char** argv) {
                          });
     }
 
+    if (parser.isSet(explainOption)) {
+        // The Explain page follows the workspace's model; show the photo once that model is set.
+        const QString photo = QDir(parser.value(explainOption)).absolutePath();
+        auto shown = std::make_shared<bool>(false);
+        QObject::connect(&window, &MainWindow::workspaceChanged, &window,
+                         [&window, photo, shown](std::shared_ptr<diffclip::Workspace> ws) {
+                             if (*shown || !ws) return;
+                             *shown = true;
+                             ExplainPage* page = window.explainPage();
+                             page->setMode(ExplainPage::Mode::A1VsDifference);
+                             page->setPhoto(photo);
+                             page->setRegion(QRectF(0.25, 0.25, 0.5, 0.5));
+                         });
+    }
+
     if (screenshots && !added) {
         // Never wait forever for a workspace that cannot open: the pages show why.
         QTimer::singleShot(180000, &window, [&added] { added = true; });
@@ -161,11 +188,24 @@ int main(int argc, char** argv) {
         // model read, the library open, the workspace ready and its jobs finished.
         auto* poll = new QTimer(&window);
         auto settledTurns = std::make_shared<int>(0);
-        QObject::connect(poll, &QTimer::timeout, &window, [&window, &added, poll, settledTurns, dir, suffix] {
+        const QString searchPhoto =
+            parser.isSet(searchOption) ? QDir(parser.value(searchOption)).absolutePath() : QString();
+        auto searched = std::make_shared<bool>(searchPhoto.isEmpty() || !window.searchPage());
+        QObject::connect(poll, &QTimer::timeout, &window,
+                         [&window, &added, poll, settledTurns, dir, suffix, searchPhoto, searched] {
             const bool idle = !window.modelsPage()->isBusy() && !window.libraryPage()->isBusy() &&
+                              !window.explainPage()->isBusy() &&
+                              (!window.searchPage() || !window.searchPage()->isBusy()) &&
                               !window.isOpeningWorkspace() && window.jobCentre()->activeCount() == 0 && added;
             *settledTurns = idle ? *settledTurns + 1 : 0;
             if (*settledTurns < 5) return;  // idle for half a second: thumbnails decoded, layouts done
+            if (!*searched) {
+                // The library is complete now: search it, then wait until that has settled too.
+                *searched = true;
+                *settledTurns = 0;
+                window.searchPage()->searchPhotos({searchPhoto});
+                return;
+            }
             poll->stop();
             window.saveScreenshots(dir, suffix);
         });
