@@ -340,7 +340,7 @@ private Q_SLOTS:
         QCOMPARE(bad.exitCode, 1);
         QVERIFY(bad.err.contains("at least two classes"));
 
-        for (const QString kind : {QStringLiteral("exact"), QStringLiteral("approximate")}) {
+        for (const QString& kind : {QStringLiteral("exact"), QStringLiteral("approximate")}) {
             Run ev = diffclip({"evaluate", "--library", lib, "--latency-queries", "12", "--index", kind, "--json"});
             QCOMPARE(ev.exitCode, 0);
             QCOMPARE(json(ev)["index"].toString(), kind);
@@ -417,7 +417,11 @@ private Q_SLOTS:
         Run r = diffclip({"library", "check", m_dir.filePath("notalib.db")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.contains("not a DiffCLIP library"));
-        QCOMPARE(diffclip({"index", "--library", m_dir.filePath("x.db"), "--model", m_model}).exitCode, 2);
+        QCOMPARE(diffclip({"index", "--library", m_dir.filePath("x.db"), kNeu}).exitCode, 2);  // no --model
+        // Without PATH, index brings the library up to date with the model: nothing to do here.
+        Run none = diffclip({"index", "--library", m_dir.filePath("x.db"), "--model", m_model, "--json"});
+        QCOMPARE(none.exitCode, 0);
+        QCOMPARE(json(none)["added"].toInt() + json(none)["updated"].toInt(), 0);
         QCOMPARE(diffclip({"search", "--library", m_dir.filePath("x.db")}).exitCode, 2);
     }
 };
