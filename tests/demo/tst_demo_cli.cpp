@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QFileInfo>
 #include <QTemporaryDir>
 
 namespace {
@@ -43,11 +44,38 @@ private Q_SLOTS:
         Run g = diffclip({"demo", "generate", "--help"});
         QCOMPARE(g.exitCode, 0);
         QVERIFY(g.out.contains("--per-class"));
-        QCOMPARE(diffclip({"demo"}).exitCode, 2);
+        Run d = diffclip({"demo", "--help"});
+        QCOMPARE(d.exitCode, 0);
+        QVERIFY(d.out.contains("--minutes"));
+        QCOMPARE(diffclip({"demo", "--per-class", "0"}).exitCode, 2);
+        QCOMPARE(diffclip({"demo", "--minutes", "-1"}).exitCode, 2);
         QCOMPARE(diffclip({"demo", "paint"}).exitCode, 2);
         QCOMPARE(diffclip({"demo", "generate"}).exitCode, 2);  // no --out
         QCOMPARE(diffclip({"demo", "generate", "--out", "x", "--per-class", "0"}).exitCode, 2);
         QCOMPARE(diffclip({"demo", "generate", "--out", "x", "--seed", "-1"}).exitCode, 2);
+    }
+
+    // The whole demo, small: photos, a starter model trained for a few seconds, the demo library
+    // and the measured figures; a second run reuses all three.
+    void wholeDemoThenReuse() {
+        QTemporaryDir tmp;
+        const QString dir = tmp.path() + "/demo";
+        const QStringList args{"demo", "--dir", dir, "--per-class", "4", "--minutes", "0.15", "--no-open", "--json"};
+        Run r = diffclip(args);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(j["photos"].toInt(), 28);
+        for (const char* key : {"recall@1", "recall@5", "attention_in_masks", "mask_area"}) {
+            const double v = j[QLatin1String(key)].toDouble(-1);
+            QVERIFY2(v >= 0 && v <= 1, key);
+        }
+        QVERIFY(j["recall@1"].toDouble() <= j["recall@5"].toDouble());
+        QVERIFY(j["mask_photos"].toInt() > 0);
+        QVERIFY(QFileInfo::exists(dir + "/model/config.json"));
+        Run again = diffclip(args);
+        QCOMPARE(again.exitCode, 0);
+        QVERIFY(again.err.contains("reusing the trained model"));
+        QCOMPARE(QJsonDocument::fromJson(again.out).object()["recall@1"].toDouble(), j["recall@1"].toDouble());
     }
 
     void generateAndReuse() {
