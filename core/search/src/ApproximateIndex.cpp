@@ -61,7 +61,7 @@ Status ApproximateIndex::build(const float* rows, size_t n, int dim, const int64
 
     size_t nlist = options.nlist ? options.nlist : size_t(2.0 * std::sqrt(double(n)));
     nlist = std::clamp<size_t>(nlist, 1, std::max<size_t>(1, n / 39));
-    const size_t nprobe = std::min(nlist, options.nprobe ? options.nprobe : std::max<size_t>(16, nlist / 16));
+    const size_t nprobe = std::min(nlist, options.nprobe ? options.nprobe : std::max<size_t>(16, nlist / 32));
     const size_t trainRows = std::min(n, options.trainRows ? options.trainRows : 40 * nlist);
 
     // Training sample: a seeded random subset, so the lists do not follow insertion order.

@@ -24,7 +24,7 @@ public:
         /// Inverted lists; 0 = 2 * sqrt(rows), clamped to [1, rows / 39] so that every list can be
         /// trained on at least 39 rows (FAISS's minimum).
         size_t nlist = 0;
-        /// Lists visited per query; 0 = max(16, nlist / 16).
+        /// Lists visited per query; 0 = max(16, nlist / 32) (recall@10 1.000 at 1M rows, README).
         size_t nprobe = 0;
         /// Rows sampled to train the coarse quantiser (k-means, 10 iterations), 0 = min(rows, 40 * nlist).
         size_t trainRows = 0;
