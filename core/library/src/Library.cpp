@@ -27,7 +27,9 @@ int64_t nowMs() {
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-const char* statusName(ImageStatus s) { return s == ImageStatus::Ok ? "ok" : "failed"; }
+const char* statusName(ImageStatus s) {
+    return s == ImageStatus::Ok ? "ok" : "failed";
+}
 
 // Current label after precedence (manual > training > folder > zero-shot), as an SQL expression
 // over the images table aliased `i`.
@@ -38,6 +40,22 @@ constexpr const char* kCurrentLabelSql =
 constexpr const char* kImageColumns =
     "i.id, i.path, i.content_hash, i.size, i.mtime_ns, i.width, i.height, i.added_at, i.product, i.line, "
     "i.lot, i.date, i.inspector, i.notes, i.extra, i.status, i.error";
+
+// Steps `st` to its end and returns readRow(st) of every row, in order.
+template <class T, class ReadRow>
+Result<std::vector<T>> collectRows(Statement& st, ReadRow readRow) {
+    std::vector<T> out;
+    for (;;) {
+        Result<bool> row = st.step();
+        if (!row) {
+            return row.error();
+        }
+        if (!*row) {
+            return out;
+        }
+        out.push_back(readRow(st));
+    }
+}
 
 ImageRecord readImage(const Statement& st) {
     ImageRecord r;
@@ -233,17 +251,7 @@ Result<std::vector<ImageRecord>> Library::imagesWithoutEmbedding(int64_t modelId
         return st.error();
     }
     st->bind(1, modelId);
-    std::vector<ImageRecord> out;
-    for (;;) {
-        Result<bool> row = st->step();
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            return out;
-        }
-        out.push_back(readImage(*st));
-    }
+    return collectRows<ImageRecord>(*st, [](const Statement& s) -> ImageRecord { return readImage(s); });
 }
 
 Result<Library::EmbeddingStamp> Library::embeddingStamp(int64_t modelId) {
@@ -264,7 +272,9 @@ Result<Library::EmbeddingStamp> Library::embeddingStamp(int64_t modelId) {
     return stamp;
 }
 
-Result<int64_t> Library::dataVersion() { return m_db.queryInt("PRAGMA data_version"); }
+Result<int64_t> Library::dataVersion() {
+    return m_db.queryInt("PRAGMA data_version");
+}
 
 Result<std::vector<int64_t>> Library::listImageIds(const ImageFilter& filter) {
     auto q = filterSql("i.id", filter);
@@ -278,17 +288,7 @@ Result<std::vector<int64_t>> Library::listImageIds(const ImageFilter& filter) {
     for (size_t k = 0; k < q->second.size(); ++k) {
         st->bind(static_cast<int>(k + 1), q->second[k]);
     }
-    std::vector<int64_t> out;
-    for (;;) {
-        Result<bool> row = st->step();
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            return out;
-        }
-        out.push_back(st->columnInt(0));
-    }
+    return collectRows<int64_t>(*st, [](const Statement& s) -> int64_t { return s.columnInt(0); });
 }
 
 Result<std::string> Library::setting(const std::string& key) {
@@ -341,10 +341,14 @@ Result<ImageRecord> Library::imageById(int64_t id) {
 
 const char* labelSourceName(LabelSource source) {
     switch (source) {
-    case LabelSource::Manual: return "manual";
-    case LabelSource::Training: return "training";
-    case LabelSource::Folder: return "folder";
-    case LabelSource::ZeroShot: return "zero-shot";
+        case LabelSource::Manual:
+            return "manual";
+        case LabelSource::Training:
+            return "training";
+        case LabelSource::Folder:
+            return "folder";
+        case LabelSource::ZeroShot:
+            return "zero-shot";
     }
     return "manual";
 }
@@ -401,9 +405,9 @@ Result<Library> Library::open(const std::string& path, const LibraryOptions& opt
             return makeError(ErrorCode::Format, notLibrary + " (an SQLite file of another program)");
         }
         if (*version > kSchemaVersion) {
-            return makeError(ErrorCode::Unsupported,
-                             "the library was made by a newer DiffCLIP Studio (schema " + std::to_string(*version) +
-                                 ", this program knows up to " + std::to_string(kSchemaVersion) + "): " + path);
+            return makeError(ErrorCode::Unsupported, "the library was made by a newer DiffCLIP Studio (schema " +
+                                                         std::to_string(*version) + ", this program knows up to " +
+                                                         std::to_string(kSchemaVersion) + "): " + path);
         }
         Result<int64_t> marker = db.queryInt("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'library_info'");
         if (!marker || *marker != 1) {
@@ -413,8 +417,10 @@ Result<Library> Library::open(const std::string& path, const LibraryOptions& opt
         return makeError(ErrorCode::Format, notLibrary + " (the file is empty)");
     }
     if (*version < kSchemaVersion && options.readOnly) {
-        return makeError(ErrorCode::Unsupported, "the library has an older schema and must be opened for writing once "
-                                                 "to be upgraded: " + path);
+        return makeError(ErrorCode::Unsupported,
+                         "the library has an older schema and must be opened for writing once "
+                         "to be upgraded: " +
+                             path);
     }
 
     if (!options.readOnly) {
@@ -471,7 +477,9 @@ Status Library::migrate() {
     return tx->commit();
 }
 
-Result<Transaction> Library::begin() { return m_db.begin(); }
+Result<Transaction> Library::begin() {
+    return m_db.begin();
+}
 
 // ---------------------------------------------------------------------------------------------
 // images
@@ -565,28 +573,16 @@ Status Library::recordFailure(const std::string& path, int64_t size, int64_t mti
 }
 
 Result<std::vector<int64_t>> Library::imagesWithSameHash(const std::string& hash) {
-    Result<Statement> st =
-        m_db.prepare("SELECT id FROM images WHERE content_hash = ?1 AND status = 'ok' ORDER BY id");
+    Result<Statement> st = m_db.prepare("SELECT id FROM images WHERE content_hash = ?1 AND status = 'ok' ORDER BY id");
     if (!st) {
         return st.error();
     }
     st->bind(1, hash);
-    std::vector<int64_t> ids;
-    for (;;) {
-        Result<bool> row = st->step();
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            break;
-        }
-        ids.push_back(st->columnInt(0));
-    }
-    return ids;
+    return collectRows<int64_t>(*st, [](const Statement& s) -> int64_t { return s.columnInt(0); });
 }
 
 Result<std::pair<std::string, std::vector<std::string>>> Library::filterSql(const std::string& columns,
-                                                                          const ImageFilter& filter) const {
+                                                                            const ImageFilter& filter) const {
     std::string sql = "SELECT " + columns + " FROM images i WHERE 1";
     std::vector<std::string> args;
     auto param = [&](std::string value) {
@@ -644,18 +640,7 @@ Result<std::vector<ImageRecord>> Library::listImages(const ImageFilter& filter) 
     for (size_t k = 0; k < args.size(); ++k) {
         st->bind(static_cast<int>(k + 1), args[k]);
     }
-    std::vector<ImageRecord> out;
-    for (;;) {
-        Result<bool> row = st->step();
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            break;
-        }
-        out.push_back(readImage(*st));
-    }
-    return out;
+    return collectRows<ImageRecord>(*st, [](const Statement& s) -> ImageRecord { return readImage(s); });
 }
 
 Result<std::vector<FailedFile>> Library::failures() {
@@ -664,41 +649,24 @@ Result<std::vector<FailedFile>> Library::failures() {
     if (!st) {
         return st.error();
     }
-    std::vector<FailedFile> out;
-    for (;;) {
-        Result<bool> row = st->step();
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            break;
-        }
-        out.push_back(FailedFile{st->columnText(0), st->columnInt(1), st->columnInt(2), st->columnText(3)});
-    }
-    return out;
+    return collectRows<FailedFile>(*st, [](const Statement& s) -> FailedFile {
+        return FailedFile{s.columnText(0), s.columnInt(1), s.columnInt(2), s.columnText(3)};
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
 // models and embeddings
 
 Result<std::vector<ModelRecord>> Library::models() {
-    Result<Statement> q = m_db.prepare("SELECT id, name, fingerprint, dim, created_at FROM models ORDER BY created_at DESC, id DESC");
+    Result<Statement> q =
+        m_db.prepare("SELECT id, name, fingerprint, dim, created_at FROM models ORDER BY created_at DESC, id DESC");
     if (!q) {
         return q.error();
     }
-    std::vector<ModelRecord> out;
-    for (;;) {
-        Result<bool> row = q->step();
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            break;
-        }
-        out.push_back(ModelRecord{q->columnInt(0), q->columnText(1), q->columnText(2), static_cast<int>(q->columnInt(3)),
-                                  q->columnInt(4)});
-    }
-    return out;
+    return collectRows<ModelRecord>(*q, [](const Statement& s) -> ModelRecord {
+        return ModelRecord{s.columnInt(0), s.columnText(1), s.columnText(2), static_cast<int>(s.columnInt(3)),
+                           s.columnInt(4)};
+    });
 }
 
 Result<int64_t> Library::ensureModel(const std::string& name, const std::string& fingerprint,
@@ -741,8 +709,8 @@ Result<int64_t> Library::ensureModel(const std::string& name, const std::string&
         return id;
     }
     find->reset();
-    Result<Statement> ins = m_db.prepare(
-        "INSERT INTO models(name, fingerprint, config_json, dim, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+    Result<Statement> ins =
+        m_db.prepare("INSERT INTO models(name, fingerprint, config_json, dim, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
     if (!ins) {
         return ins.error();
     }
@@ -783,8 +751,8 @@ Status Library::putEmbedding(int64_t imageId, int64_t modelId, const float* v, i
     std::vector<unsigned char> blob(static_cast<size_t>(dim) * 2);
     for (int k = 0; k < dim; ++k) {
         if (!std::isfinite(v[k]) || std::fabs(v[k]) > 65504.0f) {
-            return makeError(ErrorCode::InvalidArgument, "embedding value " + std::to_string(k) +
-                                                             " is not finite or too large for fp16");
+            return makeError(ErrorCode::InvalidArgument,
+                             "embedding value " + std::to_string(k) + " is not finite or too large for fp16");
         }
         const uint16_t h = floatToHalf(v[k]);
         blob[2 * static_cast<size_t>(k)] = static_cast<unsigned char>(h & 0xff);
@@ -855,10 +823,9 @@ Result<EmbeddingMatrix> Library::loadEmbeddings(int64_t modelId) {
             if (width == 2) {
                 m.values.push_back(halfToFloat(static_cast<uint16_t>(bytes[2 * k] | (bytes[2 * k + 1] << 8))));
             } else {
-                const uint32_t bits = static_cast<uint32_t>(bytes[4 * k]) |
-                                      (static_cast<uint32_t>(bytes[4 * k + 1]) << 8) |
-                                      (static_cast<uint32_t>(bytes[4 * k + 2]) << 16) |
-                                      (static_cast<uint32_t>(bytes[4 * k + 3]) << 24);
+                const uint32_t bits =
+                    static_cast<uint32_t>(bytes[4 * k]) | (static_cast<uint32_t>(bytes[4 * k + 1]) << 8) |
+                    (static_cast<uint32_t>(bytes[4 * k + 2]) << 16) | (static_cast<uint32_t>(bytes[4 * k + 3]) << 24);
                 float f = 0.0f;
                 std::memcpy(&f, &bits, sizeof f);
                 m.values.push_back(f);
@@ -922,18 +889,7 @@ Result<std::vector<std::string>> Library::labels() {
     if (!st) {
         return st.error();
     }
-    std::vector<std::string> out;
-    for (;;) {
-        Result<bool> row = st->step();
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            break;
-        }
-        out.push_back(st->columnText(0));
-    }
-    return out;
+    return collectRows<std::string>(*st, [](const Statement& s) -> std::string { return s.columnText(0); });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1286,17 +1242,9 @@ Result<std::vector<std::pair<int64_t, std::string>>> Library::currentLabels() {
     if (!st) {
         return st.error();
     }
-    std::vector<std::pair<int64_t, std::string>> out;
-    for (;;) {
-        Result<bool> row = st->step();
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            return out;
-        }
-        out.emplace_back(st->columnInt(0), st->columnText(1));
-    }
+    return collectRows<std::pair<int64_t, std::string>>(*st, [](const Statement& s) -> std::pair<int64_t, std::string> {
+        return {s.columnInt(0), s.columnText(1)};
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
