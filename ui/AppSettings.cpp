@@ -138,6 +138,11 @@ QString AppSettings::builtinLibraryPath() {
         .filePath(QStringLiteral("diffclip-studio/library.dclib"));
 }
 
+QString AppSettings::modelRegistryDir() {
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation))
+        .filePath(QStringLiteral("diffclip-studio/models"));
+}
+
 QString AppSettings::defaultLibraryPath() {
     const QString v = QSettings().value(kDefaultLibrary).toString();
     return v.isEmpty() ? builtinLibraryPath() : v;

@@ -56,6 +56,11 @@ public:
     /// <XDG data home>/diffclip-studio/library.dclib, e.g. ~/.local/share/diffclip-studio/library.dclib.
     static QString builtinLibraryPath();
 
+    /// The model registry: one model package folder per version, directly under
+    /// <XDG data home>/diffclip-studio/models (e.g. ~/.local/share/diffclip-studio/models).
+    /// Trained and imported models are written there; the Models page lists it.
+    static QString modelRegistryDir();
+
     /// Most recently opened libraries first, at most kMaxRecentLibraries; the first is the one
     /// reopened at start.
     static QStringList recentLibraries();
