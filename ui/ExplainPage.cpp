@@ -31,6 +31,8 @@
 #include <QMimeData>
 #include <QPainter>
 #include <QPdfWriter>
+#include <QProgressBar>
+#include <QPromise>
 #include <QPushButton>
 #include <QScrollBar>
 #include <QSlider>
@@ -69,6 +71,21 @@ QString shortModelName(const QString& spec) {
 }
 
 const QColor kPaneColours[2] = {QColor(0x1f, 0x77, 0xb4), QColor(0xd6, 0x27, 0x28)};
+
+// The photos a folder scale spans: the files with a photo extension directly in the current
+// photo's folder (not its subfolders), sorted by name, the current photo always among them.
+QStringList photosBeside(const QString& photo) {
+    const QFileInfo info(photo);
+    const QDir dir = info.absoluteDir();
+    static const QStringList filters{QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"), QStringLiteral("*.png"),
+                                     QStringLiteral("*.bmp"), QStringLiteral("*.tif"),  QStringLiteral("*.tiff"),
+                                     QStringLiteral("*.webp")};
+    QStringList out;
+    for (const QString& name : dir.entryList(filters, QDir::Files | QDir::Readable, QDir::Name))
+        out << dir.absoluteFilePath(name);
+    if (!out.contains(info.absoluteFilePath())) out << info.absoluteFilePath();
+    return out;
+}
 
 }  // namespace
 
@@ -258,6 +275,27 @@ ExplainPage::ExplainPage(QWidget* parent) : QWidget(parent) {
     m_exportPdf = new QPushButton(tr("Export PDF &report…"), this);
     m_exportPdf->setAccessibleName(tr("Export PDF report"));
 
+    // Colour scale: this comparison or the whole folder.
+    m_scaleMode = new QComboBox(this);
+    m_scaleMode->addItem(tr("This comparison"));
+    m_scaleMode->addItem(tr("Whole folder"));
+    m_scaleMode->setAccessibleName(tr("Colour scale"));
+    m_scaleMode->setToolTip(tr("One colour scale for both panes, or for both panes of every photo in this "
+                               "photo's folder (same models and settings)"));
+    auto* scaleModeLabel = new QLabel(tr("&Scale:"), this);
+    scaleModeLabel->setBuddy(m_scaleMode);
+    m_scaleLabel = new QLabel(this);
+    m_scaleLabel->setAccessibleName(tr("Scale in use"));
+    m_scaleLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_folderProgress = new QProgressBar(this);
+    m_folderProgress->setAccessibleName(tr("Folder scale progress"));
+    m_folderProgress->setMaximumWidth(200);
+    m_folderProgress->setFormat(tr("%v of %m photos"));
+    m_folderProgress->setVisible(false);
+    m_folderCancel = new QPushButton(tr("Cancel"), this);
+    m_folderCancel->setAccessibleName(tr("Cancel the folder scale"));
+    m_folderCancel->setVisible(false);
+
     auto* row1 = new QHBoxLayout;
     row1->addWidget(m_photoButton);
     row1->addWidget(m_photoLabel, 1);
@@ -278,6 +316,8 @@ ExplainPage::ExplainPage(QWidget* parent) : QWidget(parent) {
     row2->addWidget(m_head);
     row2->addWidget(opacityLabel);
     row2->addWidget(m_opacity);
+    row2->addWidget(scaleModeLabel);
+    row2->addWidget(m_scaleMode);
 
     // Panes and colour bar.
     auto* panes = new QGridLayout;
@@ -307,6 +347,10 @@ ExplainPage::ExplainPage(QWidget* parent) : QWidget(parent) {
     m_colourBar->setMinimumWidth(60);
     panes->addWidget(m_colourBar, 1, 2);
     panes->setRowStretch(1, 1);
+    auto* scaleRow = new QHBoxLayout;
+    scaleRow->addWidget(m_scaleLabel, 1);
+    scaleRow->addWidget(m_folderProgress);
+    scaleRow->addWidget(m_folderCancel);
 
     // Charts.
     auto makePlot = [this](const QString& name, const QString& title, const QString& yLabel) {
@@ -364,6 +408,7 @@ ExplainPage::ExplainPage(QWidget* parent) : QWidget(parent) {
     layout->addLayout(row1);
     layout->addLayout(row2);
     layout->addLayout(panes, 3);
+    layout->addLayout(scaleRow);
     layout->addLayout(charts, 1);
     layout->addLayout(bottom);
 
@@ -397,6 +442,16 @@ ExplainPage::ExplainPage(QWidget* parent) : QWidget(parent) {
         if (!m_updatingControls) schedule();
     });
     connect(m_opacity, &QSlider::valueChanged, this, [this] { rerender(); });
+    connect(m_scaleMode, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
+        m_folderProblem.clear();
+        if (m_scaleMode->currentIndex() == 0 && m_folderCancelFlag) m_folderCancelFlag->store(true);
+        applyScale();
+    });
+    connect(m_folderCancel, &QPushButton::clicked, this, [this] {
+        if (m_folderCancelFlag) m_folderCancelFlag->store(true);
+        // Cancelling gives the choice back visibly: the panes keep the comparison's scale.
+        m_scaleMode->setCurrentIndex(0);
+    });
 
     // Linked zoom and pan.
     for (int i = 0; i < 2; ++i) {
@@ -422,10 +477,12 @@ ExplainPage::ExplainPage(QWidget* parent) : QWidget(parent) {
                   ErrorText::details(opened.error()));
     updateControls();
     updateCharts();
+    updateScaleLabel();
 }
 
 ExplainPage::~ExplainPage() {
     if (m_cancel) m_cancel->store(true);
+    if (m_folderCancelFlag) m_folderCancelFlag->store(true);
 }
 
 QGraphicsView* ExplainPage::paneView(int pane) const { return pane >= 0 && pane < 2 ? m_views[pane] : nullptr; }
@@ -531,6 +588,8 @@ void ExplainPage::start() {
 
     ex::RenderOptions ro;
     ro.opacity = m_opacity->value() / 100.0;
+    if (!m_region.isEmpty()) ro.region = r.region;
+    const QRectF regionUsed = m_region;
 
     if (m_cancel) m_cancel->store(true);
     m_cancel = std::make_shared<std::atomic<bool>>(false);
@@ -546,9 +605,10 @@ void ExplainPage::start() {
         bool ok = false;
     };
     auto* watcher = new QFutureWatcher<Outcome>(this);
-    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation] {
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation, regionUsed] {
         const Outcome o = watcher->result();
         watcher->deleteLater();
+        if (o.ok && generation == m_generation) m_renderedRegion = regionUsed;
         if (o.ok) finish(generation, o.result, o.rendered, {}, 0, {});
         else finish(generation, nullptr, nullptr, tr("The photo could not be explained"), int(o.error.code),
                     QString::fromStdString(o.error.message));
@@ -589,6 +649,10 @@ void ExplainPage::finish(int generation, std::shared_ptr<ex::ExplainResult> resu
     m_error->clear();
     m_result = std::move(result);
     m_rendered = std::move(rendered);
+    m_ownLow = m_result->scale.low;
+    m_ownHigh = m_result->scale.high;
+    m_ownDiverging = m_result->scale.diverging;
+    m_renderedRange = {m_ownLow, m_ownHigh};
     ++m_resultCount;
     // Layer slider and heads follow the model.
     m_updatingControls = true;
@@ -610,15 +674,17 @@ void ExplainPage::finish(int generation, std::shared_ptr<ex::ExplainResult> resu
         m_head->setCurrentIndex(i >= 0 ? i : 0);
     }
     m_updatingControls = false;
+    m_folderProblem.clear();
+    // The scale in use (a cached folder scale, or this comparison's while one is computed);
+    // redraws when it or the region differs from what the worker drew.
+    applyScale();
     showPanes();
     updateNumbers();
     updateCharts();
     updateControls();
-    m_status->setText(tr("%1: %2 scale %3 … %4, shared by both panes. Hover for values; shift-drag for a region.")
-                          .arg(QFileInfo(m_photo).fileName())
-                          .arg(m_result->scale.diverging ? tr("diverging") : tr("sequential"))
-                          .arg(m_result->scale.low, 0, 'g', 3)
-                          .arg(m_result->scale.high, 0, 'g', 3));
+    m_status->setText(tr("%1: %2 scale. Hover for values; shift-drag for a region.")
+                          .arg(QFileInfo(m_photo).fileName(),
+                               m_result->scale.diverging ? tr("diverging") : tr("sequential")));
     Q_EMIT explained(true);
 }
 
@@ -626,6 +692,7 @@ void ExplainPage::rerender() {
     if (!m_result) return;
     ex::RenderOptions ro;
     ro.opacity = m_opacity->value() / 100.0;
+    if (!m_region.isEmpty()) ro.region = ex::RegionRect{m_region.left(), m_region.top(), m_region.right(), m_region.bottom()};
     auto rendered = ex::renderPanes(*m_result, ro);
     if (!rendered) {
         showError(tr("The maps could not be drawn"), ErrorText::libraryReason(rendered.error().code),
@@ -633,6 +700,8 @@ void ExplainPage::rerender() {
         return;
     }
     m_rendered = std::make_shared<ex::RenderedPanes>(std::move(*rendered));
+    m_renderedRange = {m_result->scale.low, m_result->scale.high};
+    m_renderedRegion = m_region;
     showPanes();
 }
 
@@ -658,7 +727,7 @@ void ExplainPage::showPanes() {
     const int h = std::max(100, m_views[0]->viewport()->height());
     if (!bar.isNull() && bar.height() > h) bar = bar.scaledToHeight(h, Qt::SmoothTransformation);
     m_colourBar->setPixmap(QPixmap::fromImage(bar));
-    m_colourBar->setToolTip(tr("Shared scale: %1 … %2").arg(m_result->scale.low, 0, 'g', 4).arg(m_result->scale.high, 0, 'g', 4));
+    m_colourBar->setToolTip(scaleText());
 }
 
 std::optional<double> ExplainPage::regionShare(int pane) const {
@@ -710,6 +779,8 @@ void ExplainPage::regionDrawn(const QRectF& sceneRect) {
 void ExplainPage::setRegion(const QRectF& normalised) {
     m_region = normalised.normalized().intersected(QRectF(0, 0, 1, 1));
     if (m_region.width() <= 0 || m_region.height() <= 0) m_region = QRectF();
+    // The export figure outlines the region: draw it again.
+    if (m_result && m_region != m_renderedRegion) rerender();
     showPanes();
     updateNumbers();
     updateCharts();
@@ -858,6 +929,171 @@ void ExplainPage::updateCharts() {
         }
     }
     for (QCustomPlot* p : {m_lambdaPlot, m_entropyPlot, m_regionPlot}) p->replot();
+}
+
+void ExplainPage::setScaleMode(ScaleMode mode) { m_scaleMode->setCurrentIndex(mode == ScaleMode::Folder ? 1 : 0); }
+
+ExplainPage::ScaleMode ExplainPage::scaleMode() const {
+    return m_scaleMode->currentIndex() == 1 ? ScaleMode::Folder : ScaleMode::Comparison;
+}
+
+std::optional<std::pair<double, double>> ExplainPage::colourBarRange() const {
+    if (!m_rendered) return std::nullopt;
+    return m_renderedRange;
+}
+
+int ExplainPage::scalePhotos() const { return m_result ? m_result->scalePhotos : 0; }
+QString ExplainPage::scaleText() const { return m_scaleLabel->text(); }
+
+QRect ExplainPage::exportPaneRect(int pane) const {
+    // figurePanes holds the photo first, then the two map panes.
+    if (!m_rendered || pane < 0 || pane + 1 >= int(m_rendered->figurePanes.size())) return {};
+    const auto& r = m_rendered->figurePanes[size_t(pane + 1)];
+    return QRect(r.x, r.y, r.width, r.height);
+}
+
+QString ExplainPage::folderKey(QStringList* photos) const {
+    if (!m_result) return {};
+    const QStringList list = photosBeside(m_photo);
+    if (photos) *photos = list;
+    const auto& r = m_result->request;
+    QStringList parts;
+    parts << QFileInfo(m_photo).absolutePath() << QString::number(list.size()) << fromStd(r.modelA)
+          << (r.mode == ex::CompareMode::TwoModels ? fromStd(r.modelB) : QString()) << QString::number(int(r.mode))
+          << QString::number(int(r.method)) << QString::number(r.layer) << QString::number(r.head)
+          << QString::number(int(r.absoluteRollout)) << QString::number(int(r.query.kind)) << fromStd(r.query.value);
+    return parts.join(QChar(0x1f));
+}
+
+void ExplainPage::applyScale() {
+    if (!m_result) {
+        updateScaleLabel();
+        return;
+    }
+    m_result->scale.low = m_ownLow;
+    m_result->scale.high = m_ownHigh;
+    m_result->scale.diverging = m_ownDiverging;
+    m_result->scalePhotos = 0;
+    m_appliedLeftOut = 0;
+    if (scaleMode() == ScaleMode::Folder) {
+        const QString key = folderKey(nullptr);
+        auto it = m_folderScales.find(key);
+        if (it != m_folderScales.end()) {
+            const Status applied = ex::applyFolderScale(*m_result, **it);
+            if (applied) {
+                m_appliedLeftOut = int((*it)->failed.size());
+            } else {
+                // Computed for photos that have changed since: compute it again, once.
+                m_folderScales.erase(it);
+                const bool retry = m_folderProblem.isEmpty();
+                m_folderProblem = retry ? tr("the folder's photos changed; computing it again")
+                                        : QString::fromStdString(applied.error().message);
+                if (retry) startFolderScale(key);
+            }
+        } else if ((!m_folderRunning || m_folderRunningKey != key) && m_folderProblem.isEmpty()) {
+            startFolderScale(key);
+        }
+    }
+    if (m_rendered && (m_renderedRange != std::make_pair(m_result->scale.low, m_result->scale.high) ||
+                       m_renderedRegion != m_region))
+        rerender();
+    updateScaleLabel();
+}
+
+void ExplainPage::startFolderScale(const QString& key) {
+    if (!m_result || !m_session) return;
+    if (m_folderCancelFlag) m_folderCancelFlag->store(true);
+    QStringList photos;
+    folderKey(&photos);
+    std::vector<std::string> list;
+    for (const QString& p : photos) list.push_back(p.toStdString());
+    const ex::ExplainRequest request = m_result->request;
+    m_folderCancelFlag = std::make_shared<std::atomic<bool>>(false);
+    const int generation = ++m_folderGeneration;
+    m_folderRunning = true;
+    m_folderRunningKey = key;
+    m_folderProgress->setRange(0, int(list.size()));
+    m_folderProgress->setValue(0);
+    m_folderProgress->setVisible(true);
+    m_folderCancel->setVisible(true);
+    struct Outcome {
+        std::shared_ptr<ex::FolderScale> scale;
+        diffclip::Error error;
+    };
+    auto* watcher = new QFutureWatcher<Outcome>(this);
+    connect(watcher, &QFutureWatcher<Outcome>::progressValueChanged, this, [this, generation](int done) {
+        if (generation != m_folderGeneration) return;
+        m_folderProgress->setValue(done);
+        updateScaleLabel();
+    });
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation, key] {
+        const Outcome o = watcher->future().resultCount() > 0
+                              ? watcher->result()
+                              : Outcome{nullptr, makeError(ErrorCode::Internal, "the folder scale gave no result")};
+        watcher->deleteLater();
+        folderScaleDone(generation, key, o.scale, int(o.error.code), QString::fromStdString(o.error.message));
+    });
+    auto session = m_session;
+    auto cancel = m_folderCancelFlag;
+    watcher->setFuture(QtConcurrent::run([session, cancel, request, list](QPromise<Outcome>& promise) {
+        promise.setProgressRange(0, int(list.size()));
+        auto res = session->folderScale(request, list, cancel.get(),
+                                        [&promise](int done, int) { promise.setProgressValue(done); });
+        Outcome o;
+        if (res) o.scale = std::make_shared<ex::FolderScale>(std::move(*res));
+        else o.error = res.error();
+        promise.addResult(o);
+    }));
+    updateScaleLabel();
+}
+
+void ExplainPage::folderScaleDone(int generation, const QString& key, std::shared_ptr<ex::FolderScale> scale,
+                                  int errorCode, const QString& errorDetail) {
+    if (scale) {
+        m_folderScales.insert(key, scale);
+        ++m_folderRuns;
+    }
+    if (generation != m_folderGeneration) return;  // superseded; a finished scale is still cached
+    m_folderRunning = false;
+    m_folderRunningKey.clear();
+    m_folderProgress->setVisible(false);
+    m_folderCancel->setVisible(false);
+    if (!scale && ErrorCode(errorCode) != ErrorCode::Cancelled) {
+        const Error e{ErrorCode(errorCode), errorDetail.toStdString()};
+        m_folderProblem = tr("it could not be computed (%1)").arg(errorDetail);
+        showError(tr("The folder scale could not be computed"), ErrorText::libraryReason(e.code), ErrorText::details(e));
+    }
+    applyScale();
+}
+
+void ExplainPage::updateScaleLabel() {
+    QString text;
+    if (!m_result) {
+        text = tr("Scale: explain a photo first");
+    } else {
+        const double m = std::max(std::fabs(m_result->scale.low), std::fabs(m_result->scale.high));
+        const QString value = QString::number(m, 'g', 4);
+        if (m_result->scalePhotos > 0) {
+            // No English plural forms are loaded: one string for one photo, one for several.
+            text = m_result->scalePhotos == 1
+                       ? tr("Scale: folder of 1 photo, max |v| = %1").arg(value)
+                       : tr("Scale: folder of %n photos, max |v| = %1", nullptr, m_result->scalePhotos).arg(value);
+            if (m_appliedLeftOut == 1) text += tr(" (1 unreadable photo left out)");
+            else if (m_appliedLeftOut > 1) text += tr(" (%n unreadable photos left out)", nullptr, m_appliedLeftOut);
+        } else {
+            text = tr("Scale: this comparison, max |v| = %1").arg(value);
+            if (scaleMode() == ScaleMode::Folder) {
+                if (m_folderRunning)
+                    text += tr(" — the folder scale is being computed (%1 of %2 photos)")
+                                .arg(m_folderProgress->value())
+                                .arg(m_folderProgress->maximum());
+                else if (!m_folderProblem.isEmpty())
+                    text += tr(" — not the folder's: %1").arg(m_folderProblem);
+            }
+        }
+    }
+    m_scaleLabel->setText(text);
+    m_colourBar->setToolTip(text);
 }
 
 void ExplainPage::showError(const QString& title, const QString& reason, const QString& details) {

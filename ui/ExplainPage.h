@@ -4,19 +4,29 @@
 // beside A1 - lambda*A2 of one DiffCLIP model. A layer slider, head and method selectors, an
 // opacity slider, the value under the cursor, a region of interest (shift-drag) with its share
 // of each map, charts of lambda and entropy per layer and of the region share, a colour bar with
-// real values, and PNG / PDF export.
+// real values, and PNG / PDF export (the region outlined on both map panes).
+//
+// Colour scale: "This comparison" spans the two panes' maps; "Whole folder" spans the same
+// maps of every photo in the current photo's folder (computed on a worker thread with progress
+// and cancel, cached per folder and settings). The label under the panes always says which
+// scale the panes use; while a folder scale is missing (new settings, computing, failed) it
+// says so and the panes use the comparison's scale.
 //
 // The model work runs on worker threads through the torch-free ExplainSession facade; a newer
 // request supersedes (and cancels) an older one, whose late answer is dropped. The GUI thread
 // only draws results.
 
+#include <QHash>
 #include <QImage>
+#include <QRect>
 #include <QRectF>
+#include <QStringList>
 #include <QString>
 #include <QWidget>
 #include <atomic>
 #include <memory>
 #include <optional>
+#include <utility>
 
 class QCheckBox;
 class QComboBox;
@@ -26,6 +36,7 @@ class QLabel;
 class QLineEdit;
 class QPaintDevice;
 class QPainter;
+class QProgressBar;
 class QPushButton;
 class QSlider;
 class QTimer;
@@ -33,6 +44,7 @@ class QTimer;
 namespace diffclip::explain {
 class ExplainSession;
 struct ExplainResult;
+struct FolderScale;
 struct RenderedPanes;
 }  // namespace diffclip::explain
 
@@ -47,6 +59,7 @@ class ExplainPage : public QWidget {
 public:
     enum class Mode { TwoModels, A1VsDifference };
     enum class Method { Attention, Rollout, Similarity, Gradient };
+    enum class ScaleMode { Comparison, Folder };
 
     explicit ExplainPage(QWidget* parent = nullptr);
     ~ExplainPage() override;
@@ -70,6 +83,9 @@ public:
     /// -1: mean over heads, -2: max, else a head index.
     void setHead(int head);
     void setOpacity(double opacity);
+    /// Folder: one scale over every photo of the current photo's folder (same settings).
+    void setScaleMode(ScaleMode mode);
+    ScaleMode scaleMode() const;
     /// Region of interest in the model's input crop, normalised 0..1; an empty rect clears it.
     void setRegion(const QRectF& normalised);
     QRectF region() const { return m_region; }
@@ -97,6 +113,17 @@ public:
     QCustomPlot* regionPlot() const { return m_regionPlot; }
     QGraphicsView* paneView(int pane) const;
     QString statusText() const;
+    /// The value range of the shown colour bar and panes (nullopt without a result).
+    std::optional<std::pair<double, double>> colourBarRange() const;
+    /// Photos the shown scale spans: 0 for the comparison's own scale.
+    int scalePhotos() const;
+    /// The text that says which scale is in use ("Scale: folder of 3 photos, max |v| = ...").
+    QString scaleText() const;
+    bool isFolderScaleBusy() const { return m_folderRunning; }
+    /// Folder scales computed to the end (cache hits do not count).
+    int folderScaleRuns() const { return m_folderRuns; }
+    /// Where map pane 0 or 1 lies in the exported PNG (empty without a result).
+    QRect exportPaneRect(int pane) const;
 
 public Q_SLOTS:
     /// "Why did this match?": explains `hitPath` with `queryPath` as the target (similarity).
@@ -130,6 +157,12 @@ private:
     void regionDrawn(const QRectF& sceneRect);
     void paintReport(QPainter& painter, const QRect& page, QPaintDevice* device) const;
     void showError(const QString& title, const QString& reason, const QString& details);
+    void applyScale();
+    void startFolderScale(const QString& key);
+    void folderScaleDone(int generation, const QString& key, std::shared_ptr<explain::FolderScale> scale,
+                         int errorCode, const QString& errorDetail);
+    void updateScaleLabel();
+    QString folderKey(QStringList* photos) const;
 
     ErrorBanner* m_error = nullptr;
     QPushButton* m_photoButton = nullptr;
@@ -156,6 +189,10 @@ private:
     QCustomPlot* m_lambdaPlot = nullptr;
     QCustomPlot* m_entropyPlot = nullptr;
     QCustomPlot* m_regionPlot = nullptr;
+    QComboBox* m_scaleMode = nullptr;
+    QLabel* m_scaleLabel = nullptr;
+    QProgressBar* m_folderProgress = nullptr;
+    QPushButton* m_folderCancel = nullptr;
     QTimer* m_debounce = nullptr;
 
     QString m_modelA, m_modelB, m_photo;
@@ -169,6 +206,22 @@ private:
     bool m_running = false;
     bool m_updatingControls = false;
     QString m_valueText;
+
+    // The comparison's own scale (m_result->scale holds the one in use).
+    double m_ownLow = 0, m_ownHigh = 1;
+    bool m_ownDiverging = false;
+    // Folder scales by folderKey(); the running job's key, its cancel flag and progress.
+    QHash<QString, std::shared_ptr<explain::FolderScale>> m_folderScales;
+    QString m_folderRunningKey;
+    std::shared_ptr<std::atomic<bool>> m_folderCancelFlag;
+    bool m_folderRunning = false;
+    int m_folderGeneration = 0;
+    int m_appliedLeftOut = 0;  // photos the applied folder scale had to leave out
+    int m_folderRuns = 0;
+    QString m_folderProblem;  // why the folder scale is not in use, shown in the label
+    std::pair<double, double> m_renderedRange{0, 1};  // the scale m_rendered was drawn with
+    QRectF m_renderedRegion;                          // the region outlined in m_rendered's figure
+
 };
 
 }  // namespace diffclip::ui

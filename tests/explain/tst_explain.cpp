@@ -1,5 +1,6 @@
 // Explanation maps: extraction against the reference fixtures, rollout on constructed maps,
-// the colour scales (signed and shared), summary numbers, faithfulness curves and figures.
+// the gradient map against finite differences, the colour scales (signed and shared), summary
+// numbers, faithfulness curves, figures and region outlines.
 #include <QtTest>
 
 #include <torch/torch.h>
@@ -30,6 +31,9 @@ at::Tensor tensorNamed(const SafetensorsFile& f, const std::string& name) {
 }
 
 double maxAbs(const at::Tensor& a, const at::Tensor& b) { return (a.to(at::kFloat) - b.to(at::kFloat)).abs().max().item<double>(); }
+double maxAbs64(const at::Tensor& a, const at::Tensor& b) {
+    return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>();
+}
 
 PatchGrid grid(int rows, int cols, std::vector<float> values, bool isSigned = false) {
     PatchGrid g;
@@ -326,6 +330,135 @@ private Q_SLOTS:
         QVERIFY(!explainImage(m->model, images[0], o, query).ok());  // final tokens only
     }
 
+    // The gradient x input map against finite differences (docs/EXPLAIN.md, "Checked against
+    // finite differences"). s = cos(image embedding, query). The model runs in float64, except
+    // where the model core computes in float32 on purpose (LayerNorm, RMSNorm, softmax, lambda,
+    // the final projection's output), so s carries float32 rounding (~1e-7): central
+    // differences with Richardson extrapolation over h and h/2 keep the truncation error at
+    // O(h^4) while the rounding error stays ~1e-7 / h.
+    void gradientMapMatchesFiniteDifferences() {
+        auto m = loadModel(kFixtures + "diffclip-tiny-a/model.safetensors");
+        QVERIFY2(m.ok(), m.ok() ? "" : m.error().message.c_str());
+        auto ref = readSafetensors(kFixtures + "diffclip-tiny-a/expected.safetensors");
+        QVERIFY(ref.ok());
+        const at::Tensor query = tensorNamed(*ref, "output.image_embed")[1];
+        for (at::ScalarType dtype : {at::kDouble, at::kFloat}) {
+            ClipModel model = convertModel(m->model, at::kCPU, dtype);
+            const ModelConfig& c = model->config();
+            const int64_t S = c.vision.imageSize, p = c.vision.patchSize, g = c.vision.gridSize();
+            const at::Tensor image = tensorNamed(*ref, "input.image")[0].to(dtype);
+            const double tol = dtype == at::kDouble ? 1e-3 : 5e-3;
+            // Large enough that float32 rounding in s (~1e-7), divided by the step, stays near
+            // 1e-5; the extrapolation keeps the truncation error at O(step^4).
+            constexpr double kStep = 3e-2;
+            auto similarity = [&](const at::Tensor& x) {
+                c10::InferenceMode inference;
+                at::Tensor e = model->encodeImage(x.unsqueeze(0)).squeeze(0).to(at::kDouble);
+                return at::cosine_similarity(e, query.to(at::kDouble), 0, 1e-8).item<double>();
+            };
+            // d/dt s(x + t d) at t = 0: central differences at h and h/2, Richardson-extrapolated.
+            auto derivative = [&](const at::Tensor& d, double h) {
+                auto central = [&](double step) {
+                    return (similarity(image + step * d) - similarity(image - step * d)) / (2 * step);
+                };
+                return (4 * central(h / 2) - central(h)) / 3;
+            };
+
+            auto grad0 = similarityGradient(model, image, query, 0);
+            QVERIFY2(grad0.ok(), grad0.ok() ? "" : grad0.error().message.c_str());
+            QCOMPARE(grad0->tokens.size(0), g * g + 1);
+            QCOMPARE(grad0->imageGradient.sizes(), image.sizes());
+            QVERIFY(std::fabs(grad0->similarity - similarity(image)) < 1e-5);
+
+            // 1. Pixels: the backward pass's d s / d x against differences, at the 6 pixels with
+            //    the largest |gradient| (where a wrong gradient would matter most).
+            const at::Tensor flatGrad = grad0->imageGradient.to(at::kDouble).reshape({-1});
+            const at::Tensor top = std::get<1>(flatGrad.abs().topk(6));
+            double worstPixel = 0;
+            for (int64_t k = 0; k < top.size(0); ++k) {
+                const int64_t i = top[k].item<int64_t>();
+                at::Tensor d = at::zeros({image.numel()}, image.options());
+                d[i] = 1.0;
+                const double fd = derivative(d.view_as(image), kStep);
+                const double an = flatGrad[i].item<double>();
+                worstPixel = std::max(worstPixel, std::fabs(fd - an) / std::fabs(an));
+            }
+
+            // 2. The map itself at block 0: map[j] = sum_c ds/dh[j,c] h[j,c] is the derivative
+            //    of s when token j is scaled by (1 + t). Token j = W x_j + b + pos_j, W the patch
+            //    embedding (width x 3p^2, full row rank here), so moving the pixels of patch j
+            //    by t W^+ h[j] scales exactly that token.
+            at::Tensor W;
+            for (const auto& item : model->named_parameters(true))
+                if (item.key() == "visual.patch_embed.proj.weight") W = item.value().detach().to(at::kDouble);
+            QVERIFY(W.defined());
+            const at::Tensor Wm = W.reshape({W.size(0), -1});
+            const at::Tensor Wpinv = at::matmul(Wm.t(), at::inverse(at::matmul(Wm, Wm.t())));  // W^+ = W^T (W W^T)^-1
+            QVERIFY(maxAbs64(at::matmul(Wm, Wpinv), at::eye(Wm.size(0), at::kDouble)) < 1e-8);
+            ExplainOptions o;
+            o.method = Method::Gradient;
+            o.layer = 0;
+            auto e0 = explainImage(model, image, o, query);
+            QVERIFY2(e0.ok(), e0.ok() ? "" : e0.error().message.c_str());
+            double mapScale = 0;
+            for (float v : e0->map.values) mapScale = std::max(mapScale, double(std::fabs(v)));
+            QVERIFY(mapScale > 0);
+            double worstToken = 0;
+            const at::Tensor h0 = grad0->tokens.to(at::kDouble);
+            for (int64_t j = 0; j < g * g; ++j) {
+                const int64_t r = j / g, col = j % g;
+                at::Tensor patchMove = at::matmul(Wpinv, h0[j + 1]).view({3, p, p});
+                at::Tensor d = at::zeros({3, S, S}, at::kDouble);
+                d.index_put_({torch::indexing::Slice(), torch::indexing::Slice(r * p, (r + 1) * p),
+                              torch::indexing::Slice(col * p, (col + 1) * p)},
+                             patchMove);
+                const double fd = derivative(d.to(dtype), kStep);
+                worstToken = std::max(worstToken, std::fabs(fd - double(e0->map.values[size_t(j)])) / mapScale);
+            }
+
+            // 3. The aggregation (docs/EXPLAIN.md): the map is sum_c of grad x input over each
+            //    patch token's channels; at block 0 that is the pixel-level grad x input summed
+            //    over the patch's pixels plus the patch embedding's bias and position share.
+            for (int64_t layer = 0; layer < c.vision.depth; ++layer) {
+                auto gl = similarityGradient(model, image, query, layer);
+                QVERIFY(gl.ok());
+                o.layer = layer;
+                auto el = explainImage(model, image, o, query);
+                QVERIFY(el.ok());
+                const at::Tensor byToken = (gl->tokenGradient * gl->tokens).to(at::kDouble).sum(-1).slice(0, 1);
+                QVERIFY(maxAbs64(at::tensor(el->map.values).to(at::kDouble), byToken) <= 1e-5 * mapScale + 1e-9);
+            }
+            const at::Tensor gx = (grad0->imageGradient * image).to(at::kDouble);
+            const at::Tensor perPatch = gx.sum(0).view({g, p, g, p}).sum({1, 3}).reshape({-1});
+            at::Tensor offsets;
+            for (const auto& item : model->named_parameters(true)) {
+                if (item.key() == "visual.patch_embed.proj.bias") offsets = item.value().detach().to(at::kDouble).unsqueeze(0);
+            }
+            QVERIFY(offsets.defined());
+            at::Tensor pos;
+            for (const auto& item : model->named_parameters(true))
+                if (item.key() == "visual.pos_embed") pos = item.value().detach().to(at::kDouble).squeeze(0).slice(0, 1);
+            QVERIFY(pos.defined());
+            const at::Tensor g0 = grad0->tokenGradient.to(at::kDouble).slice(0, 1);
+            const at::Tensor biasShare = (g0 * (offsets + pos)).sum(-1);
+            QVERIFY(maxAbs64(at::tensor(e0->map.values).to(at::kDouble), perPatch + biasShare) <= 1e-4 * mapScale);
+            // The chain between the two gradients: d s / d x_j = W^T d s / d h[j].
+            const at::Tensor chained = at::matmul(g0, Wm).view({g, g, 3, p, p}).permute({2, 0, 3, 1, 4}).reshape({3, S, S});
+            QVERIFY(maxAbs64(chained, grad0->imageGradient.to(at::kDouble)) <= 1e-6 * flatGrad.abs().max().item<double>());
+
+            qInfo("gradient check (%s): worst relative error %.2e over the top pixels, %.2e over the block-0 map "
+                  "(relative to its largest |value| %.3g)",
+                  dtype == at::kDouble ? "float64" : "float32", worstPixel, worstToken, mapScale);
+            QVERIFY2(worstPixel < tol, qPrintable(QString::number(worstPixel)));
+            QVERIFY2(worstToken < tol, qPrintable(QString::number(worstToken)));
+        }
+        // Bad input is refused with a clear error.
+        const at::Tensor image = tensorNamed(*ref, "input.image")[0];
+        QVERIFY(!similarityGradient(m->model, image, {}, 0).ok());
+        QVERIFY(!similarityGradient(m->model, image, query, 7).ok());
+        QVERIFY(!similarityGradient(m->model, image.slice(1, 0, 8), query, 0).ok());
+    }
+
     void faithfulnessCurves() {
         auto m = loadModel(kFixtures + "diffclip-tiny-a/model.safetensors");
         QVERIFY(m.ok());
@@ -470,6 +603,28 @@ private Q_SLOTS:
                                      Palette::Viridis, "caption");
         QVERIFY2(fig.ok(), fig.error().message.c_str());
         QCOMPARE(fig->width, 10 + 110 + 110 + bar->width + 10);
+        std::vector<PixelRect> placed;
+        QVERIFY(composeComparison({{"a", pane}, {"b", pane}}, s, Palette::Viridis, "", &placed).ok());
+        QCOMPARE(int(placed.size()), 2);
+        QCOMPARE(placed[1].x, 120);
+        QCOMPARE(placed[1].width, 100);
+
+        // A region outline: white on the region's border pixels, black just outside, the rest
+        // untouched; corners in any order; clamped at the image's edge; empty draws nothing.
+        RgbImage8 marked = pane;
+        drawRegionOutline(marked, 0.75, 0.5, 0.25, 0.2);  // pixels x 25..74, y 20..49
+        const auto at = [](const RgbImage8& im, int x, int y) { return int(im.pixels[(size_t(y) * 100 + size_t(x)) * 3]); };
+        for (auto [x, y] : {std::pair{25, 30}, std::pair{74, 30}, std::pair{50, 20}, std::pair{50, 49}}) QCOMPARE(at(marked, x, y), 255);
+        for (auto [x, y] : {std::pair{24, 30}, std::pair{75, 30}, std::pair{50, 19}, std::pair{50, 50}}) QCOMPARE(at(marked, x, y), 0);
+        for (auto [x, y] : {std::pair{26, 30}, std::pair{50, 35}, std::pair{23, 30}, std::pair{50, 51}}) QCOMPARE(at(marked, x, y), 200);
+        RgbImage8 edge = pane;
+        drawRegionOutline(edge, -0.5, 0.0, 1.5, 1.0);
+        QCOMPARE(at(edge, 0, 50), 255);
+        QCOMPARE(at(edge, 99, 50), 255);
+        QCOMPARE(at(edge, 1, 50), 200);
+        RgbImage8 none = pane;
+        drawRegionOutline(none, 0.3, 0.3, 0.3, 0.6);
+        QVERIFY(none.pixels == pane.pixels);
         RgbImage8 small = pane;
         small.height = 50;
         small.pixels.resize(100 * 50 * 3);

@@ -1,5 +1,8 @@
 // The Explain page with the tiny fixture models: both panes render off the GUI thread, the
-// layer slider updates panes and charts, region share, PNG / PDF export, a missing photo.
+// layer slider updates panes and charts, region share, PNG / PDF export (with the region
+// outlined), the folder-wide colour scale, a missing photo.
+#include <QDir>
+#include <QFile>
 #include <QFileInfo>
 #include <QGraphicsView>
 #include <QImage>
@@ -7,6 +10,8 @@
 #include <QSlider>
 #include <QTemporaryDir>
 #include <QtTest>
+#include <algorithm>
+#include <cmath>
 
 // qcustomplot.h uses Qt's lower-case keywords (tests build with QT_NO_KEYWORDS).
 #define signals Q_SIGNALS
@@ -148,6 +153,168 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(page.resultCount() > results3 && !page.isBusy(), kWait);
         QVERIFY(!page.errorBanner()->isVisible());
         if (qEnvironmentVariableIsSet("DIFFCLIP_EXPLAIN_GRAB2")) page.grab().save(qEnvironmentVariable("DIFFCLIP_EXPLAIN_GRAB2"));
+    }
+
+    // "Whole folder": one scale over both panes of every photo in the photo's folder; it spans
+    // each photo's own scale, the panes are drawn with it, it is cached per folder and
+    // settings, and new settings drop it visibly until it is computed again.
+    void folderScaleSpansEveryPhoto() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QStringList sources{kPhoto, kQuery,
+                                  QStringLiteral(DIFFCLIP_SHARED_DIR "/data/neu-cls/patches/patches_1.jpg")};
+        QStringList photos;
+        for (int i = 0; i < sources.size(); ++i) {
+            photos << dir.filePath(QStringLiteral("photo%1.jpg").arg(i));
+            QVERIFY(QFile::copy(sources[i], photos.back()));
+        }
+        ExplainPage page;
+        page.resize(1200, 800);
+        page.show();
+        page.setModelA(kModelA);
+        page.setMode(ExplainPage::Mode::A1VsDifference);
+        QCOMPARE(page.scaleMode(), ExplainPage::ScaleMode::Comparison);
+
+        // Each photo's own scale (A1 - lambda*A2 is signed: a symmetric diverging scale).
+        std::vector<double> own;
+        std::vector<QImage> ownPane;
+        for (const QString& p : photos) {
+            const int results = page.resultCount();
+            page.setPhoto(p);
+            QTRY_VERIFY_WITH_TIMEOUT(page.resultCount() > results && !page.isBusy(), kWait);
+            QVERIFY(!page.errorBanner()->isVisible());
+            const auto range = page.colourBarRange();
+            QVERIFY(range.has_value());
+            QCOMPARE(range->first, -range->second);
+            QVERIFY(range->second > 0);
+            QCOMPARE(page.scalePhotos(), 0);
+            QVERIFY2(page.scaleText().contains(QStringLiteral("this comparison")), qPrintable(page.scaleText()));
+            own.push_back(range->second);
+            ownPane.push_back(page.paneImage(1));
+        }
+        // Going back to "This comparison" while the folder scale is computed cancels it: nothing
+        // is cached, the comparison's scale stays.
+        page.setScaleMode(ExplainPage::ScaleMode::Folder);
+        QVERIFY(page.isFolderScaleBusy());
+        QVERIFY2(page.scaleText().contains(QStringLiteral("being computed")), qPrintable(page.scaleText()));
+        page.setScaleMode(ExplainPage::ScaleMode::Comparison);
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isFolderScaleBusy(), kWait);
+        QCOMPARE(page.folderScaleRuns(), 0);
+        QCOMPARE(page.scalePhotos(), 0);
+        QCOMPARE(page.colourBarRange()->second, own.back());
+
+        const double folderMax = *std::max_element(own.begin(), own.end());
+        const size_t smallest = size_t(std::min_element(own.begin(), own.end()) - own.begin());
+        QVERIFY2(own[smallest] < folderMax, "the three photos should differ in their largest |value|");
+
+        // The current photo is the last one; show the one with the smallest own scale.
+        int results = page.resultCount();
+        page.setPhoto(photos[int(smallest)]);
+        QTRY_VERIFY_WITH_TIMEOUT(page.resultCount() > results && !page.isBusy(), kWait);
+        page.setScaleMode(ExplainPage::ScaleMode::Folder);
+        QTRY_VERIFY_WITH_TIMEOUT(page.scalePhotos() == 3 && !page.isFolderScaleBusy(), kWait);
+        QVERIFY(!page.errorBanner()->isVisible());
+        QCOMPARE(page.folderScaleRuns(), 1);
+        auto range = page.colourBarRange();
+        QVERIFY(range.has_value());
+        for (double o : own) QVERIFY(range->second >= o);
+        // The folder's maps are these photos' maps: its scale is exactly the largest of theirs.
+        QVERIFY(std::fabs(range->second - folderMax) <= 1e-6 * folderMax);
+        QCOMPARE(range->first, -range->second);
+        QVERIFY2(page.scaleText().contains(QStringLiteral("folder of 3 photos")), qPrintable(page.scaleText()));
+        // Drawn on the wider scale, the map's colours change.
+        QVERIFY(page.paneImage(1) != ownPane[smallest]);
+
+        // Another photo of the folder, same settings: the cached scale, no new computation.
+        results = page.resultCount();
+        const size_t other = (smallest + 1) % 3;
+        page.setPhoto(photos[int(other)]);
+        QTRY_VERIFY_WITH_TIMEOUT(page.resultCount() > results && !page.isBusy(), kWait);
+        QCOMPARE(page.scalePhotos(), 3);
+        QCOMPARE(page.folderScaleRuns(), 1);
+        QVERIFY(std::fabs(page.colourBarRange()->second - folderMax) <= 1e-6 * folderMax);
+
+        // New settings: the folder scale no longer applies, and the page says so at once.
+        int photosWhenShown = -1;
+        QString textWhenShown;
+        double ownWhenShown = -1;
+        auto conn = connect(&page, &ExplainPage::explained, &page, [&](bool) {
+            photosWhenShown = page.scalePhotos();
+            textWhenShown = page.scaleText();
+            ownWhenShown = page.colourBarRange().value_or(std::pair{0.0, -1.0}).second;
+        });
+        results = page.resultCount();
+        page.setLayer(0);
+        QTRY_VERIFY_WITH_TIMEOUT(page.resultCount() > results && !page.isBusy(), kWait);
+        disconnect(conn);
+        QCOMPARE(photosWhenShown, 0);
+        QVERIFY2(textWhenShown.contains(QStringLiteral("this comparison")) && textWhenShown.contains(QStringLiteral("folder")),
+                 qPrintable(textWhenShown));
+        QVERIFY(ownWhenShown > 0);
+        QTRY_VERIFY_WITH_TIMEOUT(page.scalePhotos() == 3 && !page.isFolderScaleBusy(), kWait);
+        QCOMPARE(page.folderScaleRuns(), 2);
+        QVERIFY(page.colourBarRange()->second >= ownWhenShown);
+
+        // Back to this comparison: its own scale again.
+        page.setScaleMode(ExplainPage::ScaleMode::Comparison);
+        QCOMPARE(page.scalePhotos(), 0);
+        QCOMPARE(page.colourBarRange()->second, ownWhenShown);
+        QVERIFY(page.scaleText().contains(QStringLiteral("this comparison")));
+    }
+
+    // The region of interest is outlined (white border, black ring outside) on both map panes
+    // of the exported PNG, where the region is, and nowhere else.
+    void regionIsOutlinedInTheExport() {
+        ExplainPage page;
+        page.resize(1200, 800);
+        page.show();
+        page.setModelA(kModelA);
+        page.setMode(ExplainPage::Mode::A1VsDifference);
+        page.setPhoto(kPhoto);
+        QTRY_VERIFY_WITH_TIMEOUT(page.hasResult() && !page.isBusy(), kWait);
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString plainPath = dir.filePath(QStringLiteral("plain.png"));
+        const QString regionPath = dir.filePath(QStringLiteral("region.png"));
+        QVERIFY(page.exportPng(plainPath));
+        const QImage onScreen = page.paneImage(0);
+        const QRectF region(0.25, 0.3, 0.5, 0.4);
+        page.setRegion(region);
+        // The on-screen panes draw the region as a scene item, not into the map image.
+        QCOMPARE(page.paneImage(0), onScreen);
+        QVERIFY(page.exportPng(regionPath));
+        const QImage plain(plainPath), marked(regionPath);
+        QVERIFY(!plain.isNull() && !marked.isNull());
+        QCOMPARE(plain.size(), marked.size());
+        const QColor white(255, 255, 255), black(0, 0, 0);
+        for (int pane = 0; pane < 2; ++pane) {
+            const QRect r = page.exportPaneRect(pane);
+            QVERIFY(!r.isEmpty());
+            const int left = int(std::floor(region.left() * r.width())), right = int(std::ceil(region.right() * r.width())) - 1;
+            const int top = int(std::floor(region.top() * r.height())), bottom = int(std::ceil(region.bottom() * r.height())) - 1;
+            const int midX = (left + right) / 2, midY = (top + bottom) / 2;
+            // (border pixel, the pixel just outside it) on each side of the rectangle.
+            const QPoint border[4][2] = {{{left, midY}, {left - 1, midY}},
+                                         {{right, midY}, {right + 1, midY}},
+                                         {{midX, top}, {midX, top - 1}},
+                                         {{midX, bottom}, {midX, bottom + 1}}};
+            for (const auto& side : border) {
+                const QPoint in = r.topLeft() + side[0], out = r.topLeft() + side[1];
+                QCOMPARE(marked.pixelColor(in), white);
+                QCOMPARE(marked.pixelColor(out), black);
+                QVERIFY(plain.pixelColor(in) != white || plain.pixelColor(out) != black);
+            }
+            // Inside and outside the outline the map is untouched.
+            const QPoint centre = r.topLeft() + QPoint(midX, midY);
+            QCOMPARE(marked.pixelColor(centre), plain.pixelColor(centre));
+            const QPoint corner = r.topLeft() + QPoint(left / 2, top / 2);
+            QCOMPARE(marked.pixelColor(corner), plain.pixelColor(corner));
+        }
+        // The photo pane (left of the map panes) carries no outline.
+        const QRect first = page.exportPaneRect(0);
+        for (int x = 0; x < first.x() - 10; ++x)
+            for (int y = first.y(); y < first.bottom(); y += 7)
+                QCOMPARE(marked.pixelColor(x, y), plain.pixelColor(x, y));
     }
 
     void missingPhotoShowsAnError() {

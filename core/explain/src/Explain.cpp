@@ -329,23 +329,12 @@ Result<Explanation> explainImage(const ClipModel& model, const at::Tensor& image
         return e;
     }
     const int64_t layer = resolveLayer(config, options.layer);
-    if (Status s = checkLayer(layer, config.vision.depth); !s) return s.error();
+    auto grad = similarityGradient(model, image, target, layer);
+    if (!grad) return grad.error();
     e.layer = layer;
+    e.similarity = grad->similarity;
     auto row = guarded<at::Tensor>("gradient map", [&] {
-        // The caller may hold inference mode or a no-grad guard: both are thread-local.
-        c10::InferenceMode noInference(false);
-        torch::AutoGradMode withGrad(true);
-        // A leaf that requires grad makes every token part of the graph even when the
-        // weights are frozen.
-        // Clones, because tensors made under the caller's inference mode cannot join a graph.
-        at::Tensor input = image.clone().unsqueeze(0).to(model->device(), model->dtype()).detach().requires_grad_(true);
-        VisionTokens tokens = model->encodeImageTokens(input);
-        at::Tensor t = target.clone().to(tokens.embedding.device(), at::kFloat).unsqueeze(0);
-        at::Tensor cos = at::cosine_similarity(tokens.embedding, t, 1, 1e-8).sum();
-        e.similarity = cos.item<double>();
-        at::Tensor h = tokens.hidden[size_t(layer)];
-        at::Tensor grad = torch::autograd::grad({cos}, {h})[0];
-        return (grad * h).to(at::kFloat).sum(-1).index({0, Slice(1, None)}).detach();
+        return (grad->tokenGradient * grad->tokens).to(at::kFloat).sum(-1).index({Slice(1, None)});
     });
     if (!row) return row.error();
     auto g = toGrid(*row, grid, grid, true);
@@ -353,6 +342,36 @@ Result<Explanation> explainImage(const ClipModel& model, const at::Tensor& image
     e.map = std::move(*g);
     e.title = "grad x input, block " + std::to_string(layer) + " input";
     return e;
+}
+
+Result<SimilarityGradient> similarityGradient(const ClipModel& model, const at::Tensor& image,
+                                              const at::Tensor& target, int64_t layer) {
+    const ModelConfig& config = model->config();
+    if (Status s = checkImage(config, image); !s) return s.error();
+    if (!target.defined()) return makeError(ErrorCode::InvalidArgument, "the gradient map needs a query embedding");
+    if (Status s = checkTarget(config, target); !s) return s.error();
+    layer = resolveLayer(config, layer);
+    if (Status s = checkLayer(layer, config.vision.depth); !s) return s.error();
+    return guarded<SimilarityGradient>("gradient map", [&] {
+        // The caller may hold inference mode or a no-grad guard: both are thread-local.
+        c10::InferenceMode noInference(false);
+        torch::AutoGradMode withGrad(true);
+        // A leaf that requires grad makes every token part of the graph even when the weights
+        // are frozen. Clones, because tensors made under the caller's inference mode cannot
+        // join a graph.
+        at::Tensor input = image.clone().to(model->device(), model->dtype()).unsqueeze(0).detach().requires_grad_(true);
+        VisionTokens tokens = model->encodeImageTokens(input);
+        at::Tensor t = target.clone().to(tokens.embedding.device(), at::kFloat).unsqueeze(0);
+        at::Tensor cos = at::cosine_similarity(tokens.embedding, t, 1, 1e-8).sum();
+        at::Tensor h = tokens.hidden[size_t(layer)];
+        std::vector<at::Tensor> grads = torch::autograd::grad({cos}, {h, input});
+        SimilarityGradient out;
+        out.similarity = cos.item<double>();
+        out.tokens = h.detach().squeeze(0);
+        out.tokenGradient = grads[0].detach().squeeze(0);
+        out.imageGradient = grads[1].detach().squeeze(0);
+        return out;
+    });
 }
 
 Result<FaithfulnessCurves> faithfulness(const ClipModel& model, const at::Tensor& image, const PatchGrid& map,

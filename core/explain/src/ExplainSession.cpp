@@ -165,6 +165,8 @@ struct ExplainSession::Impl {
         return &captures.back();
     }
 
+    Result<ExplainResult> run(const ExplainRequest& request, const std::atomic<bool>* cancel, bool full);
+
     Result<Explanation> one(Side& s, Capture& cap, const ExplainOptions& o, const at::Tensor& target) {
         if (o.method == Method::Attention || o.method == Method::Rollout)
             return explainAttention(s.model->config(), cap.capture, o, target);
@@ -198,8 +200,10 @@ void ExplainSession::clear() {
     m->sides.clear();
 }
 
-Result<ExplainResult> ExplainSession::explain(const ExplainRequest& request, const std::atomic<bool>* cancel) {
-    std::lock_guard<std::mutex> lock(m->mutex);
+// Both panes of `request`; `full` false: only the maps and their summaries (no per-head or
+// per-layer maps, no crop), for folder scales. The caller holds the mutex.
+Result<ExplainResult> ExplainSession::Impl::run(const ExplainRequest& request, const std::atomic<bool>* cancel,
+                                                bool full) {
     auto isCancelled = [&] { return cancel && cancel->load(); };
     const bool needsQuery = request.method == MapMethod::Similarity || request.method == MapMethod::Gradient;
     if (needsQuery && request.query.kind == ExplainQuery::Kind::None)
@@ -214,7 +218,7 @@ Result<ExplainResult> ExplainSession::explain(const ExplainRequest& request, con
     if (!decoded) return decoded.error();
 
     std::vector<std::pair<Side*, Component>> wanted;
-    auto a = m->side(request.modelA);
+    auto a = side(request.modelA);
     if (!a) return a.error();
     if (request.mode == CompareMode::A1VsDifference) {
         if (!(*a)->info.differential)
@@ -222,7 +226,7 @@ Result<ExplainResult> ExplainSession::explain(const ExplainRequest& request, con
                                                              request.modelA + " has standard attention");
         wanted = {{*a, Component::A1}, {*a, Component::Difference}};
     } else {
-        auto b = m->side(request.modelB);
+        auto b = side(request.modelB);
         if (!b) return b.error();
         wanted = {{*a, Component::Auto}, {*b, Component::Auto}};
     }
@@ -243,9 +247,9 @@ Result<ExplainResult> ExplainSession::explain(const ExplainRequest& request, con
             return makeError(ErrorCode::InvalidArgument, "explain: head " + std::to_string(request.head) +
                                                              " does not exist: " + s.info.spec + " has " +
                                                              std::to_string(s.info.heads) + " maps per block");
-        auto t = m->target(s, request.query);
+        auto t = target(s, request.query);
         if (!t) return t.error();
-        auto cap = m->capture(s, request.photoPath, *decoded);
+        auto cap = capture(s, request.photoPath, *decoded);
         if (!cap) return cap.error();
 
         ExplainOptions o;
@@ -257,14 +261,14 @@ Result<ExplainResult> ExplainSession::explain(const ExplainRequest& request, con
 
         PaneMaps pane;
         pane.model = s.info;
-        auto e = m->one(s, **cap, o, *t);
+        auto e = one(s, **cap, o, *t);
         if (!e) return e.error();
         pane.title = e->title;
         pane.map = std::move(e->map);
         pane.similarity = e->similarity;
         pane.hasTarget = e->hasTarget;
         // lambda of every block, from the capture (no extra pass).
-        {
+        if (full) {
             ExplainOptions lo;
             lo.method = Method::Attention;
             lo.layer = layers - 1;
@@ -276,16 +280,16 @@ Result<ExplainResult> ExplainSession::explain(const ExplainRequest& request, con
         if (!summary) return summary.error();
         pane.summary = *summary;
 
-        if (!needsQuery) {
+        if (full && !needsQuery) {
             for (int h = 0; h < s.info.heads; ++h) {
                 ExplainOptions ho = o;
                 ho.heads = toHeads(h);
-                auto he = m->one(s, **cap, ho, {});
+                auto he = one(s, **cap, ho, {});
                 if (!he) return he.error();
                 pane.headMaps.push_back(std::move(he->map));
             }
         }
-        if (request.perLayer) {
+        if (full && request.perLayer) {
             for (int l = 0; l < layers; ++l) {
                 if (isCancelled()) return cancelled();
                 PatchGrid g;
@@ -294,7 +298,7 @@ Result<ExplainResult> ExplainSession::explain(const ExplainRequest& request, con
                 } else {
                     ExplainOptions lo = o;
                     lo.layer = l;
-                    auto le = m->one(s, **cap, lo, *t);
+                    auto le = one(s, **cap, lo, *t);
                     if (!le) return le.error();
                     g = std::move(le->map);
                 }
@@ -304,9 +308,11 @@ Result<ExplainResult> ExplainSession::explain(const ExplainRequest& request, con
                 pane.layerMaps.push_back(std::move(g));
             }
         }
-        auto crop = cropLikeModel(*decoded, s.model->config().preprocess);
-        if (!crop) return crop.error();
-        pane.crop = std::move(*crop);
+        if (full) {
+            auto crop = cropLikeModel(*decoded, s.model->config().preprocess);
+            if (!crop) return crop.error();
+            pane.crop = std::move(*crop);
+        }
         result.panes.push_back(std::move(pane));
     }
     std::vector<const PatchGrid*> maps;
@@ -315,6 +321,74 @@ Result<ExplainResult> ExplainSession::explain(const ExplainRequest& request, con
     if (!scale) return scale.error();
     result.scale = *scale;
     return result;
+}
+
+Result<ExplainResult> ExplainSession::explain(const ExplainRequest& request, const std::atomic<bool>* cancel) {
+    std::lock_guard<std::mutex> lock(m->mutex);
+    return m->run(request, cancel, true);
+}
+
+Result<FolderScale> ExplainSession::folderScale(const ExplainRequest& request, const std::vector<std::string>& photos,
+                                                const std::atomic<bool>* cancel, const FolderProgress& progress) {
+    if (photos.empty()) return makeError(ErrorCode::InvalidArgument, "explain: the folder holds no photos");
+    FolderScale out;
+    std::vector<PatchGrid> maps;
+    std::optional<Error> firstFailure;
+    int done = 0;
+    for (const std::string& photo : photos) {
+        if (cancel && cancel->load()) return cancelled();
+        ExplainRequest r = request;
+        r.photoPath = photo;
+        r.region.reset();
+        r.perLayer = false;
+        Result<ExplainResult> one = [&] {
+            std::lock_guard<std::mutex> lock(m->mutex);
+            return m->run(r, cancel, false);
+        }();
+        if (one) {
+            for (auto& p : one->panes) maps.push_back(std::move(p.map));
+            ++out.photos;
+        } else {
+            const ErrorCode code = one.error().code;
+            if (code == ErrorCode::Cancelled) return one.error();
+            // Settings that no photo can satisfy end the call; a bad file is left out.
+            if (code != ErrorCode::NotFound && code != ErrorCode::Format && code != ErrorCode::Io)
+                return one.error();
+            if (!firstFailure) firstFailure = one.error();
+            out.failed.push_back(photo + ": " + one.error().message);
+        }
+        ++done;
+        if (progress) progress(done, int(photos.size()));
+    }
+    if (maps.empty()) return *firstFailure;
+    std::vector<const PatchGrid*> pointers;
+    for (const auto& g : maps) {
+        pointers.push_back(&g);
+        for (float v : g.values) out.maxAbs = std::max(out.maxAbs, double(std::fabs(v)));
+    }
+    auto scale = sharedScale(pointers);
+    if (!scale) return scale.error();
+    out.scale = *scale;
+    return out;
+}
+
+Status applyFolderScale(ExplainResult& result, const FolderScale& folder) {
+    if (result.panes.empty()) return makeError(ErrorCode::InvalidArgument, "explain: no maps to scale");
+    // Float32 maps computed twice the same way agree exactly; the slack only absorbs printing.
+    const double slack = 1e-6 * std::max(std::fabs(folder.scale.low), std::fabs(folder.scale.high));
+    for (const auto& p : result.panes) {
+        if (p.map.isSigned && !folder.scale.diverging)
+            return makeError(ErrorCode::Mismatch, "explain: the folder scale is sequential but this map is signed");
+        for (float v : p.map.values)
+            if (v < folder.scale.low - slack || v > folder.scale.high + slack)
+                return makeError(ErrorCode::Mismatch, "explain: this comparison's maps fall outside the folder scale "
+                                                      "(computed for other settings or photos)");
+    }
+    if (folder.scale.diverging != result.scale.diverging)
+        return makeError(ErrorCode::Mismatch, "explain: the folder scale and this comparison differ in kind (signed vs not)");
+    result.scale = folder.scale;
+    result.scalePhotos = folder.photos;
+    return Status::success();
 }
 
 Result<RenderedPanes> renderPanes(const ExplainResult& result, const RenderOptions& options) {
@@ -342,6 +416,7 @@ Result<RenderedPanes> renderPanes(const ExplainResult& result, const RenderOptio
         std::string title = p.title;
         if (result.request.mode == CompareMode::TwoModels) title = p.model.label + ": " + title;
         figure.push_back({title, *img});
+        if (const auto& g = options.region) drawRegionOutline(figure.back().image, g->x0, g->y0, g->x1, g->y1);
         out.overlays.push_back(std::move(*img));
     }
     auto bar = renderColourBar(result.scale, options.palette, overlay.displaySize);
@@ -349,11 +424,12 @@ Result<RenderedPanes> renderPanes(const ExplainResult& result, const RenderOptio
     out.colourBar = std::move(*bar);
     const ExplainRequest& r = result.request;
     out.caption = std::string(mapMethodName(r.method)) + (result.scale.diverging ? ", diverging" : ", sequential") +
-                  " scale " + sig(result.scale.low) + " .. " + sig(result.scale.high) + ", shared by both panes";
+                  " scale " + sig(result.scale.low) + " .. " + sig(result.scale.high) + ", shared by both panes" +
+                  (result.scalePhotos > 0 ? " of all " + std::to_string(result.scalePhotos) + " photos of the folder" : "");
     if (r.query.kind == ExplainQuery::Kind::Text) out.caption += ", query: \"" + r.query.value + "\"";
     if (r.query.kind == ExplainQuery::Kind::Photo)
         out.caption += ", query: " + fs::path(r.query.value).filename().string();
-    auto fig = composeComparison(figure, result.scale, options.palette, out.caption);
+    auto fig = composeComparison(figure, result.scale, options.palette, out.caption, &out.figurePanes);
     if (!fig) return fig.error();
     out.comparison = std::move(*fig);
     return out;

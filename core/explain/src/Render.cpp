@@ -232,8 +232,38 @@ Result<RgbImage8> renderColourBar(const ColourScale& scale, Palette palette, int
     });
 }
 
+void drawRegionOutline(RgbImage8& image, double x0, double y0, double x1, double y1) {
+    if (!checkImage(image, "image")) return;
+    const int W = image.width, H = image.height;
+    auto edge = [](double v, int n, bool upper) {
+        const double p = std::clamp(std::isfinite(v) ? v : 0.0, 0.0, 1.0) * n;
+        return upper ? int(std::ceil(p - 1e-9)) - 1 : int(std::floor(p + 1e-9));
+    };
+    const int left = edge(std::min(x0, x1), W, false), right = edge(std::max(x0, x1), W, true);
+    const int top = edge(std::min(y0, y1), H, false), bottom = edge(std::max(y0, y1), H, true);
+    if (right < left || bottom < top) return;
+    auto put = [&](int x, int y, uint8_t v) {
+        if (x < 0 || y < 0 || x >= W || y >= H) return;
+        uint8_t* px = image.pixels.data() + (size_t(y) * size_t(W) + size_t(x)) * 3;
+        px[0] = px[1] = px[2] = v;
+    };
+    // Black ring outside first, then the white border pixels on top.
+    for (int pass = 0; pass < 2; ++pass) {
+        const int d = pass == 0 ? 1 : 0;
+        const uint8_t v = pass == 0 ? 0 : 255;
+        for (int x = left - d; x <= right + d; ++x) {
+            put(x, top - d, v);
+            put(x, bottom + d, v);
+        }
+        for (int y = top - d; y <= bottom + d; ++y) {
+            put(left - d, y, v);
+            put(right + d, y, v);
+        }
+    }
+}
+
 Result<RgbImage8> composeComparison(const std::vector<Pane>& panes, const ColourScale& scale, Palette palette,
-                                    const std::string& caption) {
+                                    const std::string& caption, std::vector<PixelRect>* placed) {
     if (panes.empty()) return makeError(ErrorCode::InvalidArgument, "no panes to compose");
     for (const Pane& p : panes) {
         if (Status s = checkImage(p.image, "pane"); !s) return s.error();
@@ -252,8 +282,10 @@ Result<RgbImage8> composeComparison(const std::vector<Pane>& panes, const Colour
         cv::Mat canvas(height, width, CV_8UC3, cv::Scalar(255, 255, 255));
         int x = margin;
         const int y = margin + titleBand;
+        if (placed) placed->clear();
         for (const Pane& p : panes) {
             toMat(p.image).copyTo(canvas(cv::Rect(x, y, p.image.width, p.image.height)));
+            if (placed) placed->push_back({x, y, p.image.width, p.image.height});
             putFitted(canvas, p.title, {x, y - 7}, p.image.width, 0.45);
             x += p.image.width + margin;
         }

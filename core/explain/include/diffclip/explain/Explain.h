@@ -110,6 +110,22 @@ Result<Explanation> explainAttention(const ModelConfig& config, const AttentionC
 Result<Explanation> explainImage(const ClipModel& model, const at::Tensor& image, const ExplainOptions& options,
                                  const at::Tensor& target = {});
 
+/// The pieces of the gradient map, from one forward and one backward pass:
+/// s = cos(image embedding, target), h = the tokens entering block `layer` (hidden[layer]).
+/// The gradient map is map[j] = sum_c tokenGradient[j, c] * tokens[j, c] over the patch tokens
+/// j = 1..P (docs/EXPLAIN.md); imageGradient comes from the same backward pass and lets the
+/// tests check the chain against finite differences of s.
+struct SimilarityGradient {
+    double similarity = 0;      // s
+    at::Tensor tokens;          // (1 + P, width) h, the weights' dtype, detached (token 0 = CLS)
+    at::Tensor tokenGradient;   // (1 + P, width) ds/dh, the weights' dtype
+    at::Tensor imageGradient;   // (3, S, S) ds/d(normalised input), the weights' dtype
+};
+/// image: (3, S, S) normalised; target: (E) query embedding; layer 0..depth-1 (-1: the last).
+/// Works under the caller's inference mode or no-grad guard (it sets its own, thread-local).
+Result<SimilarityGradient> similarityGradient(const ClipModel& model, const at::Tensor& image,
+                                              const at::Tensor& target, int64_t layer);
+
 /// Deletion and insertion curves of `map` (docs/EXPLAIN.md): patches are set to 0 in the
 /// normalised input (the preprocessing mean colour) or revealed from it, in rankPatches order,
 /// at `steps` + 1 evenly spaced shares; the score is cos(image, target), with the photo's own

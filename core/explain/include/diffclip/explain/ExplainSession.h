@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -93,7 +94,9 @@ struct PaneMaps {
 struct ExplainResult {
     ExplainRequest request;
     std::vector<PaneMaps> panes;  // two
-    ColourScale scale;            // shared by both panes
+    ColourScale scale;            // shared by both panes (see scalePhotos)
+    int scalePhotos = 0;          // 0: `scale` spans this comparison's two maps; N > 0: the maps of
+                                  // N photos of a folder (applyFolderScale)
     int photoWidth = 0, photoHeight = 0;
 };
 
@@ -102,14 +105,27 @@ struct RenderOptions {
     Palette palette = Palette::Viridis;
     bool smooth = true;
     int displaySize = 0;  // 0: max(224, model input size)
+    std::optional<RegionRect> region;  // outlined on both map panes of `comparison` (not on `overlays`)
 };
 
 struct RenderedPanes {
     std::vector<RgbImage8> overlays;  // one per pane, displaySize square, on the shared scale
     RgbImage8 colourBar;              // with real-valued ticks
     RgbImage8 comparison;             // photo + both panes + colour bar + caption (for export)
+    std::vector<PixelRect> figurePanes;  // where the photo and the two map panes lie in `comparison`
     std::string caption;
 };
+
+/// One colour scale over the maps of many photos (ExplainSession::folderScale).
+struct FolderScale {
+    ColourScale scale;                // sharedScale over both panes' maps of every photo explained
+    double maxAbs = 0;                // largest |v| of those maps
+    int photos = 0;                   // photos whose maps went into the scale
+    std::vector<std::string> failed;  // "photo: reason" for photos left out (not decodable, ...)
+};
+
+/// Photos done so far (explained or left out) of `total`; called on the calling (worker) thread.
+using FolderProgress = std::function<void(int done, int total)>;
 
 struct SessionOptions {
     std::string device = "cpu";  // "auto" | "cpu" | "cuda[:N]"
@@ -130,6 +146,16 @@ public:
     /// ends the call early with ErrorCode::Cancelled. Blocks.
     Result<ExplainResult> explain(const ExplainRequest& request, const std::atomic<bool>* cancel = nullptr);
 
+    /// One colour scale over the maps `request` gives for every photo of `photos` (the photo,
+    /// region and perLayer of `request` are ignored; both panes count). The session is locked
+    /// per photo, so explain() calls from other threads interleave. A photo that cannot be
+    /// decoded is left out and listed in `failed`; an error of the settings themselves (bad
+    /// layer, a query method without a query, ...) ends the call with that error, and so does
+    /// a folder where no photo could be explained. `cancel` is polled between photos
+    /// (ErrorCode::Cancelled). Blocks: worker threads.
+    Result<FolderScale> folderScale(const ExplainRequest& request, const std::vector<std::string>& photos,
+                                    const std::atomic<bool>* cancel = nullptr, const FolderProgress& progress = {});
+
     /// Drops cached models and captures (e.g. when the workspace's model changes).
     void clear();
 
@@ -142,6 +168,11 @@ private:
 /// Overlays of both panes on the result's shared scale, the colour bar and the export figure.
 /// Plain C++/OpenCV: any thread.
 Result<RenderedPanes> renderPanes(const ExplainResult& result, const RenderOptions& options);
+
+/// Puts `folder`'s scale on `result` (and scalePhotos = folder.photos). Mismatch, leaving
+/// `result` unchanged, when its maps do not lie inside that scale or differ in kind (signed vs
+/// not): the folder scale was computed for other settings or photos and must be recomputed.
+Status applyFolderScale(ExplainResult& result, const FolderScale& folder);
 
 /// Cover of each patch of a rows x cols grid by `rect` (fraction inside, 0..1).
 PatchGrid regionCover(const RegionRect& rect, int rows, int cols);

@@ -58,15 +58,27 @@ Result<RgbImage8> renderOverlay(const RgbImage8& photo, const PatchGrid& map, co
 /// diverging bar always labels 0 at its centre).
 Result<RgbImage8> renderColourBar(const ColourScale& scale, Palette palette, int height);
 
+/// Outlines a region given in normalised coordinates of `image` (0..1, x right, y down; the
+/// corners in any order, clamped to the image): a 1-pixel white line on the region's border
+/// pixels and a 1-pixel black line just outside it, so it shows on any colour. An empty region
+/// (after clamping) draws nothing. Pixel bounds: x from floor(x0 * W) to ceil(x1 * W) - 1.
+void drawRegionOutline(RgbImage8& image, double x0, double y0, double x1, double y1);
+
 struct Pane {
     std::string title;  // ASCII; shrunk or cut to fit the pane
     RgbImage8 image;
 };
 
+/// Where a pane landed in a composed comparison, in pixels of the figure.
+struct PixelRect {
+    int x = 0, y = 0, width = 0, height = 0;
+};
+
 /// Panes side by side (same height), each with its title above, one colour bar for the shared
 /// scale at the right and `caption` (ASCII, may be empty) below. White background.
+/// `placed` (may be null) receives each pane's rectangle in the figure, in the panes' order.
 Result<RgbImage8> composeComparison(const std::vector<Pane>& panes, const ColourScale& scale, Palette palette,
-                                    const std::string& caption);
+                                    const std::string& caption, std::vector<PixelRect>* placed = nullptr);
 
 /// Writes a PNG (UTF-8 path). Io error when it cannot be written.
 Status writePng(const RgbImage8& image, const std::string& path);
