@@ -36,6 +36,7 @@
 #include <optional>
 
 #include "AppSettings.h"
+#include "AutoLabelDialog.h"
 #include "ErrorBanner.h"
 #include "ErrorText.h"
 #include "JobCentre.h"
@@ -187,16 +188,10 @@ LibraryPage::LibraryPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_
     connect(m_mirror, &QPushButton::clicked, this, &LibraryPage::chooseMirrorFolder);
     m_autoLabel = new QPushButton(tr("Auto-Label…"), this);
     m_autoLabel->setAccessibleName(tr("Label the unlabelled photos automatically"));
-    m_autoLabel->setToolTip(tr("Give each unlabelled photo the class whose name its picture matches best "
-                               "(zero-shot, from the stored embeddings). Labels you set by hand always win."));
-    connect(m_autoLabel, &QPushButton::clicked, this, [this] {
-        const auto answer = QMessageBox::question(
-            this, tr("Auto-Label"),
-            tr("Label the photos that have no label yet with one of these classes: %1? The labels are stored as "
-               "zero-shot suggestions with their confidence; labels set by hand or from folders take precedence.")
-                .arg(m_classes.join(QStringLiteral(", "))));
-        if (answer == QMessageBox::Yes) autoLabelUnlabelled();
-    });
+    m_autoLabel->setToolTip(tr("Give photos the class whose prompts their picture matches best (zero-shot, "
+                               "from the stored embeddings), with editable prompts and a minimum confidence. "
+                               "Labels you set by hand always win."));
+    connect(m_autoLabel, &QPushButton::clicked, this, &LibraryPage::showAutoLabelDialog);
     auto* header = new QHBoxLayout;
     header->addWidget(pageTitle(tr("Library"), this));
     header->addWidget(m_pathLabel, 1);
@@ -765,7 +760,7 @@ void LibraryPage::updateState() {
     m_stack->setCurrentWidget(open ? static_cast<QWidget*>(m_tabs) : m_emptyState);
     m_addFolder->setEnabled(open);
     m_mirror->setEnabled(open && !m_classes.isEmpty());
-    m_autoLabel->setEnabled(open && m_workspace && m_classes.size() >= 2);
+    m_autoLabel->setEnabled(open && m_workspace);
     if (!open) m_pathLabel->setText(tr("No library open"));
     const QLocale l;
     m_countLabel->setText(tr("%1 photos, %2 shown, %3 selected")
@@ -898,18 +893,71 @@ void LibraryPage::saveMetadata() {
         });
 }
 
-int LibraryPage::autoLabelUnlabelled() {
-    if (!m_workspace || m_classes.size() < 2) {
+void LibraryPage::showAutoLabelDialog() {
+    if (!m_access->isOpen() || !m_workspace) {
+        m_error->showError(tr("Cannot label automatically"),
+                           tr("Automatic labels need a library and a model. Open a model on the Models page first."),
+                           QString());
+        return;
+    }
+    // The prompts are stored in the library, so the dialog opens with what was used last time.
+    using Stored = Result<AutoLabelSettings>;
+    m_access->run<Stored>(
+        this,
+        [](diffclip::Library& lib) -> Stored {
+            AutoLabelSettings st;
+            auto classes = lib.setting(AutoLabelSettings::kClassesKey);
+            auto templates = lib.setting(AutoLabelSettings::kTemplatesKey);
+            auto minConf = lib.setting(AutoLabelSettings::kMinConfidenceKey);
+            auto only = lib.setting(AutoLabelSettings::kOnlyUnlabelledKey);
+            if (!classes) return classes.error();
+            st.classes = fromStd(*classes);
+            st.templates = templates && !templates->empty() ? fromStd(*templates) : AutoLabelSettings::defaultTemplates();
+            bool ok = false;
+            const double v = minConf ? QString::fromStdString(*minConf).toDouble(&ok) : 0.0;
+            if (ok && v >= 0.0 && v <= 1.0) st.minConfidence = v;
+            if (only && !only->empty()) st.onlyUnlabelled = *only != "0";
+            return st;
+        },
+        [this](Stored stored) {
+            AutoLabelSettings st = stored ? *stored : AutoLabelSettings{};
+            if (!stored) st.templates = AutoLabelSettings::defaultTemplates();
+            if (st.classes.trimmed().isEmpty()) st.classes = AutoLabelSettings::classesFromNames(m_classes);
+            auto* dialog = new AutoLabelDialog(st, m_classes, this);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            connect(dialog, &QDialog::accepted, this, [this, dialog] {
+                const AutoLabelSettings chosen = dialog->settings();
+                m_access->run<Status>(
+                    this,
+                    [chosen](diffclip::Library& lib) -> Status {
+                        const std::pair<const char*, std::string> values[] = {
+                            {AutoLabelSettings::kClassesKey, chosen.classes.toStdString()},
+                            {AutoLabelSettings::kTemplatesKey, chosen.templates.toStdString()},
+                            {AutoLabelSettings::kMinConfidenceKey, QString::number(chosen.minConfidence).toStdString()},
+                            {AutoLabelSettings::kOnlyUnlabelledKey, chosen.onlyUnlabelled ? "1" : "0"}};
+                        for (const auto& [key, value] : values)
+                            if (auto st = lib.setSetting(key, value); !st) return st;
+                        return Status{};
+                    },
+                    [this](Status st) {
+                        if (!st)
+                            m_error->showError(tr("The prompts were not saved in the library"),
+                                               ErrorText::libraryReason(st.error().code), ErrorText::details(st.error()));
+                    });
+                autoLabel(dialog->options());
+            });
+            dialog->open();
+        });
+}
+
+int LibraryPage::autoLabel(const diffclip::AutoTagOptions& options) {
+    if (!m_workspace || options.classes.size() < 2) {
         m_error->showError(tr("Cannot label automatically"),
                            !m_workspace ? tr("Automatic labels need a model. Open a model on the Models page first.")
-                                        : tr("Automatic labels need at least two classes. Label a few photos by "
-                                             "hand first."),
+                                        : tr("Automatic labels need at least two classes."),
                            QString());
         return 0;
     }
-    diffclip::AutoTagOptions options;
-    for (const QString& c : std::as_const(m_classes)) options.classes.push_back({c.toStdString(), {}});
-    options.onlyUnlabelled = true;
     QPointer<LibraryPage> self(this);
     const int id = m_jobs->submitAutoTagging(m_workspace, options, [self](const JobInfo&) {
         if (self) self->reload();

@@ -29,6 +29,7 @@ class QUndoStack;
 
 namespace diffclip {
 class Workspace;
+struct AutoTagOptions;
 }
 
 namespace diffclip::ui {
@@ -67,10 +68,12 @@ public:
     void labelSelected(const QString& label);
     /// Label of class `index` (0-based) of the class list, as the keys 1..9 do.
     void labelSelectedWithClass(int index);
-    /// Zero-shot labels (source zero-shot) for the unlabelled photos, one class per current
-    /// class name, as a job; returns the job id, or 0 (error shown) without a workspace or with
-    /// fewer than two classes.
-    int autoLabelUnlabelled();
+    /// Opens the auto-label dialog (prompts as last stored in the library, else one class per
+    /// current label); accepting stores its texts in the library and starts autoLabel().
+    void showAutoLabelDialog();
+    /// Zero-shot labels (source zero-shot, with their probability as confidence) as a job;
+    /// returns the job id, or 0 (error shown) without a workspace or with fewer than two classes.
+    int autoLabel(const diffclip::AutoTagOptions& options);
     /// Mirrors the labels into `folder` as a job; returns the job id.
     int mirrorLabels(const QString& folder, MirrorMode mode);
 

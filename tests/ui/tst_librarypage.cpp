@@ -6,7 +6,11 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QCheckBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
 #include <QListView>
+#include <QPlainTextEdit>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -18,6 +22,7 @@
 #include <memory>
 #include <thread>
 
+#include "AutoLabelDialog.h"
 #include "ErrorBanner.h"
 #include "JobCentre.h"
 #include "JobsPage.h"
@@ -68,7 +73,10 @@ private Q_SLOTS:
     void filtersThumbnailsAndFailures();
     void mirrorIsIdempotent();
     void jobCentreRunsCancelsAndReports();
+    void jobHistoryOutlivesTheSession();
     void cancelledIndexingLeavesLibraryConsistent();
+    void autoLabelSettingsAreChecked();
+    void autoLabelDialogStoresPromptsAndLabels();
 
 private:
     QString libPath() const { return m_dir.filePath(QStringLiteral("photos.dclib")); }
@@ -338,6 +346,76 @@ void TestLibraryPage::jobCentreRunsCancelsAndReports() {
     QCOMPARE(JobCentre::durationText(3725), QStringLiteral("1 h 02 min"));
 }
 
+void TestLibraryPage::jobHistoryOutlivesTheSession() {
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString history = dir.filePath(QStringLiteral("state/jobs.json"));
+    {
+        JobCentre jobs(nullptr, 1);
+        QCOMPARE(jobs.setHistoryFile(history), QString());  // no file yet: an empty history
+        QSignalSpy finished(&jobs, &JobCentre::jobFinished);
+        jobs.submit(JobKind::Indexing, QStringLiteral("index photos"), [](const JobContext& ctx) {
+            ctx.progress(3, 3);
+            ctx.log(QStringLiteral("3 photos"));
+            return JobOutcome::success(QStringLiteral("3 added"));
+        });
+        jobs.submit(JobKind::Other, QStringLiteral("train"), [](const JobContext&) {
+            return JobOutcome::failure(QStringLiteral("No classes."), QStringLiteral("detail"));
+        });
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, kTimeoutMs);
+    }
+    {
+        // The next session lists both, finished, with their outcome and log.
+        JobCentre jobs(nullptr, 1);
+        JobsPage page(&jobs);
+        QCOMPARE(jobs.setHistoryFile(history), QString());
+        const auto list = jobs.jobs();
+        QCOMPARE(list.size(), size_t(2));
+        QCOMPARE(page.list()->topLevelItemCount(), 2);
+        QVERIFY(list[0].earlierSession && list[1].earlierSession);
+        QCOMPARE(list[0].kind, JobKind::Indexing);
+        QCOMPARE(list[0].state, JobState::Succeeded);
+        QCOMPARE(list[0].outcome.summary, QStringLiteral("3 added"));
+        QCOMPARE(list[0].done, qint64(3));
+        QVERIFY(list[0].log.contains(QStringLiteral("3 photos")));
+        QCOMPARE(list[1].state, JobState::Failed);
+        QCOMPARE(list[1].outcome.errorReason, QStringLiteral("No classes."));
+        QVERIFY(list[1].finished.isValid());
+        QCOMPARE(jobs.activeCount(), 0);
+
+        // Only the newest kHistoryMax are kept; clearing empties the file too.
+        QSignalSpy finished(&jobs, &JobCentre::jobFinished);
+        for (int i = 0; i < JobCentre::kHistoryMax; ++i)
+            jobs.submit(JobKind::Other, QStringLiteral("job %1").arg(i),
+                        [](const JobContext&) { return JobOutcome::success(QStringLiteral("ok")); });
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), JobCentre::kHistoryMax, kTimeoutMs);
+    }
+    {
+        JobCentre jobs;
+        QCOMPARE(jobs.setHistoryFile(history), QString());
+        const auto list = jobs.jobs();
+        QCOMPARE(int(list.size()), JobCentre::kHistoryMax);
+        QCOMPARE(list.front().title, QStringLiteral("job 0"));  // the two oldest dropped
+        jobs.clearFinished();
+    }
+    {
+        JobCentre jobs;
+        QCOMPARE(jobs.setHistoryFile(history), QString());
+        QCOMPARE(jobs.jobs().size(), size_t(0));
+    }
+    // A damaged file is set aside, said so, and the history starts empty.
+    {
+        QFile f(history);
+        QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        f.write("{\"format\": 1, \"jobs\": [");
+    }
+    JobCentre jobs;
+    const QString problem = jobs.setHistoryFile(history);
+    QVERIFY(problem.contains(QStringLiteral("damaged")));
+    QVERIFY(QFileInfo::exists(history + QStringLiteral(".damaged")));
+    QCOMPARE(jobs.jobs().size(), size_t(0));
+}
+
 void TestLibraryPage::cancelledIndexingLeavesLibraryConsistent() {
     // 120 photos of two classes, indexed two at a time, so the job is cancelled mid-way.
     QTemporaryDir photos;
@@ -410,6 +488,123 @@ void TestLibraryPage::cancelledIndexingLeavesLibraryConsistent() {
     QCOMPARE(entries->size(), size_t(2));
     QVERIFY(entries->back().source == diffclip::LabelSource::ZeroShot);
     QVERIFY(l.check()->clean());
+}
+
+void TestLibraryPage::autoLabelSettingsAreChecked() {
+    AutoLabelSettings st;
+    st.templates = QStringLiteral("a photo of {}.\n# a comment\nan inspection photo of {}.");
+    diffclip::AutoTagOptions options;
+    QString problem;
+
+    st.classes = QStringLiteral("scratch");
+    QVERIFY(!st.toOptions(&options, &problem));
+    QVERIFY(problem.contains(QStringLiteral("two classes")));
+    st.classes = QStringLiteral("scratch\n : a line without a name");
+    QVERIFY(!st.toOptions(&options, &problem));
+    QVERIFY(problem.contains(QStringLiteral("no name")));
+    st.classes = QStringLiteral("scratch: a long thin scratch; a scratched surface\n# ignored\npit");
+    st.templates = QStringLiteral("# only a comment");
+    QVERIFY(!st.toOptions(&options, &problem));
+    QVERIFY(problem.contains(QStringLiteral("template")));
+    st.templates = QStringLiteral("a photo of {}.\nan inspection photo of {}.");
+    st.minConfidence = 1.5;
+    QVERIFY(!st.toOptions(&options, &problem));
+    st.minConfidence = 0.25;
+    st.onlyUnlabelled = false;
+    QVERIFY2(st.toOptions(&options, &problem), qPrintable(problem));
+    QCOMPARE(options.classes.size(), size_t(2));
+    QCOMPARE(options.classes[0].name, std::string("scratch"));
+    QCOMPARE(options.classes[0].prompts.size(), size_t(2));
+    QCOMPARE(options.classes[1].prompts.size(), size_t(0));
+    QCOMPARE(options.templates.size(), size_t(2));
+    QCOMPARE(options.minConfidence, 0.25);
+    QVERIFY(!options.onlyUnlabelled);
+    // Names that the file format would misread are left out of the generated class list.
+    QCOMPARE(AutoLabelSettings::classesFromNames({QStringLiteral("a"), QStringLiteral("b:c"), QStringLiteral("#d")}),
+             QStringLiteral("a"));
+    QVERIFY(AutoLabelSettings::defaultTemplates().contains(QStringLiteral("{}")));
+}
+
+void TestLibraryPage::autoLabelDialogStoresPromptsAndLabels() {
+    // The library indexed by the previous test: 120 photos embedded by the fixture model.
+    const QString lib = m_dir.filePath(QStringLiteral("indexed.dclib"));
+    QVERIFY(QFileInfo::exists(lib));
+    auto ws = diffclip::Workspace::open(QFile::encodeName(lib).toStdString(), QFile::encodeName(kModel).toStdString());
+    QVERIFY2(ws.ok(), ws.ok() ? "" : ws.error().describe().c_str());
+
+    JobCentre jobs;
+    LibraryPage page(&jobs);
+    QSignalSpy opened(&page, &LibraryPage::libraryOpened);
+    page.openLibrary(lib);
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, kTimeoutMs);
+    page.setWorkspace(std::shared_ptr<diffclip::Workspace>(std::move(ws).value()));
+    QTRY_VERIFY_WITH_TIMEOUT(page.classes().size() == 2, kTimeoutMs);
+
+    auto openDialog = [&page]() -> AutoLabelDialog* {
+        page.showAutoLabelDialog();
+        AutoLabelDialog* d = nullptr;
+        QTest::qWaitFor([&] { return (d = page.findChild<AutoLabelDialog*>()) != nullptr; }, kTimeoutMs);
+        return d;
+    };
+    auto editor = [](AutoLabelDialog* d, const char* name) {
+        for (auto* e : d->findChildren<QPlainTextEdit*>())
+            if (e->accessibleName() == QLatin1String(name)) return e;
+        return static_cast<QPlainTextEdit*>(nullptr);
+    };
+
+    // First time: one class per library label, the built-in templates.
+    AutoLabelDialog* dialog = openDialog();
+    QVERIFY(dialog);
+    QPlainTextEdit* classes = editor(dialog, "Classes and their prompts");
+    QPlainTextEdit* templates = editor(dialog, "Prompt templates");
+    QVERIFY(classes && templates);
+    QCOMPARE(classes->toPlainText(), QStringLiteral("inclusion\npatches"));
+    QCOMPARE(templates->toPlainText(), AutoLabelSettings::defaultTemplates());
+
+    // A bad edit is refused inside the dialog, which stays open.
+    classes->setPlainText(QStringLiteral("patches"));
+    dialog->accept();
+    QVERIFY(dialog->isVisible());
+    auto* problem = dialog->findChild<QLabel*>(QStringLiteral("autoLabelProblem"));
+    QVERIFY(problem && problem->isVisible());
+
+    const QString prompts = QStringLiteral("patches: a photo of patchy steel; irregular patches\ninclusion");
+    classes->setPlainText(prompts);
+    templates->setPlainText(QStringLiteral("a photo of {}."));
+    dialog->findChild<QDoubleSpinBox*>()->setValue(0.0);
+    dialog->findChild<QCheckBox*>()->setChecked(false);
+    QSignalSpy finished(&jobs, &JobCentre::jobFinished);
+    dialog->accept();
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+    const JobInfo job = jobs.job(finished.front().front().toInt());
+    QVERIFY2(job.state == JobState::Succeeded, qPrintable(job.outcome.errorReason + QLatin1Char(' ') + job.outcome.errorDetails));
+
+    // The prompts were stored in the library, and every photo has a zero-shot entry beside its
+    // folder label (which still wins).
+    {
+        auto l = openLib(lib);
+        QTRY_COMPARE_WITH_TIMEOUT(QString::fromStdString(*l.setting(AutoLabelSettings::kClassesKey)), prompts, kTimeoutMs);
+        QCOMPARE(QString::fromStdString(*l.setting(AutoLabelSettings::kMinConfidenceKey)), QStringLiteral("0"));
+        QCOMPARE(QString::fromStdString(*l.setting(AutoLabelSettings::kOnlyUnlabelledKey)), QStringLiteral("0"));
+        const auto images = l.listImages();
+        QVERIFY(images.ok() && images->size() == 120);
+        for (const auto& im : *images) {
+            auto entries = l.labelEntries(im.id);
+            QVERIFY2(entries.ok(), entries.ok() ? "" : entries.error().describe().c_str());
+            QVERIFY(std::any_of(entries->begin(), entries->end(),
+                                [](const auto& e) { return e.source == diffclip::LabelSource::ZeroShot; }));
+        }
+        QVERIFY(l.check()->clean());
+    }
+
+    // The next time the dialog opens with what was used.
+    QTRY_VERIFY_WITH_TIMEOUT(page.findChild<AutoLabelDialog*>() == nullptr, kTimeoutMs);
+    dialog = openDialog();
+    QVERIFY(dialog);
+    QCOMPARE(editor(dialog, "Classes and their prompts")->toPlainText(), prompts);
+    QCOMPARE(editor(dialog, "Prompt templates")->toPlainText(), QStringLiteral("a photo of {}."));
+    QVERIFY(!dialog->findChild<QCheckBox*>()->isChecked());
+    dialog->reject();
 }
 
 QTEST_MAIN(TestLibraryPage)

@@ -8,14 +8,12 @@
 
 #include "diffclip/imaging/ImageDecode.h"
 #include "diffclip/indexing/IndexTypes.h"
+#include "diffclip/indexing/Prompts.h"
 #include "diffclip/library/Library.h"
 #include "diffclip/model/ModelIO.h"
 #include "diffclip/model/Result.h"
 
 namespace diffclip {
-
-/// Prompt templates averaged per class ("{}" is the class name, with '_' and '-' read as spaces).
-std::vector<std::string> defaultPromptTemplates();
 
 /// Class text embeddings: for each class, the mean of its normalised template embeddings,
 /// normalised again (a prompt ensemble). Row-major, classes.size() x embedDim.
@@ -26,12 +24,6 @@ Result<std::vector<float>> classEmbeddings(const LoadedModel& model, const std::
 Result<std::vector<float>> classEmbeddings(const LoadedModel& model, const std::vector<ClassPrompt>& classes,
                                            const std::vector<std::string>& templates);
 
-/// Reads class prompts: one class per line, "name" or "name: prompt text; another prompt";
-/// blank lines and lines starting with '#' are skipped. InvalidArgument for a line without a
-/// name or fewer than two classes.
-Result<std::vector<ClassPrompt>> parseClassPrompts(const std::string& text);
-/// Reads prompt templates: one per line (blank lines and '#' comments skipped); at least one.
-Result<std::vector<std::string>> parsePromptTemplates(const std::string& text);
 
 struct ClassScores {
     std::vector<double> probabilities;  // softmax(logit_scale * cosine), one per class, sums to 1
