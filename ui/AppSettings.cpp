@@ -143,6 +143,11 @@ QString AppSettings::modelRegistryDir() {
         .filePath(QStringLiteral("diffclip-studio/models"));
 }
 
+QString AppSettings::jobHistoryFile() {
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation))
+        .filePath(QStringLiteral("diffclip-studio/jobs.json"));
+}
+
 QString AppSettings::defaultLibraryPath() {
     const QString v = QSettings().value(kDefaultLibrary).toString();
     return v.isEmpty() ? builtinLibraryPath() : v;

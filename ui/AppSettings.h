@@ -60,6 +60,8 @@ public:
     /// <XDG data home>/diffclip-studio/models (e.g. ~/.local/share/diffclip-studio/models).
     /// Trained and imported models are written there; the Models page lists it.
     static QString modelRegistryDir();
+    /// Finished jobs kept across sessions: <XDG data home>/diffclip-studio/jobs.json.
+    static QString jobHistoryFile();
 
     /// Most recently opened libraries first, at most kMaxRecentLibraries; the first is the one
     /// reopened at start.

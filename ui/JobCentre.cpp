@@ -2,9 +2,15 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLocale>
 #include <QMetaObject>
+#include <QSaveFile>
 
+#include <algorithm>
 #include <exception>
 #include <new>
 
@@ -199,7 +205,124 @@ void JobCentre::clearFinished() {
             keep.push_back(id);
     }
     m_order = std::move(keep);
+    saveHistory();
     Q_EMIT jobsRemoved();
+}
+
+namespace {
+
+// Stable names in the history file (the enums' numbers may change).
+const std::pair<JobKind, const char*> kKindNames[] = {{JobKind::Indexing, "indexing"},
+                                                      {JobKind::Reembedding, "reembedding"},
+                                                      {JobKind::AutoTagging, "autotagging"},
+                                                      {JobKind::OpenWorkspace, "open-workspace"},
+                                                      {JobKind::Other, "other"}};
+const std::pair<JobState, const char*> kStateNames[] = {
+    {JobState::Succeeded, "succeeded"}, {JobState::Failed, "failed"}, {JobState::Cancelled, "cancelled"}};
+constexpr int kHistoryLogLines = 200;  // the last lines of each job's log
+
+template <class E, size_t N>
+QString nameOf(const std::pair<E, const char*> (&names)[N], E value) {
+    for (const auto& [v, n] : names)
+        if (v == value) return QString::fromLatin1(n);
+    return {};
+}
+
+template <class E, size_t N>
+bool valueOf(const std::pair<E, const char*> (&names)[N], const QString& name, E* value) {
+    for (const auto& [v, n] : names)
+        if (name == QLatin1String(n)) {
+            *value = v;
+            return true;
+        }
+    return false;
+}
+
+}  // namespace
+
+QString JobCentre::setHistoryFile(const QString& path) {
+    m_historyFile = path;
+    QFile file(path);
+    if (!file.exists()) return {};
+    QString problem;
+    QJsonArray jobs;
+    if (!file.open(QIODevice::ReadOnly)) {
+        problem = tr("The job history %1 could not be read: %2").arg(QDir::toNativeSeparators(path), file.errorString());
+    } else {
+        QJsonParseError error{};
+        const QJsonDocument doc = QJsonDocument::fromJson(file.read(16 * 1024 * 1024), &error);
+        file.close();
+        if (error.error != QJsonParseError::NoError || !doc.isObject() ||
+            doc.object().value(QStringLiteral("format")).toInt() != 1)
+            problem = tr("The job history %1 is damaged; it was set aside and a new one started.")
+                          .arg(QDir::toNativeSeparators(path));
+        else
+            jobs = doc.object().value(QStringLiteral("jobs")).toArray();
+    }
+    if (!problem.isEmpty()) {
+        QFile::remove(path + QStringLiteral(".damaged"));
+        QFile::rename(path, path + QStringLiteral(".damaged"));
+        return problem;
+    }
+    for (const QJsonValue& v : std::as_const(jobs)) {
+        const QJsonObject o = v.toObject();
+        Entry entry;
+        JobInfo& info = entry.info;
+        // Entries that do not read back whole are skipped rather than shown half-filled.
+        if (!valueOf(kKindNames, o.value(QStringLiteral("kind")).toString(), &info.kind) ||
+            !valueOf(kStateNames, o.value(QStringLiteral("state")).toString(), &info.state))
+            continue;
+        info.id = m_nextId++;
+        info.title = o.value(QStringLiteral("title")).toString();
+        info.started = QDateTime::fromString(o.value(QStringLiteral("started")).toString(), Qt::ISODateWithMs);
+        info.finished = QDateTime::fromString(o.value(QStringLiteral("finished")).toString(), Qt::ISODateWithMs);
+        info.elapsedSeconds = std::max(0.0, o.value(QStringLiteral("seconds")).toDouble());
+        info.done = o.value(QStringLiteral("done")).toInteger();
+        info.total = o.value(QStringLiteral("total")).toInteger();
+        info.outcome.state = info.state;
+        info.outcome.summary = o.value(QStringLiteral("summary")).toString();
+        info.outcome.errorReason = o.value(QStringLiteral("error")).toString();
+        info.outcome.errorDetails = o.value(QStringLiteral("details")).toString();
+        for (const QJsonValue& line : o.value(QStringLiteral("log")).toArray()) info.log << line.toString();
+        info.earlierSession = true;
+        m_order.push_back(info.id);
+        m_entries.emplace(info.id, std::move(entry));
+        Q_EMIT jobAdded(info.id);
+    }
+    return {};
+}
+
+void JobCentre::saveHistory() const {
+    if (m_historyFile.isEmpty()) return;
+    std::vector<const JobInfo*> finished;
+    for (int id : m_order)
+        if (m_entries.at(id).info.isFinished()) finished.push_back(&m_entries.at(id).info);
+    if (finished.size() > size_t(kHistoryMax)) finished.erase(finished.begin(), finished.end() - kHistoryMax);
+    QJsonArray jobs;
+    for (const JobInfo* info : finished) {
+        QJsonArray log;
+        for (qsizetype i = std::max<qsizetype>(0, info->log.size() - kHistoryLogLines); i < info->log.size(); ++i)
+            log.append(info->log[i]);
+        jobs.append(QJsonObject{{QStringLiteral("kind"), nameOf(kKindNames, info->kind)},
+                                {QStringLiteral("state"), nameOf(kStateNames, info->state)},
+                                {QStringLiteral("title"), info->title},
+                                {QStringLiteral("started"), info->started.toString(Qt::ISODateWithMs)},
+                                {QStringLiteral("finished"), info->finished.toString(Qt::ISODateWithMs)},
+                                {QStringLiteral("seconds"), info->elapsedSeconds},
+                                {QStringLiteral("done"), info->done},
+                                {QStringLiteral("total"), info->total},
+                                {QStringLiteral("summary"), info->outcome.summary},
+                                {QStringLiteral("error"), info->outcome.errorReason},
+                                {QStringLiteral("details"), info->outcome.errorDetails},
+                                {QStringLiteral("log"), log}});
+    }
+    // The history is a convenience: a full disk or a read-only home loses it, never a job.
+    QDir().mkpath(QFileInfo(m_historyFile).absolutePath());
+    QSaveFile file(m_historyFile);
+    if (!file.open(QIODevice::WriteOnly)) return;
+    file.write(QJsonDocument(QJsonObject{{QStringLiteral("format"), 1}, {QStringLiteral("jobs"), jobs}})
+                   .toJson(QJsonDocument::Compact));
+    file.commit();
 }
 
 std::vector<JobInfo> JobCentre::jobs() const {
@@ -268,6 +391,7 @@ void JobCentre::onFinished(int id, const JobOutcome& outcome) {
                                              outcome.summary);
     }
     const JobInfo snapshot = info;
+    saveHistory();
     Finished callback = std::move(it->second.whenFinished);
     if (callback) callback(snapshot);
     Q_EMIT jobChanged(id);

@@ -51,6 +51,7 @@ struct JobInfo {
     JobOutcome outcome;  // valid once finished
     QStringList log;
     bool cancelRequested = false;
+    bool earlierSession = false;  // restored from the history file, not run by this process
 
     bool isFinished() const { return state != JobState::Queued && state != JobState::Running; }
 };
@@ -102,8 +103,16 @@ public:
 
     void cancel(int id);
     void cancelAll();
-    /// Removes finished jobs from the list.
+    /// Removes finished jobs from the list (and from the history file, when there is one).
     void clearFinished();
+
+    /// Keeps finished jobs across sessions in `path` (JSON, the newest kHistoryMax jobs, written
+    /// atomically after each job ends) and lists the jobs found there as finished ones of an
+    /// earlier session. A missing file is an empty history; an unreadable or damaged one is
+    /// set aside as `path`.damaged and the history starts empty (the reason is returned).
+    /// Returns an empty string when all went well. Call once, before submitting jobs.
+    QString setHistoryFile(const QString& path);
+    static constexpr int kHistoryMax = 200;
 
     /// Jobs in submission order.
     std::vector<JobInfo> jobs() const;
@@ -135,11 +144,13 @@ private:
     void onLog(int id, const QString& line);
     void onStarted(int id);
     void onFinished(int id, const JobOutcome& outcome);
+    void saveHistory() const;
 
     QThreadPool m_pool;
     std::vector<int> m_order;
     std::map<int, Entry> m_entries;
     int m_nextId = 1;
+    QString m_historyFile;
 };
 
 }  // namespace diffclip::ui

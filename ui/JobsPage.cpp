@@ -162,6 +162,9 @@ void JobsPage::updateJob(int id) {
         time = j.secondsLeft >= 0 ? tr("%1 left").arg(JobCentre::durationText(j.secondsLeft)) : tr("estimating…");
     else if (j.isFinished())
         time = tr("took %1").arg(JobCentre::durationText(j.elapsedSeconds));
+    // Jobs of an earlier session say when they ended, since "took 3 min" alone reads as today.
+    if (j.earlierSession && j.finished.isValid())
+        time = tr("%1, ended %2").arg(time, QLocale().toString(j.finished, QLocale::ShortFormat));
     item->setText(TimeColumn, time);
     const QString outcome = j.state == JobState::Failed ? j.outcome.errorReason : j.outcome.summary;
     item->setText(OutcomeColumn, outcome);
