@@ -169,8 +169,23 @@ private Q_SLOTS:
         const std::string base = tmp.path().toStdString();
         makeTree(base + "/data", 8);
         const TrainRecipe r = tinyScratch();
-        auto full = runTraining(base + "/data", r, base + "/full");
+        // Progress carries the schedule's learning rate and one epoch-end report per epoch.
+        std::vector<TrainProgress> epochEnds;
+        double maxStepLr = 0.0;
+        TrainOptions watch;
+        watch.progress = [&](const TrainProgress& p) {
+            if (p.epochEnd) epochEnds.push_back(p);
+            if (p.phase == "training" && !p.epochEnd && p.message.empty()) maxStepLr = std::max(maxStepLr, p.learningRate);
+        };
+        auto full = runTraining(base + "/data", r, base + "/full", watch);
         QVERIFY2(full.ok(), full.ok() ? "" : full.error().describe().c_str());
+        QCOMPARE(epochEnds.size(), size_t(3));
+        for (size_t i = 0; i < epochEnds.size(); ++i) {
+            QCOMPARE(epochEnds[i].epoch, int(i + 1));
+            QVERIFY(epochEnds[i].valTop1 >= 0.0 && epochEnds[i].valTop1 <= 1.0);
+            QVERIFY(epochEnds[i].learningRate > 0.0 && epochEnds[i].learningRate <= r.learningRate * (1 + 1e-9));
+        }
+        QVERIFY(maxStepLr > 0.0 && maxStepLr <= r.learningRate * (1 + 1e-9));
         QVERIFY(fs::exists(base + "/full/training.json"));
         QVERIFY(fs::exists(base + "/full/classes.json"));
         QVERIFY(!fs::exists(base + "/full.partial"));
@@ -228,8 +243,17 @@ private Q_SLOTS:
         r.base = "preset:diffclip-tiny";
         r.device = "cpu";
         r.epochs = 50;
-        auto res = runTraining(base + "/data", r, base + "/probe");
+        int evaluations = 0;
+        TrainOptions o;
+        o.progress = [&](const TrainProgress& p) {
+            if (!p.epochEnd) return;
+            ++evaluations;
+            QVERIFY(p.valTop1 >= 0.0 && p.valTop1 <= 1.0);
+            QCOMPARE(p.learningRate, r.learningRate);
+        };
+        auto res = runTraining(base + "/data", r, base + "/probe", o);
         QVERIFY2(res.ok(), res.ok() ? "" : res.error().describe().c_str());
+        QCOMPARE(evaluations, 3);  // iterations 1, 26 and 50
         QVERIFY(isPackage(base + "/probe"));
         std::ifstream in(base + "/probe/classes.json");
         std::stringstream ss;

@@ -755,6 +755,8 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
             prog.step = trainer.steps();
             prog.steps = static_cast<int64_t>(planned) * stepsPerEpoch;
             prog.loss = lossSum / static_cast<double>(seen);
+            prog.learningRate = trainer.currentLearningRate();
+            prog.epochEnd = false;
             const double dt = secondsSince(t0);
             prog.imagesPerSecond = dt > 0 ? static_cast<double>(seen * batch) / dt : 0.0;
             prog.elapsedSeconds = now();
@@ -820,7 +822,14 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
             << m.top1;
         prog.message = msg.str();
         prog.phase = "training";
+        prog.epoch = epoch;
+        prog.epochs = planned;
+        prog.loss = lossSum / static_cast<double>(seen);
+        prog.learningRate = trainer.currentLearningRate();
+        prog.elapsedSeconds = elapsed;
+        prog.epochEnd = true;
         job.report(prog);
+        prog.epochEnd = false;
     }
     if (job.cancelled()) return makeError(ErrorCode::Cancelled, "training cancelled before writing the package");
 
@@ -981,6 +990,7 @@ Result<Json> runLinear(Job& job, const LoadedModel& base) {
     torch::optim::Adam opt({W, b}, torch::optim::AdamOptions(r.learningRate));
     auto weights = classWeightTensor(trainCounts(data, job.split), r.balanceClasses);
     double loss = 0.0;
+    const auto t0 = Clock::now();
     for (int it = 0; it < r.epochs; ++it) {
         if (job.cancelled()) return makeError(ErrorCode::Cancelled, "training cancelled");
         opt.zero_grad();
@@ -992,9 +1002,21 @@ Result<Json> runLinear(Job& job, const LoadedModel& base) {
             prog.phase = "training";
             prog.epoch = it + 1;
             prog.epochs = r.epochs;
+            prog.step = it + 1;
+            prog.steps = r.epochs;
             prog.loss = loss;
+            prog.learningRate = r.learningRate;  // plain Adam, no schedule
+            // The head is tiny, so its validation top-1 is cheap enough to follow as a curve.
+            if (yva.numel() > 0) {
+                torch::NoGradGuard ng;
+                prog.valTop1 = (va.matmul(W.t()) + b).argmax(1).eq(yva).to(torch::kDouble).mean().item<double>();
+            }
+            prog.epochEnd = true;
+            prog.elapsedSeconds = secondsSince(t0);
+            prog.remainingSeconds = prog.elapsedSeconds / (it + 1) * (r.epochs - it - 1);
             prog.message.clear();
             job.report(prog);
+            prog.epochEnd = false;
         }
     }
     torch::NoGradGuard ng;

@@ -1,16 +1,7 @@
 #pragma once
-// Fine-tuning and training jobs on a folder-per-class tree (docs/TRAINING.md).
-//
-// Modes:
-//   Linear       a logistic-regression head on the frozen image embeddings of a base model
-//   Contrastive  fine-tunes the image tower (optionally the text tower) against the class
-//                prompt embeddings, CLIP-style; early vision blocks can stay frozen
-//   Scratch      trains a small DiffCLIP (both towers) from random weights
-// The result is a model package (ModelIO.h) plus training.json (parent, recipe, data
-// fingerprint, split, metrics) and classes.json (the class head).
-//
-// Threading: runTraining blocks its caller; the progress callback runs on that thread; the
-// cancel flag may be set from any thread. LibTorch's intra-op threads are set by the caller.
+// Fine-tuning and training jobs on a folder-per-class tree (docs/TRAINING.md): the job's
+// torch-free types and runTraining live in TrainJob.h; this header adds the LibTorch building
+// blocks (loss, ClassTrainer, byte-level prompts) used by the trainer and its tests.
 
 #include <ATen/core/Tensor.h>
 
@@ -26,92 +17,9 @@
 #include "diffclip/model/Model.h"
 #include "diffclip/model/Result.h"
 #include "diffclip/training/Dataset.h"
+#include "diffclip/training/TrainJob.h"
 
 namespace diffclip {
-
-enum class TrainMode { Linear, Contrastive, Scratch };
-const char* trainModeName(TrainMode mode);  // "linear" | "contrastive" | "scratch"
-Result<TrainMode> parseTrainMode(const std::string& text);
-
-struct TrainRecipe {
-    TrainMode mode = TrainMode::Contrastive;
-    std::string preset = "standard";       // quick | standard | thorough (what presetRecipe filled in)
-    std::string base;                      // MODEL argument (linear, contrastive)
-    std::string architecture = "preset:diffclip-mini";  // scratch: "preset:NAME" or a config.json path
-    int64_t imageSize = 0;                 // scratch: training resolution in pixels (0: the architecture's)
-    int epochs = 30;                       // upper bound; the time budget may end earlier
-    double timeBudgetMinutes = 0.0;        // 0: none. Training stops cleanly at the budget, best kept
-    double valFraction = 0.2;              // 0 <= f < 1
-    uint64_t seed = 0;                     // split, initialisation, sampling, augmentation
-    std::string device = "cpu";            // parseDevice syntax
-    int batchSize = 64;                    // photos per micro-batch
-    int accumulation = 1;                  // micro-batches per optimizer step
-    double learningRate = 1e-3;            // peak, after warm-up
-    double minLearningRateRatio = 0.01;    // cosine floor as a fraction of the peak
-    double weightDecay = 0.05;             // decoupled; never on norms, biases, lambdas, embeddings
-    double warmupEpochs = 1.0;             // linear warm-up (at least one epoch is recommended)
-    double clipNorm = 1.0;                 // gradient clipping by global norm; 0 off
-    double labelSmoothing = 0.1;           // 0..0.5
-    bool balanceClasses = true;            // loss weights n / (C * n_class)
-    int patience = 0;                      // early stopping: epochs without val improvement; 0 off
-    int freezeBlocks = 0;                  // contrastive: vision blocks (from the input) left frozen
-    bool trainText = false;                // contrastive: also fine-tune the text tower
-    bool compareAttention = false;         // scratch: train standard and differential on one split
-    double wiseAlpha = 1.0;                // contrastive: weight of the fine-tuned model in the package
-                                           // (0 base .. 1 fine-tuned); < 0 picks the best val alpha
-    AugmentConfig augment;
-
-    Json toJson() const;
-};
-
-/// A recipe with the defaults of `preset` (quick | standard | thorough) for `mode`.
-/// Errors: InvalidArgument for an unknown preset.
-Result<TrainRecipe> presetRecipe(TrainMode mode, const std::string& preset);
-
-struct TrainProgress {
-    std::string phase;          // "loading" | "embedding" | "training" | "evaluating" | "writing"
-    std::string variant;        // "" or "differential" / "standard" when comparing
-    int epoch = 0;              // 1-based, current
-    int epochs = 0;             // planned
-    int64_t step = 0;           // optimizer steps done
-    int64_t steps = 0;          // planned
-    double loss = 0.0;          // running mean of the epoch
-    double valTop1 = -1.0;      // last validation top-1 (0..1), -1 before the first
-    double elapsedSeconds = 0;  // training time so far, over resumes
-    double remainingSeconds = -1;  // estimate; -1 unknown
-    double imagesPerSecond = 0;
-    std::string message;        // one line for humans
-};
-
-struct TrainOptions {
-    std::function<void(const TrainProgress&)> progress;  // may be empty
-    const std::atomic<bool>* cancel = nullptr;           // may be null; polled every step
-    std::string checkpointDir;   // "" : <out>.partial
-    bool overwrite = false;      // replace an existing package at `out`
-    DecodeOptions decode;
-};
-
-/// Accuracy and retrieval figures on the validation split.
-struct EvalMetrics {
-    int64_t count = 0;
-    double top1 = 0.0, top5 = 0.0;             // fractions 0..1
-    std::map<int, double> recallAtK;           // image->image, K = 1, 5, 10; leave-one-out, duplicates left out
-    std::vector<double> precision, recall;     // per class, 0..1 (0 when undefined)
-    std::vector<std::vector<int64_t>> confusion;  // [true][predicted]
-    Json toJson(const std::vector<ClassInfo>& classes) const;
-};
-
-struct TrainReport {
-    Json summary;           // what training.json holds (plus "package")
-    std::string package;    // written package path(s), first one
-};
-
-/// Runs the job and writes the package at `out` (and out-standard / out-differential when
-/// comparing attention). A checkpoint per epoch goes to options.checkpointDir; running the same
-/// command again resumes from it. Errors: Cancelled (checkpoint kept, no package written),
-/// InvalidArgument, NotFound, Io, Mismatch (checkpoint of another recipe or data set).
-Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& recipe, const std::string& out,
-                                const TrainOptions& options = {});
 
 // ---- Building blocks, exposed for tests ----
 

@@ -1,0 +1,352 @@
+// The Training page with the tiny fixture model and a generated folder-per-class tree: a linear
+// probe end to end (curves, before/after, confusion matrix, package in a temporary registry,
+// Activate), a cancelled scratch run (no package, checkpoint kept, resumable), and clear errors
+// for a missing, empty or one-class folder.
+#include <QComboBox>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QImage>
+#include <QPainter>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QtTest>
+
+// qcustomplot.h uses Qt's lower-case keywords (tests build with QT_NO_KEYWORDS).
+#define signals Q_SIGNALS
+#define slots Q_SLOTS
+#define emit Q_EMIT
+#define foreach Q_FOREACH
+#include <qcustomplot.h>
+#undef signals
+#undef slots
+#undef emit
+#undef foreach
+
+#include "ConfusionMatrixView.h"
+#include "ErrorBanner.h"
+#include "JobCentre.h"
+#include "MainWindow.h"
+#include "TrainingPage.h"
+#include "diffclip/indexing/Workspace.h"
+#include "diffclip/model/Json.h"
+
+using diffclip::ui::JobCentre;
+using diffclip::ui::TrainingPage;
+
+namespace {
+const QString kModel = QStringLiteral(DIFFCLIP_SHARED_DIR "/fixtures/diffclip-tiny-a/model.safetensors");
+constexpr int kWait = 90000;
+const char* kClasses[] = {"crack", "dent", "scratch_mark"};
+
+// A 48x48 photo whose stripe direction is the class and whose offset and tint vary.
+void writePhoto(const QString& path, int kind, int variant) {
+    QImage img(48, 48, QImage::Format_RGB888);
+    img.fill(QColor(40 + variant * 9, 40 + variant * 5, 50));
+    QPainter p(&img);
+    p.setPen(QPen(QColor(220, 210 - variant * 6, 190), 3));
+    for (int i = -48; i < 96; i += 8) {
+        const int o = i + variant;
+        if (kind == 0) p.drawLine(o, 0, o, 48);
+        else if (kind == 1) p.drawLine(0, o, 48, o);
+        else p.drawLine(o, 0, o + 48, 48);
+    }
+    p.end();
+    QVERIFY(img.save(path, "PNG"));
+}
+
+void makeTree(const QString& root, int classes, int perClass) {
+    for (int c = 0; c < classes; ++c) {
+        const QString dir = root + QLatin1Char('/') + QLatin1String(kClasses[c]);
+        QVERIFY(QDir().mkpath(dir));
+        for (int i = 0; i < perClass; ++i) writePhoto(dir + QStringLiteral("/p%1.png").arg(i), c, i);
+    }
+}
+
+diffclip::Json readJson(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    auto j = diffclip::Json::parse(f.readAll().toStdString());
+    return j ? *j : diffclip::Json();
+}
+
+int points(QCustomPlot* p) {
+    int n = 0;
+    for (int i = 0; i < p->graphCount(); ++i) n += p->graph(i)->dataCount();
+    return n;
+}
+}  // namespace
+
+class TestTrainingPage : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_tmp;
+    QString m_data;
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(m_tmp.isValid());
+        // The page's own data (mirrored label folders) goes below the test's folder.
+        qputenv("XDG_DATA_HOME", QFile::encodeName(m_tmp.filePath(QStringLiteral("xdg"))));
+        m_data = m_tmp.filePath(QStringLiteral("data"));
+        makeTree(m_data, 3, 6);
+        QFile prompt(m_data + QStringLiteral("/dent/prompt.txt"));
+        QVERIFY(prompt.open(QIODevice::WriteOnly));
+        prompt.write("\n a photo of a dented panel \n");
+    }
+
+    void previewListsClassesAndCounts() {
+        JobCentre jobs;
+        TrainingPage page(&jobs);
+        page.setDataFolder(m_data);
+        QCOMPARE(page.classPreview().size(), 3);
+        QCOMPARE(page.previewTable()->rowCount(), 3);
+        QCOMPARE(page.classPreview()[1].name, QStringLiteral("dent"));
+        QCOMPARE(page.classPreview()[1].photos, 6);
+        QCOMPARE(page.classPreview()[1].prompt, QStringLiteral("a photo of a dented panel"));
+        QVERIFY(page.classPreview()[1].customPrompt);
+        QCOMPARE(page.classPreview()[2].prompt, QStringLiteral("a photo of scratch mark."));
+    }
+
+    void unusableDataGivesClearErrors() {
+        JobCentre jobs;
+        TrainingPage page(&jobs);
+        page.resize(1200, 800);
+        page.show();
+        page.setRegistryDir(m_tmp.filePath(QStringLiteral("registry-errors")));
+        page.setMode(TrainingPage::Mode::Linear);
+        page.setBaseModel(kModel);
+
+        page.setDataFolder(QString());
+        QVERIFY(!page.start());
+        QVERIFY(page.errorBanner()->isVisible());
+        QVERIFY(page.errorBanner()->reason().contains(QStringLiteral("one subfolder")));
+
+        page.setDataFolder(m_tmp.filePath(QStringLiteral("missing")));
+        QVERIFY(!page.start());
+        QVERIFY(page.errorBanner()->reason().contains(QStringLiteral("does not exist")));
+
+        const QString empty = m_tmp.filePath(QStringLiteral("empty"));
+        QVERIFY(QDir().mkpath(empty + QStringLiteral("/no_photos_here")));
+        page.setDataFolder(empty);
+        QVERIFY(!page.start());
+        QVERIFY2(page.errorBanner()->reason().contains(QStringLiteral("at least two classes")),
+                 qPrintable(page.errorBanner()->reason()));
+        QVERIFY(page.errorBanner()->reason().contains(QStringLiteral("has 0")));
+
+        const QString one = m_tmp.filePath(QStringLiteral("one"));
+        makeTree(one, 1, 3);
+        page.setDataFolder(one);
+        QVERIFY(!page.start());
+        QVERIFY(page.errorBanner()->reason().contains(QStringLiteral("has 1")));
+
+        // Linear needs a base model.
+        page.setDataFolder(m_data);
+        page.setBaseModel(QString());
+        QVERIFY(!page.start());
+        QVERIFY(page.errorBanner()->reason().contains(QStringLiteral("base model")));
+        QCOMPARE(jobs.jobs().size(), size_t(0));
+        QVERIFY(!QFileInfo::exists(page.registryDir()) || QDir(page.registryDir()).isEmpty());
+    }
+
+    void linearProbeThroughThePage() {
+        if (!QFileInfo::exists(kModel)) QSKIP("shared fixture model not available");
+        JobCentre jobs;
+        TrainingPage page(&jobs);
+        page.resize(1400, 900);
+        page.show();
+        const QString registry = m_tmp.filePath(QStringLiteral("registry"));
+        page.setRegistryDir(registry);
+        page.setDataFolder(m_data);
+        page.setMode(TrainingPage::Mode::Linear);
+        page.setPreset(QStringLiteral("quick"));
+        page.setBaseModel(kModel);
+        page.setOutputName(QStringLiteral("probe"));
+        QSignalSpy finished(&page, &TrainingPage::trainingFinished);
+        QVERIFY(page.start());
+        QVERIFY(page.isBusy());
+        QVERIFY(!page.startButton()->isEnabled());
+        QVERIFY(!page.start());  // one training at a time
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kWait);
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(page.errorBanner()->reason() + QLatin1Char(' ') +
+                                                          page.errorBanner()->details()));
+        QVERIFY(!page.isBusy());
+
+        // Curves: the head's loss, validation top-1 and learning rate every 25 iterations.
+        QVERIFY(points(page.lossPlot()) >= 10);
+        QCOMPARE(points(page.validationPlot()), points(page.lossPlot()));
+        QCOMPARE(points(page.learningRatePlot()), points(page.lossPlot()));
+
+        // The package, with training.json, in the registry.
+        const QString pkg = page.packagePath();
+        QCOMPARE(QFileInfo(pkg).absoluteFilePath(), QDir(registry).absoluteFilePath(QStringLiteral("probe")));
+        QVERIFY(QFileInfo::exists(pkg + QStringLiteral("/training.json")));
+        QVERIFY(QFileInfo::exists(pkg + QStringLiteral("/classes.json")));
+        QVERIFY(!QFileInfo::exists(registry + QStringLiteral("/.checkpoints/probe")));  // cleaned up
+        const diffclip::Json training = readJson(pkg + QStringLiteral("/training.json"));
+        QCOMPARE(QString::fromStdString(training.find("mode")->asString()), QStringLiteral("linear"));
+        const qint64 val = training.find("data")->find("split")->find("val")->asInt();
+        QVERIFY(val >= 3);
+
+        // Confusion matrix: C x C, summing to the validation photos, and equal to training.json.
+        const auto* conf = page.confusionView();
+        QCOMPARE(conf->classCount(), 3);
+        QCOMPARE(conf->total(), val);
+        const diffclip::Json& jc = *training.find("after")->find("confusion");
+        for (int r = 0; r < 3; ++r)
+            for (int c = 0; c < 3; ++c) QCOMPARE(conf->count(r, c), jc.asArray()[size_t(r)].asArray()[size_t(c)].asInt());
+        QCOMPARE(conf->classes(), (QStringList{QStringLiteral("crack"), QStringLiteral("dent"), QStringLiteral("scratch_mark")}));
+
+        // Before/after table (top-1, top-5, recall@1/5/10) and per-class precision/recall.
+        QCOMPARE(page.summaryTable()->rowCount(), 5);
+        QVERIFY(page.summaryTable()->item(0, 1)->text().contains(QLatin1Char('%')));
+        QCOMPARE(page.perClassTable()->rowCount(), 3);
+
+        // Activate hands the package path on.
+        QSignalSpy activate(&page, &TrainingPage::activateRequested);
+        QVERIFY(page.activateButton()->isEnabled());
+        page.activateButton()->click();
+        QCOMPARE(activate.count(), 1);
+        QCOMPARE(activate.at(0).at(0).toString(), pkg);
+
+        // The same name again is refused rather than overwritten.
+        page.setOutputName(QStringLiteral("probe"));
+        QVERIFY(!page.start());
+        QVERIFY(page.errorBanner()->reason().contains(QStringLiteral("already exists")));
+    }
+
+    void scratchComparesAttentionKinds() {
+        JobCentre jobs;
+        TrainingPage page(&jobs);
+        page.resize(1400, 900);
+        page.show();
+        const QString registry = m_tmp.filePath(QStringLiteral("registry-compare"));
+        page.setRegistryDir(registry);
+        page.setDataFolder(m_data);
+        page.setMode(TrainingPage::Mode::Scratch);
+        page.setPreset(QStringLiteral("quick"));
+        page.setArchitecture(QStringLiteral("preset:diffclip-tiny"));
+        page.setCompareAttention(true);
+        page.setOutputName(QStringLiteral("ab"));
+        QSignalSpy finished(&page, &TrainingPage::trainingFinished);
+        QVERIFY(page.start());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kWait);
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(page.errorBanner()->details()));
+        // One curve per variant on every chart, a package per variant.
+        for (QCustomPlot* p : {page.lossPlot(), page.validationPlot(), page.learningRatePlot()}) {
+            QCOMPARE(p->graphCount(), 2);
+            QVERIFY(p->graph(0)->dataCount() > 0 && p->graph(1)->dataCount() > 0);
+        }
+        QCOMPARE(page.validationPlot()->graph(0)->dataCount(), 15);  // the quick preset's epochs
+        QVERIFY(QFileInfo::exists(registry + QStringLiteral("/ab-differential/training.json")));
+        QVERIFY(QFileInfo::exists(registry + QStringLiteral("/ab-standard/training.json")));
+        QVERIFY(!QFileInfo::exists(registry + QStringLiteral("/.checkpoints/ab")));
+        auto* variant = page.findChild<QComboBox*>();
+        QVERIFY(variant);
+        for (QComboBox* c : page.findChildren<QComboBox*>())
+            if (c->accessibleName() == QStringLiteral("Attention variant")) variant = c;
+        QCOMPARE(variant->count(), 2);
+        QCOMPARE(page.confusionView()->classCount(), 3);
+        QSignalSpy activate(&page, &TrainingPage::activateRequested);
+        page.activateButton()->click();
+        QVERIFY(activate.at(0).at(0).toString().endsWith(QStringLiteral("/ab-differential")));
+        variant->setCurrentIndex(1);
+        Q_EMIT variant->activated(1);
+        page.activateButton()->click();
+        QVERIFY(activate.at(1).at(0).toString().endsWith(QStringLiteral("/ab-standard")));
+        const diffclip::Json standard = readJson(registry + QStringLiteral("/ab-standard/training.json"));
+        QCOMPARE(page.confusionView()->total(), standard.find("after")->find("count")->asInt());
+    }
+
+    void libraryLabelsBecomeClassFolders() {
+        if (!QFileInfo::exists(kModel)) QSKIP("shared fixture model not available");
+        const QString lib = m_tmp.filePath(QStringLiteral("labels.dclib"));
+        auto ws = diffclip::Workspace::open(QFile::encodeName(lib).toStdString(), QFile::encodeName(kModel).toStdString());
+        QVERIFY2(ws.ok(), ws.ok() ? "" : ws.error().describe().c_str());
+        std::shared_ptr<diffclip::Workspace> workspace(std::move(ws).value());
+        diffclip::IndexOptions options;
+        options.labelsFromFolders = true;
+        auto indexed = workspace->index({QFile::encodeName(m_data).toStdString()}, options);
+        QVERIFY2(indexed.ok(), indexed.ok() ? "" : indexed.error().describe().c_str());
+
+        JobCentre jobs;
+        TrainingPage page(&jobs);
+        page.setRegistryDir(m_tmp.filePath(QStringLiteral("registry-labels")));
+        page.setWorkspace(workspace);
+        QCOMPARE(page.baseModel(), QString::fromStdString(workspace->modelSpec()));  // the active model
+        QSignalSpy finished(&jobs, &JobCentre::jobFinished);
+        page.useLibraryLabels();
+        QVERIFY(page.isBusy());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kWait);
+        QTRY_VERIFY(!page.isBusy());
+        // The mirrored tree lies in the app's data folder and lists the labelled classes.
+        QVERIFY2(page.dataFolder().startsWith(m_tmp.filePath(QStringLiteral("xdg/diffclip-studio/training-data/"))),
+                 qPrintable(page.dataFolder()));
+        QCOMPARE(page.classPreview().size(), 3);
+        for (const auto& c : page.classPreview()) QCOMPARE(c.photos, 6);
+    }
+
+    void mainWindowHasTheTrainingPage() {
+        // Settings of its own, so the window reopens nothing of the user's.
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_tmp.filePath(QStringLiteral("settings")));
+        diffclip::ui::MainWindow window;
+        using Page = diffclip::ui::MainWindow::Page;
+        QVERIFY(window.trainingPage());
+        QCOMPARE(window.pages().back(), Page::Training);  // last, after the existing pages
+        QCOMPARE(diffclip::ui::MainWindow::pageKey(Page::Training), QStringLiteral("training"));
+        QCOMPARE(window.pageShortcut(Page::Training),
+                 QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + int(window.pages().size()) - 1)));
+        QCOMPARE(window.pageWidget(Page::Training), static_cast<QWidget*>(window.trainingPage()));
+        // Activate goes to the Models page, which makes the package the active model.
+        window.showPage(Page::Training);
+        Q_EMIT window.trainingPage()->activateRequested(m_tmp.filePath(QStringLiteral("no-such-package")));
+        QCOMPARE(window.currentPage(), Page::Models);
+    }
+
+    void cancelledScratchKeepsCheckpointAndResumes() {
+        JobCentre jobs;
+        TrainingPage page(&jobs);
+        page.resize(1400, 900);
+        page.show();
+        const QString registry = m_tmp.filePath(QStringLiteral("registry-cancel"));
+        page.setRegistryDir(registry);
+        page.setDataFolder(m_data);
+        page.setMode(TrainingPage::Mode::Scratch);
+        page.setPreset(QStringLiteral("standard"));  // 60 epochs: far more than the test waits for
+        page.setArchitecture(QStringLiteral("preset:diffclip-tiny"));
+        page.setOutputName(QStringLiteral("scratch"));
+        QSignalSpy finished(&page, &TrainingPage::trainingFinished);
+        QVERIFY(page.start());
+        const QString state = page.checkpointDir() + QStringLiteral("/run/state.json");
+        QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(state), kWait);
+        QTRY_VERIFY_WITH_TIMEOUT(points(page.validationPlot()) >= 1, kWait);
+        page.cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kWait);
+        QCOMPARE(finished.at(0).at(0).toBool(), false);
+        QVERIFY(!page.errorBanner()->isVisible());
+        QVERIFY(!QFileInfo::exists(registry + QStringLiteral("/scratch")));  // no package
+        QVERIFY(QFileInfo::exists(state));                                   // the checkpoint stays
+        QVERIFY2(page.statusLabel()->text().contains(QStringLiteral("checkpoint kept")), qPrintable(page.statusLabel()->text()));
+        QVERIFY(points(page.lossPlot()) >= 1);
+        QVERIFY(points(page.learningRatePlot()) >= 1);
+        QVERIFY(page.activateButton()->isHidden() || !page.activateButton()->isEnabled());
+
+        // Starting again with the same name resumes from that checkpoint.
+        QCOMPARE(page.outputName(), QStringLiteral("scratch"));
+        QVERIFY(page.start());
+        const int id = page.jobId();
+        QTRY_VERIFY_WITH_TIMEOUT(jobs.job(id).log.join(QLatin1Char('\n')).contains(QStringLiteral("resuming after epoch")),
+                                 kWait);
+        page.cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, kWait);
+        QVERIFY(!QFileInfo::exists(registry + QStringLiteral("/scratch")));
+        QVERIFY(QFileInfo::exists(state));
+    }
+};
+
+QTEST_MAIN(TestTrainingPage)
+#include "tst_trainingpage.moc"
