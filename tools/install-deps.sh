@@ -9,7 +9,7 @@ packages=(
   # model core
   libtorch-dev libopenblas0-pthread zlib1g-dev
   # imaging, library, search
-  libopencv-dev libjpeg-dev libsqlite3-dev sqlite3 libfaiss-dev
+  libopencv-dev libjpeg-dev libsqlite3-dev sqlite3
   # desktop application
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   qt6-translations-l10n qt6-svg-dev libgl-dev libxkbcommon-dev

@@ -169,7 +169,7 @@ int runSearch(int argc, char** argv) {
             "model the library was last indexed with unless --model names another.",
             {kJson, kLibrary, kTokenizer, kDevice, kThreads,
              {"model", true, false, "--model MODEL      the model (default: the library's active model)"},
-             {"index", true, false, "--index KIND       auto|exact|approximate (default auto: exact below 2,000,000 photos)"},
+             {"index", true, false, "--index KIND       auto|exact|approximate (default auto: exact below 1,000,000 photos)"},
              {"image", true, false, "--image FILE       query photo (in the library or not)"},
              {"text", true, false, "--text TEXT        query text"},
              {"top", true, false, "--top K            hits to return (default 10)"},

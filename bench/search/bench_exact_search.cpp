@@ -1,8 +1,11 @@
 // bench_exact_search [rows=1000000] [dim=512] [queries=50] [kernel=auto|scalar|avx2|avx512|avx512vnni]
+//                    [--approx-only] [--nlist=N[,N...]] [--nprobe=P[,P...]] [--clusters=2000] [--noise=0.6]
 // Builds random clustered, L2-normalised embeddings, indexes them with diffclip::ExactIndex and
 // prints build time, memory, per-query latency (p50/p95) and recall@10 against an fp32
-// brute-force scan of the same data. Then the same for the approximate index (FAISS IVF over
-// 8-bit codes) at several nprobe values, when the build has FAISS.
+// brute-force scan of the same data. Then the approximate index (IVF over int8 rows): build
+// time and memory per nlist (default: the index's own choice), and for several nprobe values
+// single-query latency (one thread) and recall@10, unfiltered and with filters allowing 10% and
+// 1% of the rows. --approx-only skips the exact index (the brute-force reference still runs).
 
 #include <algorithm>
 #include <chrono>
@@ -133,29 +136,59 @@ double percentile(std::vector<double> v, double p)
 
 int main(int argc, char** argv)
 {
-    const size_t rows = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 1000000;
-    const size_t dim = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 512;
-    const size_t queries = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 50;
+    std::vector<std::string> pos;
+    bool approxOnly = false;
+    std::vector<size_t> nlists, nprobes;
+    size_t clusters = 2000;
+    float noiseNorm = 0.6f;
+    auto parseList = [](const std::string& text) {
+        std::vector<size_t> v;
+        for (size_t at = 0; at < text.size();) {
+            char* end = nullptr;
+            v.push_back(std::strtoull(text.c_str() + at, &end, 10));
+            at = size_t(end - text.c_str()) + 1;
+        }
+        return v;
+    };
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--approx-only")
+            approxOnly = true;
+        else if (a.rfind("--nlist=", 0) == 0)
+            nlists = parseList(a.substr(8));
+        else if (a.rfind("--nprobe=", 0) == 0)
+            nprobes = parseList(a.substr(9));
+        else if (a.rfind("--clusters=", 0) == 0)
+            clusters = std::strtoull(a.c_str() + 11, nullptr, 10);
+        else if (a.rfind("--noise=", 0) == 0)
+            noiseNorm = std::strtof(a.c_str() + 8, nullptr);
+        else
+            pos.push_back(a);
+    }
+    const size_t rows = pos.size() > 0 ? std::strtoull(pos[0].c_str(), nullptr, 10) : 1000000;
+    const size_t dim = pos.size() > 1 ? std::strtoull(pos[1].c_str(), nullptr, 10) : 512;
+    const size_t queries = pos.size() > 2 ? std::strtoull(pos[2].c_str(), nullptr, 10) : 50;
     const size_t k = 10;
     diffclip::ExactIndex::Options options;
-    if (argc > 4) {
-        const std::string name = argv[4];
+    if (pos.size() > 3) {
+        const std::string name = pos[3];
         using diffclip::SearchKernel;
         for (SearchKernel kern : {SearchKernel::Scalar, SearchKernel::Avx2, SearchKernel::Avx512,
                                   SearchKernel::Avx512Vnni})
             if (name == diffclip::searchKernelName(kern))
                 options.kernel = kern;
     }
-    if (rows == 0 || dim == 0 || queries == 0) {
-        std::fprintf(stderr, "usage: bench_exact_search [rows=1000000] [dim=512] [queries=50] [kernel]\n");
+    if (rows == 0 || dim == 0 || queries == 0 || clusters == 0 || !(noiseNorm >= 0)) {
+        std::fprintf(stderr, "usage: bench_exact_search [rows=1000000] [dim=512] [queries=50] [kernel] [--approx-only] "
+                             "[--nlist=N,..] [--nprobe=P,..] [--clusters=2000] [--noise=0.6]\n");
         return 2;
     }
     const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
     std::printf("rows %zu, dim %zu, queries %zu, k %zu, hardware threads %u\n", rows, dim, queries, k, hw);
 
-    // Clustered data: 2000 centres, rows = centre + noise; every 20th row a near-duplicate.
+    // Clustered data: 2000 centres, rows = centre + noise (norm 0.6); every 20th row a near-duplicate.
+    std::printf("data: %zu clusters, noise norm %.2f\n", clusters, double(noiseNorm));
     auto t0 = Clock::now();
-    const size_t clusters = 2000;
     std::vector<float> centres(clusters * dim);
     {
         Rng rng{42};
@@ -165,7 +198,7 @@ int main(int argc, char** argv)
             normalise(centres.data() + c * dim, dim);
     }
     std::vector<float> data(rows * dim);
-    const float noise = 0.6f / std::sqrt(float(dim));
+    const float noise = noiseNorm / std::sqrt(float(dim));
     parallel(hw, rows, [&](size_t b, size_t e) {
         Rng rng{1000 + b};
         for (size_t r = b; r < e; ++r) {
@@ -197,34 +230,18 @@ int main(int argc, char** argv)
     }
     std::printf("data generation: %.0f ms\n", msSince(t0));
 
-    diffclip::ExactIndex index(options);
-    t0 = Clock::now();
-    if (!index.reset(int(dim)).ok() || !index.reserve(rows).ok())
-        return 1;
-    const size_t chunk = 100000;
-    for (size_t b = 0; b < rows; b += chunk) {
-        const size_t n = std::min(chunk, rows - b);
-        auto st = index.add(data.data() + b * dim, n, ids.data() + b);
-        if (!st.ok()) {
-            std::fprintf(stderr, "add failed: %s\n", st.error().describe().c_str());
-            return 1;
-        }
-    }
-    const double buildMs = msSince(t0);
-    const size_t int8Bytes = rows * ((dim + 63) / 64 * 64) + rows * sizeof(float);
-    std::printf("index build: %.0f ms; memory %.1f MiB (scanned int8 rows+scales %.1f MiB, fp32 re-rank copy and "
-                "ids the rest)\n",
-                buildMs, double(index.memoryBytes()) / 1048576.0, double(int8Bytes) / 1048576.0);
-    std::printf("kernel %s, threads %u, re-rank candidates %zu\n", diffclip::searchKernelName(index.kernel()),
-                index.threads(), diffclip::ExactIndex::Options{}.rerankCandidates);
-
-    // fp32 brute force (reference and baseline timing): all queries in one pass over the rows.
+    // fp32 brute force (reference and baseline timing): all queries in one pass over the rows, for
+    // three allow-lists at once: every row, every 10th (position % 10 == 3), every 100th (% 100 == 7).
+    using Ref = std::vector<std::pair<float, int64_t>>;
+    const size_t filters = 3;
+    const size_t modulus[filters] = {1, 10, 100};
+    const size_t residue[filters] = {0, 3, 7};
     const DotFn dot = pickDot();
-    std::vector<std::vector<std::pair<float, int64_t>>> ref(queries);
+    std::vector<std::vector<Ref>> refs(filters, std::vector<Ref>(queries));
     t0 = Clock::now();
     {
-        std::vector<std::vector<std::vector<std::pair<float, int64_t>>>> part(hw,
-            std::vector<std::vector<std::pair<float, int64_t>>>(queries));
+        std::vector<std::vector<std::vector<Ref>>> part(
+            hw, std::vector<std::vector<Ref>>(filters, std::vector<Ref>(queries)));
         parallel(hw, rows, [&](size_t b, size_t e) {
             const unsigned t = unsigned(b * hw / rows);
             auto& mine = part[std::min(t, hw - 1)];
@@ -232,116 +249,168 @@ int main(int argc, char** argv)
             for (size_t r = b; r < e; ++r) {
                 for (size_t q = 0; q < queries; ++q) {
                     const float s = dot(data.data() + r * dim, qs.data() + q * dim, dim);
-                    auto& h = mine[q];
-                    if (h.size() < k) {
-                        h.emplace_back(s, int64_t(r));
-                        std::push_heap(h.begin(), h.end(), worse);
-                    } else if (s > h.front().first) {
-                        std::pop_heap(h.begin(), h.end(), worse);
-                        h.back() = {s, int64_t(r)};
-                        std::push_heap(h.begin(), h.end(), worse);
+                    for (size_t f = 0; f < filters; ++f) {
+                        if (r % modulus[f] != residue[f])
+                            continue;
+                        auto& h = mine[f][q];
+                        if (h.size() < k) {
+                            h.emplace_back(s, int64_t(r));
+                            std::push_heap(h.begin(), h.end(), worse);
+                        } else if (s > h.front().first) {
+                            std::pop_heap(h.begin(), h.end(), worse);
+                            h.back() = {s, int64_t(r)};
+                            std::push_heap(h.begin(), h.end(), worse);
+                        }
                     }
                 }
             }
         });
-        for (size_t q = 0; q < queries; ++q) {
-            for (auto& p : part)
-                ref[q].insert(ref[q].end(), p[q].begin(), p[q].end());
-            std::sort(ref[q].begin(), ref[q].end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-            ref[q].resize(std::min(k, ref[q].size()));
-        }
+        for (size_t f = 0; f < filters; ++f)
+            for (size_t q = 0; q < queries; ++q) {
+                auto& ref = refs[f][q];
+                for (auto& p : part)
+                    ref.insert(ref.end(), p[f][q].begin(), p[f][q].end());
+                std::sort(ref.begin(), ref.end(), [](const auto& a, const auto& c) { return a.first > c.first; });
+                ref.resize(std::min(k, ref.size()));
+            }
     }
+    const std::vector<Ref>& ref = refs[0];
     std::printf("fp32 brute force (reference), all %zu queries in one pass: %.0f ms total\n", queries, msSince(t0));
 
-    // Single-query latency.
-    std::vector<double> lat;
-    size_t found = 0, total = 0;
-    double maxScoreDiff = 0;
-    (void)index.search(qs.data(), k);  // warm-up
-    std::printf("load average before searching: %s\n", loadAverage().c_str());
-    const double cpu0 = cpuMs();
-    for (size_t q = 0; q < queries; ++q) {
+    if (!approxOnly) {
+        diffclip::ExactIndex index(options);
         t0 = Clock::now();
-        auto hits = index.search(qs.data() + q * dim, k);
-        lat.push_back(msSince(t0));
-        if (!hits.ok()) {
-            std::fprintf(stderr, "search failed: %s\n", hits.error().describe().c_str());
+        if (!index.reset(int(dim)).ok() || !index.reserve(rows).ok())
             return 1;
-        }
-        for (size_t i = 0; i < ref[q].size(); ++i) {
-            ++total;
-            for (const auto& h : *hits)
-                if (h.id == ref[q][i].second)
-                    ++found;
-            if (i < hits->size())
-                maxScoreDiff = std::max(maxScoreDiff, double(std::fabs((*hits)[i].score - ref[q][i].first)));
-        }
-    }
-    const double cpuPerQuery = (cpuMs() - cpu0) / double(queries);
-    std::printf("search (1 query): p50 %.2f ms, p95 %.2f ms, min %.2f ms, max %.2f ms; CPU time %.2f ms per query "
-                "(all threads)\n",
-                percentile(lat, 0.5), percentile(lat, 0.95), *std::min_element(lat.begin(), lat.end()),
-                *std::max_element(lat.begin(), lat.end()), cpuPerQuery);
-    std::printf("recall@10 vs fp32 brute force: %.4f (%zu/%zu); max |score - fp32 score| at equal rank %.2e\n",
-                double(found) / double(total), found, total, maxScoreDiff);
-
-    // Batch of 8 queries per pass over the rows.
-    const size_t batch = std::min<size_t>(8, queries);
-    std::vector<double> blat;
-    for (size_t q = 0; q + batch <= queries; q += batch) {
-        t0 = Clock::now();
-        auto r = index.searchBatch(qs.data() + q * dim, batch, k);
-        blat.push_back(msSince(t0) / double(batch));
-        if (!r.ok())
-            return 1;
-    }
-    if (!blat.empty())
-        std::printf("searchBatch (%zu queries per pass): p50 %.2f ms per query\n", batch, percentile(blat, 0.5));
-    std::printf("load average after: %s (other processes share the cores; compare CPU time)\n",
-                loadAverage().c_str());
-
-    if (!diffclip::ApproximateIndex::available()) {
-        std::printf("approximate index: not in this build (no FAISS)\n");
-        return 0;
-    }
-    index.reset(int(dim));  // free the exact index's memory first
-    diffclip::ApproximateIndex approx;
-    t0 = Clock::now();
-    if (auto st = approx.build(data.data(), rows, int(dim), ids.data()); !st.ok()) {
-        std::fprintf(stderr, "approximate build failed: %s\n", st.error().describe().c_str());
-        return 1;
-    }
-    std::printf("approximate (FAISS IVF, 8-bit codes): build %.0f ms, nlist %zu, memory %.1f MiB\n", msSince(t0),
-                approx.nlist(), double(approx.memoryBytes()) / 1048576.0);
-    const size_t defaultProbe = approx.nprobe();
-    for (size_t probe : {defaultProbe / 2, defaultProbe, defaultProbe * 2}) {
-        if (probe < 1)
-            continue;
-        approx.setNprobe(probe);
-        std::vector<double> alat;
-        size_t afound = 0, atotal = 0;
-        (void)approx.search(qs.data(), k);
-        for (size_t q = 0; q < queries; ++q) {
-            t0 = Clock::now();
-            // As the library search does: fetch more candidates and re-rank them with fp32 rows.
-            auto hits = approx.search(qs.data() + q * dim, 4 * k + 8);
-            if (!hits.ok())
+        const size_t chunk = 100000;
+        for (size_t b = 0; b < rows; b += chunk) {
+            const size_t n = std::min(chunk, rows - b);
+            auto st = index.add(data.data() + b * dim, n, ids.data() + b);
+            if (!st.ok()) {
+                std::fprintf(stderr, "add failed: %s\n", st.error().describe().c_str());
                 return 1;
-            for (auto& h : *hits)
-                h.score = dot(data.data() + size_t(h.id) * dim, qs.data() + q * dim, dim);
-            std::sort(hits->begin(), hits->end(), [](const auto& a, const auto& b) { return a.score > b.score; });
-            hits->resize(std::min(hits->size(), k));
-            alat.push_back(msSince(t0));
-            for (const auto& r : ref[q]) {
-                ++atotal;
-                for (const auto& h : *hits)
-                    if (h.id == r.second)
-                        ++afound;
             }
         }
-        std::printf("approximate nprobe %zu%s, fp32 re-rank of %zu: p50 %.2f ms, p95 %.2f ms; recall@10 vs fp32 brute force %.4f\n", probe,
-                    probe == defaultProbe ? " (default)" : "", 4 * k + 8, percentile(alat, 0.5), percentile(alat, 0.95),
-                    double(afound) / double(atotal));
+        const double buildMs = msSince(t0);
+        const size_t int8Bytes = rows * ((dim + 63) / 64 * 64) + rows * sizeof(float);
+        std::printf("exact index build: %.0f ms; memory %.1f MiB (scanned int8 rows+scales %.1f MiB, fp32 re-rank copy "
+                    "and ids the rest)\n",
+                    buildMs, double(index.memoryBytes()) / 1048576.0, double(int8Bytes) / 1048576.0);
+        std::printf("kernel %s, threads %u, re-rank candidates %zu\n", diffclip::searchKernelName(index.kernel()),
+                    index.threads(), diffclip::ExactIndex::Options{}.rerankCandidates);
+
+        // Single-query latency.
+        std::vector<double> lat;
+        size_t found = 0, total = 0;
+        double maxScoreDiff = 0;
+        (void)index.search(qs.data(), k);  // warm-up
+        std::printf("load average before searching: %s\n", loadAverage().c_str());
+        const double cpu0 = cpuMs();
+        for (size_t q = 0; q < queries; ++q) {
+            t0 = Clock::now();
+            auto hits = index.search(qs.data() + q * dim, k);
+            lat.push_back(msSince(t0));
+            if (!hits.ok()) {
+                std::fprintf(stderr, "search failed: %s\n", hits.error().describe().c_str());
+                return 1;
+            }
+            for (size_t i = 0; i < ref[q].size(); ++i) {
+                ++total;
+                for (const auto& h : *hits)
+                    if (h.id == ref[q][i].second)
+                        ++found;
+                if (i < hits->size())
+                    maxScoreDiff = std::max(maxScoreDiff, double(std::fabs((*hits)[i].score - ref[q][i].first)));
+            }
+        }
+        const double cpuPerQuery = (cpuMs() - cpu0) / double(queries);
+        std::printf("exact search (1 query): p50 %.2f ms, p95 %.2f ms, min %.2f ms, max %.2f ms; CPU time %.2f ms per "
+                    "query (all threads)\n",
+                    percentile(lat, 0.5), percentile(lat, 0.95), *std::min_element(lat.begin(), lat.end()),
+                    *std::max_element(lat.begin(), lat.end()), cpuPerQuery);
+        std::printf("recall@10 vs fp32 brute force: %.4f (%zu/%zu); max |score - fp32 score| at equal rank %.2e\n",
+                    double(found) / double(total), found, total, maxScoreDiff);
+
+        // Batch of 8 queries per pass over the rows.
+        const size_t batch = std::min<size_t>(8, queries);
+        std::vector<double> blat;
+        for (size_t q = 0; q + batch <= queries; q += batch) {
+            t0 = Clock::now();
+            auto r = index.searchBatch(qs.data() + q * dim, batch, k);
+            blat.push_back(msSince(t0) / double(batch));
+            if (!r.ok())
+                return 1;
+        }
+        if (!blat.empty())
+            std::printf("searchBatch (%zu queries per pass): p50 %.2f ms per query\n", batch, percentile(blat, 0.5));
+        std::printf("load average after: %s (other processes share the cores; compare CPU time)\n",
+                    loadAverage().c_str());
     }
+
+    // Approximate index: one build per nlist, then every nprobe; searches run one at a time on
+    // this thread and return exact fp32 scores (the index re-ranks its best candidates).
+    std::vector<diffclip::Filter> allow;
+    for (size_t f = 0; f < filters; ++f) {
+        allow.emplace_back(rows, false);
+        for (size_t r = residue[f]; r < rows; r += modulus[f])
+            allow.back().set(r);
+    }
+    if (nlists.empty())
+        nlists.push_back(0);
+    for (size_t nl : nlists) {
+        diffclip::ApproximateIndex approx;
+        diffclip::ApproximateIndex::Options ao;
+        ao.nlist = nl;
+        std::printf("load average before the approximate build: %s\n", loadAverage().c_str());
+        t0 = Clock::now();
+        const double cpuBuild0 = cpuMs();
+        if (auto st = approx.build(data.data(), rows, int(dim), ids.data(), ao); !st.ok()) {
+            std::fprintf(stderr, "approximate build failed: %s\n", st.error().describe().c_str());
+            return 1;
+        }
+        std::printf("approximate (IVF, int8 rows, spherical k-means): build %.1f s (CPU %.1f s), nlist %zu, memory "
+                    "%.1f MiB (with the fp32 re-rank copy), kernel %s\n",
+                    msSince(t0) / 1e3, (cpuMs() - cpuBuild0) / 1e3, approx.nlist(),
+                    double(approx.memoryBytes()) / 1048576.0, diffclip::searchKernelName(approx.kernel()));
+        const size_t defaultProbe = approx.nprobe();
+        std::vector<size_t> probes = nprobes;
+        if (probes.empty())
+            probes = {defaultProbe / 2, defaultProbe, defaultProbe * 2, defaultProbe * 4};
+        std::printf("load average before searching: %s\n", loadAverage().c_str());
+        for (size_t probe : probes) {
+            if (probe < 1 || probe > approx.nlist())
+                continue;
+            approx.setNprobe(probe);
+            for (size_t f = 0; f < filters; ++f) {
+                const diffclip::Filter* fl = f == 0 ? nullptr : &allow[f];
+                std::vector<double> alat;
+                size_t afound = 0, atotal = 0;
+                (void)approx.search(qs.data(), k, fl);  // warm-up
+                const double cpu0 = cpuMs();
+                for (size_t q = 0; q < queries; ++q) {
+                    t0 = Clock::now();
+                    auto hits = approx.search(qs.data() + q * dim, k, fl);
+                    alat.push_back(msSince(t0));
+                    if (!hits.ok()) {
+                        std::fprintf(stderr, "approximate search failed: %s\n", hits.error().describe().c_str());
+                        return 1;
+                    }
+                    for (const auto& r : refs[f][q]) {
+                        ++atotal;
+                        for (const auto& h : *hits)
+                            if (h.id == r.second)
+                                ++afound;
+                    }
+                }
+                std::printf("approximate nlist %zu nprobe %zu%s, %s: p50 %.3f ms, p95 %.3f ms, CPU %.3f ms per query; "
+                            "recall@10 vs fp32 brute force %.4f\n",
+                            approx.nlist(), probe, probe == defaultProbe ? " (default)" : "",
+                            f == 0 ? "no filter" : (f == 1 ? "10% allowed" : "1% allowed"), percentile(alat, 0.5),
+                            percentile(alat, 0.95), (cpuMs() - cpu0) / double(queries),
+                            double(afound) / double(atotal));
+            }
+        }
+    }
+    std::printf("load average at the end: %s\n", loadAverage().c_str());
     return 0;
 }

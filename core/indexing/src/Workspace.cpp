@@ -262,13 +262,13 @@ Status Workspace::Impl::refreshCache() {
         const bool wantApprox =
             options.index == IndexKind::Approximate ||
             (options.index == IndexKind::Auto && int64_t(matrix.rows()) >= options.approximateFrom);
-        if (wantApprox && ApproximateIndex::available()) {
+        if (wantApprox) {
+            ApproximateIndex::Options ao;
+            ao.keepExact = false;  // the normalised matrix above re-ranks: no second fp32 copy
             approx = std::make_unique<ApproximateIndex>();
-            if (Status s = approx->build(matrix.values.data(), matrix.rows(), matrix.dim, matrix.ids.data()); !s)
+            if (Status s = approx->build(matrix.values.data(), matrix.rows(), matrix.dim, matrix.ids.data(), ao); !s)
                 return s;
         } else {
-            if (options.index == IndexKind::Approximate)
-                return makeError(ErrorCode::Unsupported, "this build has no approximate index (FAISS was not found)");
             ExactIndex::Options eo;
             eo.keepExact = false;  // the normalised matrix above re-ranks: no second fp32 copy
             exact = std::make_unique<ExactIndex>(eo);

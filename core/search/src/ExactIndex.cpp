@@ -2,6 +2,8 @@
 
 #include "diffclip/search/ExactIndex.h"
 
+#include "SearchKernels.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -17,195 +19,13 @@
 #include <string>
 #include <thread>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#define DIFFCLIP_SEARCH_X86 1
-#endif
-
 namespace diffclip {
+
+using namespace search_detail;
 
 namespace {
 
-constexpr size_t kAlign = 64;
 constexpr size_t kBlockRows = 256;  // rows scored per kernel call (256 x 512 B = 128 KiB, stays in L2)
-constexpr int kMaxDim = 65536;
-
-// std::vector storage aligned to a cache line so 64-byte-padded rows never split lines.
-template <typename T>
-struct AlignedAllocator {
-    using value_type = T;
-    AlignedAllocator() = default;
-    template <typename U>
-    AlignedAllocator(const AlignedAllocator<U>&) {}  // NOLINT(google-explicit-constructor)
-    T* allocate(size_t n)
-    {
-        if (n > std::numeric_limits<size_t>::max() / sizeof(T) - kAlign)
-            throw std::bad_alloc();
-        void* p = ::operator new(n * sizeof(T), std::align_val_t(kAlign));
-        return static_cast<T*>(p);
-    }
-    void deallocate(T* p, size_t) { ::operator delete(p, std::align_val_t(kAlign)); }
-    template <typename U>
-    bool operator==(const AlignedAllocator<U>&) const { return true; }
-    template <typename U>
-    bool operator!=(const AlignedAllocator<U>&) const { return false; }
-};
-
-// Integer dot products of n rows with an int8 query. Rows hold r + 128 as u8 (r in [-127, 127], so
-// codes in [1, 255]); padding up to the stride (a multiple of 64 bytes) is 128 in the rows and 0 in
-// the query, so it adds nothing. The query comes as q (s8), |q| (u8) and sum(q). Every kernel
-// returns the exact int32 sum of r * q, so all give identical results:
-// - VNNI: dpbusd(row u8, q s8) = sum(r * q) + 128 * sum(q), no intermediate saturation;
-// - AVX2 / AVX-512BW: |q| (u8) times r * sign(q) (s8) with maddubs; pairs stay within int16
-//   (2 * 127 * 127 = 32258) so nothing saturates.
-struct QueryCode {
-    const int8_t* q;
-    const uint8_t* qAbs;
-    int32_t qSum;
-};
-using DotKernel = void (*)(const uint8_t* rows, size_t n, size_t stride, const QueryCode& query, int32_t* out);
-
-void dotScalar(const uint8_t* rows, size_t n, size_t stride, const QueryCode& query, int32_t* out)
-{
-    for (size_t r = 0; r < n; ++r) {
-        const uint8_t* row = rows + r * stride;
-        int32_t sum = 0;
-        for (size_t j = 0; j < stride; ++j)
-            sum += (int32_t(row[j]) - 128) * int32_t(query.q[j]);
-        out[r] = sum;
-    }
-}
-
-#ifdef DIFFCLIP_SEARCH_X86
-__attribute__((target("avx2"))) inline int32_t sum256(__m256i acc)
-{
-    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(acc), _mm256_extracti128_si256(acc, 1));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
-    return _mm_cvtsi128_si32(s);
-}
-
-__attribute__((target("avx2"))) void dotAvx2(const uint8_t* rows, size_t n, size_t stride, const QueryCode& query,
-                                             int32_t* out)
-{
-    const __m256i ones = _mm256_set1_epi16(1);
-    const __m256i bias = _mm256_set1_epi8(char(0x80));
-    const auto* q = reinterpret_cast<const __m256i*>(query.q);
-    const auto* qa = reinterpret_cast<const __m256i*>(query.qAbs);
-    for (size_t r = 0; r < n; ++r) {
-        const auto* row = reinterpret_cast<const __m256i*>(rows + r * stride);
-        __m256i acc0 = _mm256_setzero_si256();
-        __m256i acc1 = _mm256_setzero_si256();
-        for (size_t j = 0; j < stride / 32; j += 2) {
-            const __m256i r0 = _mm256_xor_si256(_mm256_load_si256(row + j), bias);  // back to signed r
-            const __m256i r1 = _mm256_xor_si256(_mm256_load_si256(row + j + 1), bias);
-            const __m256i p0 = _mm256_maddubs_epi16(_mm256_load_si256(qa + j),
-                                                    _mm256_sign_epi8(r0, _mm256_load_si256(q + j)));
-            const __m256i p1 = _mm256_maddubs_epi16(_mm256_load_si256(qa + j + 1),
-                                                    _mm256_sign_epi8(r1, _mm256_load_si256(q + j + 1)));
-            acc0 = _mm256_add_epi32(acc0, _mm256_madd_epi16(p0, ones));
-            acc1 = _mm256_add_epi32(acc1, _mm256_madd_epi16(p1, ones));
-        }
-        out[r] = sum256(_mm256_add_epi32(acc0, acc1));
-    }
-}
-
-// Horizontal sum; by hand because GCC 12's reduce and cast intrinsics trip -Wmaybe-uninitialized.
-__attribute__((target("avx512f,avx512bw"))) inline int32_t sum512(__m512i acc)
-{
-    const __m256i h = _mm256_add_epi32(_mm512_maskz_extracti64x4_epi64(0xff, acc, 0),
-                                       _mm512_maskz_extracti64x4_epi64(0xff, acc, 1));
-    __m128i s = _mm_add_epi32(_mm256_castsi256_si128(h), _mm256_extracti128_si256(h, 1));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0x4e));
-    s = _mm_add_epi32(s, _mm_shuffle_epi32(s, 0xb1));
-    return _mm_cvtsi128_si32(s);
-}
-
-__attribute__((target("avx512f,avx512bw"))) void dotAvx512(const uint8_t* rows, size_t n, size_t stride,
-                                                           const QueryCode& query, int32_t* out)
-{
-    const __m512i ones = _mm512_set1_epi16(1);
-    const __m512i bias = _mm512_set1_epi8(char(0x80));
-    const __m512i zero = _mm512_setzero_si512();
-    for (size_t r = 0; r < n; ++r) {
-        const uint8_t* row = rows + r * stride;
-        __m512i acc = _mm512_setzero_si512();
-        for (size_t j = 0; j < stride; j += 64) {
-            const __m512i rv = _mm512_xor_si512(_mm512_load_si512(row + j), bias);
-            const __mmask64 neg = _mm512_movepi8_mask(_mm512_load_si512(query.q + j));
-            const __m512i p = _mm512_maddubs_epi16(_mm512_load_si512(query.qAbs + j),
-                                                   _mm512_mask_sub_epi8(rv, neg, zero, rv));
-            acc = _mm512_add_epi32(acc, _mm512_madd_epi16(p, ones));
-        }
-        out[r] = sum512(acc);
-    }
-}
-
-__attribute__((target("avx512f,avx512bw,avx512vnni"))) void dotAvx512Vnni(const uint8_t* rows, size_t n,
-                                                                          size_t stride, const QueryCode& query,
-                                                                          int32_t* out)
-{
-    const int32_t offset = 128 * query.qSum;
-    for (size_t r = 0; r < n; ++r) {
-        const uint8_t* row = rows + r * stride;
-        __m512i a0 = _mm512_setzero_si512();
-        __m512i a1 = _mm512_setzero_si512();
-        size_t j = 0;
-        for (; j + 128 <= stride; j += 128) {
-            a0 = _mm512_dpbusd_epi32(a0, _mm512_load_si512(row + j), _mm512_load_si512(query.q + j));
-            a1 = _mm512_dpbusd_epi32(a1, _mm512_load_si512(row + j + 64), _mm512_load_si512(query.q + j + 64));
-        }
-        if (j < stride)
-            a0 = _mm512_dpbusd_epi32(a0, _mm512_load_si512(row + j), _mm512_load_si512(query.q + j));
-        out[r] = sum512(_mm512_add_epi32(a0, a1)) - offset;
-    }
-}
-#endif
-
-bool cpuHas(SearchKernel k)
-{
-#ifdef DIFFCLIP_SEARCH_X86
-    __builtin_cpu_init();
-    if (k == SearchKernel::Avx512Vnni)
-        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")
-               && __builtin_cpu_supports("avx512vnni");
-    if (k == SearchKernel::Avx512)
-        return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw");
-    if (k == SearchKernel::Avx2)
-        return __builtin_cpu_supports("avx2");
-#endif
-    return k == SearchKernel::Scalar;
-}
-
-SearchKernel chooseKernel(SearchKernel wanted)
-{
-    if (wanted == SearchKernel::Auto) {
-        const char* env = std::getenv("DIFFCLIP_SEARCH_SCALAR");
-        if (env && std::strcmp(env, "1") == 0)
-            return SearchKernel::Scalar;
-        wanted = SearchKernel::Avx512Vnni;
-    }
-    if (wanted == SearchKernel::Avx512Vnni && cpuHas(SearchKernel::Avx512Vnni))
-        return SearchKernel::Avx512Vnni;
-    if ((wanted == SearchKernel::Avx512Vnni || wanted == SearchKernel::Avx512) && cpuHas(SearchKernel::Avx512))
-        return SearchKernel::Avx512;
-    if (wanted != SearchKernel::Scalar && cpuHas(SearchKernel::Avx2))
-        return SearchKernel::Avx2;
-    return SearchKernel::Scalar;
-}
-
-DotKernel kernelFunction(SearchKernel k)
-{
-#ifdef DIFFCLIP_SEARCH_X86
-    if (k == SearchKernel::Avx512Vnni)
-        return dotAvx512Vnni;
-    if (k == SearchKernel::Avx512)
-        return dotAvx512;
-    if (k == SearchKernel::Avx2)
-        return dotAvx2;
-#endif
-    return dotScalar;
-}
 
 // Fixed-size worker pool; run() may be called from several threads at once.
 class ThreadPool {
@@ -275,81 +95,6 @@ private:
     bool m_stop = false;
 };
 
-struct Candidate {
-    float score;
-    uint32_t pos;
-};
-
-// "a ranks before b": higher score, then lower position.
-struct Better {
-    bool operator()(const Candidate& a, const Candidate& b) const
-    {
-        return a.score > b.score || (a.score == b.score && a.pos < b.pos);
-    }
-};
-
-double dotExact(const float* a, const float* b, size_t n)
-{
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    size_t j = 0;
-    for (; j + 4 <= n; j += 4) {
-        s0 += double(a[j]) * b[j];
-        s1 += double(a[j + 1]) * b[j + 1];
-        s2 += double(a[j + 2]) * b[j + 2];
-        s3 += double(a[j + 3]) * b[j + 3];
-    }
-    for (; j < n; ++j)
-        s0 += double(a[j]) * b[j];
-    return (s0 + s1) + (s2 + s3);
-}
-
-// True when a vector can be normalised: finite, not zero.
-bool normalisable(const float* v, size_t n)
-{
-    double ss = 0;
-    for (size_t j = 0; j < n; ++j) {
-        if (!std::isfinite(v[j]))
-            return false;
-        ss += double(v[j]) * v[j];
-    }
-    return ss > 0 && std::isfinite(ss);
-}
-
-// L2-normalises src into dst; false for zero, NaN or infinite input.
-bool normalise(const float* src, size_t n, float* dst)
-{
-    double ss = 0;
-    for (size_t j = 0; j < n; ++j) {
-        if (!std::isfinite(src[j]))
-            return false;
-        ss += double(src[j]) * src[j];
-    }
-    if (!(ss > 0) || !std::isfinite(ss))
-        return false;
-    const double inv = 1.0 / std::sqrt(ss);
-    for (size_t j = 0; j < n; ++j)
-        dst[j] = float(src[j] * inv);
-    return true;
-}
-
-// Symmetric int8 quantisation of a normalised vector: code = round(v / scale) in [-127, 127] with
-// scale = max|v| / 127, plus `bias` (0 for queries, 128 for rows stored as u8). Returns the scale.
-// Written to vectorise (no lrint).
-template <typename Code>
-float quantise(const float* v, size_t n, Code* code, int bias)
-{
-    float maxAbs = 0;
-    for (size_t j = 0; j < n; ++j)
-        maxAbs = std::max(maxAbs, std::fabs(v[j]));
-    const float inv = 127.0f / maxAbs;
-    for (size_t j = 0; j < n; ++j) {
-        const float t = v[j] * inv;
-        const int q = int(t + (t >= 0.0f ? 0.5f : -0.5f));
-        code[j] = Code(std::min(127, std::max(-127, q)) + bias);
-    }
-    return maxAbs / 127.0f;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -360,6 +105,18 @@ void Filter::resize(size_t rows, bool allowAll)
 {
     m_rows = rows;
     m_bits.assign((rows + 63) / 64, allowAll ? ~uint64_t(0) : 0);
+}
+
+size_t Filter::count(size_t below) const
+{
+    const size_t end = std::min(below, m_rows);
+    const size_t words = end / 64;
+    size_t n = 0;
+    for (size_t w = 0; w < words; ++w)
+        n += size_t(__builtin_popcountll(m_bits[w]));
+    if (end % 64)
+        n += size_t(__builtin_popcountll(m_bits[words] & ((uint64_t(1) << (end % 64)) - 1)));
+    return n;
 }
 
 void Filter::set(size_t row, bool allowed)
@@ -388,7 +145,7 @@ const char* searchKernelName(SearchKernel kernel)
 struct ExactIndex::Impl {
     Options options;
     SearchKernel kernel = SearchKernel::Scalar;
-    DotKernel dot = dotScalar;
+    DotKernel dot = nullptr;  // set by the constructor
     std::unique_ptr<ThreadPool> pool;
 
     mutable std::shared_mutex mutex;

@@ -30,7 +30,7 @@ namespace diffclip {
 enum class IndexKind {
     Auto,         // exact up to WorkspaceOptions::approximateFrom photos, approximate above
     Exact,        // int8 scan + fp32 re-rank over every embedding (ExactIndex)
-    Approximate,  // FAISS inverted lists (IVF), recall measured by bench_approximate_search
+    Approximate,  // inverted lists (IVF) over int8 rows (ApproximateIndex), recall measured by bench_exact_search
 };
 const char* indexKindName(IndexKind kind);  // "auto" | "exact" | "approximate"
 
@@ -40,7 +40,7 @@ struct WorkspaceOptions {
     int threads = 0;              // CPU threads; 0 = chosen for the precision (configureCpuThreads)
     int batchSize = 16;           // photos per encoder batch (indexing, re-embedding, auto-tagging)
     IndexKind index = IndexKind::Auto;
-    int64_t approximateFrom = 2'000'000;  // photos at which Auto switches to the approximate index
+    int64_t approximateFrom = 1'000'000;  // photos at which Auto switches to the approximate index (docs/SEARCH.md)
     std::string tokenizer;        // CLIP merges file; empty: the model's or the bundled one
     /// How the library file is opened (create when missing, read-only). A library the user may
     /// not write to can still be searched with readOnly; writes then fail with a clear error.

@@ -24,6 +24,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -52,6 +53,16 @@ public:
         return row < m_rows && ((m_bits[row >> 6] >> (row & 63)) & 1u) != 0;
     }
     size_t rows() const { return m_rows; }
+    /// Number of allowed positions below min(rows(), below). O(rows / 64).
+    size_t count(size_t below = SIZE_MAX) const;
+    /// Bits of positions 64 * w .. 64 * w + 63 (bit i: position 64 * w + i); 0 from rows() on.
+    uint64_t word(size_t w) const
+    {
+        if (w >= m_bits.size())
+            return 0;
+        const size_t tail = m_rows - 64 * w;
+        return tail >= 64 ? m_bits[w] : m_bits[w] & ((uint64_t(1) << tail) - 1);
+    }
 
 private:
     std::vector<uint64_t> m_bits;
