@@ -11,6 +11,7 @@
 #include <QtTest/QtTest>
 
 #include <cmath>
+#include <map>
 #include <random>
 
 #include "diffclip/library/Database.h"
@@ -690,6 +691,88 @@ private Q_SLOTS:
         QVERIFY(!empty.ok());
         QCOMPARE(empty.error().code, ErrorCode::InvalidArgument);
         QCOMPARE(lib->feedback()->size(), size_t(3));  // failures stored nothing
+    }
+
+    // The Models page's view of the library: embeddings per model, removing one model's
+    // embeddings in one transaction, and the active-model history used for roll back.
+    void modelsInUseAndActiveHistory() {
+        auto lib = Library::open(path("models.dclib"));
+        QVERIFY2(lib.ok(), lib.error().describe().c_str());
+        const int dim = 4;
+        auto a = lib->ensureModel("/reg/a", "fp-a", "{}", dim);
+        auto b = lib->ensureModel("/reg/b", "fp-b", "{}", dim);
+        auto c = lib->ensureModel("/reg/c", "fp-c", "{}", dim);
+        QVERIFY(a.ok() && b.ok() && c.ok());
+        std::vector<int64_t> ids;
+        for (int k = 0; k < 5; ++k) {
+            auto id = lib->upsertImage(image("/m/" + std::to_string(k) + ".png", k));
+            QVERIFY(id.ok());
+            ids.push_back(*id);
+        }
+        const float v[dim] = {0.5f, -0.5f, 0.25f, 1.0f};
+        for (int64_t id : ids) QVERIFY(lib->putEmbedding(id, *a, v, dim).ok());
+        for (int k = 0; k < 3; ++k) QVERIFY(lib->putEmbedding(ids[size_t(k)], *b, v, dim).ok());
+
+        auto counts = lib->embeddingCountsByModel();
+        QVERIFY2(counts.ok(), counts.error().describe().c_str());
+        QCOMPARE(counts->size(), size_t(3));
+        std::map<std::string, int64_t> byFp;
+        for (const auto& m : *counts) byFp[m.model.fingerprint] = m.embeddings;
+        QCOMPARE(byFp["fp-a"], int64_t(5));
+        QCOMPARE(byFp["fp-b"], int64_t(3));
+        QCOMPARE(byFp["fp-c"], int64_t(0));
+
+        // Removing B takes its 3 embeddings and its model row, nothing of A.
+        auto removed = lib->deleteModelEmbeddings(*b);
+        QVERIFY2(removed.ok(), removed.error().describe().c_str());
+        QCOMPARE(*removed, int64_t(3));
+        counts = lib->embeddingCountsByModel();
+        QVERIFY(counts.ok());
+        QCOMPARE(counts->size(), size_t(2));
+        for (const auto& m : *counts) QVERIFY(m.model.fingerprint != "fp-b");
+        QCOMPARE(lib->embeddingStamp(*a)->count, int64_t(5));
+        QCOMPARE(lib->deleteModelEmbeddings(*b).error().code, ErrorCode::NotFound);
+        QCOMPARE(lib->deleteModelEmbeddings(12345).error().code, ErrorCode::NotFound);
+        QCOMPARE(lib->embeddingStamp(*a)->count, int64_t(5));  // a failed delete removed nothing
+        auto report = lib->check();
+        QVERIFY(report.ok());
+        QVERIFY(report->clean());
+
+        // History: newest first, no duplicates, bounded; active_model follows.
+        QVERIFY(lib->activeModelHistory()->empty());
+        QCOMPARE(lib->recordActiveModel("").error().code, ErrorCode::InvalidArgument);
+        QVERIFY(lib->recordActiveModel("/reg/a").ok());
+        QVERIFY(lib->recordActiveModel("/reg/b").ok());
+        QCOMPARE(*lib->setting("active_model"), std::string("/reg/b"));
+        auto history = lib->activeModelHistory();
+        QVERIFY(history.ok());
+        QCOMPARE(*history, (std::vector<std::string>{"/reg/b", "/reg/a"}));
+        QVERIFY(lib->recordActiveModel("/reg/a").ok());  // roll back: A moves to the front
+        QCOMPARE(*lib->activeModelHistory(), (std::vector<std::string>{"/reg/a", "/reg/b"}));
+        for (int k = 0; k < 30; ++k) QVERIFY(lib->recordActiveModel("/reg/x" + std::to_string(k)).ok());
+        history = lib->activeModelHistory();
+        QCOMPARE(history->size(), Library::kActiveModelHistoryMax);
+        QCOMPARE(history->front(), std::string("/reg/x29"));
+
+        // Garbage in the setting (another program, a hand edit) reads as no history.
+        QVERIFY(lib->setSetting("active_model_history", "{not json").ok());
+        QVERIFY(lib->activeModelHistory()->empty());
+        QVERIFY(lib->setSetting("active_model_history", R"(["/reg/a", 5, null, "", {"x": 1}])").ok());
+        QCOMPARE(*lib->activeModelHistory(), (std::vector<std::string>{"/reg/a"}));
+        QVERIFY(lib->recordActiveModel("/reg/b").ok());  // x29 was active until now
+        QCOMPARE(*lib->activeModelHistory(), (std::vector<std::string>{"/reg/b", "/reg/x29", "/reg/a"}));
+
+        // A model made active without a history (a workspace opened with it) is kept as the
+        // one to roll back to.
+        auto fresh = Library::open(path("models2.dclib"));
+        QVERIFY(fresh.ok());
+        QVERIFY(fresh->setSetting("active_model", "/reg/first").ok());
+        QVERIFY(fresh->recordActiveModel("/reg/second").ok());
+        QCOMPARE(*fresh->activeModelHistory(), (std::vector<std::string>{"/reg/second", "/reg/first"}));
+        QVERIFY(fresh->setSetting("active_model", "/reg/third").ok());
+        QVERIFY(fresh->recordActiveModel("/reg/first").ok());
+        QCOMPARE(*fresh->activeModelHistory(),
+                 (std::vector<std::string>{"/reg/first", "/reg/third", "/reg/second"}));
     }
 
 private:

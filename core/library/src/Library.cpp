@@ -656,6 +656,119 @@ Result<std::vector<FailedFile>> Library::failures() {
 
 // ---------------------------------------------------------------------------------------------
 // models and embeddings
+Result<std::vector<std::string>> Library::activeModelHistory() {
+    Result<std::string> text = setting("active_model_history");
+    if (!text) {
+        return text.error();
+    }
+    std::vector<std::string> out;
+    if (text->empty()) {
+        return out;
+    }
+    Result<Json> parsed = Json::parse(*text);
+    if (!parsed || !parsed->isArray()) {
+        return out;  // damaged by hand or another program: forget the history, keep working
+    }
+    for (const Json& v : parsed->asArray()) {
+        if (v.isString() && !v.asString().empty() && out.size() < kActiveModelHistoryMax) {
+            out.push_back(v.asString());
+        }
+    }
+    return out;
+}
+
+Status Library::recordActiveModel(const std::string& spec) {
+    if (spec.empty()) {
+        return makeError(ErrorCode::InvalidArgument, "no model given to make active");
+    }
+    Result<Transaction> tx = m_db.begin();
+    if (!tx) {
+        return tx.error();
+    }
+    Result<std::vector<std::string>> history = activeModelHistory();
+    if (!history) {
+        return history.error();
+    }
+    // The model active until now comes second even when it was set without a history (by
+    // opening a workspace, or by an older version), so it can be rolled back to.
+    Result<std::string> previous = setting("active_model");
+    if (!previous) {
+        return previous.error();
+    }
+    Json list = Json::array();
+    list.push(spec);
+    if (!previous->empty() && *previous != spec) {
+        list.push(*previous);
+    }
+    for (const std::string& h : *history) {
+        if (h != spec && h != *previous && list.size() < kActiveModelHistoryMax) {
+            list.push(h);
+        }
+    }
+    if (Status s = setSetting("active_model", spec); !s) {
+        return s;
+    }
+    if (Status s = setSetting("active_model_history", list.dump()); !s) {
+        return s;
+    }
+    return tx->commit();
+}
+
+Result<std::vector<Library::ModelEmbeddingCount>> Library::embeddingCountsByModel() {
+    Result<Statement> q = m_db.prepare(
+        "SELECT m.id, m.name, m.fingerprint, m.dim, m.created_at, "
+        "(SELECT COUNT(*) FROM embeddings e WHERE e.model_id = m.id) "
+        "FROM models m ORDER BY m.created_at DESC, m.id DESC");
+    if (!q) {
+        return q.error();
+    }
+    return collectRows<ModelEmbeddingCount>(*q, [](const Statement& s) -> ModelEmbeddingCount {
+        return ModelEmbeddingCount{ModelRecord{s.columnInt(0), s.columnText(1), s.columnText(2),
+                                               static_cast<int>(s.columnInt(3)), s.columnInt(4)},
+                                   s.columnInt(5)};
+    });
+}
+
+Result<int64_t> Library::deleteModelEmbeddings(int64_t modelId) {
+    Result<Transaction> tx = m_db.begin();
+    if (!tx) {
+        return tx.error();
+    }
+    Result<Statement> count = m_db.prepare("SELECT COUNT(*) FROM embeddings WHERE model_id = ?1");
+    if (!count) {
+        return count.error();
+    }
+    count->bind(1, modelId);
+    Result<bool> row = count->step();
+    if (!row) {
+        return row.error();
+    }
+    const int64_t removed = count->columnInt(0);
+    Result<Statement> del = m_db.prepare("DELETE FROM embeddings WHERE model_id = ?1");
+    if (!del) {
+        return del.error();
+    }
+    del->bind(1, modelId);
+    if (Result<bool> done = del->step(); !done) {
+        return done.error();
+    }
+    Result<Statement> delModel = m_db.prepare("DELETE FROM models WHERE id = ?1");
+    if (!delModel) {
+        return delModel.error();
+    }
+    delModel->bind(1, modelId);
+    if (Result<bool> done = delModel->step(); !done) {
+        return done.error();
+    }
+    if (m_db.changes() != 1) {
+        return makeError(ErrorCode::NotFound, "the library has no model with id " + std::to_string(modelId));
+    }
+    if (Status s = tx->commit(); !s) {
+        return s.error();
+    }
+    return removed;
+}
+
 
 Result<std::vector<ModelRecord>> Library::models() {
     Result<Statement> q =

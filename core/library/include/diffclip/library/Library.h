@@ -203,6 +203,26 @@ public:
     Result<std::string> setting(const std::string& key);
     Status setSetting(const std::string& key, const std::string& value);
 
+    // ---- models in use (the desktop application's model registry) ----
+    /// Every registered model with the number of embeddings the library holds for it (0 for a
+    /// model whose embeddings were all removed), most recently registered first.
+    struct ModelEmbeddingCount {
+        ModelRecord model;
+        int64_t embeddings = 0;
+    };
+    Result<std::vector<ModelEmbeddingCount>> embeddingCountsByModel();
+    /// Removes the model `modelId` and all its embeddings in one transaction; returns how many
+    /// embeddings went. Labels (also zero-shot ones) stay. Errors: NotFound (no such model).
+    Result<int64_t> deleteModelEmbeddings(int64_t modelId);
+    /// The models made active for this library, newest first (the "active_model_history"
+    /// setting, a JSON array of MODEL arguments; unreadable content reads as empty).
+    Result<std::vector<std::string>> activeModelHistory();
+    /// Sets "active_model" to `spec` and puts it first in the history, the model active until
+    /// now second (an earlier occurrence is moved, at most kActiveModelHistoryMax kept), in one
+    /// transaction. InvalidArgument: empty `spec`.
+    Status recordActiveModel(const std::string& spec);
+    static constexpr size_t kActiveModelHistoryMax = 20;
+
     // ---- labels ----
     /// Sets the image's label for this source, replacing that source's previous one.
     /// confidence in [0, 1] (1 for manual and folder labels).

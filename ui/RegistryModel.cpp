@@ -1,0 +1,126 @@
+#include "RegistryModel.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFont>
+#include <QLocale>
+
+namespace diffclip::ui {
+
+namespace {
+
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+}  // namespace
+
+RegistryModel::RegistryModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+int RegistryModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_entries.size()); }
+
+int RegistryModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
+
+QString RegistryModel::modeText(const QString& mode) {
+    if (mode == QLatin1String("contrastive")) return tr("fine-tuned (contrastive)");
+    if (mode == QLatin1String("linear")) return tr("linear probe");
+    if (mode == QLatin1String("scratch")) return tr("trained from scratch");
+    return mode;
+}
+
+QString RegistryModel::metricsText(const diffclip::RegistryEntry& e) {
+    QStringList parts;
+    const QLocale locale;
+    for (const auto& m : e.metrics) {
+        QString name;
+        if (m.name == "val top-1") name = tr("val top-1");
+        else if (m.name == "val top-5") name = tr("val top-5");
+        else if (m.name == "image R@1") name = tr("image R@1");
+        else if (m.name == "before top-1") name = tr("before top-1");
+        else name = qs(m.name);
+        //: %1 metric name, %2 percentage
+        parts << tr("%1 %2 %").arg(name, locale.toString(m.value * 100.0, 'f', 1));
+    }
+    return parts.join(QStringLiteral(", "));
+}
+
+QVariant RegistryModel::data(const QModelIndex& index, int role) const {
+    if (!index.isValid() || index.row() >= rowCount()) return {};
+    const auto& e = m_entries[size_t(index.row())];
+    const bool active = !m_activePath.isEmpty() && QDir::cleanPath(qs(e.path)) == m_activePath;
+    switch (role) {
+    case PathRole: return qs(e.path);
+    case ActiveRole: return active;
+    case UsableRole: return e.usable;
+    case Qt::ToolTipRole:
+        if (index.column() == StatusColumn && !e.usable) return qs(e.problem);
+        return QDir::toNativeSeparators(qs(e.path));
+    case Qt::FontRole:
+        if (active) {
+            QFont f;
+            f.setBold(true);
+            return f;
+        }
+        return {};
+    case Qt::DisplayRole:
+    case Qt::AccessibleTextRole:
+        break;
+    default: return {};
+    }
+    switch (index.column()) {
+    case NameColumn:
+        return e.displayName == e.id ? qs(e.id) : tr("%1 (%2)").arg(qs(e.displayName), qs(e.id));
+    case ArchitectureColumn: return qs(e.architecture);
+    case CreatedColumn:
+        return e.createdAtMs > 0 ? QLocale().toString(QDateTime::fromMSecsSinceEpoch(e.createdAtMs), QLocale::ShortFormat)
+                                 : QString();
+    case ParentColumn:
+        if (!e.parentId.empty()) return qs(e.parentId);
+        if (!e.parentSpec.empty()) return QDir::toNativeSeparators(qs(e.parentSpec));
+        return e.hasTraining ? QString() : tr("imported");
+    case TrainingColumn: return modeText(qs(e.recipeMode));
+    case MetricsColumn: return metricsText(e);
+    case StatusColumn:
+        if (!e.usable) return tr("Unusable: %1").arg(qs(e.problem));
+        return active ? tr("Active") : QString();
+    }
+    return {};
+}
+
+QVariant RegistryModel::headerData(int section, Qt::Orientation orientation, int role) const {
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    switch (section) {
+    case NameColumn: return tr("Model");
+    case ArchitectureColumn: return tr("Architecture");
+    case CreatedColumn: return tr("Created");
+    case ParentColumn: return tr("Parent");
+    case TrainingColumn: return tr("Training");
+    case MetricsColumn: return tr("Metrics");
+    case StatusColumn: return tr("Status");
+    }
+    return {};
+}
+
+void RegistryModel::setEntries(std::vector<diffclip::RegistryEntry> entries) {
+    beginResetModel();
+    m_entries = std::move(entries);
+    endResetModel();
+}
+
+void RegistryModel::setActivePath(const QString& path) {
+    const QString clean = path.isEmpty() ? QString() : QDir::cleanPath(path);
+    if (clean == m_activePath) return;
+    m_activePath = clean;
+    if (!m_entries.empty()) Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+}
+
+int RegistryModel::rowOf(const QString& path) const {
+    const QString clean = QDir::cleanPath(path);
+    for (size_t i = 0; i < m_entries.size(); ++i)
+        if (QDir::cleanPath(qs(m_entries[i].path)) == clean) return int(i);
+    return -1;
+}
+
+QString RegistryModel::pathAt(int row) const {
+    return row >= 0 && row < rowCount() ? qs(m_entries[size_t(row)].path) : QString();
+}
+
+}  // namespace diffclip::ui
