@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Renders every page of DiffCLIP Studio in English and Japanese, light and dark, into
 # docs/screenshots/ (<page>-<language>[-dark].png), with the tiny DiffCLIP fixture open and a
-# small library of NEU defect photos (24, labelled by folder) added through the app itself.
-# Builds nothing: run it after building diffclip-studio.
+# small library of NEU defect photos (24, labelled by folder) added through the app itself, and
+# a temporary model registry (XDG_DATA_HOME) holding the model and a version trained from it.
+# Builds nothing: run it after building diffclip-studio and diffclip.
 #
 # Usage: tools/screenshots.sh [BUILD_DIR] [MODEL] [PHOTOS]
 #   BUILD_DIR  default: build (the program is BUILD_DIR/bin/diffclip-studio)
@@ -19,6 +20,10 @@ out="$root/docs/screenshots"
 
 if [[ ! -x "$app" ]]; then
     echo "screenshots.sh: $app not found; build the diffclip-studio target first" >&2
+    exit 1
+fi
+if [[ ! -x "$build/bin/diffclip" ]]; then
+    echo "screenshots.sh: $build/bin/diffclip not found; build the diffclip target too" >&2
     exit 1
 fi
 if [[ ! -e "$model" ]]; then
@@ -48,6 +53,21 @@ for class_dir in "$photos"/*/; do
     done
 done
 
+# A model registry of its own (the app finds it under XDG_DATA_HOME): the model imported as
+# a version, and a linear probe trained from it on the photos, so the Models page shows
+# versions, a parent and metrics. The app then opens the imported version as its active model.
+export XDG_DATA_HOME="$work/xdg"
+registry="$XDG_DATA_HOME/diffclip-studio/models"
+mkdir -p "$registry"
+if ! log="$("$build/bin/diffclip" import "$model" --out "$registry/diffclip-tiny-a" 2>&1)"; then
+    echo "screenshots.sh: importing $model into the registry failed: $log" >&2
+    exit 1
+fi
+OPENBLAS_NUM_THREADS=1 "$build/bin/diffclip" train --data "$work/photos" --mode linear --preset quick \
+    --base "$registry/diffclip-tiny-a" --out "$registry/diffclip-tiny-a-linear" --threads 1 >/dev/null 2>&1 ||
+    echo "screenshots.sh: training the example version failed; the registry shows the imported model only" >&2
+model="$registry/diffclip-tiny-a"
+
 for theme in light dark; do
     for lang in en ja; do
         # A fixed, neutral environment: no desktop theme plugin, the same fonts for everyone.
@@ -57,7 +77,8 @@ for theme in light dark; do
             lib="$work/$lang-$theme.dclib"
             explain_photo="$(find "$work/photos" -name '*.jpg' | sort | awk 'NR == 1')"
             run "$app" --lang "$lang" --theme "$theme" --model "$model" --library "$lib" \
-                --add "$work/photos" --explain "$explain_photo" --search "$explain_photo" --screenshot "$out"
+                --add "$work/photos" --explain "$explain_photo" --search "$explain_photo" --train "$photos" \
+                --screenshot "$out"
         )
     done
 done

@@ -32,6 +32,7 @@
 #include "ModelsPage.h"
 #include "SettingsPage.h"
 #include "StartPage.h"
+#include "TrainingPage.h"
 #include "diffclip/indexing/Workspace.h"
 #ifdef DIFFCLIP_HAS_SEARCH_PAGE
 #include "SearchPage.h"
@@ -56,6 +57,7 @@ QString pageTitle(MainWindow::Page page) {
     case MainWindow::Page::Jobs: return MainWindow::tr("Jobs");
     case MainWindow::Page::Models: return MainWindow::tr("Models");
     case MainWindow::Page::Settings: return MainWindow::tr("Settings");
+    case MainWindow::Page::Training: return MainWindow::tr("Training");
     }
     return {};
 }
@@ -81,8 +83,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_explain = new ExplainPage(this);
     m_jobsPage = new JobsPage(m_jobs, this);
     m_models = new ModelsPage(this);
+    m_models->setJobCentre(m_jobs);  // activation, re-embedding, import and delete run as jobs
     m_settings = new SettingsPage(this);
-    for (Page p : {Page::Start, Page::Library, Page::Explain, Page::Jobs, Page::Models, Page::Settings}) m_pages.push_back(p);
+    m_training = new TrainingPage(m_jobs, this);
+    for (Page p : {Page::Start, Page::Library, Page::Explain, Page::Jobs, Page::Models, Page::Settings, Page::Training})
+        m_pages.push_back(p);
     m_stack = new QStackedWidget(this);
     for (Page p : m_pages) m_stack->addWidget(pageWidget(p));
 
@@ -159,6 +164,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                                  kStatusMessageMs);
     });
     connect(this, &MainWindow::workspaceChanged, m_library, &LibraryPage::setWorkspace);
+    // The Models page marks the active registry model and re-embeds after an activation.
+    connect(this, &MainWindow::workspaceChanged, m_models, &ModelsPage::setWorkspace);
+    connect(m_library, &LibraryPage::libraryOpened, m_models, &ModelsPage::setLibraryPath);
+    connect(m_library, &LibraryPage::libraryFailed, m_models, [this] { m_models->setLibraryPath(QString()); });
+    connect(m_models, &ModelsPage::activeModelChanged, this, [this] { openWorkspace(); });
+    // The Training page starts from the active model and can train on the library's labels.
+    connect(this, &MainWindow::workspaceChanged, m_training, &TrainingPage::setWorkspace);
+    // Activating a trained package shows the Models page, where the outcome (and any error) appears.
+    connect(m_training, &TrainingPage::activateRequested, this, [this] { showPage(Page::Models); });
+    // A trained package becomes a registry version; "make active" goes through the Models page.
+    connect(m_training, &TrainingPage::activateRequested, m_models, &ModelsPage::activateModel);
+    connect(m_training, &TrainingPage::trainingFinished, m_models, &ModelsPage::refreshRegistry);
     // The Explain page starts from the active model (model A); the user may pick another.
     connect(this, &MainWindow::workspaceChanged, m_explain, [this](const std::shared_ptr<diffclip::Workspace>& ws) {
         if (ws) m_explain->setModelA(QString::fromStdString(ws->modelSpec()));
@@ -223,6 +240,7 @@ QWidget* MainWindow::pageWidget(Page page) const {
     case Page::Jobs: return m_jobsPage;
     case Page::Models: return m_models;
     case Page::Settings: return m_settings;
+    case Page::Training: return m_training;
     }
     return nullptr;
 }
@@ -245,8 +263,9 @@ void MainWindow::openWorkspace() {
         setWorkspace(nullptr);
         return;
     }
-    // The model shown on the Models page, else the one the library was last indexed with.
-    const QString model = m_models->currentModelPath();
+    // The model made active or shown on the Models page, else the library's own active model.
+    m_models->setLibraryPath(library);  // first: a model made active for another library does not carry over
+    const QString model = m_models->workspaceModelPath();
     diffclip::WorkspaceOptions options;
     options.device = AppSettings::device().toStdString();
     options.threads = AppSettings::cpuThreads();
@@ -418,6 +437,7 @@ QString MainWindow::pageKey(Page page) {
     case Page::Jobs: return QStringLiteral("jobs");
     case Page::Models: return QStringLiteral("models");
     case Page::Settings: return QStringLiteral("settings");
+    case Page::Training: return QStringLiteral("training");
     }
     return {};
 }

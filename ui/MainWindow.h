@@ -1,6 +1,6 @@
 #pragma once
 // The main window: side navigation over the pages (Search when built, Start, Library, Jobs,
-// Models, Settings; Ctrl+1..n in that order), menus with the keyboard shortcuts, drag and drop
+// Models, Settings, Training; Ctrl+1..n in that order), menus with the keyboard shortcuts, drag and drop
 // of models anywhere on the window, and remembered geometry and layout. It owns the jobs centre
 // and the current workspace (the open library with the active model), opened as a job whenever
 // the library or the model changes and handed to the pages through workspaceChanged.
@@ -31,12 +31,13 @@ class SearchPage;
 class ExplainPage;
 class SettingsPage;
 class StartPage;
+class TrainingPage;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
-    enum class Page { Search, Start, Library, Explain, Jobs, Models, Settings };
+    enum class Page { Search, Start, Library, Explain, Jobs, Models, Settings, Training };
 
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -56,6 +57,7 @@ public:
     StartPage* startPage() const { return m_start; }
     LibraryPage* libraryPage() const { return m_library; }
     ExplainPage* explainPage() const { return m_explain; }
+    TrainingPage* trainingPage() const { return m_training; }
     /// Null when the build has no Search page.
     SearchPage* searchPage() const { return m_search; }
     JobsPage* jobsPage() const { return m_jobsPage; }
@@ -66,7 +68,7 @@ public:
     bool isOpeningWorkspace() const { return m_workspaceJob != 0; }
 
     /// Stable English name of a page, used in file names: "search", "start", "library", "jobs",
-    /// "models", "settings".
+    /// "models", "settings", "training".
     static QString pageKey(Page page);
 
     /// Renders each page into `dir`/<page>-<language>.png with QWidget::grab(), one page per
@@ -108,6 +110,7 @@ private:
     JobsPage* m_jobsPage = nullptr;
     ModelsPage* m_models = nullptr;
     SettingsPage* m_settings = nullptr;
+    TrainingPage* m_training = nullptr;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_recentLibrariesMenu = nullptr;
     QActionGroup* m_pageActions = nullptr;

@@ -4,6 +4,7 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QSettings>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTimer>
 
@@ -19,6 +20,7 @@
 #include "ModelsPage.h"
 #include "SearchPage.h"
 #include "Theme.h"
+#include "TrainingPage.h"
 #include "diffclip/model/ModelSummary.h"
 
 #ifndef DIFFCLIP_VERSION
@@ -109,7 +111,14 @@ int main(int argc, char** argv) {
         QCoreApplication::translate("main", "Theme for this session: light or dark (screenshots add -dark to the "
                                             "file names)."),
         QCoreApplication::translate("main", "name"));
+    const QCommandLineOption trainOption(
+        QStringLiteral("train"),
+        QCoreApplication::translate("main", "With --screenshot: train a quick linear probe on this folder of class "
+                                            "folders (default: the --add folder) for the Training page's picture; "
+                                            "the model goes to a temporary folder."),
+        QCoreApplication::translate("main", "folder"));
     parser.addOptions({langOption, modelOption, libraryOption, addOption, explainOption, searchOption, themeOption, screenshotOption});
+    parser.addOption(trainOption);
     parser.process(app);
     if (parser.isSet(langOption) && !supportedLanguages().contains(parser.value(langOption))) {
         printLine(QCoreApplication::translate("main", "Unknown language \"%1\"; use one of: %2.")
@@ -131,6 +140,11 @@ int main(int argc, char** argv) {
 
     MainWindow window;
     const bool screenshots = parser.isSet(screenshotOption);
+    // Finished jobs stay listed across sessions (not in screenshots, which show this run only).
+    if (!screenshots) {
+        const QString problem = window.jobCentre()->setHistoryFile(AppSettings::jobHistoryFile());
+        if (!problem.isEmpty()) window.statusBar()->showMessage(problem);
+    }
     if (screenshots) window.resize(window.fontMetrics().height() * 80, window.fontMetrics().height() * 68);
     window.show();
 
@@ -191,10 +205,18 @@ int main(int argc, char** argv) {
         const QString searchPhoto =
             parser.isSet(searchOption) ? QDir(parser.value(searchOption)).absolutePath() : QString();
         auto searched = std::make_shared<bool>(searchPhoto.isEmpty() || !window.searchPage());
+        // The Training page shows a finished quick linear probe on the added photos, written to
+        // a temporary registry so the user's own models are never touched.
+        const QString trainFolder = parser.isSet(trainOption) ? QDir(parser.value(trainOption)).absolutePath()
+                                    : parser.isSet(addOption) ? QDir(parser.value(addOption)).absolutePath()
+                                                              : QString();
+        auto trained = std::make_shared<bool>(trainFolder.isEmpty());
+        auto trainingRegistry = std::make_shared<QTemporaryDir>();
         QObject::connect(poll, &QTimer::timeout, &window,
-                         [&window, &added, poll, settledTurns, dir, suffix, searchPhoto, searched] {
+                         [&window, &added, poll, settledTurns, dir, suffix, searchPhoto, searched, trainFolder, trained,
+                          trainingRegistry] {
             const bool idle = !window.modelsPage()->isBusy() && !window.libraryPage()->isBusy() &&
-                              !window.explainPage()->isBusy() &&
+                              !window.explainPage()->isBusy() && !window.trainingPage()->isBusy() &&
                               (!window.searchPage() || !window.searchPage()->isBusy()) &&
                               !window.isOpeningWorkspace() && window.jobCentre()->activeCount() == 0 && added;
             *settledTurns = idle ? *settledTurns + 1 : 0;
@@ -204,6 +226,18 @@ int main(int argc, char** argv) {
                 *searched = true;
                 *settledTurns = 0;
                 window.searchPage()->searchPhotos({searchPhoto});
+                return;
+            }
+            if (!*trained) {
+                *trained = true;
+                *settledTurns = 0;
+                TrainingPage* training = window.trainingPage();
+                training->setRegistryDir(trainingRegistry->path());
+                training->setDataFolder(trainFolder);
+                training->setMode(TrainingPage::Mode::Linear);
+                training->setPreset(QStringLiteral("quick"));
+                training->setOutputName(QStringLiteral("neu-linear-probe"));
+                training->start();
                 return;
             }
             poll->stop();
