@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ja_JP">
 <context>
+    <name>AutoLabelDialog</name>
+    <message>
+        <source>A class line has no name before the &apos;:&apos;.</source>
+        <translation>「:」の前にクラス名がない行があります。</translation>
+    </message>
+    <message>
+        <source>Give at least two classes, one per line.</source>
+        <translation>クラスを 1 行に 1 つずつ、2 つ以上入力してください。</translation>
+    </message>
+    <message>
+        <source>Give at least one prompt template.</source>
+        <translation>プロンプトのテンプレートを 1 つ以上入力してください。</translation>
+    </message>
+    <message>
+        <source>The minimum confidence must be between 0 and 100 %.</source>
+        <translation>最低信頼度は 0〜100 % の範囲で指定してください。</translation>
+    </message>
+</context>
+<context>
     <name>ErrorText</name>
     <message>
         <source>The model&apos;s settings are not usable (for example, sizes that do not fit together).</source>
@@ -85,6 +104,94 @@
     <message>
         <source>The image is too large to show.</source>
         <translation>画像が大きすぎて表示できません。</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::AutoLabelDialog</name>
+    <message>
+        <source>Auto-Label</source>
+        <translation>自動ラベル付け</translation>
+    </message>
+    <message>
+        <source>Each photo gets the class whose prompts its picture matches best (zero-shot, from the stored embeddings). Labels set by hand or taken from folders always take precedence.</source>
+        <translation>各写真に、画像が最もよく一致するプロンプトのクラスを付けます（保存済みの埋め込みによるゼロショット）。手作業やフォルダーから付けたラベルが常に優先されます。</translation>
+    </message>
+    <message>
+        <source>Classes and their prompts</source>
+        <translation>クラスとそのプロンプト</translation>
+    </message>
+    <message>
+        <source>One class per line: &quot;name&quot; or &quot;name: prompt text; another prompt&quot;. Lines starting with # are ignored.</source>
+        <translation>1 行に 1 クラス：「名前」または「名前: プロンプト文; 別のプロンプト」。# で始まる行は無視されます。</translation>
+    </message>
+    <message>
+        <source>Use the Library&apos;s Classes</source>
+        <translation>ライブラリのクラスを使う</translation>
+    </message>
+    <message>
+        <source>Prompt templates</source>
+        <translation>プロンプトのテンプレート</translation>
+    </message>
+    <message>
+        <source>One template per line; {} is replaced by each prompt text. A class&apos;s embedding is the mean over its prompts and these templates.</source>
+        <translation>1 行に 1 テンプレート。{} は各プロンプト文に置き換えられます。クラスの埋め込みは、そのプロンプトとこれらのテンプレートの平均です。</translation>
+    </message>
+    <message>
+        <source>Default Templates</source>
+        <translation>既定のテンプレート</translation>
+    </message>
+    <message>
+        <source>Minimum confidence</source>
+        <translation>最低信頼度</translation>
+    </message>
+    <message>
+        <source>Photos whose best class is less probable than this keep no label.</source>
+        <translation>最も確率の高いクラスでもこの値に満たない写真には、ラベルを付けません。</translation>
+    </message>
+    <message>
+        <source>Only photos without a label</source>
+        <translation>ラベルのない写真のみ</translation>
+    </message>
+    <message>
+        <source>&amp;Classes:</source>
+        <translation>クラス(&amp;C):</translation>
+    </message>
+    <message>
+        <source>&amp;Templates:</source>
+        <translation>テンプレート(&amp;T):</translation>
+    </message>
+    <message>
+        <source>&amp;Minimum confidence:</source>
+        <translation>最低信頼度(&amp;M):</translation>
+    </message>
+    <message>
+        <source>Label Photos</source>
+        <translation>ラベルを付ける</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::ConfusionMatrixView</name>
+    <message>
+        <source>Confusion matrix</source>
+        <translation>混同行列</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n classes, rows are the true class, columns the predicted class</source>
+        <translation>
+            <numerusform>%n クラス。行が正解クラス、列が予測クラス</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The confusion matrix appears when training ends.</source>
+        <translation>学習が終わると混同行列が表示されます。</translation>
+    </message>
+    <message>
+        <source>predicted</source>
+        <translation>予測</translation>
+    </message>
+    <message>
+        <source>true</source>
+        <translation>正解</translation>
     </message>
 </context>
 <context>
@@ -381,10 +488,6 @@
         <translation>ヘッド %1</translation>
     </message>
     <message>
-        <source>%1: %2 scale %3 … %4, shared by both panes. Hover for values; shift-drag for a region.</source>
-        <translation>%1：%2 スケール %3 … %4（両ペイン共通）。ポインターを合わせると値を表示、Shift+ドラッグで領域を指定。</translation>
-    </message>
-    <message>
         <source>diverging</source>
         <translation>発散型</translation>
     </message>
@@ -403,10 +506,6 @@
     <message>
         <source>B · %1: %2</source>
         <translation>B · %1：%2</translation>
-    </message>
-    <message>
-        <source>Shared scale: %1 … %2</source>
-        <translation>共通スケール：%1 … %2</translation>
     </message>
     <message>
         <source>Patch (row %1, column %2): left %3, right %4</source>
@@ -539,6 +638,98 @@
     <message>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF 文書 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>This comparison</source>
+        <translation>この比較</translation>
+    </message>
+    <message>
+        <source>Whole folder</source>
+        <translation>フォルダー全体</translation>
+    </message>
+    <message>
+        <source>Colour scale</source>
+        <translation>カラースケール</translation>
+    </message>
+    <message>
+        <source>One colour scale for both panes, or for both panes of every photo in this photo&apos;s folder (same models and settings)</source>
+        <translation>両ペインに共通のカラースケール、またはこの写真のフォルダー内のすべての写真の両ペインに共通のカラースケール（同じモデルと設定）</translation>
+    </message>
+    <message>
+        <source>&amp;Scale:</source>
+        <translation>スケール(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>Scale in use</source>
+        <translation>使用中のスケール</translation>
+    </message>
+    <message>
+        <source>Folder scale progress</source>
+        <translation>フォルダースケールの進捗</translation>
+    </message>
+    <message>
+        <source>%v of %m photos</source>
+        <translation>%v / %m 枚</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>Cancel the folder scale</source>
+        <translation>フォルダースケールの計算をキャンセル</translation>
+    </message>
+    <message>
+        <source>%1: %2 scale. Hover for values; shift-drag for a region.</source>
+        <translation>%1：%2 スケール。ポインターを合わせると値を表示、Shift+ドラッグで領域を指定。</translation>
+    </message>
+    <message>
+        <source>the folder&apos;s photos changed; computing it again</source>
+        <translation>フォルダーの写真が変わったため再計算しています</translation>
+    </message>
+    <message>
+        <source>it could not be computed (%1)</source>
+        <translation>計算できませんでした（%1）</translation>
+    </message>
+    <message>
+        <source>The folder scale could not be computed</source>
+        <translation>フォルダースケールを計算できませんでした</translation>
+    </message>
+    <message>
+        <source>Scale: explain a photo first</source>
+        <translation>スケール：まず写真を説明してください</translation>
+    </message>
+    <message>
+        <source>Scale: folder of 1 photo, max |v| = %1</source>
+        <translation>スケール：フォルダーの写真 1 枚、最大 |v| = %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Scale: folder of %n photos, max |v| = %1</source>
+        <translation>
+            <numerusform>スケール：フォルダーの写真 %n 枚、最大 |v| = %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source> (1 unreadable photo left out)</source>
+        <translation>（読み込めない写真 1 枚を除外）</translation>
+    </message>
+    <message numerus="yes">
+        <source> (%n unreadable photos left out)</source>
+        <translation>
+            <numerusform>（読み込めない写真 %n 枚を除外）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Scale: this comparison, max |v| = %1</source>
+        <translation>スケール：この比較、最大 |v| = %1</translation>
+    </message>
+    <message>
+        <source> — the folder scale is being computed (%1 of %2 photos)</source>
+        <translation> — フォルダースケールを計算中（%1 / %2 枚）</translation>
+    </message>
+    <message>
+        <source> — not the folder&apos;s: %1</source>
+        <translation> — フォルダーのスケールではありません：%1</translation>
     </message>
 </context>
 <context>
@@ -801,6 +992,14 @@
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
+    <message>
+        <source>The job history %1 could not be read: %2</source>
+        <translation>ジョブ履歴 %1 を読み込めませんでした：%2</translation>
+    </message>
+    <message>
+        <source>The job history %1 is damaged; it was set aside and a new one started.</source>
+        <translation>ジョブ履歴 %1 が壊れていたため、別名で退避して新しい履歴を始めました。</translation>
+    </message>
 </context>
 <context>
     <name>diffclip::ui::JobsPage</name>
@@ -879,6 +1078,10 @@
     <message>
         <source>took %1</source>
         <translation>所要 %1</translation>
+    </message>
+    <message>
+        <source>%1, ended %2</source>
+        <translation>%1、%2 に終了</translation>
     </message>
 </context>
 <context>
@@ -1424,18 +1627,6 @@ A library is one file that holds your photos&apos; paths, metadata, labels and e
         <translation>ラベルのない写真に自動でラベルを付ける</translation>
     </message>
     <message>
-        <source>Give each unlabelled photo the class whose name its picture matches best (zero-shot, from the stored embeddings). Labels you set by hand always win.</source>
-        <translation>ラベルのない各写真に、画像が名前と最もよく一致するクラスを付けます（保存済みの埋め込みによるゼロショット）。手動で付けたラベルが常に優先されます。</translation>
-    </message>
-    <message>
-        <source>Auto-Label</source>
-        <translation>自動ラベル付け</translation>
-    </message>
-    <message>
-        <source>Label the photos that have no label yet with one of these classes: %1? The labels are stored as zero-shot suggestions with their confidence; labels set by hand or from folders take precedence.</source>
-        <translation>まだラベルのない写真に、次のいずれかのクラスを付けますか：%1？ ラベルは確信度付きのゼロショットの候補として保存され、手動やフォルダーから付けたラベルが優先されます。</translation>
-    </message>
-    <message>
         <source>Cannot label automatically</source>
         <translation>自動でラベルを付けられません</translation>
     </message>
@@ -1444,8 +1635,20 @@ A library is one file that holds your photos&apos; paths, metadata, labels and e
         <translation>自動ラベル付けにはモデルが必要です。先にモデルページでモデルを開いてください。</translation>
     </message>
     <message>
-        <source>Automatic labels need at least two classes. Label a few photos by hand first.</source>
-        <translation>自動ラベル付けには 2 つ以上のクラスが必要です。先に何枚かの写真に手動でラベルを付けてください。</translation>
+        <source>Give photos the class whose prompts their picture matches best (zero-shot, from the stored embeddings), with editable prompts and a minimum confidence. Labels you set by hand always win.</source>
+        <translation>画像が最もよく一致するプロンプトのクラスを写真に付けます（保存済みの埋め込みによるゼロショット）。プロンプトと最低信頼度は編集できます。手作業で付けたラベルが常に優先されます。</translation>
+    </message>
+    <message>
+        <source>Automatic labels need a library and a model. Open a model on the Models page first.</source>
+        <translation>自動ラベル付けにはライブラリとモデルが必要です。まず［モデル］ページでモデルを開いてください。</translation>
+    </message>
+    <message>
+        <source>The prompts were not saved in the library</source>
+        <translation>プロンプトをライブラリに保存できませんでした</translation>
+    </message>
+    <message>
+        <source>Automatic labels need at least two classes.</source>
+        <translation>自動ラベル付けには 2 つ以上のクラスが必要です。</translation>
     </message>
 </context>
 <context>
@@ -1606,6 +1809,10 @@ A library is one file that holds your photos&apos; paths, metadata, labels and e
     <message>
         <source>Explain</source>
         <translation>説明</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>学習</translation>
     </message>
 </context>
 <context>
@@ -1874,10 +2081,6 @@ A library is one file that holds your photos&apos; paths, metadata, labels and e
         <translation>モデル</translation>
     </message>
     <message>
-        <source>Open a DiffCLIP or CLIP model to see its architecture, preprocessing and checksums. You can also drop a .pt, .pth or .safetensors file or a model package folder here.</source>
-        <translation>DiffCLIP または CLIP のモデルを開くと、構成・前処理・チェックサムを確認できます。.pt、.pth、.safetensors ファイルやモデルパッケージのフォルダーをここにドロップしても開けます。</translation>
-    </message>
-    <message>
         <source>Opening model</source>
         <translation>モデルを開いています</translation>
     </message>
@@ -1942,6 +2145,397 @@ Choose Open Model… or drop a model file or package folder onto this window.</s
     <message>
         <source>%1 more waiting.</source>
         <translation>ほかに %1 件が待機中です。</translation>
+    </message>
+    <message>
+        <source>&amp;Import into Registry…</source>
+        <translation>レジストリに取り込む(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>Copy or convert a .pt, .pth or .safetensors file into the model registry</source>
+        <translation>.pt、.pth、.safetensors ファイルをモデルレジストリにコピーまたは変換します</translation>
+    </message>
+    <message>
+        <source>Import a model file into the registry</source>
+        <translation>モデルファイルをレジストリに取り込む</translation>
+    </message>
+    <message>
+        <source>The registry keeps every imported and trained model version; the active one is used to search the open library. Open a DiffCLIP or CLIP model below to see its architecture, preprocessing and checksums, or drop a .pt, .pth or .safetensors file or a model package folder here.</source>
+        <translation>レジストリには取り込んだモデルと学習したモデルのすべてのバージョンが保存され、有効なモデルで開いているライブラリを検索します。下で DiffCLIP または CLIP モデルを開くと、構成、前処理、チェックサムを確認できます。.pt、.pth、.safetensors ファイルやモデルパッケージのフォルダーをここにドロップすることもできます。</translation>
+    </message>
+    <message>
+        <source>Inspect model files</source>
+        <translation>モデルファイルの確認</translation>
+    </message>
+    <message>
+        <source>Model registry</source>
+        <translation>モデルレジストリ</translation>
+    </message>
+    <message>
+        <source>Model versions in the registry</source>
+        <translation>レジストリ内のモデルバージョン</translation>
+    </message>
+    <message>
+        <source>Make &amp;Active</source>
+        <translation>有効にする(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Make the selected model active for this library</source>
+        <translation>選択したモデルをこのライブラリで有効にする</translation>
+    </message>
+    <message>
+        <source>Search the open library with the selected model; photos it has not embedded yet are embedded as a job (Enter in the list does the same)</source>
+        <translation>選択したモデルで開いているライブラリを検索します。まだ埋め込まれていない写真はジョブとして埋め込まれます(一覧で Enter キーを押しても同じです)</translation>
+    </message>
+    <message>
+        <source>&amp;Roll Back</source>
+        <translation>元に戻す(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Make the previously active model active again</source>
+        <translation>以前に有効だったモデルを再び有効にする</translation>
+    </message>
+    <message>
+        <source>&amp;Delete…</source>
+        <translation>削除(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Delete the selected model version</source>
+        <translation>選択したモデルバージョンを削除</translation>
+    </message>
+    <message>
+        <source>Delete the selected model version from the registry (the active model cannot be deleted)</source>
+        <translation>選択したモデルバージョンをレジストリから削除します(有効なモデルは削除できません)</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>再読み込み(&amp;F)</translation>
+    </message>
+    <message>
+        <source>List the registry again</source>
+        <translation>レジストリを読み込み直す</translation>
+    </message>
+    <message>
+        <source>Details of the selected model version</source>
+        <translation>選択したモデルバージョンの詳細</translation>
+    </message>
+    <message>
+        <source>Embeddings in this library:</source>
+        <translation>このライブラリの埋め込み:</translation>
+    </message>
+    <message>
+        <source>Embeddings in this library per model</source>
+        <translation>このライブラリのモデルごとの埋め込み数</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <source>Embeddings</source>
+        <translation>埋め込み数</translation>
+    </message>
+    <message>
+        <source>The model registry could not be read</source>
+        <translation>モデルレジストリを読み込めませんでした</translation>
+    </message>
+    <message>
+        <source>No library is open: open one on the Library page to choose its active model.</source>
+        <translation>ライブラリが開かれていません。ライブラリページでライブラリを開くと、有効なモデルを選べます。</translation>
+    </message>
+    <message>
+        <source>Library %1 could not be read: %2</source>
+        <translation>ライブラリ %1 を読み込めませんでした: %2</translation>
+    </message>
+    <message>
+        <source>none yet</source>
+        <translation>まだありません</translation>
+    </message>
+    <message>
+        <source>Library %1 — active model: %2</source>
+        <translation>ライブラリ %1 — 有効なモデル: %2</translation>
+    </message>
+    <message>
+        <source>Not in the registry (fingerprint %1…, recorded as %2)</source>
+        <extracomment>%1 the first digits of the model&apos;s fingerprint, %2 the path the library recorded</extracomment>
+        <translation>レジストリにありません(フィンガープリント %1…、記録名 %2)</translation>
+    </message>
+    <message>
+        <source>%1 (active)</source>
+        <translation>%1(有効)</translation>
+    </message>
+    <message>
+        <source>%1
+Fingerprint %2</source>
+        <translation>%1
+フィンガープリント %2</translation>
+    </message>
+    <message>
+        <source>The registry is empty. Import a model file, or train one on the Training page; each version is kept in %1.</source>
+        <translation>レジストリは空です。モデルファイルを取り込むか、学習ページでモデルを学習してください。各バージョンは %1 に保存されます。</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名前:</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>フォルダー:</translation>
+    </message>
+    <message>
+        <source>Unusable:</source>
+        <translation>使用不可:</translation>
+    </message>
+    <message>
+        <source>Architecture:</source>
+        <translation>構成:</translation>
+    </message>
+    <message>
+        <source>Weights:</source>
+        <translation>重み:</translation>
+    </message>
+    <message>
+        <source>Trained from:</source>
+        <translation>学習元:</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <source>Recipe:</source>
+        <translation>レシピ:</translation>
+    </message>
+    <message>
+        <source>Data fingerprint:</source>
+        <translation>データのフィンガープリント:</translation>
+    </message>
+    <message>
+        <source>Validation:</source>
+        <translation>検証:</translation>
+    </message>
+    <message>
+        <source>Origin:</source>
+        <translation>由来:</translation>
+    </message>
+    <message>
+        <source>imported (no training record)</source>
+        <translation>取り込み(学習記録なし)</translation>
+    </message>
+    <message>
+        <source>Weights SHA-256:</source>
+        <translation>重みの SHA-256:</translation>
+    </message>
+    <message>
+        <source>In this library:</source>
+        <translation>このライブラリ内:</translation>
+    </message>
+    <message>
+        <source>no embeddings</source>
+        <translation>埋め込みなし</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n embedding(s)</source>
+        <translation>
+            <numerusform>%n 件の埋め込み</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No earlier model of this library to go back to</source>
+        <translation>このライブラリには戻せる以前のモデルがありません</translation>
+    </message>
+    <message>
+        <source>Make %1 active again</source>
+        <translation>%1 を再び有効にする</translation>
+    </message>
+    <message>
+        <source>Could not make “%1” active</source>
+        <translation>「%1」を有効にできませんでした</translation>
+    </message>
+    <message>
+        <source>No library is open. Open or create one on the Library page first.</source>
+        <translation>ライブラリが開かれていません。先にライブラリページでライブラリを開くか作成してください。</translation>
+    </message>
+    <message>
+        <source>Background jobs are not available in this window.</source>
+        <translation>このウィンドウではバックグラウンドジョブを使用できません。</translation>
+    </message>
+    <message>
+        <source>This model version cannot be used: %1</source>
+        <translation>このモデルバージョンは使用できません: %1</translation>
+    </message>
+    <message>
+        <source>Make %1 active</source>
+        <translation>%1 を有効にする</translation>
+    </message>
+    <message>
+        <source>Storing %1 as the active model of %2</source>
+        <translation>%1 を %2 の有効なモデルとして保存しています</translation>
+    </message>
+    <message>
+        <source>Active model changed; the library is reopened with it</source>
+        <translation>有効なモデルを変更しました。このモデルでライブラリを開き直します</translation>
+    </message>
+    <message>
+        <source>Nothing to roll back to</source>
+        <translation>元に戻せるモデルがありません</translation>
+    </message>
+    <message>
+        <source>This library has had no other active model yet. Make another model active first.</source>
+        <translation>このライブラリではまだ他のモデルが有効になったことがありません。先に別のモデルを有効にしてください。</translation>
+    </message>
+    <message>
+        <source>The library could not be re-embedded with the new model</source>
+        <translation>新しいモデルでライブラリを埋め込み直せませんでした</translation>
+    </message>
+    <message>
+        <source>Could not delete “%1”</source>
+        <translation>「%1」を削除できませんでした</translation>
+    </message>
+    <message>
+        <source>Only model versions inside the registry folder %1 can be deleted here.</source>
+        <translation>ここで削除できるのは、レジストリフォルダー %1 内のモデルバージョンだけです。</translation>
+    </message>
+    <message>
+        <source>It is the active model of the open library. Make another model active (or roll back) first, then delete this one.</source>
+        <translation>開いているライブラリの有効なモデルです。先に別のモデルを有効にする(または元に戻す)と、このモデルを削除できます。</translation>
+    </message>
+    <message>
+        <source>Delete model %1</source>
+        <translation>モデル %1 を削除</translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n embedding(s) from the library</source>
+        <translation>
+            <numerusform>ライブラリから %n 件の埋め込みを削除しました</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Deleted %1</source>
+        <translation>%1 を削除しました</translation>
+    </message>
+    <message>
+        <source>Delete Model Version</source>
+        <translation>モデルバージョンの削除</translation>
+    </message>
+    <message>
+        <source>Delete “%1” from the model registry?
+The folder %2 is removed; this cannot be undone.</source>
+        <translation>「%1」をモデルレジストリから削除しますか?
+フォルダー %2 が削除されます。この操作は元に戻せません。</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>削除</translation>
+    </message>
+    <message numerus="yes">
+        <source>Also delete its %n embedding(s) from this library</source>
+        <translation>
+            <numerusform>このライブラリにあるこのモデルの %n 件の埋め込みも削除する</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Import Model into Registry</source>
+        <translation>モデルをレジストリに取り込む</translation>
+    </message>
+    <message>
+        <source>Could not import “%1”</source>
+        <translation>「%1」を取り込めませんでした</translation>
+    </message>
+    <message>
+        <source>Importing “%1”… (progress in the Jobs page)</source>
+        <translation>「%1」を取り込んでいます…(進行状況はジョブページで確認できます)</translation>
+    </message>
+    <message>
+        <source>Import %1 into the registry</source>
+        <translation>%1 をレジストリに取り込む</translation>
+    </message>
+    <message>
+        <source>Reading and checking %1</source>
+        <translation>%1 を読み込んで確認しています</translation>
+    </message>
+    <message>
+        <source>Added %1 to the registry</source>
+        <translation>%1 をレジストリに追加しました</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::RegistryModel</name>
+    <message>
+        <source>fine-tuned (contrastive)</source>
+        <translation>ファインチューニング(対照学習)</translation>
+    </message>
+    <message>
+        <source>linear probe</source>
+        <translation>線形プローブ</translation>
+    </message>
+    <message>
+        <source>trained from scratch</source>
+        <translation>ゼロから学習</translation>
+    </message>
+    <message>
+        <source>val top-1</source>
+        <translation>検証 top-1</translation>
+    </message>
+    <message>
+        <source>val top-5</source>
+        <translation>検証 top-5</translation>
+    </message>
+    <message>
+        <source>image R@1</source>
+        <translation>画像 R@1</translation>
+    </message>
+    <message>
+        <source>before top-1</source>
+        <translation>学習前 top-1</translation>
+    </message>
+    <message>
+        <source>%1 %2 %</source>
+        <extracomment>%1 metric name, %2 percentage</extracomment>
+        <translation>%1 %2 %</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1(%2)</translation>
+    </message>
+    <message>
+        <source>imported</source>
+        <translation>取り込み</translation>
+    </message>
+    <message>
+        <source>Unusable: %1</source>
+        <translation>使用不可: %1</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>有効</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>構成</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>作成日時</translation>
+    </message>
+    <message>
+        <source>Parent</source>
+        <translation>親</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>学習</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>指標</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状態</translation>
     </message>
 </context>
 <context>
@@ -2716,6 +3310,453 @@ Choose Open Model… or drop a model file or package folder onto this window.</s
     </message>
 </context>
 <context>
+    <name>diffclip::ui::TrainingPage</name>
+    <message>
+        <source>The data or the settings cannot be used for training. The details say which.</source>
+        <translation>このデータまたは設定では学習できません。詳細に理由が示されています。</translation>
+    </message>
+    <message>
+        <source>A folder or model was not found. Check the data folder and the base model.</source>
+        <translation>フォルダーまたはモデルが見つかりません。データフォルダーとベースモデルを確認してください。</translation>
+    </message>
+    <message>
+        <source>A checkpoint with this output name belongs to other settings or data. Choose another output name, or remove the checkpoint folder named in the details.</source>
+        <translation>この出力名のチェックポイントは別の設定またはデータのものです。別の出力名を選ぶか、詳細に示されたチェックポイントフォルダーを削除してください。</translation>
+    </message>
+    <message>
+        <source>Writing the model or its checkpoint failed. Check the free space and permissions of the model folder.</source>
+        <translation>モデルまたはチェックポイントを書き込めませんでした。モデルフォルダーの空き容量と権限を確認してください。</translation>
+    </message>
+    <message>
+        <source>Training ran out of memory. Choose the quick preset, a smaller architecture or the CPU.</source>
+        <translation>学習中にメモリーが不足しました。クイックプリセット、より小さいアーキテクチャ、または CPU を選んでください。</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>データ</translation>
+    </message>
+    <message>
+        <source>Folder with one subfolder per class</source>
+        <translation>クラスごとにサブフォルダーがあるフォルダー</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>データフォルダー</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>選択…</translation>
+    </message>
+    <message>
+        <source>Use the Library&apos;s Labels</source>
+        <translation>ライブラリのラベルを使う</translation>
+    </message>
+    <message>
+        <source>Mirror the open library&apos;s labels as one folder per class (links to the photos) and train on that.</source>
+        <translation>開いているライブラリのラベルをクラスごとのフォルダー（写真へのリンク）として作成し、それで学習します。</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>クラス</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>クラス</translation>
+    </message>
+    <message>
+        <source>Photos</source>
+        <translation>写真</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>プロンプト</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>学習</translation>
+    </message>
+    <message>
+        <source>Linear probe (fast, base model frozen)</source>
+        <translation>線形プローブ（高速、ベースモデルは固定）</translation>
+    </message>
+    <message>
+        <source>Contrastive fine-tuning</source>
+        <translation>対照ファインチューニング</translation>
+    </message>
+    <message>
+        <source>From scratch (small DiffCLIP)</source>
+        <translation>ゼロから学習（小型 DiffCLIP）</translation>
+    </message>
+    <message>
+        <source>&amp;Mode:</source>
+        <translation>モード(&amp;M):</translation>
+    </message>
+    <message>
+        <source>Quick</source>
+        <translation>クイック</translation>
+    </message>
+    <message>
+        <source>Standard</source>
+        <translation>標準</translation>
+    </message>
+    <message>
+        <source>Thorough</source>
+        <translation>入念</translation>
+    </message>
+    <message>
+        <source>&amp;Preset:</source>
+        <translation>プリセット(&amp;P):</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>ベースモデル</translation>
+    </message>
+    <message>
+        <source>&amp;Base model:</source>
+        <translation>ベースモデル(&amp;B):</translation>
+    </message>
+    <message>
+        <source>By preset</source>
+        <translation>プリセットに従う</translation>
+    </message>
+    <message>
+        <source>DiffCLIP tiny (32 px, for trials)</source>
+        <translation>DiffCLIP tiny（32 px、試行用）</translation>
+    </message>
+    <message>
+        <source>DiffCLIP mini (64 px)</source>
+        <translation>DiffCLIP mini（64 px）</translation>
+    </message>
+    <message>
+        <source>DiffCLIP starter (96 px)</source>
+        <translation>DiffCLIP starter（96 px）</translation>
+    </message>
+    <message>
+        <source>&amp;Architecture:</source>
+        <translation>アーキテクチャ(&amp;A):</translation>
+    </message>
+    <message>
+        <source>Compare standard and differential attention</source>
+        <translation>標準アテンションと差分アテンションを比較</translation>
+    </message>
+    <message>
+        <source>Train a standard-attention and a differential-attention model on the same split, each with half of the time budget.</source>
+        <translation>同じ分割で標準アテンションと差分アテンションのモデルを、それぞれ時間予算の半分ずつで学習します。</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>自動</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>GPU (CUDA)</source>
+        <translation>GPU（CUDA）</translation>
+    </message>
+    <message>
+        <source>&amp;Device:</source>
+        <translation>デバイス(&amp;D):</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>制限なし</translation>
+    </message>
+    <message>
+        <source>Training stops cleanly at this time and keeps the best epoch. With a limit, the limit decides how many epochs run.</source>
+        <translation>この時間で学習をきれいに終了し、最良のエポックを残します。制限を設けると、エポック数は制限時間で決まります。</translation>
+    </message>
+    <message>
+        <source>&amp;Time budget:</source>
+        <translation>時間予算(&amp;T):</translation>
+    </message>
+    <message>
+        <source>Output name</source>
+        <translation>出力名</translation>
+    </message>
+    <message>
+        <source>The new model&apos;s folder name in the model registry. Starting again with the same name after a cancel resumes from the checkpoint.</source>
+        <translation>モデルレジストリ内の新しいモデルのフォルダー名です。キャンセル後に同じ名前で再度開始すると、チェックポイントから再開します。</translation>
+    </message>
+    <message>
+        <source>&amp;Output name:</source>
+        <translation>出力名(&amp;O):</translation>
+    </message>
+    <message>
+        <source>Start Training</source>
+        <translation>学習を開始</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>キャンセル</translation>
+    </message>
+    <message>
+        <source>Training progress</source>
+        <translation>学習の進捗</translation>
+    </message>
+    <message>
+        <source>Choose a data folder, then start.</source>
+        <translation>データフォルダーを選んでから開始してください。</translation>
+    </message>
+    <message>
+        <source>Training loss</source>
+        <translation>学習損失</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>損失</translation>
+    </message>
+    <message>
+        <source>Validation top-1</source>
+        <translation>検証 top-1</translation>
+    </message>
+    <message>
+        <source>%</source>
+        <translation>%</translation>
+    </message>
+    <message>
+        <source>Learning rate</source>
+        <translation>学習率</translation>
+    </message>
+    <message>
+        <source>rate</source>
+        <translation>学習率</translation>
+    </message>
+    <message>
+        <source>Result on the validation photos</source>
+        <translation>検証用写真での結果</translation>
+    </message>
+    <message>
+        <source>Attention variant</source>
+        <translation>アテンションの種類</translation>
+    </message>
+    <message>
+        <source>Activate This Model</source>
+        <translation>このモデルを有効にする</translation>
+    </message>
+    <message>
+        <source>Use the new model for the library, search and explanations.</source>
+        <translation>新しいモデルをライブラリ、検索、説明に使います。</translation>
+    </message>
+    <message>
+        <source>Before and after</source>
+        <translation>学習前と学習後</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>学習前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>学習後</translation>
+    </message>
+    <message>
+        <source>Per class</source>
+        <translation>クラス別</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>適合率</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>再現率</translation>
+    </message>
+    <message>
+        <source>Folder with One Subfolder per Class</source>
+        <translation>クラスごとにサブフォルダーがあるフォルダー</translation>
+    </message>
+    <message>
+        <source>Base Model</source>
+        <translation>ベースモデル</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pt *.pth *.json);;All files (*)</source>
+        <translation>モデル (*.safetensors *.pt *.pth *.json);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Cannot use the library&apos;s labels</source>
+        <translation>ライブラリのラベルを使えません</translation>
+    </message>
+    <message>
+        <source>The folder “%1” cannot be made.</source>
+        <translation>フォルダー「%1」を作成できません。</translation>
+    </message>
+    <message>
+        <source>Mirror labels for training</source>
+        <translation>学習用にラベルをミラー</translation>
+    </message>
+    <message>
+        <source>%1 made, %2 already in place, %3 removed, %4 skipped</source>
+        <translation>作成 %1、既存 %2、削除 %3、スキップ %4</translation>
+    </message>
+    <message>
+        <source>From prompt.txt</source>
+        <translation>prompt.txt から</translation>
+    </message>
+    <message>
+        <source>Default prompt</source>
+        <translation>既定のプロンプト</translation>
+    </message>
+    <message>
+        <source>Each subfolder is a class; its name is the label.</source>
+        <translation>各サブフォルダーが 1 つのクラスで、その名前がラベルになります。</translation>
+    </message>
+    <message>
+        <source>The folder “%1” does not exist.</source>
+        <translation>フォルダー「%1」は存在しません。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n class(es), %1 photos.</source>
+        <translation>
+            <numerusform>%n クラス、写真 %1 枚。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cannot start training</source>
+        <translation>学習を開始できません</translation>
+    </message>
+    <message>
+        <source>Choose a folder with one subfolder of photos per class.</source>
+        <translation>クラスごとに写真のサブフォルダーがあるフォルダーを選んでください。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Training needs at least two classes: subfolders with photos in them. “%1” has %n.</source>
+        <translation>
+            <numerusform>学習には少なくとも 2 つのクラス（写真を含むサブフォルダー）が必要です。「%1」には %n 個あります。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Unknown preset.</source>
+        <translation>不明なプリセットです。</translation>
+    </message>
+    <message>
+        <source>Choose the base model to start from (the active model is the default).</source>
+        <translation>開始点となるベースモデルを選んでください（既定は有効なモデルです）。</translation>
+    </message>
+    <message>
+        <source>A model named “%1” already exists. Choose another output name.</source>
+        <translation>「%1」という名前のモデルは既にあります。別の出力名を選んでください。</translation>
+    </message>
+    <message>
+        <source>The model folder “%1” cannot be made.</source>
+        <translation>モデルフォルダー「%1」を作成できません。</translation>
+    </message>
+    <message>
+        <source>Train %1</source>
+        <translation>%1 を学習</translation>
+    </message>
+    <message>
+        <source>Cancelled; nothing was written.</source>
+        <translation>キャンセルしました。何も書き込まれていません。</translation>
+    </message>
+    <message>
+        <source>Cancelled, checkpoint kept; running it again resumes.</source>
+        <translation>キャンセルしました。チェックポイントは残っており、もう一度実行すると再開します。</translation>
+    </message>
+    <message>
+        <source>Wrote %1</source>
+        <translation>%1 を書き込みました</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>開始しています…</translation>
+    </message>
+    <message>
+        <source>training</source>
+        <translation>学習</translation>
+    </message>
+    <message>
+        <source>Iteration %1 of %2</source>
+        <translation>反復 %1 / %2</translation>
+    </message>
+    <message>
+        <source>Epoch %1 of %2</source>
+        <translation>エポック %1 / %2</translation>
+    </message>
+    <message>
+        <source>loss %1</source>
+        <translation>損失 %1</translation>
+    </message>
+    <message>
+        <source>validation top-1 %1</source>
+        <translation>検証 top-1 %1</translation>
+    </message>
+    <message>
+        <source>%1 photos/s</source>
+        <translation>%1 枚/秒</translation>
+    </message>
+    <message>
+        <source>elapsed %1</source>
+        <translation>経過 %1</translation>
+    </message>
+    <message>
+        <source>about %1 left</source>
+        <translation>残り約 %1</translation>
+    </message>
+    <message>
+        <source>Finished. The new model is %1.</source>
+        <translation>完了しました。新しいモデルは %1 です。</translation>
+    </message>
+    <message>
+        <source>Cancelled, checkpoint kept; running it again with the same name resumes (%1).</source>
+        <translation>キャンセルしました。チェックポイントは残っており、同じ名前でもう一度実行すると再開します（%1）。</translation>
+    </message>
+    <message>
+        <source>Training failed.</source>
+        <translation>学習に失敗しました。</translation>
+    </message>
+    <message>
+        <source>Training failed</source>
+        <translation>学習に失敗しました</translation>
+    </message>
+    <message>
+        <source>Differential attention</source>
+        <translation>差分アテンション</translation>
+    </message>
+    <message>
+        <source>Standard attention</source>
+        <translation>標準アテンション</translation>
+    </message>
+    <message>
+        <source>Top-1 accuracy</source>
+        <translation>Top-1 正解率</translation>
+    </message>
+    <message>
+        <source>Top-5 accuracy</source>
+        <translation>Top-5 正解率</translation>
+    </message>
+    <message>
+        <source>Image recall@1</source>
+        <translation>画像 recall@1</translation>
+    </message>
+    <message>
+        <source>Image recall@5</source>
+        <translation>画像 recall@5</translation>
+    </message>
+    <message>
+        <source>Image recall@10</source>
+        <translation>画像 recall@10</translation>
+    </message>
+    <message>
+        <source>The starting model: zero-shot with the class prompts, or the nearest class mean.</source>
+        <translation>開始時のモデル：クラスプロンプトによるゼロショット、または最も近いクラス平均。</translation>
+    </message>
+    <message>
+        <source>iteration</source>
+        <translation>反復</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>エポック</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
         <source>DiffCLIP Studio</source>
@@ -2776,6 +3817,22 @@ Choose Open Model… or drop a model file or package folder onto this window.</s
     <message>
         <source>Unknown theme &quot;%1&quot;; use light or dark.</source>
         <translation>不明なテーマ「%1」です。light または dark を指定してください。</translation>
+    </message>
+    <message>
+        <source>Once the model is ready, show this photo on the Explain page (A1 beside A1 − λA2).</source>
+        <translation>モデルの準備ができたら、この写真を［説明］ページに表示します（A1 と A1 − λA2 を並べて表示）。</translation>
+    </message>
+    <message>
+        <source>photo</source>
+        <translation>写真</translation>
+    </message>
+    <message>
+        <source>With --screenshot: once the library is ready, search it with this photo before taking the pictures.</source>
+        <translation>--screenshot と併用：ライブラリの準備ができたら、撮影の前にこの写真でライブラリを検索します。</translation>
+    </message>
+    <message>
+        <source>With --screenshot: train a quick linear probe on this folder of class folders (default: the --add folder) for the Training page&apos;s picture; the model goes to a temporary folder.</source>
+        <translation>--screenshot と併用：学習ページの画像用に、このクラスフォルダーのフォルダー（既定は --add のフォルダー）でクイック線形プローブを学習します。モデルは一時フォルダーに書き込まれます。</translation>
     </message>
 </context>
 </TS>
