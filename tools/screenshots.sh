@@ -44,11 +44,12 @@ run() {
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-# Four photos of each class, so the grid shows labels and thumbnails without a long job.
+# Four photos of each class, so the grid shows labels and thumbnails without a long job
+# (sed, not head, reads all of sort's output: with pipefail an early exit would fail the script).
 for class_dir in "$photos"/*/; do
     class="$(basename "$class_dir")"
     mkdir -p "$work/photos/$class"
-    find "$class_dir" -maxdepth 1 -type f -name '*.jpg' | sort | head -n 4 | while read -r f; do
+    find "$class_dir" -maxdepth 1 -type f -name '*.jpg' | sort | sed -n 1,4p | while read -r f; do
         cp "$f" "$work/photos/$class/"
     done
 done
@@ -63,7 +64,9 @@ if ! log="$("$build/bin/diffclip" import "$model" --out "$registry/diffclip-tiny
     echo "screenshots.sh: importing $model into the registry failed: $log" >&2
     exit 1
 fi
-OPENBLAS_NUM_THREADS=1 "$build/bin/diffclip" train --data "$work/photos" --mode linear --preset quick \
+# Trained on the whole photo set (as the Training page picture is): four photos per class
+# would leave one per class for validation, too few for meaningful figures.
+OPENBLAS_NUM_THREADS=1 "$build/bin/diffclip" train --data "$photos" --mode linear --preset quick \
     --base "$registry/diffclip-tiny-a" --out "$registry/diffclip-tiny-a-linear" --threads 1 >/dev/null 2>&1 ||
     echo "screenshots.sh: training the example version failed; the registry shows the imported model only" >&2
 model="$registry/diffclip-tiny-a"
