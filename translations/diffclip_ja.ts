@@ -1102,6 +1102,10 @@
         <source>%1: could not be written</source>
         <translation>%1：書き込めませんでした</translation>
     </message>
+    <message>
+        <source>%1 made, %2 already in place, %3 removed, %4 skipped</source>
+        <translation>作成 %1、既存 %2、削除 %3、スキップ %4</translation>
+    </message>
 </context>
 <context>
     <name>diffclip::ui::LibraryModel</name>
@@ -1569,10 +1573,6 @@ A library is one file that holds your photos&apos; paths, metadata, labels and e
     <message>
         <source>Mirror labels to %1</source>
         <translation>ラベルを %1 に反映</translation>
-    </message>
-    <message>
-        <source>%1 made, %2 already in place, %3 removed, %4 skipped</source>
-        <translation>作成 %1、既存 %2、削除 %3、スキップ %4</translation>
     </message>
     <message>
         <source>Open Library</source>
@@ -3590,10 +3590,6 @@ The folder %2 is removed; this cannot be undone.</source>
     <message>
         <source>Mirror labels for training</source>
         <translation>学習用にラベルをミラー</translation>
-    </message>
-    <message>
-        <source>%1 made, %2 already in place, %3 removed, %4 skipped</source>
-        <translation>作成 %1、既存 %2、削除 %3、スキップ %4</translation>
     </message>
     <message>
         <source>From prompt.txt</source>

@@ -10,6 +10,7 @@
 
 #include <map>
 
+#include "ErrorText.h"
 #include "diffclip/library/Library.h"
 
 namespace diffclip::ui {
@@ -177,6 +178,22 @@ diffclip::Result<MirrorReport> mirrorLabels(const QString& libraryPath, const QS
         return diffclip::makeError(diffclip::ErrorCode::Io, "cannot write " + manifest.fileName().toStdString());
     if (progress) progress(done, total);
     return report;
+}
+
+JobCentre::Function mirrorLabelsJob(const QString& libraryPath, const QString& targetDir, MirrorMode mode) {
+    return [libraryPath, targetDir, mode](const JobContext& ctx) {
+        auto r = mirrorLabels(libraryPath, targetDir, mode, ctx.cancelFlag(),
+                              [&ctx](qint64 done, qint64 total) { ctx.progress(done, total); });
+        if (!r) return JobOutcome::failure(ErrorText::libraryReason(r.error().code), ErrorText::details(r.error()));
+        for (const QString& p : r->problems) ctx.log(p);
+        const QString text = QCoreApplication::translate("diffclip::ui::LabelTree",
+                                                         "%1 made, %2 already in place, %3 removed, %4 skipped")
+                                 .arg(r->created)
+                                 .arg(r->unchanged)
+                                 .arg(r->removed)
+                                 .arg(r->skipped);
+        return r->cancelled ? JobOutcome::cancelled(text) : JobOutcome::success(text);
+    };
 }
 
 }  // namespace diffclip::ui

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <functional>
 
+#include "JobCentre.h"
 #include "diffclip/model/Result.h"
 
 namespace diffclip::ui {
@@ -33,5 +34,9 @@ QString labelFolderName(const QString& label);
 diffclip::Result<MirrorReport> mirrorLabels(const QString& libraryPath, const QString& targetDir, MirrorMode mode,
                                             const std::atomic<bool>* cancel = nullptr,
                                             const std::function<void(qint64, qint64)>& progress = {});
+
+/// The job function that runs mirrorLabels() for the Library and Training pages: progress,
+/// the problems in the job's log, and one summary line (made, in place, removed, skipped).
+JobCentre::Function mirrorLabelsJob(const QString& libraryPath, const QString& targetDir, MirrorMode mode);
 
 }  // namespace diffclip::ui

@@ -920,10 +920,10 @@ void LibraryPage::showAutoLabelDialog() {
             return st;
         },
         [this](Stored stored) {
-            AutoLabelSettings st = stored ? *stored : AutoLabelSettings{};
-            if (!stored) st.templates = AutoLabelSettings::defaultTemplates();
-            if (st.classes.trimmed().isEmpty()) st.classes = AutoLabelSettings::classesFromNames(m_classes);
-            auto* dialog = new AutoLabelDialog(st, m_classes, this);
+            AutoLabelSettings initial = stored ? *stored : AutoLabelSettings{};
+            if (!stored) initial.templates = AutoLabelSettings::defaultTemplates();
+            if (initial.classes.trimmed().isEmpty()) initial.classes = AutoLabelSettings::classesFromNames(m_classes);
+            auto* dialog = new AutoLabelDialog(initial, m_classes, this);
             dialog->setAttribute(Qt::WA_DeleteOnClose);
             connect(dialog, &QDialog::accepted, this, [this, dialog] {
                 const AutoLabelSettings chosen = dialog->settings();
@@ -936,13 +936,14 @@ void LibraryPage::showAutoLabelDialog() {
                             {AutoLabelSettings::kMinConfidenceKey, QString::number(chosen.minConfidence).toStdString()},
                             {AutoLabelSettings::kOnlyUnlabelledKey, chosen.onlyUnlabelled ? "1" : "0"}};
                         for (const auto& [key, value] : values)
-                            if (auto st = lib.setSetting(key, value); !st) return st;
+                            if (auto saved = lib.setSetting(key, value); !saved) return saved;
                         return Status{};
                     },
-                    [this](Status st) {
-                        if (!st)
+                    [this](Status saved) {
+                        if (!saved)
                             m_error->showError(tr("The prompts were not saved in the library"),
-                                               ErrorText::libraryReason(st.error().code), ErrorText::details(st.error()));
+                                               ErrorText::libraryReason(saved.error().code),
+                                               ErrorText::details(saved.error()));
                     });
                 autoLabel(dialog->options());
             });
@@ -971,18 +972,7 @@ int LibraryPage::mirrorLabels(const QString& folder, MirrorMode mode) {
     const QString library = m_access->path();
     const int id = m_jobs->submit(
         JobKind::Other, tr("Mirror labels to %1").arg(QDir::toNativeSeparators(folder)),
-        [library, folder, mode](const JobContext& ctx) {
-            auto r = diffclip::ui::mirrorLabels(library, folder, mode, ctx.cancelFlag(),
-                                                [&ctx](qint64 done, qint64 total) { ctx.progress(done, total); });
-            if (!r) return JobOutcome::failure(ErrorText::libraryReason(r.error().code), ErrorText::details(r.error()));
-            for (const QString& p : r->problems) ctx.log(p);
-            const QString text = tr("%1 made, %2 already in place, %3 removed, %4 skipped")
-                                     .arg(r->created)
-                                     .arg(r->unchanged)
-                                     .arg(r->removed)
-                                     .arg(r->skipped);
-            return r->cancelled ? JobOutcome::cancelled(text) : JobOutcome::success(text);
-        });
+        mirrorLabelsJob(library, folder, mode));
     Q_EMIT jobStarted(id);
     return id;
 }

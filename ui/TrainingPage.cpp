@@ -484,18 +484,7 @@ void TrainingPage::useLibraryLabels() {
     QPointer<TrainingPage> self(this);
     m_mirrorJobId = m_jobs->submit(
         JobKind::Other, tr("Mirror labels for training"),
-        [library, target](const JobContext& ctx) {
-            auto r = mirrorLabels(library, target, MirrorMode::Link, ctx.cancelFlag(),
-                                  [&ctx](qint64 done, qint64 total) { ctx.progress(done, total); });
-            if (!r) return JobOutcome::failure(ErrorText::libraryReason(r.error().code), ErrorText::details(r.error()));
-            for (const QString& p : r->problems) ctx.log(p);
-            const QString text = tr("%1 made, %2 already in place, %3 removed, %4 skipped")
-                                     .arg(r->created)
-                                     .arg(r->unchanged)
-                                     .arg(r->removed)
-                                     .arg(r->skipped);
-            return r->cancelled ? JobOutcome::cancelled(text) : JobOutcome::success(text);
-        },
+        mirrorLabelsJob(library, target, MirrorMode::Link),
         [self, target](const JobInfo& info) {
             if (!self) return;
             self->m_mirrorJobId = 0;

@@ -543,8 +543,8 @@ void TestLibraryPage::autoLabelDialogStoresPromptsAndLabels() {
     auto openDialog = [&page]() -> AutoLabelDialog* {
         page.showAutoLabelDialog();
         AutoLabelDialog* d = nullptr;
-        QTest::qWaitFor([&] { return (d = page.findChild<AutoLabelDialog*>()) != nullptr; }, kTimeoutMs);
-        return d;
+        const bool shown = QTest::qWaitFor([&] { return (d = page.findChild<AutoLabelDialog*>()) != nullptr; }, kTimeoutMs);
+        return shown ? d : nullptr;
     };
     auto editor = [](AutoLabelDialog* d, const char* name) {
         for (auto* e : d->findChildren<QPlainTextEdit*>())
