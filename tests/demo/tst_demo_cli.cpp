@@ -49,6 +49,7 @@ private Q_SLOTS:
         QVERIFY(d.out.contains("--minutes"));
         QCOMPARE(diffclip({"demo", "--per-class", "0"}).exitCode, 2);
         QCOMPARE(diffclip({"demo", "--minutes", "-1"}).exitCode, 2);
+        QCOMPARE(diffclip({"demo", "--threads", "-1"}).exitCode, 2);
         QCOMPARE(diffclip({"demo", "paint"}).exitCode, 2);
         QCOMPARE(diffclip({"demo", "generate"}).exitCode, 2);  // no --out
         QCOMPARE(diffclip({"demo", "generate", "--out", "x", "--per-class", "0"}).exitCode, 2);
@@ -65,7 +66,7 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         const QJsonObject j = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(j["photos"].toInt(), 28);
-        for (const char* key : {"recall@1", "recall@5", "attention_in_masks", "mask_area"}) {
+        for (const char* key : {"recall@1", "recall@5", "attention_in_masks", "mask_area", "val_top1"}) {
             const double v = j[QLatin1String(key)].toDouble(-1);
             QVERIFY2(v >= 0 && v <= 1, key);
         }

@@ -260,17 +260,18 @@ void scratch(Rng& rng, int n, double s, cv::Mat& colour, cv::Mat& shade, DefectL
     std::vector<double> strength;
     const int steps = 40;
     const double fadeIn = rng.uniform(0.05, 0.3), fadeOut = rng.uniform(0.05, 0.3);
+    // 3-11 px wide at 224 (with the camera distance): still a line at the demo model's 96 px.
+    const int width = std::max(3, int(std::lround(rng.uniform(2.5, 4.0) * s)));
     for (int i = 0; i <= steps; ++i) {
         const double t = double(i) / steps;
         const cv::Point2d p = (1 - t) * (1 - t) * p0 + 2 * (1 - t) * t * p1 + t * t * p2;
         pts.push_back(p);
-        shadow.push_back(p + perp * 1.2);
+        shadow.push_back(p + perp * (0.6 * width + 0.6));
         strength.push_back(std::min({1.0, t / fadeIn, (1 - t) / fadeOut}) * rng.uniform(0.75, 1.0));
     }
-    const int width = s > 1.2 && rng.chance(0.5) ? 2 : 1;
     cv::Mat line = cv::Mat::zeros(n, n, CV_32F), groove = cv::Mat::zeros(n, n, CV_32F);
     drawPath(line, pts, strength, width);
-    drawPath(groove, shadow, strength, 1);
+    drawPath(groove, shadow, strength, std::max(1, width / 2));
     // A scratch exposes brighter material and its groove casts a thin shadow beside it.
     const double lift = rng.uniform(0.35, 0.75) * k;
     for (int y = 0; y < n; ++y)
@@ -304,7 +305,7 @@ void crack(Rng& rng, int n, double s, cv::Mat& colour, DefectLayer& d, double k,
             pts.push_back(p);
             strength.push_back(maxStrength * std::min(1.0, 4 * std::min(t, 1 - t) + 0.25) * rng.uniform(0.7, 1.0));
         }
-        drawPath(layer, pts, strength, rng.chance(0.3) ? 2 : 1);
+        drawPath(layer, pts, strength, std::max(3, int(std::lround(rng.uniform(2.2, 3.6) * s))));
         return pts;
     };
     const cv::Point2d start = somewhere(rng, n, 0.25);
@@ -331,8 +332,8 @@ void pits(Rng& rng, int n, double s, cv::Mat& colour, cv::Mat& shade, DefectLaye
     const int count = rng.chance(0.55) ? 1 : rng.range(2, 5);
     d.alpha = cv::Mat::zeros(n, n, CV_32F);
     for (int i = 0; i < count; ++i) {
-        const cv::Point2d p = i == 0 ? c : c + cv::Point2d(rng.normal(), rng.normal()) * (9 * s);
-        const double r = rng.uniform(1.8, 5.5) * s * (i == 0 ? 1.0 : 0.7);
+        const cv::Point2d p = i == 0 ? c : c + cv::Point2d(rng.normal(), rng.normal()) * (20 * s);
+        const double r = rng.uniform(6.0, 12.0) * s * (i == 0 ? 1.0 : 0.7);
         const int x0 = std::max(0, int(p.x - 2 * r - 2)), x1 = std::min(n - 1, int(p.x + 2 * r + 2));
         const int y0 = std::max(0, int(p.y - 2 * r - 2)), y1 = std::min(n - 1, int(p.y + 2 * r + 2));
         for (int y = y0; y <= y1; ++y)
@@ -360,7 +361,7 @@ void pits(Rng& rng, int n, double s, cv::Mat& colour, cv::Mat& shade, DefectLaye
 void stain(Rng& rng, int n, double s, cv::Mat& colour, DefectLayer& d, double k) {
     const cv::Point2d c = somewhere(rng, n, 0.25);
     // At most about a quarter of the frame across: a stain, not a different surface.
-    const double rx = std::min(rng.uniform(15, 50) * s, 0.26 * n), ry = rx * rng.uniform(0.5, 1.0);
+    const double rx = std::min(rng.uniform(20, 50) * s, 0.26 * n), ry = rx * rng.uniform(0.5, 1.0);
     const double a = rng.uniform(0, kPi), ca = std::cos(a), sa = std::sin(a);
     const cv::Mat wobble = lowFrequency(rng, n, std::max(4, int(n / (rx * 0.8))));
     const cv::Mat mottle = smoothNoise(rng, n, 2.5 * s);
@@ -402,7 +403,7 @@ void stain(Rng& rng, int n, double s, cv::Mat& colour, DefectLayer& d, double k)
 void inclusion(Rng& rng, int n, double s, cv::Mat& colour, DefectLayer& d, double k) {
     const cv::Point2d c = somewhere(rng, n, 0.18);
     const bool stringer = rng.chance(0.4);  // elongated, as rolled or drawn material has them
-    const double r = rng.uniform(2.5, 7.5) * s, a = rng.uniform(0, kPi);
+    const double r = rng.uniform(7.0, 13.0) * s, a = rng.uniform(0, kPi);
     const double elong = stringer ? rng.uniform(2.5, 5.0) : rng.uniform(1.0, 1.6);
     const int corners = rng.range(6, 10);
     std::vector<cv::Point> poly;
@@ -445,7 +446,8 @@ void inclusion(Rng& rng, int n, double s, cv::Mat& colour, DefectLayer& d, doubl
 void dent(Rng& rng, int n, double s, cv::Mat& colour, cv::Mat& shade, DefectLayer& d, double k,
           cv::Point2d light) {
     const cv::Point2d c = somewhere(rng, n, 0.25);
-    const double rx = rng.uniform(16, 48) * s, ry = rx * rng.uniform(0.55, 1.0), a = rng.uniform(0, kPi);
+    // At most about half the frame across, as for stains.
+    const double rx = std::min(rng.uniform(20, 48) * s, 0.24 * n), ry = rx * rng.uniform(0.55, 1.0), a = rng.uniform(0, kPi);
     const double ca = std::cos(a), sa = std::sin(a);
     // Height (1 - q^2)^2 inside the ellipse: smooth, zero with zero slope on its border.
     cv::Mat h = cv::Mat::zeros(n, n, CV_32F);
@@ -465,7 +467,7 @@ void dent(Rng& rng, int n, double s, cv::Mat& colour, cv::Mat& shade, DefectLaye
     for (int y = 0; y < n; ++y)
         for (int x = 0; x < n; ++x) maxSlope = std::max(maxSlope, double(std::hypot(gx.at<float>(y, x), gy.at<float>(y, x))));
     // Lit from `light`: the wall facing it brightens, the far wall darkens; the texture bends.
-    const double contrast = rng.uniform(0.25, 0.5) * k, bend = rng.uniform(1.0, 3.0) * s;
+    const double contrast = rng.uniform(0.35, 0.6) * k, bend = rng.uniform(1.0, 3.0) * s;
     cv::Mat mapX(n, n, CV_32F), mapY(n, n, CV_32F);
     for (int y = 0; y < n; ++y)
         for (int x = 0; x < n; ++x) {
@@ -518,8 +520,10 @@ Result<Sample> renderSample(const SampleSpec& spec) {
         DefectLayer d;
         d.mask = cv::Mat::zeros(n, n, CV_8U);
         if (spec.defect) {
-            const double k = defectRng.uniform(0.45, 1.0);  // how visible this one is
-            const double ds = unit * defectRng.uniform(0.75, 1.35) * (s / unit);
+            const double k = defectRng.uniform(0.6, 1.0);  // how visible this one is
+            // Inspection photos are close-ups of the defect: sized so that every kind still shows
+            // at the demo model's 96 px (tests/demo: at least 12 pixels change visibly there).
+            const double ds = unit * defectRng.uniform(1.2, 1.9) * (s / unit);
             switch (*spec.defect) {
             case Defect::Scratch: scratch(defectRng, n, ds, colour, shade, d, k); break;
             case Defect::Crack:

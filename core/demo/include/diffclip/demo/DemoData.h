@@ -42,7 +42,7 @@ const char* defectName(Defect defect);
 const std::vector<std::string>& demoClasses();
 
 /// Version of the rendering and layout; a manifest with another version is regenerated.
-constexpr int kDemoGeneratorVersion = 1;
+constexpr int kDemoGeneratorVersion = 2;
 
 /// Everything that decides one photo, drawn from (seed, class, index) by planSample.
 struct SampleSpec {
