@@ -1650,6 +1650,10 @@ A library is one file that holds your photos&apos; paths, metadata, labels and e
         <source>Automatic labels need at least two classes.</source>
         <translation>自動ラベル付けには 2 つ以上のクラスが必要です。</translation>
     </message>
+    <message>
+        <source>This library is read-only for you: you can browse and search it, but labels, metadata and new photos cannot be saved.</source>
+        <translation>このライブラリは読み取り専用です。閲覧と検索はできますが、ラベル、メタデータ、新しい写真は保存できません。</translation>
+    </message>
 </context>
 <context>
     <name>diffclip::ui::MainWindow</name>
@@ -3576,10 +3580,6 @@ The folder %2 is removed; this cannot be undone.</source>
         <translation>ベースモデル</translation>
     </message>
     <message>
-        <source>Models (*.safetensors *.pt *.pth *.json);;All files (*)</source>
-        <translation>モデル (*.safetensors *.pt *.pth *.json);;すべてのファイル (*)</translation>
-    </message>
-    <message>
         <source>Cannot use the library&apos;s labels</source>
         <translation>ライブラリのラベルを使えません</translation>
     </message>
@@ -3750,6 +3750,10 @@ The folder %2 is removed; this cannot be undone.</source>
     <message>
         <source>epoch</source>
         <translation>エポック</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pt *.pth config.json);;All files (*)</source>
+        <translation>モデル (*.safetensors *.pt *.pth config.json);;すべてのファイル (*)</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,7 @@
 #include "LibraryAccess.h"
 
+#include <unistd.h>
+
 #include <QFile>
 
 namespace diffclip::ui {
@@ -19,16 +21,21 @@ void LibraryAccess::open(const QString& path, bool create, QObject* context,
     const std::string file = QFile::encodeName(path).toStdString();
     auto* watcher = new QFutureWatcher<diffclip::Status>(this);
     QPointer<QObject> guard(context);
-    connect(watcher, &QFutureWatcher<diffclip::Status>::finished, this, [this, watcher, guard, done, path] {
+    // A library the user may only read (a shared one on a read-only mount, say) is opened
+    // read-only, as `diffclip search` does, rather than refused.
+    const bool readOnly = !mayWrite(path);
+    connect(watcher, &QFutureWatcher<diffclip::Status>::finished, this, [this, watcher, guard, done, path, readOnly] {
         const diffclip::Status s = watcher->result();
         watcher->deleteLater();
         m_path = s ? path : QString();
+        m_readOnly = s && readOnly;
         if (guard && done) done(s);
     });
-    watcher->setFuture(QtConcurrent::run(&m_pool, [state = m_state, file, create]() -> diffclip::Status {
+    watcher->setFuture(QtConcurrent::run(&m_pool, [state = m_state, file, create, readOnly]() -> diffclip::Status {
         state->library.reset();  // a failed open leaves no library open, never the old one
         diffclip::LibraryOptions options;
         options.create = create;
+        options.readOnly = readOnly;
         auto lib = diffclip::Library::open(file, options);
         if (!lib) return lib.error();
         state->library.emplace(std::move(lib).value());
@@ -36,8 +43,14 @@ void LibraryAccess::open(const QString& path, bool create, QObject* context,
     }));
 }
 
+bool LibraryAccess::mayWrite(const QString& path) {
+    const QByteArray file = QFile::encodeName(path);
+    return !QFile::exists(path) || ::access(file.constData(), W_OK) == 0;
+}
+
 void LibraryAccess::close() {
     m_path.clear();
+    m_readOnly = false;
     (void)QtConcurrent::run(&m_pool, [state = m_state] { state->library.reset(); });
 }
 

@@ -36,6 +36,11 @@ public:
     /// Path of the open library (GUI thread's view: set when open() succeeded); empty when none.
     QString path() const { return m_path; }
     bool isOpen() const { return !m_path.isEmpty(); }
+    /// True when the open library was opened read-only because this user may not write it:
+    /// browsing and searching work, every write fails with a clear "read-only" error.
+    bool isReadOnly() const { return m_readOnly; }
+    /// Whether this user may write `path` (an existing file); a missing file counts as writable.
+    static bool mayWrite(const QString& path);
 
     /// Runs `work` on the worker; `done` runs on the GUI thread unless `context` is gone.
     /// R is Result<T> or Status.
@@ -66,6 +71,7 @@ private:
     QThreadPool m_pool;
     std::shared_ptr<State> m_state = std::make_shared<State>();
     QString m_path;
+    bool m_readOnly = false;
 };
 
 }  // namespace diffclip::ui

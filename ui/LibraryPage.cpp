@@ -527,6 +527,7 @@ void LibraryPage::openLibrary(const QString& rawPath, bool create) {
         m_pathLabel->setText(QDir::toNativeSeparators(path));
         m_pathLabel->setToolTip(QDir::toNativeSeparators(path));
         reload();
+        setWorkspace(m_workspace);  // the note says when the library is read-only
         Q_EMIT libraryOpened(path);
     });
 }
@@ -596,6 +597,11 @@ void LibraryPage::setWorkspace(std::shared_ptr<diffclip::Workspace> workspace) {
     } else {
         m_workspaceNote->setText(tr("No model is active. You can browse, label and describe photos; to add photos, "
                                     "open a model on the Models page (it embeds the photos for search)."));
+        m_workspaceNote->setForegroundRole(QPalette::WindowText);
+    }
+    if (m_access->isReadOnly()) {
+        m_workspaceNote->setText(tr("This library is read-only for you: you can browse and search it, but labels, "
+                                    "metadata and new photos cannot be saved."));
         m_workspaceNote->setForegroundRole(QPalette::WindowText);
     }
     updateState();
@@ -758,9 +764,9 @@ void LibraryPage::applySort() {
 void LibraryPage::updateState() {
     const bool open = m_access->isOpen();
     m_stack->setCurrentWidget(open ? static_cast<QWidget*>(m_tabs) : m_emptyState);
-    m_addFolder->setEnabled(open);
+    m_addFolder->setEnabled(open && !m_access->isReadOnly());
     m_mirror->setEnabled(open && !m_classes.isEmpty());
-    m_autoLabel->setEnabled(open && m_workspace);
+    m_autoLabel->setEnabled(open && m_workspace && !m_access->isReadOnly());
     if (!open) m_pathLabel->setText(tr("No library open"));
     const QLocale l;
     m_countLabel->setText(tr("%1 photos, %2 shown, %3 selected")

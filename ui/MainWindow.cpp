@@ -26,6 +26,7 @@
 #include "JobCentre.h"
 #include "ExplainPage.h"
 #include "JobsPage.h"
+#include "LibraryAccess.h"
 #include "LibraryPage.h"
 #include "ModelDrop.h"
 #include "ModelListModel.h"
@@ -270,6 +271,7 @@ void MainWindow::openWorkspace() {
     options.device = AppSettings::device().toStdString();
     options.threads = AppSettings::cpuThreads();
     options.batchSize = AppSettings::batchSize();
+    options.library.readOnly = !LibraryAccess::mayWrite(library);  // searchable, never written
     auto holder = std::make_shared<std::shared_ptr<diffclip::Workspace>>();
     auto noModel = std::make_shared<bool>(false);
     const QString title = model.isEmpty()

@@ -467,8 +467,10 @@ void TrainingPage::chooseDataFolder() {
 void TrainingPage::chooseBaseModel() {
     const QString path = QFileDialog::getOpenFileName(
         this, tr("Base Model"), QString(),
-        tr("Models (*.safetensors *.pt *.pth *.json);;All files (*)"));
-    if (!path.isEmpty()) setBaseModel(path);
+        tr("Models (*.safetensors *.pt *.pth config.json);;All files (*)"));
+    // A model package is its folder (config.json + model.safetensors), as on the Explain page.
+    if (!path.isEmpty())
+        setBaseModel(QFileInfo(path).fileName() == QLatin1String("config.json") ? QFileInfo(path).absolutePath() : path);
 }
 
 void TrainingPage::useLibraryLabels() {
