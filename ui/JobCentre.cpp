@@ -219,7 +219,9 @@ const std::pair<JobKind, const char*> kKindNames[] = {{JobKind::Indexing, "index
                                                       {JobKind::Other, "other"}};
 const std::pair<JobState, const char*> kStateNames[] = {
     {JobState::Succeeded, "succeeded"}, {JobState::Failed, "failed"}, {JobState::Cancelled, "cancelled"}};
-constexpr int kHistoryLogLines = 200;  // the last lines of each job's log
+// The last lines of each job's log. The file is rewritten on the GUI thread when a job ends:
+// 200 jobs x 50 lines of ~100 characters keep it near 1 MB (200 lines each would be 4 MB).
+constexpr int kHistoryLogLines = 50;
 
 template <class E, size_t N>
 QString nameOf(const std::pair<E, const char*> (&names)[N], E value) {
