@@ -595,6 +595,50 @@ private Q_SLOTS:
         QVERIFY(lib->upsertImage(image("/after.png", 1)).ok());  // writable again
     }
 
+    // A process killed while creating a library leaves either no file or a complete library,
+    // never an empty one that a reader would call damaged.
+    void killedCreatorLeavesNoHalfLibrary() {
+        QDir dir(QString::fromStdString(path("create")));
+        QVERIFY(dir.mkpath("."));
+        std::mt19937 rng(7);
+        int complete = 0;
+        for (int round = 0; round < 40; ++round) {
+            const std::string file = dir.filePath(QString("r%1.dclib").arg(round)).toStdString();
+            const pid_t pid = ::fork();
+            QVERIFY(pid >= 0);
+            if (pid == 0) {
+                _exit(Library::open(file).ok() ? 0 : 2);
+            }
+            ::usleep(std::uniform_int_distribution<int>(0, 40000)(rng));
+            ::kill(pid, SIGKILL);
+            int wstatus = 0;
+            ::waitpid(pid, &wstatus, 0);
+            if (!QFile::exists(QString::fromStdString(file))) {
+                continue;
+            }
+            auto lib = Library::open(file, {true, false, 5000});
+            QVERIFY2(lib.ok(), lib.error().describe().c_str());
+            QCOMPARE(lib->openedSchemaVersion(), Library::kSchemaVersion);
+            ++complete;
+        }
+        QVERIFY(complete > 0);  // some rounds got far enough to be checked
+        // A finished creation leaves only the library (and SQLite's files while it is open).
+        const std::string file = dir.filePath("done.dclib").toStdString();
+        auto lib = Library::open(file);
+        QVERIFY(lib.ok());
+        for (const QString& name : dir.entryList(QDir::Files)) {
+            QVERIFY2(!name.startsWith("done") || name == "done.dclib" || name.endsWith("-wal") || name.endsWith("-shm"),
+                     qPrintable(name));
+        }
+        // An empty file a user created is still made into a library when opened for writing.
+        QFile empty(dir.filePath("empty.dclib"));
+        QVERIFY(empty.open(QIODevice::WriteOnly));
+        empty.close();
+        auto made = Library::open(empty.fileName().toStdString());
+        QVERIFY2(made.ok(), made.error().describe().c_str());
+        QCOMPARE(made->openedSchemaVersion(), 0);
+    }
+
     void editingFromTheApplication() {
         auto lib = Library::open(path("e.dclib"));
         QVERIFY(lib.ok());

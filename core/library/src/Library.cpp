@@ -365,7 +365,61 @@ std::optional<LabelSource> parseLabelSource(std::string_view name) {
 // ---------------------------------------------------------------------------------------------
 // open and migrations
 
+namespace {
+
+void removeSqliteFiles(const std::string& path) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        ::unlink((path + suffix).c_str());
+    }
+}
+
+std::string replaceAll(std::string text, const std::string& from, const std::string& to) {
+    for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+        text.replace(at, from.size(), to);
+    }
+    return text;
+}
+
+}  // namespace
+
 Result<Library> Library::open(const std::string& path, const LibraryOptions& options) {
+    struct stat st {};
+    bool created = false;
+    if (options.create && !options.readOnly && ::stat(path.c_str(), &st) != 0 && errno == ENOENT) {
+        // A new library is built beside its final name and linked into place complete, so a
+        // process killed while creating it never leaves an empty or schema-less file behind.
+        const std::string building = path + ".creating-" + std::to_string(::getpid());
+        removeSqliteFiles(building);
+        {
+            Result<Library> fresh = openExisting(building, options);
+            if (!fresh) {
+                removeSqliteFiles(building);
+                Error e = fresh.error();
+                e.message = replaceAll(e.message, building, path);
+                return e;
+            }
+        }  // closing the only connection checkpoints the WAL into the file
+        created = ::link(building.c_str(), path.c_str()) == 0;
+        if (!created && errno != EEXIST && ::stat(path.c_str(), &st) != 0) {
+            // File systems without hard links (FAT, some network shares): rename, unless
+            // another process created the library meanwhile.
+            if (::rename(building.c_str(), path.c_str()) != 0) {
+                const std::string reason = std::strerror(errno);
+                removeSqliteFiles(building);
+                return makeError(ErrorCode::Io, "cannot create the library " + path + ": " + reason);
+            }
+            created = true;
+        }
+        removeSqliteFiles(building);
+    }
+    Result<Library> lib = openExisting(path, options);
+    if (lib && created) {
+        lib->m_openedVersion = 0;  // new to the caller, though built before this open
+    }
+    return lib;
+}
+
+Result<Library> Library::openExisting(const std::string& path, const LibraryOptions& options) {
     Database::OpenOptions dbOptions;
     dbOptions.readOnly = options.readOnly;
     dbOptions.create = options.create;

@@ -126,6 +126,8 @@ public:
     /// Opens or creates a library. Sets WAL, busy timeout, foreign keys and synchronous=NORMAL,
     /// runs PRAGMA quick_check (reads the whole file: about a second per GB) and migrates older
     /// schemas forward in one transaction (not when readOnly). A non-library file is never modified.
+    /// A missing file is created complete or not at all: it is built as "<path>.creating-<pid>"
+    /// and linked into place, so a process killed meanwhile leaves no empty library behind.
     /// Errors: NotFound (missing and !create or readOnly); Format "not a DiffCLIP library or
     /// damaged" (text file, another program's SQLite file, failed quick_check); Unsupported
     /// (made by a newer DiffCLIP Studio, or an old schema opened read-only); Io (busy, permissions).
@@ -292,6 +294,8 @@ public:
 private:
     Library(Database db, std::string path, int openedVersion)
         : m_db(std::move(db)), m_path(std::move(path)), m_openedVersion(openedVersion) {}
+    /// open() once the file exists (or may be created in place, as open() does for a new one).
+    static Result<Library> openExisting(const std::string& path, const LibraryOptions& options);
     Status migrate();
     /// SQL "SELECT <columns> FROM images i WHERE ..." for `filter`, with its text arguments.
     Result<std::pair<std::string, std::vector<std::string>>> filterSql(const std::string& columns,
