@@ -118,16 +118,16 @@ int runDemoAll(int argc, char** argv) {
             "'diffclip demo generate' writes the photos only.",
             {{"json", false, false, "--json             print one JSON document on standard output"},
              {"dir", true, false, "--dir DIR          where the demo lives (default ~/.local/share/diffclip-studio/demo)"},
-             {"per-class", true, false, "--per-class N      photos per class (default 40)"},
+             {"per-class", true, false, "--per-class N      photos per class (default 120)"},
              {"minutes", true, false, "--minutes M        training time budget (default 4)"},
              {"threads", true, false, "--threads N        CPU threads (default: chosen for the machine)"},
              {"no-open", false, false, "--no-open          do not open the application at the end"}},
             args);
         rc >= 0)
         return rc;
-    long long perClass = 40;
+    long long perClass = 120;
     double minutes = 4.0;
-    if (!args.intValue("per-class", 40, perClass) || perClass < 4 || perClass > 10000)
+    if (!args.intValue("per-class", 120, perClass) || perClass < 4 || perClass > 10000)
         return usage("--per-class must be 4..10000", "demo");
     if (!args.doubleValue("minutes", 4.0, minutes) || minutes <= 0 || minutes > 600)
         return usage("--minutes must be in (0, 600]", "demo");
@@ -167,13 +167,14 @@ int runDemoAll(int argc, char** argv) {
         // large enough to see (96 px), and let the time budget, not an epoch count, end training.
         recipe->timeBudgetMinutes = minutes;
         recipe->epochs = 400;
+        recipe->architecture = "preset:diffclip-demo";
         recipe->imageSize = 96;
         recipe->augment.cropScaleMin = 0.8;
         recipe->warmupEpochs = 3.0;
         recipe->batchSize = 16;  // a few hundred photos: small batches give enough optimizer steps
-        // With the quick preset's 1e-3 the loss stayed at ln 7 (uniform) for 10 epochs on these
-        // photos; at 3e-4 and 5e-4 it falls (measured, issue 8).
-        recipe->learningRate = 5e-4;
+        // Measured on these photos in 4 minutes (docs/TRAINING.md): 1e-4 fits fastest; at 2e-4
+        // and 5e-4 the loss stays near ln 7 (guessing) far longer.
+        recipe->learningRate = 1e-4;
         TrainOptions to;
         to.cancel = &g_stop;
         const bool tty = isatty(STDERR_FILENO);

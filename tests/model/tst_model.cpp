@@ -254,6 +254,26 @@ private Q_SLOTS:
         QVERIFY(!torch::allclose(both[0], both[1], 1e-3, 1e-3));
     }
 
+    void smallPresetsBuildAndEncode() {
+        // Every preset small enough to build here gives one embedding per photo at its own size;
+        // the demo's is the mini at 96 px on an 8 x 8 patch grid.
+        torch::NoGradGuard noGrad;
+        for (const std::string& name : ModelConfig::presetNames()) {
+            if (name.find("vit-b") != std::string::npos) continue;  // ViT-B sizes: covered by the parity tests
+            auto m = loadModel("preset:" + name);
+            QVERIFY2(m.ok(), name.c_str());
+            const auto& cfg = m->model->config();
+            at::Tensor images = at::zeros({2, 3, cfg.vision.imageSize, cfg.vision.imageSize});
+            at::Tensor out = m->model->encodeImage(images);
+            QCOMPARE(out.size(0), int64_t(2));
+            QCOMPARE(out.size(1), int64_t(cfg.embedDim));
+            if (name == "diffclip-demo") {
+                QCOMPARE(int(cfg.vision.gridSize()), 8);
+                QVERIFY(cfg.attention == AttentionKind::Differential);
+            }
+        }
+    }
+
     void reducedPrecisionKeepsCosine() {
         // The CPU's preferred precision (bf16 where the CPU has fast bf16) must stay within
         // cosine 0.999 of fp32, for both towers, on a model with realistic widths.

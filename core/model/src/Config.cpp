@@ -327,7 +327,7 @@ Result<ModelConfig> ModelConfig::inferFromStateDict(const StateDict& dict, int64
 
 std::vector<std::string> ModelConfig::presetNames() {
     return {"diffclip-vit-b16", "clip-vit-b16", "diffclip-vit-b32", "diffclip-tiny", "diffclip-starter", "clip-starter",
-            "diffclip-mini", "clip-mini"};
+            "diffclip-mini", "clip-mini", "diffclip-demo"};
 }
 
 Result<ModelConfig> ModelConfig::preset(const std::string& name) {
@@ -359,6 +359,17 @@ Result<ModelConfig> ModelConfig::preset(const std::string& name) {
         c.text.contextLength = 32;
         c.text.width = 128;
         c.text.layers = 4;
+        c.text.heads = 4;
+        c.embedDim = 128;
+        c.preprocess.resizeShorter = c.preprocess.cropSize = 96;
+    } else if (name == "diffclip-demo") {
+        // The built-in demo's model: the mini's size at 96 px in 12 px patches (an 8 x 8 grid),
+        // which learned the demo's small defects best in a 4-minute CPU budget (docs/TRAINING.md).
+        c.name = "DiffCLIP demo";
+        c.vision = VisionConfig{96, 12, 128, 4, 4, 4.0, 1e-5};
+        c.text.contextLength = 32;
+        c.text.width = 128;
+        c.text.layers = 2;
         c.text.heads = 4;
         c.embedDim = 128;
         c.preprocess.resizeShorter = c.preprocess.cropSize = 96;

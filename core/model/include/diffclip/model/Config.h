@@ -86,6 +86,7 @@ struct ModelConfig {
     /// Named architectures: "diffclip-vit-b16", "clip-vit-b16", "diffclip-vit-b32",
     /// "diffclip-tiny" (the fixture size), "diffclip-starter" / "clip-starter" (small, CPU-trainable),
     /// "diffclip-mini" / "clip-mini" (64 px, width 128, depth 4: trains from scratch in minutes on a CPU).
+    /// "diffclip-demo" (the mini at 96 px in 12 px patches: the built-in demo's model).
     static Result<ModelConfig> preset(const std::string& name);
     static std::vector<std::string> presetNames();
 
