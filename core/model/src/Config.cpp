@@ -362,29 +362,21 @@ Result<ModelConfig> ModelConfig::preset(const std::string& name) {
         c.text.heads = 4;
         c.embedDim = 128;
         c.preprocess.resizeShorter = c.preprocess.cropSize = 96;
-    } else if (name == "diffclip-demo") {
-        // The built-in demo's model: the mini's size at 96 px in 12 px patches (an 8 x 8 grid),
-        // which learned the demo's small defects best in a 4-minute CPU budget (docs/TRAINING.md).
-        c.name = "DiffCLIP demo";
-        c.vision = VisionConfig{96, 12, 128, 4, 4, 4.0, 1e-5};
-        c.text.contextLength = 32;
-        c.text.width = 128;
-        c.text.layers = 2;
-        c.text.heads = 4;
-        c.embedDim = 128;
-        c.preprocess.resizeShorter = c.preprocess.cropSize = 96;
-    } else if (name == "diffclip-mini" || name == "clip-mini") {
-        // Trains from scratch at about 80 photos/s on one busy CPU core (docs/TRAINING.md).
-        const bool differential = name == "diffclip-mini";
-        c.name = differential ? "DiffCLIP mini" : "CLIP mini";
+    } else if (name == "diffclip-mini" || name == "clip-mini" || name == "diffclip-demo") {
+        // The mini trains from scratch at about 80 photos/s on one busy CPU core; the demo's model
+        // is the mini at 96 px in 12 px patches (an 8 x 8 grid), which learned the demo's small
+        // defects best in a 4-minute CPU budget (docs/TRAINING.md).
+        const bool demo = name == "diffclip-demo", differential = name != "clip-mini";
+        c.name = demo ? "DiffCLIP demo" : differential ? "DiffCLIP mini" : "CLIP mini";
         c.attention = differential ? AttentionKind::Differential : AttentionKind::Standard;
-        c.vision = VisionConfig{64, 8, 128, 4, 4, 4.0, differential ? 1e-5 : 1e-6};
+        const int64_t size = demo ? 96 : 64;
+        c.vision = VisionConfig{size, demo ? 12 : 8, 128, 4, 4, 4.0, differential ? 1e-5 : 1e-6};
         c.text.contextLength = 32;
         c.text.width = 128;
         c.text.layers = 2;
         c.text.heads = 4;
         c.embedDim = 128;
-        c.preprocess.resizeShorter = c.preprocess.cropSize = 64;
+        c.preprocess.resizeShorter = c.preprocess.cropSize = size;
     } else {
         std::string names;
         for (const auto& n : presetNames()) names += (names.empty() ? "" : ", ") + n;
