@@ -193,15 +193,26 @@ private Q_SLOTS:
             ownPane.push_back(page.paneImage(1));
         }
         // Going back to "This comparison" while the folder scale is computed cancels it: nothing
-        // is cached, the comparison's scale stays.
-        page.setScaleMode(ExplainPage::ScaleMode::Folder);
-        QVERIFY(page.isFolderScaleBusy());
-        QVERIFY2(page.scaleText().contains(QStringLiteral("being computed")), qPrintable(page.scaleText()));
-        page.setScaleMode(ExplainPage::ScaleMode::Comparison);
-        QTRY_VERIFY_WITH_TIMEOUT(!page.isFolderScaleBusy(), kWait);
-        QCOMPARE(page.folderScaleRuns(), 0);
-        QCOMPARE(page.scalePhotos(), 0);
-        QCOMPARE(page.colourBarRange()->second, own.back());
+        // is cached, the comparison's scale stays. A folder of 300 photos, so that the scale is
+        // still being computed when the choice changes back (3 photos may be done by then).
+        {
+            QTemporaryDir big;
+            QVERIFY(big.isValid());
+            for (int i = 0; i < 300; ++i)
+                QVERIFY(QFile::copy(sources[i % sources.size()], big.filePath(QStringLiteral("p%1.jpg").arg(i))));
+            const int before = page.resultCount();
+            page.setPhoto(big.filePath(QStringLiteral("p0.jpg")));
+            QTRY_VERIFY_WITH_TIMEOUT(page.resultCount() > before && !page.isBusy(), kWait);
+            const double bigOwn = page.colourBarRange()->second;
+            page.setScaleMode(ExplainPage::ScaleMode::Folder);
+            QVERIFY(page.isFolderScaleBusy());
+            QVERIFY2(page.scaleText().contains(QStringLiteral("being computed")), qPrintable(page.scaleText()));
+            page.setScaleMode(ExplainPage::ScaleMode::Comparison);
+            QTRY_VERIFY_WITH_TIMEOUT(!page.isFolderScaleBusy(), kWait);
+            QCOMPARE(page.folderScaleRuns(), 0);
+            QCOMPARE(page.scalePhotos(), 0);
+            QCOMPARE(page.colourBarRange()->second, bigOwn);
+        }
 
         const double folderMax = *std::max_element(own.begin(), own.end());
         const size_t smallest = size_t(std::min_element(own.begin(), own.end()) - own.begin());
