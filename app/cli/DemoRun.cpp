@@ -32,6 +32,7 @@ namespace diffclip::cli {
 namespace {
 
 std::atomic<bool> g_stop{false};
+constexpr long long kDefaultPerClass = 120;  // the demo recipe's data size (docs/TRAINING.md)
 extern "C" void onDemoRunInterrupt(int) { g_stop.store(true); }
 
 std::string defaultDemoDir() {
@@ -125,9 +126,9 @@ int runDemoAll(int argc, char** argv) {
             args);
         rc >= 0)
         return rc;
-    long long perClass = 120;
+    long long perClass = kDefaultPerClass;
     double minutes = 4.0;
-    if (!args.intValue("per-class", 120, perClass) || perClass < 4 || perClass > 10000)
+    if (!args.intValue("per-class", kDefaultPerClass, perClass) || perClass < 4 || perClass > 10000)
         return usage("--per-class must be 4..10000", "demo");
     if (!args.doubleValue("minutes", 4.0, minutes) || minutes <= 0 || minutes > 600)
         return usage("--minutes must be in (0, 600]", "demo");
