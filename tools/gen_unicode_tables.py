@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generates core/model/src/UnicodeTables.{h,cpp}: the Unicode and HTML data the CLIP tokenizer needs.
+"""Generates core/text/src/UnicodeTables.{h,cpp}: the Unicode and HTML data the CLIP tokenizer needs.
 
 Only the Python standard library is used (unicodedata, html, html.entities, codecs), so the tables
 describe exactly what the reference tokenizer's Python sees: general categories for the split
@@ -16,8 +16,8 @@ import sys
 import unicodedata
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT_H = os.path.join(ROOT, "core", "model", "src", "UnicodeTables.h")
-OUT_CPP = os.path.join(ROOT, "core", "model", "src", "UnicodeTables.cpp")
+OUT_H = os.path.join(ROOT, "core", "text", "src", "UnicodeTables.h")
+OUT_CPP = os.path.join(ROOT, "core", "text", "src", "UnicodeTables.cpp")
 MAX_CP = 0x110000
 SURROGATES = range(0xD800, 0xE000)
 

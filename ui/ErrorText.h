@@ -5,7 +5,7 @@
 #include <QCoreApplication>
 #include <QString>
 
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 
 namespace diffclip::ui {
 

@@ -12,7 +12,7 @@
 #include <functional>
 
 #include "JobCentre.h"
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 
 namespace diffclip::ui {
 

@@ -39,8 +39,8 @@
 #include "RegistryModel.h"
 #include "diffclip/indexing/Workspace.h"
 #include "diffclip/library/Library.h"
-#include "diffclip/model/ModelRegistry.h"
-#include "diffclip/model/RegistryImport.h"
+#include "diffclip/registry/ModelRegistry.h"
+#include "diffclip/registry/RegistryImport.h"
 
 namespace diffclip::ui {
 

@@ -1,5 +1,5 @@
 #pragma once
-// The model registry (diffclip/model/ModelRegistry.h) as a table for the Models page: one row
+// The model registry (diffclip/registry/ModelRegistry.h) as a table for the Models page: one row
 // per model version, newest first, with the version the open library searches with marked
 // active and unusable folders marked with their reason. GUI thread only.
 
@@ -7,7 +7,7 @@
 #include <QString>
 #include <vector>
 
-#include "diffclip/model/ModelRegistry.h"
+#include "diffclip/registry/ModelRegistry.h"
 
 namespace diffclip::ui {
 

@@ -18,7 +18,7 @@
 #include <memory>
 #include <vector>
 
-#include "diffclip/model/Json.h"
+#include "diffclip/formats/Json.h"
 
 namespace diffclip {
 class Workspace;

@@ -4,8 +4,8 @@
 #include <iostream>
 #include <string>
 
-#include "diffclip/model/Json.h"
-#include "diffclip/model/Result.h"
+#include "diffclip/formats/Json.h"
+#include "diffclip/base/Result.h"
 
 namespace diffclip::cli {
 

@@ -1,4 +1,4 @@
-// Tests of the strict JSON parser and deterministic writer (diffclip/model/Json.h).
+// Tests of the strict JSON parser and deterministic writer (diffclip/formats/Json.h).
 
 #include <QtTest/QtTest>
 
@@ -8,7 +8,7 @@
 #include <sstream>
 #include <string>
 
-#include "diffclip/model/Json.h"
+#include "diffclip/formats/Json.h"
 
 using diffclip::ErrorCode;
 using diffclip::Json;

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "diffclip/model/Json.h"
+#include "diffclip/formats/Json.h"
 #include "diffclip/model/ModelIO.h"
 #include "diffclip/model/Runtime.h"
 #include "diffclip/model/Safetensors.h"

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "diffclip/model/Pickle.h"
+#include "diffclip/formats/Pickle.h"
 
 using namespace diffclip;
 

@@ -18,7 +18,7 @@
 #include <string>
 
 #include "diffclip/model/Safetensors.h"
-#include "diffclip/model/SafetensorsHeader.h"
+#include "diffclip/formats/SafetensorsHeader.h"
 
 using namespace diffclip;
 

@@ -1,4 +1,4 @@
-// Tests of the CLIP BPE tokenizer (diffclip/model/Tokenizer.h) against the reference cases in
+// Tests of the CLIP BPE tokenizer (diffclip/text/Tokenizer.h) against the reference cases in
 // shared/fixtures/tokenizer-cases.json, plus cleaning rules, rows, loading errors and speed.
 
 #include <QtTest/QtTest>
@@ -19,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "diffclip/model/Tokenizer.h"
+#include "diffclip/text/Tokenizer.h"
 
 using diffclip::ErrorCode;
 using diffclip::Tokenizer;

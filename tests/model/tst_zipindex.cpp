@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "diffclip/model/Checkpoint.h"
-#include "diffclip/model/ZipIndex.h"
+#include "diffclip/formats/ZipIndex.h"
 
 using namespace diffclip;
 

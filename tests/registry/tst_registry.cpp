@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <string>
 
-#include "diffclip/model/ModelRegistry.h"
+#include "diffclip/registry/ModelRegistry.h"
 
 using namespace diffclip;
 

@@ -32,7 +32,7 @@
 #include "MainWindow.h"
 #include "TrainingPage.h"
 #include "diffclip/indexing/Workspace.h"
-#include "diffclip/model/Json.h"
+#include "diffclip/formats/Json.h"
 
 using diffclip::ui::JobCentre;
 using diffclip::ui::TrainingPage;

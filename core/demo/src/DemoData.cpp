@@ -15,7 +15,7 @@
 
 #include "Random.h"
 #include "diffclip/demo/DemoData.h"
-#include "diffclip/model/Json.h"
+#include "diffclip/formats/Json.h"
 
 namespace diffclip::demo {
 

@@ -16,7 +16,7 @@
 #include "diffclip/imaging/Preprocess.h"
 #include "diffclip/model/ModelIO.h"
 #include "diffclip/model/Runtime.h"
-#include "diffclip/model/Tokenizer.h"
+#include "diffclip/text/Tokenizer.h"
 
 namespace fs = std::filesystem;
 

@@ -14,7 +14,7 @@
 
 #include "diffclip/imaging/Preprocess.h"
 #include "diffclip/model/Runtime.h"
-#include "diffclip/model/Sha256.h"
+#include "diffclip/formats/Sha256.h"
 #include "diffclip/search/ExactIndex.h"
 
 namespace fs = std::filesystem;

@@ -5,7 +5,7 @@
 #include <string_view>
 #include <vector>
 
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 
 namespace diffclip {
 

@@ -16,7 +16,7 @@
 #include <unordered_map>
 
 #include "Csv.h"
-#include "diffclip/model/Json.h"
+#include "diffclip/formats/Json.h"
 
 namespace diffclip {
 

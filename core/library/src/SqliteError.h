@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 
 struct sqlite3;
 

@@ -15,8 +15,8 @@
 #include <tuple>
 #include <utility>
 
-#include "diffclip/model/Pickle.h"
-#include "diffclip/model/ZipIndex.h"
+#include "diffclip/formats/Pickle.h"
+#include "diffclip/formats/ZipIndex.h"
 
 namespace diffclip {
 

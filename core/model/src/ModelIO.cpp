@@ -9,7 +9,7 @@
 #include <random>
 
 #include "diffclip/model/Safetensors.h"
-#include "diffclip/model/Sha256.h"
+#include "diffclip/formats/Sha256.h"
 
 namespace fs = std::filesystem;
 

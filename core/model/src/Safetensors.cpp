@@ -14,7 +14,7 @@
 #include <functional>
 #include <vector>
 
-#include "diffclip/model/SafetensorsHeader.h"
+#include "diffclip/formats/SafetensorsHeader.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "safetensors support assumes a little-endian host"

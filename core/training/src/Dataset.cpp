@@ -11,7 +11,7 @@
 #include <map>
 #include <sstream>
 
-#include "diffclip/model/Sha256.h"
+#include "diffclip/formats/Sha256.h"
 
 namespace fs = std::filesystem;
 

@@ -15,8 +15,8 @@
 
 #include "diffclip/model/ModelIO.h"
 #include "diffclip/model/Runtime.h"
-#include "diffclip/model/Sha256.h"
-#include "diffclip/model/Tokenizer.h"
+#include "diffclip/formats/Sha256.h"
+#include "diffclip/text/Tokenizer.h"
 
 namespace fs = std::filesystem;
 

@@ -27,7 +27,7 @@
 
 #include <opencv2/core.hpp>
 
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 
 namespace diffclip::demo {
 

@@ -16,7 +16,7 @@
 
 #include "diffclip/explain/PatchGrid.h"
 #include "diffclip/model/Model.h"
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 
 namespace diffclip::explain {
 

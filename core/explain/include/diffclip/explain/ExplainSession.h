@@ -23,7 +23,7 @@
 #include "diffclip/explain/PatchGrid.h"
 #include "diffclip/explain/Render.h"
 #include "diffclip/imaging/ImageDecode.h"
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 
 namespace diffclip::explain {
 

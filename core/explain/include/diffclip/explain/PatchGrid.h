@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 
 namespace diffclip::explain {
 

@@ -15,7 +15,7 @@
 #include "diffclip/explain/PatchGrid.h"
 #include "diffclip/imaging/ImageDecode.h"
 #include "diffclip/model/Config.h"
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 
 namespace diffclip::explain {
 

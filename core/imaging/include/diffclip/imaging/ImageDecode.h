@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 
 namespace diffclip {
 

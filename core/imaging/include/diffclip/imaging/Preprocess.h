@@ -9,7 +9,7 @@
 
 #include "diffclip/imaging/ImageDecode.h"
 #include "diffclip/model/Config.h"
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 
 namespace diffclip {
 

@@ -11,7 +11,7 @@
 #include "diffclip/indexing/Prompts.h"
 #include "diffclip/library/Library.h"
 #include "diffclip/model/ModelIO.h"
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 
 namespace diffclip {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "diffclip/indexing/IndexTypes.h"
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 
 namespace diffclip {
 

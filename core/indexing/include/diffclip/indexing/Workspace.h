@@ -22,7 +22,7 @@
 
 #include "diffclip/indexing/IndexTypes.h"
 #include "diffclip/library/Library.h"
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 
 namespace diffclip {
 

@@ -24,7 +24,7 @@
 #include <string>
 #include <string_view>
 
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 
 struct sqlite3;
 struct sqlite3_stmt;

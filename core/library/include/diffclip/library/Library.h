@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "diffclip/library/Database.h"
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 
 namespace diffclip {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 #include "diffclip/model/StateDict.h"
 
 namespace diffclip {

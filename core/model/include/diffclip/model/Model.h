@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "diffclip/model/Config.h"
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 #include "diffclip/model/StateDict.h"
 
 namespace diffclip {

@@ -15,8 +15,8 @@
 #include "diffclip/model/Checkpoint.h"
 #include "diffclip/model/Config.h"
 #include "diffclip/model/Model.h"
-#include "diffclip/model/Result.h"
-#include "diffclip/model/Tokenizer.h"
+#include "diffclip/base/Result.h"
+#include "diffclip/text/Tokenizer.h"
 
 namespace diffclip {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "diffclip/model/Config.h"
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 
 namespace diffclip {
 

@@ -6,7 +6,7 @@
 
 #include <string>
 
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 
 namespace diffclip {
 

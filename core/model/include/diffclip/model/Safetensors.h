@@ -5,7 +5,7 @@
 #include <map>
 #include <string>
 
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 #include "diffclip/model/StateDict.h"
 
 namespace diffclip {

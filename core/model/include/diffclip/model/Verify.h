@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "diffclip/model/Model.h"
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 
 namespace diffclip {
 

@@ -26,7 +26,7 @@
 #include <memory>
 #include <vector>
 
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 #include "diffclip/search/ExactIndex.h"
 
 namespace diffclip {

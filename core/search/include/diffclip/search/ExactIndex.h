@@ -28,7 +28,7 @@
 #include <memory>
 #include <vector>
 
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 
 namespace diffclip {
 

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "diffclip/imaging/ImageDecode.h"
-#include "diffclip/model/Json.h"
-#include "diffclip/model/Result.h"
+#include "diffclip/formats/Json.h"
+#include "diffclip/base/Result.h"
 
 namespace diffclip {
 

@@ -21,8 +21,8 @@
 #include <string>
 #include <vector>
 
-#include "diffclip/model/Json.h"
-#include "diffclip/model/Result.h"
+#include "diffclip/formats/Json.h"
+#include "diffclip/base/Result.h"
 #include "diffclip/training/Dataset.h"
 
 namespace diffclip {

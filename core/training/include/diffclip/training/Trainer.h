@@ -13,9 +13,9 @@
 #include <string>
 #include <vector>
 
-#include "diffclip/model/Json.h"
+#include "diffclip/formats/Json.h"
 #include "diffclip/model/Model.h"
-#include "diffclip/model/Result.h"
+#include "diffclip/base/Result.h"
 #include "diffclip/training/Dataset.h"
 #include "diffclip/training/TrainJob.h"
 
