@@ -41,7 +41,7 @@ struct ProgressUpdate {
 
 /// A progress sink. Default-constructed, it reports nowhere (cheap to call).
 /// Delivery rules: stage() and message() always deliver; update()/advance() deliver at most
-/// once per interval, plus the first and the last step of a stage (done == total), so a loop
+/// once per interval, and always the last step of a stage (done == total), so a loop
 /// may report every item without flooding a GUI.
 class Progress {
 public:
