@@ -6,6 +6,8 @@
 // time and memory per nlist (default: the index's own choice), and for several nprobe values
 // single-query latency (one thread) and recall@10, unfiltered and with filters allowing 10% and
 // 1% of the rows. --approx-only skips the exact index (the brute-force reference still runs).
+// --faiss (when built with Debian's libfaiss-dev) measures FAISS IVF-Flat and IVF-SQ8 on the same
+// data, lists and nprobe values, one query at a time on one thread, beside our index.
 
 #include <algorithm>
 #include <chrono>
@@ -14,6 +16,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -27,6 +30,14 @@
 
 #include "diffclip/search/ApproximateIndex.h"
 #include "diffclip/search/ExactIndex.h"
+
+#ifdef DIFFCLIP_BENCH_FAISS
+#include <faiss/IndexFlat.h>
+#include <faiss/IndexIVFFlat.h>
+#include <faiss/IndexScalarQuantizer.h>
+#include <faiss/utils/utils.h>
+#include <omp.h>
+#endif
 
 namespace {
 
@@ -132,12 +143,71 @@ double percentile(std::vector<double> v, double p)
     return v[i];
 }
 
+
+#ifdef DIFFCLIP_BENCH_FAISS
+// FAISS on equal terms: the same rows, lists and nprobe values; inner product on normalised rows
+// (= cosine, as ours); training on FAISS's default sample; queries one at a time on one thread.
+void measureFaiss(const std::vector<float>& data, const std::vector<float>& qs, size_t rows, size_t dim,
+                  size_t queries, size_t k, size_t nlist, const std::vector<size_t>& probes,
+                  const std::vector<std::vector<std::pair<float, int64_t>>>& ref)
+{
+    std::printf("FAISS %d.%d.%d, compile options: \"%s\" (no AVX2/AVX512 means the generic scalar code)\n",
+                FAISS_VERSION_MAJOR, FAISS_VERSION_MINOR, FAISS_VERSION_PATCH, faiss::get_compile_options().c_str());
+    for (int kind = 0; kind < 2; ++kind) {
+        faiss::IndexFlatIP quantizer{faiss::Index::idx_t(dim)};
+        std::unique_ptr<faiss::IndexIVF> index;
+        if (kind == 0)
+            index = std::make_unique<faiss::IndexIVFFlat>(&quantizer, dim, nlist, faiss::METRIC_INNER_PRODUCT);
+        else
+            index = std::make_unique<faiss::IndexIVFScalarQuantizer>(&quantizer, dim, nlist,
+                                                                     faiss::ScalarQuantizer::QT_8bit,
+                                                                     faiss::METRIC_INNER_PRODUCT);
+        const char* name = kind == 0 ? "IVF-Flat" : "IVF-SQ8";
+        omp_set_num_threads(int(std::max(1u, std::thread::hardware_concurrency())));
+        auto t0 = Clock::now();
+        const double cpu0 = cpuMs();
+        index->train(faiss::Index::idx_t(rows), data.data());
+        index->add(faiss::Index::idx_t(rows), data.data());
+        std::printf("FAISS %s: build %.1f s (CPU %.1f s), nlist %zu\n", name, msSince(t0) / 1e3,
+                    (cpuMs() - cpu0) / 1e3, nlist);
+        omp_set_num_threads(1);
+        for (size_t probe : probes) {
+            if (probe < 1 || probe > nlist)
+                continue;
+            index->nprobe = probe;
+            std::vector<float> dist(k);
+            std::vector<faiss::Index::idx_t> labels(k);
+            index->search(1, qs.data(), faiss::Index::idx_t(k), dist.data(), labels.data());  // warm-up
+            std::vector<double> lat;
+            size_t found = 0, total = 0;
+            const double cpuQ = cpuMs();
+            for (size_t q = 0; q < queries; ++q) {
+                t0 = Clock::now();
+                index->search(1, qs.data() + q * dim, faiss::Index::idx_t(k), dist.data(), labels.data());
+                lat.push_back(msSince(t0));
+                for (const auto& r : ref[q]) {
+                    ++total;
+                    for (faiss::Index::idx_t l : labels)
+                        if (l == r.second)
+                            ++found;
+                }
+            }
+            std::printf("FAISS %s nlist %zu nprobe %zu, no filter: p50 %.3f ms, p95 %.3f ms, CPU %.3f ms per query; "
+                        "recall@10 vs fp32 brute force %.4f\n",
+                        name, nlist, probe, percentile(lat, 0.5), percentile(lat, 0.95),
+                        (cpuMs() - cpuQ) / double(queries), double(found) / double(total));
+        }
+    }
+}
+#endif
+
 }  // namespace
 
 int main(int argc, char** argv)
 {
     std::vector<std::string> pos;
     bool approxOnly = false;
+    bool faissToo = false;
     std::vector<size_t> nlists, nprobes;
     size_t clusters = 2000;
     float noiseNorm = 0.6f;
@@ -154,6 +224,8 @@ int main(int argc, char** argv)
         const std::string a = argv[i];
         if (a == "--approx-only")
             approxOnly = true;
+        else if (a == "--faiss")
+            faissToo = true;
         else if (a.rfind("--nlist=", 0) == 0)
             nlists = parseList(a.substr(8));
         else if (a.rfind("--nprobe=", 0) == 0)
@@ -180,9 +252,15 @@ int main(int argc, char** argv)
     }
     if (rows == 0 || dim == 0 || queries == 0 || clusters == 0 || !(noiseNorm >= 0)) {
         std::fprintf(stderr, "usage: bench_exact_search [rows=1000000] [dim=512] [queries=50] [kernel] [--approx-only] "
-                             "[--nlist=N,..] [--nprobe=P,..] [--clusters=2000] [--noise=0.6]\n");
+                             "[--nlist=N,..] [--nprobe=P,..] [--clusters=2000] [--noise=0.6] [--faiss]\n");
         return 2;
     }
+#ifndef DIFFCLIP_BENCH_FAISS
+    if (faissToo) {
+        std::fprintf(stderr, "--faiss: this build has no FAISS (install libfaiss-dev and reconfigure)\n");
+        return 2;
+    }
+#endif
     const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
     std::printf("rows %zu, dim %zu, queries %zu, k %zu, hardware threads %u\n", rows, dim, queries, k, hw);
 
@@ -410,6 +488,10 @@ int main(int argc, char** argv)
                             double(afound) / double(atotal));
             }
         }
+#ifdef DIFFCLIP_BENCH_FAISS
+        if (faissToo)
+            measureFaiss(data, qs, rows, dim, queries, k, approx.nlist(), probes, refs[0]);
+#endif
     }
     std::printf("load average at the end: %s\n", loadAverage().c_str());
     return 0;
