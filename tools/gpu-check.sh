@@ -4,6 +4,13 @@
 # fixtures and measure the encoders. Prints one table at the end.
 #   tools/gpu-check.sh [SHARED_DIR]     (default ../shared)
 # Set DIFFCLIP_TORCH_PREFIX to use another LibTorch (default: the one inside python3's torch).
+#
+# The CLI also needs the CLI11 headers (header-only, Debian's libcli11-dev). A GPU machine without
+# the package or a network gets a copy that travels with the working tree: before leaving a
+# machine that has them, stage
+#   mkdir -p build-deps/include && cp -r /usr/include/CLI build-deps/include/
+# (build-deps/ is ignored by git, so carry it explicitly); CMake uses that copy when it finds no
+# CLI11 package, and stops with a message naming both ways when it finds neither.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 shared=${1:-../shared}

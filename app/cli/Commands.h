@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "Args.h"
+#include "CommandLine.h"
 
 namespace diffclip::cli {
 
@@ -16,10 +16,6 @@ struct Command {
 
 const std::vector<Command>& commands();
 void printVersion();
-
-/// Parses argv for `command`, printing help for --help. Returns -1 to continue, else an exit code.
-int parseCommand(int argc, char** argv, const std::string& command, const std::string& synopsis,
-                 std::vector<OptionSpec> specs, Args& args);
 
 int runInspect(int argc, char** argv);
 int runImport(int argc, char** argv);

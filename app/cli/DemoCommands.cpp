@@ -20,7 +20,7 @@ static_assert(std::atomic<bool>::is_always_lock_free, "the SIGINT handler needs 
 extern "C" void onDemoInterrupt(int) { g_interrupted.store(true); }
 
 constexpr const char* kGenerateSynopsis =
-    "demo generate --out DIR [--per-class N] [--seed S] [--size PIXELS] [--json]\n\n"
+    "--out DIR [--per-class N] [--seed S] [--size PIXELS] [--json]\n\n"
     "Writes the built-in demo data set: synthetic inspection photos of five surfaces (brushed and\n"
     "cast metal, painted panel, fabric, wood), one folder per class (good, scratch, crack, pit,\n"
     "stain, inclusion, dent) under DIR/photos, a ground-truth mask per photo under DIR/masks and\n"
@@ -29,30 +29,16 @@ constexpr const char* kGenerateSynopsis =
     "an earlier demo folder.";
 
 int runGenerate(int argc, char** argv) {
-    const std::vector<OptionSpec> specs = {
-        {"json", false, false, "--json             print one JSON document on standard output"},
-        {"out", true, false, "--out DIR          folder to write (created if missing)"},
-        {"per-class", true, false, "--per-class N      photos per class (default 40)"},
-        {"seed", true, false, "--seed S           random seed (default 1)"},
-        {"size", true, false, "--size PIXELS      width and height of the photos, 64..2048 (default 224)"},
-        {"help", false, false, "--help             show this help"},
-    };
-    Args args;
-    if (!args.parse(argc, argv, 3, specs)) return usage(args.error(), "demo generate");
-    if (args.has("help")) {
-        std::cout << "Usage: diffclip " << kGenerateSynopsis << "\n\nOptions:\n";
-        for (const auto& s : specs) std::cout << "  " << s.help << "\n";
-        return kOk;
-    }
-    if (!args.positionals().empty()) return usage("demo generate takes no positional arguments", "demo generate");
-    if (!args.has("out")) return usage("demo generate needs --out DIR", "demo generate");
+    CommandLine cli("demo generate", kGenerateSynopsis);
+    std::string out;
     long long perClass = 40, seed = 1, size = 224;
-    if (!args.intValue("per-class", 40, perClass) || !args.intValue("seed", 1, seed) ||
-        !args.intValue("size", 224, size))
-        return usage(args.error(), "demo generate");
-    if (perClass < 1 || perClass > 100000) return usage("--per-class must be 1..100000", "demo generate");
-    if (seed < 0) return usage("--seed must not be negative", "demo generate");
-    if (size < 64 || size > 2048) return usage("--size must be 64..2048", "demo generate");
+    bool json = false;
+    cli.addFlag("--json", json, "print one JSON document on standard output");
+    cli.addText("--out", out, "DIR", "folder to write (created if missing)")->required();
+    cli.addInteger("--per-class", perClass, 1, 100000, "N", "photos per class (default 40)");
+    cli.addInteger("--seed", seed, 0, kNoLimit, "S", "random seed (default 1)");
+    cli.addInteger("--size", size, 64, 2048, "PIXELS", "width and height of the photos, 64..2048 (default 224)");
+    if (int rc = cli.parse(argc, argv, 3); rc >= 0) return rc;
 
     demo::DemoOptions o;
     o.perClass = int(perClass);
@@ -70,11 +56,11 @@ int runGenerate(int argc, char** argv) {
     };
     // Ctrl-C stops between photos; a later run with the same options finishes the folder.
     auto previous = std::signal(SIGINT, onDemoInterrupt);
-    auto r = demo::generateDemoDataset(args.value("out"), o);
+    auto r = demo::generateDemoDataset(out, o);
     std::signal(SIGINT, previous);
     if (!r) return fail(r.error());
 
-    if (args.has("json")) {
+    if (json) {
         Json j = Json::object();
         j.set("out", r->root);
         j.set("photos_dir", r->photosDir);
@@ -106,10 +92,11 @@ int runDemo(int argc, char** argv) {
     if (sub == "generate") return runGenerate(argc, argv);
 #ifdef DIFFCLIP_HAVE_DEMO_RUN
     // Without a subcommand (options only): the whole demo.
-    if (sub.empty() || sub.rfind("--", 0) == 0) return runDemoAll(argc, argv);
+    if (sub.empty() || sub[0] == '-') return runDemoAll(argc, argv);
 #endif
     if (sub == "--help" || sub == "-h") {
-        std::cout << "Usage: diffclip " << kGenerateSynopsis << "\n\nRun 'diffclip demo generate --help' for its options.\n";
+        std::cout << "Usage: diffclip demo generate " << kGenerateSynopsis
+                  << "\n\nRun 'diffclip demo generate --help' for its options.\n";
         return kOk;
     }
     return usage(sub.empty() ? "demo needs a subcommand: generate" : "unknown demo subcommand \"" + sub + "\"", "demo");

@@ -108,37 +108,27 @@ double validationTop1(const std::string& modelDir) {
 }  // namespace
 
 int runDemoAll(int argc, char** argv) {
-    Args args;
-    if (int rc = parseCommand(
-            argc, argv, "demo",
-            "[--dir DIR] [--per-class N] [--minutes M] [--threads N] [--no-open] [--json]\n\n"
-            "The built-in demo: writes synthetic inspection photos with defect masks, trains the starter model\n"
-            "on them (about M minutes on the CPU), indexes them into a demo library, prints the search hit\n"
-            "rate and how much of the model's attention falls inside the defects, and opens the application\n"
-            "on the library. A second run reuses the photos, the model and the library.\n"
-            "'diffclip demo generate' writes the photos only.",
-            {{"json", false, false, "--json             print one JSON document on standard output"},
-             {"dir", true, false, "--dir DIR          where the demo lives (default ~/.local/share/diffclip-studio/demo)"},
-             {"per-class", true, false, "--per-class N      photos per class (default 120)"},
-             {"minutes", true, false, "--minutes M        training time budget (default 4)"},
-             {"threads", true, false, "--threads N        CPU threads (default: chosen for the machine)"},
-             {"no-open", false, false, "--no-open          do not open the application at the end"}},
-            args);
-        rc >= 0)
-        return rc;
-    long long perClass = kDefaultPerClass;
+    CommandLine cli("demo",
+                    "[--dir DIR] [--per-class N] [--minutes M] [--threads N] [--no-open] [--json]\n\n"
+                    "The built-in demo: writes synthetic inspection photos with defect masks, trains the starter model\n"
+                    "on them (about M minutes on the CPU), indexes them into a demo library, prints the search hit\n"
+                    "rate and how much of the model's attention falls inside the defects, and opens the application\n"
+                    "on the library. A second run reuses the photos, the model and the library.\n"
+                    "'diffclip demo generate' writes the photos only.");
+    std::string dir = defaultDemoDir();
+    long long perClass = kDefaultPerClass, threads = 0;
     double minutes = 4.0;
-    if (!args.intValue("per-class", kDefaultPerClass, perClass) || perClass < 4 || perClass > 10000)
-        return usage("--per-class must be 4..10000", "demo");
-    if (!args.doubleValue("minutes", 4.0, minutes) || minutes <= 0 || minutes > 600)
-        return usage("--minutes must be in (0, 600]", "demo");
-    long long threads = 0;
-    if (!args.intValue("threads", 0, threads) || threads < 0 || threads > 1024)
-        return usage("--threads must be 0..1024", "demo");
+    bool json = false, noOpen = false;
+    cli.addFlag("--json", json, "print one JSON document on standard output");
+    cli.addText("--dir", dir, "DIR", "where the demo lives (default ~/.local/share/diffclip-studio/demo)");
+    cli.addInteger("--per-class", perClass, 4, 10000, "N", "photos per class (default 120)");
+    cli.addNumber("--minutes", minutes, 0, 600, "M", "training time budget (default 4)", true);
+    cli.addInteger("--threads", threads, 0, 1024, "N", "CPU threads (default: chosen for the machine)");
+    cli.addFlag("--no-open", noOpen, "do not open the application at the end");
+    if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
     // As `diffclip train` does: one intra-op thread beside OpenBLAS's own pool (two pools on the
     // same cores oversubscribe them) and tensor memory kept in the heap.
     configureCpuThreads(at::kFloat, int(threads));
-    const std::string dir = args.has("dir") ? args.value("dir") : defaultDemoDir();
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (ec) return fail(makeError(ErrorCode::Io, dir + ": cannot create the demo folder: " + ec.message()));
@@ -218,7 +208,7 @@ int runDemoAll(int argc, char** argv) {
     const double r1 = retrieval->overall.recallAtK.at(1), r5 = retrieval->overall.recallAtK.at(5);
     const double valTop1 = validationTop1(modelDir);
 
-    if (args.has("json")) {
+    if (json) {
         Json j = Json::object();
         j.set("dir", dir);
         j.set("library", libraryPath);
@@ -244,7 +234,7 @@ int runDemoAll(int argc, char** argv) {
                   << "% of the attention on " << 100 * masks->areaInside << "% of the area (" << masks->photos
                   << " photos)\n";
     }
-    if (args.has("no-open")) return kOk;
+    if (noOpen) return kOk;
 
     // Open the application next to this executable on the demo.
     std::error_code selfEc;

@@ -19,8 +19,8 @@ namespace diffclip::cli {
 
 namespace {
 
-const OptionSpec kJson{"json", false, false, "--json             print one JSON document on standard output"};
-const OptionSpec kTokenizer{"tokenizer", true, false, "--tokenizer FILE   CLIP BPE merges (default: the model's)"};
+const char* const kJsonHelp = "print one JSON document on standard output";
+const char* const kTokenizerHelp = "CLIP BPE merges (default: the model's)";
 
 std::vector<std::string> splitList(const std::string& text, char sep) {
     std::vector<std::string> out;
@@ -65,19 +65,20 @@ struct LatencyReport {
 
 // Search latency as an inspector meets it, through the same Workspace the application uses:
 // `queries` library photos (evenly spread) and a tenth as many photo files.
-Result<LatencyReport> measureSearchLatency(Args& args, const std::string& spec, int queries) {
+Result<LatencyReport> measureSearchLatency(const WorkspaceArgs& args, const std::string& libraryPath,
+                                           const std::string& spec, int queries) {
     LatencyReport report;
     if (queries == 0) return report;
     auto wo = workspaceOptions(args);
     if (!wo) return wo.error();
     wo->library.create = false;
     wo->library.readOnly = true;
-    auto ws = Workspace::open(args.value("library"), spec, *wo);
+    auto ws = Workspace::open(libraryPath, spec, *wo);
     if (!ws) return ws.error();
     LibraryOptions lo;
     lo.create = false;
     lo.readOnly = true;
-    auto library = Library::open(args.value("library"), lo);
+    auto library = Library::open(libraryPath, lo);
     if (!library) return library.error();
     auto ids = library->listImageIds(ImageFilter{{}, {}, {}, {}, ImageStatus::Ok});
     if (!ids) return ids.error();
@@ -105,24 +106,31 @@ Result<LatencyReport> measureSearchLatency(Args& args, const std::string& spec, 
     return report;
 }
 
-int tagLibraryPhotos(Args& args, const std::vector<ClassPrompt>& prompts, const std::vector<std::string>& templates) {
+// `classify --library`: the options that go with it.
+struct TagArgs {
+    WorkspaceArgs workspace;
+    std::string library, model;
     double minConfidence = 0.0;
-    if (!args.doubleValue("min-confidence", 0.0, minConfidence) || minConfidence < 0 || minConfidence > 1)
-        return usage("--min-confidence needs a number in 0..1", "classify");
-    auto wo = workspaceOptions(args);
+    bool onlyUnlabelled = false;
+    bool json = false;
+};
+
+int tagLibraryPhotos(const TagArgs& args, const std::vector<ClassPrompt>& prompts,
+                     const std::vector<std::string>& templates) {
+    auto wo = workspaceOptions(args.workspace);
     if (!wo) return usage(wo.error().message, "classify");
     wo->library.create = false;
-    auto ws = Workspace::open(args.value("library"), args.value("model"), *wo);
+    auto ws = Workspace::open(args.library, args.model, *wo);
     if (!ws) return fail(ws.error());
     AutoTagOptions o;
     o.classes = prompts;
     o.templates = templates;
-    o.minConfidence = minConfidence;
-    o.onlyUnlabelled = args.has("only-unlabelled");
+    o.minConfidence = args.minConfidence;
+    o.onlyUnlabelled = args.onlyUnlabelled;
     auto r = (*ws)->autoTag(o);
     if (!r) return fail(r.error());
-    if (args.has("json")) {
-        printJson(Json(Json::Object{{"library", args.value("library")}, {"model", (*ws)->modelSpec()},
+    if (args.json) {
+        printJson(Json(Json::Object{{"library", args.library}, {"model", (*ws)->modelSpec()},
                                     {"tagged", r->tagged}, {"skipped", r->skipped}, {"not_embedded", r->notEmbedded},
                                     {"seconds", r->seconds}}));
     } else {
@@ -135,34 +143,36 @@ int tagLibraryPhotos(Args& args, const std::vector<ClassPrompt>& prompts, const 
 }  // namespace
 
 int runClassify(int argc, char** argv) {
-    Args args;
-    if (int rc = parseCommand(argc, argv, "classify",
-                              "--model MODEL (--classes \"a,b,c\" | --classes-file F) [--templates F] IMAGE...\n"
-                              "       classify --library LIB [--model MODEL] (--classes ... | --classes-file F) "
-                              "[--templates F] [--min-confidence P] [--only-unlabelled]\n\n"
-                              "Zero-shot labels with probabilities: each class is described by an ensemble of prompt "
-                              "templates. With --library, labels every photo of the library from its stored embedding "
-                              "(source zero-shot, the probability as confidence; manual, training and folder labels "
-                              "still take precedence).\n"
-                              "A classes file has one class per line: \"name\" or \"name: prompt; another prompt\". A "
-                              "templates file has one template per line, \"{}\" standing for a class's prompt.",
-                              {kJson, kTokenizer, {"model", true, false, "--model MODEL      the model"},
-                               {"library", true, false, "--library LIB      tag the library's photos"},
-                               {"classes", true, false, "--classes LIST     comma-separated class names"},
-                               {"classes-file", true, false, "--classes-file F   classes with optional prompts"},
-                               {"templates", true, false, "--templates F      prompt templates (default: built in)"},
-                               {"min-confidence", true, false, "--min-confidence P  store no label below probability P"},
-                               {"only-unlabelled", false, false, "--only-unlabelled  skip photos that have a label"},
-                               {"device", true, false, "--device D         auto|cpu|cuda[:N] (default auto)"},
-                               {"threads", true, false, "--threads N        CPU threads"}},
-                              args);
-        rc >= 0)
-        return rc;
-    const bool tagLibrary = args.has("library");
-    if (!tagLibrary && !args.has("model")) return usage("classify needs --model or --library", "classify");
-    if (args.has("classes") == args.has("classes-file")) return usage("classify needs --classes or --classes-file", "classify");
-    if (!tagLibrary && args.positionals().empty()) return usage("classify needs at least one IMAGE", "classify");
-    if (tagLibrary && !args.positionals().empty()) return usage("classify --library takes no IMAGE", "classify");
+    CommandLine cli("classify", "--model MODEL (--classes \"a,b,c\" | --classes-file F) [--templates F] IMAGE...\n"
+                                "       classify --library LIB [--model MODEL] (--classes ... | --classes-file F) "
+                                "[--templates F] [--min-confidence P] [--only-unlabelled]\n\n"
+                                "Zero-shot labels with probabilities: each class is described by an ensemble of prompt "
+                                "templates. With --library, labels every photo of the library from its stored embedding "
+                                "(source zero-shot, the probability as confidence; manual, training and folder labels "
+                                "still take precedence).\n"
+                                "A classes file has one class per line: \"name\" or \"name: prompt; another prompt\". A "
+                                "templates file has one template per line, \"{}\" standing for a class's prompt.");
+    TagArgs args;
+    std::vector<std::string> photos;
+    std::string classList, classesFile, templatesFile;
+    cli.add_option("IMAGE", photos, "photos to classify (without --library)");
+    cli.addFlag("--json", args.json, kJsonHelp);
+    cli.addText("--tokenizer", args.workspace.tokenizer, "FILE", kTokenizerHelp);
+    cli.addText("--model", args.model, "MODEL", "the model");
+    cli.addText("--library", args.library, "LIB", "tag the library's photos");
+    cli.addText("--classes", classList, "LIST", "comma-separated class names");
+    cli.addText("--classes-file", classesFile, "F", "classes with optional prompts");
+    cli.addText("--templates", templatesFile, "F", "prompt templates (default: built in)");
+    cli.addNumber("--min-confidence", args.minConfidence, 0, 1, "P", "store no label below probability P");
+    cli.addFlag("--only-unlabelled", args.onlyUnlabelled, "skip photos that have a label");
+    addWorkspaceOptions(cli, args.workspace, false);
+    if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
+    const bool tagLibrary = cli.given("--library");
+    if (!tagLibrary && !cli.given("--model")) return cli.usageError("classify needs --model or --library");
+    if (cli.given("--classes") == cli.given("--classes-file"))
+        return cli.usageError("classify needs --classes or --classes-file");
+    if (!tagLibrary && photos.empty()) return cli.usageError("classify needs at least one IMAGE");
+    if (tagLibrary && !photos.empty()) return cli.usageError("classify --library takes no IMAGE");
     auto readFile = [](const std::string& path) -> Result<std::string> {
         std::ifstream in(path, std::ios::binary);
         if (!in) return makeError(ErrorCode::NotFound, path + ": cannot open");
@@ -171,41 +181,41 @@ int runClassify(int argc, char** argv) {
         return ss.str();
     };
     std::vector<ClassPrompt> prompts;
-    if (args.has("classes")) {
-        for (const auto& c : splitList(args.value("classes"), ',')) prompts.push_back(ClassPrompt{c, {}});
-        if (prompts.size() < 2) return usage("classify needs at least two classes", "classify");
+    if (cli.given("--classes")) {
+        for (const auto& c : splitList(classList, ',')) prompts.push_back(ClassPrompt{c, {}});
+        if (prompts.size() < 2) return cli.usageError("classify needs at least two classes");
     } else {
-        auto text = readFile(args.value("classes-file"));
+        auto text = readFile(classesFile);
         if (!text) return fail(text.error());
         auto parsed = parseClassPrompts(*text);
-        if (!parsed) return fail(makeError(parsed.error().code, args.value("classes-file") + ": " + parsed.error().message));
+        if (!parsed) return fail(makeError(parsed.error().code, classesFile + ": " + parsed.error().message));
         prompts = std::move(*parsed);
     }
     std::vector<std::string> templates = defaultPromptTemplates();
-    if (args.has("templates")) {
-        auto text = readFile(args.value("templates"));
+    if (cli.given("--templates")) {
+        auto text = readFile(templatesFile);
         if (!text) return fail(text.error());
         auto parsed = parsePromptTemplates(*text);
-        if (!parsed) return fail(makeError(parsed.error().code, args.value("templates") + ": " + parsed.error().message));
+        if (!parsed) return fail(makeError(parsed.error().code, templatesFile + ": " + parsed.error().message));
         templates = std::move(*parsed);
     }
     std::vector<std::string> classes;
     for (const auto& c : prompts) classes.push_back(c.name);
     if (tagLibrary) return tagLibraryPhotos(args, prompts, templates);
-    auto model = openModelWithChecksums(args.value("model"), args.value("tokenizer"), true);
+    auto model = openModelWithChecksums(args.model, args.workspace.tokenizer, true);
     if (!model) return fail(model.error());
     auto emb = classEmbeddings(*model, prompts, templates);
     if (!emb) return fail(emb.error());
     Json all = Json::array();
     int status = kOk;
-    for (const auto& path : args.positionals()) {
+    for (const auto& path : photos) {
         auto s = classifyPhoto(*model, *emb, classes.size(), path, DecodeOptions{});
         if (!s) {
             std::cerr << "diffclip: " << s.error().message << "\n";
             status = kFailed;
             continue;
         }
-        if (args.has("json")) {
+        if (args.json) {
             Json probs = Json::object();
             for (size_t c = 0; c < classes.size(); ++c) probs.set(classes[c], s->probabilities[c]);
             all.push(Json(Json::Object{{"image", path}, {"label", classes[s->best]}, {"probabilities", probs}}));
@@ -214,59 +224,57 @@ int runClassify(int argc, char** argv) {
                       << s->probabilities[s->best] << "\n";
         }
     }
-    if (args.has("json")) printJson(all);
+    if (args.json) printJson(all);
     return status;
 }
 
 int runEvaluate(int argc, char** argv) {
-    Args args;
-    if (int rc = parseCommand(
-            argc, argv, "evaluate",
-            "(--library LIB [--k 1,5,10] | --model MODEL --data FOLDER) [--min X] [--json]\n\n"
-            "With --library: leave-one-out image->image retrieval over the labelled photos (top-K hit rate = "
-            "recall@K, and mAP), per class and overall. With --data: zero-shot classification accuracy on a "
-            "folder-per-class tree. --min X exits 1 when the main figure (recall@first K, or accuracy) is below X.",
-            {kJson, kTokenizer, {"library", true, false, "--library LIB      the labelled library"},
-             {"latency-queries", true, false, "--latency-queries N  searches timed for the latency percentiles (default 100, 0: none)"},
-             {"device", true, false, "--device D         auto|cpu|cuda[:N] (default auto)"},
-             {"threads", true, false, "--threads N        CPU threads (default: chosen for the precision)"},
-             {"index", true, false, "--index KIND       auto|exact|approximate (default auto)"},
-             {"model", true, false, "--model MODEL      the model (library mode: default the library's)"},
-             {"data", true, false, "--data FOLDER      folder-per-class tree"},
-             {"k", true, false, "--k LIST           K values (default 1,5,10)"},
-             {"min", true, false, "--min X            threshold on the main figure, 0..1"}},
-            args);
-        rc >= 0)
-        return rc;
+    CommandLine cli("evaluate",
+                    "(--library LIB [--k 1,5,10] | --model MODEL --data FOLDER) [--min X] [--json]\n\n"
+                    "With --library: leave-one-out image->image retrieval over the labelled photos (top-K hit rate = "
+                    "recall@K, and mAP), per class and overall. With --data: zero-shot classification accuracy on a "
+                    "folder-per-class tree. --min X exits 1 when the main figure (recall@first K, or accuracy) is "
+                    "below X.");
+    WorkspaceArgs args;
+    std::string libraryPath, modelSpec, data, kList = "1,5,10";
+    long long latencyQueries = 100;
     double minimum = -1.0;
-    if (args.has("min") && (!args.doubleValue("min", -1.0, minimum) || minimum < 0 || minimum > 1))
-        return usage("--min needs a number in 0..1", "evaluate");
-    if (args.has("library") == args.has("data")) return usage("evaluate needs --library or --data", "evaluate");
-    if (args.has("library")) {
+    bool json = false;
+    cli.addFlag("--json", json, kJsonHelp);
+    cli.addText("--tokenizer", args.tokenizer, "FILE", kTokenizerHelp);
+    cli.addText("--library", libraryPath, "LIB", "the labelled library");
+    cli.addInteger("--latency-queries", latencyQueries, 0, 100000, "N",
+                   "searches timed for the latency percentiles (default 100, 0: none)");
+    addWorkspaceOptions(cli, args, true);
+    cli.addText("--model", modelSpec, "MODEL", "the model (library mode: default the library's)");
+    cli.addText("--data", data, "FOLDER", "folder-per-class tree");
+    cli.addText("--k", kList, "LIST", "K values (default 1,5,10)");
+    cli.addNumber("--min", minimum, 0, 1, "X", "threshold on the main figure, 0..1");
+    if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
+    if (cli.given("--library") == cli.given("--data")) return cli.usageError("evaluate needs --library or --data");
+    if (cli.given("--library")) {
         std::vector<int> ks;
-        for (const auto& k : splitList(args.value("k", "1,5,10"), ',')) {
+        for (const auto& k : splitList(kList, ',')) {
             char* end = nullptr;
             const long v = std::strtol(k.c_str(), &end, 10);
-            if (*end || v < 1 || v > 100000) return usage("--k needs positive integers like 1,5,10", "evaluate");
+            if (*end || v < 1 || v > 100000) return cli.usageError("--k needs positive integers like 1,5,10");
             ks.push_back(int(v));
         }
+        if (ks.empty()) return cli.usageError("--k needs positive integers like 1,5,10");
         LibraryOptions lo;
         lo.create = false;
         lo.readOnly = true;
-        auto library = Library::open(args.value("library"), lo);
+        auto library = Library::open(libraryPath, lo);
         if (!library) return fail(library.error());
         std::string spec;
-        auto model = openLibraryModel(*library, args.value("model"), args.value("tokenizer"), false, spec);
+        auto model = openLibraryModel(*library, modelSpec, args.tokenizer, false, spec);
         if (!model) return fail(model.error());
         auto r = evaluateRetrieval(*library, *model, ks);
         if (!r) return fail(r.error());
         const double main = r->overall.recallAtK.at(ks.front());
-        long long latencyQueries = 100;
-        if (!args.intValue("latency-queries", 100, latencyQueries) || latencyQueries < 0 || latencyQueries > 100000)
-            return usage("--latency-queries must be 0..100000", "evaluate");
-        auto latency = measureSearchLatency(args, spec, int(latencyQueries));
+        auto latency = measureSearchLatency(args, libraryPath, spec, int(latencyQueries));
         if (!latency) return fail(latency.error());
-        if (args.has("json")) {
+        if (json) {
             auto pc = [&](const RetrievalReport::PerClass& c) {
                 Json j = Json::object();
                 j.set("queries", c.queries);
@@ -275,7 +283,7 @@ int runEvaluate(int argc, char** argv) {
                 return j;
             };
             Json j = Json::object();
-            j.set("library", args.value("library"));
+            j.set("library", libraryPath);
             j.set("model", spec);
             j.set("overall", pc(r->overall));
             Json classes = Json::object();
@@ -310,22 +318,22 @@ int runEvaluate(int argc, char** argv) {
         return (minimum >= 0 && main < minimum) ? kFailed : kOk;
     }
     // Folder-per-class tree, zero-shot.
-    if (!args.has("model")) return usage("evaluate --data needs --model", "evaluate");
+    if (!cli.given("--model")) return cli.usageError("evaluate --data needs --model");
     std::error_code ec;
-    if (!fs::is_directory(args.value("data"), ec)) return fail(makeError(ErrorCode::NotFound, args.value("data") + ": not a folder"));
+    if (!fs::is_directory(data, ec)) return fail(makeError(ErrorCode::NotFound, data + ": not a folder"));
     std::vector<std::string> classes;
-    for (const auto& e : fs::directory_iterator(args.value("data"), ec))
+    for (const auto& e : fs::directory_iterator(data, ec))
         if (e.is_directory()) classes.push_back(e.path().filename().string());
     std::sort(classes.begin(), classes.end());
-    if (classes.size() < 2) return fail(makeError(ErrorCode::InvalidArgument, args.value("data") + ": needs at least two class folders"));
-    auto model = openModelWithChecksums(args.value("model"), args.value("tokenizer"), true);
+    if (classes.size() < 2) return fail(makeError(ErrorCode::InvalidArgument, data + ": needs at least two class folders"));
+    auto model = openModelWithChecksums(modelSpec, args.tokenizer, true);
     if (!model) return fail(model.error());
     auto emb = classEmbeddings(*model, classes, defaultPromptTemplates());
     if (!emb) return fail(emb.error());
     std::vector<int64_t> total(classes.size(), 0), correct(classes.size(), 0);
     int64_t failed = 0;
     for (size_t c = 0; c < classes.size(); ++c) {
-        auto files = collectPhotoPaths({(fs::path(args.value("data")) / classes[c]).string()});
+        auto files = collectPhotoPaths({(fs::path(data) / classes[c]).string()});
         if (!files) return fail(files.error());
         for (const auto& f : *files) {
             auto s = classifyPhoto(*model, *emb, classes.size(), f, DecodeOptions{});
@@ -340,10 +348,10 @@ int runEvaluate(int argc, char** argv) {
     int64_t all = 0, good = 0;
     for (size_t c = 0; c < classes.size(); ++c) all += total[c], good += correct[c];
     const double accuracy = all ? double(good) / double(all) : 0.0;
-    if (args.has("json")) {
+    if (json) {
         Json j = Json::object();
-        j.set("model", args.value("model"));
-        j.set("data", args.value("data"));
+        j.set("model", modelSpec);
+        j.set("data", data);
         j.set("photos", all);
         j.set("unreadable", failed);
         j.set("accuracy", accuracy);

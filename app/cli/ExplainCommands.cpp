@@ -213,8 +213,8 @@ std::string describeLine(const PaneResult& p) {
 }  // namespace
 
 int runExplain(int argc, char** argv) {
-    Args args;
-    const std::string synopsis =
+    CommandLine cli(
+        "explain",
         "--model MODEL (--image FILE | --folder DIR [--masks DIR]) [--layer L] [--head H|mean|max]\n"
         "       [--method attention|rollout|similarity|gradient] [--against FILE | --text TEXT]\n"
         "       [--compare MODEL2 | --diff-vs-a1] --out PNG|DIR [--json]\n\n"
@@ -223,100 +223,90 @@ int runExplain(int argc, char** argv) {
         "on one colour scale shared by every pane (and every photo of a folder), and prints summary\n"
         "numbers: entropy, top-10% share, region share (with masks), deletion/insertion AUC.\n"
         "Differential models show A1 - lambda*A2 on a diverging scale (zero is white).\n"
-        "With --folder, --out is a folder: one PNG per photo, named after its path in DIR.";
-    const std::vector<OptionSpec> specs = {
-        {"json", false, false, "--json             print one JSON document on standard output"},
-        {"device", true, false, "--device D         auto | cpu | cuda | cuda:N (default auto)"},
-        {"threads", true, false, "--threads N        CPU threads (default: chosen for the machine)"},
-        {"seed", true, false, "--seed S           seed of preset:NAME weights (default 0)"},
-        {"tokenizer", true, false, "--tokenizer FILE   CLIP BPE merges file (default: the model's, else the bundled one)"},
-        {"model", true, false, "--model MODEL      the model to explain"},
-        {"image", true, false, "--image FILE       the photo"},
-        {"folder", true, false, "--folder DIR       every photo under DIR (recursive)"},
-        {"masks", true, false, "--masks DIR        region masks for --folder: same relative path, .png (white = inside)"},
-        {"mask", true, false, "--mask FILE        region mask for --image (photo-sized or one pixel per patch)"},
-        {"layer", true, false, "--layer L          block 0..depth-1 (default: the last); rollout runs up to it"},
-        {"head", true, false, "--head H           mean | max | head index (default mean)"},
-        {"method", true, false, "--method M         attention | rollout | similarity | gradient (default attention)"},
-        {"component", true, false, "--component C      auto | a1 | a2 | diff | a: which map of MODEL (default auto)"},
-        {"rollout", true, false, "--rollout R        signed | abs: rollout of A1 - lambda*A2 (default signed)"},
-        {"against", true, false, "--against FILE     explain the match with this query photo"},
-        {"text", true, false, "--text TEXT        explain the match with this text"},
-        {"compare", true, false, "--compare MODEL2   the same map of a second model beside the first"},
-        {"diff-vs-a1", false, false, "--diff-vs-a1       A1 beside A1 - lambda*A2 of a differential MODEL"},
-        {"out", true, false, "--out PNG|DIR      figure to write (a folder with --folder)"},
-        {"colormap", true, false, "--colormap NAME    viridis | inferno | magma | plasma, for non-negative maps"},
-        {"opacity", true, false, "--opacity X        map opacity over the photo, 0..1 (default 0.55)"},
-        {"steps", true, false, "--steps N          deletion/insertion curve steps, 0 to skip (default 10)"},
-        {"blocks", false, false, "--blocks           draw one flat block per patch instead of smooth upsampling"},
-    };
-    if (int rc = parseCommand(argc, argv, "explain", synopsis, specs, args); rc >= 0) return rc;
-    if (!args.positionals().empty()) return usage("explain takes no positional arguments", "explain");
-    if (!args.has("model")) return usage("explain needs --model MODEL", "explain");
-    if (args.has("image") == args.has("folder")) return usage("explain needs either --image or --folder", "explain");
-    if (!args.has("out")) return usage("explain needs --out", "explain");
-    if (args.has("against") && args.has("text")) return usage("give --against or --text, not both", "explain");
-    if (args.has("compare") && args.has("diff-vs-a1")) return usage("give --compare or --diff-vs-a1, not both", "explain");
-    if (args.has("masks") && !args.has("folder")) return usage("--masks goes with --folder (use --mask with --image)", "explain");
-    if (args.has("mask") && !args.has("image")) return usage("--mask goes with --image (use --masks with --folder)", "explain");
+        "With --folder, --out is a folder: one PNG per photo, named after its path in DIR.");
+    std::string deviceName = "auto", tokenizer, modelSpec, image, folder, masks, mask, head = "mean",
+                methodArg = "attention", componentArg = "auto", rollout = "signed", against, text, compare, out,
+                colormap = "viridis";
+    long long layer = -1, steps = 10, threads = 0, seed = 0;
+    double opacity = 0.55;
+    bool json = false, diffVsA1 = false, blocks = false;
+    cli.addFlag("--json", json, "print one JSON document on standard output");
+    cli.addText("--device", deviceName, "D", "auto | cpu | cuda | cuda:N (default auto)");
+    cli.addInteger("--threads", threads, 0, 1024, "N", "CPU threads (default: chosen for the machine)");
+    cli.addInteger("--seed", seed, 0, kNoLimit, "S", "seed of preset:NAME weights (default 0)");
+    cli.addText("--tokenizer", tokenizer, "FILE", "CLIP BPE merges file (default: the model's, else the bundled one)");
+    cli.addText("--model", modelSpec, "MODEL", "the model to explain")->required();
+    cli.addText("--image", image, "FILE", "the photo");
+    cli.addText("--folder", folder, "DIR", "every photo under DIR (recursive)");
+    cli.addText("--masks", masks, "DIR", "region masks for --folder: same relative path, .png (white = inside)");
+    cli.addText("--mask", mask, "FILE", "region mask for --image (photo-sized or one pixel per patch)");
+    cli.addInteger("--layer", layer, 0, kNoLimit, "L", "block 0..depth-1 (default: the last); rollout runs up to it");
+    cli.addText("--head", head, "H", "mean | max | head index (default mean)");
+    cli.addText("--method", methodArg, "M", "attention | rollout | similarity | gradient (default attention)");
+    cli.addText("--component", componentArg, "C", "auto | a1 | a2 | diff | a: which map of MODEL (default auto)");
+    cli.addChoice("--rollout", rollout, {"signed", "abs"}, "R", "signed | abs: rollout of A1 - lambda*A2 (default signed)");
+    cli.addText("--against", against, "FILE", "explain the match with this query photo");
+    cli.addText("--text", text, "TEXT", "explain the match with this text");
+    cli.addText("--compare", compare, "MODEL2", "the same map of a second model beside the first");
+    cli.addFlag("--diff-vs-a1", diffVsA1, "A1 beside A1 - lambda*A2 of a differential MODEL");
+    cli.addText("--out", out, "PNG|DIR", "figure to write (a folder with --folder)")->required();
+    cli.addText("--colormap", colormap, "NAME", "viridis | inferno | magma | plasma, for non-negative maps");
+    cli.addNumber("--opacity", opacity, 0, 1, "X", "map opacity over the photo, 0..1 (default 0.55)");
+    cli.addInteger("--steps", steps, 0, 256, "N", "deletion/insertion curve steps, 0 to skip (default 10)");
+    cli.addFlag("--blocks", blocks, "draw one flat block per patch instead of smooth upsampling");
+    if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
+    auto given = [&](const char* name) { return cli.given(name); };
+    if (given("--image") == given("--folder")) return cli.usageError("explain needs either --image or --folder");
+    if (given("--against") && given("--text")) return cli.usageError("give --against or --text, not both");
+    if (given("--compare") && diffVsA1) return cli.usageError("give --compare or --diff-vs-a1, not both");
+    if (given("--masks") && !given("--folder"))
+        return cli.usageError("--masks goes with --folder (use --mask with --image)");
+    if (given("--mask") && !given("--image"))
+        return cli.usageError("--mask goes with --image (use --masks with --folder)");
 
     ExplainOptions options;
-    auto method = parseMethod(args.value("method", "attention"));
-    if (!method) return usage(method.error().message, "explain");
+    auto method = parseMethod(methodArg);
+    if (!method) return cli.usageError(method.error().message);
     options.method = *method;
-    auto heads = parseHeads(args.value("head", "mean"));
-    if (!heads) return usage(heads.error().message, "explain");
+    auto heads = parseHeads(head);
+    if (!heads) return cli.usageError(heads.error().message);
     options.heads = *heads;
-    auto component = parseComponent(args.value("component", "auto"));
-    if (!component) return usage(component.error().message, "explain");
+    auto component = parseComponent(componentArg);
+    if (!component) return cli.usageError(component.error().message);
     options.component = *component;
-    const std::string rollout = args.value("rollout", "signed");
-    if (rollout != "signed" && rollout != "abs") return usage("--rollout must be signed or abs", "explain");
     options.rollout = rollout == "abs" ? SignedRollout::Absolute : SignedRollout::Normalised;
-    long long layer = -1, steps = 10, threads = 0;
-    if (args.has("layer") && (!args.intValue("layer", -1, layer) || layer < 0))
-        return usage("--layer needs a block index (0, 1, ...)", "explain");
     options.layer = layer;
-    if (!args.intValue("steps", 10, steps) || steps < 0 || steps > 256)
-        return usage("--steps needs an integer 0..256", "explain");
-    if (!args.intValue("threads", 0, threads) || threads < 0 || threads > 1024)
-        return usage("--threads must be 0..1024", "explain");
-    double opacity = 0.55;
-    if (!args.doubleValue("opacity", 0.55, opacity) || !(opacity >= 0 && opacity <= 1))
-        return usage("--opacity needs a number between 0 and 1", "explain");
-    auto palette = parsePalette(args.value("colormap", "viridis"));
-    if (!palette) return usage(palette.error().message, "explain");
+    auto palette = parsePalette(colormap);
+    if (!palette) return cli.usageError(palette.error().message);
     const bool needsQuery = options.method == Method::Similarity || options.method == Method::Gradient;
-    const bool hasQuery = args.has("against") || args.has("text");
+    const bool hasQuery = given("--against") || given("--text");
     if (needsQuery && !hasQuery)
-        return usage(std::string("--method ") + methodName(options.method) + " needs --against FILE or --text TEXT",
-                     "explain");
+        return cli.usageError(std::string("--method ") + methodName(options.method) +
+                              " needs --against FILE or --text TEXT");
     if (needsQuery)
         for (const char* o : {"head", "component", "rollout"})
-            if (args.has(o))
-                return usage(std::string("--") + o + " does not apply to --method " + methodName(options.method),
-                             "explain");
-    if (args.has("rollout") && options.method != Method::Rollout)
-        return usage("--rollout goes with --method rollout", "explain");
-    if (args.has("diff-vs-a1") && needsQuery)
-        return usage("--diff-vs-a1 compares attention maps: use --method attention or rollout", "explain");
-    if (args.has("diff-vs-a1") && args.has("component"))
-        return usage("--diff-vs-a1 chooses the components itself; leave out --component", "explain");
-    auto device = parseDevice(args.value("device", "auto"));
-    if (!device) return usage(device.error().message, "explain");
-    long long seed = 0;
-    if (!args.intValue("seed", 0, seed)) return usage(args.error(), "explain");
+            if (given((std::string("--") + o).c_str()))
+                return cli.usageError(std::string("--") + o + " does not apply to --method " +
+                                      methodName(options.method));
+    if (given("--rollout") && options.method != Method::Rollout)
+        return cli.usageError("--rollout goes with --method rollout");
+    if (diffVsA1 && needsQuery)
+        return cli.usageError("--diff-vs-a1 compares attention maps: use --method attention or rollout");
+    if (diffVsA1 && given("--component"))
+        return cli.usageError("--diff-vs-a1 chooses the components itself; leave out --component");
+    auto device = parseDevice(deviceName);
+    if (!device) return cli.usageError(device.error().message);
 
     // Models, and the query embedded by each (their joint spaces differ).
     configureCpuThreads(at::kFloat, int(threads));
     std::vector<Side> sides;
-    std::vector<std::string> specsToOpen{args.value("model")};
-    if (args.has("compare")) specsToOpen.push_back(args.value("compare"));
+    std::vector<std::string> specsToOpen{modelSpec};
+    if (given("--compare")) specsToOpen.push_back(compare);
     for (const auto& spec : specsToOpen) {
         LoadOptions lo;
         lo.seed = uint64_t(seed);
-        lo.tokenizerPath = args.value("tokenizer");
-        lo.requireTokenizer = args.has("text");
+        lo.tokenizerPath = tokenizer;
+        lo.requireTokenizer = given("--text");
         auto m = loadModel(spec, lo);
         if (!m) return fail(m.error());
         Side s;
@@ -338,7 +328,6 @@ int runExplain(int argc, char** argv) {
                                       std::to_string(mapHeads(c) - 1) + ")"));
         sides.push_back(std::move(s));
     }
-    const bool diffVsA1 = args.has("diff-vs-a1");
     if (diffVsA1 && sides[0].model->config().attention != AttentionKind::Differential)
         return fail(makeError(ErrorCode::InvalidArgument,
                               "--diff-vs-a1 needs a differential model; " + sides[0].spec + " has standard attention"));
@@ -346,17 +335,17 @@ int runExplain(int argc, char** argv) {
     if (auto c = resolveComponent(sides[0].model->config().attention, options.component); !c) return fail(c.error());
     for (Side& s : sides) {
         if (!hasQuery) continue;
-        auto t = args.has("text") ? embedText(s, args.value("text")) : embedImage(s, args.value("against"));
+        auto t = given("--text") ? embedText(s, text) : embedImage(s, against);
         if (!t) return fail(t.error());
         s.target = *t;
     }
 
     // The photos.
     std::vector<std::pair<std::string, std::string>> photos;  // (path, relative name)
-    const bool folderMode = args.has("folder");
+    const bool folderMode = given("--folder");
     if (folderMode) {
         std::error_code ec;
-        const fs::path root = args.value("folder");
+        const fs::path root = folder;
         if (!fs::is_directory(root, ec))
             return fail(makeError(ErrorCode::NotFound, root.string() + ": no such folder"));
         for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
@@ -366,12 +355,12 @@ int runExplain(int argc, char** argv) {
         if (ec) return fail(makeError(ErrorCode::Io, root.string() + ": cannot list (" + ec.message() + ")"));
         std::sort(photos.begin(), photos.end());
         if (photos.empty()) return fail(makeError(ErrorCode::NotFound, root.string() + ": no photos found"));
-        if (args.has("masks") && !fs::is_directory(args.value("masks"), ec))
-            return fail(makeError(ErrorCode::NotFound, args.value("masks") + ": no such folder"));
-        fs::create_directories(args.value("out"), ec);
-        if (ec) return fail(makeError(ErrorCode::Io, args.value("out") + ": cannot create folder (" + ec.message() + ")"));
+        if (given("--masks") && !fs::is_directory(masks, ec))
+            return fail(makeError(ErrorCode::NotFound, masks + ": no such folder"));
+        fs::create_directories(out, ec);
+        if (ec) return fail(makeError(ErrorCode::Io, out + ": cannot create folder (" + ec.message() + ")"));
     } else {
-        photos.emplace_back(args.value("image"), fs::path(args.value("image")).filename().string());
+        photos.emplace_back(image, fs::path(image).filename().string());
     }
 
     // Pass 1: maps and numbers for every photo.
@@ -382,9 +371,9 @@ int runExplain(int argc, char** argv) {
         if (folderMode) {
             std::string name = fs::path(relative).replace_extension(".png").string();
             std::replace(name.begin(), name.end(), '/', '_');
-            r.out = (fs::path(args.value("out")) / name).string();
+            r.out = (fs::path(out) / name).string();
         } else {
-            r.out = args.value("out");
+            r.out = out;
         }
         auto decoded = decodeImageFile(path, DecodeOptions{});
         if (!decoded) {
@@ -393,8 +382,8 @@ int runExplain(int argc, char** argv) {
             results.push_back(std::move(r));
             continue;
         }
-        std::string maskPath = folderMode ? (args.has("masks") ? findMask(args.value("masks"), relative) : std::string())
-                                          : args.value("mask");
+        std::string maskPath = folderMode ? (given("--masks") ? findMask(masks, relative) : std::string())
+                                          : mask;
         // (side, component override) of each pane.
         std::vector<std::pair<size_t, Component>> wanted;
         if (diffVsA1) wanted = {{0, Component::A1}, {0, Component::Difference}};
@@ -483,14 +472,14 @@ int runExplain(int argc, char** argv) {
     OverlayOptions overlay;
     overlay.opacity = opacity;
     overlay.palette = *palette;
-    overlay.smooth = !args.has("blocks");
+    overlay.smooth = !blocks;
     for (const Side& s : sides)
         overlay.displaySize = std::max<int>({overlay.displaySize, kMinDisplay, int(s.model->config().vision.imageSize)});
     std::string caption = std::string(methodName(options.method)) + (scale->diverging ? ", diverging" : ", sequential") +
                           " scale " + sig(scale->low) + " .. " + sig(scale->high) +
                           (all.size() > 1 ? ", shared by all panes" : "");
-    if (args.has("text")) caption += ", query: \"" + args.value("text") + "\"";
-    if (args.has("against")) caption += ", query: " + fs::path(args.value("against")).filename().string();
+    if (given("--text")) caption += ", query: \"" + text + "\"";
+    if (given("--against")) caption += ", query: " + fs::path(against).filename().string();
     for (auto& r : results) {
         if (!r.error.empty()) continue;
         auto decoded = decodeImageFile(r.path, DecodeOptions{});
@@ -546,7 +535,7 @@ int runExplain(int argc, char** argv) {
             averages[i].add(r.panes[i]);
         }
     }
-    if (args.has("json")) {
+    if (json) {
         Json j = Json::object();
         j.set("model", sides[0].spec);
         j.set("compare", sides.size() > 1 ? Json(sides[1].spec) : Json());
@@ -554,8 +543,8 @@ int runExplain(int argc, char** argv) {
         j.set("heads", describeHeads(options.heads));
         j.set("layer", layer >= 0 ? Json(int64_t(layer)) : Json());
         Json query;
-        if (args.has("text")) query = Json(Json::Object{{"kind", "text"}, {"text", args.value("text")}});
-        if (args.has("against")) query = Json(Json::Object{{"kind", "image"}, {"path", args.value("against")}});
+        if (given("--text")) query = Json(Json::Object{{"kind", "text"}, {"text", text}});
+        if (given("--against")) query = Json(Json::Object{{"kind", "image"}, {"path", against}});
         j.set("query", query);
         Json sc = Json::object();
         sc.set("low", scale->low);
@@ -563,7 +552,7 @@ int runExplain(int argc, char** argv) {
         sc.set("diverging", scale->diverging);
         sc.set("colormap", scale->diverging ? "blue-white-red" : paletteName(*palette));
         j.set("scale", sc);
-        j.set("out", args.value("out"));
+        j.set("out", out);
         Json images = Json::array();
         for (const auto& r : results) {
             Json ij = Json::object();

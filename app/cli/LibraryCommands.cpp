@@ -17,9 +17,9 @@ namespace diffclip::cli {
 
 namespace {
 
-const OptionSpec kJson{"json", false, false, "--json             print one JSON document on standard output"};
-const OptionSpec kLibrary{"library", true, false, "--library LIB      the library file (created by index)"};
-const OptionSpec kTokenizer{"tokenizer", true, false, "--tokenizer FILE   CLIP BPE merges (default: the model's)"};
+const char* const kJsonHelp = "print one JSON document on standard output";
+const char* const kLibraryHelp = "the library file (created by index)";
+const char* const kTokenizerHelp = "CLIP BPE merges (default: the model's)";
 
 Json imageJson(const ImageRecord& r, const std::string& label) {
     Json j = Json::object();
@@ -35,30 +35,29 @@ Json imageJson(const ImageRecord& r, const std::string& label) {
     return j;
 }
 
-const OptionSpec kDevice{"device", true, false, "--device D         auto|cpu|cuda[:N] (default auto)"};
-const OptionSpec kThreads{"threads", true, false, "--threads N        CPU threads (default: chosen for the precision)"};
-
 int failLibrary(const Error& e, const std::string& path) {
     return fail(e.message.find(path) != std::string::npos ? e : makeError(e.code, path + ": " + e.message));
 }
 
 }  // namespace
 
-Result<WorkspaceOptions> workspaceOptions(Args& args) {
+void addWorkspaceOptions(CommandLine& cli, WorkspaceArgs& args, bool withIndex) {
+    cli.addText("--device", args.device, "D", "auto|cpu|cuda[:N] (default auto)");
+    cli.addInteger("--threads", args.threads, 0, 1024, "N", "CPU threads (default: chosen for the precision)");
+    if (withIndex)
+        cli.addChoice("--index", args.index, {"auto", "exact", "approximate"}, "KIND",
+                      "auto|exact|approximate (default auto: exact below 1,000,000 photos)");
+}
+
+Result<WorkspaceOptions> workspaceOptions(const WorkspaceArgs& args) {
     WorkspaceOptions o;
-    o.device = args.has("device") ? args.value("device") : "auto";
-    o.tokenizer = args.value("tokenizer");
-    long long threads = 0;
-    if (!args.intValue("threads", 0, threads) || threads < 0 || threads > 1024)
-        return makeError(ErrorCode::InvalidArgument, "--threads must be 0..1024");
-    o.threads = int(threads);
-    if (args.has("index")) {
-        const std::string kind = args.value("index");
-        if (kind == "auto") o.index = IndexKind::Auto;
-        else if (kind == "exact") o.index = IndexKind::Exact;
-        else if (kind == "approximate") o.index = IndexKind::Approximate;
-        else return makeError(ErrorCode::InvalidArgument, "--index must be auto, exact or approximate");
-    }
+    o.device = args.device;
+    o.tokenizer = args.tokenizer;
+    o.threads = int(args.threads);
+    if (args.index == "auto") o.index = IndexKind::Auto;
+    else if (args.index == "exact") o.index = IndexKind::Exact;
+    else if (args.index == "approximate") o.index = IndexKind::Approximate;
+    else return makeError(ErrorCode::InvalidArgument, "--index must be auto, exact or approximate");
     return o;
 }
 
@@ -88,35 +87,35 @@ Result<LoadedModel> openLibraryModel(Library& library, const std::string& spec, 
 }
 
 int runIndex(int argc, char** argv) {
-    Args args;
-    if (int rc = parseCommand(argc, argv, "index",
-                              "--library LIB --model MODEL [--labels-from-folders] [--metadata CSV] [PATH...]\n\n"
-                              "Adds or updates photos (files or folders, recursive) with their embeddings. Incremental "
-                              "(unchanged files are skipped) and resumable (batches are committed as they finish).\n"
-                              "Without PATH, embeds the library's photos that MODEL has not embedded yet (after a "
-                              "change of model). MODEL becomes the library's active model.",
-                              {kJson, kLibrary, kTokenizer, kDevice, kThreads,
-                               {"model", true, false, "--model MODEL      the model"},
-                               {"labels-from-folders", false, false, "--labels-from-folders  label = parent folder name"},
-                               {"metadata", true, false, "--metadata CSV     metadata sidecar (path or file column)"},
-                               {"batch", true, false, "--batch N          photos per batch (default 16)"},
-                               {"max-pixels", true, false, "--max-pixels N     refuse larger photos (default 100000000)"}},
-                              args);
-        rc >= 0)
-        return rc;
-    if (!args.has("library") || !args.has("model")) return usage("index needs --library and --model", "index");
+    CommandLine cli("index", "--library LIB --model MODEL [--labels-from-folders] [--metadata CSV] [PATH...]\n\n"
+                             "Adds or updates photos (files or folders, recursive) with their embeddings. Incremental "
+                             "(unchanged files are skipped) and resumable (batches are committed as they finish).\n"
+                             "Without PATH, embeds the library's photos that MODEL has not embedded yet (after a "
+                             "change of model). MODEL becomes the library's active model.");
+    WorkspaceArgs args;
+    std::string library, model, metadata;
+    std::vector<std::string> paths;
     long long batch = 16, maxPixels = 100000000;
-    if (!args.intValue("batch", 16, batch) || !args.intValue("max-pixels", 100000000, maxPixels) || batch < 1 ||
-        batch > 4096 || maxPixels < 1)
-        return usage(args.error().empty() ? "--batch must be 1..4096, --max-pixels positive" : args.error(), "index");
+    bool json = false, labelsFromFolders = false;
+    cli.add_option("PATH", paths, "photos or folders of photos (recursive)");
+    cli.addFlag("--json", json, kJsonHelp);
+    cli.addText("--library", library, "LIB", kLibraryHelp)->required();
+    cli.addText("--tokenizer", args.tokenizer, "FILE", kTokenizerHelp);
+    addWorkspaceOptions(cli, args, false);
+    cli.addText("--model", model, "MODEL", "the model")->required();
+    cli.addFlag("--labels-from-folders", labelsFromFolders, "label = parent folder name");
+    cli.addText("--metadata", metadata, "CSV", "metadata sidecar (path or file column)");
+    cli.addInteger("--batch", batch, 1, 4096, "N", "photos per batch (default 16)");
+    cli.addInteger("--max-pixels", maxPixels, 1, kNoLimit, "N", "refuse larger photos (default 100000000)");
+    if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
     auto wo = workspaceOptions(args);
-    if (!wo) return usage(wo.error().message, "index");
+    if (!wo) return cli.usageError(wo.error().message);
     wo->batchSize = int(batch);
-    auto workspace = Workspace::open(args.value("library"), args.value("model"), *wo);
-    if (!workspace) return failLibrary(workspace.error(), args.value("library"));
+    auto workspace = Workspace::open(library, model, *wo);
+    if (!workspace) return failLibrary(workspace.error(), library);
     IndexOptions o;
-    o.labelsFromFolders = args.has("labels-from-folders");
-    o.metadataCsv = args.value("metadata");
+    o.labelsFromFolders = labelsFromFolders;
+    o.metadataCsv = metadata;
     o.batchSize = int(batch);
     o.decode.maxPixels = uint64_t(maxPixels);
     const bool tty = isatty(STDERR_FILENO);
@@ -130,11 +129,11 @@ int runIndex(int argc, char** argv) {
         std::fprintf(stderr, "%sindexing: %lld/%lld photos, %.1f photos/s, %.0f s left%s", tty ? "\r" : "",
                      (long long)done, (long long)total, rate, left, tty && done != total ? "   " : "\n");
     };
-    auto s = args.positionals().empty() ? (*workspace)->reembed(o) : (*workspace)->index(args.positionals(), o);
-    if (!s) return failLibrary(s.error(), args.value("library"));
-    if (args.has("json")) {
+    auto s = paths.empty() ? (*workspace)->reembed(o) : (*workspace)->index(paths, o);
+    if (!s) return failLibrary(s.error(), library);
+    if (json) {
         Json j = Json::object();
-        j.set("library", args.value("library"));
+        j.set("library", library);
         j.set("added", s->added);
         j.set("updated", s->updated);
         j.set("unchanged", s->unchanged);
@@ -161,75 +160,71 @@ int runIndex(int argc, char** argv) {
 }
 
 int runSearch(int argc, char** argv) {
-    Args args;
-    if (int rc = parseCommand(
-            argc, argv, "search",
-            "--library LIB (--image FILE | --text TEXT) [--top K] [--label L] [--since DATE] [--until DATE] "
-            "[--where FIELD=VALUE]... [--json]\n\nFinds the library photos most similar to a photo or a text. Uses the "
-            "model the library was last indexed with unless --model names another.",
-            {kJson, kLibrary, kTokenizer, kDevice, kThreads,
-             {"model", true, false, "--model MODEL      the model (default: the library's active model)"},
-             {"index", true, false, "--index KIND       auto|exact|approximate (default auto: exact below 1,000,000 photos)"},
-             {"image", true, false, "--image FILE       query photo (in the library or not)"},
-             {"text", true, false, "--text TEXT        query text"},
-             {"top", true, false, "--top K            hits to return (default 10)"},
-             {"label", true, false, "--label L          only photos labelled L"},
-             {"since", true, false, "--since DATE       only photos dated DATE or later (YYYY-MM-DD)"},
-             {"until", true, false, "--until DATE       only photos dated DATE or earlier"},
-             {"where", true, false, "--where F=V        only photos whose field F equals V (repeatable)"},
-             {"duplicate-cosine", true, false,
-              "--duplicate-cosine X  group hits at least this alike as one part (default: calibrated; >1: off)"}},
-            args);
-        rc >= 0)
-        return rc;
-    if (!args.has("library")) return usage("search needs --library", "search");
-    if (args.has("image") == args.has("text")) return usage("search needs either --image or --text", "search");
+    CommandLine cli("search", "--library LIB (--image FILE | --text TEXT) [--top K] [--label L] [--since DATE] "
+                              "[--until DATE] [--where FIELD=VALUE]... [--json]\n\nFinds the library photos most similar "
+                              "to a photo or a text. Uses the model the library was last indexed with unless --model "
+                              "names another.");
+    WorkspaceArgs args;
+    std::string library, model, image, text;
+    std::vector<std::string> where;
     long long top = 10;
-    if (!args.intValue("top", 10, top) || top < 1 || top > 10000) return usage("--top must be 1..10000", "search");
-    auto wo = workspaceOptions(args);
-    if (!wo) return usage(wo.error().message, "search");
-    wo->library.create = false;
-    // Searching writes nothing but the active model: a library the user may only read is searched read-only.
-    if (::access(args.value("library").c_str(), W_OK) != 0) wo->library.readOnly = true;
-    auto workspace = Workspace::open(args.value("library"), args.value("model"), *wo);
-    if (!workspace) return failLibrary(workspace.error(), args.value("library"));
-    const std::string spec = (*workspace)->modelSpec();
+    SearchOptions so;
     ImageFilter filter;
-    filter.label = args.value("label");
-    filter.dateFrom = args.value("since");
-    filter.dateTo = args.value("until");
+    bool json = false;
+    cli.addFlag("--json", json, kJsonHelp);
+    cli.addText("--library", library, "LIB", kLibraryHelp)->required();
+    cli.addText("--tokenizer", args.tokenizer, "FILE", kTokenizerHelp);
+    addWorkspaceOptions(cli, args, true);
+    cli.addText("--model", model, "MODEL", "the model (default: the library's active model)");
+    cli.addText("--image", image, "FILE", "query photo (in the library or not)");
+    cli.addText("--text", text, "TEXT", "query text");
+    cli.addInteger("--top", top, 1, 10000, "K", "hits to return (default 10)");
+    cli.addText("--label", filter.label, "L", "only photos labelled L");
+    cli.addText("--since", filter.dateFrom, "DATE", "only photos dated DATE or later (YYYY-MM-DD)");
+    cli.addText("--until", filter.dateTo, "DATE", "only photos dated DATE or earlier");
+    cli.addRepeated("--where", where, "F=V", "only photos whose field F equals V (repeatable)");
+    cli.addNumber("--duplicate-cosine", so.nearDuplicateCosine, 0, kInfinity, "X",
+                  "group hits at least this alike as one part (default: calibrated; >1: off)");
+    if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
+    const bool byImage = cli.given("--image");
+    if (byImage == cli.given("--text")) return cli.usageError("search needs either --image or --text");
     filter.status = ImageStatus::Ok;
-    for (const auto& w : args.values("where")) {
+    for (const auto& w : where) {
         const auto eq = w.find('=');
-        if (eq == std::string::npos || eq == 0) return usage("--where needs FIELD=VALUE", "search");
+        if (eq == std::string::npos || eq == 0) return cli.usageError("--where needs FIELD=VALUE");
         filter.where.emplace_back(w.substr(0, eq), w.substr(eq + 1));
     }
-    SearchOptions so;
     so.k = int(top);
-    if (!args.doubleValue("duplicate-cosine", 0.0, so.nearDuplicateCosine) || so.nearDuplicateCosine < 0)
-        return usage("--duplicate-cosine needs a positive number", "search");
+    auto wo = workspaceOptions(args);
+    if (!wo) return cli.usageError(wo.error().message);
+    wo->library.create = false;
+    // Searching writes nothing but the active model: a library the user may only read is searched read-only.
+    if (::access(library.c_str(), W_OK) != 0) wo->library.readOnly = true;
+    auto workspace = Workspace::open(library, model, *wo);
+    if (!workspace) return failLibrary(workspace.error(), library);
+    const std::string spec = (*workspace)->modelSpec();
     Result<SearchResult> r = makeError(ErrorCode::Internal, "no query");
-    if (args.has("image")) {
+    if (byImage) {
         // A library photo does not find itself: search with its stored embedding, leaving it out.
         std::error_code ec;
-        const auto canonical = std::filesystem::weakly_canonical(args.value("image"), ec).string();
+        const auto canonical = std::filesystem::weakly_canonical(image, ec).string();
         LibraryOptions ro;
         ro.readOnly = true;
         ro.create = false;
         int64_t known = 0;
-        if (auto lib = Library::open(args.value("library"), ro); lib)
+        if (auto lib = Library::open(library, ro); lib)
             if (auto rec = lib->findImageByPath(canonical); rec && rec->status == ImageStatus::Ok) known = rec->id;
-        r = known ? (*workspace)->searchLibraryPhoto(known, so, filter) : (*workspace)->searchPhoto(args.value("image"), so, filter);
+        r = known ? (*workspace)->searchLibraryPhoto(known, so, filter) : (*workspace)->searchPhoto(image, so, filter);
     } else {
-        r = (*workspace)->searchText(args.value("text"), so, filter);
+        r = (*workspace)->searchText(text, so, filter);
     }
     if (!r) return fail(r.error());
     if (r->notEmbedded > 0)
         std::cerr << r->notEmbedded << " photos are not embedded by this model yet and were not searched; run "
-                  << "`diffclip index --library " << args.value("library") << " --model " << spec << "`\n";
-    if (args.has("json")) {
+                  << "`diffclip index --library " << library << " --model " << spec << "`\n";
+    if (json) {
         Json j = Json::object();
-        j.set("query", args.has("image") ? args.value("image") : args.value("text"));
+        j.set("query", byImage ? image : text);
         j.set("model", spec);
         j.set("searched", r->searched);
         j.set("not_embedded", r->notEmbedded);
@@ -278,21 +273,24 @@ int runLibrary(int argc, char** argv) {
         }
         return usage("usage: diffclip library check LIB", "library");
     }
-    Args args;
-    if (!args.parse(argc, argv, 3, {kJson})) return usage(args.error(), "library");
-    if (args.positionals().size() != 1) return usage("library check takes exactly one LIB", "library");
+    CommandLine cli("library check", "LIB [--json]\n\nChecks a library's integrity and consistency.");
+    std::string path;
+    bool json = false;
+    cli.add_option("LIB", path, "the library file")->required();
+    cli.addFlag("--json", json, kJsonHelp);
+    if (int rc = cli.parse(argc, argv, 3); rc >= 0) return rc;
     LibraryOptions lo;
     lo.create = false;
     lo.readOnly = true;
-    auto library = Library::open(args.positionals()[0], lo);
-    if (!library) return failLibrary(library.error(), args.positionals()[0]);
+    auto library = Library::open(path, lo);
+    if (!library) return failLibrary(library.error(), path);
     auto report = library->check();
     if (!report) return fail(report.error());
     auto images = library->listImages();
     auto failures = library->failures();
-    if (args.has("json")) {
+    if (json) {
         Json j = Json::object();
-        j.set("library", args.positionals()[0]);
+        j.set("library", path);
         j.set("clean", report->clean());
         Json problems = Json::array();
         for (const auto& p : report->problems) problems.push(p);
@@ -309,19 +307,17 @@ int runLibrary(int argc, char** argv) {
 }
 
 int runExport(int argc, char** argv) {
-    Args args;
-    if (int rc = parseCommand(argc, argv, "export", "--library LIB --csv FILE\n\nWrites every photo with its label and "
-                                                    "metadata as CSV.",
-                              {kLibrary, {"csv", true, false, "--csv FILE         the CSV file to write"}}, args);
-        rc >= 0)
-        return rc;
-    if (!args.has("library") || !args.has("csv")) return usage("export needs --library and --csv", "export");
+    CommandLine cli("export", "--library LIB --csv FILE\n\nWrites every photo with its label and metadata as CSV.");
+    std::string path, csv;
+    cli.addText("--library", path, "LIB", kLibraryHelp)->required();
+    cli.addText("--csv", csv, "FILE", "the CSV file to write")->required();
+    if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
     LibraryOptions lo;
     lo.create = false;
     lo.readOnly = true;
-    auto library = Library::open(args.value("library"), lo);
-    if (!library) return failLibrary(library.error(), args.value("library"));
-    if (Status s = library->exportCsv(args.value("csv")); !s) return fail(s.error());
+    auto library = Library::open(path, lo);
+    if (!library) return failLibrary(library.error(), path);
+    if (Status s = library->exportCsv(csv); !s) return fail(s.error());
     return kOk;
 }
 

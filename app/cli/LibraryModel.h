@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "Args.h"
+#include "CommandLine.h"
 #include "diffclip/indexing/Workspace.h"
 #include "diffclip/library/Library.h"
 #include "diffclip/model/ModelIO.h"
@@ -18,7 +18,18 @@ Result<LoadedModel> openModelWithChecksums(const std::string& spec, const std::s
 Result<LoadedModel> openLibraryModel(Library& library, const std::string& spec, const std::string& tokenizer,
                                      bool needTokenizer, std::string& usedSpec);
 
-/// Workspace options from --device, --threads, --tokenizer and --index. InvalidArgument for bad values.
-Result<WorkspaceOptions> workspaceOptions(Args& args);
+/// The options of the commands that open a library with a model (Workspace).
+struct WorkspaceArgs {
+    std::string device = "auto";
+    long long threads = 0;
+    std::string tokenizer;
+    std::string index = "auto";
+};
+
+/// --device and --threads, and --index with `withIndex` (--tokenizer is each command's own).
+void addWorkspaceOptions(CommandLine& cli, WorkspaceArgs& args, bool withIndex);
+
+/// Workspace options from --device, --threads, --tokenizer and --index.
+Result<WorkspaceOptions> workspaceOptions(const WorkspaceArgs& args);
 
 }  // namespace diffclip::cli

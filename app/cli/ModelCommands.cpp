@@ -20,13 +20,25 @@ namespace diffclip::cli {
 
 namespace {
 
-const OptionSpec kJson{"json", false, false, "--json             print one JSON document on standard output"};
-const OptionSpec kDevice{"device", true, false, "--device D         auto | cpu | cuda | cuda:N (default auto)"};
-const OptionSpec kThreads{"threads", true, false, "--threads N        CPU threads (default: chosen for the machine)"};
-const OptionSpec kHelp{"help", false, false, "--help             show this help"};
-const OptionSpec kSeed{"seed", true, false, "--seed S           seed of preset:NAME weights (default 0)"};
-const OptionSpec kTokenizer{"tokenizer", true, false,
-                            "--tokenizer FILE   CLIP BPE merges file (default: the model's, else the bundled one)"};
+const char* const kJsonHelp = "print one JSON document on standard output";
+
+// The options of the commands that open a model (--seed, --tokenizer) and run it (--device, --threads).
+struct ModelArgs {
+    std::string device = "auto";
+    long long threads = 0;
+    long long seed = 0;
+    std::string tokenizer;
+};
+
+void addModelOptions(CommandLine& cli, ModelArgs& a) {
+    cli.addInteger("--seed", a.seed, 0, kNoLimit, "S", "seed of preset:NAME weights (default 0)");
+    cli.addText("--tokenizer", a.tokenizer, "FILE", "CLIP BPE merges file (default: the model's, else the bundled one)");
+}
+
+void addDeviceOptions(CommandLine& cli, ModelArgs& a) {
+    cli.addText("--device", a.device, "D", "auto | cpu | cuda | cuda:N (default auto)");
+    cli.addInteger("--threads", a.threads, 0, 1024, "N", "CPU threads (default: chosen for the machine)");
+}
 
 std::string withCommas(int64_t v) {
     std::string s = std::to_string(v), out;
@@ -38,28 +50,21 @@ std::string withCommas(int64_t v) {
 }
 
 // Device and threads common to the commands that run the model.
-bool setupDevice(Args& args, c10::Device& device, int& threads, std::string& err) {
-    auto d = parseDevice(args.value("device", "auto"));
+bool setupDevice(const ModelArgs& args, c10::Device& device, int& threads, std::string& err) {
+    auto d = parseDevice(args.device);
     if (!d) {
         err = d.error().message;
         return false;
     }
     device = *d;
-    long long t = 0;
-    if (!args.intValue("threads", 0, t) || t < 0 || t > 1024) {
-        err = args.error().empty() ? "--threads must be 0..1024" : args.error();
-        return false;
-    }
-    threads = int(t);
+    threads = int(args.threads);
     return true;
 }
 
-Result<LoadedModel> openModel(Args& args, const std::string& spec, bool needTokenizer, bool checksums = false) {
-    long long seed = 0;
-    if (!args.intValue("seed", 0, seed)) return makeError(ErrorCode::InvalidArgument, args.error());
+Result<LoadedModel> openModel(const ModelArgs& args, const std::string& spec, bool needTokenizer, bool checksums = false) {
     LoadOptions o;
-    o.seed = uint64_t(seed);
-    o.tokenizerPath = args.value("tokenizer");
+    o.seed = uint64_t(args.seed);
+    o.tokenizerPath = args.tokenizer;
     o.requireTokenizer = needTokenizer;
     o.checksums = checksums;
     return loadModel(spec, o);
@@ -75,30 +80,20 @@ Json configJson(const LoadedModel& m) {
 
 }  // namespace
 
-int parseCommand(int argc, char** argv, const std::string& command, const std::string& synopsis,
-                 std::vector<OptionSpec> specs, Args& args) {
-    specs.push_back(kHelp);
-    if (!args.parse(argc, argv, 2, specs)) return usage(args.error(), command);
-    if (args.has("help")) {
-        std::cout << "Usage: diffclip " << command << " " << synopsis << "\n\nOptions:\n";
-        for (const auto& s : specs) std::cout << "  " << s.help << "\n";
-        return kOk;
-    }
-    return -1;
-}
-
 int runInspect(int argc, char** argv) {
-    Args args;
-    if (int rc = parseCommand(argc, argv, "inspect", "MODEL [--json]\n\nShows a model's architecture, parameter count, "
-                                                     "preprocessing, tokenizer and file checksums.",
-                              {kJson, kSeed, kTokenizer}, args);
-        rc >= 0)
-        return rc;
-    if (args.positionals().size() != 1) return usage("inspect takes exactly one MODEL", "inspect");
-    auto m = openModel(args, args.positionals()[0], false, true);
+    CommandLine cli("inspect", "MODEL [--json]\n\nShows a model's architecture, parameter count, preprocessing, "
+                               "tokenizer and file checksums.");
+    ModelArgs args;
+    std::string spec;
+    bool json = false;
+    cli.add_option("MODEL", spec, "model package, checkpoint, .safetensors file or preset:NAME")->required();
+    cli.addFlag("--json", json, kJsonHelp);
+    addModelOptions(cli, args);
+    if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
+    auto m = openModel(args, spec, false, true);
     if (!m) return fail(m.error());
     const ModelConfig& c = m->model->config();
-    if (args.has("json")) {
+    if (json) {
         Json j = Json::object();
         j.set("source", m->source);
         j.set("format", m->format);
@@ -156,29 +151,29 @@ int runInspect(int argc, char** argv) {
 }
 
 int runImport(int argc, char** argv) {
-    Args args;
-    if (int rc = parseCommand(argc, argv, "import",
-                              "MODEL --out PACKAGE [--tokenizer MERGES_FILE]\n\nConverts a checkpoint, a safetensors "
-                              "file or a preset into a model package (config.json + model.safetensors + merges).",
-                              {kJson, kSeed, kTokenizer, {"out", true, false, "--out PACKAGE      folder to create"},
-                               {"overwrite", false, false, "--overwrite        replace an existing package"}},
-                              args);
-        rc >= 0)
-        return rc;
-    if (args.positionals().size() != 1) return usage("import takes exactly one MODEL", "import");
-    if (!args.has("out")) return usage("import needs --out PACKAGE", "import");
-    auto m = openModel(args, args.positionals()[0], false);
+    CommandLine cli("import", "MODEL --out PACKAGE [--tokenizer MERGES_FILE]\n\nConverts a checkpoint, a safetensors "
+                              "file or a preset into a model package (config.json + model.safetensors + merges).");
+    ModelArgs args;
+    std::string spec, out;
+    bool json = false, overwrite = false;
+    cli.add_option("MODEL", spec, "checkpoint, .safetensors file, model package or preset:NAME")->required();
+    cli.addFlag("--json", json, kJsonHelp);
+    addModelOptions(cli, args);
+    cli.addText("--out", out, "PACKAGE", "folder to create")->required();
+    cli.addFlag("--overwrite", overwrite, "replace an existing package");
+    if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
+    auto m = openModel(args, spec, false);
     if (!m) return fail(m.error());
-    if (Status s = writePackage(*m, args.value("out"), m->tokenizerPath, args.has("overwrite")); !s) return fail(s.error());
-    if (args.has("json")) {
+    if (Status s = writePackage(*m, out, m->tokenizerPath, overwrite); !s) return fail(s.error());
+    if (json) {
         Json j = Json::object();
-        j.set("package", args.value("out"));
+        j.set("package", out);
         j.set("source", m->source);
         j.set("config", configJson(*m));
         j.set("tokenizer", m->tokenizerPath);
         printJson(j);
     } else {
-        std::cerr << "Wrote model package " << args.value("out") << " ("
+        std::cerr << "Wrote model package " << out << " ("
                   << withCommas(m->model->config().parameterCount()) << " parameters"
                   << (m->tokenizer ? ", with tokenizer" : ", no tokenizer") << ")\n";
     }
@@ -186,33 +181,32 @@ int runImport(int argc, char** argv) {
 }
 
 int runVerify(int argc, char** argv) {
-    Args args;
-    if (int rc = parseCommand(argc, argv, "verify",
-                              "--model MODEL --reference REF.safetensors [--atol 1e-4]\n\nRuns the model on the inputs "
-                              "stored in REF and compares every output in REF; exits 1 if any differs by more than atol.",
-                              {kJson, kDevice, kThreads, kSeed, kTokenizer,
-                               {"model", true, false, "--model MODEL      the model to check"},
-                               {"reference", true, false, "--reference FILE   reference outputs (.safetensors)"},
-                               {"atol", true, false, "--atol X           largest absolute error allowed (default 1e-4)"}},
-                              args);
-        rc >= 0)
-        return rc;
-    if (!args.has("model") || !args.has("reference")) return usage("verify needs --model and --reference", "verify");
+    CommandLine cli("verify", "--model MODEL --reference REF.safetensors [--atol 1e-4]\n\nRuns the model on the inputs "
+                              "stored in REF and compares every output in REF; exits 1 if any differs by more than atol.");
+    ModelArgs args;
+    std::string model, reference;
     double atol = 1e-4;
-    if (!args.doubleValue("atol", 1e-4, atol) || !(atol >= 0)) return usage("--atol needs a non-negative number", "verify");
+    bool json = false;
+    cli.addFlag("--json", json, kJsonHelp);
+    addDeviceOptions(cli, args);
+    addModelOptions(cli, args);
+    cli.addText("--model", model, "MODEL", "the model to check")->required();
+    cli.addText("--reference", reference, "FILE", "reference outputs (.safetensors)")->required();
+    cli.addNumber("--atol", atol, 0, kInfinity, "X", "largest absolute error allowed (default 1e-4)");
+    if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
     c10::Device device(c10::kCPU);
     int threads = 0;
     std::string err;
-    if (!setupDevice(args, device, threads, err)) return usage(err, "verify");
+    if (!setupDevice(args, device, threads, err)) return cli.usageError(err);
     configureCpuThreads(at::kFloat, threads);
-    auto m = openModel(args, args.value("model"), false);
+    auto m = openModel(args, model, false);
     if (!m) return fail(m.error());
-    auto report = verifyModel(m->model, args.value("reference"), atol, device);
+    auto report = verifyModel(m->model, reference, atol, device);
     if (!report) return fail(report.error());
-    if (args.has("json")) {
+    if (json) {
         Json j = Json::object();
-        j.set("model", args.value("model"));
-        j.set("reference", args.value("reference"));
+        j.set("model", model);
+        j.set("reference", reference);
         j.set("device", report->device);
         j.set("atol", atol);
         j.set("passed", report->passed);
@@ -252,66 +246,64 @@ int runVerify(int argc, char** argv) {
 }
 
 int runTokenize(int argc, char** argv) {
-    Args args;
-    if (int rc = parseCommand(argc, argv, "tokenize",
-                              "[--vocab MERGES_FILE] [--context N] TEXT...\n\nPrints one JSON array of token ids per "
-                              "TEXT: with --context 0 (default) the whole sequence [start, ..., end]; with N > 0 the "
-                              "padded row of length N the model sees (long texts keep the end token in the last slot).",
-                              {kJson, {"vocab", true, false, "--vocab FILE       CLIP BPE merges (default: the bundled one)"},
-                               {"context", true, false, "--context N        row length (default 0: no padding)"}},
-                              args);
-        rc >= 0)
-        return rc;
+    CommandLine cli("tokenize", "[--vocab MERGES_FILE] [--context N] TEXT...\n\nPrints one JSON array of token ids per "
+                                "TEXT: with --context 0 (default) the whole sequence [start, ..., end]; with N > 0 the "
+                                "padded row of length N the model sees (long texts keep the end token in the last slot).\n"
+                                "Texts that start with a dash go after \"--\".");
+    std::vector<std::string> texts;
+    std::string path;
     long long context = 0;
-    if (!args.intValue("context", 0, context) || context < 0 || context > 65536)
-        return usage("--context needs an integer 0..65536", "tokenize");
-    if (args.positionals().empty()) return usage("tokenize needs at least one TEXT", "tokenize");
-    std::string path = args.value("vocab", bundledMergesPath());
+    bool json = false;
+    cli.add_option("TEXT", texts, "texts to tokenize")->required();
+    cli.addFlag("--json", json, kJsonHelp);
+    cli.addText("--vocab", path, "FILE", "CLIP BPE merges (default: the bundled one)");
+    cli.addInteger("--context", context, 0, 65536, "N", "row length (default 0: no padding)");
+    if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
+    if (path.empty()) path = bundledMergesPath();
     if (path.empty()) return fail(makeError(ErrorCode::NotFound, "no merges file: pass --vocab MERGES_FILE"));
     auto tok = Tokenizer::fromMergesFile(path);
     if (!tok) return fail(makeError(tok.error().code, path + ": " + tok.error().message));
     Json all = Json::array();
-    for (const auto& text : args.positionals()) {
+    for (const auto& text : texts) {
         auto ids = context > 0 ? tok->row(text, context) : tok->sequence(text);
         Json row = Json::array();
         for (auto id : ids) row.push(id);
-        if (args.has("json")) all.push(Json(Json::Object{{"text", text}, {"ids", row}}));
+        if (json) all.push(Json(Json::Object{{"text", text}, {"ids", row}}));
         else std::cout << row.dump() << "\n";
     }
-    if (args.has("json")) printJson(all);
+    if (json) printJson(all);
     return kOk;
 }
 
 int runEmbed(int argc, char** argv) {
-    Args args;
-    if (int rc = parseCommand(argc, argv, "embed",
-                              "--model MODEL (--image FILE... | --text TEXT...) [--raw] [--json]\n\nPrints embeddings, "
-                              "L2-normalised unless --raw. Human output: one line per input, tab-separated.",
-                              {kJson, kDevice, kThreads, kSeed, kTokenizer,
-                               {"model", true, false, "--model MODEL      the model"},
-                               {"image", true, true, "--image FILE...    photos to embed"},
-                               {"text", true, true, "--text TEXT...     texts to embed"},
-                               {"raw", false, false, "--raw              do not normalise"},
-                               {"dtype", true, false, "--dtype D          auto | fp32 | bf16 | fp16 (default auto)"}},
-                              args);
-        rc >= 0)
-        return rc;
-    if (!args.has("model")) return usage("embed needs --model", "embed");
-    const auto images = args.values("image");
-    const auto texts = args.values("text");
-    if (images.empty() == texts.empty()) return usage("embed needs either --image or --text", "embed");
+    CommandLine cli("embed", "--model MODEL (--image FILE... | --text TEXT...) [--raw] [--json]\n\nPrints embeddings, "
+                             "L2-normalised unless --raw. Human output: one line per input, tab-separated.");
+    ModelArgs args;
+    std::string modelSpec, dtypeArg = "auto";
+    std::vector<std::string> images, texts;
+    bool json = false, raw = false;
+    cli.addFlag("--json", json, kJsonHelp);
+    addDeviceOptions(cli, args);
+    addModelOptions(cli, args);
+    cli.addText("--model", modelSpec, "MODEL", "the model")->required();
+    cli.addTexts("--image", images, "FILE", "photos to embed");
+    cli.addTexts("--text", texts, "TEXT", "texts to embed");
+    cli.addFlag("--raw", raw, "do not normalise");
+    cli.addText("--dtype", dtypeArg, "D", "auto | fp32 | bf16 | fp16 (default auto)");
+    if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
+    if (images.empty() == texts.empty()) return cli.usageError("embed needs either --image or --text");
     c10::Device device(c10::kCPU);
     int threads = 0;
     std::string err;
-    if (!setupDevice(args, device, threads, err)) return usage(err, "embed");
+    if (!setupDevice(args, device, threads, err)) return cli.usageError(err);
     at::ScalarType dtype = preferredDtype(device);
-    if (args.value("dtype", "auto") != "auto") {
-        auto d = parseDtype(args.value("dtype"));
-        if (!d) return usage(d.error().message, "embed");
+    if (dtypeArg != "auto") {
+        auto d = parseDtype(dtypeArg);
+        if (!d) return cli.usageError(d.error().message);
         dtype = *d;
     }
     if (Status s = checkDtypeSupported(device, dtype); !s) return fail(s.error());
-    auto m = openModel(args, args.value("model"), !texts.empty());
+    auto m = openModel(args, modelSpec, !texts.empty());
     if (!m) return fail(m.error());
     configureCpuThreads(dtype, threads);
     ClipModel model = convertModel(m->model, device, dtype);
@@ -349,14 +341,14 @@ int runEmbed(int argc, char** argv) {
         return fail(makeError(ErrorCode::Internal, std::string("encoding failed: ") + e.what()));
     }
     out = out.to(at::kFloat).cpu();
-    if (!args.has("raw")) out = out / out.norm(2, -1, true).clamp_min(1e-12);
+    if (!raw) out = out / out.norm(2, -1, true).clamp_min(1e-12);
     const auto& inputs = texts.empty() ? images : texts;
     Json list = Json::array();
     for (int64_t i = 0; i < out.size(0); ++i) {
         Json vec = Json::array();
         auto row = out[i];
         for (int64_t k = 0; k < row.size(0); ++k) vec.push(double(row[k].item<float>()));
-        if (args.has("json")) {
+        if (json) {
             list.push(Json(Json::Object{{"input", inputs[size_t(i)]}, {"embedding", vec}}));
         } else {
             std::cout << inputs[size_t(i)];
@@ -364,11 +356,11 @@ int runEmbed(int argc, char** argv) {
             std::cout << "\n";
         }
     }
-    if (args.has("json")) {
+    if (json) {
         Json j = Json::object();
-        j.set("model", args.value("model"));
+        j.set("model", modelSpec);
         j.set("kind", texts.empty() ? "image" : "text");
-        j.set("normalised", !args.has("raw"));
+        j.set("normalised", !raw);
         j.set("dtype", dtypeName(dtype));
         j.set("embeddings", list);
         printJson(j);
@@ -377,39 +369,32 @@ int runEmbed(int argc, char** argv) {
 }
 
 int runBench(int argc, char** argv) {
-    Args args;
-    if (int rc = parseCommand(argc, argv, "bench",
-                              "--model MODEL [--device D] [--batch N] [--dtype fp32|bf16|fp16] [--iters N] "
-                              "[--what image|text|both] [--json]\n\nMeasures encoder throughput on random input after "
-                              "warm-up, and the cosine similarity of reduced-precision embeddings with fp32 ones.",
-                              {kJson, kDevice, kThreads, kSeed, kTokenizer,
-                               {"model", true, false, "--model MODEL      the model (preset:NAME is fine)"},
-                               {"batch", true, false, "--batch N          inputs per forward (default 8)"},
-                               {"dtype", true, false, "--dtype D          auto | fp32 | bf16 | fp16 (default auto)"},
-                               {"iters", true, false, "--iters N          timed forwards (default 5)"},
-                               {"warmup", true, false, "--warmup N         untimed forwards first (default 1)"},
-                               {"what", true, false, "--what W           image | text | both (default both)"},
-                               {"no-compare", false, false, "--no-compare       skip the fp32 comparison"},
-                               {"explicit-attention", false, false,
-                                "--explicit-attention  do not use fused attention kernels"}},
-                              args);
-        rc >= 0)
-        return rc;
-    if (!args.has("model")) return usage("bench needs --model", "bench");
-    BenchOptions o;
+    CommandLine cli("bench", "--model MODEL [--device D] [--batch N] [--dtype fp32|bf16|fp16] [--iters N] "
+                             "[--what image|text|both] [--json]\n\nMeasures encoder throughput on random input after "
+                             "warm-up, and the cosine similarity of reduced-precision embeddings with fp32 ones.");
+    ModelArgs args;
+    std::string model, dtypeArg = "auto", what = "both";
     long long batch = 8, iters = 5, warmup = 1;
-    if (!args.intValue("batch", 8, batch) || !args.intValue("iters", 5, iters) || !args.intValue("warmup", 1, warmup))
-        return usage(args.error(), "bench");
-    if (batch < 1 || batch > 65536 || iters < 1 || iters > 100000 || warmup < 0 || warmup > 1000)
-        return usage("--batch, --iters or --warmup out of range", "bench");
-    const std::string what = args.value("what", "both");
-    if (what != "image" && what != "text" && what != "both") return usage("--what must be image, text or both", "bench");
+    bool json = false, noCompare = false, explicitAttention = false;
+    cli.addFlag("--json", json, kJsonHelp);
+    addDeviceOptions(cli, args);
+    addModelOptions(cli, args);
+    cli.addText("--model", model, "MODEL", "the model (preset:NAME is fine)")->required();
+    cli.addInteger("--batch", batch, 1, 65536, "N", "inputs per forward (default 8)");
+    cli.addText("--dtype", dtypeArg, "D", "auto | fp32 | bf16 | fp16 (default auto)");
+    cli.addInteger("--iters", iters, 1, 100000, "N", "timed forwards (default 5)");
+    cli.addInteger("--warmup", warmup, 0, 1000, "N", "untimed forwards first (default 1)");
+    cli.addChoice("--what", what, {"image", "text", "both"}, "W", "image | text | both (default both)");
+    cli.addFlag("--no-compare", noCompare, "skip the fp32 comparison");
+    cli.addFlag("--explicit-attention", explicitAttention, "do not use fused attention kernels");
+    if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
+    BenchOptions o;
     std::string err;
-    if (!setupDevice(args, o.device, o.threads, err)) return usage(err, "bench");
+    if (!setupDevice(args, o.device, o.threads, err)) return cli.usageError(err);
     o.dtype = preferredDtype(o.device);
-    if (args.value("dtype", "auto") != "auto") {
-        auto d = parseDtype(args.value("dtype"));
-        if (!d) return usage(d.error().message, "bench");
+    if (dtypeArg != "auto") {
+        auto d = parseDtype(dtypeArg);
+        if (!d) return cli.usageError(d.error().message);
         o.dtype = *d;
     }
     o.batch = batch;
@@ -417,15 +402,15 @@ int runBench(int argc, char** argv) {
     o.warmup = int(warmup);
     o.images = what != "text";
     o.texts = what != "image";
-    o.compareWithFp32 = !args.has("no-compare");
-    auto m = openModel(args, args.value("model"), false);
+    o.compareWithFp32 = !noCompare;
+    auto m = openModel(args, model, false);
     if (!m) return fail(m.error());
-    if (args.has("explicit-attention")) m->model->setAttentionPath(AttentionPath::Explicit);
+    if (explicitAttention) m->model->setAttentionPath(AttentionPath::Explicit);
     auto r = runBench(m->model, o);
     if (!r) return fail(r.error());
-    if (args.has("json")) {
+    if (json) {
         Json j = Json::object();
-        j.set("model", args.value("model"));
+        j.set("model", model);
         j.set("device", r->device);
         j.set("dtype", r->dtype);
         j.set("batch", r->batch);

@@ -96,104 +96,88 @@ void printVariant(const Json& v) {
 }  // namespace
 
 int runTrain(int argc, char** argv) {
-    Args args;
-    if (int rc = parseCommand(
-            argc, argv, "train",
-            "--data FOLDER --mode contrastive|linear|scratch [--base MODEL] --out PACKAGE [options]\n\n"
-            "Trains on a folder-per-class tree (class = folder name; optional prompt.txt per class) and writes\n"
-            "a model package with training.json and classes.json. A checkpoint per epoch goes to\n"
-            "PACKAGE.partial/; running the same command again resumes. Ctrl-C stops after the current step\n"
-            "(the checkpoint stays). Progress goes to standard error. See docs/TRAINING.md.",
-            {{"data", true, false, "--data FOLDER        folder-per-class tree of photos"},
-             {"mode", true, false, "--mode M             linear | contrastive | scratch"},
-             {"base", true, false, "--base MODEL         starting model (linear, contrastive)"},
-             {"out", true, false, "--out PACKAGE        the package to write"},
-             {"preset", true, false, "--preset P           quick | standard | thorough (default standard)"},
-             {"epochs", true, false, "--epochs N           most epochs (linear: head iterations)"},
-             {"time-budget", true, false, "--time-budget MIN    stop cleanly after MIN minutes, keeping the best epoch"},
-             {"val-split", true, false, "--val-split F        validation fraction, 0..0.9 (default 0.2)"},
-             {"seed", true, false, "--seed S             split, initialisation and augmentation seed (default 0)"},
-             {"device", true, false, "--device D           auto | cpu | cuda | cuda:N (default auto)"},
-             {"threads", true, false, "--threads N          CPU threads (default: chosen for the machine)"},
-             {"batch", true, false, "--batch N            photos per step"},
-             {"accumulation", true, false, "--accumulation N     micro-batches per optimizer step (default 1)"},
-             {"lr", true, false, "--lr X               peak learning rate"},
-             {"weight-decay", true, false, "--weight-decay X     decoupled weight decay"},
-             {"label-smoothing", true, false, "--label-smoothing X  0..0.5"},
-             {"patience", true, false, "--patience N         early stopping after N epochs without improvement (0 off)"},
-             {"image-size", true, false, "--image-size N       scratch: training resolution in pixels"},
-             {"architecture", true, false, "--architecture A     scratch: preset:NAME or config.json (default by --preset)"},
-             {"freeze-blocks", true, false, "--freeze-blocks N    contrastive: leave the first N vision blocks frozen"},
-             {"train-text", false, false, "--train-text         contrastive: fine-tune the text tower too"},
-             {"wise-alpha", true, false, "--wise-alpha A       contrastive: WiSE-FT weight in the package, 0..1 or auto"},
-             {"compare-attention", false, false, "--compare-attention  scratch: train standard and differential on one split"},
-             {"augment", true, false, "--augment LIST       crop,hflip,vflip,rotate,color,blur or none (default all)"},
-             {"no-balance", false, false, "--no-balance         no class-balancing loss weights"},
-             {"overwrite", false, false, "--overwrite          replace an existing package at --out"},
-             {"json", false, false, "--json               print the summary as JSON on standard output"}},
-            args);
-        rc >= 0)
-        return rc;
-    if (!args.has("data") || !args.has("mode") || !args.has("out")) return usage("train needs --data, --mode and --out", "train");
-    auto mode = parseTrainMode(args.value("mode"));
-    if (!mode) return usage(mode.error().message, "train");
-    auto recipe = presetRecipe(*mode, args.value("preset", "standard"));
-    if (!recipe) return usage(recipe.error().message, "train");
+    CommandLine cli("train",
+                    "--data FOLDER --mode contrastive|linear|scratch [--base MODEL] --out PACKAGE [options]\n\n"
+                    "Trains on a folder-per-class tree (class = folder name; optional prompt.txt per class) and writes\n"
+                    "a model package with training.json and classes.json. A checkpoint per epoch goes to\n"
+                    "PACKAGE.partial/; running the same command again resumes. Ctrl-C stops after the current step\n"
+                    "(the checkpoint stays). Progress goes to standard error. See docs/TRAINING.md.");
+    // Options without a fixed default take the preset's (--preset, --mode) when not given.
+    std::string data, modeName, base, out, preset = "standard", device = "auto", architecture, wiseAlpha, augment;
+    long long epochs = 0, seed = 0, batch = 0, accumulation = 1, patience = 0, imageSize = 0, freezeBlocks = 0,
+              threadCount = 0;
+    double timeBudget = 0.0, valSplit = 0.2, lr = 0.0, weightDecay = 0.0, labelSmoothing = 0.0;
+    bool trainText = false, compareAttention = false, noBalance = false, overwrite = false, json = false;
+    cli.addText("--data", data, "FOLDER", "folder-per-class tree of photos")->required();
+    cli.addText("--mode", modeName, "M", "linear | contrastive | scratch")->required();
+    cli.addText("--base", base, "MODEL", "starting model (linear, contrastive)");
+    cli.addText("--out", out, "PACKAGE", "the package to write")->required();
+    cli.addText("--preset", preset, "P", "quick | standard | thorough (default standard)");
+    cli.addInteger("--epochs", epochs, 1, 1000000, "N", "most epochs (linear: head iterations)");
+    cli.addNumber("--time-budget", timeBudget, 0, kInfinity, "MIN", "stop cleanly after MIN minutes, keeping the best epoch");
+    cli.addNumber("--val-split", valSplit, 0, 0.9, "F", "validation fraction, 0..0.9 (default 0.2)");
+    cli.addInteger("--seed", seed, 0, kNoLimit, "S", "split, initialisation and augmentation seed (default 0)");
+    cli.addText("--device", device, "D", "auto | cpu | cuda | cuda:N (default auto)");
+    cli.addInteger("--threads", threadCount, 0, 1024, "N", "CPU threads (default: chosen for the machine)");
+    cli.addInteger("--batch", batch, 1, 65536, "N", "photos per step");
+    cli.addInteger("--accumulation", accumulation, 1, 1024, "N", "micro-batches per optimizer step (default 1)");
+    cli.addNumber("--lr", lr, 0, kInfinity, "X", "peak learning rate", true);
+    cli.addNumber("--weight-decay", weightDecay, 0, kInfinity, "X", "decoupled weight decay");
+    cli.addNumber("--label-smoothing", labelSmoothing, 0, 0.5, "X", "0..0.5");
+    cli.addInteger("--patience", patience, 0, kNoLimit, "N", "early stopping after N epochs without improvement (0 off)");
+    cli.addInteger("--image-size", imageSize, 0, 1024, "N", "scratch: training resolution in pixels");
+    cli.addText("--architecture", architecture, "A", "scratch: preset:NAME or config.json (default by --preset)");
+    cli.addInteger("--freeze-blocks", freezeBlocks, 0, kNoLimit, "N", "contrastive: leave the first N vision blocks frozen");
+    cli.addFlag("--train-text", trainText, "contrastive: fine-tune the text tower too");
+    cli.addText("--wise-alpha", wiseAlpha, "A", "contrastive: WiSE-FT weight in the package, 0..1 or auto")
+        ->check([](const std::string& text) {
+            std::string value = text;
+            return text == "auto" || numberIn(0, 1)(value).empty() ? std::string()
+                                                                   : "needs a number in 0..1 or auto, not \"" + text + "\"";
+        });
+    cli.addFlag("--compare-attention", compareAttention, "scratch: train standard and differential on one split");
+    cli.addText("--augment", augment, "LIST", "crop,hflip,vflip,rotate,color,blur or none (default all)");
+    cli.addFlag("--no-balance", noBalance, "no class-balancing loss weights");
+    cli.addFlag("--overwrite", overwrite, "replace an existing package at --out");
+    cli.addFlag("--json", json, "print the summary as JSON on standard output");
+    if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
+    auto mode = parseTrainMode(modeName);
+    if (!mode) return cli.usageError(mode.error().message);
+    auto recipe = presetRecipe(*mode, preset);
+    if (!recipe) return cli.usageError(recipe.error().message);
     TrainRecipe r = *recipe;
-    r.base = args.value("base");
-    if (*mode != TrainMode::Scratch && r.base.empty()) return usage("--mode " + args.value("mode") + " needs --base MODEL", "train");
-    if (*mode == TrainMode::Scratch && !r.base.empty()) return usage("--mode scratch takes no --base", "train");
-    long long n = 0;
-    double x = 0;
-    if (!args.doubleValue("time-budget", 0.0, r.timeBudgetMinutes) || r.timeBudgetMinutes < 0)
-        return usage("--time-budget must be a number of minutes >= 0", "train");
+    r.base = base;
+    if (*mode != TrainMode::Scratch && r.base.empty()) return cli.usageError("--mode " + modeName + " needs --base MODEL");
+    if (*mode == TrainMode::Scratch && !r.base.empty()) return cli.usageError("--mode scratch takes no --base");
+    r.timeBudgetMinutes = timeBudget;
     // With a budget and no --epochs, the budget decides how many epochs run.
-    const long long defaultEpochs = r.timeBudgetMinutes > 0 && *mode != TrainMode::Linear ? 100000 : r.epochs;
-    if (!args.intValue("epochs", defaultEpochs, n) || n < 1 || n > 1000000) return usage("--epochs must be 1..1000000", "train");
-    r.epochs = static_cast<int>(n);
-    if (!args.doubleValue("val-split", 0.2, r.valFraction) || r.valFraction < 0 || r.valFraction > 0.9)
-        return usage("--val-split must be 0..0.9", "train");
-    if (!args.intValue("seed", 0, n) || n < 0) return usage("--seed must be a number >= 0", "train");
-    r.seed = static_cast<uint64_t>(n);
-    r.device = args.value("device", "auto");
-    if (!args.intValue("batch", r.batchSize, n) || n < 1 || n > 65536) return usage("--batch must be 1..65536", "train");
-    r.batchSize = static_cast<int>(n);
-    if (!args.intValue("accumulation", 1, n) || n < 1 || n > 1024) return usage("--accumulation must be 1..1024", "train");
-    r.accumulation = static_cast<int>(n);
-    if (!args.doubleValue("lr", r.learningRate, r.learningRate) || r.learningRate <= 0) return usage("--lr must be > 0", "train");
-    if (!args.doubleValue("weight-decay", r.weightDecay, r.weightDecay) || r.weightDecay < 0)
-        return usage("--weight-decay must be >= 0", "train");
-    if (!args.doubleValue("label-smoothing", r.labelSmoothing, r.labelSmoothing) || r.labelSmoothing < 0 || r.labelSmoothing > 0.5)
-        return usage("--label-smoothing must be 0..0.5", "train");
-    if (!args.intValue("patience", r.patience, n) || n < 0) return usage("--patience must be >= 0", "train");
-    r.patience = static_cast<int>(n);
-    if (!args.intValue("image-size", r.imageSize, n) || n < 0 || n > 1024) return usage("--image-size must be 0..1024", "train");
-    r.imageSize = n;
-    r.architecture = args.value("architecture", r.architecture);
-    if (!args.intValue("freeze-blocks", 0, n) || n < 0) return usage("--freeze-blocks must be >= 0", "train");
-    r.freezeBlocks = static_cast<int>(n);
-    r.trainText = args.has("train-text");
-    if (args.has("wise-alpha")) {
-        if (args.value("wise-alpha") == "auto") {
-            r.wiseAlpha = -1.0;
-        } else if (!args.doubleValue("wise-alpha", 1.0, x) || x < 0 || x > 1) {
-            return usage("--wise-alpha must be 0..1 or auto", "train");
-        } else {
-            r.wiseAlpha = x;
-        }
-    }
-    r.compareAttention = args.has("compare-attention");
-    if (r.compareAttention && *mode != TrainMode::Scratch) return usage("--compare-attention needs --mode scratch", "train");
-    if (args.has("no-balance")) r.balanceClasses = false;
-    if (args.has("augment")) {
+    if (cli.given("--epochs")) r.epochs = static_cast<int>(epochs);
+    else if (r.timeBudgetMinutes > 0 && *mode != TrainMode::Linear) r.epochs = 100000;
+    r.valFraction = valSplit;
+    r.seed = static_cast<uint64_t>(seed);
+    r.device = device;
+    if (cli.given("--batch")) r.batchSize = static_cast<int>(batch);
+    r.accumulation = static_cast<int>(accumulation);
+    if (cli.given("--lr")) r.learningRate = lr;
+    if (cli.given("--weight-decay")) r.weightDecay = weightDecay;
+    if (cli.given("--label-smoothing")) r.labelSmoothing = labelSmoothing;
+    if (cli.given("--patience")) r.patience = static_cast<int>(patience);
+    if (cli.given("--image-size")) r.imageSize = imageSize;
+    if (cli.given("--architecture")) r.architecture = architecture;
+    r.freezeBlocks = static_cast<int>(freezeBlocks);
+    r.trainText = trainText;
+    if (cli.given("--wise-alpha")) r.wiseAlpha = wiseAlpha == "auto" ? -1.0 : std::stod(wiseAlpha);
+    r.compareAttention = compareAttention;
+    if (r.compareAttention && *mode != TrainMode::Scratch) return cli.usageError("--compare-attention needs --mode scratch");
+    if (noBalance) r.balanceClasses = false;
+    if (cli.given("--augment")) {
         std::string err;
-        if (!parseAugment(args.value("augment"), r.augment, err)) return usage(err, "train");
+        if (!parseAugment(augment, r.augment, err)) return cli.usageError(err);
     }
-    if (!args.intValue("threads", 0, n) || n < 0 || n > 1024) return usage("--threads must be 0..1024", "train");
-    const int threads = configureCpuThreads(at::kFloat, static_cast<int>(n));
+    const int threads = configureCpuThreads(at::kFloat, static_cast<int>(threadCount));
 
     TrainOptions options;
-    options.overwrite = args.has("overwrite");
+    options.overwrite = overwrite;
     options.cancel = &g_cancel;
     auto lastPrint = std::chrono::steady_clock::now() - std::chrono::hours(1);
     options.progress = [&](const TrainProgress& p) {
@@ -216,7 +200,7 @@ int runTrain(int argc, char** argv) {
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
     std::cerr << "diffclip train: " << trainModeName(r.mode) << " (" << r.preset << "), " << threads << " CPU thread(s)\n";
-    auto rep = runTraining(args.value("data"), r, args.value("out"), options);
+    auto rep = runTraining(data, r, out, options);
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     if (!rep) return fail(rep.error());
@@ -228,7 +212,7 @@ int runTrain(int argc, char** argv) {
     } else {
         printVariant(rep->summary);
     }
-    if (args.has("json")) printJson(rep->summary);
+    if (json) printJson(rep->summary);
     return kOk;
 }
 

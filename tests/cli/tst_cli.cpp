@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 
 namespace {
 
@@ -70,6 +71,141 @@ private Q_SLOTS:
         QCOMPARE(diffclip({"bench", "--model", "preset:diffclip-tiny", "--batch", "zero"}).exitCode, 2);
         QCOMPARE(diffclip({"embed", "--model", "preset:diffclip-tiny"}).exitCode, 2);
         QCOMPARE(diffclip({"verify", "--model", "x", "--reference", "y", "--device", "tpu"}).exitCode, 2);
+    }
+
+    // The argument syntax of CLI.md (parsed by CLI11): usage errors exit 2 with one line that
+    // names the option, then a pointer to the command's --help.
+    void usageErrorsNameTheOption_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("named");
+        QTest::newRow("unknown option") << QStringList{"verify", "--no-such-option"} << "--no-such-option";
+        QTest::newRow("unknown option with value") << QStringList{"tokenize", "--contxt=8", "a"} << "--contxt";
+        QTest::newRow("missing value") << QStringList{"verify", "--model"} << "--model";
+        QTest::newRow("missing required option") << QStringList{"verify", "--model", "x"} << "--reference";
+        QTest::newRow("not a number") << QStringList{"bench", "--model", "preset:diffclip-tiny", "--batch", "zero"}
+                                      << "--batch";
+        QTest::newRow("trailing junk") << QStringList{"tokenize", "--context", "8x", "a"} << "--context";
+        QTest::newRow("hexadecimal") << QStringList{"tokenize", "--context", "0x10", "a"} << "--context";
+        QTest::newRow("integer overflow")
+            << QStringList{"tokenize", "--context", "99999999999999999999", "a"} << "--context";
+        QTest::newRow("integer out of range") << QStringList{"tokenize", "--context=70000", "a"} << "--context";
+        QTest::newRow("negative") << QStringList{"inspect", "preset:diffclip-tiny", "--seed", "-1"} << "--seed";
+        QTest::newRow("number malformed")
+            << QStringList{"verify", "--model", "x", "--reference", "y", "--atol", "1e-4x"} << "--atol";
+        QTest::newRow("number out of range")
+            << QStringList{"verify", "--model", "x", "--reference", "y", "--atol", "-1"} << "--atol";
+        QTest::newRow("not a number at all")
+            << QStringList{"verify", "--model", "x", "--reference", "y", "--atol", "nan"} << "--atol";
+        QTest::newRow("not a choice")
+            << QStringList{"bench", "--model", "preset:diffclip-tiny", "--what", "audio"} << "--what";
+        QTest::newRow("stray argument") << QStringList{"verify", "--model", "x", "--reference", "y", "extra"}
+                                        << "extra";
+    }
+    void usageErrorsNameTheOption() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, named);
+        Run r = diffclip(args);
+        QVERIFY(!r.crashed);
+        QVERIFY2(r.exitCode == 2, r.err.constData());
+        QVERIFY(r.out.isEmpty());
+        const QList<QByteArray> lines = r.err.trimmed().split('\n');
+        QCOMPARE(lines.size(), 2);  // the reason, then "Try 'diffclip COMMAND --help'."
+        QVERIFY2(lines[0].startsWith("diffclip: "), r.err.constData());
+        QVERIFY2(lines[0].contains(named.toUtf8()), r.err.constData());
+        QVERIFY2(lines[1].startsWith("Try 'diffclip " + args[0].toUtf8() + " --help'"), r.err.constData());
+    }
+
+    void optionValueSyntaxes() {
+        // "--name value" and "--name=value" are the same; numbers are decimal (a leading zero is
+        // no octal prefix); a repeated single-value option keeps its last value.
+        const QString vocab = kShared + "/data/clip/bpe_simple_vocab_16e6.txt.gz";
+        Run spaced = diffclip({"tokenize", "--vocab", vocab, "--context", "8", "a photo of a scratch"});
+        QCOMPARE(spaced.exitCode, 0);
+        QCOMPARE(spaced.out.trimmed(), QByteArray("[49406,320,1125,539,320,13258,49407,0]"));
+        for (const QStringList& args : {QStringList{"tokenize", "--vocab=" + vocab, "--context=8", "a photo of a scratch"},
+                                        QStringList{"tokenize", "--context", "008", "a photo of a scratch"},
+                                        QStringList{"tokenize", "--context", "4", "--context", "8", "a photo of a scratch"},
+                                        QStringList{"tokenize", "a photo of a scratch", "--context", "8"}}) {
+            Run r = diffclip(args);
+            QVERIFY2(r.exitCode == 0, r.err.constData());
+            QCOMPARE(r.out, spaced.out);
+        }
+        // "--" ends the options: a text may start with dashes.
+        Run dashes = diffclip({"tokenize", "--context", "8", "--", "--json"});
+        QCOMPARE(dashes.exitCode, 0);
+        QCOMPARE(dashes.out.count('\n'), 1);
+    }
+
+    void multiValueOption() {
+        // --text takes every value up to the next option, and may be repeated.
+        Run r = diffclip({"embed", "--model", "preset:diffclip-tiny", "--text", "a scratch", "a crack", "a stain",
+                          "--json", "--text", "a dent", "--dtype=fp32"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const auto doc = QJsonDocument::fromJson(r.out).object();
+        const auto e = doc["embeddings"].toArray();
+        QCOMPARE(e.size(), 4);
+        QStringList inputs;
+        for (const auto& x : e) inputs << x.toObject()["input"].toString();
+        QCOMPARE(inputs, (QStringList{"a scratch", "a crack", "a stain", "a dent"}));
+        QCOMPARE(doc["dtype"].toString(), QString("fp32"));
+        // An option that takes one value leaves the next word to the positionals.
+        Run one = diffclip({"tokenize", "--context", "8", "a", "b"});
+        QCOMPARE(one.exitCode, 0);
+        QCOMPARE(one.out.count('\n'), 2);
+    }
+
+    void helpOfEveryCommand_data() {
+        QTest::addColumn<QStringList>("command");
+        QTest::addColumn<QStringList>("options");
+        QTest::newRow("inspect") << QStringList{"inspect"} << QStringList{"MODEL", "--json", "--seed", "--tokenizer"};
+        QTest::newRow("import") << QStringList{"import"} << QStringList{"MODEL", "--out", "--overwrite", "--tokenizer"};
+        QTest::newRow("verify") << QStringList{"verify"}
+                                << QStringList{"--model", "--reference", "--atol", "--device", "--threads", "--json"};
+        QTest::newRow("tokenize") << QStringList{"tokenize"} << QStringList{"TEXT", "--vocab", "--context"};
+        QTest::newRow("embed") << QStringList{"embed"}
+                               << QStringList{"--model", "--image", "--text", "--raw", "--dtype", "--json"};
+        QTest::newRow("bench") << QStringList{"bench"}
+                               << QStringList{"--model", "--batch", "--dtype", "--iters", "--warmup", "--what",
+                                              "--no-compare", "--explicit-attention", "--device"};
+        QTest::newRow("index") << QStringList{"index"}
+                               << QStringList{"PATH", "--library", "--model", "--labels-from-folders", "--metadata",
+                                              "--batch", "--max-pixels"};
+        QTest::newRow("search") << QStringList{"search"}
+                                << QStringList{"--library", "--image", "--text", "--top", "--label", "--since",
+                                               "--until", "--where", "--model", "--index", "--duplicate-cosine"};
+        QTest::newRow("classify") << QStringList{"classify"}
+                                  << QStringList{"IMAGE", "--model", "--library", "--classes", "--classes-file",
+                                                 "--templates", "--min-confidence", "--only-unlabelled"};
+        QTest::newRow("evaluate") << QStringList{"evaluate"}
+                                  << QStringList{"--library", "--k", "--model", "--data", "--min", "--latency-queries"};
+        QTest::newRow("export") << QStringList{"export"} << QStringList{"--library", "--csv"};
+        QTest::newRow("library check") << QStringList{"library", "check"} << QStringList{"LIB", "--json"};
+        QTest::newRow("train") << QStringList{"train"}
+                               << QStringList{"--data", "--mode", "--base", "--out", "--preset", "--epochs",
+                                              "--time-budget", "--val-split", "--seed", "--augment", "--overwrite"};
+        QTest::newRow("explain") << QStringList{"explain"}
+                                 << QStringList{"--model", "--image", "--folder", "--masks", "--layer", "--head",
+                                                "--method", "--against", "--text", "--compare", "--diff-vs-a1", "--out"};
+        QTest::newRow("demo") << QStringList{"demo"} << QStringList{"--dir", "--per-class", "--minutes", "--no-open"};
+        QTest::newRow("demo generate") << QStringList{"demo", "generate"}
+                                       << QStringList{"--out", "--per-class", "--seed", "--size", "--json"};
+    }
+    void helpOfEveryCommand() {
+        QFETCH(QStringList, command);
+        QFETCH(QStringList, options);
+        Run r = diffclip(command + QStringList{"--help"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(r.err.isEmpty());
+        QVERIFY2(r.out.startsWith("Usage: diffclip " + command.join(' ').toUtf8() + " "), r.out.constData());
+        QVERIFY(r.out.contains("\nOptions:\n"));
+        QVERIFY(r.out.contains("--help"));
+        for (const QString& o : options) {
+            // Each option (or positional) on a line of its own, at the start of the left column.
+            const QRegularExpression line("\n  " + QRegularExpression::escape(o) + "[ \n]");
+            QVERIFY2(line.match(QString::fromUtf8(r.out)).hasMatch(), qPrintable(o + " not listed:\n" + r.out));
+        }
+        // The short form too, and --help wins over missing required options.
+        QCOMPARE(diffclip(command + QStringList{"-h"}).out, r.out);
     }
 
     void verifyAllFixtures_data() {
