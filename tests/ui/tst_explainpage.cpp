@@ -7,11 +7,14 @@
 #include <QGraphicsView>
 #include <QImage>
 #include <QSignalSpy>
+#include <QSemaphore>
 #include <QSlider>
 #include <QTemporaryDir>
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <vector>
 
 // qcustomplot.h uses Qt's lower-case keywords (tests build with QT_NO_KEYWORDS).
 #define signals Q_SIGNALS
@@ -195,25 +198,48 @@ private Q_SLOTS:
             ownPane.push_back(page.paneImage(1));
         }
         // Going back to "This comparison" while the folder scale is computed cancels it: nothing
-        // is cached, the comparison's scale stays. A folder of 300 photos, so that the scale is
-        // still being computed when the choice changes back (3 photos may be done by then).
+        // is cached, the comparison's scale stays. The page's progress hook holds the job after
+        // its first photo (of 3) until the choice has changed back, so the cancel always lands
+        // while the scale is being computed, and the job stops before its second photo.
         {
-            QTemporaryDir big;
-            QVERIFY(big.isValid());
-            for (int i = 0; i < 300; ++i)
-                QVERIFY(QFile::copy(sources[i % sources.size()], big.filePath(QStringLiteral("p%1.jpg").arg(i))));
+            QTemporaryDir other;
+            QVERIFY(other.isValid());
+            for (int i = 0; i < sources.size(); ++i)
+                QVERIFY(QFile::copy(sources[i], other.filePath(QStringLiteral("p%1.jpg").arg(i))));
             const int before = page.resultCount();
-            page.setPhoto(big.filePath(QStringLiteral("p0.jpg")));
+            page.setPhoto(other.filePath(QStringLiteral("p0.jpg")));
             QTRY_VERIFY_WITH_TIMEOUT(page.resultCount() > before && !page.isBusy(), kWait);
-            const double bigOwn = page.colourBarRange()->second;
+            const double otherOwn = page.colourBarRange()->second;
+
+            // The latch outlives the page's worker even if the test stops early.
+            struct Latch {
+                QSemaphore reached, release;
+                std::vector<int> reports;  // progress reports the job made, written by the worker
+            };
+            auto latch = std::make_shared<Latch>();
+            page.setFolderScaleProgressHook([latch](int done, int total) {
+                latch->reports.push_back(done * 100 + total);
+                if (done == 1) {
+                    latch->reached.release();
+                    latch->release.acquire();
+                }
+            });
+            struct Release {
+                std::shared_ptr<Latch> latch;
+                ~Release() { latch->release.release(1000); }  // never leave the worker blocked
+            } releaseOnExit{latch};
             page.setScaleMode(ExplainPage::ScaleMode::Folder);
+            page.setFolderScaleProgressHook({});  // only this job is held
             QVERIFY(page.isFolderScaleBusy());
             QVERIFY2(page.scaleText().contains(QStringLiteral("being computed")), qPrintable(page.scaleText()));
+            QVERIFY2(latch->reached.tryAcquire(1, kWait), "the folder scale never reported its first photo");
             page.setScaleMode(ExplainPage::ScaleMode::Comparison);
+            latch->release.release();
             QTRY_VERIFY_WITH_TIMEOUT(!page.isFolderScaleBusy(), kWait);
+            QCOMPARE(latch->reports, std::vector<int>{103});  // one photo of 3, then the cancel
             QCOMPARE(page.folderScaleRuns(), 0);
             QCOMPARE(page.scalePhotos(), 0);
-            QCOMPARE(page.colourBarRange()->second, bigOwn);
+            QCOMPARE(page.colourBarRange()->second, otherOwn);
         }
 
         const double folderMax = *std::max_element(own.begin(), own.end());
