@@ -91,12 +91,27 @@ private Q_SLOTS:
         QCOMPARE(page.layer(), 0);
         QVERIFY(!page.errorBanner()->isVisible());
 
-        // Region share between 0 and 1 in both panes, shown in the chart.
+        // Region share in both panes, shown in the chart: the share of the map's |values| inside
+        // the region, worked out here from the map itself. valueAt() gives each patch's value;
+        // 120 x 120 sample points at the centres of equal cells weigh every patch equally for any
+        // grid side that divides 60, and the region's edge at 0.5 falls between cells, so the
+        // samples inside the top-left quarter weigh each patch by the share of it the region covers.
         page.setRegion(QRectF(0.0, 0.0, 0.5, 0.5));
         for (int i = 0; i < 2; ++i) {
             auto share = page.regionShare(i);
             QVERIFY(share.has_value());
-            QVERIFY(*share >= 0.0 && *share <= 1.0);
+            constexpr int kSamples = 120;
+            double inside = 0, total = 0;
+            for (int y = 0; y < kSamples; ++y)
+                for (int x = 0; x < kSamples; ++x) {
+                    const auto v = page.valueAt(i, QPointF((x + 0.5) / kSamples, (y + 0.5) / kSamples));
+                    QVERIFY(v.has_value());
+                    total += std::fabs(*v);
+                    if (x < kSamples / 2 && y < kSamples / 2) inside += std::fabs(*v);
+                }
+            QVERIFY(total > 0);
+            QVERIFY2(std::fabs(*share - inside / total) < 1e-6,
+                     qPrintable(QStringLiteral("pane %1: region share %2, from the map %3").arg(i).arg(*share).arg(inside / total)));
         }
         QCOMPARE(page.regionPlot()->plottableCount(), 2);
         page.setRegion(QRectF());
