@@ -1035,10 +1035,13 @@ void ExplainPage::startFolderScale(const QString& key) {
     });
     auto session = m_session;
     auto cancel = m_folderCancelFlag;
-    watcher->setFuture(QtConcurrent::run([session, cancel, request, list](QPromise<Outcome>& promise) {
+    auto hook = m_folderProgressHook;
+    watcher->setFuture(QtConcurrent::run([session, cancel, request, list, hook](QPromise<Outcome>& promise) {
         promise.setProgressRange(0, int(list.size()));
-        auto res = session->folderScale(request, list, cancel.get(),
-                                        [&promise](int done, int) { promise.setProgressValue(done); });
+        auto res = session->folderScale(request, list, cancel.get(), [&promise, &hook](int done, int total) {
+            if (hook) hook(done, total);
+            promise.setProgressValue(done);
+        });
         Outcome o;
         if (res) o.scale = std::make_shared<ex::FolderScale>(std::move(*res));
         else o.error = res.error();

@@ -24,6 +24,7 @@
 #include <QString>
 #include <QWidget>
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -125,6 +126,14 @@ public:
     /// Where map pane 0 or 1 lies in the exported PNG (empty without a result).
     QRect exportPaneRect(int pane) const;
 
+    /// Test seam: called on the folder-scale worker thread at each of its progress reports
+    /// (photos done, photos in all), after that photo and before the next one, which comes only
+    /// once the hook returns. A test blocks in it to hold the job at a known point, e.g. to cancel
+    /// it there deterministically. It applies to folder scales started afterwards; the
+    /// application never sets it. Empty (the default) clears it.
+    using FolderProgressHook = std::function<void(int done, int total)>;
+    void setFolderScaleProgressHook(FolderProgressHook hook) { m_folderProgressHook = std::move(hook); }
+
 public Q_SLOTS:
     /// "Why did this match?": explains `hitPath` with `queryPath` as the target (similarity).
     void explainMatch(const QString& queryPath, const QString& hitPath);
@@ -219,6 +228,7 @@ private:
     int m_appliedLeftOut = 0;  // photos the applied folder scale had to leave out
     int m_folderRuns = 0;
     QString m_folderProblem;  // why the folder scale is not in use, shown in the label
+    FolderProgressHook m_folderProgressHook;  // test seam, see setFolderScaleProgressHook()
     std::pair<double, double> m_renderedRange{0, 1};  // the scale m_rendered was drawn with
     QRectF m_renderedRegion;                          // the region outlined in m_rendered's figure
 

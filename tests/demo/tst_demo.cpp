@@ -13,6 +13,8 @@
 #include <map>
 #include <set>
 
+#include <grp.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <opencv2/imgcodecs.hpp>
@@ -347,16 +349,71 @@ private Q_SLOTS:
         QVERIFY(!generateDemoDataset("", options(1, 1)));
     }
 
+    // A folder the user may not write is refused with an Io error naming the path. Root ignores
+    // permissions, so as root (CI) the generation runs in a child that drops to "nobody" (uid and
+    // gid 65534, no supplementary groups), as tst_safetensors and tst_cli_library do.
     void readOnlyFolder() {
-        if (geteuid() == 0) QSKIP("running as root: permissions are not enforced");
         QTemporaryDir tmp;
+        QVERIFY(tmp.isValid());
+        const QString ro = tmp.path() + "/ro";
         QVERIFY(QDir(tmp.path()).mkdir("ro"));
-        QVERIFY(QFile::setPermissions(tmp.path() + "/ro", QFileDevice::ReadOwner | QFileDevice::ExeOwner));
-        auto r = generateDemoDataset((tmp.path() + "/ro/demo").toStdString(), options(1, 1));
-        QFile::setPermissions(tmp.path() + "/ro", QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-        QVERIFY(!r);
-        QCOMPARE(r.error().code, ErrorCode::Io);
-        QVERIFY(QString::fromStdString(r.error().message).contains(tmp.path() + "/ro/demo"));
+        // Everyone may enter both folders (the child may be another user); nobody may write "ro".
+        QVERIFY(QFile::setPermissions(tmp.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                      QFileDevice::ExeOwner | QFileDevice::ReadOther |
+                                                      QFileDevice::ExeOther));
+        QVERIFY(QFile::setPermissions(ro, QFileDevice::ReadOwner | QFileDevice::ExeOwner | QFileDevice::ReadOther |
+                                              QFileDevice::ExeOther));
+        const std::string target = (ro + "/demo").toStdString();
+        bool ok = true;
+        ErrorCode code = ErrorCode::Ok;
+        QString message;
+        if (::geteuid() != 0) {
+            auto r = generateDemoDataset(target, options(1, 1));
+            ok = bool(r);
+            if (!ok) {
+                code = r.error().code;
+                message = QString::fromStdString(r.error().message);
+            }
+        } else {
+            // The child reports "<ok> <code> <message>" through a pipe.
+            int fds[2];
+            QCOMPARE(::pipe(fds), 0);
+            const pid_t pid = ::fork();
+            QVERIFY(pid >= 0);
+            if (pid == 0) {
+                ::close(fds[0]);
+                std::string report = "dropped";
+                if (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0) {
+                    report = "cannot drop root privileges";
+                } else if (::geteuid() == 0) {
+                    report = "still root";
+                } else {
+                    auto r = generateDemoDataset(target, options(1, 1));
+                    report = r ? std::string("1 0 ") : "0 " + std::to_string(int(r.error().code)) + " " + r.error().message;
+                }
+                const ssize_t written = ::write(fds[1], report.data(), report.size());
+                _exit(written == ssize_t(report.size()) ? 0 : 1);
+            }
+            ::close(fds[1]);
+            QByteArray report;
+            char buffer[512];
+            for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;) report.append(buffer, int(n));
+            ::close(fds[0]);
+            int status = 0;
+            QCOMPARE(::waitpid(pid, &status, 0), pid);
+            QVERIFY(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+            const QList<QByteArray> parts = report.split(' ');
+            QVERIFY2(parts.size() >= 2 && (parts[0] == "0" || parts[0] == "1"),
+                     qPrintable("the unprivileged child did not run the generation: " + QString::fromUtf8(report)));
+            ok = parts[0] == "1";
+            code = ErrorCode(parts[1].toInt());
+            message = QString::fromUtf8(report.mid(parts[0].size() + parts[1].size() + 2));
+        }
+        QFile::setPermissions(ro, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+        QVERIFY2(!ok, "the demo was written into a read-only folder");
+        QVERIFY2(code == ErrorCode::Io, qPrintable(QString::number(int(code)) + ": " + message));
+        QVERIFY2(message.contains(ro + "/demo"), qPrintable(message));
+        QVERIFY(!QFileInfo::exists(ro + "/demo"));
     }
 };
 

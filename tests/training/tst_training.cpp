@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include <atomic>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -180,9 +181,15 @@ private Q_SLOTS:
         auto full = runTraining(base + "/data", r, base + "/full", watch);
         QVERIFY2(full.ok(), full.ok() ? "" : full.error().describe().c_str());
         QCOMPARE(epochEnds.size(), size_t(3));
+        // Validation top-1 is a count of correctly classified validation photos over their number
+        // (the split keeps identical files together, so that number comes from the summary).
+        const int64_t val = full->summary.find("data")->find("split")->find("val")->asInt();
+        QVERIFY2(val >= 3, qPrintable(QString::number(val)));
         for (size_t i = 0; i < epochEnds.size(); ++i) {
             QCOMPARE(epochEnds[i].epoch, int(i + 1));
-            QVERIFY(epochEnds[i].valTop1 >= 0.0 && epochEnds[i].valTop1 <= 1.0);
+            const double correct = epochEnds[i].valTop1 * double(val);
+            QVERIFY2(correct >= 0 && correct <= double(val) && std::fabs(correct - std::round(correct)) < 1e-9,
+                     qPrintable(QString::number(epochEnds[i].valTop1)));
             QVERIFY(epochEnds[i].learningRate > 0.0 && epochEnds[i].learningRate <= r.learningRate * (1 + 1e-9));
         }
         QVERIFY(maxStepLr > 0.0 && maxStepLr <= r.learningRate * (1 + 1e-9));
@@ -244,11 +251,12 @@ private Q_SLOTS:
         r.device = "cpu";
         r.epochs = 50;
         int evaluations = 0;
+        std::vector<double> valTop1;
         TrainOptions o;
         o.progress = [&](const TrainProgress& p) {
             if (!p.epochEnd) return;
             ++evaluations;
-            QVERIFY(p.valTop1 >= 0.0 && p.valTop1 <= 1.0);
+            valTop1.push_back(p.valTop1);
             QCOMPARE(p.learningRate, r.learningRate);
         };
         auto res = runTraining(base + "/data", r, base + "/probe", o);
@@ -262,7 +270,24 @@ private Q_SLOTS:
         QVERIFY(head.ok());
         QCOMPARE(head->find("classes")->size(), size_t(3));
         QCOMPARE(head->find("weight")->size(), size_t(3));
-        QVERIFY(res->summary.find("after")->find("top1")->asDouble() >= 0.0);
+        // Top-1 after training is the confusion matrix's trace over its total (rows: true class),
+        // which counts every validation photo; each evaluation's top-1 is a count over them too.
+        const Json& after = *res->summary.find("after");
+        int64_t trace = 0, total = 0;
+        for (size_t row = 0; row < 3; ++row)
+            for (size_t col = 0; col < 3; ++col) {
+                const int64_t n = after.find("confusion")->asArray()[row].asArray()[col].asInt();
+                total += n;
+                if (row == col) trace += n;
+            }
+        QCOMPARE(total, res->summary.find("data")->find("split")->find("val")->asInt());
+        QCOMPARE(after.find("count")->asInt(), total);
+        QCOMPARE(after.find("top1")->asDouble(), double(trace) / double(total));
+        for (double top1 : valTop1) {
+            const double correct = top1 * double(total);
+            QVERIFY2(correct >= 0 && correct <= double(total) && std::fabs(correct - std::round(correct)) < 1e-9,
+                     qPrintable(QString::number(top1)));
+        }
         QVERIFY(res->summary.find("data")->find("fingerprint")->asString().size() == 64);
     }
 };

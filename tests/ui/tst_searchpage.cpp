@@ -242,7 +242,7 @@ void TestSearchPage::labelFilterRestrictsHits() {
     drop(m_page.get(), {m_photos[0]});
     waitAllDone(m_page.get());
     combo->setCurrentIndex(combo->findData(QStringLiteral("scratches")));
-    QTRY_VERIFY_WITH_TIMEOUT(m_page->isBusy() || m_page->resultsModel()->result().searched == 6, 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_page->isBusy() || m_page->resultsModel()->result().searched == 6, kSearchTimeoutMs);
     waitAllDone(m_page.get());
     SearchResultsModel* results = m_page->resultsModel();
     QCOMPARE(results->result().searched, int64_t(6));

@@ -48,7 +48,12 @@ struct RetrievalReport {
 /// Leave-one-out image->image retrieval over the library's labelled photos embedded by
 /// `model`: each labelled photo queries all other labelled photos; photos with the same
 /// content hash as the query are left out of its candidates (exact duplicates would be trivial
-/// hits). Errors: NotFound when the library has no embeddings of this model or no labels.
+/// hits). Candidates rank by cosine, equal cosines in library order (ascending image id). A
+/// query is a hit at K when a photo of its label is among its first K candidates; its average
+/// precision is the mean, over the photos of its label, of the precision at their ranks. A
+/// query with no photo of its label among its candidates (a class of one photo) is a miss at
+/// every K with AP 0. Errors: NotFound when the library has no embeddings of this model or
+/// fewer than two labelled photos with embeddings; InvalidArgument for no K or K < 1.
 Result<RetrievalReport> evaluateRetrieval(Library& library, const LoadedModel& model, const std::vector<int>& ks);
 
 }  // namespace diffclip

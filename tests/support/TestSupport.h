@@ -1,0 +1,87 @@
+#pragma once
+// Small helpers shared by the tests (header only, Qt Core and POSIX; no product code):
+//  - testSeed(): the seed of a test's random choices (kill timings), printed so that a failure
+//    can be replayed with DIFFCLIP_TEST_SEED=N ctest -R <test>.
+//  - AddressSpaceCap: a scoped RLIMIT_AS a little above what the process maps now, so that a
+//    test can show that hostile input is refused before a big allocation (the allocation would
+//    fail under the cap) instead of timing the call.
+
+#include <QByteArray>
+#include <QtGlobal>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <string>
+
+namespace testsupport {
+
+/// DIFFCLIP_TEST_SEED when set (a decimal number), else a fresh random seed; printed with
+/// qInfo() under `test`'s name either way. Put the seed into failure messages too.
+inline std::uint64_t testSeed(const char* test) {
+    std::uint64_t seed = 0;
+    const QByteArray fromEnv = qgetenv("DIFFCLIP_TEST_SEED");
+    bool parsed = false;
+    if (!fromEnv.isEmpty()) seed = fromEnv.toULongLong(&parsed);
+    if (!parsed) {
+        if (!fromEnv.isEmpty()) qWarning("DIFFCLIP_TEST_SEED=%s is not a number; using a fresh seed", fromEnv.constData());
+        std::random_device device;
+        seed = (std::uint64_t(device()) << 32) ^ device();
+    }
+    qInfo("%s: seed %llu (replay with DIFFCLIP_TEST_SEED=%llu)", test, static_cast<unsigned long long>(seed),
+          static_cast<unsigned long long>(seed));
+    return seed;
+}
+
+/// Bytes of address space the process maps now (VmSize), 0 when it cannot be read.
+inline std::uint64_t mappedBytes() {
+    std::FILE* f = std::fopen("/proc/self/statm", "r");
+    if (!f) return 0;
+    unsigned long long pages = 0;
+    const int n = std::fscanf(f, "%llu", &pages);
+    std::fclose(f);
+    return n == 1 ? pages * std::uint64_t(::sysconf(_SC_PAGESIZE)) : 0;
+}
+
+/// While alive, the soft RLIMIT_AS is what the process maps now plus `headroom` bytes; the
+/// previous limit comes back at destruction. Raising the soft limit back up to the hard limit
+/// needs no privilege, so this works in any process. Keep the scope to the single call under
+/// test: other threads' allocations are capped too.
+class AddressSpaceCap {
+public:
+    explicit AddressSpaceCap(std::uint64_t headroom) {
+        const std::uint64_t now = mappedBytes();
+        if (now == 0 || ::getrlimit(RLIMIT_AS, &m_previous) != 0) return;
+        rlimit capped = m_previous;
+        capped.rlim_cur = rlim_t(now + headroom);
+        if (m_previous.rlim_max != RLIM_INFINITY && capped.rlim_cur > m_previous.rlim_max) return;
+        if (::setrlimit(RLIMIT_AS, &capped) != 0) return;
+        m_limit = capped.rlim_cur;
+        // The cap must bite: an allocation of twice the headroom fails under it.
+        void* volatile probe = std::malloc(std::size_t(2 * headroom));  // volatile: never optimised away
+        m_active = probe == nullptr;
+        std::free(probe);
+        if (!m_active) ::setrlimit(RLIMIT_AS, &m_previous);
+    }
+    ~AddressSpaceCap() {
+        if (m_active) ::setrlimit(RLIMIT_AS, &m_previous);
+    }
+    AddressSpaceCap(const AddressSpaceCap&) = delete;
+    AddressSpaceCap& operator=(const AddressSpaceCap&) = delete;
+
+    /// Whether the cap is in force and an allocation of twice the headroom fails under it (check
+    /// it: a test without the cap proves nothing).
+    bool active() const { return m_active; }
+    std::uint64_t limit() const { return m_limit; }
+
+private:
+    rlimit m_previous{};
+    bool m_active = false;
+    std::uint64_t m_limit = 0;
+};
+
+}  // namespace testsupport
