@@ -222,7 +222,7 @@ int runExplain(int argc, char** argv) {
         "blocks) or why a photo matches a query (patch similarity, gradient x input), beside the photo,\n"
         "on one colour scale shared by every pane (and every photo of a folder), and prints summary\n"
         "numbers: entropy, top-10% share, region share (with masks), deletion/insertion AUC.\n"
-        "Differential models show A1 - lambda*A2 on a diverging scale (zero is white).\n"
+        "Differential models show A1 − λA2 on a diverging scale (zero is white).\n"
         "With --folder, --out is a folder: one PNG per photo, named after its path in DIR.";
     const std::vector<OptionSpec> specs = {
         {"json", false, false, "--json             print one JSON document on standard output"},
@@ -239,11 +239,11 @@ int runExplain(int argc, char** argv) {
         {"head", true, false, "--head H           mean | max | head index (default mean)"},
         {"method", true, false, "--method M         attention | rollout | similarity | gradient (default attention)"},
         {"component", true, false, "--component C      auto | a1 | a2 | diff | a: which map of MODEL (default auto)"},
-        {"rollout", true, false, "--rollout R        signed | abs: rollout of A1 - lambda*A2 (default signed)"},
+        {"rollout", true, false, "--rollout R        signed | abs: rollout of A1 − λA2 (default signed)"},
         {"against", true, false, "--against FILE     explain the match with this query photo"},
         {"text", true, false, "--text TEXT        explain the match with this text"},
         {"compare", true, false, "--compare MODEL2   the same map of a second model beside the first"},
-        {"diff-vs-a1", false, false, "--diff-vs-a1       A1 beside A1 - lambda*A2 of a differential MODEL"},
+        {"diff-vs-a1", false, false, "--diff-vs-a1       A1 beside A1 − λA2 of a differential MODEL"},
         {"out", true, false, "--out PNG|DIR      figure to write (a folder with --folder)"},
         {"colormap", true, false, "--colormap NAME    viridis | inferno | magma | plasma, for non-negative maps"},
         {"opacity", true, false, "--opacity X        map opacity over the photo, 0..1 (default 0.55)"},
