@@ -59,6 +59,26 @@ QString ErrorText::libraryReason(diffclip::ErrorCode code) {
     return tr("An unexpected error occurred. Please report it together with the details below.");
 }
 
+QString ErrorText::photoReason(diffclip::ErrorCode code) {
+    using diffclip::ErrorCode;
+    switch (code) {
+    case ErrorCode::NotFound:
+        return tr("The photo does not exist: it may have been moved, renamed or deleted.");
+    case ErrorCode::Io:
+        return tr("The photo could not be read. Check that you may read it and that the disk works.");
+    case ErrorCode::Format:
+        return tr("The file is not a photo that DiffCLIP Studio can read (JPEG, PNG, TIFF, WebP or BMP), or it is "
+                  "damaged or truncated. The details say what it was found to be.");
+    case ErrorCode::Unsupported:
+        return tr("The photo is stored in a way DiffCLIP Studio does not support.");
+    case ErrorCode::OutOfMemory:
+        return tr("There is not enough memory to decode this photo.");
+    default:
+        break;
+    }
+    return libraryReason(code);
+}
+
 QString ErrorText::details(const diffclip::Error& error) { return QString::fromStdString(error.describe()); }
 
 }  // namespace diffclip::ui

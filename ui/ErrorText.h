@@ -17,6 +17,8 @@ public:
     static QString modelOpenReason(diffclip::ErrorCode code);
     /// What went wrong with a library, photos or a job on them, and what to do.
     static QString libraryReason(diffclip::ErrorCode code);
+    /// What went wrong reading a photo (decoding by content: JPEG, PNG, TIFF, WebP, BMP), and what to do.
+    static QString photoReason(diffclip::ErrorCode code);
     /// The core's detail ("format: safetensors header ...") as a QString.
     static QString details(const diffclip::Error& error);
 };

@@ -1,10 +1,21 @@
 #pragma once
 // The Explain page (GitHub issue 5): where a model looks in a photo, and why a photo matched a
 // query, as two synchronised panes on ONE shared colour scale: model A beside model B, or A1
-// beside A1 - lambda*A2 of one DiffCLIP model. A layer slider, head and method selectors, an
+// beside A1 − λA2 of one DiffCLIP model. A layer slider, head and method selectors, an
 // opacity slider, the value under the cursor, a region of interest (shift-drag) with its share
-// of each map, charts of lambda and entropy per layer and of the region share, a colour bar with
+// of each map, charts of λ and entropy per layer and of the region share, a colour bar with
 // real values, and PNG / PDF export (the region outlined on both map panes).
+//
+// The page runs the requests and wires its parts: ExplainToolbar (the controls, and which
+// choices can work), ExplainPanes (the two ExplainViews with titles and numbers),
+// ExplainScaleRow (the colour scale in use, folder scales through ExplainFolderScales),
+// ExplainChartModels + ExplainCharts (the charts, fed by item models), ExplainReport (figure,
+// PNG and PDF) and ExplainText (every word, through tr()).
+//
+// What is shown always belongs together: the panes, their titles, numbers, charts and the
+// exports describe one result. A request that fails, or settings that cannot work (a query
+// method without a query), clear them and disable the exports; a new photo starts without a
+// region.
 //
 // Colour scale: "This comparison" spans the two panes' maps; "Whole folder" spans the same
 // maps of every photo in the current photo's folder (computed on a worker thread with progress
@@ -12,32 +23,23 @@
 // scale the panes use; while a folder scale is missing (new settings, computing, failed) it
 // says so and the panes use the comparison's scale.
 //
-// The model work runs on worker threads through the torch-free ExplainSession facade; a newer
-// request supersedes (and cancels) an older one, whose late answer is dropped. The GUI thread
-// only draws results.
+// The model work runs on worker threads (ExplainRunner, through the torch-free ExplainSession
+// facade); a newer request supersedes (and cancels) an older one, whose late answer is dropped.
+// The GUI thread only draws results.
 
-#include <QHash>
 #include <QImage>
 #include <QRect>
 #include <QRectF>
-#include <QStringList>
 #include <QString>
 #include <QWidget>
-#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <utility>
 
-class QCheckBox;
-class QComboBox;
 class QCustomPlot;
 class QGraphicsView;
 class QLabel;
-class QLineEdit;
-class QPaintDevice;
-class QPainter;
-class QProgressBar;
 class QPushButton;
 class QSlider;
 class QTimer;
@@ -45,14 +47,20 @@ class QTimer;
 namespace diffclip::explain {
 class ExplainSession;
 struct ExplainResult;
-struct FolderScale;
 struct RenderedPanes;
 }  // namespace diffclip::explain
 
 namespace diffclip::ui {
 
 class ErrorBanner;
-class ExplainView;
+class ExplainChartModels;
+class ExplainCharts;
+class ExplainPanes;
+class ExplainRunner;
+class ExplainScaleRow;
+class ExplainToolbar;
+struct ExplainAnswer;
+struct ExplainReportInputs;
 
 class ExplainPage : public QWidget {
     Q_OBJECT
@@ -72,7 +80,8 @@ public:
     QString modelA() const { return m_modelA; }
     QString modelB() const { return m_modelB; }
 
-    /// The photo to explain; returns at once (the maps arrive later).
+    /// The photo to explain; returns at once (the maps arrive later). Another photo than the
+    /// current one clears the region.
     void setPhoto(const QString& path);
     QString photo() const { return m_photo; }
     void setMode(Mode mode);
@@ -95,23 +104,32 @@ public:
     /// The map value at normalised crop coordinates of a pane (nullopt without a result).
     std::optional<double> valueAt(int pane, const QPointF& normalised) const;
 
-    /// Writes the composed comparison (photo, both panes, colour bar, caption) as PNG.
+    /// Writes the composed comparison (photo, both panes, colour bar, caption) as PNG and
+    /// says where in the status line.
     bool exportPng(const QString& path);
-    /// Writes a one-page PDF report: both maps, the settings and the numbers, the charts.
+    /// Writes a one-page PDF report (both maps, the settings and the numbers, the charts) and
+    /// says where in the status line.
     bool exportPdf(const QString& path);
     /// The PDF report's page as an image `width` pixels wide (A4 proportions); null without maps.
     QImage reportPreview(int width) const;
 
     // State, for the main window and tests.
-    bool isBusy() const { return m_running; }
+    bool isBusy() const;
     bool hasResult() const;
     int resultCount() const { return m_resultCount; }
     QImage paneImage(int pane) const;
+    /// The title over pane 0 or 1 (empty without a result).
+    QString paneTitle(int pane) const;
+    /// The numbers under pane 0 or 1 (empty without a result).
+    QString paneNumbers(int pane) const;
     const ErrorBanner* errorBanner() const { return m_error; }
-    QSlider* layerSlider() const { return m_layer; }
-    QCustomPlot* lambdaPlot() const { return m_lambdaPlot; }
-    QCustomPlot* entropyPlot() const { return m_entropyPlot; }
-    QCustomPlot* regionPlot() const { return m_regionPlot; }
+    ExplainToolbar* toolbar() const { return m_bar; }
+    QSlider* layerSlider() const;
+    QCustomPlot* lambdaPlot() const;
+    QCustomPlot* entropyPlot() const;
+    QCustomPlot* regionPlot() const;
+    QPushButton* exportPngButton() const { return m_exportPng; }
+    QPushButton* exportPdfButton() const { return m_exportPdf; }
     QGraphicsView* paneView(int pane) const;
     QString statusText() const;
     /// The value range of the shown colour bar and panes (nullopt without a result).
@@ -120,19 +138,18 @@ public:
     int scalePhotos() const;
     /// The text that says which scale is in use ("Scale: folder of 3 photos, max |v| = ...").
     QString scaleText() const;
-    bool isFolderScaleBusy() const { return m_folderRunning; }
+    bool isFolderScaleBusy() const;
     /// Folder scales computed to the end (cache hits do not count).
-    int folderScaleRuns() const { return m_folderRuns; }
-    /// Where map pane 0 or 1 lies in the exported PNG (empty without a result).
-    QRect exportPaneRect(int pane) const;
+    int folderScaleRuns() const;
 
     /// Test seam: called on the folder-scale worker thread at each of its progress reports
     /// (photos done, photos in all), after that photo and before the next one, which comes only
     /// once the hook returns. A test blocks in it to hold the job at a known point, e.g. to cancel
     /// it there deterministically. It applies to folder scales started afterwards; the
     /// application never sets it. Empty (the default) clears it.
-    using FolderProgressHook = std::function<void(int done, int total)>;
-    void setFolderScaleProgressHook(FolderProgressHook hook) { m_folderProgressHook = std::move(hook); }
+    void setFolderScaleProgressHook(std::function<void(int done, int total)> hook);
+    /// Where map pane 0 or 1 lies in the exported PNG (empty without a result).
+    QRect exportPaneRect(int pane) const;
 
 public Q_SLOTS:
     /// "Why did this match?": explains `hitPath` with `queryPath` as the target (similarity).
@@ -152,56 +169,31 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
+    void buildLayout();
+    void connectControls();
     void schedule();
     void start();
-    void finish(int generation, std::shared_ptr<explain::ExplainResult> result,
-                std::shared_ptr<explain::RenderedPanes> rendered, const QString& errorTitle, int errorCode,
-                const QString& errorDetail);
+    QString whyNotPossible() const;
+    void finish(const ExplainAnswer& answer);
+    void clearResult();
     void rerender();
-    void showPanes();
-    void updateNumbers();
-    void updateCharts();
+    void showResult();
     void updateControls();
-    void showValue(int pane, const QPointF& scenePos);
-    void regionDrawn(const QRectF& sceneRect);
-    void paintReport(QPainter& painter, const QRect& page, QPaintDevice* device) const;
-    void showError(const QString& title, const QString& reason, const QString& details);
+    ExplainReportInputs reportInputs() const;
+    QString resultPhoto() const;
     void applyScale();
-    void startFolderScale(const QString& key);
-    void folderScaleDone(int generation, const QString& key, std::shared_ptr<explain::FolderScale> scale,
-                         int errorCode, const QString& errorDetail);
-    void updateScaleLabel();
-    QString folderKey(QStringList* photos) const;
 
     ErrorBanner* m_error = nullptr;
-    QPushButton* m_photoButton = nullptr;
-    QLabel* m_photoLabel = nullptr;
-    QComboBox* m_mode = nullptr;
-    QLabel* m_modelALabel = nullptr;
-    QPushButton* m_modelBButton = nullptr;
-    QLabel* m_modelBLabel = nullptr;
-    QComboBox* m_method = nullptr;
-    QLineEdit* m_query = nullptr;
-    QPushButton* m_queryButton = nullptr;
-    QSlider* m_layer = nullptr;
-    QLabel* m_layerLabel = nullptr;
-    QComboBox* m_head = nullptr;
-    QSlider* m_opacity = nullptr;
+    ExplainToolbar* m_bar = nullptr;
+    ExplainPanes* m_panes = nullptr;
+    ExplainScaleRow* m_scale = nullptr;
+    QLabel* m_status = nullptr;
     QPushButton* m_clearRegion = nullptr;
     QPushButton* m_exportPng = nullptr;
     QPushButton* m_exportPdf = nullptr;
-    ExplainView* m_views[2] = {nullptr, nullptr};
-    QLabel* m_titles[2] = {nullptr, nullptr};
-    QLabel* m_numbers[2] = {nullptr, nullptr};
-    QLabel* m_colourBar = nullptr;
-    QLabel* m_status = nullptr;
-    QCustomPlot* m_lambdaPlot = nullptr;
-    QCustomPlot* m_entropyPlot = nullptr;
-    QCustomPlot* m_regionPlot = nullptr;
-    QComboBox* m_scaleMode = nullptr;
-    QLabel* m_scaleLabel = nullptr;
-    QProgressBar* m_folderProgress = nullptr;
-    QPushButton* m_folderCancel = nullptr;
+    ExplainChartModels* m_chartModels = nullptr;
+    ExplainCharts* m_charts = nullptr;
+    ExplainRunner* m_runner = nullptr;
     QTimer* m_debounce = nullptr;
 
     QString m_modelA, m_modelB, m_photo;
@@ -209,29 +201,10 @@ private:
     std::shared_ptr<explain::ExplainSession> m_session;
     std::shared_ptr<explain::ExplainResult> m_result;
     std::shared_ptr<explain::RenderedPanes> m_rendered;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
-    int m_generation = 0;
     int m_resultCount = 0;
-    bool m_running = false;
     bool m_updatingControls = false;
-    QString m_valueText;
-
-    // The comparison's own scale (m_result->scale holds the one in use).
-    double m_ownLow = 0, m_ownHigh = 1;
-    bool m_ownDiverging = false;
-    // Folder scales by folderKey(); the running job's key, its cancel flag and progress.
-    QHash<QString, std::shared_ptr<explain::FolderScale>> m_folderScales;
-    QString m_folderRunningKey;
-    std::shared_ptr<std::atomic<bool>> m_folderCancelFlag;
-    bool m_folderRunning = false;
-    int m_folderGeneration = 0;
-    int m_appliedLeftOut = 0;  // photos the applied folder scale had to leave out
-    int m_folderRuns = 0;
-    QString m_folderProblem;  // why the folder scale is not in use, shown in the label
-    FolderProgressHook m_folderProgressHook;  // test seam, see setFolderScaleProgressHook()
+    QString m_layerModel;  // model A of the layer slider's range: another model starts at its last layer
     std::pair<double, double> m_renderedRange{0, 1};  // the scale m_rendered was drawn with
-    QRectF m_renderedRegion;                          // the region outlined in m_rendered's figure
-
 };
 
 }  // namespace diffclip::ui

@@ -222,7 +222,7 @@ int runExplain(int argc, char** argv) {
         "blocks) or why a photo matches a query (patch similarity, gradient x input), beside the photo,\n"
         "on one colour scale shared by every pane (and every photo of a folder), and prints summary\n"
         "numbers: entropy, top-10% share, region share (with masks), deletion/insertion AUC.\n"
-        "Differential models show A1 - lambda*A2 on a diverging scale (zero is white).\n"
+        "Differential models show A1 − λA2 on a diverging scale (zero is white).\n"
         "With --folder, --out is a folder: one PNG per photo, named after its path in DIR.");
     std::string deviceName = "auto", tokenizer, modelSpec, image, folder, masks, mask, head = "mean",
                 methodArg = "attention", componentArg = "auto", rollout = "signed", against, text, compare, out,
@@ -244,11 +244,11 @@ int runExplain(int argc, char** argv) {
     cli.addText("--head", head, "H", "mean | max | head index (default mean)");
     cli.addText("--method", methodArg, "M", "attention | rollout | similarity | gradient (default attention)");
     cli.addText("--component", componentArg, "C", "auto | a1 | a2 | diff | a: which map of MODEL (default auto)");
-    cli.addChoice("--rollout", rollout, {"signed", "abs"}, "R", "signed | abs: rollout of A1 - lambda*A2 (default signed)");
+    cli.addChoice("--rollout", rollout, {"signed", "abs"}, "R", "signed | abs: rollout of A1 − λA2 (default signed)");
     cli.addText("--against", against, "FILE", "explain the match with this query photo");
     cli.addText("--text", text, "TEXT", "explain the match with this text");
     cli.addText("--compare", compare, "MODEL2", "the same map of a second model beside the first");
-    cli.addFlag("--diff-vs-a1", diffVsA1, "A1 beside A1 - lambda*A2 of a differential MODEL");
+    cli.addFlag("--diff-vs-a1", diffVsA1, "A1 beside A1 − λA2 of a differential MODEL");
     cli.addText("--out", out, "PNG|DIR", "figure to write (a folder with --folder)")->required();
     cli.addText("--colormap", colormap, "NAME", "viridis | inferno | magma | plasma, for non-negative maps");
     cli.addNumber("--opacity", opacity, 0, 1, "X", "map opacity over the photo, 0..1 (default 0.55)");

@@ -1,34 +1,37 @@
 // The Explain page with the tiny fixture models: both panes render off the GUI thread, the
 // layer slider updates panes and charts, region share, PNG / PDF export (with the region
-// outlined), the folder-wide colour scale, a missing photo.
+// outlined), the folder-wide colour scale, a missing photo; and what a new user hits first
+// (issue 20): a failed load clears the maps, a new photo clears the region, choices that
+// cannot work are not offered, an unreadable photo is called that, the page fits the default
+// window and a small screen, titles are translated and spell "A1 − λA2", exports say where.
+// These use the page's long-standing API and find controls by accessible name.
+#include <QComboBox>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QGraphicsView>
 #include <QImage>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QScopeGuard>
+#include <QScrollArea>
 #include <QSignalSpy>
 #include <QSemaphore>
 #include <QSlider>
+#include <QScrollBar>
+#include <QStandardItemModel>
 #include <QTemporaryDir>
+#include <QTranslator>
 #include <QtTest>
 #include <algorithm>
 #include <cmath>
 #include <memory>
 #include <vector>
 
-// qcustomplot.h uses Qt's lower-case keywords (tests build with QT_NO_KEYWORDS).
-#define signals Q_SIGNALS
-#define slots Q_SLOTS
-#define emit Q_EMIT
-#define foreach Q_FOREACH
-#include <qcustomplot.h>
-#undef signals
-#undef slots
-#undef emit
-#undef foreach
-
 #include "ErrorBanner.h"
 #include "ExplainPage.h"
+#include "QCustomPlotQt.h"
 
 using diffclip::ui::ExplainPage;
 
@@ -39,6 +42,49 @@ const QString kPhoto = QStringLiteral(DIFFCLIP_SHARED_DIR "/data/neu-cls/crazing
 const QString kQuery = QStringLiteral(DIFFCLIP_SHARED_DIR "/data/neu-cls/scratches/scratches_1.jpg");
 const QString kPatches = QStringLiteral(DIFFCLIP_SHARED_DIR "/data/neu-cls/patches/patches_1.jpg");
 constexpr int kWait = 60000;
+
+// Shows the page with model A, the comparison `mode` and `photo`; true once the maps are there.
+bool showMaps(ExplainPage& page, ExplainPage::Mode mode, const QString& photo) {
+    page.resize(1200, 800);
+    page.show();
+    page.setModelA(kModelA);
+    page.setMode(mode);
+    page.setPhoto(photo);
+    return QTest::qWaitFor([&] { return page.hasResult() && !page.isBusy(); }, kWait);
+}
+
+// The page's child of type T with this accessible name (null when there is none).
+template <typename T>
+T* named(const QWidget& page, const QString& name) {
+    for (T* w : page.findChildren<T*>())
+        if (w->accessibleName() == name) return w;
+    return nullptr;
+}
+
+bool itemEnabled(QComboBox* combo, int index) {
+    auto* model = qobject_cast<QStandardItemModel*>(combo->model());
+    return model && model->item(index) && model->item(index)->isEnabled();
+}
+
+QString itemToolTip(QComboBox* combo, int index) { return combo->itemData(index, Qt::ToolTipRole).toString(); }
+
+// The pane titles: the labels that name a block ("A1, block 1, ...").
+QStringList paneTitles(const QWidget& page) {
+    QStringList titles;
+    for (const QLabel* l : page.findChildren<QLabel*>())
+        if (l->isVisible() && l->text().contains(QStringLiteral("block"))) titles << l->text();
+    return titles;
+}
+
+// Marks every translated text, so a test sees which visible texts went through tr().
+class MarkingTranslator : public QTranslator {
+public:
+    QString translate(const char*, const char* source, const char* = nullptr, int = -1) const override {
+        return QStringLiteral("⟦") + QString::fromUtf8(source) + QStringLiteral("⟧");
+    }
+    bool isEmpty() const override { return false; }
+};
+
 }  // namespace
 
 class TestExplainPage : public QObject {
@@ -141,12 +187,7 @@ private Q_SLOTS:
 
     void a1VersusDifferenceAndMatch() {
         ExplainPage page;
-        page.resize(1200, 800);
-        page.show();
-        page.setModelA(kModelA);
-        page.setMode(ExplainPage::Mode::A1VsDifference);
-        page.setPhoto(kPhoto);
-        QTRY_VERIFY_WITH_TIMEOUT(page.hasResult() && !page.isBusy(), kWait);
+        QVERIFY(showMaps(page, ExplainPage::Mode::A1VsDifference, kPhoto));
         QVERIFY(!page.errorBanner()->isVisible());
 
         // "Why did this match?": similarity with the query photo as the target.
@@ -163,12 +204,13 @@ private Q_SLOTS:
         QVERIFY(!page.errorBanner()->isVisible());
         QCOMPARE(page.entropyPlot()->graph(0)->dataCount(), page.layerSlider()->maximum() + 1);
 
-        // A1 vs A1 - lambda*A2 refuses a query method with a clear message.
+        // A1 vs A1 − λA2 compares attention maps: set with a query method anyway, the page says
+        // why inline and shows no maps (no red error, no old maps under the new settings).
         const int results3 = page.resultCount();
-        QSignalSpy spy(&page, &ExplainPage::explained);
         page.setMode(ExplainPage::Mode::A1VsDifference);
-        QTRY_VERIFY_WITH_TIMEOUT(!spy.isEmpty(), kWait);
-        QVERIFY(page.errorBanner()->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(!page.hasResult(), kWait);
+        QVERIFY(!page.errorBanner()->isVisible());
+        QVERIFY2(page.statusText().contains(QStringLiteral("Model A vs model B")), qPrintable(page.statusText()));
         QCOMPARE(page.resultCount(), results3);
         page.setMethod(ExplainPage::Method::Rollout);
         QTRY_VERIFY_WITH_TIMEOUT(page.resultCount() > results3 && !page.isBusy(), kWait);
@@ -195,7 +237,7 @@ private Q_SLOTS:
         page.setMode(ExplainPage::Mode::A1VsDifference);
         QCOMPARE(page.scaleMode(), ExplainPage::ScaleMode::Comparison);
 
-        // Each photo's own scale (A1 - lambda*A2 is signed: a symmetric diverging scale).
+        // Each photo's own scale (A1 − λA2 is signed: a symmetric diverging scale).
         std::vector<double> own;
         std::vector<QImage> ownPane;
         for (const QString& p : photos) {
@@ -320,12 +362,7 @@ private Q_SLOTS:
     // of the exported PNG, where the region is, and nowhere else.
     void regionIsOutlinedInTheExport() {
         ExplainPage page;
-        page.resize(1200, 800);
-        page.show();
-        page.setModelA(kModelA);
-        page.setMode(ExplainPage::Mode::A1VsDifference);
-        page.setPhoto(kPhoto);
-        QTRY_VERIFY_WITH_TIMEOUT(page.hasResult() && !page.isBusy(), kWait);
+        QVERIFY(showMaps(page, ExplainPage::Mode::A1VsDifference, kPhoto));
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString plainPath = dir.filePath(QStringLiteral("plain.png"));
@@ -369,6 +406,258 @@ private Q_SLOTS:
         for (int x = 0; x < first.x() - 10; ++x)
             for (int y = first.y(); y < first.bottom(); y += 7)
                 QCOMPARE(marked.pixelColor(x, y), plain.pixelColor(x, y));
+    }
+
+    // Issue 20.1: a photo that fails to load leaves no maps of the previous photo behind, and
+    // nothing to export (the report would name the failed file beside the old maps).
+    void failedLoadClearsMapsAndExports() {
+        ExplainPage page;
+        QVERIFY(showMaps(page, ExplainPage::Mode::A1VsDifference, kPhoto));
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString bad = dir.filePath(QStringLiteral("notes.jpg"));
+        QFile text(bad);
+        QVERIFY(text.open(QIODevice::WriteOnly));
+        text.write("not a photo, just a note\n");
+        text.close();
+
+        QSignalSpy spy(&page, &ExplainPage::explained);
+        page.setPhoto(bad);
+        QTRY_VERIFY_WITH_TIMEOUT(!spy.isEmpty(), kWait);
+        QCOMPARE(spy.last().first().toBool(), false);
+        QVERIFY(page.errorBanner()->isVisible());
+        QVERIFY(!page.hasResult());
+        QVERIFY(page.paneImage(0).isNull());
+        QVERIFY(page.paneImage(1).isNull());
+        QVERIFY(!page.colourBarRange().has_value());
+        QVERIFY(paneTitles(page).isEmpty());
+        QCOMPARE(page.entropyPlot()->graphCount(), 0);
+        QCOMPARE(page.regionPlot()->plottableCount(), 0);
+        auto* png = named<QPushButton>(page, QStringLiteral("Export PNG"));
+        auto* pdf = named<QPushButton>(page, QStringLiteral("Export PDF report"));
+        QVERIFY(png && pdf);
+        QVERIFY(!png->isEnabled());
+        QVERIFY(!pdf->isEnabled());
+        const QString report = dir.filePath(QStringLiteral("report.pdf"));
+        QVERIFY(!page.exportPdf(report));
+        QVERIFY(!QFileInfo::exists(report));
+        QVERIFY(page.reportPreview(600).isNull());
+
+        // A good photo again: maps, exports and no stale error.
+        page.setPhoto(kQuery);
+        QTRY_VERIFY_WITH_TIMEOUT(page.hasResult() && !page.isBusy(), kWait);
+        QVERIFY(!page.errorBanner()->isVisible());
+        QVERIFY(png->isEnabled() && pdf->isEnabled());
+    }
+
+    // Issue 20.8b: a file that is not a photo is called that, with the decoder's reason, not
+    // "not a DiffCLIP library or damaged".
+    void unreadablePhotoIsCalledThat() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString bad = dir.filePath(QStringLiteral("scan.jpg"));
+        QFile text(bad);
+        QVERIFY(text.open(QIODevice::WriteOnly));
+        text.write("id,label\n1,crazing\n");
+        text.close();
+        ExplainPage page;
+        page.show();
+        page.setModelA(kModelA);
+        QSignalSpy spy(&page, &ExplainPage::explained);
+        page.setPhoto(bad);
+        QTRY_VERIFY_WITH_TIMEOUT(!spy.isEmpty(), kWait);
+        const auto* banner = page.errorBanner();
+        QVERIFY(banner->isVisible());
+        QVERIFY2(banner->title().contains(QStringLiteral("scan.jpg")), qPrintable(banner->title()));
+        QVERIFY2(banner->reason().contains(QStringLiteral("not a photo")), qPrintable(banner->reason()));
+        QVERIFY2(!banner->reason().contains(QStringLiteral("library")), qPrintable(banner->reason()));
+        QVERIFY2(banner->details().contains(QStringLiteral("text file")), qPrintable(banner->details()));
+    }
+
+    // Issue 20.4: a region drawn on one photo does not carry over to the next.
+    void newPhotoClearsTheRegion() {
+        ExplainPage page;
+        QVERIFY(showMaps(page, ExplainPage::Mode::A1VsDifference, kPhoto));
+        page.setRegion(QRectF(0.2, 0.2, 0.4, 0.4));
+        QVERIFY(page.regionShare(0).has_value());
+        const int results = page.resultCount();
+        page.setPhoto(kPhoto);  // the same photo again keeps it
+        QVERIFY(!page.region().isEmpty());
+        page.setPhoto(kQuery);
+        QVERIFY(page.region().isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(page.resultCount() > results && !page.isBusy(), kWait);
+        QVERIFY(page.region().isEmpty());
+        QVERIFY(!page.regionShare(0).has_value());
+        QVERIFY(!page.regionShare(1).has_value());
+        // The export figure outlines nothing: identical to the figure of a page that never had a region.
+        ExplainPage fresh;
+        fresh.setModelA(kModelA);
+        fresh.setMode(ExplainPage::Mode::A1VsDifference);
+        fresh.setPhoto(kQuery);
+        QTRY_VERIFY_WITH_TIMEOUT(fresh.hasResult() && !fresh.isBusy(), kWait);
+        QTemporaryDir dir;
+        QVERIFY(page.exportPng(dir.filePath(QStringLiteral("a.png"))));
+        QVERIFY(fresh.exportPng(dir.filePath(QStringLiteral("b.png"))));
+        QCOMPARE(QImage(dir.filePath(QStringLiteral("a.png"))), QImage(dir.filePath(QStringLiteral("b.png"))));
+    }
+
+    // Issue 20.6: "Similarity to query" works at any layer position (the layer does not apply,
+    // so the slider is off); choices that cannot work are not offered, each saying why.
+    void similarityIgnoresTheLayerAndImpossibleChoicesAreOff() {
+        ExplainPage page;
+        QVERIFY(showMaps(page, ExplainPage::Mode::TwoModels, kPhoto));
+        auto* method = named<QComboBox>(page, QStringLiteral("Method"));
+        auto* mode = named<QComboBox>(page, QStringLiteral("Comparison"));
+        QVERIFY(method && mode);
+
+        // Similarity at layer 0: the map of the final tokens, no error; the slider is off.
+        page.setLayer(0);
+        QTRY_VERIFY_WITH_TIMEOUT(page.layer() == 0 && !page.isBusy() && page.hasResult(), kWait);
+        page.setQuery(kQuery);
+        QSignalSpy spy(&page, &ExplainPage::explained);
+        page.setMethod(ExplainPage::Method::Similarity);
+        QTRY_VERIFY_WITH_TIMEOUT(!spy.isEmpty() && !page.isBusy(), kWait);
+        QCOMPARE(spy.last().first().toBool(), true);
+        QVERIFY(!page.errorBanner()->isVisible());
+        QVERIFY(!page.layerSlider()->isEnabled());
+        QVERIFY(!page.layerSlider()->toolTip().isEmpty());
+        // The comparison A1 vs A1 − λA2 is off while a query method is chosen.
+        QVERIFY(!itemEnabled(mode, 1));
+        QVERIFY(!itemToolTip(mode, 1).isEmpty());
+        // Back to attention: the slider applies again, with the layer the user chose.
+        page.setMethod(ExplainPage::Method::Attention);
+        QTRY_VERIFY_WITH_TIMEOUT(page.layerSlider()->isEnabled() && !page.isBusy() && page.hasResult(), kWait);
+        QCOMPARE(page.layer(), 0);
+        QVERIFY(itemEnabled(mode, 1));
+
+        // Without a query the query methods are off, and say what they need.
+        page.setQuery(QString());
+        for (int i : {2, 3}) {
+            QVERIFY(!itemEnabled(method, i));
+            QVERIFY2(itemToolTip(method, i).contains(QStringLiteral("query")), qPrintable(itemToolTip(method, i)));
+        }
+        QVERIFY(itemEnabled(method, 0) && itemEnabled(method, 1));
+        page.setQuery(QStringLiteral("a scratch"));
+        QVERIFY(itemEnabled(method, 2) && itemEnabled(method, 3));
+        // In A1 vs A1 − λA2 they are off too, with the reason.
+        page.setMode(ExplainPage::Mode::A1VsDifference);
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isBusy() && page.hasResult(), kWait);
+        for (int i : {2, 3}) {
+            QVERIFY(!itemEnabled(method, i));
+            QVERIFY2(itemToolTip(method, i).contains(QStringLiteral("Model A vs model B")), qPrintable(itemToolTip(method, i)));
+        }
+        // Clearing the query under a query method: no map, no red error, the reason inline.
+        page.setMode(ExplainPage::Mode::TwoModels);
+        page.setQuery(kQuery);
+        page.setMethod(ExplainPage::Method::Gradient);
+        QTRY_VERIFY_WITH_TIMEOUT(page.hasResult() && !page.isBusy(), kWait);
+        page.setQuery(QString());
+        QTRY_VERIFY_WITH_TIMEOUT(!page.hasResult(), kWait);
+        QVERIFY(!page.errorBanner()->isVisible());
+        QVERIFY(paneTitles(page).isEmpty());
+        QVERIFY2(page.statusText().contains(QStringLiteral("needs a query")), qPrintable(page.statusText()));
+    }
+
+    // Issue 20.10: the page fits its share of the default 1,120 px window and of an 800×600
+    // screen (the navigation takes about 120 px, the menu and status bars about 60): it never
+    // needs more width, every control lies inside it at its full size, and the query box is
+    // wide enough for a file name (elided in the middle, the full path in its tooltip).
+    void fitsTheDefaultWindowAndASmallScreen() {
+        // In English and in Japanese (wider words in places).
+        QTranslator japanese;
+        QVERIFY(japanese.load(QStringLiteral(":/i18n/diffclip_ja")));
+        for (const QString& language : {QStringLiteral("en"), QStringLiteral("ja")})
+        for (const QSize size : {QSize(960, 720), QSize(640, 540)}) {
+            if (language == QLatin1String("ja")) QCoreApplication::installTranslator(&japanese);
+            auto untranslate = qScopeGuard([&] { QCoreApplication::removeTranslator(&japanese); });
+            ExplainPage page;
+            page.setModelA(kModelA);
+            if (QFileInfo::exists(kModelB)) page.setModelB(kModelB);
+            page.setQuery(kQuery);
+            page.setPhoto(kPhoto);
+            page.resize(size);
+            page.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&page));
+            QTRY_VERIFY_WITH_TIMEOUT(page.hasResult() && !page.isBusy(), kWait);
+            QTest::qWait(50);
+            const QString at = QStringLiteral("%1 %2x%3").arg(language).arg(size.width()).arg(size.height());
+            QVERIFY2(page.minimumSizeHint().width() <= size.width(),
+                     qPrintable(at + QStringLiteral(": needs %1 px").arg(page.minimumSizeHint().width())));
+            QCOMPARE(page.width(), size.width());
+            for (QWidget* w : page.findChildren<QWidget*>()) {
+                const bool control = qobject_cast<QAbstractButton*>(w) || qobject_cast<QComboBox*>(w) ||
+                                     qobject_cast<QSlider*>(w) || qobject_cast<QLineEdit*>(w);
+                if (!w->isVisible() || !(control || qobject_cast<QCustomPlot*>(w))) continue;
+                if (qobject_cast<QScrollBar*>(w) || w->parentWidget()->inherits("QLineEdit")) continue;
+                const QRect r(w->mapTo(&page, QPoint(0, 0)), w->size());
+                const QString name = at + QLatin1Char(' ') + QString::fromLatin1(w->metaObject()->className()) +
+                                     QLatin1Char(' ') + w->accessibleName();
+                // Inside a scroll area a widget may lie below the fold, never beside it.
+                bool scrolled = false;
+                for (QWidget* p = w->parentWidget(); p; p = p->parentWidget()) scrolled |= bool(qobject_cast<QScrollArea*>(p));
+                QVERIFY2(r.left() >= 0 && r.right() < page.width(), qPrintable(name + QStringLiteral(" cut at the side")));
+                if (!scrolled) QVERIFY2(r.top() >= 0 && r.bottom() < page.height(), qPrintable(name + QStringLiteral(" cut")));
+                if (qobject_cast<QComboBox*>(w) || qobject_cast<QAbstractButton*>(w))
+                    QVERIFY2(w->width() >= w->sizeHint().width(), qPrintable(name + QStringLiteral(" squeezed")));
+                if (qobject_cast<QSlider*>(w)) QVERIFY2(w->width() >= 60, qPrintable(name + QStringLiteral(" squeezed")));
+            }
+            auto* query = named<QLineEdit>(page, QStringLiteral("Query"));
+            QVERIFY(query);
+            const QString name = QFileInfo(kQuery).fileName();
+            QVERIFY2(query->width() >= query->fontMetrics().horizontalAdvance(name) + 30, qPrintable(at));
+            QVERIFY2(query->text().endsWith(name), qPrintable(query->text()));
+            QCOMPARE(query->toolTip(), kQuery);
+            if (qEnvironmentVariableIsSet("DIFFCLIP_EXPLAIN_GRAB"))
+                page.grab().save(qEnvironmentVariable("DIFFCLIP_EXPLAIN_GRAB") +
+                                 QStringLiteral("-%1-%2x%3.png").arg(language).arg(size.width()).arg(size.height()));
+        }
+    }
+
+    // Issues 20.11 and 20.12: the pane titles are built in the UI through tr() and spell the
+    // formula "A1 − λA2" (never "A1-λ*A2" or "lambda").
+    void paneTitlesAreTranslatedAndSpellTheFormulaOnce() {
+        {
+            ExplainPage page;
+            QVERIFY(showMaps(page, ExplainPage::Mode::A1VsDifference, kPhoto));
+            const QStringList titles = paneTitles(page);
+            QCOMPARE(titles.size(), 2);
+            QVERIFY2(titles[1].startsWith(QStringLiteral("A1 − λA2,")), qPrintable(titles[1]));
+            for (const QLabel* l : page.findChildren<QLabel*>())
+                QVERIFY2(!l->text().contains(QStringLiteral("lambda")) && !l->text().contains(QStringLiteral("λ*")),
+                         qPrintable(l->text()));
+        }
+        MarkingTranslator marker;
+        QCoreApplication::installTranslator(&marker);
+        ExplainPage page;
+        page.resize(1200, 800);
+        page.show();
+        page.setModelA(kModelA);
+        page.setModelB(kModelB);
+        page.setPhoto(kPhoto);
+        QTRY_VERIFY_WITH_TIMEOUT(page.hasResult() && !page.isBusy(), kWait);
+        const QStringList titles = paneTitles(page);
+        QCoreApplication::removeTranslator(&marker);
+        QCOMPARE(titles.size(), 2);
+        for (const QString& t : titles) QVERIFY2(t.startsWith(QStringLiteral("⟦")), qPrintable(t));
+    }
+
+    // Issue 20.13: after an export the status line says where the file went, and an earlier
+    // export error is gone.
+    void exportsSayWhereTheyWrote() {
+        ExplainPage page;
+        QVERIFY(showMaps(page, ExplainPage::Mode::TwoModels, kPhoto));
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QVERIFY(!page.exportPng(dir.filePath(QStringLiteral("missing/folder/cmp.png"))));
+        QVERIFY(page.errorBanner()->isVisible());
+        const QString png = dir.filePath(QStringLiteral("cmp.png"));
+        QVERIFY(page.exportPng(png));
+        QVERIFY(!page.errorBanner()->isVisible());
+        QVERIFY2(page.statusText().contains(QDir::toNativeSeparators(png)), qPrintable(page.statusText()));
+        const QString pdf = dir.filePath(QStringLiteral("report.pdf"));
+        QVERIFY(page.exportPdf(pdf));
+        QVERIFY2(page.statusText().contains(QDir::toNativeSeparators(pdf)), qPrintable(page.statusText()));
+        QVERIFY(!page.statusText().contains(png));
     }
 
     void missingPhotoShowsAnError() {

@@ -200,8 +200,8 @@ Result<at::Tensor> attentionRollout(const std::vector<AttentionMaps>& blocks, Co
         if (!step) return step.error();
         if (!step->defined()) {
             std::ostringstream s;
-            s << "block " << l << ": A1 - lambda*A2 has rows summing to";
-            if (blocks[size_t(l)].lambda.defined()) s << " 1 - lambda = " << 1.0 - blocks[size_t(l)].lambda.item<double>();
+            s << "block " << l << ": A1 − λA2 has rows summing to";
+            if (blocks[size_t(l)].lambda.defined()) s << " 1 − λ = " << 1.0 - blocks[size_t(l)].lambda.item<double>();
             else s << " almost nothing";
             s << ", so the signed rollout is undefined; use the absolute rollout";
             return makeError(ErrorCode::Unsupported, s.str());

@@ -212,7 +212,7 @@ Result<ExplainResult> ExplainSession::Impl::run(const ExplainRequest& request, c
                              " map needs a query photo or text");
     if (request.mode == CompareMode::A1VsDifference && needsQuery)
         return makeError(ErrorCode::InvalidArgument,
-                         "explain: A1 vs A1-lambda*A2 compares attention maps: use attention or rollout");
+                         "explain: A1 vs A1 − λA2 compares attention maps: use attention or rollout");
     if (request.photoPath.empty()) return makeError(ErrorCode::InvalidArgument, "explain: no photo chosen");
     auto decoded = decodeImageFile(request.photoPath, DecodeOptions{});
     if (!decoded) return decoded.error();
@@ -222,7 +222,7 @@ Result<ExplainResult> ExplainSession::Impl::run(const ExplainRequest& request, c
     if (!a) return a.error();
     if (request.mode == CompareMode::A1VsDifference) {
         if (!(*a)->info.differential)
-            return makeError(ErrorCode::InvalidArgument, "explain: A1 vs A1-lambda*A2 needs a differential model; " +
+            return makeError(ErrorCode::InvalidArgument, "explain: A1 vs A1 − λA2 needs a differential model; " +
                                                              request.modelA + " has standard attention");
         wanted = {{*a, Component::A1}, {*a, Component::Difference}};
     } else {

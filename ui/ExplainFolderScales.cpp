@@ -1,0 +1,99 @@
+#include "ExplainFolderScales.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QFutureWatcher>
+#include <QPromise>
+#include <QtConcurrent/QtConcurrentRun>
+
+#include "diffclip/explain/ExplainSession.h"
+
+namespace diffclip::ui {
+
+namespace ex = diffclip::explain;
+
+ExplainFolderScales::ExplainFolderScales(QObject* parent) : QObject(parent) {}
+
+ExplainFolderScales::~ExplainFolderScales() { cancel(); }
+
+QStringList ExplainFolderScales::photosBeside(const QString& photo) {
+    const QFileInfo info(photo);
+    const QDir dir = info.absoluteDir();
+    static const QStringList filters{QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"), QStringLiteral("*.png"),
+                                     QStringLiteral("*.bmp"), QStringLiteral("*.tif"),  QStringLiteral("*.tiff"),
+                                     QStringLiteral("*.webp")};
+    QStringList out;
+    for (const QString& name : dir.entryList(filters, QDir::Files | QDir::Readable, QDir::Name))
+        out << dir.absoluteFilePath(name);
+    if (!out.contains(info.absoluteFilePath())) out << info.absoluteFilePath();
+    return out;
+}
+
+QString ExplainFolderScales::key(const QString& photo, const QStringList& photos, const ex::ExplainRequest& r) {
+    const auto str = [](const std::string& s) { return QString::fromStdString(s); };
+    QStringList parts;
+    parts << QFileInfo(photo).absolutePath() << QString::number(photos.size()) << str(r.modelA)
+          << (r.mode == ex::CompareMode::TwoModels ? str(r.modelB) : QString()) << QString::number(int(r.mode))
+          << QString::number(int(r.method)) << QString::number(r.layer) << QString::number(r.head)
+          << QString::number(int(r.absoluteRollout)) << QString::number(int(r.query.kind)) << str(r.query.value);
+    return parts.join(QChar(0x1f));
+}
+
+void ExplainFolderScales::cancel() {
+    if (m_cancel) m_cancel->store(true);
+}
+
+void ExplainFolderScales::start(const std::shared_ptr<ex::ExplainSession>& session, const ex::ExplainRequest& request,
+                                const QStringList& photos, const QString& key) {
+    cancel();
+    std::vector<std::string> list;
+    for (const QString& p : photos) list.push_back(p.toStdString());
+    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    const int generation = ++m_generation;
+    m_running = true;
+    m_runningKey = key;
+    struct Outcome {
+        std::shared_ptr<ex::FolderScale> scale;
+        diffclip::Error error;
+    };
+    auto* watcher = new QFutureWatcher<Outcome>(this);
+    const int total = int(list.size());
+    connect(watcher, &QFutureWatcher<Outcome>::progressValueChanged, this, [this, generation, total](int done) {
+        if (generation == m_generation) Q_EMIT progress(done, total);
+    });
+    connect(watcher, &QFutureWatcher<Outcome>::finished, this, [this, watcher, generation, key] {
+        const Outcome o = watcher->future().resultCount() > 0
+                              ? watcher->result()
+                              : Outcome{nullptr, makeError(ErrorCode::Internal, "the folder scale gave no result")};
+        watcher->deleteLater();
+        done(generation, key, o.scale, int(o.error.code), QString::fromStdString(o.error.message));
+    });
+    auto cancelFlag = m_cancel;
+    auto hook = m_hook;
+    watcher->setFuture(QtConcurrent::run([session, cancelFlag, request, list, hook](QPromise<Outcome>& promise) {
+        promise.setProgressRange(0, int(list.size()));
+        auto res = session->folderScale(request, list, cancelFlag.get(), [&promise, &hook](int done, int total) {
+            if (hook) hook(done, total);
+            promise.setProgressValue(done);
+        });
+        Outcome o;
+        if (res) o.scale = std::make_shared<ex::FolderScale>(std::move(*res));
+        else o.error = res.error();
+        promise.addResult(o);
+    }));
+    Q_EMIT progress(0, total);
+}
+
+void ExplainFolderScales::done(int generation, const QString& key, std::shared_ptr<ex::FolderScale> scale,
+                               int errorCode, const QString& errorDetail) {
+    if (scale) {
+        m_cache.insert(key, scale);
+        ++m_runs;
+    }
+    if (generation != m_generation) return;  // superseded; a finished scale is still cached
+    m_running = false;
+    m_runningKey.clear();
+    Q_EMIT finished(key, scale ? 0 : errorCode, errorDetail);
+}
+
+}  // namespace diffclip::ui
