@@ -72,8 +72,8 @@ void ExplainFolderScales::start(const std::shared_ptr<ex::ExplainSession>& sessi
     auto hook = m_hook;
     watcher->setFuture(QtConcurrent::run([session, cancelFlag, request, list, hook](QPromise<Outcome>& promise) {
         promise.setProgressRange(0, int(list.size()));
-        auto res = session->folderScale(request, list, cancelFlag.get(), [&promise, &hook](int done, int total) {
-            if (hook) hook(done, total);
+        auto res = session->folderScale(request, list, cancelFlag.get(), [&promise, &hook](int done, int count) {
+            if (hook) hook(done, count);
             promise.setProgressValue(done);
         });
         Outcome o;
