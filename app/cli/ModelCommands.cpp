@@ -8,6 +8,7 @@
 
 #include "Commands.h"
 #include "Output.h"
+#include "ProgressOutput.h"
 #include "diffclip/model/Bench.h"
 #include "diffclip/model/ModelIO.h"
 #include "diffclip/model/Runtime.h"
@@ -167,9 +168,13 @@ int runImport(int argc, char** argv) {
         return rc;
     if (args.positionals().size() != 1) return usage("import takes exactly one MODEL", "import");
     if (!args.has("out")) return usage("import needs --out PACKAGE", "import");
+    JobControl job;
+    job.progress = stderrProgress("import");
+    job.progress.stage("read");
     auto m = openModel(args, args.positionals()[0], false);
     if (!m) return fail(m.error());
-    if (Status s = writePackage(*m, args.value("out"), m->tokenizerPath, args.has("overwrite")); !s) return fail(s.error());
+    if (Status s = writePackage(*m, args.value("out"), m->tokenizerPath, args.has("overwrite"), job); !s)
+        return fail(s.error());
     if (args.has("json")) {
         Json j = Json::object();
         j.set("package", args.value("out"));
