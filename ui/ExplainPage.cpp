@@ -444,11 +444,11 @@ ExplainPage::ExplainPage(QWidget* parent) : QWidget(parent) {
     connect(m_opacity, &QSlider::valueChanged, this, [this] { rerender(); });
     connect(m_scaleMode, qOverload<int>(&QComboBox::currentIndexChanged), this, [this] {
         m_folderProblem.clear();
-        if (m_scaleMode->currentIndex() == 0 && m_folderCancelFlag) m_folderCancelFlag->store(true);
+        if (m_scaleMode->currentIndex() == 0) m_folderCancelToken.cancel();
         applyScale();
     });
     connect(m_folderCancel, &QPushButton::clicked, this, [this] {
-        if (m_folderCancelFlag) m_folderCancelFlag->store(true);
+        m_folderCancelToken.cancel();
         // Cancelling gives the choice back visibly: the panes keep the comparison's scale.
         m_scaleMode->setCurrentIndex(0);
     });
@@ -481,8 +481,8 @@ ExplainPage::ExplainPage(QWidget* parent) : QWidget(parent) {
 }
 
 ExplainPage::~ExplainPage() {
-    if (m_cancel) m_cancel->store(true);
-    if (m_folderCancelFlag) m_folderCancelFlag->store(true);
+    m_cancel.cancel();
+    m_folderCancelToken.cancel();
 }
 
 QGraphicsView* ExplainPage::paneView(int pane) const { return pane >= 0 && pane < 2 ? m_views[pane] : nullptr; }
@@ -547,7 +547,7 @@ void ExplainPage::explainMatch(const QString& queryPath, const QString& hitPath)
 
 void ExplainPage::schedule() {
     if (m_updatingControls) return;
-    if (m_cancel) m_cancel->store(true);
+    m_cancel.cancel();
     m_debounce->start();
 }
 
@@ -591,8 +591,8 @@ void ExplainPage::start() {
     if (!m_region.isEmpty()) ro.region = r.region;
     const QRectF regionUsed = m_region;
 
-    if (m_cancel) m_cancel->store(true);
-    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    m_cancel.cancel();
+    m_cancel = diffclip::CancelToken();
     const int generation = ++m_generation;
     m_running = true;
     m_status->setText(tr("Explaining %1…").arg(QFileInfo(m_photo).fileName()));
@@ -615,7 +615,7 @@ void ExplainPage::start() {
     });
     watcher->setFuture(QtConcurrent::run([session, cancel, r, ro]() -> Outcome {
         Outcome o;
-        auto res = session->explain(r, cancel.get());
+        auto res = session->explain(r, cancel);
         if (!res) {
             o.error = res.error();
             return o;
@@ -1002,13 +1002,13 @@ void ExplainPage::applyScale() {
 
 void ExplainPage::startFolderScale(const QString& key) {
     if (!m_result || !m_session) return;
-    if (m_folderCancelFlag) m_folderCancelFlag->store(true);
+    m_folderCancelToken.cancel();
     QStringList photos;
     folderKey(&photos);
     std::vector<std::string> list;
     for (const QString& p : photos) list.push_back(p.toStdString());
     const ex::ExplainRequest request = m_result->request;
-    m_folderCancelFlag = std::make_shared<std::atomic<bool>>(false);
+    m_folderCancelToken = diffclip::CancelToken();
     const int generation = ++m_folderGeneration;
     m_folderRunning = true;
     m_folderRunningKey = key;
@@ -1034,11 +1034,16 @@ void ExplainPage::startFolderScale(const QString& key) {
         folderScaleDone(generation, key, o.scale, int(o.error.code), QString::fromStdString(o.error.message));
     });
     auto session = m_session;
-    auto cancel = m_folderCancelFlag;
+    auto cancel = m_folderCancelToken;
     watcher->setFuture(QtConcurrent::run([session, cancel, request, list](QPromise<Outcome>& promise) {
         promise.setProgressRange(0, int(list.size()));
-        auto res = session->folderScale(request, list, cancel.get(),
-                                        [&promise](int done, int) { promise.setProgressValue(done); });
+        // The page's own bar and Cancel button rather than the Jobs page: a folder scale belongs
+        // to the page's current settings and is dropped (cancelled) as soon as they change.
+        diffclip::JobControl job;
+        job.cancel = cancel;
+        job.progress = diffclip::Progress(
+            [&promise](const diffclip::ProgressUpdate& u) { promise.setProgressValue(int(u.done)); });
+        auto res = session->folderScale(request, list, job);
         Outcome o;
         if (res) o.scale = std::make_shared<ex::FolderScale>(std::move(*res));
         else o.error = res.error();

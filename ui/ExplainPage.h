@@ -23,10 +23,11 @@
 #include <QStringList>
 #include <QString>
 #include <QWidget>
-#include <atomic>
 #include <memory>
 #include <optional>
 #include <utility>
+
+#include "diffclip/base/Job.h"
 
 class QCheckBox;
 class QComboBox;
@@ -200,7 +201,7 @@ private:
     std::shared_ptr<explain::ExplainSession> m_session;
     std::shared_ptr<explain::ExplainResult> m_result;
     std::shared_ptr<explain::RenderedPanes> m_rendered;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
+    diffclip::CancelToken m_cancel = diffclip::CancelToken::never();  // of the explanation in flight
     int m_generation = 0;
     int m_resultCount = 0;
     bool m_running = false;
@@ -210,10 +211,10 @@ private:
     // The comparison's own scale (m_result->scale holds the one in use).
     double m_ownLow = 0, m_ownHigh = 1;
     bool m_ownDiverging = false;
-    // Folder scales by folderKey(); the running job's key, its cancel flag and progress.
+    // Folder scales by folderKey(); the running job's key and its cancel token.
     QHash<QString, std::shared_ptr<explain::FolderScale>> m_folderScales;
     QString m_folderRunningKey;
-    std::shared_ptr<std::atomic<bool>> m_folderCancelFlag;
+    diffclip::CancelToken m_folderCancelToken = diffclip::CancelToken::never();
     bool m_folderRunning = false;
     int m_folderGeneration = 0;
     int m_appliedLeftOut = 0;  // photos the applied folder scale had to leave out
