@@ -11,9 +11,10 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
-#include <atomic>
 #include <functional>
 #include <memory>
+
+#include "diffclip/base/Job.h"
 
 namespace diffclip::explain {
 class ExplainSession;
@@ -69,7 +70,7 @@ private:
               const QString& errorDetail);
 
     QHash<QString, std::shared_ptr<explain::FolderScale>> m_cache;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
+    CancelToken m_cancel = CancelToken::never();  // of the running computation
     QString m_runningKey;
     bool m_running = false;
     int m_generation = 0;

@@ -282,7 +282,9 @@ void MainWindow::openWorkspace() {
         [library, model, options, holder, noModel](const JobContext& ctx) {
             ctx.log(tr("Loading the model and the library's embeddings…"));
             auto ws = diffclip::Workspace::open(QFile::encodeName(library).toStdString(),
-                                                QFile::encodeName(model).toStdString(), options);
+                                                QFile::encodeName(model).toStdString(), options, ctx.control());
+            if (!ws && ws.error().code == diffclip::ErrorCode::Cancelled)
+                return JobOutcome::cancelled(tr("Cancelled; the library was not opened."));
             if (!ws) {
                 // A library that was never indexed has no model of its own: not an error yet.
                 if (model.isEmpty() && ws.error().code == diffclip::ErrorCode::NotFound) {

@@ -933,7 +933,9 @@ void ModelsPage::importModel(const QString& rawPath) {
         JobKind::Other, tr("Import %1 into the registry").arg(ModelListModel::displayName(path)),
         [root, path, created](const JobContext& ctx) {
             ctx.log(tr("Reading and checking %1").arg(QDir::toNativeSeparators(path)));
-            auto r = diffclip::importIntoRegistry(encoded(root), encoded(path));
+            auto r = diffclip::importIntoRegistry(encoded(root), encoded(path), {}, ctx.control());
+            if (!r && r.error().code == diffclip::ErrorCode::Cancelled)
+                return JobOutcome::cancelled(tr("Cancelled; nothing was added to the registry."));
             if (!r) return JobOutcome::failure(ErrorText::modelOpenReason(r.error().code), ErrorText::details(r.error()));
             *created = QFile::decodeName(r->c_str());
             return JobOutcome::success(tr("Added %1 to the registry").arg(QDir::toNativeSeparators(*created)));
@@ -942,6 +944,7 @@ void ModelsPage::importModel(const QString& rawPath) {
             if (!self) return;
             if (--self->m_importJobs == 0) self->m_importLabel->hide();
             self->refreshRegistry();
+            if (info.state == JobState::Cancelled) return;  // nothing was added; nothing went wrong
             if (info.state != JobState::Succeeded) {
                 self->registryError(title, info.outcome.errorReason, info.outcome.errorDetails);
                 return;

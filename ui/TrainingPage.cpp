@@ -38,7 +38,6 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <atomic>
 #include <functional>
 #include <mutex>
 
@@ -54,10 +53,11 @@
 
 namespace diffclip::ui {
 
-// Progress from the worker thread, collected until the GUI timer takes it; also the result.
+// Live figures from the worker thread, collected until the GUI timer takes them; also the
+// result. (Where the run is, its stage, reaches the page through the JobCentre.)
 struct TrainingPage::Feed {
     std::mutex mutex;
-    std::vector<diffclip::TrainProgress> pending;
+    std::vector<diffclip::TrainMetrics> pending;
     diffclip::Json summary;
     std::string package;
 };
@@ -640,10 +640,8 @@ bool TrainingPage::start() {
     m_jobId = m_jobs->submit(
         JobKind::Other, tr("Train %1").arg(name),
         [feed, options, dataRoot, outPath, r, linear](const JobContext& ctx) mutable {
-            options.cancel = ctx.cancelFlag();
-            options.progress = [&ctx, feed](const diffclip::TrainProgress& p) {
-                if (p.steps > 0) ctx.progress(p.step, p.steps);
-                if (!p.message.empty()) ctx.log(QString::fromStdString(p.message));
+            options.job = ctx.control();
+            options.onMetrics = [feed](const diffclip::TrainMetrics& p) {
                 std::lock_guard<std::mutex> lock(feed->mutex);
                 feed->pending.push_back(p);
             };
@@ -680,7 +678,20 @@ void TrainingPage::cancel() {
 
 void TrainingPage::drainFeed() {
     if (!m_feed) return;
-    std::vector<diffclip::TrainProgress> batch;
+    // Outside the epochs (loading, decoding, evaluating, writing) the job's stage says what
+    // happens; during them the figures below do.
+    if (m_jobId && m_jobs) {
+        const JobInfo j = m_jobs->job(m_jobId);
+        if (!j.stage.isEmpty() && j.stage != QLatin1String("epoch")) {
+            QString line = tr("%1…").arg(JobCentre::stageText(j.stage));
+            if (j.total > 0)
+                line += QLatin1Char(' ') + tr("%1 of %2").arg(QLocale().toString(j.done), QLocale().toString(j.total));
+            m_status->setText(line);
+            m_progress->setRange(0, j.total > 0 ? int(std::min<qint64>(j.total, 1 << 30)) : 0);
+            if (j.total > 0) m_progress->setValue(int(std::min<qint64>(j.done, 1 << 30)));
+        }
+    }
+    std::vector<diffclip::TrainMetrics> batch;
     {
         std::lock_guard<std::mutex> lock(m_feed->mutex);
         batch.swap(m_feed->pending);
@@ -710,7 +721,7 @@ void TrainingPage::drainFeed() {
         // x: iterations for the linear head, (fractional) epochs otherwise.
         const double x = linear ? double(p.epoch)
                                 : (p.steps > 0 && p.epochs > 0 ? double(p.step) * p.epochs / double(p.steps) : double(p.epoch));
-        const bool stepReport = p.phase == "training" && p.message.empty() && (linear ? p.epochEnd : !p.epochEnd);
+        const bool stepReport = linear ? p.epochEnd : !p.epochEnd;
         if (stepReport) {
             const int gi = graphIndex();
             m_lossPlot->graph(gi)->addData(x, p.loss);
@@ -722,26 +733,21 @@ void TrainingPage::drainFeed() {
             changed = true;
         }
         // Status line and progress bar.
-        QString line;
         const QString v = variant.isEmpty() ? QString() : QStringLiteral("[%1] ").arg(variant);
-        if (p.phase == "training" && p.message.empty()) {
-            line = linear ? tr("Iteration %1 of %2").arg(p.epoch).arg(p.epochs)
-                          : tr("Epoch %1 of %2").arg(p.epoch).arg(p.epochs);
-            line += QStringLiteral(" · ") + tr("loss %1").arg(QLocale().toString(p.loss, 'f', 4));
-            if (p.valTop1 >= 0) line += QStringLiteral(" · ") + tr("validation top-1 %1").arg(percent(p.valTop1));
-            if (p.imagesPerSecond > 0)
-                line += QStringLiteral(" · ") + tr("%1 photos/s").arg(QLocale().toString(p.imagesPerSecond, 'f', 1));
-            line += QStringLiteral(" · ") + tr("elapsed %1").arg(clockText(p.elapsedSeconds));
-            if (p.remainingSeconds >= 0)
-                line += QStringLiteral(" · ") + tr("about %1 left").arg(JobCentre::durationText(p.remainingSeconds));
-            if (p.steps > 0) {
-                m_progress->setRange(0, int(std::min<int64_t>(p.steps, 1 << 30)));
-                m_progress->setValue(int(std::min<int64_t>(p.step, 1 << 30)));
-            }
-        } else if (!p.message.empty()) {
-            line = QString::fromStdString(p.message);
+        QString line = linear ? tr("Iteration %1 of %2").arg(p.epoch).arg(p.epochs)
+                              : tr("Epoch %1 of %2").arg(p.epoch).arg(p.epochs);
+        line += QStringLiteral(" · ") + tr("loss %1").arg(QLocale().toString(p.loss, 'f', 4));
+        if (p.valTop1 >= 0) line += QStringLiteral(" · ") + tr("validation top-1 %1").arg(percent(p.valTop1));
+        if (p.imagesPerSecond > 0)
+            line += QStringLiteral(" · ") + tr("%1 photos/s").arg(QLocale().toString(p.imagesPerSecond, 'f', 1));
+        line += QStringLiteral(" · ") + tr("elapsed %1").arg(clockText(p.elapsedSeconds));
+        if (p.remainingSeconds >= 0)
+            line += QStringLiteral(" · ") + tr("about %1 left").arg(JobCentre::durationText(p.remainingSeconds));
+        if (p.steps > 0) {
+            m_progress->setRange(0, int(std::min<int64_t>(p.steps, 1 << 30)));
+            m_progress->setValue(int(std::min<int64_t>(p.step, 1 << 30)));
         }
-        if (!line.isEmpty()) m_status->setText(v + line);
+        m_status->setText(v + line);
     }
     if (changed) {
         for (QCustomPlot* plot : {m_lossPlot, m_valPlot, m_lrPlot}) {

@@ -13,6 +13,7 @@
 
 #include "Commands.h"
 #include "Output.h"
+#include "ProgressOutput.h"
 #include "diffclip/explain/Explain.h"
 #include "diffclip/explain/Render.h"
 #include "diffclip/imaging/Preprocess.h"
@@ -363,9 +364,15 @@ int runExplain(int argc, char** argv) {
         photos.emplace_back(image, fs::path(image).filename().string());
     }
 
-    // Pass 1: maps and numbers for every photo.
+    // Pass 1: maps and numbers for every photo (the long part of a folder: its progress).
+    Progress progress = folderMode ? stderrProgress("explain") : Progress();
+    progress.stage("explain", int64_t(photos.size()));
     std::vector<ImageResult> results;
     for (const auto& [path, relative] : photos) {
+        struct Count {
+            const Progress& p;
+            ~Count() { p.advance(); }  // a photo left out counts as done too
+        } count{progress};
         ImageResult r;
         r.path = path;
         if (folderMode) {

@@ -1,15 +1,13 @@
 // The library commands of `diffclip`: index, search, library check, export.
 #include <cmath>
 #include <filesystem>
-#include <cstdio>
 #include <iomanip>
 #include <iostream>
-
-#include <unistd.h>
 
 #include "Commands.h"
 #include "LibraryModel.h"
 #include "Output.h"
+#include "ProgressOutput.h"
 #include "diffclip/indexing/Indexer.h"
 #include "diffclip/indexing/Workspace.h"
 
@@ -118,17 +116,7 @@ int runIndex(int argc, char** argv) {
     o.metadataCsv = metadata;
     o.batchSize = int(batch);
     o.decode.maxPixels = uint64_t(maxPixels);
-    const bool tty = isatty(STDERR_FILENO);
-    double lastShown = -1.0;
-    o.progress = [&](int64_t done, int64_t total, double seconds) {
-        // At most twice a second; one updating line on a terminal, plain lines in a log.
-        if (done != total && seconds - lastShown < 0.5) return;
-        lastShown = seconds;
-        const double rate = seconds > 0 ? double(done) / seconds : 0.0;
-        const double left = rate > 0 ? double(total - done) / rate : 0.0;
-        std::fprintf(stderr, "%sindexing: %lld/%lld photos, %.1f photos/s, %.0f s left%s", tty ? "\r" : "",
-                     (long long)done, (long long)total, rate, left, tty && done != total ? "   " : "\n");
-    };
+    o.job.progress = stderrProgress("index");
     auto s = paths.empty() ? (*workspace)->reembed(o) : (*workspace)->index(paths, o);
     if (!s) return failLibrary(s.error(), library);
     if (json) {

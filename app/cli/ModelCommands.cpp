@@ -8,6 +8,7 @@
 
 #include "Commands.h"
 #include "Output.h"
+#include "ProgressOutput.h"
 #include "diffclip/model/Bench.h"
 #include "diffclip/model/ModelIO.h"
 #include "diffclip/model/Runtime.h"
@@ -162,9 +163,12 @@ int runImport(int argc, char** argv) {
     cli.addText("--out", out, "PACKAGE", "folder to create")->required();
     cli.addFlag("--overwrite", overwrite, "replace an existing package");
     if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
+    JobControl job;
+    job.progress = stderrProgress("import");
+    job.progress.stage("read");
     auto m = openModel(args, spec, false);
     if (!m) return fail(m.error());
-    if (Status s = writePackage(*m, out, m->tokenizerPath, overwrite); !s) return fail(s.error());
+    if (Status s = writePackage(*m, out, m->tokenizerPath, overwrite, job); !s) return fail(s.error());
     if (json) {
         Json j = Json::object();
         j.set("package", out);

@@ -1,5 +1,4 @@
 // `diffclip train`: fine-tuning and training jobs on a folder-per-class tree (docs/TRAINING.md).
-#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <iomanip>
@@ -8,6 +7,7 @@
 
 #include "Commands.h"
 #include "Output.h"
+#include "ProgressOutput.h"
 #include "diffclip/model/Runtime.h"
 #include "diffclip/training/Trainer.h"
 
@@ -15,10 +15,11 @@ namespace diffclip::cli {
 
 namespace {
 
-std::atomic<bool> g_cancel{false};
+// Set by Ctrl-C or SIGTERM: the run stops at its next step and keeps its checkpoint.
+CancelToken g_cancel;
 
 extern "C" void onInterrupt(int) {
-    g_cancel.store(true);
+    g_cancel.cancel();             // a lock-free atomic store: safe in a signal handler
     std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
     std::signal(SIGTERM, SIG_DFL);
 }
@@ -178,24 +179,24 @@ int runTrain(int argc, char** argv) {
 
     TrainOptions options;
     options.overwrite = overwrite;
-    options.cancel = &g_cancel;
+    options.job.cancel = g_cancel;
+    options.job.progress = stderrProgress("train");
+    // The live figures every 5 seconds, as lines of the same output (so a terminal's updating
+    // counts line is closed first).
     auto lastPrint = std::chrono::steady_clock::now() - std::chrono::hours(1);
-    options.progress = [&](const TrainProgress& p) {
+    options.onMetrics = [&](const TrainMetrics& p) {
         const auto now = std::chrono::steady_clock::now();
-        if (p.message.empty() && now - lastPrint < std::chrono::seconds(5)) return;
+        if (now - lastPrint < std::chrono::seconds(5)) return;
         lastPrint = now;
-        const std::string v = p.variant.empty() ? "" : "[" + p.variant + "] ";
-        if (!p.message.empty()) {
-            std::cerr << v << p.message << "\n";
-            return;
-        }
-        std::cerr << v << p.phase << " epoch " << p.epoch << "/" << p.epochs;
-        if (p.steps > 0) std::cerr << " step " << p.step << "/" << p.steps;
-        std::cerr << std::fixed << std::setprecision(4) << " loss " << p.loss << std::setprecision(1);
-        if (p.imagesPerSecond > 0) std::cerr << " " << p.imagesPerSecond << " img/s";
-        if (p.valTop1 >= 0) std::cerr << " val top-1 " << 100.0 * p.valTop1 << "%";
-        std::cerr << std::defaultfloat << " elapsed " << clock(p.elapsedSeconds) << " left " << clock(p.remainingSeconds)
-                  << "\n";
+        std::ostringstream line;
+        if (!p.variant.empty()) line << "[" << p.variant << "] ";
+        line << "epoch " << p.epoch << "/" << p.epochs;
+        if (p.steps > 0) line << " step " << p.step << "/" << p.steps;
+        line << std::fixed << std::setprecision(4) << " loss " << p.loss << std::setprecision(1);
+        if (p.imagesPerSecond > 0) line << " " << p.imagesPerSecond << " img/s";
+        if (p.valTop1 >= 0) line << " val top-1 " << 100.0 * p.valTop1 << "%";
+        line << std::defaultfloat << " elapsed " << clock(p.elapsedSeconds) << " left " << clock(p.remainingSeconds);
+        options.job.progress.message(line.str());
     };
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);

@@ -1,11 +1,11 @@
 // Training core: one optimizer step, deterministic split and fingerprint, resume equals an
-// uninterrupted run, cancel leaves no package. Tiny models and synthetic photos only.
+// uninterrupted run, the job contract's stages in order, cancel leaves no package. Tiny models
+// and synthetic photos only.
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <torch/torch.h>
 
-#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -170,16 +170,35 @@ private Q_SLOTS:
         const std::string base = tmp.path().toStdString();
         makeTree(base + "/data", 8);
         const TrainRecipe r = tinyScratch();
-        // Progress carries the schedule's learning rate and one epoch-end report per epoch.
-        std::vector<TrainProgress> epochEnds;
+        // The metrics carry the schedule's learning rate and one epoch-end report per epoch.
+        std::vector<TrainMetrics> epochEnds;
         double maxStepLr = 0.0;
+        // The stages, in order, with each one's last report (no throttling).
+        std::vector<ProgressUpdate> stages;
         TrainOptions watch;
-        watch.progress = [&](const TrainProgress& p) {
-            if (p.epochEnd) epochEnds.push_back(p);
-            if (p.phase == "training" && !p.epochEnd && p.message.empty()) maxStepLr = std::max(maxStepLr, p.learningRate);
+        watch.onMetrics = [&](const TrainMetrics& p) {
+            if (p.epochEnd)
+                epochEnds.push_back(p);
+            else
+                maxStepLr = std::max(maxStepLr, p.learningRate);
         };
+        watch.job.progress = Progress(
+            [&](const ProgressUpdate& u) {
+                if (stages.empty() || stages.back().stage != u.stage)
+                    stages.push_back(u);
+                else
+                    stages.back() = u;
+            },
+            std::chrono::milliseconds(0));
         auto full = runTraining(base + "/data", r, base + "/full", watch);
         QVERIFY2(full.ok(), full.ok() ? "" : full.error().describe().c_str());
+        std::vector<std::string> names;
+        for (const auto& u : stages) names.push_back(u.stage);
+        QCOMPARE(names, (std::vector<std::string>{"prepare", "evaluate", "epoch", "evaluate", "package"}));
+        QCOMPARE(stages[0].total, int64_t(26));  // every photo file: 3 x 8 + 2 copies
+        QCOMPARE(stages[0].done, int64_t(26));
+        QCOMPARE(stages[2].total, int64_t(3));  // epochs of the run
+        QCOMPARE(stages[2].done, int64_t(3));
         QCOMPARE(epochEnds.size(), size_t(3));
         // Validation top-1 is a count of correctly classified validation photos over their number
         // (the split keeps identical files together, so that number comes from the summary).
@@ -198,20 +217,23 @@ private Q_SLOTS:
         QVERIFY(!fs::exists(base + "/full.partial"));
         QCOMPARE(full->summary.find("epochs_completed")->asInt(), int64_t(3));
 
-        std::atomic<bool> cancel{false};
+        // Cancelled through its token once epoch 1 is logged: the run stops at its next step.
+        CancelToken cancel;
         TrainOptions o;
-        o.cancel = &cancel;
-        o.progress = [&](const TrainProgress& p) {
-            if (p.message.rfind("epoch 1/", 0) == 0) cancel = true;
-        };
+        o.job.cancel = cancel;
+        o.job.progress = Progress([&](const ProgressUpdate& u) {
+            if (u.message.rfind("epoch 1/", 0) == 0) cancel.cancel();
+        });
         auto cut = runTraining(base + "/data", r, base + "/resumed", o);
         QVERIFY(!cut.ok());
         QCOMPARE(cut.error().code, ErrorCode::Cancelled);
         QVERIFY(!fs::exists(base + "/resumed"));  // cancel leaves no package
         QVERIFY(fs::exists(base + "/resumed.partial/run/checkpoint-1.pt"));
-        cancel = false;
+        QVERIFY(!fs::exists(base + "/resumed.partial/run/checkpoint-2.pt"));
         bool resumed = false;
-        o.progress = [&](const TrainProgress& p) { resumed |= p.message.rfind("resuming after epoch 1", 0) == 0; };
+        o.job.cancel = CancelToken();
+        o.job.progress =
+            Progress([&](const ProgressUpdate& u) { resumed |= u.message.rfind("resuming after epoch 1", 0) == 0; });
         auto rest = runTraining(base + "/data", r, base + "/resumed", o);
         QVERIFY2(rest.ok(), rest.ok() ? "" : rest.error().describe().c_str());
         QVERIFY(resumed);
@@ -229,13 +251,14 @@ private Q_SLOTS:
         QTemporaryDir tmp;
         const std::string base = tmp.path().toStdString();
         makeTree(base + "/data", 6);
-        std::atomic<bool> cancel{true};
         TrainOptions o;
-        o.cancel = &cancel;
+        o.job.cancel = CancelToken();
+        o.job.cancel.cancel();  // before it starts: stops at the first photo
         auto res = runTraining(base + "/data", tinyScratch(), base + "/out", o);
         QVERIFY(!res.ok());
         QCOMPARE(res.error().code, ErrorCode::Cancelled);
         QVERIFY(!fs::exists(base + "/out"));
+        QVERIFY(!fs::exists(base + "/out.partial/run"));  // no epoch ran: no checkpoint either
         // An existing package is refused without overwrite.
         fs::create_directories(base + "/taken");
         auto refused = runTraining(base + "/data", tinyScratch(), base + "/taken");
@@ -253,7 +276,7 @@ private Q_SLOTS:
         int evaluations = 0;
         std::vector<double> valTop1;
         TrainOptions o;
-        o.progress = [&](const TrainProgress& p) {
+        o.onMetrics = [&](const TrainMetrics& p) {
             if (!p.epochEnd) return;
             ++evaluations;
             valTop1.push_back(p.valTop1);

@@ -2,7 +2,8 @@
 // labelling several photos with a class key updates the library and Ctrl+Z / Ctrl+Shift+Z undo
 // and redo it; metadata edits are stored; filters, thumbnails and the failed-files view work;
 // mirroring labels to class folders is idempotent; the jobs centre runs, cancels and reports
-// jobs; cancelling an indexing job leaves the library consistent, and a second run completes it.
+// jobs and carries the core's job contract (stage, counts, messages, cancel token) to them;
+// cancelling an indexing job leaves the library consistent, and a second run completes it.
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -73,6 +74,7 @@ private Q_SLOTS:
     void filtersThumbnailsAndFailures();
     void mirrorIsIdempotent();
     void jobCentreRunsCancelsAndReports();
+    void jobCentreAdaptsTheJobContract();
     void jobHistoryOutlivesTheSession();
     void cancelledIndexingLeavesLibraryConsistent();
     void autoLabelSettingsAreChecked();
@@ -297,17 +299,18 @@ void TestLibraryPage::jobCentreRunsCancelsAndReports() {
 
     // A job that reports progress and succeeds.
     const int ok = jobs.submit(JobKind::Other, QStringLiteral("count"), [](const JobContext& ctx) {
+        ctx.control().progress.stage("count", 5);
         for (int i = 1; i <= 5; ++i) {
-            ctx.progress(i, 5);
+            ctx.control().progress.update(i);
             ctx.log(QStringLiteral("step %1").arg(i));
         }
         return JobOutcome::success(QStringLiteral("counted to 5"));
     });
-    // A job that runs until it is cancelled (checks the flag the core would check).
+    // A job that runs until it is cancelled (checks the token the core would check).
     std::atomic<bool> started{false};
     const int long_ = jobs.submit(JobKind::Other, QStringLiteral("long"), [&started](const JobContext& ctx) {
         started = true;
-        while (!ctx.isCancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        while (!ctx.control().cancel.cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
         return JobOutcome::cancelled(QStringLiteral("stopped"));
     });
     // A failing job and a throwing one: both become failures with a reason.
@@ -346,6 +349,40 @@ void TestLibraryPage::jobCentreRunsCancelsAndReports() {
     QCOMPARE(JobCentre::durationText(3725), QStringLiteral("1 h 02 min"));
 }
 
+// What the core reports through ctx.control() reaches the job's info, log and row: the stage
+// (in words on the Jobs page), its counts, time left of the stage, and messages as log lines.
+void TestLibraryPage::jobCentreAdaptsTheJobContract() {
+    JobCentre jobs(nullptr, 1);
+    JobsPage page(&jobs);
+    QSignalSpy finished(&jobs, &JobCentre::jobFinished);
+    std::atomic<bool> reported{false}, release{false};
+    const int id = jobs.submit(JobKind::Other, QStringLiteral("contract"), [&](const JobContext& ctx) {
+        const diffclip::Progress& p = ctx.control().progress;
+        p.stage("scan");
+        p.stage("decode+embed", 4);
+        p.message("a line from the core");
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the stage has run a while
+        p.update(2);
+        reported = true;
+        while (!release && !ctx.control().cancel.cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        return JobOutcome::success(QStringLiteral("done"));
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(reported.load() && jobs.job(id).done == 2, kTimeoutMs);
+    const JobInfo j = jobs.job(id);
+    QCOMPARE(j.stage, QStringLiteral("decode+embed"));
+    QCOMPARE(j.total, qint64(4));
+    QVERIFY(j.secondsLeft >= 0);  // half the stage done: about as long again
+    QVERIFY(j.log.contains(QStringLiteral("a line from the core")));
+    page.selectJob(id);
+    QCOMPARE(page.list()->currentItem()->text(1), QStringLiteral("Decoding and embedding"));
+    release = true;
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+    QCOMPARE(page.list()->currentItem()->text(1), JobCentre::stateText(JobState::Succeeded));
+    // Stage names the map does not know are shown as they are.
+    QCOMPARE(JobCentre::stageText(QStringLiteral("frobnicate")), QStringLiteral("frobnicate"));
+    QCOMPARE(JobCentre::stageText(QStringLiteral("epoch")), QStringLiteral("Training"));
+}
+
 void TestLibraryPage::jobHistoryOutlivesTheSession() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
@@ -355,7 +392,8 @@ void TestLibraryPage::jobHistoryOutlivesTheSession() {
         QCOMPARE(jobs.setHistoryFile(history), QString());  // no file yet: an empty history
         QSignalSpy finished(&jobs, &JobCentre::jobFinished);
         jobs.submit(JobKind::Indexing, QStringLiteral("index photos"), [](const JobContext& ctx) {
-            ctx.progress(3, 3);
+            ctx.control().progress.stage("decode+embed", 3);
+            ctx.control().progress.update(3);
             ctx.log(QStringLiteral("3 photos"));
             return JobOutcome::success(QStringLiteral("3 added"));
         });
@@ -439,7 +477,9 @@ void TestLibraryPage::cancelledIndexingLeavesLibraryConsistent() {
     int id = 0;
     connect(&jobs, &JobCentre::jobChanged, this, [&](int changed) {
         const JobInfo j = jobs.job(changed);
-        if (changed == id && !cancelledEarly && j.done > 0 && j.done < j.total) {
+        // Mid-way through the embedding, not while scanning (which also counts files).
+        if (changed == id && !cancelledEarly && j.stage == QLatin1String("decode+embed") && j.done > 0 &&
+            j.done < j.total) {
             cancelledEarly = true;
             jobs.cancel(id);
         }
@@ -450,6 +490,10 @@ void TestLibraryPage::cancelledIndexingLeavesLibraryConsistent() {
     QVERIFY(cancelledEarly);
     QCOMPARE(j.state, JobState::Cancelled);
     QVERIFY(j.done < 120);
+    // The core's Cancelled error is the outcome: its line in the log, the stage and counts in the summary.
+    QVERIFY(j.log.join(QLatin1Char('\n')).contains(QStringLiteral("indexing cancelled after")));
+    QVERIFY2(j.outcome.summary.contains(JobCentre::stageText(QStringLiteral("decode+embed"))),
+             qPrintable(j.outcome.summary));
 
     {
         auto l = openLib(lib);

@@ -266,6 +266,8 @@ Result<DemoSummary> generateDemoDataset(const std::string& dir, const DemoOption
     summary.classes = demoClasses();
     const int classes = int(summary.classes.size());
     summary.photos = int64_t(classes) * o.perClass;
+    const Progress& progress = o.job.progress;
+    progress.stage("generate", summary.photos);
 
     std::error_code ec;
     if (fs::exists(root, ec) && !fs::is_directory(root, ec))
@@ -303,7 +305,7 @@ Result<DemoSummary> generateDemoDataset(const std::string& dir, const DemoOption
             }
         if (whole) {
             summary.reused = true;
-            if (o.progress) o.progress(summary.photos, summary.photos);
+            progress.update(summary.photos);
             return summary;
         }
     }
@@ -341,7 +343,10 @@ Result<DemoSummary> generateDemoDataset(const std::string& dir, const DemoOption
     csv << "path,product,line,lot,date,inspector,notes,surface,defect,mask\r\n";
     int64_t done = 0;
     for (size_t first = 0; first < jobs.size(); first += 2 * workers) {
-        if (o.cancel && o.cancel->load()) return makeError(ErrorCode::Cancelled, "demo data set generation cancelled");
+        if (o.job.cancel.cancelled())
+            return makeError(ErrorCode::Cancelled,
+                             "demo data set generation cancelled; what was written stays and a "
+                             "later call with the same options finishes it");
         const size_t last = std::min(jobs.size(), first + 2 * workers);
         std::vector<std::future<Result<Encoded>>> pending(last - first);
         for (size_t k = first; k < last; ++k)
@@ -362,7 +367,7 @@ Result<DemoSummary> generateDemoDataset(const std::string& dir, const DemoOption
                 << ',' << csvField(m.notes) << ',' << surfaceName(j.spec.surface) << ','
                 << (j.spec.defect ? defectName(*j.spec.defect) : "") << ','
                 << csvField("masks/" + j.cls + "/" + j.name + ".png") << "\r\n";
-            if (o.progress) o.progress(++done, summary.photos);
+            progress.update(++done);
         }
     }
     if (Status s = writeTextAtomic(summary.metadataCsv, csv.str()); !s) return s.error();

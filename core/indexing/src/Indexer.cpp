@@ -144,8 +144,11 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
     auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
     if (options.batchSize < 1 || options.batchSize > 4096)
         return makeError(ErrorCode::InvalidArgument, "batch size must be 1..4096");
+    const JobControl& job = options.job;
+    job.progress.stage("scan");
     auto files = collectPhotoPaths(paths);
     if (!files) return files.error();
+    job.progress.setTotal(int64_t(files->size()));
     const ModelConfig& cfg = model.model->config();
     auto modelId = library.ensureModel(model.source, modelFingerprint(model), cfg.toJson().dump(), int(cfg.embedDim));
     if (!modelId) return modelId.error();
@@ -153,6 +156,9 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
     IndexSummary summary;
     std::vector<Candidate> todo;
     for (const auto& path : *files) {
+        // Nothing is written while scanning (ensureModel's row aside), so any file is a safe point.
+        if (job.cancel.cancelled()) return CancelToken::error("indexing");
+        job.progress.advance();
         struct stat st {};
         Candidate c;
         c.path = path;
@@ -185,6 +191,7 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
                           cfg.preprocess, options.decode, cfg.vision.imageSize);
     };
     std::future<std::vector<Prepared>> next;
+    job.progress.stage("decode+embed", int64_t(todo.size()));
     if (!todo.empty()) next = launch(0);
     int64_t handled = 0, firstBatchPhotos = 0;
     double firstBatchEnd = 0.0;
@@ -242,14 +249,18 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
             firstBatchEnd = elapsed();
             firstBatchPhotos = handled;
         }
-        if (options.progress) options.progress(handled, int64_t(todo.size()), elapsed());
-        if (options.cancel && options.cancel->load()) {
-            summary.cancelled = true;
-            if (next.valid()) next.wait();
-            break;
+        job.progress.update(handled);
+        if (job.cancel.cancelled()) {
+            if (next.valid()) next.wait();  // the helper thread reads `todo`
+            return makeError(ErrorCode::Cancelled, "indexing cancelled after " + std::to_string(handled) + " of " +
+                                                       std::to_string(todo.size()) +
+                                                       " photos; those are stored, and running it again goes on");
         }
     }
-    if (!options.metadataCsv.empty() && !summary.cancelled) {
+    if (!options.metadataCsv.empty()) {
+        // One transaction, no count to report; a stage of its own so a slow CSV is not taken
+        // for a stalled embedding.
+        job.progress.stage("commit");
         auto csv = library.importMetadataCsv(options.metadataCsv);
         if (!csv) return csv.error();
         summary.metadata = *csv;

@@ -82,7 +82,7 @@ Workspace::Workspace(std::unique_ptr<Impl> impl) : m(std::move(impl)) {}
 Workspace::~Workspace() = default;
 
 Result<std::unique_ptr<Workspace>> Workspace::open(const std::string& libraryPath, const std::string& modelSpec,
-                                                   const WorkspaceOptions& options) {
+                                                   const WorkspaceOptions& options, const JobControl& job) {
     if (options.batchSize < 1 || options.batchSize > 4096)
         return makeError(ErrorCode::InvalidArgument, "batch size must be 1..4096");
     auto writer = Library::open(libraryPath, options.library);
@@ -105,11 +105,13 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const std::string& libraryPat
             spec = models->front().name;
         }
     }
+    job.progress.stage("load");
     LoadOptions lo;
     lo.checksums = true;  // the fingerprint binds embeddings to these exact weights
     lo.tokenizerPath = options.tokenizer;
     auto model = loadModel(spec, lo);
     if (!model) return model.error();
+    if (job.cancel.cancelled()) return CancelToken::error("opening the library");
 
     auto device = parseDevice(options.device);
     if (!device) return device.error();
@@ -136,12 +138,15 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const std::string& libraryPat
     auto id = findModelId(impl->writer, impl->model);
     if (id) impl->modelId = *id;
     else if (id.error().code != ErrorCode::NotFound) return id.error();
+    // The last point before anything is written.
+    if (job.cancel.cancelled()) return CancelToken::error("opening the library");
     // The model chosen here becomes the library's active model. A library that cannot be written
     // (read-only file, full disk) keeps its own and can still be searched: writes report the error.
     if (!options.library.readOnly) (void)impl->writer.setSetting("active_model", spec);
     {
         // Load the embeddings and build the index now, so that the first search is as quick as
         // the others (the application opens a workspace as a job, before anyone searches).
+        job.progress.stage("cache");
         std::lock_guard<std::mutex> lock(impl->searchMutex);
         if (Status s = impl->refreshCache(); !s) return s.error();
     }
@@ -486,6 +491,7 @@ Result<AutoTagSummary> Workspace::autoTag(const AutoTagOptions& options) {
     const double scale = m->model.model->logitScale();
     const int64_t total = int64_t(matrix->rows());
     const int64_t batch = 500;
+    options.job.progress.stage("tag", total);
     for (int64_t b = 0; b < total; b += batch) {
         auto tx = m->writer.begin();
         if (!tx) return tx.error();
@@ -517,11 +523,11 @@ Result<AutoTagSummary> Workspace::autoTag(const AutoTagOptions& options) {
             ++summary.tagged;
         }
         if (Status s = tx->commit(); !s) return s.error();
-        if (options.progress) options.progress(std::min(total, b + batch), total, secondsSince(t0));
-        if (options.cancel && options.cancel->load()) {
-            summary.cancelled = true;
-            break;
-        }
+        const int64_t done = std::min(total, b + batch);
+        options.job.progress.update(done);
+        if (options.job.cancel.cancelled())
+            return makeError(ErrorCode::Cancelled, "auto-tagging cancelled after " + std::to_string(done) + " of " +
+                                                       std::to_string(total) + " photos; their labels are stored");
     }
     summary.seconds = secondsSince(t0);
     return summary;

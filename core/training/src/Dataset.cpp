@@ -67,7 +67,7 @@ std::string defaultClassPrompt(const std::string& className) {
 }
 
 Result<Dataset> loadDataset(const std::string& root, int cacheSize, const DecodeOptions& decode,
-                            const std::atomic<bool>* cancel) {
+                            const JobControl& job) {
     if (cacheSize < 8 || cacheSize > 4096)
         return makeError(ErrorCode::InvalidArgument, "cache size must be 8..4096 pixels");
     std::error_code ec;
@@ -116,8 +116,12 @@ Result<Dataset> loadDataset(const std::string& root, int cacheSize, const Decode
         return makeError(ErrorCode::InvalidArgument, root + ": needs at least two class folders with photos");
     std::sort(files.begin(), files.end(), [](const Pending& a, const Pending& b) { return a.rel < b.rel; });
 
+    job.progress.setTotal(static_cast<int64_t>(files.size()));
+    int64_t finished = 0;
     for (const auto& f : files) {
-        if (cancel && cancel->load()) return makeError(ErrorCode::Cancelled, "loading the photos was cancelled");
+        if (finished > 0) job.progress.update(finished);  // files finished before this one
+        ++finished;
+        if (job.cancel.cancelled()) return makeError(ErrorCode::Cancelled, "loading the photos was cancelled");
         std::ifstream in(f.path, std::ios::binary);
         std::stringstream ss;
         ss << in.rdbuf();
@@ -134,6 +138,7 @@ Result<Dataset> loadDataset(const std::string& root, int cacheSize, const Decode
         data.samples.push_back({f.rel, sha256Hex(bytes), f.label});
         data.pixels.push_back(cacheSquare(*img, cacheSize));
     }
+    job.progress.update(finished);
     // Classes whose photos were all undecodable would have no samples; refuse rather than train on nothing.
     std::vector<int64_t> counts(classes.size(), 0);
     for (const auto& s : data.samples) ++counts[static_cast<size_t>(s.label)];

@@ -548,10 +548,15 @@ struct Job {
     at::Device device;
     double budgetSeconds = 0.0;  // for the current variant; 0 none
 
-    void report(const TrainProgress& p) const {
-        if (options.progress) options.progress(p);
+    void metrics(const TrainMetrics& m) const {
+        if (options.onMetrics) options.onMetrics(m);
     }
-    bool cancelled() const { return options.cancel && options.cancel->load(); }
+    const Progress& progress() const { return options.job.progress; }
+    // A log line, marked with the variant when two are compared.
+    void say(const std::string& variant, const std::string& text) const {
+        progress().message(variant.empty() ? text : "[" + variant + "] " + text);
+    }
+    bool cancelled() const { return options.job.cancel.cancelled(); }
 };
 
 std::vector<std::string> hashesOf(const Dataset& data, const std::vector<size_t>& idx) {
@@ -656,7 +661,7 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
     // at any point leaves a state.json whose checkpoint file is complete.
     const fs::path statePath = in.ckpt / "state.json", bestPath = in.ckpt / "best.pt";
     std::string ckptName;
-    TrainProgress prog;
+    TrainMetrics prog;
     prog.variant = in.variant;
     if (fs::exists(statePath, ec)) {
         auto st = readJsonFile(statePath);
@@ -681,14 +686,12 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
         if (const Json* h = s.find("history")) history = *h;
         trainer.setStep(static_cast<int64_t>(num("step")));
         trainer.setTotalSteps(planned * stepsPerEpoch);
-        prog.phase = "training";
-        prog.message = "resuming after epoch " + std::to_string(epochsDone) + " from " + in.ckpt.string();
-        job.report(prog);
+        job.say(in.variant, "resuming after epoch " + std::to_string(epochsDone) + " from " + in.ckpt.string());
     } else {
-        prog.phase = "evaluating";
-        prog.message = "evaluating the starting model";
-        job.report(prog);
+        job.progress().stage("evaluate", 1);
+        job.say(in.variant, "evaluating the starting model");
         before = evalClassModel(job, model, in.tokens).toJson(data.classes);
+        job.progress().update(1);
     }
 
     auto saveState = [&]() -> Status {
@@ -725,6 +728,10 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
     const double elapsedAtStart = elapsed;
     auto now = [&] { return elapsedAtStart + secondsSince(runStart); };
     double lastEpochSeconds = 0.0;
+    // One stage for the whole run (done = epochs, validation included), so the time left is the
+    // run's; the curves get every step through onMetrics.
+    job.progress().stage("epoch", planned);
+    job.progress().update(epochsDone);
     while (!finished && epochsDone < planned) {
         const int epoch = epochsDone + 1;
         std::mt19937_64 rng(r.seed * 0x9E3779B97F4A7C15ULL + static_cast<uint64_t>(epoch) * 0xBF58476D1CE4E5B9ULL +
@@ -749,7 +756,6 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
             auto images = makeBatch(data, idx, size, &r.augment, &rng, cfg.preprocess);
             lossSum += trainer.microStep(images, labelTensor(data, idx));
             ++seen;
-            prog.phase = "training";
             prog.epoch = epoch;
             prog.epochs = planned;
             prog.step = trainer.steps();
@@ -765,8 +771,7 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
             double remaining = epochEstimate * (planned - epoch) + std::max(0.0, epochEstimate - dt);
             if (job.budgetSeconds > 0) remaining = std::min(remaining, std::max(0.0, job.budgetSeconds - now()));
             prog.remainingSeconds = remaining;
-            prog.message.clear();
-            job.report(prog);
+            job.metrics(prog);
         }
         if (seen == 0) {
             finished = true;
@@ -774,8 +779,6 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
             break;
         }
         const double trainSeconds = secondsSince(t0);
-        prog.phase = "evaluating";
-        job.report(prog);
         const EvalMetrics m = evalClassModel(job, model, in.tokens);
         Json h = Json::object();
         h.set("epoch", epoch);
@@ -820,16 +823,17 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
         std::ostringstream msg;
         msg << "epoch " << epoch << "/" << planned << " loss " << lossSum / static_cast<double>(seen) << " val top-1 "
             << m.top1;
-        prog.message = msg.str();
-        prog.phase = "training";
         prog.epoch = epoch;
         prog.epochs = planned;
         prog.loss = lossSum / static_cast<double>(seen);
         prog.learningRate = trainer.currentLearningRate();
         prog.elapsedSeconds = elapsed;
         prog.epochEnd = true;
-        job.report(prog);
+        job.metrics(prog);
         prog.epochEnd = false;
+        job.progress().setTotal(planned);
+        job.progress().update(epochsDone);
+        job.say(in.variant, msg.str());
     }
     if (job.cancelled()) return makeError(ErrorCode::Cancelled, "training cancelled before writing the package");
 
@@ -837,10 +841,9 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
     if (fs::exists(bestPath, ec))
         if (Status s = loadWeightsFile(model, bestPath); !s) return s.error();
     Json wise;
+    job.progress().stage("evaluate", in.base ? 6 : 1);  // WiSE-FT's five mixes, then the final figures
     if (in.base) {
-        prog.phase = "evaluating";
-        prog.message = "WiSE-FT weight interpolation";
-        job.report(prog);
+        job.say(in.variant, "WiSE-FT weight interpolation");
         StateDict ft;
         for (const auto& [n, t] : model->weights()) ft.emplace_back(n, t.detach().cpu().clone());
         auto mix = [&](double a) {
@@ -858,6 +861,7 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
             if (Status s = tmp->loadWeights(mix(a)); !s) return s.error();
             tmp->to(job.device);
             const EvalMetrics m = evalClassModel(job, tmp, in.tokens);
+            job.progress().advance();
             Json e = Json::object();
             e.set("alpha", a);
             e.set("top1", m.top1);
@@ -876,10 +880,9 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
         w.set("chosen_alpha", chosen);
         wise = w;
     }
-    prog.phase = "evaluating";
-    prog.message = "final evaluation";
-    job.report(prog);
+    job.say(in.variant, "final evaluation");
     const EvalMetrics after = evalClassModel(job, model, in.tokens);
+    job.progress().advance();
 
     Json v = Json::object();
     if (!in.variant.empty()) v.set("variant", in.variant);
@@ -957,10 +960,8 @@ Result<Json> runLinear(Job& job, const LoadedModel& base) {
     const ClipModel& model = base.model;
     const auto& cfg = model->config();
     const int size = static_cast<int>(cfg.vision.imageSize);
-    TrainProgress prog;
-    prog.phase = "embedding";
-    prog.message = "embedding " + std::to_string(data.samples.size()) + " photos with the frozen image tower";
-    job.report(prog);
+    TrainMetrics prog;
+    job.progress().message("embedding " + std::to_string(data.samples.size()) + " photos with the frozen image tower");
     auto tr = embedImages(model, data, job.split.train, size, cfg.preprocess, job.device, 64);
     if (job.cancelled()) return makeError(ErrorCode::Cancelled, "training cancelled");
     auto va = embedImages(model, data, job.split.val, size, cfg.preprocess, job.device, 64);
@@ -974,6 +975,7 @@ Result<Json> runLinear(Job& job, const LoadedModel& base) {
     proto = torch::nn::functional::normalize(proto, torch::nn::functional::NormalizeFuncOptions().dim(1));
     Json before;
     std::string beforeMethod;
+    job.progress().stage("evaluate", 1);
     if (base.tokenizer) {
         torch::NoGradGuard ng;
         auto tokens = promptTokens(data, base.tokenizer.get(), cfg.text.contextLength);
@@ -984,7 +986,10 @@ Result<Json> runLinear(Job& job, const LoadedModel& base) {
         before = computeMetrics(va.matmul(proto.t()), yva, va, hashes, C).toJson(data.classes);
         beforeMethod = "nearest class mean";
     }
+    job.progress().update(1);
 
+    // The head trains full-batch: each iteration is one epoch of one step.
+    job.progress().stage("epoch", r.epochs);
     auto W = (proto * 10.0).clone().set_requires_grad(true);
     auto b = torch::zeros({C}).set_requires_grad(true);
     torch::optim::Adam opt({W, b}, torch::optim::AdamOptions(r.learningRate));
@@ -998,8 +1003,8 @@ Result<Json> runLinear(Job& job, const LoadedModel& base) {
         l.backward();
         opt.step();
         loss = l.item<double>();
+        job.progress().update(it + 1);
         if (it % 25 == 0 || it + 1 == r.epochs) {
-            prog.phase = "training";
             prog.epoch = it + 1;
             prog.epochs = r.epochs;
             prog.step = it + 1;
@@ -1014,13 +1019,14 @@ Result<Json> runLinear(Job& job, const LoadedModel& base) {
             prog.epochEnd = true;
             prog.elapsedSeconds = secondsSince(t0);
             prog.remainingSeconds = prog.elapsedSeconds / (it + 1) * (r.epochs - it - 1);
-            prog.message.clear();
-            job.report(prog);
+            job.metrics(prog);
             prog.epochEnd = false;
         }
     }
     torch::NoGradGuard ng;
+    job.progress().stage("evaluate", 1);
     const EvalMetrics after = computeMetrics(va.matmul(W.t()) + b, yva, va, hashes, C);
+    job.progress().update(1);
     Json v = Json::object();
     v.set("attention", attentionKindName(cfg.attention));
     v.set("before", before);
@@ -1076,8 +1082,8 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
                                                                 : fs::absolute(options.checkpointDir);
         torch::manual_seed(r.seed);
 
-        TrainProgress prog;
-        prog.phase = "loading";
+        const Progress& progress = options.job.progress;
+        progress.stage("prepare");
         LoadedModel base;
         ModelConfig scratchCfg;
         std::shared_ptr<const Tokenizer> scratchTok;
@@ -1107,8 +1113,7 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
             if (Status s = scratchCfg.validate(); !s) return s.error();
             size = scratchCfg.vision.imageSize;
         } else {
-            prog.message = "loading " + r.base;
-            if (options.progress) options.progress(prog);
+            progress.message("loading " + r.base);
             LoadOptions lo;
             lo.checksums = true;
             lo.requireTokenizer = r.mode == TrainMode::Contrastive;
@@ -1120,9 +1125,8 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
         }
         // Augmenting modes cache 1.5x the input size, so random crops keep detail.
         const int cacheSize = static_cast<int>(r.mode == TrainMode::Linear || !r.augment.enabled ? size : (size * 3 + 1) / 2);
-        prog.message = "decoding photos under " + dataRoot;
-        if (options.progress) options.progress(prog);
-        auto data = loadDataset(dataRoot, cacheSize, options.decode, options.cancel);
+        progress.message("decoding photos under " + dataRoot);
+        auto data = loadDataset(dataRoot, cacheSize, options.decode, options.job);
         if (!data) return data.error();
         auto split = splitDataset(*data, r.valFraction, r.seed);
         if (!split) return split.error();
@@ -1147,9 +1151,8 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
                 if (k != "_head") result.set(k, val);
             Json training = summary;
             for (const auto& [k, val] : result.asObject()) training.set(k, val);
-            prog.phase = "writing";
-            prog.message = "writing " + outs[0].string();
-            if (options.progress) options.progress(prog);
+            progress.stage("package");
+            progress.message("writing " + outs[0].string());
             fs::create_directories(ckptRoot, ec);
             if (Status s = installPackage(base.model, base.tokenizerPath, "diffclip train (linear probe)", ckptRoot,
                                           outs[0], training, head, options.overwrite);
@@ -1206,10 +1209,8 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
             if (!v) return v.error();
             Json training = summary;
             for (const auto& [k, val] : v->asObject()) training.set(k, val);
-            prog.phase = "writing";
-            prog.variant = in.variant;
-            prog.message = "writing " + in.out.string();
-            if (options.progress) options.progress(prog);
+            progress.stage("package");
+            job.say(in.variant, "writing " + in.out.string());
             torch::NoGradGuard ng;
             auto txt = textEmbeddings(in.model, in.tokens).cpu();
             Json head = classesJson(*data, txt, "text-prompts");

@@ -7,8 +7,6 @@
 // again skips every photo already stored unchanged. Threading: one call at a time per Library;
 // decoding of the next batch runs on a helper thread while the current batch is encoded.
 
-#include <atomic>
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>

@@ -10,7 +10,6 @@
 //
 // Threading: free functions without shared state. Ownership: results own their data.
 
-#include <atomic>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -18,6 +17,7 @@
 
 #include "diffclip/imaging/ImageDecode.h"
 #include "diffclip/formats/Json.h"
+#include "diffclip/base/Job.h"
 #include "diffclip/base/Result.h"
 
 namespace diffclip {
@@ -51,10 +51,11 @@ struct Dataset {
 std::string defaultClassPrompt(const std::string& className);
 
 /// Lists, hashes, decodes and caches the tree. `cacheSize` (pixels, 8..4096) is the side of the
-/// cached square. `cancel` (may be null) is polled between files. Errors: NotFound (no root),
-/// InvalidArgument (fewer than 2 classes with photos, bad cacheSize), Cancelled.
+/// cached square. Reports inside the caller's current stage of `job` (setTotal to the photo
+/// files found, one unit per file) and checks its cancel token between files. Errors: NotFound
+/// (no root), InvalidArgument (fewer than 2 classes with photos, bad cacheSize), Cancelled.
 Result<Dataset> loadDataset(const std::string& root, int cacheSize, const DecodeOptions& decode,
-                            const std::atomic<bool>* cancel = nullptr);
+                            const JobControl& job = {});
 
 struct DataSplit {
     std::vector<size_t> train;  // sample indices, ascending
