@@ -7,7 +7,7 @@ packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev python3 unzip
   # model core
-  libtorch-dev libopenblas0-pthread zlib1g-dev
+  libtorch-dev libopenblas0-pthread zlib1g-dev libssl-dev
   # imaging, library, search
   libopencv-dev libjpeg-dev libsqlite3-dev sqlite3
   # desktop application
