@@ -45,6 +45,7 @@
 
 #include "ErrorBanner.h"
 #include "ErrorText.h"
+#include "PhotoFormats.h"
 #include "diffclip/explain/ExplainSession.h"
 
 namespace diffclip::ui {
@@ -77,11 +78,8 @@ const QColor kPaneColours[2] = {QColor(0x1f, 0x77, 0xb4), QColor(0xd6, 0x27, 0x2
 QStringList photosBeside(const QString& photo) {
     const QFileInfo info(photo);
     const QDir dir = info.absoluteDir();
-    static const QStringList filters{QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"), QStringLiteral("*.png"),
-                                     QStringLiteral("*.bmp"), QStringLiteral("*.tif"),  QStringLiteral("*.tiff"),
-                                     QStringLiteral("*.webp")};
     QStringList out;
-    for (const QString& name : dir.entryList(filters, QDir::Files | QDir::Readable, QDir::Name))
+    for (const QString& name : dir.entryList(photoNameFilters(), QDir::Files | QDir::Readable, QDir::Name))
         out << dir.absoluteFilePath(name);
     if (!out.contains(info.absoluteFilePath())) out << info.absoluteFilePath();
     return out;
@@ -1102,7 +1100,7 @@ void ExplainPage::showError(const QString& title, const QString& reason, const Q
 
 void ExplainPage::choosePhoto() {
     const QString path = QFileDialog::getOpenFileName(this, tr("Photo to explain"), QFileInfo(m_photo).absolutePath(),
-                                                      tr("Photos (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp)"));
+                                                      tr("Photos (%1)").arg(photoFilePatterns()));
     if (!path.isEmpty()) setPhoto(path);
 }
 
@@ -1117,7 +1115,7 @@ void ExplainPage::chooseModelB() {
 
 void ExplainPage::chooseQueryPhoto() {
     const QString path = QFileDialog::getOpenFileName(this, tr("Query photo"), QFileInfo(m_photo).absolutePath(),
-                                                      tr("Photos (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp)"));
+                                                      tr("Photos (%1)").arg(photoFilePatterns()));
     if (!path.isEmpty()) setQuery(path);
 }
 

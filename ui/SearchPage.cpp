@@ -35,6 +35,7 @@
 #include "ErrorBanner.h"
 #include "HitDetail.h"
 #include "JobCentre.h"
+#include "PhotoFormats.h"
 #include "SearchResultsModel.h"
 #include "diffclip/indexing/Workspace.h"
 #include "diffclip/library/Library.h"
@@ -49,13 +50,6 @@ constexpr int kMaxQueries = 50;  // photos taken from one drop; a whole archive 
 
 QString fromUtf8(const std::string& s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
 std::string toUtf8(const QString& s) { return s.toUtf8().toStdString(); }
-
-const QStringList& photoNameFilters() {
-    static const QStringList f = {QStringLiteral("*.jpg"),  QStringLiteral("*.jpeg"), QStringLiteral("*.png"),
-                                  QStringLiteral("*.tif"),  QStringLiteral("*.tiff"), QStringLiteral("*.webp"),
-                                  QStringLiteral("*.bmp")};
-    return f;
-}
 
 QLabel* pageTitle(const QString& text, QWidget* parent) {
     auto* l = new QLabel(text, parent);
@@ -392,7 +386,7 @@ void SearchPage::setWorkspace(std::shared_ptr<diffclip::Workspace> workspace) {
 // Queries
 
 void SearchPage::choosePhotos() {
-    const QString filter = tr("Photos (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.bmp);;All files (*)");
+    const QString filter = tr("Photos (%1);;All files (*)").arg(photoFilePatterns());
     const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Choose Query Photos"), QString(), filter);
     if (!paths.isEmpty()) searchPhotos(paths);
 }
