@@ -15,6 +15,7 @@
 
 #include "Random.h"
 #include "diffclip/demo/DemoData.h"
+#include "diffclip/formats/Csv.h"
 #include "diffclip/formats/Json.h"
 
 namespace diffclip::demo {
@@ -78,13 +79,6 @@ std::string isoDate(int64_t days) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", int(y), int(m), int(d));
     return buf;
-}
-
-std::string csvField(const std::string& v) {
-    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-    std::string out = "\"";
-    for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
 }
 
 std::string photoName(const std::string& cls, int index) {
