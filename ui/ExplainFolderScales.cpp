@@ -1,4 +1,5 @@
 #include "ExplainFolderScales.h"
+#include "PhotoFormats.h"
 
 #include <chrono>
 #include <QDir>
@@ -20,11 +21,8 @@ ExplainFolderScales::~ExplainFolderScales() { cancel(); }
 QStringList ExplainFolderScales::photosBeside(const QString& photo) {
     const QFileInfo info(photo);
     const QDir dir = info.absoluteDir();
-    static const QStringList filters{QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"), QStringLiteral("*.png"),
-                                     QStringLiteral("*.bmp"), QStringLiteral("*.tif"),  QStringLiteral("*.tiff"),
-                                     QStringLiteral("*.webp")};
     QStringList out;
-    for (const QString& name : dir.entryList(filters, QDir::Files | QDir::Readable, QDir::Name))
+    for (const QString& name : dir.entryList(photoNameFilters(), QDir::Files | QDir::Readable, QDir::Name))
         out << dir.absoluteFilePath(name);
     if (!out.contains(info.absoluteFilePath())) out << info.absoluteFilePath();
     return out;

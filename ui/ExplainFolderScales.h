@@ -31,8 +31,8 @@ public:
     explicit ExplainFolderScales(QObject* parent = nullptr);
     ~ExplainFolderScales() override;
 
-    /// The photos a folder scale of `photo` spans: files with a photo extension (.jpg, .jpeg,
-    /// .png, .bmp, .tif, .tiff, .webp) directly in its folder, by name, `photo` always among them.
+    /// The photos a folder scale of `photo` spans: files with a photo extension (PhotoFormats.h)
+    /// directly in its folder, by name, `photo` always among them.
     static QStringList photosBeside(const QString& photo);
     /// The cache key of a folder scale for `request`'s models and settings over `photos`.
     static QString key(const QString& photo, const QStringList& photos, const explain::ExplainRequest& request);

@@ -29,6 +29,7 @@
 #include "ExplainText.h"
 #include "ExplainToolbar.h"
 #include "ExplainView.h"
+#include "PhotoFormats.h"
 #include "diffclip/explain/ExplainSession.h"
 
 namespace diffclip::ui {
@@ -417,7 +418,7 @@ void ExplainPage::applyScale() {
 
 void ExplainPage::choosePhoto() {
     const QString path = QFileDialog::getOpenFileName(this, tr("Photo to explain"), QFileInfo(m_photo).absolutePath(),
-                                                      tr("Photos (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp)"));
+                                                      tr("Photos (%1)").arg(photoFilePatterns()));
     if (!path.isEmpty()) setPhoto(path);
 }
 
@@ -432,7 +433,7 @@ void ExplainPage::chooseModelB() {
 
 void ExplainPage::chooseQueryPhoto() {
     const QString path = QFileDialog::getOpenFileName(this, tr("Query photo"), QFileInfo(m_photo).absolutePath(),
-                                                      tr("Photos (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp)"));
+                                                      tr("Photos (%1)").arg(photoFilePatterns()));
     if (!path.isEmpty()) setQuery(path);
 }
 

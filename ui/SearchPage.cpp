@@ -35,7 +35,9 @@
 #include "ErrorBanner.h"
 #include "HitDetail.h"
 #include "JobCentre.h"
+#include "PhotoFormats.h"
 #include "SearchResultsModel.h"
+#include "diffclip/formats/Csv.h"
 #include "diffclip/indexing/Workspace.h"
 #include "diffclip/library/Library.h"
 
@@ -49,13 +51,6 @@ constexpr int kMaxQueries = 50;  // photos taken from one drop; a whole archive 
 
 QString fromUtf8(const std::string& s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
 std::string toUtf8(const QString& s) { return s.toUtf8().toStdString(); }
-
-const QStringList& photoNameFilters() {
-    static const QStringList f = {QStringLiteral("*.jpg"),  QStringLiteral("*.jpeg"), QStringLiteral("*.png"),
-                                  QStringLiteral("*.tif"),  QStringLiteral("*.tiff"), QStringLiteral("*.webp"),
-                                  QStringLiteral("*.bmp")};
-    return f;
-}
 
 QLabel* pageTitle(const QString& text, QWidget* parent) {
     auto* l = new QLabel(text, parent);
@@ -82,15 +77,6 @@ QStringList localPaths(const QMimeData* mime) {
     for (const QUrl& url : mime->urls())
         if (url.isLocalFile()) out << url.toLocalFile();
     return out;
-}
-
-QString csvField(const QString& s) {
-    if (!s.contains(QLatin1Char(',')) && !s.contains(QLatin1Char('"')) && !s.contains(QLatin1Char('\n')) &&
-        !s.contains(QLatin1Char('\r')))
-        return s;
-    QString q = s;
-    q.replace(QLatin1Char('"'), QStringLiteral("\"\""));
-    return QLatin1Char('"') + q + QLatin1Char('"');
 }
 
 }  // namespace
@@ -392,7 +378,7 @@ void SearchPage::setWorkspace(std::shared_ptr<diffclip::Workspace> workspace) {
 // Queries
 
 void SearchPage::choosePhotos() {
-    const QString filter = tr("Photos (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.bmp);;All files (*)");
+    const QString filter = tr("Photos (%1);;All files (*)").arg(photoFilePatterns());
     const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Choose Query Photos"), QString(), filter);
     if (!paths.isEmpty()) searchPhotos(paths);
 }
@@ -882,7 +868,7 @@ bool SearchPage::exportResults(const QString& csvPath) {
                            file.errorString());
         return false;
     }
-    QString out = QStringLiteral("query,rank,group,path,score,label,product,line,lot,date,inspector,notes,extra\r\n");
+    std::string out = "query,rank,group,path,score,label,product,line,lot,date,inspector,notes,extra\r\n";
     for (const Query& q : m_queries) {
         if (!q.done || !q.ok) continue;
         const QString key = q.text.isEmpty() ? q.path : QStringLiteral("text:") + q.text;
@@ -907,13 +893,13 @@ bool SearchPage::exportResults(const QString& csvPath) {
                                             fromUtf8(im.inspector),
                                             fromUtf8(im.notes),
                                             im.extraJson == "{}" ? QString() : fromUtf8(im.extraJson)};
-                QStringList quoted;
-                for (const QString& f : fields) quoted << csvField(f);
-                out += quoted.join(QLatin1Char(',')) + QStringLiteral("\r\n");
+                std::vector<std::string> utf8;
+                for (const QString& f : fields) utf8.push_back(toUtf8(f));
+                diffclip::appendCsvRow(out, utf8);
             }
         }
     }
-    file.write(out.toUtf8());
+    file.write(out.data(), qint64(out.size()));
     if (!file.commit()) {
         m_error->showError(tr("Could not export the results"),
                            tr("Writing the file failed. Check that the disk is not full."), file.errorString());

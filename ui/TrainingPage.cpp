@@ -48,6 +48,7 @@
 #include "JobCentre.h"
 #include "LabelTree.h"
 #include "ModelListModel.h"
+#include "PhotoFormats.h"
 #include "diffclip/indexing/Workspace.h"
 #include "diffclip/training/TrainJob.h"
 
@@ -66,14 +67,6 @@ namespace {
 
 constexpr int kPollMs = 100;
 constexpr int kPlotHeight = 150;
-
-// The same extensions the trainer reads (Dataset.h).
-bool isPhotoFile(const QString& name) {
-    static const QStringList exts = {QStringLiteral("jpg"), QStringLiteral("jpeg"), QStringLiteral("png"),
-                                     QStringLiteral("tif"), QStringLiteral("tiff"), QStringLiteral("bmp"),
-                                     QStringLiteral("webp")};
-    return exts.contains(QFileInfo(name).suffix().toLower());
-}
 
 QString defaultPrompt(const QString& name) {
     return QString::fromStdString(diffclip::defaultClassPrompt(name.toStdString()));
@@ -140,7 +133,7 @@ QList<TrainingPage::ClassEntry> TrainingPage::scanClassTree(const QString& root)
             it.next();
             // Hidden folders inside a class are skipped, like the trainer does.
             if (it.filePath().mid(f.absoluteFilePath().size()).contains(QStringLiteral("/."))) continue;
-            if (isPhotoFile(it.fileName())) ++e.photos;
+            if (isPhotoFileName(it.fileName())) ++e.photos;  // as the trainer
         }
         if (e.photos == 0) continue;
         e.prompt = defaultPrompt(e.name);

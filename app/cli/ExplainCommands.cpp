@@ -3,7 +3,6 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -16,6 +15,7 @@
 #include "ProgressOutput.h"
 #include "diffclip/explain/Explain.h"
 #include "diffclip/explain/Render.h"
+#include "diffclip/imaging/ImageDecode.h"
 #include "diffclip/imaging/Preprocess.h"
 #include "diffclip/model/ModelIO.h"
 #include "diffclip/model/Runtime.h"
@@ -52,14 +52,6 @@ struct ImageResult {
     std::vector<PaneResult> panes;
     std::string error;
 };
-
-bool isPhotoFile(const fs::path& p) {
-    std::string ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    for (const char* e : {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
-        if (ext == e) return true;
-    return false;
-}
 
 // The mask of `relative` (a photo path relative to the folder): the same relative path under
 // the masks folder, with extension .png, else the photo's own extension.
@@ -351,7 +343,7 @@ int runExplain(int argc, char** argv) {
             return fail(makeError(ErrorCode::NotFound, root.string() + ": no such folder"));
         for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
              !ec && it != end; it.increment(ec))
-            if (it->is_regular_file(ec) && isPhotoFile(it->path()))
+            if (it->is_regular_file(ec) && hasPhotoExtension(it->path()))
                 photos.emplace_back(it->path().string(), fs::relative(it->path(), root, ec).string());
         if (ec) return fail(makeError(ErrorCode::Io, root.string() + ": cannot list (" + ec.message() + ")"));
         std::sort(photos.begin(), photos.end());

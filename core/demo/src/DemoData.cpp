@@ -6,15 +6,17 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <thread>
 
 #include <opencv2/imgcodecs.hpp>
 
 #include "Random.h"
+#include "diffclip/base/ThreadPool.h"
 #include "diffclip/demo/DemoData.h"
+#include "diffclip/formats/Csv.h"
 #include "diffclip/formats/Json.h"
 
 namespace diffclip::demo {
@@ -78,13 +80,6 @@ std::string isoDate(int64_t days) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", int(y), int(m), int(d));
     return buf;
-}
-
-std::string csvField(const std::string& v) {
-    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-    std::string out = "\"";
-    for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
 }
 
 std::string photoName(const std::string& cls, int index) {
@@ -339,6 +334,7 @@ Result<DemoSummary> generateDemoDataset(const std::string& dir, const DemoOption
     // Photos are independent: render a batch on all cores, then write it in order from this
     // thread (so progress, cancellation and the files' order stay simple).
     const size_t workers = std::max(1u, std::min(16u, std::thread::hardware_concurrency()));
+    ThreadPool pool(static_cast<unsigned>(workers));
     std::ostringstream csv;
     csv << "path,product,line,lot,date,inspector,notes,surface,defect,mask\r\n";
     int64_t done = 0;
@@ -348,14 +344,15 @@ Result<DemoSummary> generateDemoDataset(const std::string& dir, const DemoOption
                              "demo data set generation cancelled; what was written stays and a "
                              "later call with the same options finishes it");
         const size_t last = std::min(jobs.size(), first + 2 * workers);
-        std::vector<std::future<Result<Encoded>>> pending(last - first);
-        for (size_t k = first; k < last; ++k)
-            if (jobs[k].render) pending[k - first] = std::async(std::launch::async, encodeSample, jobs[k].spec);
+        std::vector<std::optional<Result<Encoded>>> rendered(last - first);
+        pool.run(last - first, [&](size_t i) {
+            if (jobs[first + i].render) rendered[i] = encodeSample(jobs[first + i].spec);
+        });
         for (size_t k = first; k < last; ++k) {
             const Job& j = jobs[k];
             if (j.render) {
-                Result<Encoded> e = pending[k - first].get();
-                if (!e) return e.error();  // the other futures finish in their destructors
+                Result<Encoded>& e = *rendered[k - first];
+                if (!e) return e.error();
                 // The mask first: a photo on disk always has its mask.
                 if (Status s = writeFileAtomic(j.mask, e->png); !s) return s.error();
                 if (Status s = writeFileAtomic(j.photo, e->jpeg); !s) return s.error();

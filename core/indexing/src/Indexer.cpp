@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "diffclip/imaging/ImageDecode.h"
 #include "diffclip/imaging/Preprocess.h"
 #include "diffclip/model/Runtime.h"
 #include "diffclip/formats/Sha256.h"
@@ -22,13 +23,6 @@ namespace fs = std::filesystem;
 namespace diffclip {
 
 namespace {
-
-bool hasPhotoExtension(const fs::path& p) {
-    std::string ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".tif" || ext == ".tiff" || ext == ".webp" ||
-           ext == ".bmp";
-}
 
 struct Candidate {
     std::string path;

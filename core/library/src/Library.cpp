@@ -15,7 +15,7 @@
 #include <sstream>
 #include <unordered_map>
 
-#include "Csv.h"
+#include "diffclip/formats/Csv.h"
 #include "diffclip/formats/Json.h"
 
 namespace diffclip {
@@ -171,23 +171,6 @@ std::string trim(const std::string& s) {
 std::string fileName(const std::string& path) {
     const size_t slash = path.find_last_of("/\\");
     return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-void appendCsvField(std::string& out, const std::string& field) {
-    const bool quote = field.find_first_of(",\"\r\n") != std::string::npos ||
-                       (!field.empty() && (field.front() == ' ' || field.back() == ' '));
-    if (!quote) {
-        out += field;
-        return;
-    }
-    out += '"';
-    for (char c : field) {
-        if (c == '"') {
-            out += '"';
-        }
-        out += c;
-    }
-    out += '"';
 }
 
 }  // namespace

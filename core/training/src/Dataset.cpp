@@ -4,7 +4,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -18,13 +17,6 @@ namespace fs = std::filesystem;
 namespace diffclip {
 
 namespace {
-
-bool isPhotoName(const fs::path& p) {
-    std::string ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".tif" || ext == ".tiff" || ext == ".bmp" ||
-           ext == ".webp";
-}
 
 std::string readPrompt(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
@@ -95,7 +87,7 @@ Result<Dataset> loadDataset(const std::string& root, int cacheSize, const Decode
         const fs::path dir = fs::path(root) / name;
         for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
              it.increment(ec)) {
-            if (!it->is_regular_file(ec) || !isPhotoName(it->path())) continue;
+            if (!it->is_regular_file(ec) || !hasPhotoExtension(it->path())) continue;
             mine.push_back({fs::relative(it->path(), root, ec).generic_string(), it->path(), 0});
         }
         if (ec) return makeError(ErrorCode::Io, dir.string() + ": " + ec.message());

@@ -5,7 +5,7 @@
 // Layout (docs/TRAINING.md):
 //   ROOT/<class name>/**/<photo>     every photo below a top-level folder has that folder's label
 //   ROOT/<class name>/prompt.txt     optional: first non-empty line is the class's text prompt
-// Photos are recognised by extension (jpg, jpeg, png, tif, tiff, bmp, webp) and decoded by
+// Photos are recognised by extension (hasPhotoExtension, ImageDecode.h) and decoded by
 // content; files that cannot be decoded are skipped and listed in Dataset::skipped.
 //
 // Threading: free functions without shared state. Ownership: results own their data.
