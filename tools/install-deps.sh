@@ -6,8 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev python3 unzip
-  # model core
-  libtorch-dev libopenblas0-pthread zlib1g-dev
+  # model core (nlohmann-json: header-only JSON)
+  libtorch-dev libopenblas0-pthread zlib1g-dev nlohmann-json3-dev
   # imaging, library, search
   libopencv-dev libjpeg-dev libsqlite3-dev sqlite3
   # desktop application
