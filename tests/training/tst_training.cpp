@@ -189,7 +189,7 @@ private Q_SLOTS:
         QVERIFY(fs::exists(base + "/full/training.json"));
         QVERIFY(fs::exists(base + "/full/classes.json"));
         QVERIFY(!fs::exists(base + "/full.partial"));
-        QCOMPARE(full->summary.find("epochs_completed")->asInt(), int64_t(3));
+        QCOMPARE(full->summary.at("epochs_completed").get<int64_t>(), int64_t(3));
 
         std::atomic<bool> cancel{false};
         TrainOptions o;
@@ -215,7 +215,7 @@ private Q_SLOTS:
         for (size_t i = 0; i < a.size(); ++i)
             worst = std::max(worst, (a[i].second - b[i].second).abs().max().item<double>());
         QVERIFY2(worst <= 1e-6, qPrintable(QString("max difference %1").arg(worst)));
-        QCOMPARE(full->summary.find("after")->find("top1")->asDouble(), rest->summary.find("after")->find("top1")->asDouble());
+        QCOMPARE(full->summary.at("after").at("top1").get<double>(), rest->summary.at("after").at("top1").get<double>());
     }
 
     void cancelLeavesNoPackage() {
@@ -258,12 +258,12 @@ private Q_SLOTS:
         std::ifstream in(base + "/probe/classes.json");
         std::stringstream ss;
         ss << in.rdbuf();
-        auto head = Json::parse(ss.str());
+        auto head = parseJson(ss.str());
         QVERIFY(head.ok());
-        QCOMPARE(head->find("classes")->size(), size_t(3));
-        QCOMPARE(head->find("weight")->size(), size_t(3));
-        QVERIFY(res->summary.find("after")->find("top1")->asDouble() >= 0.0);
-        QVERIFY(res->summary.find("data")->find("fingerprint")->asString().size() == 64);
+        QCOMPARE(head->at("classes").size(), size_t(3));
+        QCOMPARE(head->at("weight").size(), size_t(3));
+        QVERIFY(res->summary.at("after").at("top1").get<double>() >= 0.0);
+        QVERIFY(res->summary.at("data").at("fingerprint").get<std::string>().size() == 64);
     }
 };
 
