@@ -88,8 +88,8 @@ QString percent(double fraction) {
 
 double num(const diffclip::Json* j, const char* key, double fallback = -1.0) {
     if (!j) return fallback;
-    const diffclip::Json* v = j->find(key);
-    return v && v->isNumber() ? v->asDouble() : fallback;
+    const diffclip::Json* v = jsonFind(*j, key);
+    return v && v->is_number() ? v->get<double>() : fallback;
 }
 
 QString clockText(double seconds) {
@@ -773,7 +773,7 @@ void TrainingPage::onJobFinished(int state, const QString& reason, const QString
             std::lock_guard<std::mutex> lock(m_feed->mutex);
             m_summary = m_feed->summary;
             if (!m_summary.contains("package") && !m_summary.contains("compare_attention"))
-                m_summary.set("package", m_feed->package);
+                m_summary["package"] = m_feed->package;
         }
         m_progress->setValue(1);
         showResults();
@@ -799,10 +799,9 @@ void TrainingPage::onJobFinished(int state, const QString& reason, const QString
 
 void TrainingPage::showResults() {
     m_variant->clear();
-    if (const diffclip::Json* cmp = m_summary.find("compare_attention")) {
-        for (const auto& [name, v] : cmp->asObject()) {
-            (void)v;
-            const QString n = QString::fromStdString(name);
+    if (const diffclip::Json* cmp = jsonFind(m_summary, "compare_attention"); cmp && cmp->is_object()) {
+        for (const auto& item : cmp->items()) {
+            const QString n = QString::fromStdString(item.key());
             m_variant->addItem(n == QLatin1String("differential") ? tr("Differential attention") : tr("Standard attention"), n);
         }
     }
@@ -813,18 +812,18 @@ void TrainingPage::showResults() {
 void TrainingPage::showVariant(const QString& variant) {
     const diffclip::Json* v = &m_summary;
     if (!variant.isEmpty()) {
-        const diffclip::Json* cmp = m_summary.find("compare_attention");
-        v = cmp ? cmp->find(variant.toStdString()) : nullptr;
+        const diffclip::Json* cmp = jsonFind(m_summary, "compare_attention");
+        v = cmp ? jsonFind(*cmp, variant.toStdString()) : nullptr;
     }
     if (!v) return;
-    const diffclip::Json* before = v->find("before");
-    const diffclip::Json* after = v->find("after");
+    const diffclip::Json* before = jsonFind(*v, "before");
+    const diffclip::Json* after = jsonFind(*v, "after");
     struct Row {
         QString label;
         std::function<double(const diffclip::Json*)> get;
     };
     auto recall = [](const char* k) {
-        return [k](const diffclip::Json* m) { return num(m ? m->find("image_recall") : nullptr, k); };
+        return [k](const diffclip::Json* m) { return num(m ? jsonFind(*m, "image_recall") : nullptr, k); };
     };
     const std::vector<Row> rows = {
         {tr("Top-1 accuracy"), [](const diffclip::Json* m) { return num(m, "top1"); }},
@@ -845,17 +844,19 @@ void TrainingPage::showVariant(const QString& variant) {
     }
     m_summaryTable->setVerticalHeaderLabels(labels);
     QString beforeTip = tr("The starting model: zero-shot with the class prompts, or the nearest class mean.");
-    if (const diffclip::Json* bm = v->find("before_method")) beforeTip = QString::fromStdString(bm->asString());
+    if (const diffclip::Json* bm = jsonFind(*v, "before_method"); bm && bm->is_string())
+        beforeTip = QString::fromStdString(bm->get<std::string>());
     m_summaryTable->horizontalHeaderItem(0)->setToolTip(beforeTip);
 
     // Per-class precision / recall and the confusion matrix, after training.
     QStringList classes;
     m_perClass->setRowCount(0);
-    if (const diffclip::Json* per = after ? after->find("per_class") : nullptr) {
+    if (const diffclip::Json* per = after ? jsonFind(*after, "per_class") : nullptr; per && per->is_array()) {
         m_perClass->setRowCount(int(per->size()));
         int r = 0;
-        for (const auto& e : per->asArray()) {
-            const QString name = QString::fromStdString(e.find("class") ? e.find("class")->asString() : std::string());
+        for (const auto& e : *per) {
+            const diffclip::Json* cls = jsonFind(e, "class");
+            const QString name = QString::fromStdString(cls && cls->is_string() ? cls->get<std::string>() : std::string());
             classes << name;
             m_perClass->setItem(r, 0, new QTableWidgetItem(name));
             for (int c = 0; c < 2; ++c) {
@@ -867,10 +868,11 @@ void TrainingPage::showVariant(const QString& variant) {
         }
     }
     std::vector<std::vector<qint64>> counts;
-    if (const diffclip::Json* conf = after ? after->find("confusion") : nullptr)
-        for (const auto& row : conf->asArray()) {
+    if (const diffclip::Json* conf = after ? jsonFind(*after, "confusion") : nullptr; conf && conf->is_array())
+        for (const auto& row : *conf) {
             std::vector<qint64> rr;
-            for (const auto& x : row.asArray()) rr.push_back(x.asInt());
+            if (row.is_array())
+                for (const auto& x : row) rr.push_back(x.is_number_integer() ? x.get<qint64>() : 0);
             counts.push_back(std::move(rr));
         }
     m_confusion->setMatrix(classes, counts);
@@ -880,11 +882,11 @@ QString TrainingPage::packagePath() const {
     const QString variant = m_variant->count() > 1 ? m_variant->currentData().toString() : QString();
     const diffclip::Json* v = &m_summary;
     if (!variant.isEmpty()) {
-        const diffclip::Json* cmp = m_summary.find("compare_attention");
-        v = cmp ? cmp->find(variant.toStdString()) : nullptr;
+        const diffclip::Json* cmp = jsonFind(m_summary, "compare_attention");
+        v = cmp ? jsonFind(*cmp, variant.toStdString()) : nullptr;
     }
-    const diffclip::Json* p = v ? v->find("package") : nullptr;
-    return p && p->isString() ? QFile::decodeName(p->asString().c_str()) : QString();
+    const diffclip::Json* p = v ? jsonFind(*v, "package") : nullptr;
+    return p && p->is_string() ? QFile::decodeName(p->get<std::string>().c_str()) : QString();
 }
 
 // ---------------------------------------------------------------- charts

@@ -50,19 +50,19 @@ int runGenerate(int argc, char** argv) {
 
     if (json) {
         Json j = Json::object();
-        j.set("out", r->root);
-        j.set("photos_dir", r->photosDir);
-        j.set("masks_dir", r->masksDir);
-        j.set("metadata_csv", r->metadataCsv);
+        j["out"] = r->root;
+        j["photos_dir"] = r->photosDir;
+        j["masks_dir"] = r->masksDir;
+        j["metadata_csv"] = r->metadataCsv;
         Json classes = Json::array();
-        for (const auto& c : r->classes) classes.push(c);
-        j.set("classes", classes);
-        j.set("photos", r->photos);
-        j.set("per_class", int64_t(perClass));
-        j.set("seed", int64_t(seed));
-        j.set("image_size", int64_t(size));
-        j.set("written", r->written);
-        j.set("reused", r->reused);
+        for (const auto& c : r->classes) classes.push_back(c);
+        j["classes"] = classes;
+        j["photos"] = r->photos;
+        j["per_class"] = int64_t(perClass);
+        j["seed"] = int64_t(seed);
+        j["image_size"] = int64_t(size);
+        j["written"] = r->written;
+        j["reused"] = r->reused;
         printJson(j);
     } else {
         std::cerr << (r->reused ? "Reused" : "Wrote") << " the demo data set in " << r->root << ": " << r->photos

@@ -98,11 +98,11 @@ double validationTop1(const std::string& modelDir) {
     std::ifstream f(fs::path(modelDir) / "training.json", std::ios::binary);
     if (!f) return -1;
     const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    auto j = Json::parse(text);
+    auto j = parseJson(text);
     if (!j) return -1;
-    const Json* after = j->find("after");
-    const Json* top1 = after ? after->find("top1") : nullptr;
-    return top1 ? top1->asDouble(-1) : -1;
+    const Json* after = jsonFind(*j, "after");
+    const Json* top1 = after ? jsonFind(*after, "top1") : nullptr;
+    return top1 && top1->is_number() ? top1->get<double>() : -1;
 }
 
 }  // namespace
@@ -216,17 +216,17 @@ int runDemoAll(int argc, char** argv) {
 
     if (json) {
         Json j = Json::object();
-        j.set("dir", dir);
-        j.set("library", libraryPath);
-        j.set("model", modelDir);
-        j.set("photos", data->photos);
-        j.set("recall@1", r1);
-        j.set("recall@5", r5);
-        j.set("map", retrieval->overall.meanAveragePrecision);
-        j.set("val_top1", valTop1);  // -1: not recorded
-        j.set("attention_in_masks", masks->massInside);
-        j.set("mask_area", masks->areaInside);
-        j.set("mask_photos", masks->photos);
+        j["dir"] = dir;
+        j["library"] = libraryPath;
+        j["model"] = modelDir;
+        j["photos"] = data->photos;
+        j["recall@1"] = r1;
+        j["recall@5"] = r5;
+        j["map"] = retrieval->overall.meanAveragePrecision;
+        j["val_top1"] = valTop1;  // -1: not recorded
+        j["attention_in_masks"] = masks->massInside;
+        j["mask_area"] = masks->areaInside;
+        j["mask_photos"] = masks->photos;
         printJson(j);
     } else {
         std::cout << std::fixed << std::setprecision(1) << "Demo library: " << libraryPath << " (" << data->photos

@@ -202,7 +202,7 @@ private Q_SLOTS:
         QCOMPARE(epochEnds.size(), size_t(3));
         // Validation top-1 is a count of correctly classified validation photos over their number
         // (the split keeps identical files together, so that number comes from the summary).
-        const int64_t val = full->summary.find("data")->find("split")->find("val")->asInt();
+        const int64_t val = full->summary.at("data").at("split").at("val").get<int64_t>();
         QVERIFY2(val >= 3, qPrintable(QString::number(val)));
         for (size_t i = 0; i < epochEnds.size(); ++i) {
             QCOMPARE(epochEnds[i].epoch, int(i + 1));
@@ -215,7 +215,7 @@ private Q_SLOTS:
         QVERIFY(fs::exists(base + "/full/training.json"));
         QVERIFY(fs::exists(base + "/full/classes.json"));
         QVERIFY(!fs::exists(base + "/full.partial"));
-        QCOMPARE(full->summary.find("epochs_completed")->asInt(), int64_t(3));
+        QCOMPARE(full->summary.at("epochs_completed").get<int64_t>(), int64_t(3));
 
         // Cancelled through its token once epoch 1 is logged: the run stops at its next step.
         CancelToken cancel;
@@ -244,7 +244,7 @@ private Q_SLOTS:
         for (size_t i = 0; i < a.size(); ++i)
             worst = std::max(worst, (a[i].second - b[i].second).abs().max().item<double>());
         QVERIFY2(worst <= 1e-6, qPrintable(QString("max difference %1").arg(worst)));
-        QCOMPARE(full->summary.find("after")->find("top1")->asDouble(), rest->summary.find("after")->find("top1")->asDouble());
+        QCOMPARE(full->summary.at("after").at("top1").get<double>(), rest->summary.at("after").at("top1").get<double>());
     }
 
     void cancelLeavesNoPackage() {
@@ -289,29 +289,29 @@ private Q_SLOTS:
         std::ifstream in(base + "/probe/classes.json");
         std::stringstream ss;
         ss << in.rdbuf();
-        auto head = Json::parse(ss.str());
+        auto head = parseJson(ss.str());
         QVERIFY(head.ok());
-        QCOMPARE(head->find("classes")->size(), size_t(3));
-        QCOMPARE(head->find("weight")->size(), size_t(3));
+        QCOMPARE(head->at("classes").size(), size_t(3));
+        QCOMPARE(head->at("weight").size(), size_t(3));
         // Top-1 after training is the confusion matrix's trace over its total (rows: true class),
         // which counts every validation photo; each evaluation's top-1 is a count over them too.
-        const Json& after = *res->summary.find("after");
+        const Json& after = res->summary.at("after");
         int64_t trace = 0, total = 0;
         for (size_t row = 0; row < 3; ++row)
             for (size_t col = 0; col < 3; ++col) {
-                const int64_t n = after.find("confusion")->asArray()[row].asArray()[col].asInt();
+                const int64_t n = after.at("confusion").at(row).at(col).get<int64_t>();
                 total += n;
                 if (row == col) trace += n;
             }
-        QCOMPARE(total, res->summary.find("data")->find("split")->find("val")->asInt());
-        QCOMPARE(after.find("count")->asInt(), total);
-        QCOMPARE(after.find("top1")->asDouble(), double(trace) / double(total));
+        QCOMPARE(total, res->summary.at("data").at("split").at("val").get<int64_t>());
+        QCOMPARE(after.at("count").get<int64_t>(), total);
+        QCOMPARE(after.at("top1").get<double>(), double(trace) / double(total));
         for (double top1 : valTop1) {
             const double correct = top1 * double(total);
             QVERIFY2(correct >= 0 && correct <= double(total) && std::fabs(correct - std::round(correct)) < 1e-9,
                      qPrintable(QString::number(top1)));
         }
-        QVERIFY(res->summary.find("data")->find("fingerprint")->asString().size() == 64);
+        QVERIFY(res->summary.at("data").at("fingerprint").get<std::string>().size() == 64);
     }
 };
 

@@ -70,7 +70,7 @@ void makeTree(const QString& root, int classes, int perClass) {
 diffclip::Json readJson(const QString& path) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) return {};
-    auto j = diffclip::Json::parse(f.readAll().toStdString());
+    auto j = diffclip::parseJson(f.readAll().toStdString());
     return j ? *j : diffclip::Json();
 }
 
@@ -188,17 +188,17 @@ private Q_SLOTS:
         QVERIFY(QFileInfo::exists(pkg + QStringLiteral("/classes.json")));
         QVERIFY(!QFileInfo::exists(registry + QStringLiteral("/.checkpoints/probe")));  // cleaned up
         const diffclip::Json training = readJson(pkg + QStringLiteral("/training.json"));
-        QCOMPARE(QString::fromStdString(training.find("mode")->asString()), QStringLiteral("linear"));
-        const qint64 val = training.find("data")->find("split")->find("val")->asInt();
+        QCOMPARE(QString::fromStdString(training.at("mode").get<std::string>()), QStringLiteral("linear"));
+        const auto val = training.at("data").at("split").at("val").get<qint64>();
         QVERIFY(val >= 3);
 
         // Confusion matrix: C x C, summing to the validation photos, and equal to training.json.
         const auto* conf = page.confusionView();
         QCOMPARE(conf->classCount(), 3);
         QCOMPARE(conf->total(), val);
-        const diffclip::Json& jc = *training.find("after")->find("confusion");
+        const diffclip::Json& jc = training.at("after").at("confusion");
         for (int r = 0; r < 3; ++r)
-            for (int c = 0; c < 3; ++c) QCOMPARE(conf->count(r, c), jc.asArray()[size_t(r)].asArray()[size_t(c)].asInt());
+            for (int c = 0; c < 3; ++c) QCOMPARE(conf->count(r, c), jc.at(size_t(r)).at(size_t(c)).get<qint64>());
         QCOMPARE(conf->classes(), (QStringList{QStringLiteral("crack"), QStringLiteral("dent"), QStringLiteral("scratch_mark")}));
 
         // Before/after table (top-1, top-5, recall@1/5/10) and per-class precision/recall. The
@@ -210,7 +210,7 @@ private Q_SLOTS:
         auto shown = [](double fraction) { return QLocale().toString(100.0 * fraction, 'f', 1) + QStringLiteral(" %"); };
         qint64 trace = 0;
         for (int c = 0; c < 3; ++c) trace += conf->count(c, c);
-        QCOMPARE(training.find("after")->find("top1")->asDouble(), double(trace) / double(val));
+        QCOMPARE(training.at("after").at("top1").get<double>(), double(trace) / double(val));
         QCOMPARE(page.summaryTable()->item(0, 1)->text(), shown(double(trace) / double(val)));
         for (int c = 0; c < 3; ++c) {
             qint64 predicted = 0, actual = 0;
@@ -279,7 +279,7 @@ private Q_SLOTS:
         page.activateButton()->click();
         QVERIFY(activate.at(1).at(0).toString().endsWith(QStringLiteral("/ab-standard")));
         const diffclip::Json standard = readJson(registry + QStringLiteral("/ab-standard/training.json"));
-        QCOMPARE(page.confusionView()->total(), standard.find("after")->find("count")->asInt());
+        QCOMPARE(page.confusionView()->total(), standard.at("after").at("count").get<qint64>());
     }
 
     void libraryLabelsBecomeClassFolders() {

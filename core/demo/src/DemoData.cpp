@@ -138,33 +138,38 @@ Manifest readManifest(const fs::path& path) {
     std::ifstream f(path, std::ios::binary);
     if (!f) return m;
     const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    auto j = Json::parse(text);
-    if (!j || !j->isObject()) return m;
-    const Json* gen = j->find("generator");
-    if (!gen || gen->asString() != kGeneratorName) return m;
+    auto j = parseJson(text);
+    const Json* gen = j ? jsonFind(*j, "generator") : nullptr;
+    if (!gen || !gen->is_string() || gen->get_ref<const std::string&>() != kGeneratorName) return m;
     m.present = true;
-    auto get = [&](const char* key) { const Json* v = j->find(key); return v ? *v : Json(); };
-    m.complete = get("complete").asBool();
-    m.version = int(get("version").asInt());
-    m.seed = get("seed").asString();
-    m.perClass = get("per_class").asInt();
-    m.imageSize = get("image_size").asInt();
+    // A field of another type reads as absent: the manifest is ours, but may be damaged.
+    const auto integer = [&](const char* key) {
+        const Json* v = jsonFind(*j, key);
+        return v && v->is_number_integer() ? v->get<int64_t>() : int64_t(0);
+    };
+    const Json* complete = jsonFind(*j, "complete");
+    m.complete = complete && complete->is_boolean() && complete->get<bool>();
+    m.version = int(integer("version"));
+    const Json* seed = jsonFind(*j, "seed");
+    m.seed = seed && seed->is_string() ? seed->get<std::string>() : std::string();
+    m.perClass = integer("per_class");
+    m.imageSize = integer("image_size");
     return m;
 }
 
 std::string manifestText(const DemoOptions& o, int64_t photos, bool complete) {
     Json j = Json::object();
-    j.set("generator", kGeneratorName);
-    j.set("version", int64_t(kDemoGeneratorVersion));
-    j.set("seed", std::to_string(o.seed));  // text: a 64-bit seed does not survive a JSON double
-    j.set("per_class", int64_t(o.perClass));
-    j.set("image_size", int64_t(o.imageSize));
+    j["generator"] = kGeneratorName;
+    j["version"] = int64_t(kDemoGeneratorVersion);
+    j["seed"] = std::to_string(o.seed);  // text: a 64-bit seed does not survive a JSON double
+    j["per_class"] = int64_t(o.perClass);
+    j["image_size"] = int64_t(o.imageSize);
     Json classes = Json::array();
-    for (const auto& c : demoClasses()) classes.push(c);
-    j.set("classes", classes);
-    j.set("photos", photos);
-    j.set("complete", complete);
-    return j.dump(2) + "\n";
+    for (const auto& c : demoClasses()) classes.push_back(c);
+    j["classes"] = classes;
+    j["photos"] = photos;
+    j["complete"] = complete;
+    return dumpJson(j, 2) + "\n";
 }
 
 struct Metadata {

@@ -15,6 +15,7 @@
 #include "diffclip/imaging/ImageDecode.h"
 #include "diffclip/imaging/Preprocess.h"
 #include "diffclip/model/Runtime.h"
+#include "diffclip/formats/Json.h"
 #include "diffclip/formats/Sha256.h"
 #include "diffclip/search/ExactIndex.h"
 
@@ -110,7 +111,8 @@ Result<std::vector<std::string>> collectPhotoPaths(const std::vector<std::string
 }
 
 std::string modelFingerprint(const LoadedModel& model, uint64_t seed) {
-    std::string text = model.model->config().toJson().dump();
+    // The dump's text is part of the fingerprint libraries store: it must not change.
+    std::string text = dumpJson(model.model->config().toJson());
     if (model.format == "preset") text += "|" + model.source + "|seed=" + std::to_string(seed);
     for (const auto& [file, sum] : model.checksums)
         if (file.find("bpe_") == std::string::npos) text += "|" + sum;  // weights, not the tokenizer
@@ -144,7 +146,7 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
     if (!files) return files.error();
     job.progress.setTotal(int64_t(files->size()));
     const ModelConfig& cfg = model.model->config();
-    auto modelId = library.ensureModel(model.source, modelFingerprint(model), cfg.toJson().dump(), int(cfg.embedDim));
+    auto modelId = library.ensureModel(model.source, modelFingerprint(model), dumpJson(cfg.toJson()), int(cfg.embedDim));
     if (!modelId) return modelId.error();
 
     IndexSummary summary;

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "diffclip/formats/Json.h"
 #include "diffclip/imaging/Preprocess.h"
 #include "diffclip/indexing/Evaluate.h"
 #include "diffclip/indexing/Indexer.h"
@@ -176,7 +177,7 @@ Result<IndexSummary> Workspace::index(const std::vector<std::string>& paths, con
 Result<IndexSummary> Workspace::reembed(const IndexOptions& options) {
     std::lock_guard<std::mutex> lock(m->writeMutex);
     const ModelConfig& cfg = m->model.model->config();
-    auto id = m->writer.ensureModel(m->model.source, m->fingerprint, cfg.toJson().dump(), int(cfg.embedDim));
+    auto id = m->writer.ensureModel(m->model.source, m->fingerprint, dumpJson(cfg.toJson()), int(cfg.embedDim));
     if (!id) return id.error();
     m->modelId = *id;
     auto missing = m->writer.imagesWithoutEmbedding(*id);

@@ -542,8 +542,8 @@ Result<int64_t> Library::upsertImage(const ImageRecord& image) {
         return makeError(ErrorCode::InvalidArgument, "an image needs a path");
     }
     std::string extra = image.extraJson.empty() ? std::string("{}") : image.extraJson;
-    Result<Json> parsed = Json::parse(extra);
-    if (!parsed || !parsed->isObject()) {
+    Result<Json> parsed = parseJson(extra);
+    if (!parsed || !parsed->is_object()) {
         return makeError(ErrorCode::InvalidArgument, "extra metadata must be a JSON object: " + image.path);
     }
     Result<Statement> st = m_db.prepare(
@@ -702,13 +702,13 @@ Result<std::vector<std::string>> Library::activeModelHistory() {
     if (text->empty()) {
         return out;
     }
-    Result<Json> parsed = Json::parse(*text);
-    if (!parsed || !parsed->isArray()) {
+    Result<Json> parsed = parseJson(*text);
+    if (!parsed || !parsed->is_array()) {
         return out;  // damaged by hand or another program: forget the history, keep working
     }
-    for (const Json& v : parsed->asArray()) {
-        if (v.isString() && !v.asString().empty() && out.size() < kActiveModelHistoryMax) {
-            out.push_back(v.asString());
+    for (const Json& v : *parsed) {
+        if (v.is_string() && !v.get_ref<const std::string&>().empty() && out.size() < kActiveModelHistoryMax) {
+            out.push_back(v.get<std::string>());
         }
     }
     return out;
@@ -733,19 +733,19 @@ Status Library::recordActiveModel(const std::string& spec) {
         return previous.error();
     }
     Json list = Json::array();
-    list.push(spec);
+    list.push_back(spec);
     if (!previous->empty() && *previous != spec) {
-        list.push(*previous);
+        list.push_back(*previous);
     }
     for (const std::string& h : *history) {
         if (h != spec && h != *previous && list.size() < kActiveModelHistoryMax) {
-            list.push(h);
+            list.push_back(h);
         }
     }
     if (Status s = setSetting("active_model", spec); !s) {
         return s;
     }
-    if (Status s = setSetting("active_model_history", list.dump()); !s) {
+    if (Status s = setSetting("active_model_history", dumpJson(list)); !s) {
         return s;
     }
     return tx->commit();
@@ -827,7 +827,7 @@ Result<int64_t> Library::ensureModel(const std::string& name, const std::string&
     if (dim < 1 || dim > 65536) {
         return makeError(ErrorCode::InvalidArgument, "embedding size out of range [1, 65536]: " + std::to_string(dim));
     }
-    Result<Json> config = Json::parse(configJson.empty() ? std::string("{}") : configJson);
+    Result<Json> config = parseJson(configJson.empty() ? std::string("{}") : configJson);
     if (!config) {
         return makeError(ErrorCode::InvalidArgument, "model config is not valid JSON: " + config.error().message);
     }
@@ -1148,8 +1148,8 @@ Result<CsvImportReport> Library::importMetadataCsv(const std::string& csvPath) {
         if (!got) {
             return got.error();
         }
-        Result<Json> extra = Json::parse(*got ? read->columnText(0) : std::string("{}"));
-        Json object = extra && extra->isObject() ? std::move(extra).value() : Json::object();
+        Result<Json> extra = parseJson(*got ? read->columnText(0) : std::string("{}"));
+        Json object = extra && extra->is_object() ? std::move(extra).value() : Json::object();
         read->reset();
         for (size_t c = 0; c < row.fields.size(); ++c) {
             if (static_cast<int>(c) == pathColumn || names[c].empty()) {
@@ -1159,7 +1159,7 @@ Result<CsvImportReport> Library::importMetadataCsv(const std::string& csvPath) {
             if (std::find(std::begin(kKnown), std::end(kKnown), names[c]) != std::end(kKnown)) {
                 known[names[c]] = value;
             } else if (!value.empty()) {
-                object.set(names[c], Json(value));
+                object[names[c]] = value;
             }
         }
         write->reset();
@@ -1170,7 +1170,7 @@ Result<CsvImportReport> Library::importMetadataCsv(const std::string& csvPath) {
             .bind(5, known["date"])
             .bind(6, known["inspector"])
             .bind(7, known["notes"])
-            .bind(8, object.dump());
+            .bind(8, dumpJson(object));
         Status s = write->run();
         if (!s) {
             return s.error();

@@ -9,6 +9,7 @@
 #include <random>
 
 #include "diffclip/model/Safetensors.h"
+#include "diffclip/formats/Json.h"
 #include "diffclip/formats/Sha256.h"
 
 namespace fs = std::filesystem;
@@ -208,7 +209,7 @@ Status writePackage(const LoadedModel& model, const std::string& dir, const std:
     job.progress.advance();
     if (job.cancel.cancelled()) return fail(cancelled);
     {
-        const std::string text = cfg.toJson().dump(2) + "\n";
+        const std::string text = dumpJson(cfg.toJson(), 2) + "\n";
         std::ofstream out(tmp / "config.json", std::ios::binary);
         out << text;
         out.flush();

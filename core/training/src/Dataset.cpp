@@ -189,16 +189,16 @@ Result<DataSplit> splitDataset(const Dataset& data, double valFraction, uint64_t
 
 Json AugmentConfig::toJson() const {
     Json j = Json::object();
-    j.set("enabled", enabled);
-    j.set("crop_scale_min", cropScaleMin);
-    j.set("crop_ratio", cropRatio);
-    j.set("horizontal_flip", horizontalFlip);
-    j.set("vertical_flip", verticalFlip);
-    j.set("rotate_degrees", rotateDegrees);
-    j.set("brightness", brightness);
-    j.set("contrast", contrast);
-    j.set("blur_probability", blurProbability);
-    j.set("blur_sigma_max", blurSigmaMax);
+    j["enabled"] = enabled;
+    j["crop_scale_min"] = cropScaleMin;
+    j["crop_ratio"] = cropRatio;
+    j["horizontal_flip"] = horizontalFlip;
+    j["vertical_flip"] = verticalFlip;
+    j["rotate_degrees"] = rotateDegrees;
+    j["brightness"] = brightness;
+    j["contrast"] = contrast;
+    j["blur_probability"] = blurProbability;
+    j["blur_sigma_max"] = blurSigmaMax;
     return j;
 }
 
