@@ -735,6 +735,36 @@ private Q_SLOTS:
         QVERIFY(!empty.ok());
         QCOMPARE(empty.error().code, ErrorCode::InvalidArgument);
         QCOMPARE(lib->feedback()->size(), size_t(3));  // failures stored nothing
+
+        // A changed mind: b for q1 was wrong, then right, then wrong again. The history keeps
+        // all three in order; the current judgement is the last.
+        QVERIFY(lib->addFeedback("/queries/q1.png", *b, true).ok());
+        QVERIFY(lib->addFeedback("/queries/q1.png", *b, false).ok());
+        auto history = lib->feedbackHistory("/queries/q1.png", *b);
+        QVERIFY(history.ok());
+        QCOMPARE(history->size(), size_t(3));
+        QVERIFY(!(*history)[0].right);
+        QVERIFY((*history)[1].right);
+        QVERIFY(!(*history)[2].right);
+        for (size_t k = 1; k < history->size(); ++k) {
+            QVERIFY((*history)[k].id > (*history)[k - 1].id);  // told apart even within one millisecond
+            QVERIFY((*history)[k].createdAtMs >= (*history)[k - 1].createdAtMs);
+        }
+        QVERIFY(lib->feedbackHistory("/queries/q1.png", 999)->empty());
+        QVERIFY(lib->feedbackHistory("/queries/other.png", *a)->empty());
+        auto current = lib->currentFeedback("/queries/q1.png");
+        QVERIFY(current.ok());
+        QCOMPARE(current->size(), size_t(2));  // a (right, once) and b (wrong, latest of three)
+        QCOMPARE((*current)[0].hitImageId, *a);
+        QVERIFY((*current)[0].right);
+        QCOMPARE((*current)[1].hitImageId, *b);
+        QVERIFY(!(*current)[1].right);
+        QCOMPARE((*current)[1].id, history->back().id);
+        auto text = lib->currentFeedback("text:scratch near the edge");
+        QCOMPARE(text->size(), size_t(1));
+        QVERIFY(text->front().right);
+        QVERIFY(lib->currentFeedback("/queries/never.png")->empty());
+        QCOMPARE(lib->feedback()->size(), size_t(5));  // nothing replaced: every judgement is a row
     }
 
     // The Models page's view of the library: embeddings per model, removing one model's

@@ -285,11 +285,19 @@ public:
         int64_t createdAtMs = 0;
     };
     /// Stores that `hitImageId` is a right (or wrong) answer to `query`. Each call adds a row,
-    /// so a changed mind is kept as history; readers take the latest per (query, hit).
+    /// so a changed mind is kept as history; readers take the latest per (query, hit). Rows are
+    /// never updated or deleted (only with their photo), and `id` grows with every row, so
+    /// judgements made within the same millisecond (`createdAtMs`) are still ordered.
     /// Errors: InvalidArgument (empty query), NotFound (no image with this id), Io.
     Status addFeedback(const std::string& query, int64_t hitImageId, bool right);
     /// Stored feedback, oldest first; `hitImageId` > 0 keeps only that hit's rows.
     Result<std::vector<FeedbackRecord>> feedback(int64_t hitImageId = 0);
+    /// Every judgement of `hitImageId` for `query`, oldest first: the last one is the current
+    /// judgement, the others what it replaced. Empty when the hit was never judged.
+    Result<std::vector<FeedbackRecord>> feedbackHistory(const std::string& query, int64_t hitImageId);
+    /// The current (latest) judgement of each hit judged for `query`, by hit id ascending:
+    /// one query for a whole result list.
+    Result<std::vector<FeedbackRecord>> currentFeedback(const std::string& query);
 
 private:
     Library(Database db, std::string path, int openedVersion)
