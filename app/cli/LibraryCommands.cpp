@@ -204,6 +204,14 @@ int runSearch(int argc, char** argv) {
         if (eq == std::string::npos || eq == 0) return usage("--where needs FIELD=VALUE", "search");
         filter.where.emplace_back(w.substr(0, eq), w.substr(eq + 1));
     }
+    if (!filter.where.empty()) {
+        // An unknown field would match nothing and read as "no similar photo": a usage error.
+        LibraryOptions ro;
+        ro.readOnly = true;
+        ro.create = false;
+        if (auto lib = Library::open(args.value("library"), ro); lib)
+            if (Status known = lib->checkFilter(filter); !known) return usage(known.error().message, "search");
+    }
     SearchOptions so;
     so.k = int(top);
     if (!args.doubleValue("duplicate-cosine", 0.0, so.nearDuplicateCosine) || so.nearDuplicateCosine < 0)

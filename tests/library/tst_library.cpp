@@ -321,6 +321,34 @@ private Q_SLOTS:
         QCOMPARE(one->front().id, ids[1]);
         f.where = {{"bad\"key", "x"}};
         QVERIFY(!lib->listImages(f).ok());
+        // A field that is neither a column nor any photo's extra key is refused, not an empty
+        // result; the message names it and lists the fields there are.
+        f.where = {{"label", "dent"}};
+        auto unknown = lib->listImageIds(f);
+        QVERIFY(!unknown.ok());
+        QCOMPARE(unknown.error().code, ErrorCode::InvalidArgument);
+        QVERIFY2(unknown.error().message.find("unknown filter field \"label\"") != std::string::npos,
+                 unknown.error().message.c_str());
+        QVERIFY2(unknown.error().message.find("path, product, line, lot, date, inspector, notes, camera") !=
+                     std::string::npos,
+                 unknown.error().message.c_str());
+        QCOMPARE(lib->listImages(f).error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(lib->checkFilter(f).error().code, ErrorCode::InvalidArgument);
+        f.where = {{" Camera", "cam 2"}};  // extra keys are case-sensitive
+        QVERIFY(!lib->checkFilter(f).ok());
+        f.where = {{"LINE", "A"}, {" camera ", "cam 9"}};  // columns are not; a known key may match nothing
+        QVERIFY(lib->checkFilter(f).ok());
+        QCOMPARE(count(f), 0);
+        auto fields = lib->filterFields();
+        QVERIFY(fields.ok());
+        QCOMPARE(*fields, (std::vector<std::string>{"path", "product", "line", "lot", "date", "inspector", "notes",
+                                                   "camera"}));
+        auto lines = lib->columnValues("Line");
+        QVERIFY(lines.ok());
+        QCOMPARE(*lines, (std::vector<std::string>{"A", "B"}));
+        QVERIFY(lib->columnValues("product")->empty());  // no product set on these photos
+        QCOMPARE(lib->columnValues("camera").error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(lib->columnValues("path").error().code, ErrorCode::InvalidArgument);
         f = {};
         f.status = ImageStatus::Failed;
         QCOMPARE(count(f), 1);

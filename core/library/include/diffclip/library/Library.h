@@ -158,8 +158,20 @@ public:
     Status recordFailure(const std::string& path, int64_t size, int64_t mtimeNs, const std::string& reason);
     /// Ids (ascending) of the images with status Ok whose content hash equals `hash`.
     Result<std::vector<int64_t>> imagesWithSameHash(const std::string& hash);
+    /// Images that pass `filter`, by id. Errors: InvalidArgument for a `where` field that
+    /// checkFilter() refuses.
     Result<std::vector<ImageRecord>> listImages(const ImageFilter& filter = {});
     Result<std::vector<FailedFile>> failures();
+    /// The fields a `where` condition may name: the columns (path, product, line, lot, date,
+    /// inspector, notes) in that order, then the keys of the photos' extra metadata, sorted.
+    Result<std::vector<std::string>> filterFields();
+    /// Ok when every `where` field of `filter` is a column or a key of at least one photo's
+    /// extra metadata. Otherwise InvalidArgument: `unknown filter field "F"; known fields: ...`
+    /// (a misspelt field would silently match nothing). One short query per extra-key field.
+    Status checkFilter(const ImageFilter& filter);
+    /// Distinct non-empty values of the column `field` (product, line, lot, date, inspector or
+    /// notes; case-insensitive), sorted: the choices a filter offers. InvalidArgument otherwise.
+    Result<std::vector<std::string>> columnValues(const std::string& field);
 
     // ---- models and embeddings ----
     /// Id of the model with this fingerprint, registering it when new. configJson must be valid
@@ -196,7 +208,7 @@ public:
     Result<EmbeddingStamp> embeddingStamp(int64_t modelId);
     /// PRAGMA data_version of this connection: changes when another connection commits.
     Result<int64_t> dataVersion();
-    /// Ids (ascending) of the images that pass `filter` (same rules as listImages).
+    /// Ids (ascending) of the images that pass `filter` (same rules and errors as listImages).
     Result<std::vector<int64_t>> listImageIds(const ImageFilter& filter = {});
     /// Errors: NotFound when no image has this id.
     Result<ImageRecord> imageById(int64_t id);
