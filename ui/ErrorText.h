@@ -17,6 +17,8 @@ public:
     static QString modelOpenReason(diffclip::ErrorCode code);
     /// What went wrong with a library, photos or a job on them, and what to do.
     static QString libraryReason(diffclip::ErrorCode code);
+    /// What went wrong with a search by a photo (`photo`) or by words, and what to do.
+    static QString searchReason(diffclip::ErrorCode code, bool photo);
     /// The core's detail ("format: safetensors header ...") as a QString.
     static QString details(const diffclip::Error& error);
 };

@@ -12,6 +12,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "ErrorBanner.h"
+#include "SearchQuery.h"
 #include "SearchResultsModel.h"
 #include "diffclip/library/Library.h"
 
@@ -44,9 +45,9 @@ QLabel* selectable(const QString& text, QWidget* parent) {
 
 }  // namespace
 
-HitDetail::HitDetail(const QString& libraryPath, const Query& query, const diffclip::SearchHit& hit, double threshold,
+HitDetail::HitDetail(const QString& libraryPath, const SearchQuery& query, const diffclip::SearchHit& hit, double threshold,
                      bool thresholdKnown, QWidget* parent)
-    : QDialog(parent), m_libraryPath(libraryPath), m_query(query), m_hit(hit) {
+    : QDialog(parent), m_libraryPath(libraryPath), m_feedbackKey(query.feedbackKey()), m_hit(hit) {
     setObjectName(QStringLiteral("hitDetail"));
     const QString hitPath = fromUtf8(hit.image.path);
     setWindowTitle(tr("Search Hit — %1").arg(QFileInfo(hitPath).fileName()));
@@ -55,7 +56,7 @@ HitDetail::HitDetail(const QString& libraryPath, const Query& query, const diffc
     // Left: the query (photo or words); right: the hit.
     auto* queryBox = new QGroupBox(tr("Query"), this);
     auto* queryLayout = new QVBoxLayout(queryBox);
-    if (!query.path.isEmpty()) {
+    if (!query.isText()) {
         m_queryImage = previewLabel(queryBox, tr("Query photo"));
         queryLayout->addWidget(m_queryImage);
         queryLayout->addWidget(selectable(query.path, queryBox));
@@ -214,7 +215,7 @@ void HitDetail::store(bool right) {
         }
     });
     const std::string lib = m_libraryPath.toStdString();
-    const std::string key = m_query.feedbackKey().toStdString();
+    const std::string key = m_feedbackKey.toStdString();
     const int64_t id = m_hit.image.id;
     // A connection of its own on a worker thread: opening runs quick_check, which reads the file.
     watcher->setFuture(QtConcurrent::run([lib, key, id, right]() -> diffclip::Status {

@@ -15,20 +15,14 @@ class QPushButton;
 namespace diffclip::ui {
 
 class ErrorBanner;
+struct SearchQuery;
 
 class HitDetail : public QDialog {
     Q_OBJECT
 
 public:
-    /// What the hit answered: a photo (`queryPath`) or words (`queryText`); one is empty.
-    struct Query {
-        QString path;
-        QString text;
-        /// The key stored with feedback: the photo's path, or "text:" and the words.
-        QString feedbackKey() const { return path.isEmpty() ? QStringLiteral("text:") + text : path; }
-    };
-
-    HitDetail(const QString& libraryPath, const Query& query, const diffclip::SearchHit& hit, double threshold,
+    /// `query` is what the hit answered (a photo or words); judgements go to `libraryPath`.
+    HitDetail(const QString& libraryPath, const SearchQuery& query, const diffclip::SearchHit& hit, double threshold,
               bool thresholdKnown, QWidget* parent = nullptr);
 
     qint64 hitImageId() const { return qint64(m_hit.image.id); }
@@ -52,7 +46,7 @@ private:
     void showPreview(QLabel* target, const QString& path);
 
     QString m_libraryPath;
-    Query m_query;
+    QString m_feedbackKey;  // SearchQuery::feedbackKey() of the query
     diffclip::SearchHit m_hit;
     QLabel* m_queryImage = nullptr;
     QLabel* m_hitImage = nullptr;

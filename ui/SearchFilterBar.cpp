@@ -1,0 +1,121 @@
+#include "SearchFilterBar.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QRegularExpressionValidator>
+#include <QTimer>
+
+namespace diffclip::ui {
+
+namespace {
+
+std::string toUtf8(const QString& s) { return s.toUtf8().toStdString(); }
+
+QLineEdit* filterEdit(const QString& name, const QString& placeholder, const QString& accessible, QWidget* parent) {
+    auto* e = new QLineEdit(parent);
+    e->setObjectName(name);
+    e->setPlaceholderText(placeholder);
+    e->setAccessibleName(accessible);
+    e->setClearButtonEnabled(true);
+    return e;
+}
+
+// The where text as (field, value) conditions; `bad` is the first part not written field=value.
+std::vector<std::pair<QString, QString>> parseWhere(const QString& text, QString* bad) {
+    std::vector<std::pair<QString, QString>> out;
+    for (const QString& part : text.split(QLatin1Char(';'), Qt::SkipEmptyParts)) {
+        const QString p = part.trimmed();
+        if (p.isEmpty()) continue;
+        const qsizetype eq = p.indexOf(QLatin1Char('='));
+        const QString field = eq > 0 ? p.left(eq).trimmed() : QString();
+        if (field.isEmpty() || field.contains(QLatin1Char('"'))) {
+            if (bad && bad->isEmpty()) *bad = p;
+            continue;
+        }
+        out.emplace_back(field, p.mid(eq + 1).trimmed());
+    }
+    return out;
+}
+
+}  // namespace
+
+SearchFilterBar::SearchFilterBar(QWidget* parent) : QWidget(parent) {
+    m_label = new QComboBox(this);
+    m_label->setObjectName(QStringLiteral("labelFilter"));
+    m_label->setAccessibleName(tr("Label filter"));
+    m_label->addItem(tr("Any label"), QString());
+    m_label->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_line = filterEdit(QStringLiteral("lineFilter"), tr("Line"), tr("Line filter"), this);
+    m_product = filterEdit(QStringLiteral("productFilter"), tr("Product"), tr("Product filter"), this);
+    const auto* dateValidator = new QRegularExpressionValidator(
+        QRegularExpression(QStringLiteral("\\d{0,4}(-\\d{0,2}(-\\d{0,2})?)?")), this);
+    m_dateFrom = filterEdit(QStringLiteral("dateFromFilter"), tr("From YYYY-MM-DD"), tr("Date from"), this);
+    m_dateFrom->setValidator(dateValidator);
+    m_dateTo = filterEdit(QStringLiteral("dateToFilter"), tr("To YYYY-MM-DD"), tr("Date to"), this);
+    m_dateTo->setValidator(dateValidator);
+    m_where = filterEdit(QStringLiteral("whereFilter"), tr("field=value; field=value"), tr("Other filters"), this);
+    m_where->setToolTip(tr("Conditions on lot, inspector, notes or imported CSV columns, e.g. lot=A12; inspector=Sato"));
+
+    auto* row = new QHBoxLayout(this);
+    row->setContentsMargins(0, 0, 0, 0);
+    row->addWidget(new QLabel(tr("Filters:"), this));
+    row->addWidget(m_label);
+    row->addWidget(m_line);
+    row->addWidget(m_product);
+    row->addWidget(m_dateFrom);
+    row->addWidget(m_dateTo);
+    row->addWidget(m_where, 2);
+
+    // Typing does not start a search per key: changed() follows a short pause.
+    m_pause = new QTimer(this);
+    m_pause->setSingleShot(true);
+    m_pause->setInterval(350);
+    connect(m_pause, &QTimer::timeout, this, &SearchFilterBar::changed);
+    connect(m_label, &QComboBox::currentIndexChanged, this, &SearchFilterBar::scheduleChanged);
+    for (QLineEdit* e : {m_line, m_product, m_dateFrom, m_dateTo, m_where})
+        connect(e, &QLineEdit::editingFinished, this, &SearchFilterBar::scheduleChanged);
+}
+
+diffclip::ImageFilter SearchFilterBar::filter() const {
+    diffclip::ImageFilter f;
+    f.label = toUtf8(m_label->currentData().toString());
+    f.dateFrom = toUtf8(m_dateFrom->text().trimmed());
+    f.dateTo = toUtf8(m_dateTo->text().trimmed());
+    if (!m_line->text().trimmed().isEmpty()) f.where.emplace_back("line", toUtf8(m_line->text().trimmed()));
+    if (!m_product->text().trimmed().isEmpty()) f.where.emplace_back("product", toUtf8(m_product->text().trimmed()));
+    for (const auto& [field, value] : parseWhere(m_where->text(), nullptr)) f.where.emplace_back(toUtf8(field), toUtf8(value));
+    return f;
+}
+
+QString SearchFilterBar::signature() const {
+    return QStringList{m_label->currentData().toString(), m_line->text().trimmed(), m_product->text().trimmed(),
+                       m_dateFrom->text().trimmed(), m_dateTo->text().trimmed(), m_where->text().trimmed()}
+        .join(QChar(0x1f));
+}
+
+std::optional<SearchFilterBar::Problem> SearchFilterBar::problem() const {
+    QString bad;
+    parseWhere(m_where->text(), &bad);
+    if (bad.isEmpty()) return std::nullopt;
+    return Problem{tr("Filter not understood: “%1”").arg(bad),
+                   tr("Write each condition as field=value and separate them with semicolons, "
+                      "e.g. lot=A12; inspector=Sato.")};
+}
+
+void SearchFilterBar::setLabels(const QStringList& labels) {
+    const QString keep = m_label->currentData().toString();
+    const QSignalBlocker block(m_label);
+    m_label->clear();
+    m_label->addItem(tr("Any label"), QString());
+    for (const QString& l : labels) m_label->addItem(l, l);
+    const int i = m_label->findData(keep);
+    m_label->setCurrentIndex(i < 0 ? 0 : i);
+}
+
+void SearchFilterBar::cancelPending() { m_pause->stop(); }
+
+void SearchFilterBar::scheduleChanged() { m_pause->start(); }
+
+}  // namespace diffclip::ui
