@@ -1,10 +1,12 @@
 #include "SearchFilterBar.h"
 
 #include <QComboBox>
+#include <QCompleter>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QRegularExpressionValidator>
+#include <QStringListModel>
 #include <QTimer>
 
 namespace diffclip::ui {
@@ -13,6 +15,13 @@ namespace {
 
 std::string toUtf8(const QString& s) { return s.toUtf8().toStdString(); }
 
+QStringList toQStrings(const std::vector<std::string>& values) {
+    QStringList out;
+    out.reserve(qsizetype(values.size()));
+    for (const std::string& v : values) out << QString::fromUtf8(v.data(), qsizetype(v.size()));
+    return out;
+}
+
 QLineEdit* filterEdit(const QString& name, const QString& placeholder, const QString& accessible, QWidget* parent) {
     auto* e = new QLineEdit(parent);
     e->setObjectName(name);
@@ -20,6 +29,14 @@ QLineEdit* filterEdit(const QString& name, const QString& placeholder, const QSt
     e->setAccessibleName(accessible);
     e->setClearButtonEnabled(true);
     return e;
+}
+
+QCompleter* choicesFor(QLineEdit* edit) {
+    auto* c = new QCompleter(new QStringListModel(edit), edit);
+    c->setCaseSensitivity(Qt::CaseInsensitive);
+    c->setFilterMode(Qt::MatchContains);
+    edit->setCompleter(c);
+    return c;
 }
 
 // The where text as (field, value) conditions; `bad` is the first part not written field=value.
@@ -49,6 +66,8 @@ SearchFilterBar::SearchFilterBar(QWidget* parent) : QWidget(parent) {
     m_label->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_line = filterEdit(QStringLiteral("lineFilter"), tr("Line"), tr("Line filter"), this);
     m_product = filterEdit(QStringLiteral("productFilter"), tr("Product"), tr("Product filter"), this);
+    m_lineChoices = choicesFor(m_line);
+    m_productChoices = choicesFor(m_product);
     const auto* dateValidator = new QRegularExpressionValidator(
         QRegularExpression(QStringLiteral("\\d{0,4}(-\\d{0,2}(-\\d{0,2})?)?")), this);
     m_dateFrom = filterEdit(QStringLiteral("dateFromFilter"), tr("From YYYY-MM-DD"), tr("Date from"), this);
@@ -104,18 +123,36 @@ std::optional<SearchFilterBar::Problem> SearchFilterBar::problem() const {
                       "e.g. lot=A12; inspector=Sato.")};
 }
 
-void SearchFilterBar::setLabels(const QStringList& labels) {
+void SearchFilterBar::setChoices(const Choices& choices) {
     const QString keep = m_label->currentData().toString();
-    const QSignalBlocker block(m_label);
-    m_label->clear();
-    m_label->addItem(tr("Any label"), QString());
-    for (const QString& l : labels) m_label->addItem(l, l);
-    const int i = m_label->findData(keep);
-    m_label->setCurrentIndex(i < 0 ? 0 : i);
+    {
+        const QSignalBlocker block(m_label);
+        m_label->clear();
+        m_label->addItem(tr("Any label"), QString());
+        for (const QString& l : choices.labels) m_label->addItem(l, l);
+        const int i = m_label->findData(keep);
+        m_label->setCurrentIndex(i < 0 ? 0 : i);
+    }
+    // A chosen label the library no longer has: the filter changed, search again.
+    if (m_label->currentData().toString() != keep) scheduleChanged();
+    qobject_cast<QStringListModel*>(m_lineChoices->model())->setStringList(choices.lines);
+    qobject_cast<QStringListModel*>(m_productChoices->model())->setStringList(choices.products);
 }
+
+void SearchFilterBar::clearChoices() { setChoices({}); }
 
 void SearchFilterBar::cancelPending() { m_pause->stop(); }
 
 void SearchFilterBar::scheduleChanged() { m_pause->start(); }
+
+diffclip::Result<SearchFilterBar::Choices> SearchFilterBar::readChoices(diffclip::Library& lib) {
+    auto labels = lib.labels();
+    if (!labels) return labels.error();
+    auto lines = lib.columnValues("line");
+    if (!lines) return lines.error();
+    auto products = lib.columnValues("product");
+    if (!products) return products.error();
+    return Choices{toQStrings(*labels), toQStrings(*lines), toQStrings(*products)};
+}
 
 }  // namespace diffclip::ui

@@ -1,7 +1,8 @@
 #pragma once
-// The Search page's filters: label (a list of the library's labels), line, product, date
-// range, and further field=value conditions. Edits are announced once typing pauses, so the
-// page searches again once. GUI thread only.
+// The Search page's filters: label (a list of the library's labels), line and product (with
+// the library's values offered as completions), date range, and further field=value
+// conditions. Edits are announced once typing pauses, so the page searches again once.
+// GUI thread only.
 
 #include <QStringList>
 #include <QWidget>
@@ -11,6 +12,7 @@
 #include "diffclip/library/Library.h"
 
 class QComboBox;
+class QCompleter;
 class QLineEdit;
 class QTimer;
 
@@ -20,6 +22,12 @@ class SearchFilterBar : public QWidget {
     Q_OBJECT
 
 public:
+    /// What the library offers to filter by (Library::labels, columnValues).
+    struct Choices {
+        QStringList labels;
+        QStringList lines;
+        QStringList products;
+    };
     /// Why the filters cannot be searched, in words for the page's error banner.
     struct Problem {
         QString title;
@@ -36,10 +44,16 @@ public:
     /// A condition not written as field=value; nullopt when all is well.
     std::optional<Problem> problem() const;
 
-    /// Offers these labels, keeping the one chosen when it is still there (else "Any label").
-    void setLabels(const QStringList& labels);
+    /// Offers these choices, keeping what is chosen and typed (a label no longer in the
+    /// library falls back to "Any label", and the filters count as changed).
+    void setChoices(const Choices& choices);
+    /// Forgets the library's choices (no library open).
+    void clearChoices();
     /// Drops a pending changed(): the page searches with the current filters now anyway.
     void cancelPending();
+
+    /// Reads the choices from `lib` (on the library's worker thread, not the GUI thread).
+    static diffclip::Result<Choices> readChoices(diffclip::Library& lib);
 
 public Q_SLOTS:
     /// Announces changed() after the pause, as an edit in the bar does: for settings outside
@@ -57,6 +71,8 @@ private:
     QLineEdit* m_dateFrom = nullptr;
     QLineEdit* m_dateTo = nullptr;
     QLineEdit* m_where = nullptr;
+    QCompleter* m_lineChoices = nullptr;
+    QCompleter* m_productChoices = nullptr;
     QTimer* m_pause = nullptr;
 };
 

@@ -7,7 +7,6 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLocale>
@@ -15,12 +14,12 @@
 #include <QProgressBar>
 #include <QSplitter>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "ErrorBanner.h"
 #include "ErrorText.h"
 #include "HitDetail.h"
 #include "JobCentre.h"
+#include "LibraryAccess.h"
 #include "SearchCsv.h"
 #include "SearchFilterBar.h"
 #include "SearchQueryBar.h"
@@ -38,8 +37,6 @@ namespace {
 constexpr int kThumbnailEdge = 160;
 constexpr int kMaxQueries = 50;  // photos taken from one drop; a whole archive is a job for indexing
 
-QString fromUtf8(const std::string& s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
-
 }  // namespace
 
 SearchPage::SearchPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_jobs(jobs) {
@@ -48,6 +45,7 @@ SearchPage::SearchPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_jo
 
     m_thumbnails = new ThumbnailCache(kThumbnailEdge, this);
     m_results = new SearchResultsModel(m_thumbnails, this);
+    m_access = new LibraryAccess(this);
     m_runner = new SearchRunner(this);
 
     m_queryBar = new SearchQueryBar(this);
@@ -129,6 +127,8 @@ SearchPage::SearchPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_jo
             if (queries[size_t(i)].path == path) m_queryPanel->updateQuery(queries, i, m_runner->running());
         if (m_current >= 0 && queries[size_t(m_current)].path == path) m_queryPanel->showQuery(&queries[size_t(m_current)]);
     });
+    // Indexing, labelling and re-embedding jobs change what the filters can offer.
+    if (m_jobs) connect(m_jobs, &JobCentre::jobFinished, this, &SearchPage::refreshFilterChoices);
     showCurrent();
 }
 
@@ -139,7 +139,20 @@ void SearchPage::setWorkspace(std::shared_ptr<diffclip::Workspace> workspace) {
     m_runner->setWorkspace(m_workspace);
     setQueries({});
     m_error->clear();
-    refreshLabels();
+    if (!m_workspace) {
+        ++m_choicesRequest;
+        m_access->close();
+        m_filters->clearChoices();
+        return;
+    }
+    // A connection of the page's own for the filter choices; requests queue behind the opening.
+    m_access->open(QString::fromStdString(m_workspace->libraryPath()), false, this, [this](diffclip::Status s) {
+        if (!s)
+            m_error->showError(tr("Could not read the library"),
+                               tr("The filters offer no choices until the library can be read."),
+                               ErrorText::details(s.error()));
+    });
+    refreshFilterChoices();
 }
 
 bool SearchPage::isBusy() const { return m_runner->isBusy(); }
@@ -347,35 +360,22 @@ void SearchPage::updateBusyUi() {
     m_busyPanel->show();
 }
 
-void SearchPage::refreshLabels() {
-    m_filters->setLabels({});
+void SearchPage::refreshFilterChoices() {
     if (!m_workspace) return;
-    const std::string lib = m_workspace->libraryPath();
-    auto* watcher = new QFutureWatcher<diffclip::Result<std::vector<std::string>>>(this);
-    connect(watcher, &QFutureWatcher<diffclip::Result<std::vector<std::string>>>::finished, this,
-            [this, watcher, lib] {
-                const auto labels = watcher->result();
-                watcher->deleteLater();
-                if (!m_workspace || m_workspace->libraryPath() != lib) return;  // another library by now
-                if (!labels.ok()) {
-                    m_error->showError(tr("Could not list the library's labels"),
-                                       tr("The label filter offers no choices until the library can be read."),
-                                       ErrorText::details(labels.error()));
-                    return;
-                }
-                QStringList names;
-                for (const std::string& l : *labels) names << fromUtf8(l);
-                m_filters->setLabels(names);
-            });
-    watcher->setFuture(QtConcurrent::run([lib]() -> diffclip::Result<std::vector<std::string>> {
-        try {
-            auto library = diffclip::Library::open(lib, diffclip::LibraryOptions{true, false, 5000});
-            if (!library) return library.error();
-            return library->labels();
-        } catch (const std::exception& e) {
-            return diffclip::makeError(diffclip::ErrorCode::Internal, e.what());
-        }
-    }));
+    using Choices = diffclip::Result<SearchFilterBar::Choices>;
+    const int request = ++m_choicesRequest;
+    m_access->run<Choices>(
+        this, [](diffclip::Library& lib) { return SearchFilterBar::readChoices(lib); },
+        [this, request](Choices r) {
+            if (request != m_choicesRequest) return;  // another library, or a newer reading, by now
+            if (!r) {
+                m_error->showError(tr("Could not list the library's labels"),
+                                   tr("The label filter offers no choices until the library can be read."),
+                                   ErrorText::details(r.error()));
+                return;
+            }
+            m_filters->setChoices(*r);
+        });
 }
 
 void SearchPage::startReembedding() {
@@ -386,7 +386,7 @@ void SearchPage::startReembedding() {
         if (!self) return;
         self->m_reembedJob = 0;
         if (info.state == JobState::Succeeded) {
-            self->refreshLabels();
+            self->refreshFilterChoices();
             self->searchAgain();
         } else if (info.state == JobState::Failed) {
             self->m_error->showError(tr("Embedding the missing photos failed"), info.outcome.errorReason,

@@ -9,7 +9,8 @@
 // SearchQueryPanel (query preview and strip), SearchFilterBar,
 // SearchResultsPanel (tiles, notices, status), SearchRunner (searches on worker threads; a
 // newer query supersedes an older one, whose late answer is dropped), SearchCsv (export) and
-// ThumbnailCache. The GUI thread only lays out results.
+// ThumbnailCache, and a LibraryAccess of its own for the filter choices. The GUI thread only
+// lays out results.
 
 #include <QPointer>
 #include <QString>
@@ -37,6 +38,7 @@ namespace diffclip::ui {
 class ErrorBanner;
 class HitDetail;
 class JobCentre;
+class LibraryAccess;
 class SearchFilterBar;
 class SearchQueryBar;
 class SearchQueryPanel;
@@ -49,7 +51,8 @@ class SearchPage : public QWidget {
     Q_OBJECT
 
 public:
-    /// `jobs` (may be null) runs re-embedding when the library has photos the model lacks.
+    /// `jobs` (may be null) runs re-embedding when the library has photos the model lacks;
+    /// its finished jobs (indexing, labelling) also refresh the filter choices.
     explicit SearchPage(JobCentre* jobs, QWidget* parent = nullptr);
     ~SearchPage() override;
 
@@ -96,6 +99,9 @@ public Q_SLOTS:
     void exportResultsAs();
     /// Searches all queries again (filters or K changed).
     void searchAgain();
+    /// Reads the label, line and product choices of the filters again (the library's labels
+    /// or metadata changed), keeping what the person chose.
+    void refreshFilterChoices();
 
 Q_SIGNALS:
     /// A query of the current set was answered (`ok` false: the error banner says why).
@@ -119,12 +125,12 @@ private:
     void updateBusyUi();
     void updateExportButton();
     void startReembedding();
-    void refreshLabels();
     /// The filters and K as one string, to tell whether they changed since the last search.
     QString filterSignature() const;
 
     JobCentre* m_jobs;
     std::shared_ptr<diffclip::Workspace> m_workspace;
+    LibraryAccess* m_access = nullptr;
     SearchRunner* m_runner = nullptr;
     int m_current = -1;
     QTemporaryDir m_pasteDir;
@@ -143,6 +149,7 @@ private:
     QSplitter* m_splitter = nullptr;
     QPointer<HitDetail> m_detail;
     int m_reembedJob = 0;
+    int m_choicesRequest = 0;  // a newer reading of the filter choices makes older answers stale
     QString m_appliedFilter;  // filterSignature() of the searches on screen
 };
 

@@ -1,10 +1,11 @@
 // The Search page, offscreen, on a real library: 12 NEU photos indexed with the tiny DiffCLIP
 // fixture. Drops, several photos, paste, text search, filters, a newer query superseding an
 // older one, feedback stored from the hit dialog, CSV export, the not-embedded notice, and bad
-// files shown as errors.
+// files shown as errors. Also the label choices following the library within a session.
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
+#include <QCompleter>
 #include <QDropEvent>
 #include <QFile>
 #include <QFileInfo>
@@ -14,6 +15,7 @@
 #include <QListWidget>
 #include <QMimeData>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QUrl>
@@ -23,6 +25,9 @@
 
 #include "ErrorBanner.h"
 #include "HitDetail.h"
+#include "LibraryModel.h"
+#include "LibraryPage.h"
+#include "MainWindow.h"
 #include "SearchPage.h"
 #include "SearchResultsModel.h"
 #include "diffclip/indexing/Workspace.h"
@@ -77,6 +82,7 @@ private Q_SLOTS:
     void badFilesShowErrors();
     void notEmbeddedNoticeForAnotherModel();
     void confidenceBannerFollowsResult();
+    void labelChoicesFollowTheLibrary();
 
 private:
     void waitAllDone(SearchPage* page);
@@ -91,6 +97,11 @@ private:
 void TestSearchPage::initTestCase() {
     QVERIFY(m_dir.isValid());
     QVERIFY2(QFileInfo::exists(kModel), qPrintable(kModel));
+    // The main window of labelChoicesFollowTheLibrary never reads or writes the user's settings.
+    QCoreApplication::setOrganizationName(QStringLiteral("DiffClipStudioTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_searchpage"));
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
     QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
     // Copies in class folders, so that labels come from the folder names.
     const QDir data(kShared + QStringLiteral("/data/neu-cls"));
@@ -428,6 +439,81 @@ void TestSearchPage::confidenceBannerFollowsResult() {
     }
     m_page->setCurrentQuery(2);
     QVERIFY(*m_page->resultsModel()->result().confident);  // a library photo itself
+}
+
+// Issue 20, item 5: the label filter filled only when the library was opened; labels given or
+// photos indexed in the same session never showed up in it.
+void TestSearchPage::labelChoicesFollowTheLibrary() {
+    const QDir data(kShared + QStringLiteral("/data/neu-cls"));
+    const QDir root(m_dir.filePath(QStringLiteral("choices")));
+    QVERIFY(root.mkpath(QStringLiteral("photos/crazing")));
+    QVERIFY(root.mkpath(QStringLiteral("more/patches")));
+    for (const QString& name : {QStringLiteral("crazing_1.jpg"), QStringLiteral("crazing_2.jpg")})
+        QVERIFY(QFile::copy(data.filePath(QStringLiteral("crazing/") + name), root.filePath(QStringLiteral("photos/crazing/") + name)));
+    QVERIFY(QFile::copy(data.filePath(QStringLiteral("patches/patches_1.jpg")),
+                        root.filePath(QStringLiteral("more/patches/patches_1.jpg"))));
+    const QString lib = root.filePath(QStringLiteral("choices.dclib"));
+    {
+        diffclip::WorkspaceOptions wo;
+        wo.device = "cpu";
+        auto ws = diffclip::Workspace::open(lib.toStdString(), kModel.toStdString(), wo);
+        QVERIFY2(ws.ok(), ws.error().describe().c_str());
+        diffclip::IndexOptions io;
+        io.labelsFromFolders = true;
+        auto summary = (*ws)->index({root.filePath(QStringLiteral("photos")).toStdString()}, io);
+        QVERIFY2(summary.ok(), summary.error().describe().c_str());
+        QCOMPARE(summary->added, int64_t(2));
+    }
+    qint64 firstId = 0;
+    {
+        auto l = diffclip::Library::open(lib.toStdString());
+        QVERIFY(l.ok());
+        auto rec = l->findImageByPath(root.filePath(QStringLiteral("photos/crazing/crazing_1.jpg")).toStdString());
+        QVERIFY2(rec.ok(), rec.error().describe().c_str());
+        firstId = rec->id;
+    }
+
+    MainWindow window;
+    window.resize(1120, 760);
+    window.show();
+    window.openLibrary(lib);
+    SearchPage* page = window.searchPage();
+    QVERIFY(page);
+    auto* combo = page->findChild<QComboBox*>(QStringLiteral("labelFilter"));
+    QVERIFY(combo);
+    QTRY_VERIFY_WITH_TIMEOUT(page->workspace() != nullptr, kSearchTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(combo->count(), 2, kSearchTimeoutMs);  // any, crazing
+    combo->setCurrentIndex(combo->findData(QStringLiteral("crazing")));
+
+    // A label given on the Library page is offered at once; the choice made stays.
+    LibraryPage* libraryPage = window.libraryPage();
+    QTRY_VERIFY_WITH_TIMEOUT(!libraryPage->isBusy() && libraryPage->photoModel()->rowCount() == 2, kSearchTimeoutMs);
+    libraryPage->selectIds({firstId});
+    libraryPage->labelSelected(QStringLiteral("inclusion"));
+    QTRY_VERIFY_WITH_TIMEOUT(combo->findData(QStringLiteral("inclusion")) >= 0, kSearchTimeoutMs);
+    QCOMPARE(combo->currentData().toString(), QStringLiteral("crazing"));
+
+    // Photos indexed in this session bring their labels too.
+    QVERIFY(libraryPage->addPaths({root.filePath(QStringLiteral("more"))}, true, QString()) > 0);
+    QTRY_VERIFY_WITH_TIMEOUT(combo->findData(QStringLiteral("patches")) >= 0, kSearchTimeoutMs);
+    QCOMPARE(combo->currentData().toString(), QStringLiteral("crazing"));
+    QCOMPARE(combo->count(), 4);  // any, crazing, inclusion, patches
+
+    // Line and product given on the Library page are offered as completions of those filters.
+    auto* line = page->findChild<QLineEdit*>(QStringLiteral("lineFilter"));
+    QVERIFY(line && line->completer());
+    QCOMPARE(line->completer()->model()->rowCount(), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(!libraryPage->isBusy(), kSearchTimeoutMs);
+    libraryPage->selectIds({firstId});
+    diffclip::ImageRecord metadata;
+    metadata.line = "L7";
+    metadata.product = "plate";
+    libraryPage->setMetadataFields(metadata);
+    libraryPage->saveMetadata();
+    QTRY_COMPARE_WITH_TIMEOUT(line->completer()->model()->rowCount(), 1, kSearchTimeoutMs);
+    QCOMPARE(line->completer()->model()->index(0, 0).data().toString(), QStringLiteral("L7"));
+    auto* product = page->findChild<QLineEdit*>(QStringLiteral("productFilter"));
+    QCOMPARE(product->completer()->model()->index(0, 0).data().toString(), QStringLiteral("plate"));
 }
 
 QTEST_MAIN(TestSearchPage)
