@@ -75,7 +75,6 @@ SearchFilterBar::SearchFilterBar(QWidget* parent) : QWidget(parent) {
     m_dateTo = filterEdit(QStringLiteral("dateToFilter"), tr("To YYYY-MM-DD"), tr("Date to"), this);
     m_dateTo->setValidator(dateValidator);
     m_where = filterEdit(QStringLiteral("whereFilter"), tr("field=value; field=value"), tr("Other filters"), this);
-    m_where->setToolTip(tr("Conditions on lot, inspector, notes or imported CSV columns, e.g. lot=A12; inspector=Sato"));
 
     auto* row = new QHBoxLayout(this);
     row->setContentsMargins(0, 0, 0, 0);
@@ -95,6 +94,7 @@ SearchFilterBar::SearchFilterBar(QWidget* parent) : QWidget(parent) {
     connect(m_label, &QComboBox::currentIndexChanged, this, &SearchFilterBar::scheduleChanged);
     for (QLineEdit* e : {m_line, m_product, m_dateFrom, m_dateTo, m_where})
         connect(e, &QLineEdit::editingFinished, this, &SearchFilterBar::scheduleChanged);
+    clearChoices();
 }
 
 diffclip::ImageFilter SearchFilterBar::filter() const {
@@ -116,11 +116,20 @@ QString SearchFilterBar::signature() const {
 
 std::optional<SearchFilterBar::Problem> SearchFilterBar::problem() const {
     QString bad;
-    parseWhere(m_where->text(), &bad);
-    if (bad.isEmpty()) return std::nullopt;
-    return Problem{tr("Filter not understood: “%1”").arg(bad),
-                   tr("Write each condition as field=value and separate them with semicolons, "
-                      "e.g. lot=A12; inspector=Sato.")};
+    const auto conditions = parseWhere(m_where->text(), &bad);
+    if (!bad.isEmpty())
+        return Problem{tr("Filter not understood: “%1”").arg(bad),
+                       tr("Write each condition as field=value and separate them with semicolons, "
+                          "e.g. lot=A12; inspector=Sato.")};
+    if (m_fields.isEmpty()) return std::nullopt;  // not known yet: the core checks
+    for (const auto& [field, value] : conditions) {
+        if (m_fields.contains(field, Qt::CaseInsensitive)) continue;
+        QString reason = tr("Conditions can name these fields: %1.").arg(m_fields.join(QStringLiteral(", ")));
+        if (field.compare(QStringLiteral("label"), Qt::CaseInsensitive) == 0)
+            reason += QLatin1Char(' ') + tr("Labels are chosen in the label list, not with field=value.");
+        return Problem{tr("Unknown filter field “%1”").arg(field), reason};
+    }
+    return std::nullopt;
 }
 
 void SearchFilterBar::setChoices(const Choices& choices) {
@@ -137,6 +146,12 @@ void SearchFilterBar::setChoices(const Choices& choices) {
     if (m_label->currentData().toString() != keep) scheduleChanged();
     qobject_cast<QStringListModel*>(m_lineChoices->model())->setStringList(choices.lines);
     qobject_cast<QStringListModel*>(m_productChoices->model())->setStringList(choices.products);
+    m_fields = choices.fields;
+    m_where->setToolTip(m_fields.isEmpty() ? tr("Conditions on lot, inspector, notes or imported CSV columns, e.g. "
+                                                "lot=A12; inspector=Sato")
+                                           : tr("Conditions as field=value; separate them with semicolons. "
+                                                "Fields: %1")
+                                                 .arg(m_fields.join(QStringLiteral(", "))));
 }
 
 void SearchFilterBar::clearChoices() { setChoices({}); }
@@ -152,7 +167,9 @@ diffclip::Result<SearchFilterBar::Choices> SearchFilterBar::readChoices(diffclip
     if (!lines) return lines.error();
     auto products = lib.columnValues("product");
     if (!products) return products.error();
-    return Choices{toQStrings(*labels), toQStrings(*lines), toQStrings(*products)};
+    auto fields = lib.filterFields();
+    if (!fields) return fields.error();
+    return Choices{toQStrings(*labels), toQStrings(*lines), toQStrings(*products), toQStrings(*fields)};
 }
 
 }  // namespace diffclip::ui

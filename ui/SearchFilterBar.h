@@ -22,11 +22,12 @@ class SearchFilterBar : public QWidget {
     Q_OBJECT
 
 public:
-    /// What the library offers to filter by (Library::labels, columnValues).
+    /// What the library offers to filter by (Library::labels, columnValues, filterFields).
     struct Choices {
         QStringList labels;
         QStringList lines;
         QStringList products;
+        QStringList fields;  // names a field=value condition may use
     };
     /// Why the filters cannot be searched, in words for the page's error banner.
     struct Problem {
@@ -41,7 +42,8 @@ public:
     diffclip::ImageFilter filter() const;
     /// The filters as one string, to tell whether they changed since the last search.
     QString signature() const;
-    /// A condition not written as field=value; nullopt when all is well.
+    /// A condition not written as field=value, or naming a field the library does not have
+    /// (checked once the choices are known; the core checks again); nullopt when all is well.
     std::optional<Problem> problem() const;
 
     /// Offers these choices, keeping what is chosen and typed (a label no longer in the
@@ -73,6 +75,7 @@ private:
     QLineEdit* m_where = nullptr;
     QCompleter* m_lineChoices = nullptr;
     QCompleter* m_productChoices = nullptr;
+    QStringList m_fields;
     QTimer* m_pause = nullptr;
 };
 

@@ -254,6 +254,7 @@ QString SearchPage::filterSignature() const {
 void SearchPage::searchAgain() {
     m_filters->cancelPending();
     if (const auto problem = m_filters->problem()) {
+        // The results of the last valid filters stay; the banner says what to fix.
         m_error->showError(problem->title, problem->reason, QString());
         return;
     }
@@ -266,9 +267,13 @@ void SearchPage::searchAgain() {
 }
 
 void SearchPage::startSearches() {
-    diffclip::SearchOptions options;
-    options.k = m_queryBar->topK();
-    m_runner->start(options, m_filters->filter(), m_current);
+    if (const auto problem = m_filters->problem()) {
+        m_error->showError(problem->title, problem->reason, QString());
+    } else {
+        diffclip::SearchOptions options;
+        options.k = m_queryBar->topK();
+        m_runner->start(options, m_filters->filter(), m_current);
+    }
     showCurrent();
     updateBusyUi();
 }
@@ -295,7 +300,10 @@ void SearchPage::showCurrent() {
                                                       "Ctrl+O, or type words above and press Enter.")
                                                  : noLibrary);
     } else if (!q->done) {
-        m_resultsPanel->showSentence(m_workspace ? tr("Searching…") : noLibrary);
+        m_resultsPanel->showSentence(!m_workspace          ? noLibrary
+                                     : m_filters->problem() ? tr("Not searched: the filters are not valid (see the "
+                                                                 "message above).")
+                                                            : tr("Searching…"));
     } else if (!q->ok) {
         m_error->showError(tr("Could not search with %1").arg(SearchQueryPanel::title(*q)),
                            ErrorText::searchReason(q->error.code, !q->isText()), ErrorText::details(q->error));
@@ -334,6 +342,8 @@ QString SearchPage::statusText() const {
     QString s = tr("%n result(s) from %1 photos in %2 s", nullptr, int(r.hits.size()))
                     .arg(QLocale().toString(qlonglong(r.searched)))
                     .arg(r.seconds, 0, 'f', 2);
+    // Confidence speaks of a best hit; with none (the filters let no photo through) it says nothing.
+    if (r.hits.empty()) return s;
     if (r.confident.has_value())
         s += QStringLiteral(" · ") + tr("threshold %1").arg(r.threshold, 0, 'f', 3);
     else if (q.isText())

@@ -99,8 +99,8 @@ public Q_SLOTS:
     void exportResultsAs();
     /// Searches all queries again (filters or K changed).
     void searchAgain();
-    /// Reads the label, line and product choices of the filters again (the library's labels
-    /// or metadata changed), keeping what the person chose.
+    /// Reads the label, line, product and field choices of the filters again (the library's
+    /// labels or metadata changed), keeping what the person chose.
     void refreshFilterChoices();
 
 Q_SIGNALS:
@@ -118,7 +118,7 @@ private:
     void setQueries(std::vector<SearchQuery> queries);
     /// Searches the photo files or the image of a drop or paste; false when it holds neither.
     bool searchMime(const QMimeData* mime);
-    /// Starts the unanswered queries.
+    /// Starts the unanswered queries, unless the filters are not valid (then the banner says why).
     void startSearches();
     void onQueryFinished(int index, bool ok);
     void showCurrent();

@@ -1,7 +1,8 @@
 // The Search page, offscreen, on a real library: 12 NEU photos indexed with the tiny DiffCLIP
 // fixture. Drops, several photos, paste, text search, filters, a newer query superseding an
 // older one, feedback stored from the hit dialog, CSV export, the not-embedded notice, and bad
-// files shown as errors. Also the label choices following the library within a session.
+// files shown as errors. Also the label choices following the library within a session, and
+// unknown filter fields refused.
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
@@ -83,6 +84,7 @@ private Q_SLOTS:
     void notEmbeddedNoticeForAnotherModel();
     void confidenceBannerFollowsResult();
     void labelChoicesFollowTheLibrary();
+    void unknownFilterFieldIsRefused();
 
 private:
     void waitAllDone(SearchPage* page);
@@ -514,6 +516,37 @@ void TestSearchPage::labelChoicesFollowTheLibrary() {
     QCOMPARE(line->completer()->model()->index(0, 0).data().toString(), QStringLiteral("L7"));
     auto* product = page->findChild<QLineEdit*>(QStringLiteral("productFilter"));
     QCOMPARE(product->completer()->model()->index(0, 0).data().toString(), QStringLiteral("plate"));
+}
+
+// Issue 20, item 7: `label=inclusion` was accepted, matched nothing and was followed by
+// "library too small to judge confidence".
+void TestSearchPage::unknownFilterFieldIsRefused() {
+    auto* where = m_page->findChild<QLineEdit*>(QStringLiteral("whereFilter"));
+    QVERIFY(where);
+    drop(m_page.get(), {m_photos[0]});
+    waitAllDone(m_page.get());
+    where->setText(QStringLiteral("label=inclusion"));
+    m_page->searchAgain();
+    waitAllDone(m_page.get());
+    QVERIFY(!m_page->errorBanner()->isHidden());
+    QVERIFY2(m_page->errorBanner()->title().contains(QStringLiteral("label")), qPrintable(m_page->errorBanner()->title()));
+    const QString reason = m_page->errorBanner()->reason();
+    for (const char* field : {"line", "product", "lot", "date", "inspector", "notes"})
+        QVERIFY2(reason.contains(QLatin1String(field)), qPrintable(reason));
+    QVERIFY2(!m_page->statusText().contains(QStringLiteral("confidence")), qPrintable(m_page->statusText()));
+
+    // A known field that no photo matches: an empty result, no word on confidence.
+    where->setText(QStringLiteral("lot=Z99"));
+    m_page->searchAgain();
+    waitAllDone(m_page.get());
+    QVERIFY2(m_page->errorBanner()->isHidden(), qPrintable(m_page->errorBanner()->title()));
+    QCOMPARE(m_page->resultsModel()->rowCount(), 0);
+    QVERIFY2(!m_page->statusText().contains(QStringLiteral("confidence")), qPrintable(m_page->statusText()));
+    QVERIFY(!m_page->isNoConfidentMatchShown());
+    where->clear();
+    m_page->searchAgain();
+    waitAllDone(m_page.get());
+    QCOMPARE(m_page->resultsModel()->result().searched, int64_t(12));
 }
 
 QTEST_MAIN(TestSearchPage)
