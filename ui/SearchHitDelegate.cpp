@@ -63,18 +63,23 @@ void SearchHitDelegate::paint(QPainter* p, const QStyleOptionViewItem& option, c
                     failed ? tr("Photo not available") : tr("Loading…"));
     }
 
-    // "+N similar" badge in the thumbnail's top-right corner.
-    const int similar = index.data(SearchResultsModel::SimilarCountRole).toInt();
-    if (similar > 0) {
-        const QString badge = tr("+%1 similar").arg(similar);
-        const int w = fm.horizontalAdvance(badge) + 10;
-        const QRect b(thumb.right() - w - 2, thumb.top() + 2, w, fm.height() + 4);
+    // Badges over the thumbnail: white text on a dark or coloured pill, legible on any photo.
+    auto badge = [&](const QString& words, const QColor& fill, bool right) {
+        const int w = fm.horizontalAdvance(words) + 10;
+        const QRect b(right ? thumb.right() - w - 2 : thumb.left() + 2, thumb.top() + 2, w, fm.height() + 4);
         p->setPen(Qt::NoPen);
-        p->setBrush(QColor(0, 0, 0, 170));
+        p->setBrush(fill);
         p->drawRoundedRect(b, 4, 4);
         p->setPen(Qt::white);
-        p->drawText(b, Qt::AlignCenter, badge);
-    }
+        p->drawText(b, Qt::AlignCenter, words);
+    };
+    // A person's judgement of this hit for this query, top left.
+    const int judgement = index.data(SearchResultsModel::JudgementRole).toInt();
+    if (judgement > 0) badge(tr("✓ right"), QColor(0x2e, 0x7d, 0x32, 230), false);
+    if (judgement < 0) badge(tr("✗ wrong"), QColor(0xc6, 0x28, 0x28, 230), false);
+    // "+N similar" for a near-duplicate group, top right.
+    const int similar = index.data(SearchResultsModel::SimilarCountRole).toInt();
+    if (similar > 0) badge(tr("+%1 similar").arg(similar), QColor(0, 0, 0, 170), true);
 
     // Score bar: cosine in [0, 1] as a fraction of the width; muted when under the threshold.
     const double score = index.data(SearchResultsModel::ScoreRole).toDouble();

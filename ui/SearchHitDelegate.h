@@ -1,7 +1,7 @@
 #pragma once
 // How the Search page draws one result tile: thumbnail on top, then score bar and number,
-// label, file name and metadata; a "+N similar" badge over the thumbnail for near-duplicate
-// groups. Reads SearchResultsModel's roles.
+// label, file name and metadata; badges over the thumbnail for a person's judgement (✓ right,
+// ✗ wrong) and for near-duplicate groups ("+N similar"). Reads SearchResultsModel's roles.
 
 #include <QStyledItemDelegate>
 

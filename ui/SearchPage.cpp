@@ -280,8 +280,25 @@ void SearchPage::startSearches() {
 
 void SearchPage::onQueryFinished(int index, bool ok) {
     m_queryPanel->updateQuery(m_runner->queries(), index, m_runner->running());
+    if (ok) readJudgements(index);
     if (index == m_current) showCurrent();
     Q_EMIT queryFinished(index, ok);
+}
+
+void SearchPage::readJudgements(int index) {
+    using Current = diffclip::Result<std::vector<diffclip::Library::FeedbackRecord>>;
+    const std::string key = m_runner->queries()[size_t(index)].feedbackKey().toStdString();
+    const int generation = m_runner->generation();
+    // The tiles show no badge when the library cannot be read; the hit window says why.
+    m_access->run<Current>(
+        this, [key](diffclip::Library& lib) { return lib.currentFeedback(key); },
+        [this, index, generation](Current r) {
+            if (!r || generation != m_runner->generation() || index >= queryCount()) return;
+            SearchQuery& q = m_runner->queries()[size_t(index)];
+            q.judgements.clear();
+            for (const auto& f : *r) q.judgements[f.hitImageId] = f.right;
+            if (index == m_current) m_results->setJudgements(q.judgements);
+        });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -310,7 +327,7 @@ void SearchPage::showCurrent() {
         m_resultsPanel->showSentence(tr("No results: the search failed (see the message above)."));
     } else {
         const diffclip::SearchResult& r = q->result;
-        m_results->setResult(r);
+        m_results->setResult(r, q->judgements);
         if (r.hits.empty())
             m_resultsPanel->showSentence(r.searched == 0 ? tr("No photos pass the filters, or none are embedded by "
                                                               "this model yet.")
@@ -417,11 +434,17 @@ void SearchPage::openHit(int row) {
     if (!hit) return;
     if (m_detail) m_detail->close();
     const diffclip::SearchResult& r = m_results->result();
-    const QString lib = m_workspace ? QString::fromStdString(m_workspace->libraryPath()) : QString();
-    m_detail = new HitDetail(lib, m_runner->queries()[size_t(m_current)], *hit, r.threshold, r.confident.has_value(),
-                             this);
+    m_detail = new HitDetail(m_access, m_runner->queries()[size_t(m_current)], *hit, r.threshold,
+                             r.confident.has_value(), this);
     m_detail->setAttribute(Qt::WA_DeleteOnClose);
     connect(m_detail, &HitDetail::explainRequested, this, &SearchPage::explainRequested);
+    // The tile shows the judgement at once; the query keeps it for when it is shown again.
+    connect(m_detail, &HitDetail::feedbackStored, this,
+            [this, index = m_current, generation = m_runner->generation()](qint64 id, bool right) {
+                if (generation != m_runner->generation() || index >= queryCount()) return;
+                m_runner->queries()[size_t(index)].judgements[id] = right;
+                if (index == m_current) m_results->setJudgement(id, right);
+            });
     m_detail->show();
 }
 

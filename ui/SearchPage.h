@@ -9,8 +9,8 @@
 // SearchQueryPanel (query preview and strip), SearchFilterBar,
 // SearchResultsPanel (tiles, notices, status), SearchRunner (searches on worker threads; a
 // newer query supersedes an older one, whose late answer is dropped), SearchCsv (export) and
-// ThumbnailCache, and a LibraryAccess of its own for the filter choices. The GUI thread only
-// lays out results.
+// ThumbnailCache, and a LibraryAccess of its own for the filter choices and the judgements.
+// The GUI thread only lays out results.
 
 #include <QPointer>
 #include <QString>
@@ -121,6 +121,7 @@ private:
     /// Starts the unanswered queries, unless the filters are not valid (then the banner says why).
     void startSearches();
     void onQueryFinished(int index, bool ok);
+    void readJudgements(int index);
     void showCurrent();
     void updateBusyUi();
     void updateExportButton();

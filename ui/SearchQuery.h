@@ -8,6 +8,7 @@
 
 #include <vector>
 
+#include "SearchResultsModel.h"
 #include "diffclip/base/Result.h"
 #include "diffclip/indexing/IndexTypes.h"
 
@@ -24,6 +25,8 @@ struct SearchQuery {
     bool ok = false;
     diffclip::SearchResult result;
     diffclip::Error error;
+    /// The person's current judgement of each hit (read after the search, updated as they judge).
+    SearchResultsModel::Judgements judgements;
 
     bool isText() const { return !text.isEmpty(); }
     /// The key stored with feedback: the photo's path, or "text:" and the words.

@@ -17,13 +17,31 @@ SearchResultsModel::SearchResultsModel(ThumbnailCache* thumbnails, QObject* pare
     connect(m_thumbnails, &ThumbnailCache::ready, this, &SearchResultsModel::thumbnailReady);
 }
 
-void SearchResultsModel::setResult(const diffclip::SearchResult& result) {
+void SearchResultsModel::setResult(const diffclip::SearchResult& result, const Judgements& judgements) {
     beginResetModel();
     m_result = result;
+    m_judgements = judgements;
     endResetModel();
 }
 
-void SearchResultsModel::clear() { setResult({}); }
+void SearchResultsModel::setJudgements(const Judgements& judgements) {
+    m_judgements = judgements;
+    if (!m_result.hits.empty()) Q_EMIT dataChanged(index(0), index(rowCount() - 1), {JudgementRole, Qt::ToolTipRole, Qt::AccessibleTextRole});
+}
+
+void SearchResultsModel::setJudgement(qint64 imageId, bool right) {
+    m_judgements[imageId] = right;
+    for (int row = 0; row < rowCount(); ++row) {
+        if (qint64(m_result.hits[size_t(row)].image.id) == imageId) {
+            const QModelIndex i = index(row);
+            Q_EMIT dataChanged(i, i, {JudgementRole, Qt::ToolTipRole, Qt::AccessibleTextRole});
+        }
+    }
+}
+
+QString SearchResultsModel::judgementText(bool right) { return right ? tr("right match") : tr("wrong match"); }
+
+void SearchResultsModel::clear() { setResult({}, {}); }
 
 const diffclip::SearchHit* SearchResultsModel::hitAt(int row) const {
     if (row < 0 || row >= int(m_result.hits.size())) return nullptr;
@@ -38,6 +56,8 @@ QVariant SearchResultsModel::data(const QModelIndex& index, int role) const {
     const diffclip::SearchHit* hit = index.isValid() ? hitAt(index.row()) : nullptr;
     if (!hit) return {};
     const QString path = fromUtf8(hit->image.path);
+    const auto judged = m_judgements.find(qint64(hit->image.id));
+    const int judgement = judged == m_judgements.end() ? 0 : judged->second ? 1 : -1;
     switch (role) {
     case Qt::DisplayRole:
         return QFileInfo(path).fileName();
@@ -49,13 +69,17 @@ QVariant SearchResultsModel::data(const QModelIndex& index, int role) const {
         const QString meta = metadataDetails(hit->image);
         if (!meta.isEmpty()) tip += QLatin1Char('\n') + meta;
         if (!hit->nearDuplicates.empty()) tip += QLatin1Char('\n') + tr("%n similar photo(s) in this group", nullptr, int(hit->nearDuplicates.size()));
+        if (judgement != 0) tip += QLatin1Char('\n') + tr("Your judgement: %1").arg(judgementText(judgement > 0));
         return tip;
     }
-    case Qt::AccessibleTextRole:
-        return tr("%1, score %2, label %3")
-            .arg(QFileInfo(path).fileName())
-            .arg(double(hit->score), 0, 'f', 3)
-            .arg(hit->label.empty() ? tr("none") : fromUtf8(hit->label));
+    case Qt::AccessibleTextRole: {
+        QString text = tr("%1, score %2, label %3")
+                           .arg(QFileInfo(path).fileName())
+                           .arg(double(hit->score), 0, 'f', 3)
+                           .arg(hit->label.empty() ? tr("none") : fromUtf8(hit->label));
+        if (judgement != 0) text += tr(", judged %1").arg(judgementText(judgement > 0));
+        return text;
+    }
     case ScoreRole:
         return double(hit->score);
     case LabelRole:
@@ -72,6 +96,8 @@ QVariant SearchResultsModel::data(const QModelIndex& index, int role) const {
         return m_result.confident.has_value() && double(hit->score) < m_result.threshold;
     case ThumbnailFailedRole:
         return m_thumbnails->failed(path);
+    case JudgementRole:
+        return judgement;
     default:
         return {};
     }

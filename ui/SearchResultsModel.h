@@ -1,9 +1,11 @@
 #pragma once
-// The hits of one search as an item model (one row per near-duplicate group).
-// SearchHitDelegate draws the rows as tiles; thumbnails come from the page's ThumbnailCache.
-// GUI thread only.
+// The hits of one search as an item model (one row per near-duplicate group), with the
+// judgement a person gave each hit for this query. SearchHitDelegate draws the rows as tiles;
+// thumbnails come from the page's ThumbnailCache. GUI thread only.
 
 #include <QAbstractListModel>
+
+#include <map>
 
 #include "ThumbnailCache.h"
 #include "diffclip/indexing/IndexTypes.h"
@@ -23,12 +25,19 @@ public:
         SimilarCountRole,              // int: near-duplicates folded into this tile
         BelowThresholdRole,            // bool: the score is under the library's confidence threshold
         ThumbnailFailedRole,           // bool: the photo could not be shown
+        JudgementRole,                 // int: the current judgement for this query, 1 right, -1 wrong, 0 none
     };
+    /// Current judgement (true: right match) by library image id.
+    using Judgements = std::map<qint64, bool>;
 
     /// `thumbnails` (not owned) must outlive the model.
     explicit SearchResultsModel(ThumbnailCache* thumbnails, QObject* parent = nullptr);
 
-    void setResult(const diffclip::SearchResult& result);
+    void setResult(const diffclip::SearchResult& result, const Judgements& judgements = {});
+    /// The judgements of this query's hits (read from the library after the search).
+    void setJudgements(const Judgements& judgements);
+    /// One hit judged now (the hit window saved it).
+    void setJudgement(qint64 imageId, bool right);
     void clear();
     const diffclip::SearchResult& result() const { return m_result; }
     /// The group's best hit (with its near-duplicates), or null for a row out of range.
@@ -41,12 +50,15 @@ public:
     static QString metadataLine(const diffclip::ImageRecord& image);
     /// Every set metadata field as "Name: value" lines, the extra JSON object included.
     static QString metadataDetails(const diffclip::ImageRecord& image);
+    /// "right match" / "wrong match", as the page, the tiles and the hit window say it.
+    static QString judgementText(bool right);
 
 private:
     void thumbnailReady(const QString& path);
 
     ThumbnailCache* m_thumbnails;
     diffclip::SearchResult m_result;
+    Judgements m_judgements;
 };
 
 }  // namespace diffclip::ui

@@ -110,6 +110,7 @@ void SearchRunner::finish(const Outcome& outcome) {
     q.ok = outcome.ok;
     q.result = outcome.result;
     q.error = outcome.error;
+    q.judgements.clear();
     q.pasted = QImage();  // saved by now (or failed); the file is the query from here on
     m_running = -1;
     Q_EMIT queryFinished(outcome.index, outcome.ok);

@@ -1,8 +1,9 @@
 // The Search page, offscreen, on a real library: 12 NEU photos indexed with the tiny DiffCLIP
 // fixture. Drops, several photos, paste, text search, filters, a newer query superseding an
 // older one, feedback stored from the hit dialog, CSV export, the not-embedded notice, and bad
-// files shown as errors. Also the label choices following the library within a session, and
-// unknown filter fields refused.
+// files shown as errors. Also what a new user hits in the first hour (issue 20): judgements
+// shown and never overwritten by Enter, label choices that follow the library, and unknown
+// filter fields refused.
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
@@ -15,6 +16,7 @@
 #include <QListView>
 #include <QListWidget>
 #include <QMimeData>
+#include <QPointer>
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
@@ -63,6 +65,13 @@ QStringList readLines(const QString& path) {
     return QString::fromUtf8(f.readAll()).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
 }
 
+// The model row of the hit with this library id; -1 when it is not listed.
+int rowOfImage(const SearchResultsModel* model, qint64 id) {
+    for (int r = 0; r < model->rowCount(); ++r)
+        if (model->data(model->index(r), SearchResultsModel::ImageIdRole).toLongLong() == id) return r;
+    return -1;
+}
+
 }  // namespace
 
 class TestSearchPage : public QObject {
@@ -83,6 +92,7 @@ private Q_SLOTS:
     void badFilesShowErrors();
     void notEmbeddedNoticeForAnotherModel();
     void confidenceBannerFollowsResult();
+    void judgementIsShownAndEnterKeepsIt();
     void labelChoicesFollowTheLibrary();
     void unknownFilterFieldIsRefused();
 
@@ -313,10 +323,12 @@ void TestSearchPage::enterOpensHitAndFeedbackIsStored() {
     QSignalSpy stored(detail, &HitDetail::feedbackStored);
     auto* wrong = detail->findChild<QPushButton*>(QStringLiteral("wrongButton"));
     QVERIFY(wrong);
+    QTRY_VERIFY_WITH_TIMEOUT(wrong->isEnabled(), kSearchTimeoutMs);  // once earlier judgements are read
     QTest::mouseClick(wrong, Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(stored.count(), 1, kSearchTimeoutMs);
     QCOMPARE(stored.first().at(1).toBool(), false);
     auto* right = detail->findChild<QPushButton*>(QStringLiteral("rightButton"));
+    QTRY_VERIFY_WITH_TIMEOUT(right->isEnabled(), kSearchTimeoutMs);
     QTest::mouseClick(right, Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(stored.count(), 2, kSearchTimeoutMs);
 
@@ -441,6 +453,93 @@ void TestSearchPage::confidenceBannerFollowsResult() {
     }
     m_page->setCurrentQuery(2);
     QVERIFY(*m_page->resultsModel()->result().confident);  // a library photo itself
+}
+
+// Issue 20, item 2: reopening a hit marked wrong showed no judgement, and Enter pressed the
+// default "Right Match" button, which silently saved "right".
+void TestSearchPage::judgementIsShownAndEnterKeepsIt() {
+    drop(m_page.get(), {m_photos[10]});
+    waitAllDone(m_page.get());
+    SearchResultsModel* results = m_page->resultsModel();
+    QVERIFY(results->rowCount() > 1);
+    m_page->openHit(1);
+    QPointer<HitDetail> detail = m_page->hitDetail();
+    QVERIFY(detail);
+    const qint64 hitId = detail->hitImageId();
+    QSignalSpy stored(detail.data(), &HitDetail::feedbackStored);
+    auto* wrong = detail->findChild<QPushButton*>(QStringLiteral("wrongButton"));
+    QVERIFY(wrong);
+    QTRY_VERIFY_WITH_TIMEOUT(wrong->isEnabled(), kSearchTimeoutMs);
+    QTest::mouseClick(wrong, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(stored.count(), 1, kSearchTimeoutMs);
+    detail->close();
+    QTRY_VERIFY(!m_page->hitDetail());
+
+    auto library = diffclip::Library::open(m_lib.toStdString());
+    QVERIFY2(library.ok(), library.error().describe().c_str());
+    auto rowsOfQuery = [&] {
+        const auto rows = library->feedback(hitId);
+        int n = 0;
+        for (const auto& f : *rows) n += QString::fromStdString(f.query) == m_photos[10];
+        return n;
+    };
+    QCOMPARE(rowsOfQuery(), 1);
+
+    // Enter in the reopened window records nothing: no button that judges is the default.
+    m_page->openHit(1);
+    detail = m_page->hitDetail();
+    QVERIFY(detail);
+    QVERIFY(QTest::qWaitForWindowExposed(detail.data()));
+    QTest::keyClick(detail.data(), Qt::Key_Return);
+    QVERIFY(!detail || !detail->isSaving());
+    QCOMPARE(rowsOfQuery(), 1);
+    if (detail)
+        for (QPushButton* b : detail->findChildren<QPushButton*>())
+            if (b->objectName() == QStringLiteral("rightButton") || b->objectName() == QStringLiteral("wrongButton"))
+                QVERIFY2(!b->isDefault() && !b->autoDefault(), qPrintable(b->text()));
+
+    // The window shows the earlier judgement; changing it takes a button that says so.
+    if (detail && detail->isHidden()) QTRY_VERIFY(!detail);  // Enter closed it: Close is the default
+    if (!detail) m_page->openHit(1);
+    detail = m_page->hitDetail();
+    QVERIFY(detail);
+    auto* state = detail->findChild<QLabel*>(QStringLiteral("feedbackState"));
+    QVERIFY(state);
+    QTRY_VERIFY_WITH_TIMEOUT(state->text().contains(QStringLiteral("wrong match")), kSearchTimeoutMs);
+    auto* right = detail->findChild<QPushButton*>(QStringLiteral("rightButton"));
+    QVERIFY(right);
+    QVERIFY2(right->text().contains(QStringLiteral("Change")), qPrintable(right->text()));
+    QVERIFY2(right->toolTip().contains(QStringLiteral("wrong match")), qPrintable(right->toolTip()));
+    QSignalSpy changed(detail.data(), &HitDetail::feedbackStored);
+    QVERIFY(right->isEnabled());
+    QTest::mouseClick(right, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 1, kSearchTimeoutMs);
+    QVERIFY(changed.first().at(1).toBool());
+    QVERIFY2(state->text().contains(QStringLiteral("right match")) && state->text().contains(QStringLiteral("wrong match")),
+             qPrintable(state->text()));  // what it replaced
+    auto* history = detail->findChild<QLabel*>(QStringLiteral("feedbackHistory"));
+    QVERIFY(history);
+    QVERIFY2(history->text().count(QLatin1Char('\n')) == 1, qPrintable(history->text()));  // two lines: both kept
+    const auto rows = *library->feedback(hitId);
+    QCOMPARE(rowsOfQuery(), 2);
+    QVERIFY(!rows[rows.size() - 2].right);
+    QVERIFY(rows.back().right);
+
+    // The tile says it too, and so does a later search with the same photo.
+    const int row = rowOfImage(results, hitId);
+    QVERIFY(row >= 0);
+    QTRY_VERIFY(results->data(results->index(row), Qt::ToolTipRole).toString().contains(QStringLiteral("right match")));
+    QVERIFY(results->data(results->index(row), Qt::AccessibleTextRole).toString().contains(QStringLiteral("right match")));
+    detail->close();
+    drop(m_page.get(), {m_photos[0]});
+    waitAllDone(m_page.get());
+    QVERIFY(!results->data(results->index(0), Qt::ToolTipRole).toString().contains(QStringLiteral("match")));
+    drop(m_page.get(), {m_photos[10]});
+    waitAllDone(m_page.get());
+    QTRY_VERIFY_WITH_TIMEOUT(results->data(results->index(rowOfImage(results, hitId)), Qt::ToolTipRole)
+                                 .toString()
+                                 .contains(QStringLiteral("right match")),
+                             kSearchTimeoutMs);
 }
 
 // Issue 20, item 5: the label filter filled only when the library was opened; labels given or
