@@ -129,6 +129,7 @@ SearchPage::SearchPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_jo
     });
     // Indexing, labelling and re-embedding jobs change what the filters can offer.
     if (m_jobs) connect(m_jobs, &JobCentre::jobFinished, this, &SearchPage::refreshFilterChoices);
+
     showCurrent();
 }
 
@@ -139,18 +140,20 @@ void SearchPage::setWorkspace(std::shared_ptr<diffclip::Workspace> workspace) {
     m_runner->setWorkspace(m_workspace);
     setQueries({});
     m_error->clear();
+    m_bannerTopic = Topic::None;
     if (!m_workspace) {
         ++m_choicesRequest;
         m_access->close();
         m_filters->clearChoices();
         return;
     }
-    // A connection of the page's own for the filter choices; requests queue behind the opening.
+    // A connection of the page's own for the filter choices and the judgements; requests
+    // queue behind the opening.
     m_access->open(QString::fromStdString(m_workspace->libraryPath()), false, this, [this](diffclip::Status s) {
         if (!s)
-            m_error->showError(tr("Could not read the library"),
-                               tr("The filters offer no choices until the library can be read."),
-                               ErrorText::details(s.error()));
+            showBanner(Topic::Choices, tr("Could not read the library"),
+                       tr("The filters offer no choices and judgements cannot be saved until the library can be read."),
+                       ErrorText::details(s.error()));
     });
     refreshFilterChoices();
 }
@@ -174,14 +177,14 @@ void SearchPage::searchPhotos(const QStringList& paths) {
     bool truncated = false;
     std::vector<SearchQuery> queries = photoQueries(paths, kMaxQueries, &truncated);
     if (queries.empty()) {
-        m_error->showError(tr("No photos to search with"),
-                           tr("The dropped folders hold no JPEG, PNG, TIFF, WebP or BMP files."), paths.join(QLatin1Char('\n')));
+        showBanner(Topic::Input, tr("No photos to search with"),
+                   tr("The dropped folders hold no JPEG, PNG, TIFF, WebP or BMP files."), paths.join(QLatin1Char('\n')));
         return;
     }
     setQueries(std::move(queries));
     if (truncated)
-        m_error->showError(tr("Only the first %1 photos are searched").arg(kMaxQueries),
-                           tr("To compare many photos with the library, index them and use the Library page."), QString());
+        showBanner(Topic::Input, tr("Only the first %1 photos are searched").arg(kMaxQueries),
+                   tr("To compare many photos with the library, index them and use the Library page."), QString());
 }
 
 void SearchPage::searchText(const QString& rawText) {
@@ -212,8 +215,8 @@ bool SearchPage::searchMime(const QMimeData* mime) {
 
 bool SearchPage::pasteFromClipboard() {
     if (searchMime(QApplication::clipboard()->mimeData())) return true;
-    m_error->showError(tr("Nothing to paste"),
-                       tr("The clipboard holds no image. Copy a photo or an image file, then paste again."), QString());
+    showBanner(Topic::Input, tr("Nothing to paste"),
+               tr("The clipboard holds no image. Copy a photo or an image file, then paste again."), QString());
     return false;
 }
 
@@ -224,12 +227,15 @@ void SearchPage::setQueries(std::vector<SearchQuery> queries) {
     m_appliedFilter = filterSignature();
     m_filters->cancelPending();
     m_error->clear();
+    m_bannerTopic = Topic::None;
+    m_resultsPanel->setMessage(QString());  // the last export spoke of the queries before
     if (m_detail) m_detail->close();
+    // The box holds the words of the text query on screen, never those of an earlier one.
+    if (!qs.empty() && !qs.front().isText()) m_queryBar->clearText();
     m_queryPanel->setQueries(qs, m_current, m_runner->running());
     if (!qs.empty() && !m_workspace)
-        m_error->showError(tr("No library is open"),
-                           tr("Open or create a library first: the search compares your photo with its photos."),
-                           QString());
+        showBanner(Topic::Input, tr("No library is open"),
+                   tr("Open or create a library first: the search compares your photo with its photos."), QString());
     startSearches();
 }
 
@@ -255,20 +261,23 @@ void SearchPage::searchAgain() {
     m_filters->cancelPending();
     if (const auto problem = m_filters->problem()) {
         // The results of the last valid filters stay; the banner says what to fix.
-        m_error->showError(problem->title, problem->reason, QString());
+        showBanner(Topic::Filter, problem->title, problem->reason, QString());
         return;
     }
+    clearBanner(Topic::Filter);
     if (queryCount() == 0) return;
     m_runner->resetAnswers();
     m_appliedFilter = filterSignature();
     m_error->clear();
+    m_bannerTopic = Topic::None;
+    m_resultsPanel->setMessage(QString());
     for (int i = 0; i < queryCount(); ++i) m_queryPanel->updateQuery(m_runner->queries(), i, -1);
     startSearches();
 }
 
 void SearchPage::startSearches() {
     if (const auto problem = m_filters->problem()) {
-        m_error->showError(problem->title, problem->reason, QString());
+        showBanner(Topic::Filter, problem->title, problem->reason, QString());
     } else {
         diffclip::SearchOptions options;
         options.k = m_queryBar->topK();
@@ -306,6 +315,7 @@ void SearchPage::readJudgements(int index) {
 
 void SearchPage::showCurrent() {
     const SearchQuery* q = m_current >= 0 ? &m_runner->queries()[size_t(m_current)] : nullptr;
+    clearBanner(Topic::Query);  // a failed query's message goes with it
     m_queryPanel->showQuery(q);
     m_resultsPanel->setConfidenceNote(QString());
     m_resultsPanel->setNotEmbedded(0, false);
@@ -322,8 +332,8 @@ void SearchPage::showCurrent() {
                                                                  "message above).")
                                                             : tr("Searching…"));
     } else if (!q->ok) {
-        m_error->showError(tr("Could not search with %1").arg(SearchQueryPanel::title(*q)),
-                           ErrorText::searchReason(q->error.code, !q->isText()), ErrorText::details(q->error));
+        showBanner(Topic::Query, tr("Could not search with %1").arg(SearchQueryPanel::title(*q)),
+                   ErrorText::searchReason(q->error.code, !q->isText()), ErrorText::details(q->error));
         m_resultsPanel->showSentence(tr("No results: the search failed (see the message above)."));
     } else {
         const diffclip::SearchResult& r = q->result;
@@ -387,20 +397,33 @@ void SearchPage::updateBusyUi() {
     m_busyPanel->show();
 }
 
+void SearchPage::showBanner(Topic topic, const QString& title, const QString& reason, const QString& details) {
+    m_error->showError(title, reason, details);
+    m_bannerTopic = topic;
+}
+
+void SearchPage::clearBanner(Topic topic) {
+    if (m_bannerTopic != topic) return;
+    m_error->clear();
+    m_bannerTopic = Topic::None;
+}
+
 void SearchPage::refreshFilterChoices() {
     if (!m_workspace) return;
     using Choices = diffclip::Result<SearchFilterBar::Choices>;
     const int request = ++m_choicesRequest;
     m_access->run<Choices>(
-        this, [](diffclip::Library& lib) { return SearchFilterBar::readChoices(lib); },
+        this,
+        [](diffclip::Library& lib) { return SearchFilterBar::readChoices(lib); },
         [this, request](Choices r) {
             if (request != m_choicesRequest) return;  // another library, or a newer reading, by now
             if (!r) {
-                m_error->showError(tr("Could not list the library's labels"),
-                                   tr("The label filter offers no choices until the library can be read."),
-                                   ErrorText::details(r.error()));
+                showBanner(Topic::Choices, tr("Could not list the library's labels"),
+                           tr("The label filter offers no choices until the library can be read."),
+                           ErrorText::details(r.error()));
                 return;
             }
+            clearBanner(Topic::Choices);
             m_filters->setChoices(*r);
         });
 }
@@ -413,11 +436,12 @@ void SearchPage::startReembedding() {
         if (!self) return;
         self->m_reembedJob = 0;
         if (info.state == JobState::Succeeded) {
+            self->clearBanner(Topic::Reembed);
             self->refreshFilterChoices();
             self->searchAgain();
         } else if (info.state == JobState::Failed) {
-            self->m_error->showError(tr("Embedding the missing photos failed"), info.outcome.errorReason,
-                                     info.outcome.errorDetails);
+            self->showBanner(Topic::Reembed, tr("Embedding the missing photos failed"), info.outcome.errorReason,
+                             info.outcome.errorDetails);
             self->m_resultsPanel->setReembedEnabled(true);
         } else {
             self->m_resultsPanel->setReembedEnabled(true);
@@ -450,18 +474,22 @@ void SearchPage::openHit(int row) {
 
 bool SearchPage::exportResults(const QString& csvPath) {
     if (!anyHits(m_runner->queries())) {
-        m_error->showError(tr("Nothing to export"), tr("There are no search results yet."), QString());
+        showBanner(Topic::Export, tr("Nothing to export"), tr("There are no search results yet."), QString());
         return false;
     }
     const SearchCsvOutcome out = writeSearchCsv(csvPath, m_runner->queries());
     if (!out.ok()) {
-        m_error->showError(tr("Could not export the results"),
-                           out.failure == SearchCsvOutcome::Failure::Create
-                               ? tr("The file could not be created. Check the folder exists and you may write there.")
-                               : tr("Writing the file failed. Check that the disk is not full."),
-                           out.detail);
+        showBanner(Topic::Export, tr("Could not export the results"),
+                   out.failure == SearchCsvOutcome::Failure::Create
+                       ? tr("The file could not be created. Check the folder exists and you may write there.")
+                       : tr("Writing the file failed. Check that the disk is not full."),
+                   out.detail);
+        m_resultsPanel->setMessage(QString());
         return false;
     }
+    clearBanner(Topic::Export);
+    m_resultsPanel->setMessage(
+        tr("Exported %n row(s) to %1", nullptr, out.rows).arg(QDir::toNativeSeparators(csvPath)));
     return true;
 }
 

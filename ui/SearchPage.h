@@ -9,8 +9,8 @@
 // SearchQueryPanel (query preview and strip), SearchFilterBar,
 // SearchResultsPanel (tiles, notices, status), SearchRunner (searches on worker threads; a
 // newer query supersedes an older one, whose late answer is dropped), SearchCsv (export) and
-// ThumbnailCache, and a LibraryAccess of its own for the filter choices and the judgements.
-// The GUI thread only lays out results.
+// a LibraryAccess of its own for the filter choices and the judgements. The GUI thread only
+// lays out results.
 
 #include <QPointer>
 #include <QString>
@@ -68,8 +68,9 @@ public:
     /// Searches the clipboard's image (saved as a temporary PNG) or copied photo files.
     /// False (with a message) when the clipboard holds neither.
     bool pasteFromClipboard();
-    /// Writes every query's results as CSV (query, rank, group, path, score, label, metadata).
-    /// False with the error banner shown when it cannot be written.
+    /// Writes every query's results as CSV (query, rank, group, path, score, label, metadata)
+    /// and says where below the results. False with the error banner shown when it cannot be
+    /// written.
     bool exportResults(const QString& csvPath);
     /// Opens the result in `row` of the current query in a HitDetail dialog (not modal).
     void openHit(int row);
@@ -115,6 +116,9 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
+    /// What the error banner speaks of, so that a later success clears only its own message.
+    enum class Topic { None, Query, Input, Filter, Export, Choices, Reembed };
+
     void setQueries(std::vector<SearchQuery> queries);
     /// Searches the photo files or the image of a drop or paste; false when it holds neither.
     bool searchMime(const QMimeData* mime);
@@ -126,6 +130,8 @@ private:
     void updateBusyUi();
     void updateExportButton();
     void startReembedding();
+    void showBanner(Topic topic, const QString& title, const QString& reason, const QString& details);
+    void clearBanner(Topic topic);
     /// The filters and K as one string, to tell whether they changed since the last search.
     QString filterSignature() const;
 
@@ -147,11 +153,12 @@ private:
     QProgressBar* m_busyBar = nullptr;
     QLabel* m_busyLabel = nullptr;
     ErrorBanner* m_error = nullptr;
+    Topic m_bannerTopic = Topic::None;
     QSplitter* m_splitter = nullptr;
     QPointer<HitDetail> m_detail;
     int m_reembedJob = 0;
     int m_choicesRequest = 0;  // a newer reading of the filter choices makes older answers stale
-    QString m_appliedFilter;  // filterSignature() of the searches on screen
+    QString m_appliedFilter;   // filterSignature() of the searches on screen
 };
 
 }  // namespace diffclip::ui

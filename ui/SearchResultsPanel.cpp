@@ -69,6 +69,13 @@ SearchResultsPanel::SearchResultsPanel(SearchResultsModel* model, int thumbnailE
     m_status = new QLabel(this);
     m_status->setObjectName(QStringLiteral("searchStatus"));
     m_status->setAccessibleName(tr("Search status"));
+    m_message = new QLabel(this);
+    m_message->setObjectName(QStringLiteral("searchMessage"));
+    m_message->setAccessibleName(tr("Last action"));
+    m_message->setTextFormat(Qt::PlainText);
+    m_message->setWordWrap(true);
+    m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_message->hide();
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -76,6 +83,7 @@ SearchResultsPanel::SearchResultsPanel(SearchResultsModel* model, int thumbnailE
     layout->addWidget(m_notEmbedded);
     layout->addWidget(m_stack, 1);
     layout->addWidget(m_status);
+    layout->addWidget(m_message);
 }
 
 void SearchResultsPanel::showSentence(const QString& text) {
@@ -112,5 +120,12 @@ bool SearchResultsPanel::isNotEmbeddedShown() const { return !m_notEmbedded->isH
 void SearchResultsPanel::setReembedEnabled(bool enabled) { m_reembedButton->setEnabled(enabled); }
 
 void SearchResultsPanel::setStatus(const QString& text) { m_status->setText(text); }
+
+void SearchResultsPanel::setMessage(const QString& text) {
+    m_message->setText(text);
+    m_message->setVisible(!text.isEmpty());
+}
+
+QString SearchResultsPanel::message() const { return m_message->text(); }
 
 }  // namespace diffclip::ui

@@ -1,7 +1,8 @@
 #pragma once
 // The right side of the Search page: notices about the current answer (no confident match,
-// photos not yet embedded), the result tiles or a sentence in their place, and the status
-// line. It shows what the page tells it; GUI thread only.
+// photos not yet embedded), the result tiles or a sentence in their place, the status line
+// and a line for what the last action did (e.g. where an export went). It shows what the
+// page tells it; GUI thread only.
 
 #include <QWidget>
 
@@ -35,6 +36,9 @@ public:
     bool isNotEmbeddedShown() const;
     void setReembedEnabled(bool enabled);
     void setStatus(const QString& text);
+    /// What the last action did (export, …); empty clears it.
+    void setMessage(const QString& text);
+    QString message() const;
 
 Q_SIGNALS:
     /// A tile was activated (double-click or Enter).
@@ -50,6 +54,7 @@ private:
     QLabel* m_notEmbeddedText = nullptr;
     QPushButton* m_reembedButton = nullptr;
     QLabel* m_status = nullptr;
+    QLabel* m_message = nullptr;
 };
 
 }  // namespace diffclip::ui

@@ -2,8 +2,8 @@
 // fixture. Drops, several photos, paste, text search, filters, a newer query superseding an
 // older one, feedback stored from the hit dialog, CSV export, the not-embedded notice, and bad
 // files shown as errors. Also what a new user hits in the first hour (issue 20): judgements
-// shown and never overwritten by Enter, label choices that follow the library, and unknown
-// filter fields refused.
+// shown and never overwritten by Enter, label choices that follow the library, unknown filter
+// fields refused, the export said, and stale texts gone.
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
@@ -72,6 +72,13 @@ int rowOfImage(const SearchResultsModel* model, qint64 id) {
     return -1;
 }
 
+// Whether a visible label of `root` shows `needle`.
+bool labelShows(const QWidget* root, const QString& needle) {
+    for (const QLabel* l : root->findChildren<QLabel*>())
+        if (l->isVisible() && l->text().contains(needle)) return true;
+    return false;
+}
+
 }  // namespace
 
 class TestSearchPage : public QObject {
@@ -95,6 +102,7 @@ private Q_SLOTS:
     void judgementIsShownAndEnterKeepsIt();
     void labelChoicesFollowTheLibrary();
     void unknownFilterFieldIsRefused();
+    void exportIsConfirmedAndStaleTextsGo();
 
 private:
     void waitAllDone(SearchPage* page);
@@ -646,6 +654,27 @@ void TestSearchPage::unknownFilterFieldIsRefused() {
     m_page->searchAgain();
     waitAllDone(m_page.get());
     QCOMPARE(m_page->resultsModel()->result().searched, int64_t(12));
+}
+
+// Issue 20, item 13: Export CSV said nothing; words of an earlier text query stayed in the
+// box under photo results; an export error stayed after a later export worked.
+void TestSearchPage::exportIsConfirmedAndStaleTextsGo() {
+    auto* edit = m_page->findChild<QLineEdit*>(QStringLiteral("textSearch"));
+    QVERIFY(edit);
+    edit->setText(QStringLiteral("a scratch"));
+    QTest::keyClick(edit, Qt::Key_Return);
+    waitAllDone(m_page.get());
+    QCOMPARE(edit->text(), QStringLiteral("a scratch"));  // the words are the query on screen
+    drop(m_page.get(), {m_photos[1]});
+    waitAllDone(m_page.get());
+    QVERIFY2(edit->text().isEmpty(), qPrintable(edit->text()));
+
+    QVERIFY(!m_page->exportResults(m_dir.filePath(QStringLiteral("missing/dir/out.csv"))));
+    QVERIFY(!m_page->errorBanner()->isHidden());
+    const QString out = m_dir.filePath(QStringLiteral("confirmed.csv"));
+    QVERIFY(m_page->exportResults(out));
+    QVERIFY(m_page->errorBanner()->isHidden());
+    QVERIFY(labelShows(m_page.get(), QDir::toNativeSeparators(out)));
 }
 
 QTEST_MAIN(TestSearchPage)
