@@ -6,8 +6,15 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QRegularExpressionValidator>
+#include <QResizeEvent>
+#include <QSpinBox>
 #include <QStringListModel>
 #include <QTimer>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+#include "PlaceholderFit.h"
 
 namespace diffclip::ui {
 
@@ -76,15 +83,23 @@ SearchFilterBar::SearchFilterBar(QWidget* parent) : QWidget(parent) {
     m_dateTo->setValidator(dateValidator);
     m_where = filterEdit(QStringLiteral("whereFilter"), tr("field=value; field=value"), tr("Other filters"), this);
 
-    auto* row = new QHBoxLayout(this);
-    row->setContentsMargins(0, 0, 0, 0);
-    row->addWidget(new QLabel(tr("Filters:"), this));
-    row->addWidget(m_label);
-    row->addWidget(m_line);
-    row->addWidget(m_product);
-    row->addWidget(m_dateFrom);
-    row->addWidget(m_dateTo);
-    row->addWidget(m_where, 2);
+    m_topK = new QSpinBox(this);
+    m_topK->setObjectName(QStringLiteral("topK"));
+    m_topK->setRange(1, 200);
+    m_topK->setValue(12);
+    m_topK->setAccessibleName(tr("Number of results"));
+    m_topK->setToolTip(tr("How many results (groups of similar photos) to show"));
+    m_topKLabel = new QLabel(tr("&Results:"), this);
+    m_topKLabel->setBuddy(m_topK);
+    m_title = new QLabel(tr("Filters:"), this);
+
+    auto* rows = new QVBoxLayout(this);
+    rows->setContentsMargins(0, 0, 0, 0);
+    for (QHBoxLayout*& row : m_rows) {
+        row = new QHBoxLayout;
+        rows->addLayout(row);
+    }
+    arrange(width());
 
     // Typing does not start a search per key: changed() follows a short pause.
     m_pause = new QTimer(this);
@@ -94,6 +109,7 @@ SearchFilterBar::SearchFilterBar(QWidget* parent) : QWidget(parent) {
     connect(m_label, &QComboBox::currentIndexChanged, this, &SearchFilterBar::scheduleChanged);
     for (QLineEdit* e : {m_line, m_product, m_dateFrom, m_dateTo, m_where})
         connect(e, &QLineEdit::editingFinished, this, &SearchFilterBar::scheduleChanged);
+    connect(m_topK, &QSpinBox::valueChanged, this, &SearchFilterBar::scheduleChanged);
     clearChoices();
 }
 
@@ -108,10 +124,51 @@ diffclip::ImageFilter SearchFilterBar::filter() const {
     return f;
 }
 
+int SearchFilterBar::topK() const { return m_topK->value(); }
+
 QString SearchFilterBar::signature() const {
     return QStringList{m_label->currentData().toString(), m_line->text().trimmed(), m_product->text().trimmed(),
-                       m_dateFrom->text().trimmed(), m_dateTo->text().trimmed(), m_where->text().trimmed()}
+                       m_dateFrom->text().trimmed(), m_dateTo->text().trimmed(), m_where->text().trimmed(),
+                       QString::number(m_topK->value())}
         .join(QChar(0x1f));
+}
+
+void SearchFilterBar::resizeEvent(QResizeEvent* event) {
+    QWidget::resizeEvent(event);
+    arrange(event->size().width());
+}
+
+void SearchFilterBar::arrange(int width) {
+    // The width one row needs: every field wide enough for its (translated) placeholder.
+    const QList<QWidget*> all = {m_title, m_label, m_line, m_product, m_dateFrom, m_dateTo, m_where, m_topKLabel, m_topK};
+    int oneRow = std::max(6, m_rows[0]->spacing()) * int(all.size() - 1);
+    for (QWidget* w : all) {
+        const auto* e = qobject_cast<QLineEdit*>(w);
+        oneRow += std::max(w->sizeHint().width(), e ? widthShowingPlaceholder(e) : 0);
+    }
+    const int rowCount = width >= oneRow ? 1 : 2;
+    if (rowCount == m_rowCount) return;
+    m_rowCount = rowCount;
+    for (QHBoxLayout* row : m_rows)
+        while (QLayoutItem* item = row->takeAt(0)) delete item;  // the widgets stay; only their places go
+    // Two rows: what is chosen first, then the dates and the other conditions.
+    QHBoxLayout* first = m_rows[0];
+    QHBoxLayout* second = rowCount == 1 ? m_rows[0] : m_rows[1];
+    first->addWidget(m_title);
+    first->addWidget(m_label);
+    first->addWidget(m_line, 1);
+    first->addWidget(m_product, 1);
+    if (rowCount == 2) {
+        first->addWidget(m_topKLabel);
+        first->addWidget(m_topK);
+    }
+    second->addWidget(m_dateFrom, 1);
+    second->addWidget(m_dateTo, 1);
+    second->addWidget(m_where, 2);
+    if (rowCount == 1) {
+        first->addWidget(m_topKLabel);
+        first->addWidget(m_topK);
+    }
 }
 
 std::optional<SearchFilterBar::Problem> SearchFilterBar::problem() const {

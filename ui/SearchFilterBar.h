@@ -1,8 +1,8 @@
 #pragma once
 // The Search page's filters: label (a list of the library's labels), line and product (with
-// the library's values offered as completions), date range, and further field=value
-// conditions. Edits are announced once typing pauses, so the page searches again once.
-// GUI thread only.
+// the library's values offered as completions), date range, further field=value conditions,
+// and the number of results. Edits are announced once typing pauses, so the page searches
+// again once. One row where the width shows every field whole, else two. GUI thread only.
 
 #include <QStringList>
 #include <QWidget>
@@ -13,7 +13,10 @@
 
 class QComboBox;
 class QCompleter;
+class QHBoxLayout;
+class QLabel;
 class QLineEdit;
+class QSpinBox;
 class QTimer;
 
 namespace diffclip::ui {
@@ -40,7 +43,10 @@ public:
     /// The filters as the core takes them (line and product become where-conditions);
     /// conditions that problem() refuses are left out.
     diffclip::ImageFilter filter() const;
-    /// The filters as one string, to tell whether they changed since the last search.
+    /// Results (near-duplicate groups) to ask for, 1..200.
+    int topK() const;
+    /// The filters and the number of results as one string, to tell whether they changed
+    /// since the last search.
     QString signature() const;
     /// A condition not written as field=value, or naming a field the library does not have
     /// (checked once the choices are known; the core checks again); nullopt when all is well.
@@ -57,22 +63,29 @@ public:
     /// Reads the choices from `lib` (on the library's worker thread, not the GUI thread).
     static diffclip::Result<Choices> readChoices(diffclip::Library& lib);
 
-public Q_SLOTS:
-    /// Announces changed() after the pause, as an edit in the bar does: for settings outside
-    /// it that change the answer too (the number of results).
-    void scheduleChanged();
+protected:
+    void resizeEvent(QResizeEvent* event) override;
 
 Q_SIGNALS:
     /// A filter was edited and then left alone for a moment.
     void changed();
 
 private:
+    void scheduleChanged();
+    /// Lays the fields out in one row when `width` shows them all whole, else in two.
+    void arrange(int width);
+
     QComboBox* m_label = nullptr;
     QLineEdit* m_line = nullptr;
     QLineEdit* m_product = nullptr;
     QLineEdit* m_dateFrom = nullptr;
     QLineEdit* m_dateTo = nullptr;
     QLineEdit* m_where = nullptr;
+    QLabel* m_title = nullptr;
+    QLabel* m_topKLabel = nullptr;
+    QSpinBox* m_topK = nullptr;
+    QHBoxLayout* m_rows[2] = {nullptr, nullptr};
+    int m_rowCount = 0;  // as laid out now; 0 before the first arrange()
     QCompleter* m_lineChoices = nullptr;
     QCompleter* m_productChoices = nullptr;
     QStringList m_fields;

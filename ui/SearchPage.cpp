@@ -57,9 +57,8 @@ SearchPage::SearchPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_jo
     // ---- filters: a change searches again once typing pauses ----
     m_filters = new SearchFilterBar(this);
     connect(m_filters, &SearchFilterBar::changed, this, [this] {
-        if (filterSignature() != m_appliedFilter) searchAgain();  // leaving a field unchanged is no change
+        if (m_filters->signature() != m_appliedFilter) searchAgain();  // leaving a field unchanged is no change
     });
-    connect(m_queryBar, &SearchQueryBar::topKChanged, m_filters, &SearchFilterBar::scheduleChanged);
 
     // ---- messages ----
     m_busyPanel = new QWidget(this);
@@ -224,7 +223,7 @@ void SearchPage::setQueries(std::vector<SearchQuery> queries) {
     m_runner->setQueries(std::move(queries));
     const auto& qs = m_runner->queries();
     m_current = qs.empty() ? -1 : 0;
-    m_appliedFilter = filterSignature();
+    m_appliedFilter = m_filters->signature();
     m_filters->cancelPending();
     m_error->clear();
     m_bannerTopic = Topic::None;
@@ -253,10 +252,6 @@ bool SearchPage::isQueryDone(int index) const {
 
 diffclip::ImageFilter SearchPage::currentFilter() const { return m_filters->filter(); }
 
-QString SearchPage::filterSignature() const {
-    return m_filters->signature() + QChar(0x1f) + QString::number(m_queryBar->topK());
-}
-
 void SearchPage::searchAgain() {
     m_filters->cancelPending();
     if (const auto problem = m_filters->problem()) {
@@ -267,7 +262,7 @@ void SearchPage::searchAgain() {
     clearBanner(Topic::Filter);
     if (queryCount() == 0) return;
     m_runner->resetAnswers();
-    m_appliedFilter = filterSignature();
+    m_appliedFilter = m_filters->signature();
     m_error->clear();
     m_bannerTopic = Topic::None;
     m_resultsPanel->setMessage(QString());
@@ -280,7 +275,7 @@ void SearchPage::startSearches() {
         showBanner(Topic::Filter, problem->title, problem->reason, QString());
     } else {
         diffclip::SearchOptions options;
-        options.k = m_queryBar->topK();
+        options.k = m_filters->topK();
         m_runner->start(options, m_filters->filter(), m_current);
     }
     showCurrent();

@@ -5,12 +5,12 @@
 // with score, label, metadata and the person's judgement; filters narrow the photos searched.
 // A result opens in a HitDetail window, where a person marks it right or wrong.
 //
-// The page wires its parts: SearchQueryBar (query sources, number of results, export),
-// SearchQueryPanel (query preview and strip), SearchFilterBar,
-// SearchResultsPanel (tiles, notices, status), SearchRunner (searches on worker threads; a
-// newer query supersedes an older one, whose late answer is dropped), SearchCsv (export) and
-// a LibraryAccess of its own for the filter choices and the judgements. The GUI thread only
-// lays out results.
+// The page wires its parts: SearchQueryBar (query sources, export), SearchQueryPanel (query
+// preview and strip), SearchFilterBar (filters, number of results), SearchResultsPanel
+// (tiles, notices, status, the last action's message), SearchRunner (searches on worker
+// threads; a newer query supersedes an older one, whose late answer is dropped), SearchCsv
+// (export), ThumbnailCache, and a LibraryAccess of its own for the filter choices and the
+// judgements. The GUI thread only lays out results.
 
 #include <QPointer>
 #include <QString>
@@ -132,8 +132,6 @@ private:
     void startReembedding();
     void showBanner(Topic topic, const QString& title, const QString& reason, const QString& details);
     void clearBanner(Topic topic);
-    /// The filters and K as one string, to tell whether they changed since the last search.
-    QString filterSignature() const;
 
     JobCentre* m_jobs;
     std::shared_ptr<diffclip::Workspace> m_workspace;
@@ -158,7 +156,7 @@ private:
     QPointer<HitDetail> m_detail;
     int m_reembedJob = 0;
     int m_choicesRequest = 0;  // a newer reading of the filter choices makes older answers stale
-    QString m_appliedFilter;   // filterSignature() of the searches on screen
+    QString m_appliedFilter;   // SearchFilterBar::signature() of the searches on screen
 };
 
 }  // namespace diffclip::ui

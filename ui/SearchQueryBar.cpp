@@ -4,8 +4,9 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QSpinBox>
 #include <QVBoxLayout>
+
+#include "PlaceholderFit.h"
 
 namespace diffclip::ui {
 
@@ -44,22 +45,15 @@ SearchQueryBar::SearchQueryBar(QWidget* parent) : QWidget(parent) {
     m_text = new QLineEdit(this);
     m_text->setObjectName(QStringLiteral("textSearch"));
     m_text->setPlaceholderText(tr("Or describe the defect, e.g. hairline crack near the weld"));
+    m_text->setToolTip(m_text->placeholderText());
     m_text->setAccessibleName(tr("Text search"));
     m_text->setClearButtonEnabled(true);
+    // Never narrower than its (translated) placeholder: Qt would cut it off.
+    m_text->setMinimumWidth(widthShowingPlaceholder(m_text));
     connect(m_text, &QLineEdit::returnPressed, this, [this] { Q_EMIT textSearchRequested(m_text->text()); });
     auto* textButton = new QPushButton(tr("Search Text"), this);
     textButton->setAccessibleName(tr("Search by text"));
     connect(textButton, &QPushButton::clicked, this, [this] { Q_EMIT textSearchRequested(m_text->text()); });
-
-    m_topK = new QSpinBox(this);
-    m_topK->setObjectName(QStringLiteral("topK"));
-    m_topK->setRange(1, 200);
-    m_topK->setValue(12);
-    m_topK->setAccessibleName(tr("Number of results"));
-    m_topK->setToolTip(tr("How many results (groups of similar photos) to show"));
-    connect(m_topK, &QSpinBox::valueChanged, this, &SearchQueryBar::topKChanged);
-    auto* topKLabel = new QLabel(tr("&Results:"), this);
-    topKLabel->setBuddy(m_topK);
 
     auto* header = new QHBoxLayout;
     header->addWidget(pageTitle(tr("Search"), this));
@@ -71,17 +65,12 @@ SearchQueryBar::SearchQueryBar(QWidget* parent) : QWidget(parent) {
     auto* textRow = new QHBoxLayout;
     textRow->addWidget(m_text, 1);
     textRow->addWidget(textButton);
-    textRow->addSpacing(12);
-    textRow->addWidget(topKLabel);
-    textRow->addWidget(m_topK);
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(header);
     layout->addLayout(textRow);
 }
-
-int SearchQueryBar::topK() const { return m_topK->value(); }
 
 void SearchQueryBar::setExportEnabled(bool enabled) { m_exportButton->setEnabled(enabled); }
 
