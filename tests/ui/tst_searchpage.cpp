@@ -3,7 +3,8 @@
 // older one, feedback stored from the hit dialog, CSV export, the not-embedded notice, and bad
 // files shown as errors. Also what a new user hits in the first hour (issue 20): judgements
 // shown and never overwritten by Enter, label choices that follow the library, unknown filter
-// fields refused, the export said, stale texts gone, and Japanese placeholders shown whole.
+// fields refused, the export said, stale texts gone, Japanese placeholders shown whole, and
+// the page's texts translatable.
 #include <QApplication>
 #include <QClipboard>
 #include <QComboBox>
@@ -67,6 +68,18 @@ QStringList readLines(const QString& path) {
     return QString::fromUtf8(f.readAll()).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
 }
 
+// Every text that goes through tr() comes out as ⟦source⟧, so a text shown without the marks
+// was not translatable.
+class MarkingTranslator : public QTranslator {
+public:
+    bool isEmpty() const override { return false; }
+    QString translate(const char*, const char* source, const char* = nullptr, int = -1) const override {
+        return QStringLiteral("⟦") + QString::fromUtf8(source) + QStringLiteral("⟧");
+    }
+};
+
+bool marked(const QString& text) { return text.startsWith(QStringLiteral("⟦")); }
+
 // The Japanese translation, also for texts that moved from SearchPage into its parts: until
 // the .ts file is regenerated they are found under their old context.
 class JapaneseTranslator : public QTranslator {
@@ -122,6 +135,7 @@ private Q_SLOTS:
     void unknownFilterFieldIsRefused();
     void exportIsConfirmedAndStaleTextsGo();
     void fitsNarrowWindowsInJapanese();
+    void textsAreTranslatable();
 
 private:
     void waitAllDone(SearchPage* page);
@@ -739,6 +753,56 @@ void TestSearchPage::fitsNarrowWindowsInJapanese() {
         }
     }
     QCoreApplication::removeTranslator(&ja);
+}
+
+// Texts of the page and the hit window go through tr(): with a translator that marks every
+// text, the visible ones come out marked.
+void TestSearchPage::textsAreTranslatable() {
+    MarkingTranslator marker;
+    QVERIFY(QCoreApplication::installTranslator(&marker));
+    {
+        SearchPage page(nullptr);
+        page.resize(1120, 700);
+        page.setWorkspace(m_ws);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        auto* edit = page.findChild<QLineEdit*>(QStringLiteral("textSearch"));
+        QVERIFY(edit && marked(edit->placeholderText()));
+        for (const QPushButton* b : page.findChildren<QPushButton*>())
+            if (b->isVisible()) QVERIFY2(marked(b->text()), qPrintable(b->text()));
+        page.searchPhotos({m_photos[2]});
+        waitAllDone(&page);
+        QVERIFY2(marked(page.statusText()), qPrintable(page.statusText()));
+        QVERIFY(marked(page.resultsModel()->data(page.resultsModel()->index(0), Qt::AccessibleTextRole).toString()));
+        page.openHit(1);
+        HitDetail* detail = page.hitDetail();
+        QVERIFY(detail);
+        auto* state = detail->findChild<QLabel*>(QStringLiteral("feedbackState"));
+        QVERIFY(state);
+        QTRY_VERIFY_WITH_TIMEOUT(marked(state->text()) && !detail->isSaving(), kSearchTimeoutMs);
+        for (const QPushButton* b : detail->findChildren<QPushButton*>())
+            if (b->isVisible()) QVERIFY2(marked(b->text()), qPrintable(b->text()));
+        QSignalSpy stored(detail, &HitDetail::feedbackStored);
+        auto* wrong = detail->findChild<QPushButton*>(QStringLiteral("wrongButton"));
+        QTRY_VERIFY_WITH_TIMEOUT(wrong->isEnabled(), kSearchTimeoutMs);
+        QTest::mouseClick(wrong, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(stored.count(), 1, kSearchTimeoutMs);
+        QVERIFY2(marked(state->text()), qPrintable(state->text()));
+        const QString tip = page.resultsModel()->data(page.resultsModel()->index(1), Qt::ToolTipRole).toString();
+        QVERIFY2(tip.contains(QStringLiteral("⟦")) && tip.count(QStringLiteral("⟦")) >= 3, qPrintable(tip));
+        detail->close();
+
+        const QString out = m_dir.filePath(QStringLiteral("marked.csv"));
+        QVERIFY(page.exportResults(out));
+        QVERIFY(labelShows(&page, QStringLiteral("⟦")));
+        auto* where = page.findChild<QLineEdit*>(QStringLiteral("whereFilter"));
+        where->setText(QStringLiteral("colour=red"));
+        page.searchAgain();
+        QVERIFY(!page.errorBanner()->isHidden());
+        QVERIFY2(marked(page.errorBanner()->title()) && marked(page.errorBanner()->reason()),
+                 qPrintable(page.errorBanner()->title()));
+    }
+    QCoreApplication::removeTranslator(&marker);
 }
 
 QTEST_MAIN(TestSearchPage)
