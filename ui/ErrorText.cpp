@@ -67,7 +67,7 @@ QString ErrorText::searchReason(diffclip::ErrorCode code, bool photo) {
                      : tr("Something the search needs is missing from the library or the model.");
     case ErrorCode::Format:
         return tr("This file is not an image DiffCLIP Studio can read (JPEG, PNG, TIFF, WebP or BMP), "
-                              "or it is damaged or too large.");
+                  "or it is damaged or too large.");
     case ErrorCode::Io:
         return tr("A file could not be read, or the library is busy. Check the file and try again.");
     case ErrorCode::Unsupported:

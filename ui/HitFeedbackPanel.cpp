@@ -156,7 +156,8 @@ void HitFeedbackPanel::showHistory(const QString& outcome) {
     else if (!outcome.isEmpty())
         state = outcome;
     else if (now)
-        state = tr("Your judgement: %1 (%2).").arg(SearchResultsModel::judgementText(*now), when(m_history.back().createdAtMs));
+        state = tr("Your judgement: %1 (%2).")
+                    .arg(SearchResultsModel::judgementText(*now), when(m_history.back().createdAtMs));
     else
         state = tr("Not judged yet. Is this hit a right match for the query?");
     m_state->setText(state);

@@ -120,7 +120,8 @@ diffclip::ImageFilter SearchFilterBar::filter() const {
     f.dateTo = toUtf8(m_dateTo->text().trimmed());
     if (!m_line->text().trimmed().isEmpty()) f.where.emplace_back("line", toUtf8(m_line->text().trimmed()));
     if (!m_product->text().trimmed().isEmpty()) f.where.emplace_back("product", toUtf8(m_product->text().trimmed()));
-    for (const auto& [field, value] : parseWhere(m_where->text(), nullptr)) f.where.emplace_back(toUtf8(field), toUtf8(value));
+    for (const auto& [field, value] : parseWhere(m_where->text(), nullptr))
+        f.where.emplace_back(toUtf8(field), toUtf8(value));
     return f;
 }
 
@@ -140,7 +141,8 @@ void SearchFilterBar::resizeEvent(QResizeEvent* event) {
 
 void SearchFilterBar::arrange(int width) {
     // The width one row needs: every field wide enough for its (translated) placeholder.
-    const QList<QWidget*> all = {m_title, m_label, m_line, m_product, m_dateFrom, m_dateTo, m_where, m_topKLabel, m_topK};
+    const QList<QWidget*> all = {m_title,  m_label, m_line,      m_product, m_dateFrom,
+                                 m_dateTo, m_where, m_topKLabel, m_topK};
     int oneRow = std::max(6, m_rows[0]->spacing()) * int(all.size() - 1);
     for (QWidget* w : all) {
         const auto* e = qobject_cast<QLineEdit*>(w);

@@ -7,11 +7,8 @@
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
-#include <QHBoxLayout>
-#include <QLabel>
 #include <QLocale>
 #include <QMimeData>
-#include <QProgressBar>
 #include <QSplitter>
 #include <QVBoxLayout>
 
@@ -60,20 +57,6 @@ SearchPage::SearchPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_jo
         if (m_filters->signature() != m_appliedFilter) searchAgain();  // leaving a field unchanged is no change
     });
 
-    // ---- messages ----
-    m_busyPanel = new QWidget(this);
-    m_busyBar = new QProgressBar(m_busyPanel);
-    m_busyBar->setRange(0, 0);  // the core reports no progress within one search
-    m_busyBar->setTextVisible(false);
-    m_busyBar->setAccessibleName(tr("Searching"));
-    m_busyBar->setMaximumWidth(fontMetrics().averageCharWidth() * 20);
-    m_busyLabel = new QLabel(m_busyPanel);
-    m_busyLabel->setObjectName(QStringLiteral("busyLabel"));
-    auto* busyRow = new QHBoxLayout(m_busyPanel);
-    busyRow->setContentsMargins(0, 0, 0, 0);
-    busyRow->addWidget(m_busyBar);
-    busyRow->addWidget(m_busyLabel, 1);
-    m_busyPanel->hide();
     m_error = new ErrorBanner(this);
 
     // ---- left: the query; right: its results ----
@@ -94,7 +77,6 @@ SearchPage::SearchPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_jo
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(m_queryBar);
     layout->addWidget(m_filters);
-    layout->addWidget(m_busyPanel);
     layout->addWidget(m_error);
     layout->addWidget(m_splitter, 1);
 
@@ -124,7 +106,8 @@ SearchPage::SearchPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_jo
         const auto& queries = m_runner->queries();
         for (int i = 0; i < int(queries.size()); ++i)
             if (queries[size_t(i)].path == path) m_queryPanel->updateQuery(queries, i, m_runner->running());
-        if (m_current >= 0 && queries[size_t(m_current)].path == path) m_queryPanel->showQuery(&queries[size_t(m_current)]);
+        if (m_current >= 0 && queries[size_t(m_current)].path == path)
+            m_queryPanel->showQuery(&queries[size_t(m_current)]);
     });
     // Indexing, labelling and re-embedding jobs change what the filters can offer.
     if (m_jobs) connect(m_jobs, &JobCentre::jobFinished, this, &SearchPage::refreshFilterChoices);
@@ -177,7 +160,8 @@ void SearchPage::searchPhotos(const QStringList& paths) {
     std::vector<SearchQuery> queries = photoQueries(paths, kMaxQueries, &truncated);
     if (queries.empty()) {
         showBanner(Topic::Input, tr("No photos to search with"),
-                   tr("The dropped folders hold no JPEG, PNG, TIFF, WebP or BMP files."), paths.join(QLatin1Char('\n')));
+                   tr("The dropped folders hold no JPEG, PNG, TIFF, WebP or BMP files."),
+                   paths.join(QLatin1Char('\n')));
         return;
     }
     setQueries(std::move(queries));
@@ -318,8 +302,8 @@ void SearchPage::showCurrent() {
     if (!q || !q->done || !q->ok) m_results->clear();
     const QString noLibrary = tr("No library is open. Open a library to search its photos.");
     if (!q) {
-        m_resultsPanel->showSentence(m_workspace ? tr("Drop a defect photo here, paste one with Ctrl+V, choose one with "
-                                                      "Ctrl+O, or type words above and press Enter.")
+        m_resultsPanel->showSentence(m_workspace ? tr("Drop a defect photo here, paste one with Ctrl+V, choose one "
+                                                      "with Ctrl+O, or type words above and press Enter.")
                                                  : noLibrary);
     } else if (!q->done) {
         m_resultsPanel->showSentence(!m_workspace          ? noLibrary
@@ -382,14 +366,12 @@ bool SearchPage::isNotEmbeddedShown() const { return m_resultsPanel->isNotEmbedd
 
 void SearchPage::updateBusyUi() {
     const int running = m_runner->running();
-    if (running < 0) {
-        m_busyPanel->hide();
-        return;
+    QString text;
+    if (running >= 0) {
+        text = tr("Searching with %1…").arg(SearchQueryPanel::title(m_runner->queries()[size_t(running)]));
+        if (queryCount() > 1) text += QLatin1Char(' ') + tr("(%1 of %2)").arg(running + 1).arg(queryCount());
     }
-    QString text = tr("Searching with %1…").arg(SearchQueryPanel::title(m_runner->queries()[size_t(running)]));
-    if (queryCount() > 1) text += QLatin1Char(' ') + tr("(%1 of %2)").arg(running + 1).arg(queryCount());
-    m_busyLabel->setText(text);
-    m_busyPanel->show();
+    m_resultsPanel->setBusy(text);
 }
 
 void SearchPage::showBanner(Topic topic, const QString& title, const QString& reason, const QString& details) {

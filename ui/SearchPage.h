@@ -24,9 +24,7 @@
 #include "SearchQuery.h"
 #include "diffclip/indexing/IndexTypes.h"
 
-class QLabel;
 class QMimeData;
-class QProgressBar;
 class QSplitter;
 
 namespace diffclip {
@@ -147,9 +145,6 @@ private:
     SearchFilterBar* m_filters = nullptr;
     SearchResultsPanel* m_resultsPanel = nullptr;
     SearchQueryBar* m_queryBar = nullptr;
-    QWidget* m_busyPanel = nullptr;
-    QProgressBar* m_busyBar = nullptr;
-    QLabel* m_busyLabel = nullptr;
     ErrorBanner* m_error = nullptr;
     Topic m_bannerTopic = Topic::None;
     QSplitter* m_splitter = nullptr;

@@ -26,7 +26,8 @@ void SearchResultsModel::setResult(const diffclip::SearchResult& result, const J
 
 void SearchResultsModel::setJudgements(const Judgements& judgements) {
     m_judgements = judgements;
-    if (!m_result.hits.empty()) Q_EMIT dataChanged(index(0), index(rowCount() - 1), {JudgementRole, Qt::ToolTipRole, Qt::AccessibleTextRole});
+    if (!m_result.hits.empty())
+        Q_EMIT dataChanged(index(0), index(rowCount() - 1), {JudgementRole, Qt::ToolTipRole, Qt::AccessibleTextRole});
 }
 
 void SearchResultsModel::setJudgement(qint64 imageId, bool right) {

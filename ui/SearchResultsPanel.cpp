@@ -3,6 +3,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QVBoxLayout>
@@ -16,6 +17,20 @@ namespace diffclip::ui {
 
 SearchResultsPanel::SearchResultsPanel(SearchResultsModel* model, int thumbnailEdge, bool canReembed, QWidget* parent)
     : QWidget(parent) {
+    m_busy = new QWidget(this);
+    auto* bar = new QProgressBar(m_busy);
+    bar->setRange(0, 0);  // the core reports no progress within one search
+    bar->setTextVisible(false);
+    bar->setAccessibleName(tr("Searching"));
+    bar->setMaximumWidth(fontMetrics().averageCharWidth() * 20);
+    m_busyText = new QLabel(m_busy);
+    m_busyText->setObjectName(QStringLiteral("busyLabel"));
+    auto* busyRow = new QHBoxLayout(m_busy);
+    busyRow->setContentsMargins(0, 0, 0, 0);
+    busyRow->addWidget(bar);
+    busyRow->addWidget(m_busyText, 1);
+    m_busy->hide();
+
     m_confidence = new QLabel(this);
     m_confidence->setObjectName(QStringLiteral("noConfidentMatch"));
     m_confidence->setWordWrap(true);
@@ -79,11 +94,17 @@ SearchResultsPanel::SearchResultsPanel(SearchResultsModel* model, int thumbnailE
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_busy);
     layout->addWidget(m_confidence);
     layout->addWidget(m_notEmbedded);
     layout->addWidget(m_stack, 1);
     layout->addWidget(m_status);
     layout->addWidget(m_message);
+}
+
+void SearchResultsPanel::setBusy(const QString& text) {
+    m_busyText->setText(text);
+    m_busy->setVisible(!text.isEmpty());
 }
 
 void SearchResultsPanel::showSentence(const QString& text) {

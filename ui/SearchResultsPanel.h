@@ -1,13 +1,14 @@
 #pragma once
-// The right side of the Search page: notices about the current answer (no confident match,
-// photos not yet embedded), the result tiles or a sentence in their place, the status line
-// and a line for what the last action did (e.g. where an export went). It shows what the
-// page tells it; GUI thread only.
+// The right side of the Search page: the search running now, notices about the current answer
+// (no confident match, photos not yet embedded), the result tiles or a sentence in their
+// place, the status line and a line for what the last action did (e.g. where an export went).
+// It shows what the page tells it; GUI thread only.
 
 #include <QWidget>
 
 class QLabel;
 class QListView;
+class QProgressBar;
 class QPushButton;
 class QStackedWidget;
 
@@ -24,6 +25,8 @@ public:
     SearchResultsPanel(SearchResultsModel* model, int thumbnailEdge, bool canReembed, QWidget* parent = nullptr);
 
     QListView* grid() const { return m_grid; }
+    /// "Searching with …" with a busy bar; empty hides it.
+    void setBusy(const QString& text);
     /// Shows `text` where the tiles go.
     void showSentence(const QString& text);
     /// Shows the tiles, the first one current.
@@ -46,6 +49,8 @@ Q_SIGNALS:
     void reembedRequested();
 
 private:
+    QWidget* m_busy = nullptr;
+    QLabel* m_busyText = nullptr;
     QListView* m_grid = nullptr;
     QLabel* m_sentence = nullptr;
     QStackedWidget* m_stack = nullptr;

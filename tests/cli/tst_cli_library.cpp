@@ -444,7 +444,8 @@ private Q_SLOTS:
         QVERIFY2(bad.err.contains("known fields: path, product, line, lot, date, inspector, notes, shift"),
                  bad.err.constData());
         QVERIFY(bad.out.isEmpty());
-        Run typo = diffclip({"search", "--library", lib, "--text", "x", "--where", "line=L1", "--where", "shfit=night"});
+        Run typo =
+            diffclip({"search", "--library", lib, "--text", "x", "--where", "line=L1", "--where", "shfit=night"});
         QCOMPARE(typo.exitCode, 2);
         QVERIFY2(typo.err.contains("\"shfit\""), typo.err.constData());
         // Known fields, a column and an extra key, still filter.

@@ -591,7 +591,8 @@ void TestSearchPage::labelChoicesFollowTheLibrary() {
     QVERIFY(root.mkpath(QStringLiteral("photos/crazing")));
     QVERIFY(root.mkpath(QStringLiteral("more/patches")));
     for (const QString& name : {QStringLiteral("crazing_1.jpg"), QStringLiteral("crazing_2.jpg")})
-        QVERIFY(QFile::copy(data.filePath(QStringLiteral("crazing/") + name), root.filePath(QStringLiteral("photos/crazing/") + name)));
+        QVERIFY(QFile::copy(data.filePath(QStringLiteral("crazing/") + name),
+                            root.filePath(QStringLiteral("photos/crazing/") + name)));
     QVERIFY(QFile::copy(data.filePath(QStringLiteral("patches/patches_1.jpg")),
                         root.filePath(QStringLiteral("more/patches/patches_1.jpg"))));
     const QString lib = root.filePath(QStringLiteral("choices.dclib"));
@@ -734,9 +735,11 @@ void TestSearchPage::fitsNarrowWindowsInJapanese() {
         page.searchPhotos({m_photos[0]});
         waitAllDone(&page);
         QTRY_COMPARE(page.size(), size);
-        QVERIFY2(page.minimumSizeHint().width() <= size.width(), qPrintable(QString::number(page.minimumSizeHint().width())));
-        if (!qEnvironmentVariableIsEmpty("DIFFCLIP_SHOTS"))
-            page.grab().save(qEnvironmentVariable("DIFFCLIP_SHOTS") + QStringLiteral("/search-%1-ja.png").arg(window.width()));
+        QVERIFY2(page.minimumSizeHint().width() <= size.width(),
+                 qPrintable(QString::number(page.minimumSizeHint().width())));
+        // DIFFCLIP_SHOTS=DIR keeps a picture of each size there, to look at.
+        if (const QString shots = qEnvironmentVariable("DIFFCLIP_SHOTS"); !shots.isEmpty())
+            page.grab().save(shots + QStringLiteral("/search-%1-ja.png").arg(window.width()));
         auto* words = page.findChild<QLineEdit*>(QStringLiteral("textSearch"));
         QVERIFY(words && !words->placeholderText().startsWith(QStringLiteral("Or describe")));  // translated
         for (const QLineEdit* e : page.findChildren<QLineEdit*>()) {
