@@ -7,17 +7,13 @@
 
 namespace diffclip::ui {
 
-/// The width, in pixels, at which `edit` shows its placeholder uncut: the text, the frame,
-/// Qt's 2 px margins on each side, the text margins, and room for the clear button (Qt gives
-/// it room only while there is text, but the field should not jump when typing starts).
+/// The width, in pixels, at which `edit` shows its placeholder uncut: the text, the frame, Qt's
+/// 2 px margins on each side and the text margins. The clear button takes room only while
+/// there is text, when no placeholder is shown.
 inline int widthShowingPlaceholder(const QLineEdit* edit) {
-    const QStyle* style = edit->style();
-    int chrome = 2 * style->pixelMetric(QStyle::PM_DefaultFrameWidth, nullptr, edit) + 4 + edit->textMargins().left() +
-                 edit->textMargins().right();
-    if (edit->isClearButtonEnabled())
-        chrome += style->pixelMetric(QStyle::PM_LineEditIconSize, nullptr, edit) + 6 +
-                  style->pixelMetric(QStyle::PM_LineEditIconMargin, nullptr, edit);
-    return edit->fontMetrics().horizontalAdvance(edit->placeholderText()) + chrome;
+    const int frame = edit->style()->pixelMetric(QStyle::PM_DefaultFrameWidth, nullptr, edit);
+    return edit->fontMetrics().horizontalAdvance(edit->placeholderText()) + 2 * frame + 4 +
+           edit->textMargins().left() + edit->textMargins().right();
 }
 
 }  // namespace diffclip::ui

@@ -29,8 +29,19 @@ QStringList toQStrings(const std::vector<std::string>& values) {
     return out;
 }
 
+// A field that asks for room for its whole placeholder (translations run longer than English).
+class FilterEdit : public QLineEdit {
+public:
+    using QLineEdit::QLineEdit;
+    QSize sizeHint() const override {
+        QSize s = QLineEdit::sizeHint();
+        s.setWidth(std::max(s.width(), widthShowingPlaceholder(this)));
+        return s;
+    }
+};
+
 QLineEdit* filterEdit(const QString& name, const QString& placeholder, const QString& accessible, QWidget* parent) {
-    auto* e = new QLineEdit(parent);
+    auto* e = new FilterEdit(parent);
     e->setObjectName(name);
     e->setPlaceholderText(placeholder);
     e->setAccessibleName(accessible);
@@ -140,33 +151,32 @@ void SearchFilterBar::resizeEvent(QResizeEvent* event) {
 }
 
 void SearchFilterBar::arrange(int width) {
-    // The width one row needs: every field wide enough for its (translated) placeholder.
+    // The width one row needs: every field as wide as it asks (its whole placeholder).
     const QList<QWidget*> all = {m_title,  m_label, m_line,      m_product, m_dateFrom,
                                  m_dateTo, m_where, m_topKLabel, m_topK};
     int oneRow = std::max(6, m_rows[0]->spacing()) * int(all.size() - 1);
-    for (QWidget* w : all) {
-        const auto* e = qobject_cast<QLineEdit*>(w);
-        oneRow += std::max(w->sizeHint().width(), e ? widthShowingPlaceholder(e) : 0);
-    }
+    for (QWidget* w : all) oneRow += w->sizeHint().width();
     const int rowCount = width >= oneRow ? 1 : 2;
     if (rowCount == m_rowCount) return;
     m_rowCount = rowCount;
     for (QHBoxLayout* row : m_rows)
         while (QLayoutItem* item = row->takeAt(0)) delete item;  // the widgets stay; only their places go
-    // Two rows: what is chosen first, then the dates and the other conditions.
+    // Two rows: what is chosen first, then the dates and the other conditions. Stretch only
+    // where the row has room to spare: a stretched field may get less than it asks for.
     QHBoxLayout* first = m_rows[0];
     QHBoxLayout* second = rowCount == 1 ? m_rows[0] : m_rows[1];
+    const int spare = rowCount == 1 ? 0 : 1;
     first->addWidget(m_title);
     first->addWidget(m_label);
-    first->addWidget(m_line, 1);
-    first->addWidget(m_product, 1);
+    first->addWidget(m_line, spare);
+    first->addWidget(m_product, spare);
     if (rowCount == 2) {
         first->addWidget(m_topKLabel);
         first->addWidget(m_topK);
     }
-    second->addWidget(m_dateFrom, 1);
-    second->addWidget(m_dateTo, 1);
-    second->addWidget(m_where, 2);
+    second->addWidget(m_dateFrom);
+    second->addWidget(m_dateTo);
+    second->addWidget(m_where, 1);
     if (rowCount == 1) {
         first->addWidget(m_topKLabel);
         first->addWidget(m_topK);
