@@ -116,7 +116,6 @@ HitDetail::HitDetail(LibraryAccess* access, const SearchQuery& query, const diff
     // Feedback: a person's judgement, kept for evaluation and training.
     m_feedback = new HitFeedbackPanel(access, query.feedbackKey(), qint64(hit.image.id), this);
     connect(m_feedback, &HitFeedbackPanel::feedbackStored, this, &HitDetail::feedbackStored);
-    connect(m_feedback, &HitFeedbackPanel::feedbackFailed, this, &HitDetail::feedbackFailed);
 
     // Enter closes the window (Close is the default button); judging takes a click.
     auto* close = new QDialogButtonBox(QDialogButtonBox::Close, this);
@@ -149,9 +148,6 @@ HitDetail::HitDetail(LibraryAccess* access, const SearchQuery& query, const diff
 bool HitDetail::isSaving() const { return m_feedback->isSaving(); }
 
 const ErrorBanner* HitDetail::errorBanner() const { return m_feedback->errorBanner(); }
-
-void HitDetail::markRight() { m_feedback->markRight(); }
-void HitDetail::markWrong() { m_feedback->markWrong(); }
 
 void HitDetail::showPreview(QLabel* target, const QString& path) {
     target->setText(tr("Loading…"));

@@ -30,16 +30,12 @@ public:
     qint64 hitImageId() const { return qint64(m_hit.image.id); }
     /// Whether a Right/Wrong answer is being saved now.
     bool isSaving() const;
+    /// The judgement panel's error banner (reading or saving a judgement failed).
     const ErrorBanner* errorBanner() const;
 
-public Q_SLOTS:
-    /// Stores the judgement; `feedbackStored` or the error banner follows.
-    void markRight();
-    void markWrong();
-
 Q_SIGNALS:
+    /// A judgement was stored (true: right match).
     void feedbackStored(qint64 hitImageId, bool right);
-    void feedbackFailed(const QString& reason);
     /// "Why did this match?": open the Explain page on the hit with the query photo as target.
     void explainRequested(const QString& queryPath, const QString& hitPath);
 

@@ -112,11 +112,11 @@ void HitFeedbackPanel::store(bool right) {
         [this, right, before, beforeMs](History r) {
             m_saving = false;
             if (!r) {
-                const QString reason = tr("The judgement could not be stored in the library. Check that the library "
-                                          "file is writable and the disk is not full, then try again.");
-                m_error->showError(tr("Feedback not saved"), reason, ErrorText::details(r.error()));
+                m_error->showError(tr("Feedback not saved"),
+                                   tr("The judgement could not be stored in the library. Check that the library "
+                                      "file is writable and the disk is not full, then try again."),
+                                   ErrorText::details(r.error()));
                 showHistory(tr("Not saved."));
-                Q_EMIT feedbackFailed(reason);
                 return;
             }
             m_history = std::move(r).value();

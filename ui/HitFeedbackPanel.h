@@ -39,13 +39,13 @@ public:
     const ErrorBanner* errorBanner() const { return m_error; }
 
 public Q_SLOTS:
-    /// Stores a judgement (a new row); feedbackStored or the error banner follows.
+    /// Stores a judgement (a new row); feedbackStored or the error banner follows. Does
+    /// nothing while busy, without an open library, or for the current judgement.
     void markRight();
     void markWrong();
 
 Q_SIGNALS:
     void feedbackStored(qint64 hitImageId, bool right);
-    void feedbackFailed(const QString& reason);
 
 private:
     void load();

@@ -31,10 +31,12 @@
 
 #include "ErrorBanner.h"
 #include "HitDetail.h"
+#include "LibraryAccess.h"
 #include "LibraryModel.h"
 #include "LibraryPage.h"
 #include "MainWindow.h"
 #include "SearchPage.h"
+#include "SearchQuery.h"
 #include "SearchResultsModel.h"
 #include "diffclip/indexing/Workspace.h"
 #include "diffclip/library/Library.h"
@@ -131,6 +133,7 @@ private Q_SLOTS:
     void notEmbeddedNoticeForAnotherModel();
     void confidenceBannerFollowsResult();
     void judgementIsShownAndEnterKeepsIt();
+    void feedbackErrorsAreShown();
     void labelChoicesFollowTheLibrary();
     void unknownFilterFieldIsRefused();
     void exportIsConfirmedAndStaleTextsGo();
@@ -657,6 +660,44 @@ void TestSearchPage::labelChoicesFollowTheLibrary() {
     QCOMPARE(line->completer()->model()->index(0, 0).data().toString(), QStringLiteral("L7"));
     auto* product = page->findChild<QLineEdit*>(QStringLiteral("productFilter"));
     QCOMPARE(product->completer()->model()->index(0, 0).data().toString(), QStringLiteral("plate"));
+}
+
+// Judging without a library is off and says why; a judgement the library refuses (its photo
+// is gone) shows the error, stores nothing, and can be tried again.
+void TestSearchPage::feedbackErrorsAreShown() {
+    SearchQuery query;
+    query.path = m_photos[0];
+    diffclip::SearchHit gone;
+    gone.image.id = 987654;  // no such photo in the library
+    gone.image.path = m_photos[1].toStdString();
+    gone.score = 0.5f;
+    {
+        HitDetail detail(nullptr, query, gone, 0.0, false);
+        auto* state = detail.findChild<QLabel*>(QStringLiteral("feedbackState"));
+        QVERIFY(state);
+        QVERIFY2(state->text().contains(QStringLiteral("open library")), qPrintable(state->text()));
+        QVERIFY(!detail.findChild<QPushButton*>(QStringLiteral("rightButton"))->isEnabled());
+        QVERIFY(!detail.findChild<QPushButton*>(QStringLiteral("wrongButton"))->isEnabled());
+    }
+    LibraryAccess access;
+    bool opened = false;
+    access.open(m_lib, false, &access, [&opened](diffclip::Status s) { opened = s.ok(); });
+    QTRY_VERIFY_WITH_TIMEOUT(opened, kSearchTimeoutMs);
+    auto library = diffclip::Library::open(m_lib.toStdString());
+    QVERIFY(library.ok());
+    const size_t before = library->feedback()->size();
+    HitDetail detail(&access, query, gone, 0.0, false);
+    auto* wrong = detail.findChild<QPushButton*>(QStringLiteral("wrongButton"));
+    QTRY_VERIFY_WITH_TIMEOUT(wrong->isEnabled(), kSearchTimeoutMs);
+    QSignalSpy stored(&detail, &HitDetail::feedbackStored);
+    QTest::mouseClick(wrong, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!detail.errorBanner()->isHidden(), kSearchTimeoutMs);
+    QVERIFY2(detail.errorBanner()->title().contains(QStringLiteral("not saved")),
+             qPrintable(detail.errorBanner()->title()));
+    QCOMPARE(detail.findChild<QLabel*>(QStringLiteral("feedbackState"))->text(), QStringLiteral("Not saved."));
+    QCOMPARE(stored.count(), 0);
+    QCOMPARE(library->feedback()->size(), before);
+    QVERIFY(wrong->isEnabled());  // it may be tried again
 }
 
 // Issue 20, item 7: `label=inclusion` was accepted, matched nothing and was followed by
