@@ -79,6 +79,35 @@ QString ErrorText::photoReason(diffclip::ErrorCode code) {
     return libraryReason(code);
 }
 
+QString ErrorText::searchReason(diffclip::ErrorCode code, bool photo) {
+    using diffclip::ErrorCode;
+    switch (code) {
+    case ErrorCode::NotFound:
+        return photo ? tr("The photo does not exist any more, or it was moved.")
+                     : tr("Something the search needs is missing from the library or the model.");
+    case ErrorCode::Format:
+        return tr("This file is not an image DiffCLIP Studio can read (JPEG, PNG, TIFF, WebP or BMP), "
+                  "or it is damaged or too large.");
+    case ErrorCode::Io:
+        return tr("A file could not be read, or the library is busy. Check the file and try again.");
+    case ErrorCode::Unsupported:
+        return photo ? tr("The model cannot search with this photo.")
+                     : tr("The model cannot search by text: it has no tokenizer.");
+    case ErrorCode::InvalidArgument:
+        return tr("The search settings are not valid. Check the filters.");
+    case ErrorCode::Mismatch:
+        return tr("The library's photos were embedded by another model. Re-embed them with this one.");
+    case ErrorCode::OutOfMemory:
+        return tr("There is not enough memory for this search.");
+    case ErrorCode::Cancelled:
+        return tr("The search was cancelled.");
+    case ErrorCode::Ok:
+    case ErrorCode::Internal:
+        break;
+    }
+    return tr("An unexpected error occurred. Please report it together with the details below.");
+}
+
 QString ErrorText::details(const diffclip::Error& error) { return QString::fromStdString(error.describe()); }
 
 }  // namespace diffclip::ui

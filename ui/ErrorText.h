@@ -19,6 +19,8 @@ public:
     static QString libraryReason(diffclip::ErrorCode code);
     /// What went wrong reading a photo (decoding by content: JPEG, PNG, TIFF, WebP, BMP), and what to do.
     static QString photoReason(diffclip::ErrorCode code);
+    /// What went wrong with a search by a photo (`photo`) or by words, and what to do.
+    static QString searchReason(diffclip::ErrorCode code, bool photo);
     /// The core's detail ("format: safetensors header ...") as a QString.
     static QString details(const diffclip::Error& error);
 };

@@ -183,6 +183,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     });
 #ifdef DIFFCLIP_HAS_SEARCH_PAGE
     connect(this, &MainWindow::workspaceChanged, m_search, &SearchPage::setWorkspace);
+    // Labels and metadata edited on the Library page are offered by the Search filters at once.
+    connect(m_library, &LibraryPage::labelsChanged, m_search, &SearchPage::refreshFilterChoices);
     connect(m_search, &SearchPage::explainRequested, this, [this](const QString& query, const QString& hit) {
         showPage(Page::Explain);
         m_explain->explainMatch(query, hit);

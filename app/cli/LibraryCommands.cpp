@@ -182,6 +182,14 @@ int runSearch(int argc, char** argv) {
         if (eq == std::string::npos || eq == 0) return cli.usageError("--where needs FIELD=VALUE");
         filter.where.emplace_back(w.substr(0, eq), w.substr(eq + 1));
     }
+    if (!filter.where.empty()) {
+        // An unknown field would match nothing and read as "no similar photo": a usage error.
+        LibraryOptions ro;
+        ro.readOnly = true;
+        ro.create = false;
+        if (auto lib = Library::open(library, ro); lib)
+            if (Status known = lib->checkFilter(filter); !known) return cli.usageError(known.error().message);
+    }
     so.k = int(top);
     auto wo = workspaceOptions(args);
     if (!wo) return cli.usageError(wo.error().message);

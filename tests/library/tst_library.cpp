@@ -323,6 +323,34 @@ private Q_SLOTS:
         QCOMPARE(one->front().id, ids[1]);
         f.where = {{"bad\"key", "x"}};
         QVERIFY(!lib->listImages(f).ok());
+        // A field that is neither a column nor any photo's extra key is refused, not an empty
+        // result; the message names it and lists the fields there are.
+        f.where = {{"label", "dent"}};
+        auto unknown = lib->listImageIds(f);
+        QVERIFY(!unknown.ok());
+        QCOMPARE(unknown.error().code, ErrorCode::InvalidArgument);
+        QVERIFY2(unknown.error().message.find("unknown filter field \"label\"") != std::string::npos,
+                 unknown.error().message.c_str());
+        QVERIFY2(unknown.error().message.find("path, product, line, lot, date, inspector, notes, camera") !=
+                     std::string::npos,
+                 unknown.error().message.c_str());
+        QCOMPARE(lib->listImages(f).error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(lib->checkFilter(f).error().code, ErrorCode::InvalidArgument);
+        f.where = {{" Camera", "cam 2"}};  // extra keys are case-sensitive
+        QVERIFY(!lib->checkFilter(f).ok());
+        f.where = {{"LINE", "A"}, {" camera ", "cam 9"}};  // columns are not; a known key may match nothing
+        QVERIFY(lib->checkFilter(f).ok());
+        QCOMPARE(count(f), 0);
+        auto fields = lib->filterFields();
+        QVERIFY(fields.ok());
+        QCOMPARE(*fields, (std::vector<std::string>{"path", "product", "line", "lot", "date", "inspector", "notes",
+                                                   "camera"}));
+        auto lines = lib->columnValues("Line");
+        QVERIFY(lines.ok());
+        QCOMPARE(*lines, (std::vector<std::string>{"A", "B"}));
+        QVERIFY(lib->columnValues("product")->empty());  // no product set on these photos
+        QCOMPARE(lib->columnValues("camera").error().code, ErrorCode::InvalidArgument);
+        QCOMPARE(lib->columnValues("path").error().code, ErrorCode::InvalidArgument);
         f = {};
         f.status = ImageStatus::Failed;
         QCOMPARE(count(f), 1);
@@ -765,6 +793,36 @@ private Q_SLOTS:
         QVERIFY(!empty.ok());
         QCOMPARE(empty.error().code, ErrorCode::InvalidArgument);
         QCOMPARE(lib->feedback()->size(), size_t(3));  // failures stored nothing
+
+        // A changed mind: b for q1 was wrong, then right, then wrong again. The history keeps
+        // all three in order; the current judgement is the last.
+        QVERIFY(lib->addFeedback("/queries/q1.png", *b, true).ok());
+        QVERIFY(lib->addFeedback("/queries/q1.png", *b, false).ok());
+        auto history = lib->feedbackHistory("/queries/q1.png", *b);
+        QVERIFY(history.ok());
+        QCOMPARE(history->size(), size_t(3));
+        QVERIFY(!(*history)[0].right);
+        QVERIFY((*history)[1].right);
+        QVERIFY(!(*history)[2].right);
+        for (size_t k = 1; k < history->size(); ++k) {
+            QVERIFY((*history)[k].id > (*history)[k - 1].id);  // told apart even within one millisecond
+            QVERIFY((*history)[k].createdAtMs >= (*history)[k - 1].createdAtMs);
+        }
+        QVERIFY(lib->feedbackHistory("/queries/q1.png", 999)->empty());
+        QVERIFY(lib->feedbackHistory("/queries/other.png", *a)->empty());
+        auto current = lib->currentFeedback("/queries/q1.png");
+        QVERIFY(current.ok());
+        QCOMPARE(current->size(), size_t(2));  // a (right, once) and b (wrong, latest of three)
+        QCOMPARE((*current)[0].hitImageId, *a);
+        QVERIFY((*current)[0].right);
+        QCOMPARE((*current)[1].hitImageId, *b);
+        QVERIFY(!(*current)[1].right);
+        QCOMPARE((*current)[1].id, history->back().id);
+        auto text = lib->currentFeedback("text:scratch near the edge");
+        QCOMPARE(text->size(), size_t(1));
+        QVERIFY(text->front().right);
+        QVERIFY(lib->currentFeedback("/queries/never.png")->empty());
+        QCOMPARE(lib->feedback()->size(), size_t(5));  // nothing replaced: every judgement is a row
     }
 
     // The Models page's view of the library: embeddings per model, removing one model's

@@ -156,6 +156,19 @@ std::string lowerAscii(std::string s) {
     return s;
 }
 
+// Metadata columns a `where` condition may name (lower case); other fields are keys of `extra`.
+constexpr const char* kFilterColumns[] = {"path", "product", "line", "lot", "date", "inspector", "notes"};
+
+bool isFilterColumn(const std::string& lowerField) {
+    return std::find(std::begin(kFilterColumns), std::end(kFilterColumns), lowerField) != std::end(kFilterColumns);
+}
+
+// A key usable inside the JSON path "$.\"key\"" (no quote, no control character).
+bool usableExtraKey(const std::string& key) {
+    return std::none_of(key.begin(), key.end(),
+                        [](char c) { return c == '"' || static_cast<unsigned char>(c) < 0x20; });
+}
+
 std::string trim(const std::string& s) {
     size_t b = 0;
     size_t e = s.size();
@@ -260,6 +273,9 @@ Result<int64_t> Library::dataVersion() {
 }
 
 Result<std::vector<int64_t>> Library::listImageIds(const ImageFilter& filter) {
+    if (Status known = checkFilter(filter); !known) {
+        return known.error();
+    }
     auto q = filterSql("i.id", filter);
     if (!q) {
         return q.error();
@@ -640,21 +656,17 @@ Result<std::pair<std::string, std::vector<std::string>>> Library::filterSql(cons
     if (filter.status) {
         sql += " AND i.status = " + param(statusName(*filter.status));
     }
-    static const char* const kColumns[] = {"path", "product", "line", "lot", "date", "inspector", "notes"};
     for (const auto& [rawField, value] : filter.where) {
         const std::string field = lowerAscii(trim(rawField));
         if (field.empty()) {
             return makeError(ErrorCode::InvalidArgument, "empty field name in a filter");
         }
-        const bool column = std::find(std::begin(kColumns), std::end(kColumns), field) != std::end(kColumns);
-        if (column) {
+        if (isFilterColumn(field)) {
             sql += " AND i." + field + " = " + param(value);
             continue;
         }
-        for (char c : rawField) {
-            if (c == '"' || static_cast<unsigned char>(c) < 0x20) {
-                return makeError(ErrorCode::InvalidArgument, "unusable metadata field name: " + rawField);
-            }
+        if (!usableExtraKey(rawField)) {
+            return makeError(ErrorCode::InvalidArgument, "unusable metadata field name: " + rawField);
         }
         const std::string jsonPath = "$.\"" + trim(rawField) + "\"";
         const std::string pathParam = param(jsonPath);
@@ -665,6 +677,9 @@ Result<std::pair<std::string, std::vector<std::string>>> Library::filterSql(cons
 }
 
 Result<std::vector<ImageRecord>> Library::listImages(const ImageFilter& filter) {
+    if (Status known = checkFilter(filter); !known) {
+        return known.error();
+    }
     auto q = filterSql(kImageColumns, filter);
     if (!q) {
         return q.error();
@@ -678,6 +693,76 @@ Result<std::vector<ImageRecord>> Library::listImages(const ImageFilter& filter) 
         st->bind(static_cast<int>(k + 1), args[k]);
     }
     return collectRows<ImageRecord>(*st, [](const Statement& s) -> ImageRecord { return readImage(s); });
+}
+
+Result<std::vector<std::string>> Library::filterFields() {
+    std::vector<std::string> out(std::begin(kFilterColumns), std::end(kFilterColumns));
+    Result<Statement> st =
+        m_db.prepare("SELECT DISTINCT j.key FROM images i, json_each(i.extra) j ORDER BY j.key");
+    if (!st) {
+        return st.error();
+    }
+    auto keys = collectRows<std::string>(*st, [](const Statement& s) -> std::string { return s.columnText(0); });
+    if (!keys) {
+        return keys.error();
+    }
+    // A key spelt like a column ("Line") is read as the column by filterSql, so it is not offered.
+    for (std::string& key : *keys) {
+        if (!key.empty() && usableExtraKey(key) && !isFilterColumn(lowerAscii(trim(key)))) {
+            out.push_back(std::move(key));
+        }
+    }
+    return out;
+}
+
+Status Library::checkFilter(const ImageFilter& filter) {
+    for (const auto& where : filter.where) {
+        const std::string field = trim(where.first);
+        if (field.empty() || isFilterColumn(lowerAscii(field)) || !usableExtraKey(field)) {
+            continue;  // columns always exist; filterSql refuses empty and unusable names itself
+        }
+        Result<Statement> st =
+            m_db.prepare("SELECT EXISTS (SELECT 1 FROM images WHERE json_type(extra, ?1) IS NOT NULL)");
+        if (!st) {
+            return st.error();
+        }
+        st->bind(1, "$.\"" + field + "\"");
+        Result<bool> row = st->step();
+        if (!row) {
+            return row.error();
+        }
+        if (*row && st->columnInt(0) != 0) {
+            continue;
+        }
+        auto known = filterFields();
+        if (!known) {
+            return known.error();
+        }
+        std::string message = "unknown filter field \"" + field + "\"";
+        if (lowerAscii(field) == "label") {
+            message += " (labels have a filter of their own)";
+        }
+        message += "; known fields: ";
+        for (size_t k = 0; k < known->size(); ++k) {
+            message += (k ? ", " : "") + (*known)[k];
+        }
+        return makeError(ErrorCode::InvalidArgument, message);
+    }
+    return Status::success();
+}
+
+Result<std::vector<std::string>> Library::columnValues(const std::string& rawField) {
+    const std::string field = lowerAscii(trim(rawField));
+    if (!isFilterColumn(field) || field == "path") {
+        return makeError(ErrorCode::InvalidArgument, "no metadata column named \"" + rawField + "\"");
+    }
+    // `field` is one of the fixed column names checked above, never user text in the SQL.
+    Result<Statement> st = m_db.prepare("SELECT DISTINCT " + field + " FROM images WHERE status = 'ok' AND " +
+                                        field + " <> '' ORDER BY 1");
+    if (!st) {
+        return st.error();
+    }
+    return collectRows<std::string>(*st, [](const Statement& s) -> std::string { return s.columnText(0); });
 }
 
 Result<std::vector<FailedFile>> Library::failures() {
@@ -1418,31 +1503,53 @@ Status Library::addFeedback(const std::string& query, int64_t hitImageId, bool r
     return s;
 }
 
+namespace {
+
+constexpr const char* kFeedbackColumns = "id, query, COALESCE(hit_image_id, 0), correct, created_at";
+
+Library::FeedbackRecord readFeedback(const Statement& st) {
+    Library::FeedbackRecord r;
+    r.id = st.columnInt(0);
+    r.query = st.columnText(1);
+    r.hitImageId = st.columnInt(2);
+    r.right = st.columnInt(3) != 0;
+    r.createdAtMs = st.columnInt(4);
+    return r;
+}
+
+}  // namespace
+
 Result<std::vector<Library::FeedbackRecord>> Library::feedback(int64_t hitImageId) {
-    Result<Statement> st = m_db.prepare(
-        "SELECT id, query, COALESCE(hit_image_id, 0), correct, created_at FROM feedback "
-        "WHERE ?1 <= 0 OR hit_image_id = ?1 ORDER BY id");
+    Result<Statement> st = m_db.prepare(std::string("SELECT ") + kFeedbackColumns +
+                                        " FROM feedback WHERE ?1 <= 0 OR hit_image_id = ?1 ORDER BY id");
     if (!st) {
         return st.error();
     }
     st->bind(1, hitImageId);
-    std::vector<FeedbackRecord> out;
-    for (;;) {
-        Result<bool> row = st->step();
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            return out;
-        }
-        FeedbackRecord r;
-        r.id = st->columnInt(0);
-        r.query = st->columnText(1);
-        r.hitImageId = st->columnInt(2);
-        r.right = st->columnInt(3) != 0;
-        r.createdAtMs = st->columnInt(4);
-        out.push_back(std::move(r));
+    return collectRows<FeedbackRecord>(*st, readFeedback);
+}
+
+Result<std::vector<Library::FeedbackRecord>> Library::feedbackHistory(const std::string& query, int64_t hitImageId) {
+    Result<Statement> st = m_db.prepare(std::string("SELECT ") + kFeedbackColumns +
+                                        " FROM feedback WHERE hit_image_id = ?1 AND query = ?2 ORDER BY id");
+    if (!st) {
+        return st.error();
     }
+    st->bind(1, hitImageId).bind(2, query);
+    return collectRows<FeedbackRecord>(*st, readFeedback);
+}
+
+Result<std::vector<Library::FeedbackRecord>> Library::currentFeedback(const std::string& query) {
+    // The newest row per hit; feedback holds a person's clicks, small enough to scan by query.
+    Result<Statement> st = m_db.prepare(std::string("SELECT ") + kFeedbackColumns +
+                                        " FROM feedback f WHERE query = ?1 AND id = (SELECT MAX(g.id) FROM feedback g "
+                                        "WHERE g.query = f.query AND g.hit_image_id = f.hit_image_id) "
+                                        "ORDER BY hit_image_id");
+    if (!st) {
+        return st.error();
+    }
+    st->bind(1, query);
+    return collectRows<FeedbackRecord>(*st, readFeedback);
 }
 
 }  // namespace diffclip

@@ -158,8 +158,20 @@ public:
     Status recordFailure(const std::string& path, int64_t size, int64_t mtimeNs, const std::string& reason);
     /// Ids (ascending) of the images with status Ok whose content hash equals `hash`.
     Result<std::vector<int64_t>> imagesWithSameHash(const std::string& hash);
+    /// Images that pass `filter`, by id. Errors: InvalidArgument for a `where` field that
+    /// checkFilter() refuses.
     Result<std::vector<ImageRecord>> listImages(const ImageFilter& filter = {});
     Result<std::vector<FailedFile>> failures();
+    /// The fields a `where` condition may name: the columns (path, product, line, lot, date,
+    /// inspector, notes) in that order, then the keys of the photos' extra metadata, sorted.
+    Result<std::vector<std::string>> filterFields();
+    /// Ok when every `where` field of `filter` is a column or a key of at least one photo's
+    /// extra metadata. Otherwise InvalidArgument: `unknown filter field "F"; known fields: ...`
+    /// (a misspelt field would silently match nothing). One short query per extra-key field.
+    Status checkFilter(const ImageFilter& filter);
+    /// Distinct non-empty values of the column `field` (product, line, lot, date, inspector or
+    /// notes; case-insensitive), sorted: the choices a filter offers. InvalidArgument otherwise.
+    Result<std::vector<std::string>> columnValues(const std::string& field);
 
     // ---- models and embeddings ----
     /// Id of the model with this fingerprint, registering it when new. configJson must be valid
@@ -196,7 +208,7 @@ public:
     Result<EmbeddingStamp> embeddingStamp(int64_t modelId);
     /// PRAGMA data_version of this connection: changes when another connection commits.
     Result<int64_t> dataVersion();
-    /// Ids (ascending) of the images that pass `filter` (same rules as listImages).
+    /// Ids (ascending) of the images that pass `filter` (same rules and errors as listImages).
     Result<std::vector<int64_t>> listImageIds(const ImageFilter& filter = {});
     /// Errors: NotFound when no image has this id.
     Result<ImageRecord> imageById(int64_t id);
@@ -285,11 +297,19 @@ public:
         int64_t createdAtMs = 0;
     };
     /// Stores that `hitImageId` is a right (or wrong) answer to `query`. Each call adds a row,
-    /// so a changed mind is kept as history; readers take the latest per (query, hit).
+    /// so a changed mind is kept as history; readers take the latest per (query, hit). Rows are
+    /// never updated or deleted (only with their photo), and `id` grows with every row, so
+    /// judgements made within the same millisecond (`createdAtMs`) are still ordered.
     /// Errors: InvalidArgument (empty query), NotFound (no image with this id), Io.
     Status addFeedback(const std::string& query, int64_t hitImageId, bool right);
     /// Stored feedback, oldest first; `hitImageId` > 0 keeps only that hit's rows.
     Result<std::vector<FeedbackRecord>> feedback(int64_t hitImageId = 0);
+    /// Every judgement of `hitImageId` for `query`, oldest first: the last one is the current
+    /// judgement, the others what it replaced. Empty when the hit was never judged.
+    Result<std::vector<FeedbackRecord>> feedbackHistory(const std::string& query, int64_t hitImageId);
+    /// The current (latest) judgement of each hit judged for `query`, by hit id ascending:
+    /// one query for a whole result list.
+    Result<std::vector<FeedbackRecord>> currentFeedback(const std::string& query);
 
 private:
     Library(Database db, std::string path, int openedVersion)
