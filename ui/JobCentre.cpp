@@ -55,6 +55,10 @@ void logIndexSummary(const JobContext& ctx, const diffclip::IndexSummary& s) {
                     .arg(s.metadata->rows)
                     .arg(s.metadata->matched)
                     .arg(s.metadata->unmatched));
+        for (const auto& cell : s.metadata->rejected)
+            ctx.log(JobCentre::tr("Metadata CSV line %1: the date “%2” is not YYYY-MM-DD and was not imported.")
+                        .arg(cell.line)
+                        .arg(QString::fromStdString(cell.value)));
     }
 }
 
