@@ -30,6 +30,33 @@ QString AutoLabelSettings::classesFromNames(const QStringList& names) {
     return lines.join(QLatin1Char('\n'));
 }
 
+diffclip::Result<AutoLabelSettings> AutoLabelSettings::load(diffclip::Library& lib) {
+    AutoLabelSettings st;
+    auto classes = lib.setting(kClassesKey);
+    auto templates = lib.setting(kTemplatesKey);
+    auto minConf = lib.setting(kMinConfidenceKey);
+    auto only = lib.setting(kOnlyUnlabelledKey);
+    if (!classes) return classes.error();
+    st.classes = QString::fromStdString(*classes);
+    st.templates = templates && !templates->empty() ? QString::fromStdString(*templates) : defaultTemplates();
+    bool ok = false;
+    const double v = minConf ? QString::fromStdString(*minConf).toDouble(&ok) : 0.0;
+    if (ok && v >= 0.0 && v <= 1.0) st.minConfidence = v;
+    if (only && !only->empty()) st.onlyUnlabelled = *only != "0";
+    return st;
+}
+
+diffclip::Status AutoLabelSettings::store(diffclip::Library& lib) const {
+    const std::pair<const char*, std::string> values[] = {
+        {kClassesKey, classes.toStdString()},
+        {kTemplatesKey, templates.toStdString()},
+        {kMinConfidenceKey, QString::number(minConfidence).toStdString()},
+        {kOnlyUnlabelledKey, onlyUnlabelled ? "1" : "0"}};
+    for (const auto& [key, value] : values)
+        if (auto saved = lib.setSetting(key, value); !saved) return saved;
+    return diffclip::Status{};
+}
+
 bool AutoLabelSettings::toOptions(diffclip::AutoTagOptions* options, QString* error) const {
     auto classList = diffclip::parseClassPrompts(classes.toStdString());
     if (!classList) {

@@ -4,6 +4,8 @@
 // many photos (keys 1..9 for the first nine classes, Ctrl+Z / Ctrl+Shift+Z to undo and redo),
 // edit a photo's metadata, mirror the labels as a folder-per-class tree, and list the files
 // that could not be indexed. Every library access runs on LibraryAccess's worker thread.
+// The page wires its parts: LibraryFilterBar, PhotoGrid, PhotoDetailsPane (with MetadataEditor),
+// FailedFilesView, AddPhotosDialog, AutoLabelDialog and the undo steps of LabelCommand.h.
 
 #include <QStringList>
 #include <QWidget>
@@ -14,12 +16,8 @@
 
 #include "diffclip/library/Library.h"
 
-class QAction;
-class QComboBox;
 class QLabel;
-class QLineEdit;
 class QListView;
-class QPlainTextEdit;
 class QPushButton;
 class QSplitter;
 class QStackedWidget;
@@ -35,10 +33,15 @@ struct AutoTagOptions;
 namespace diffclip::ui {
 
 class ErrorBanner;
+class FailedFilesView;
 class JobCentre;
 class LibraryAccess;
+class LibraryFilterBar;
 class LibraryFilterProxy;
 class LibraryModel;
+class PhotoDetailsPane;
+class PhotoGrid;
+struct LabelChange;
 enum class MirrorMode;
 
 class LibraryPage : public QWidget {
@@ -81,11 +84,11 @@ public:
     bool isBusy() const { return m_pending > 0; }
     QStringList classes() const { return m_classes; }
     QUndoStack* undoStack() const { return m_undo; }
-    QListView* photoView() const { return m_view; }
+    QListView* photoView() const;
     LibraryModel* photoModel() const { return m_model; }
     LibraryFilterProxy* proxyModel() const { return m_proxy; }
     const ErrorBanner* errorBanner() const { return m_error; }
-    QTreeWidget* failuresView() const { return m_failures; }
+    QTreeWidget* failuresView() const;
     /// Selects the photos with these ids (others are deselected).
     void selectIds(const std::vector<qint64>& ids);
     std::vector<qint64> selectedIds() const;
@@ -114,17 +117,12 @@ Q_SIGNALS:
     void jobStarted(int id);
 
 private:
-    friend class LabelCommand;
-    struct LabelChange;
     void applyLabelChange(const std::shared_ptr<LabelChange>& change, bool undo);
     void showError(const QString& title, const diffclip::Error& error);
     void beginRequest();
     void endRequest();
     void updateState();
     void updateDetails();
-    void updateFilterChoices();
-    void applyFilters();
-    void applySort();
     void refreshClasses(const std::vector<std::string>& labels);
 
     JobCentre* m_jobs;
@@ -143,36 +141,15 @@ private:
     QStackedWidget* m_stack = nullptr;
     QWidget* m_emptyState = nullptr;
     QTabWidget* m_tabs = nullptr;
-    QListView* m_view = nullptr;
-    QComboBox* m_labelFilter = nullptr;
-    QComboBox* m_lineFilter = nullptr;
-    QComboBox* m_productFilter = nullptr;
-    QLineEdit* m_dateFrom = nullptr;
-    QLineEdit* m_dateTo = nullptr;
-    QLineEdit* m_text = nullptr;
-    QComboBox* m_sort = nullptr;
-    QComboBox* m_order = nullptr;
+    LibraryFilterBar* m_filters = nullptr;
+    PhotoGrid* m_grid = nullptr;
+    PhotoDetailsPane* m_details = nullptr;
+    FailedFilesView* m_failed = nullptr;
     QLabel* m_countLabel = nullptr;
-    QLabel* m_classHint = nullptr;
-    QComboBox* m_labelEdit = nullptr;
-    QPushButton* m_assign = nullptr;
-    QPushButton* m_clearLabel = nullptr;
-    QLabel* m_labelSources = nullptr;
-    QLabel* m_detailTitle = nullptr;
-    QLineEdit* m_product = nullptr;
-    QLineEdit* m_line = nullptr;
-    QLineEdit* m_lot = nullptr;
-    QLineEdit* m_date = nullptr;
-    QLineEdit* m_inspector = nullptr;
-    QPlainTextEdit* m_notes = nullptr;
-    QPushButton* m_saveMetadata = nullptr;
-    QWidget* m_detailPane = nullptr;
-    QTreeWidget* m_failures = nullptr;
     QSplitter* m_splitter = nullptr;
     QPushButton* m_addFolder = nullptr;
     QPushButton* m_mirror = nullptr;
     QPushButton* m_autoLabel = nullptr;
-    qint64 m_detailId = 0;
 };
 
 }  // namespace diffclip::ui
