@@ -15,6 +15,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTabWidget>
+#include <QToolButton>
 #include <QTreeWidget>
 #include <QUndoStack>
 #include <QVBoxLayout>
@@ -183,15 +184,33 @@ LibraryPage::LibraryPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_
     m_stack->addWidget(m_emptyState);
     m_stack->addWidget(m_tabs);
 
+    // The status line: what the last action did, with Undo after a label change.
+    m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("libraryStatus"));
+    m_status->setWordWrap(true);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_statusUndo = new QToolButton(this);
+    m_statusUndo->setObjectName(QStringLiteral("libraryStatusUndo"));
+    m_statusUndo->setText(tr("Undo"));
+    m_statusUndo->setAccessibleName(tr("Undo the last label change"));
+    m_statusUndo->setToolTip(tr("Undo the last label change (Ctrl+Z)"));
+    connect(m_statusUndo, &QToolButton::clicked, m_undo, &QUndoStack::undo);
+    connect(m_undo, &QUndoStack::canUndoChanged, m_statusUndo, &QToolButton::setEnabled);
+    auto* statusRow = new QHBoxLayout;
+    statusRow->addWidget(m_status, 1);
+    statusRow->addWidget(m_statusUndo);
+
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(header);
     layout->addWidget(m_workspaceNote);
     layout->addWidget(m_error);
     layout->addWidget(m_stack, 1);
+    layout->addLayout(statusRow);
 
     refreshClasses({});
     setWorkspace(nullptr);
     updateDetails();
+    say(QString());
 }
 
 LibraryPage::~LibraryPage() = default;
@@ -201,6 +220,13 @@ QString LibraryPage::libraryPath() const { return m_access->path(); }
 QListView* LibraryPage::photoView() const { return m_grid; }
 
 QTreeWidget* LibraryPage::failuresView() const { return m_failed->list(); }
+
+void LibraryPage::say(const QString& text, bool offerUndo) {
+    m_status->setText(text);
+    m_status->setVisible(!text.isEmpty());
+    m_statusUndo->setVisible(offerUndo);
+    m_statusUndo->setEnabled(m_undo->canUndo());
+}
 
 QByteArray LibraryPage::splitterState() const { return m_splitter->saveState(); }
 
@@ -212,17 +238,29 @@ void LibraryPage::beginRequest() { ++m_pending; }
 
 void LibraryPage::endRequest() { m_pending = qMax(0, m_pending - 1); }
 
-void LibraryPage::showError(const QString& title, const diffclip::Error& error) {
+void LibraryPage::showError(const QString& title, const diffclip::Error& error, Topic topic) {
     m_error->showError(title, ErrorText::libraryReason(error.code), ErrorText::details(error));
+    m_errorTopic = topic;
+    say(QString());  // the status line spoke of an earlier success
+}
+
+void LibraryPage::showProblem(const QString& title, const QString& reason, Topic topic) {
+    m_error->showError(title, reason, QString());
+    m_errorTopic = topic;
+    say(QString());
+}
+
+void LibraryPage::clearProblem(Topic topic) {
+    if (m_errorTopic == topic) m_error->clear();
 }
 
 void LibraryPage::openLibrary(const QString& rawPath, bool create) {
     if (rawPath.isEmpty()) return;
     const QString path = QDir::cleanPath(QFileInfo(rawPath).absoluteFilePath());
     if (create && !QDir().mkpath(QFileInfo(path).absolutePath())) {
-        m_error->showError(tr("Could not create “%1”").arg(QDir::toNativeSeparators(path)),
-                           tr("The folder for the library could not be created. Check that you may write there."),
-                           QString());
+        showProblem(tr("Could not create “%1”").arg(QDir::toNativeSeparators(path)),
+                    tr("The folder for the library could not be created. Check that you may write there."),
+                    Topic::Library);
         Q_EMIT libraryFailed(path, m_error->reason());
         return;
     }
@@ -232,7 +270,8 @@ void LibraryPage::openLibrary(const QString& rawPath, bool create) {
         endRequest();
         m_openingPath.clear();
         if (!s) {
-            showError(tr("Could not open the library “%1”").arg(QDir::toNativeSeparators(path)), s.error());
+            showError(tr("Could not open the library “%1”").arg(QDir::toNativeSeparators(path)), s.error(),
+                      Topic::Library);
             m_model->clear();
             m_failed->clear();
             updateState();
@@ -240,6 +279,7 @@ void LibraryPage::openLibrary(const QString& rawPath, bool create) {
             return;
         }
         m_error->clear();
+        say(QString());   // what was said was about the library open before
         m_undo->clear();  // label steps belong to the library they were made in
         AppSettings::addRecentLibrary(path);
         m_pathLabel->setText(QDir::toNativeSeparators(path));
@@ -276,7 +316,7 @@ void LibraryPage::reload() {
         [this](diffclip::Result<Snapshot> r) {
             endRequest();
             if (!r) {
-                showError(tr("Could not read the library"), r.error());
+                showError(tr("Could not read the library"), r.error(), Topic::Library);
                 return;
             }
             const std::vector<qint64> selected = selectedIds();
@@ -293,6 +333,7 @@ void LibraryPage::reload() {
 
 void LibraryPage::showProblem(const QString& title, const QString& reason, const QString& details) {
     m_error->showError(title, reason, details);
+    m_errorTopic = Topic::Other;
 }
 
 void LibraryPage::setWorkspace(std::shared_ptr<diffclip::Workspace> workspace) {
@@ -317,11 +358,11 @@ void LibraryPage::setWorkspace(std::shared_ptr<diffclip::Workspace> workspace) {
 int LibraryPage::addPaths(const QStringList& paths, bool labelsFromFolders, const QString& metadataCsv) {
     if (paths.isEmpty()) return 0;
     if (!m_workspace || !m_access->isOpen()) {
-        m_error->showError(tr("Cannot add photos yet"),
-                           !m_access->isOpen() ? tr("Open or create a library first.")
-                                               : tr("Adding photos needs a model to embed them. Open a model on the "
-                                                    "Models page, then add the folder again."),
-                           QString());
+        showProblem(tr("Cannot add photos yet"),
+                    !m_access->isOpen() ? tr("Open or create a library first.")
+                                        : tr("Adding photos needs a model to embed them. Open a model on the "
+                                             "Models page, then add the folder again."),
+                    Topic::AddPhotos);
         return 0;
     }
     diffclip::IndexOptions options;
@@ -359,15 +400,28 @@ void LibraryPage::applyLabelChange(const std::shared_ptr<LabelChange>& change, b
     beginRequest();
     m_access->run<diffclip::Result<LabelOutcome>>(
         this, [change, undo](diffclip::Library& lib) { return diffclip::ui::applyLabelChange(lib, *change, undo); },
-        [this](diffclip::Result<LabelOutcome> r) {
+        [this, change, undo](diffclip::Result<LabelOutcome> r) {
             endRequest();
             if (!r) {
-                showError(tr("The label could not be stored"), r.error());
+                showError(tr("The label could not be stored"), r.error(), Topic::Label);
                 return;
             }
+            clearProblem(Topic::Label);
             m_model->setLabels(r->current);
             refreshClasses(r->classes);
             updateDetails();
+            // English has no plural forms file: one and many are separate texts.
+            const int n = int(change->ids.size());
+            const QString label = fromStd(change->label);
+            if (undo)
+                say(n == 1 ? tr("Undone: the photo has its earlier label again.")
+                           : tr("Undone: the %n photos have their earlier labels again.", nullptr, n));
+            else if (label.isEmpty())
+                say(n == 1 ? tr("Cleared the label of 1 photo.") : tr("Cleared the label of %n photos.", nullptr, n),
+                    true);
+            else
+                say((n == 1 ? tr("Labelled 1 photo “%1”.") : tr("Labelled %n photos “%1”.", nullptr, n)).arg(label),
+                    true);
             Q_EMIT labelsChanged();
         });
 }
@@ -436,10 +490,10 @@ void LibraryPage::saveMetadata() {
         [this](diffclip::Result<diffclip::ImageRecord> r) {
             endRequest();
             if (!r) {
-                showError(tr("The metadata could not be saved"), r.error());
+                showError(tr("The metadata could not be saved"), r.error(), Topic::Metadata);
                 return;
             }
-            m_error->clear();
+            clearProblem(Topic::Metadata);
             m_model->updateImage(*r);
             m_filters->refreshChoices(m_classes);
             Q_EMIT labelsChanged();
@@ -448,9 +502,9 @@ void LibraryPage::saveMetadata() {
 
 void LibraryPage::showAutoLabelDialog() {
     if (!m_access->isOpen() || !m_workspace) {
-        m_error->showError(tr("Cannot label automatically"),
-                           tr("Automatic labels need a library and a model. Open a model on the Models page first."),
-                           QString());
+        showProblem(tr("Cannot label automatically"),
+                    tr("Automatic labels need a library and a model. Open a model on the Models page first."),
+                    Topic::AutoLabel);
         return;
     }
     // The prompts are stored in the library, so the dialog opens with what was used last time.
@@ -467,9 +521,7 @@ void LibraryPage::showAutoLabelDialog() {
                 this, [chosen](diffclip::Library& lib) { return chosen.store(lib); },
                 [this](Status saved) {
                     if (!saved)
-                        m_error->showError(tr("The prompts were not saved in the library"),
-                                           ErrorText::libraryReason(saved.error().code),
-                                           ErrorText::details(saved.error()));
+                        showError(tr("The prompts were not saved in the library"), saved.error(), Topic::AutoLabel);
                 });
             autoLabel(dialog->options());
         });
@@ -479,10 +531,10 @@ void LibraryPage::showAutoLabelDialog() {
 
 int LibraryPage::autoLabel(const diffclip::AutoTagOptions& options) {
     if (!m_workspace || options.classes.size() < 2) {
-        m_error->showError(tr("Cannot label automatically"),
-                           !m_workspace ? tr("Automatic labels need a model. Open a model on the Models page first.")
-                                        : tr("Automatic labels need at least two classes."),
-                           QString());
+        showProblem(tr("Cannot label automatically"),
+                    !m_workspace ? tr("Automatic labels need a model. Open a model on the Models page first.")
+                                 : tr("Automatic labels need at least two classes."),
+                    Topic::AutoLabel);
         return 0;
     }
     QPointer<LibraryPage> self(this);
@@ -527,7 +579,7 @@ void LibraryPage::chooseFolderToAdd() {
     if (dialog.exec() != QDialog::Accepted) return;
     const QString folder = dialog.folder();
     if (folder.isEmpty() || !QFileInfo(folder).exists()) {
-        m_error->showError(tr("Cannot add photos"), tr("The folder “%1” does not exist.").arg(folder), QString());
+        showProblem(tr("Cannot add photos"), tr("The folder “%1” does not exist.").arg(folder), Topic::AddPhotos);
         return;
     }
     addPaths({folder}, dialog.labelsFromFolders(), dialog.metadataCsv());

@@ -22,6 +22,7 @@ class QPushButton;
 class QSplitter;
 class QStackedWidget;
 class QTabWidget;
+class QToolButton;
 class QTreeWidget;
 class QUndoStack;
 
@@ -117,8 +118,15 @@ Q_SIGNALS:
     void jobStarted(int id);
 
 private:
+    /// What an error banner is about, so that a later success of the same kind clears it and
+    /// a success of another kind leaves it.
+    enum class Topic { Other, Library, Label, Metadata, AddPhotos, AutoLabel };
     void applyLabelChange(const std::shared_ptr<LabelChange>& change, bool undo);
-    void showError(const QString& title, const diffclip::Error& error);
+    void showError(const QString& title, const diffclip::Error& error, Topic topic);
+    void showProblem(const QString& title, const QString& reason, Topic topic);
+    void clearProblem(Topic topic);
+    /// Says `text` in the status line; `offerUndo`: with an Undo button for the last label step.
+    void say(const QString& text, bool offerUndo = false);
     void beginRequest();
     void endRequest();
     void updateState();
@@ -138,6 +146,9 @@ private:
     QLabel* m_pathLabel = nullptr;
     QLabel* m_workspaceNote = nullptr;
     ErrorBanner* m_error = nullptr;
+    Topic m_errorTopic = Topic::Other;
+    QLabel* m_status = nullptr;
+    QToolButton* m_statusUndo = nullptr;
     QStackedWidget* m_stack = nullptr;
     QWidget* m_emptyState = nullptr;
     QTabWidget* m_tabs = nullptr;

@@ -6,14 +6,19 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QApplication>
 #include <QCheckBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QToolButton>
+#include <QTranslator>
 #include <QTreeWidget>
 #include <QUndoStack>
 #include <QtTest>
@@ -61,6 +66,42 @@ QString labelOf(const QString& libPath, int64_t id) {
     return l ? QString::fromStdString(*l) : QStringLiteral("<error>");
 }
 
+// A library of `count` rows pointing at NEU photos of `cls`; returns their ids.
+std::vector<int64_t> makeLibrary(const QString& path, const char* cls, int count) {
+    auto lib = openLib(path);
+    std::vector<int64_t> ids;
+    for (int n = 1; n <= count; ++n) {
+        diffclip::ImageRecord r;
+        r.path = QFile::encodeName(photo(cls, n)).toStdString();
+        r.contentHash = fakeHash(1000 + n);
+        r.size = QFileInfo(photo(cls, n)).size();
+        auto id = lib.upsertImage(r);
+        if (!id) qFatal("cannot add %s: %s", r.path.c_str(), id.error().describe().c_str());
+        ids.push_back(*id);
+    }
+    return ids;
+}
+
+// Marks every text of the application's own classes, so a test sees which visible texts went
+// through tr(): "⟦Saved …⟧" is translatable, "Saved …" is not.
+class MarkingTranslator : public QTranslator {
+public:
+    bool isEmpty() const override { return false; }
+    QString translate(const char* context, const char* source, const char* disambiguation, int n) const override {
+        Q_UNUSED(disambiguation)
+        Q_UNUSED(n)
+        if (!QByteArray(context).startsWith("diffclip::ui::")) return {};
+        return QStringLiteral("⟦%1⟧").arg(QString::fromUtf8(source));
+    }
+};
+
+// Installs a MarkingTranslator for the scope of a test.
+struct Marked {
+    MarkingTranslator translator;
+    Marked() { QCoreApplication::installTranslator(&translator); }
+    ~Marked() { QCoreApplication::removeTranslator(&translator); }
+};
+
 }  // namespace
 
 class TestLibraryPage : public QObject {
@@ -77,6 +118,7 @@ private Q_SLOTS:
     void cancelledIndexingLeavesLibraryConsistent();
     void autoLabelSettingsAreChecked();
     void autoLabelDialogStoresPromptsAndLabels();
+    void labellingSaysWhatChanged();
 
 private:
     QString libPath() const { return m_dir.filePath(QStringLiteral("photos.dclib")); }
@@ -605,6 +647,62 @@ void TestLibraryPage::autoLabelDialogStoresPromptsAndLabels() {
     QCOMPARE(editor(dialog, "Prompt templates")->toPlainText(), QStringLiteral("a photo of {}."));
     QVERIFY(!dialog->findChild<QCheckBox*>()->isChecked());
     dialog->reject();
+}
+
+void TestLibraryPage::labellingSaysWhatChanged() {
+    const QString file = m_dir.filePath(QStringLiteral("said.dclib"));
+    const std::vector<int64_t> ids = makeLibrary(file, "pitted_surface", 3);
+    Marked marked;
+    JobCentre jobs;
+    LibraryPage page(&jobs);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QSignalSpy reloaded(&page, &LibraryPage::reloaded);
+    page.openLibrary(file);
+    QTRY_COMPARE_WITH_TIMEOUT(reloaded.count(), 1, kTimeoutMs);
+    auto* status = page.findChild<QLabel*>(QStringLiteral("libraryStatus"));
+    auto* undo = page.findChild<QToolButton*>(QStringLiteral("libraryStatusUndo"));
+    QVERIFY(status && undo);
+    QVERIFY(status->text().isEmpty());
+    QVERIFY(!undo->isVisible());
+
+    // What was labelled, in the user's language, with Undo beside it.
+    QSignalSpy changed(&page, &LibraryPage::labelsChanged);
+    page.selectIds({ids[0], ids[1], ids[2]});
+    page.labelSelected(QStringLiteral("pits"));
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 1, kTimeoutMs);
+    QCOMPARE(status->text(), QStringLiteral("⟦Labelled 3 photos “pits”.⟧"));
+    QVERIFY(status->isVisible());
+    QVERIFY(undo->isVisible() && undo->isEnabled());
+    QCOMPARE(undo->text(), QStringLiteral("⟦Undo⟧"));
+    QTest::mouseClick(undo, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 2, kTimeoutMs);
+    for (int64_t id : ids) QCOMPARE(labelOf(file, id), QString());
+    QVERIFY2(status->text().startsWith(QStringLiteral("⟦Undone")), qPrintable(status->text()));
+    QVERIFY(!undo->isVisible());
+
+    // A label that cannot be stored (a photo removed meanwhile by another program): the banner
+    // says so and the status line no longer speaks of the undo; the next success clears both.
+    {
+        auto db = diffclip::Database::open(QFile::encodeName(file).toStdString(), {});
+        QVERIFY(db.ok());
+        QVERIFY(db->exec("DELETE FROM images WHERE id = " + std::to_string(ids[2])).ok());
+    }
+    page.labelSelected(QStringLiteral("pits"));
+    QTRY_VERIFY_WITH_TIMEOUT(page.errorBanner()->isVisible(), kTimeoutMs);
+    QVERIFY(status->text().isEmpty());
+    page.selectIds({ids[0]});
+    page.labelSelected(QStringLiteral("pits"));
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 3, kTimeoutMs);
+    QCOMPARE(status->text(), QStringLiteral("⟦Labelled 1 photo “pits”.⟧"));
+    QVERIFY(page.errorBanner()->isHidden());
+
+    // Another library: nothing said about this one stays.
+    QSignalSpy opened(&page, &LibraryPage::libraryOpened);
+    page.openLibrary(libPath());
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, kTimeoutMs);
+    QVERIFY(status->text().isEmpty());
+    QVERIFY(!undo->isVisible());
 }
 
 QTEST_MAIN(TestLibraryPage)
