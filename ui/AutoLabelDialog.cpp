@@ -11,6 +11,7 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include "ErrorBanner.h"
 #include "diffclip/indexing/Prompts.h"
 
 namespace diffclip::ui {
@@ -125,7 +126,7 @@ AutoLabelDialog::AutoLabelDialog(const AutoLabelSettings& settings, const QStrin
     m_problem = new QLabel(this);
     m_problem->setObjectName(QStringLiteral("autoLabelProblem"));
     m_problem->setWordWrap(true);
-    m_problem->setStyleSheet(QStringLiteral("color: palette(highlight); font-weight: bold;"));
+    styleProblemLabel(m_problem);
     m_problem->hide();
 
     auto* classesRow = new QHBoxLayout;

@@ -478,6 +478,10 @@ void LibraryPage::setMetadataFields(const diffclip::ImageRecord& values) {
 void LibraryPage::saveMetadata() {
     const int64_t id = m_details->currentId();
     if (id == 0) return;
+    if (!m_details->metadataEditor()->check()) {
+        say(QString());  // an earlier "Saved" is no longer the state of the form
+        return;
+    }
     const diffclip::ImageRecord m = m_details->metadataEditor()->values();
     beginRequest();
     m_access->run<diffclip::Result<diffclip::ImageRecord>>(
@@ -496,6 +500,7 @@ void LibraryPage::saveMetadata() {
             clearProblem(Topic::Metadata);
             m_model->updateImage(*r);
             m_filters->refreshChoices(m_classes);
+            say(tr("Saved the metadata of %1.").arg(QFileInfo(QFile::decodeName(r->path.c_str())).fileName()));
             Q_EMIT labelsChanged();
         });
 }

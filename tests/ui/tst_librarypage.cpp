@@ -119,6 +119,7 @@ private Q_SLOTS:
     void autoLabelSettingsAreChecked();
     void autoLabelDialogStoresPromptsAndLabels();
     void labellingSaysWhatChanged();
+    void metadataDateIsCheckedAndSavingIsSaid();
 
 private:
     QString libPath() const { return m_dir.filePath(QStringLiteral("photos.dclib")); }
@@ -703,6 +704,85 @@ void TestLibraryPage::labellingSaysWhatChanged() {
     QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, kTimeoutMs);
     QVERIFY(status->text().isEmpty());
     QVERIFY(!undo->isVisible());
+}
+
+void TestLibraryPage::metadataDateIsCheckedAndSavingIsSaid() {
+    const QString file = m_dir.filePath(QStringLiteral("dates.dclib"));
+    const std::vector<int64_t> ids = makeLibrary(file, "rolled-in_scale", 2);
+    {
+        auto lib = openLib(file);
+        diffclip::ImageRecord m;
+        m.date = "2024-05-03";
+        QVERIFY(lib.updateMetadata(ids[0], m).ok());
+    }
+    struct KeepLocale {
+        QLocale before;
+        ~KeepLocale() { QLocale::setDefault(before); }
+    } keepLocale;  // the default locale is set below; also restored when a check fails
+    Marked marked;
+    JobCentre jobs;
+    LibraryPage page(&jobs);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QSignalSpy reloaded(&page, &LibraryPage::reloaded);
+    page.openLibrary(file);
+    QTRY_COMPARE_WITH_TIMEOUT(reloaded.count(), 1, kTimeoutMs);
+    page.selectIds({ids[0]});
+    QLineEdit* date = nullptr;
+    for (auto* e : page.findChildren<QLineEdit*>())
+        if (e->accessibleName() == QStringLiteral("⟦Date⟧")) date = e;
+    QVERIFY(date);
+    QCOMPARE(date->text(), QStringLiteral("2024-05-03"));
+    auto storedDate = [&] { return QString::fromStdString(openLib(file).imageById(ids[0])->date); };
+
+    // A day-first date where the month comes first: refused beside the field, kept as typed,
+    // nothing sent to the library.
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    diffclip::ImageRecord values;
+    values.lot = "A-17";
+    values.date = "15/01/2026";
+    page.setMetadataFields(values);
+    QTRY_VERIFY_WITH_TIMEOUT(!page.isBusy(), kTimeoutMs);  // the label box has been filled
+    page.saveMetadata();
+    auto* problem = page.findChild<QLabel*>(QStringLiteral("metadataDateProblem"));
+    QVERIFY(problem);
+    QVERIFY(problem->isVisible());
+    QVERIFY2(problem->text().startsWith(QStringLiteral("⟦")), qPrintable(problem->text()));
+    QVERIFY2(problem->text().contains(QStringLiteral("15/01/2026")), qPrintable(problem->text()));
+    QVERIFY(!page.isBusy());  // no request was made
+    QCOMPARE(date->text(), QStringLiteral("15/01/2026"));
+    QCOMPARE(storedDate(), QStringLiteral("2024-05-03"));
+    QCOMPARE(QString::fromStdString(openLib(file).imageById(ids[0])->lot), QString());
+
+    // Editing the date again takes the message away; the locale's own short date is converted.
+    date->setFocus();
+    date->selectAll();
+    QTest::keyClicks(date, QStringLiteral("1/16/26"));
+    QVERIFY(!problem->isVisible());
+    QSignalSpy changed(&page, &LibraryPage::labelsChanged);
+    page.saveMetadata();
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 1, kTimeoutMs);
+    QCOMPARE(storedDate(), QStringLiteral("2026-01-16"));
+    QCOMPARE(date->text(), QStringLiteral("2026-01-16"));
+    auto* status = page.findChild<QLabel*>(QStringLiteral("libraryStatus"));
+    QVERIFY(status);
+    const QString name = QFileInfo(photo("rolled-in_scale", 1)).fileName();
+    QCOMPARE(status->text(), QStringLiteral("⟦Saved the metadata of %1.⟧").arg(name));
+
+    // Day first where that is the short format; the date filters then find the photo.
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedKingdom));
+    date->setText(QStringLiteral("15/01/2026"));
+    page.saveMetadata();
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 2, kTimeoutMs);
+    QCOMPARE(storedDate(), QStringLiteral("2026-01-15"));
+    page.proxyModel()->setDateRange(QStringLiteral("2026-01-01"), QStringLiteral("2026-01-31"));
+    QCOMPARE(page.proxyModel()->rowCount(), 1);
+
+    // A refused save leaves no "Saved" behind.
+    date->setText(QStringLiteral("next Tuesday"));
+    page.saveMetadata();
+    QVERIFY(problem->isVisible());
+    QVERIFY(status->text().isEmpty());
 }
 
 QTEST_MAIN(TestLibraryPage)
