@@ -356,15 +356,7 @@ void LibraryPage::setWorkspace(std::shared_ptr<diffclip::Workspace> workspace) {
 }
 
 int LibraryPage::addPaths(const QStringList& paths, bool labelsFromFolders, const QString& metadataCsv) {
-    if (paths.isEmpty()) return 0;
-    if (!m_workspace || !m_access->isOpen()) {
-        showProblem(tr("Cannot add photos yet"),
-                    !m_access->isOpen() ? tr("Open or create a library first.")
-                                        : tr("Adding photos needs a model to embed them. Open a model on the "
-                                             "Models page, then add the folder again."),
-                    Topic::AddPhotos);
-        return 0;
-    }
+    if (paths.isEmpty() || !readyToAddPhotos()) return 0;
     diffclip::IndexOptions options;
     options.labelsFromFolders = labelsFromFolders;
     options.metadataCsv = QFile::encodeName(metadataCsv).toStdString();
@@ -375,6 +367,16 @@ int LibraryPage::addPaths(const QStringList& paths, bool labelsFromFolders, cons
     });
     Q_EMIT jobStarted(id);
     return id;
+}
+
+bool LibraryPage::readyToAddPhotos() {
+    if (m_workspace && m_access->isOpen()) return true;
+    showProblem(tr("Cannot add photos yet"),
+                !m_access->isOpen() ? tr("Open or create a library first.")
+                                    : tr("Adding photos needs a model to embed them. Open a model on the "
+                                         "Models page, then add the folder again."),
+                Topic::AddPhotos);
+    return false;
 }
 
 void LibraryPage::labelSelected(const QString& label) {
@@ -580,14 +582,19 @@ void LibraryPage::chooseLibraryToCreate() {
 void LibraryPage::createDefaultLibrary() { openLibrary(AppSettings::defaultLibraryPath(), true); }
 
 void LibraryPage::chooseFolderToAdd() {
-    AddPhotosDialog dialog(this);
-    if (dialog.exec() != QDialog::Accepted) return;
-    const QString folder = dialog.folder();
-    if (folder.isEmpty() || !QFileInfo(folder).exists()) {
-        showProblem(tr("Cannot add photos"), tr("The folder “%1” does not exist.").arg(folder), Topic::AddPhotos);
-        return;
-    }
-    addPaths({folder}, dialog.labelsFromFolders(), dialog.metadataCsv());
+    if (!readyToAddPhotos()) return;  // before anything is typed into a dialog that cannot succeed
+    // The dialog checks its entries itself and stays open on a problem.
+    auto* dialog = new AddPhotosDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const QString folder = dialog->folder();
+        if (addPaths({folder}, dialog->labelsFromFolders(), dialog->metadataCsv()) > 0) {
+            clearProblem(Topic::AddPhotos);
+            say(tr("Adding the photos of “%1”; the Jobs page shows the progress.")
+                    .arg(QDir::toNativeSeparators(folder)));
+        }
+    });
+    dialog->open();
 }
 
 void LibraryPage::chooseMirrorFolder() {

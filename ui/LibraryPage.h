@@ -131,6 +131,8 @@ private:
     void endRequest();
     void updateState();
     void updateDetails();
+    /// Whether photos can be added now (a writable library and a model); else says why.
+    bool readyToAddPhotos();
     void refreshClasses(const std::vector<std::string>& labels);
 
     JobCentre* m_jobs;

@@ -8,6 +8,7 @@
 #include <QFileInfo>
 #include <QApplication>
 #include <QCheckBox>
+#include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
 #include <QLineEdit>
@@ -27,6 +28,7 @@
 #include <memory>
 #include <thread>
 
+#include "AddPhotosDialog.h"
 #include "AutoLabelDialog.h"
 #include "ErrorBanner.h"
 #include "JobCentre.h"
@@ -120,6 +122,9 @@ private Q_SLOTS:
     void autoLabelDialogStoresPromptsAndLabels();
     void labellingSaysWhatChanged();
     void metadataDateIsCheckedAndSavingIsSaid();
+    void addPhotosChecksBeforeClosing();
+    void addPhotosMnemonicsMoveTheFocus();
+    void addFolderFromThePage();
 
 private:
     QString libPath() const { return m_dir.filePath(QStringLiteral("photos.dclib")); }
@@ -783,6 +788,143 @@ void TestLibraryPage::metadataDateIsCheckedAndSavingIsSaid() {
     page.saveMetadata();
     QVERIFY(problem->isVisible());
     QVERIFY(status->text().isEmpty());
+}
+
+namespace {
+
+QLineEdit* editNamed(QWidget* parent, const QString& accessibleName) {
+    for (auto* e : parent->findChildren<QLineEdit*>())
+        if (e->accessibleName() == accessibleName) return e;
+    return nullptr;
+}
+
+void writeFile(const QString& path, const QByteArray& bytes) {
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(bytes);
+}
+
+}  // namespace
+
+void TestLibraryPage::addPhotosChecksBeforeClosing() {
+    Marked marked;
+    AddPhotosDialog dialog;
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    QLineEdit* folder = editNamed(&dialog, QStringLiteral("⟦Folder to add⟧"));
+    QLineEdit* csv = editNamed(&dialog, QStringLiteral("⟦Metadata CSV file⟧"));
+    QVERIFY(folder && csv);
+    QPushButton* add = dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+    auto refused = [&](QLineEdit* field, const QString& needle) -> bool {
+        QTest::mouseClick(add, Qt::LeftButton);
+        auto* problem = dialog.findChild<QLabel*>(QStringLiteral("addPhotosProblem"));
+        if (!dialog.isVisible() || !problem || !problem->isVisible()) return false;
+        if (!problem->text().startsWith(QStringLiteral("⟦")) || !problem->text().contains(needle)) return false;
+        return QApplication::focusWidget() == field || !dialog.isActiveWindow();
+    };
+
+    // A folder that does not exist: said in the dialog, which stays open with the path as typed.
+    const QString missing = m_dir.filePath(QStringLiteral("no such folder"));
+    folder->setText(missing);
+    QVERIFY(refused(folder, QDir::toNativeSeparators(missing)));
+    QCOMPARE(folder->text(), missing);
+    QCOMPARE(dialog.result(), int(QDialog::Rejected));
+    folder->setText(QString());
+    QVERIFY(refused(folder, QString()));
+    folder->setText(photo("crazing", 1));  // a file
+    QVERIFY(refused(folder, QDir::toNativeSeparators(photo("crazing", 1))));
+
+    // A good folder with a CSV that is missing, or that names no path column.
+    const QString photos = QFileInfo(photo("crazing", 1)).absolutePath();
+    folder->setText(photos);
+    const QString noCsv = m_dir.filePath(QStringLiteral("none.csv"));
+    csv->setText(noCsv);
+    QVERIFY(refused(csv, QDir::toNativeSeparators(noCsv)));
+    QCOMPARE(csv->text(), noCsv);
+    const QString badCsv = m_dir.filePath(QStringLiteral("names.csv"));
+    writeFile(badCsv, "name,date\ncrazing_1.jpg,2024-01-02\n");
+    csv->setText(badCsv);
+    QVERIFY(refused(csv, QDir::toNativeSeparators(badCsv)));
+
+    // A usable CSV (quoted header, BOM): the dialog closes, accepted, with the entries.
+    const QString goodCsv = m_dir.filePath(QStringLiteral("meta.csv"));
+    writeFile(goodCsv, "\xEF\xBB\xBF\"File\",Lot\ncrazing_1.jpg,L1\n");
+    csv->setText(goodCsv);
+    QTest::mouseClick(add, Qt::LeftButton);
+    QVERIFY(!dialog.isVisible());
+    QCOMPARE(dialog.result(), int(QDialog::Accepted));
+    QCOMPARE(dialog.folder(), photos);
+    QCOMPARE(dialog.metadataCsv(), goodCsv);
+}
+
+void TestLibraryPage::addPhotosMnemonicsMoveTheFocus() {
+    AddPhotosDialog dialog;
+    dialog.show();
+    dialog.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&dialog));
+    QLineEdit* folder = editNamed(&dialog, QStringLiteral("Folder to add"));
+    QLineEdit* csv = editNamed(&dialog, QStringLiteral("Metadata CSV file"));
+    QVERIFY(folder && csv);
+    // The labels' "&" are mnemonics of their entries, not text.
+    QLabel* folderLabel = nullptr;
+    QLabel* csvLabel = nullptr;
+    for (auto* l : dialog.findChildren<QLabel*>()) {
+        if (l->text() == QStringLiteral("&Folder:")) folderLabel = l;
+        if (l->text() == QStringLiteral("&Metadata CSV:")) csvLabel = l;
+    }
+    QVERIFY(folderLabel && csvLabel);
+    QCOMPARE(folderLabel->buddy(), folder);
+    QCOMPARE(csvLabel->buddy(), csv);
+    csv->setFocus();
+    QTest::keyClick(&dialog, Qt::Key_F, Qt::AltModifier);
+    QTRY_COMPARE(QApplication::focusWidget(), folder);
+    QTest::keyClick(&dialog, Qt::Key_M, Qt::AltModifier);
+    QTRY_COMPARE(QApplication::focusWidget(), csv);
+}
+
+void TestLibraryPage::addFolderFromThePage() {
+    const QString file = m_dir.filePath(QStringLiteral("added.dclib"));
+    QTemporaryDir photos;
+    QVERIFY(photos.isValid());
+    for (int n = 1; n <= 2; ++n)
+        QVERIFY(QFile::copy(photo("patches", n), photos.filePath(QStringLiteral("patches_%1.jpg").arg(n))));
+    JobCentre jobs;
+    LibraryPage page(&jobs);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QSignalSpy opened(&page, &LibraryPage::libraryOpened);
+    page.openLibrary(file, true);
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, kTimeoutMs);
+
+    // Without a model nothing can be added: said at once, before a dialog asks for a folder.
+    page.chooseFolderToAdd();
+    QVERIFY(page.findChild<AddPhotosDialog*>() == nullptr);
+    QVERIFY(page.errorBanner()->isVisible());
+
+    auto ws = diffclip::Workspace::open(QFile::encodeName(file).toStdString(), QFile::encodeName(kModel).toStdString());
+    QVERIFY2(ws.ok(), ws.ok() ? "" : ws.error().describe().c_str());
+    page.setWorkspace(std::shared_ptr<diffclip::Workspace>(std::move(ws).value()));
+    page.chooseFolderToAdd();  // returns at once: the dialog is window-modal, not a nested loop
+    AddPhotosDialog* dialog = page.findChild<AddPhotosDialog*>();
+    QVERIFY(dialog && dialog->isVisible());
+    QLineEdit* folder = editNamed(dialog, QStringLiteral("Folder to add"));
+    QVERIFY(folder);
+    QPushButton* add = dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+    folder->setText(photos.filePath(QStringLiteral("typo")));
+    QTest::mouseClick(add, Qt::LeftButton);
+    QVERIFY(dialog->isVisible());
+    folder->setText(photos.path());
+    QSignalSpy started(&page, &LibraryPage::jobStarted);
+    QSignalSpy finished(&jobs, &JobCentre::jobFinished);
+    QSignalSpy reloaded(&page, &LibraryPage::reloaded);
+    QTest::mouseClick(add, Qt::LeftButton);
+    QCOMPARE(started.count(), 1);
+    QVERIFY(page.errorBanner()->isHidden());  // the earlier "cannot add" is stale now
+    auto* status = page.findChild<QLabel*>(QStringLiteral("libraryStatus"));
+    QVERIFY(status && status->text().contains(QDir::toNativeSeparators(photos.path())));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(reloaded.count() >= 1 && page.photoModel()->rowCount() == 2, kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(page.findChild<AddPhotosDialog*>() == nullptr, kTimeoutMs);  // deleted on close
 }
 
 QTEST_MAIN(TestLibraryPage)
