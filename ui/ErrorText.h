@@ -7,6 +7,10 @@
 
 #include "diffclip/base/Result.h"
 
+namespace diffclip {
+enum class FailureCode;
+}
+
 namespace diffclip::ui {
 
 class ErrorText {
@@ -17,6 +21,9 @@ public:
     static QString modelOpenReason(diffclip::ErrorCode code);
     /// What went wrong with a library, photos or a job on them, and what to do.
     static QString libraryReason(diffclip::ErrorCode code);
+    /// Why a file could not be added to the library, in the user's language; empty for
+    /// FailureCode::Unknown (failures recorded without a code), where the English reason is all there is.
+    static QString failureReason(diffclip::FailureCode code);
     /// The core's detail ("format: safetensors header ...") as a QString.
     static QString details(const diffclip::Error& error);
 };

@@ -6,6 +6,8 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include "ErrorText.h"
+
 namespace diffclip::ui {
 
 FailedFilesView::FailedFilesView(QWidget* parent) : QWidget(parent) {
@@ -33,9 +35,10 @@ void FailedFilesView::setFailures(const std::vector<diffclip::FailedFile>& failu
         const QString path = QDir::toNativeSeparators(QFile::decodeName(f.path.c_str()));
         item->setText(0, path);
         item->setToolTip(0, path);
-        const QString reason = QString::fromStdString(f.reason);
-        item->setText(1, reason);
-        item->setToolTip(1, reason);
+        const QString detail = QString::fromStdString(f.reason);
+        const QString reason = ErrorText::failureReason(f.code);
+        item->setText(1, reason.isEmpty() ? detail : reason);
+        item->setToolTip(1, detail);
     }
 }
 

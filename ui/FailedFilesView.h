@@ -1,6 +1,7 @@
 #pragma once
 // The Library page's "Failed files" tab: the files that were found but could not be added, with
-// the reason of each (Library::failures()). GUI thread only.
+// the reason of each (Library::failures()) in the user's language, from its code, and the core's
+// English detail as the tooltip. Failures stored without a code show the English text. GUI thread only.
 
 #include <QWidget>
 

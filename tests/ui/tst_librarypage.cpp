@@ -92,7 +92,7 @@ public:
     QString translate(const char* context, const char* source, const char* disambiguation, int n) const override {
         Q_UNUSED(disambiguation)
         Q_UNUSED(n)
-        if (!QByteArray(context).startsWith("diffclip::ui::")) return {};
+        if (QByteArray(context).startsWith('Q')) return {};  // Qt's own texts (QDialogButtonBox, ...)
         return QStringLiteral("⟦%1⟧").arg(QString::fromUtf8(source));
     }
 };
@@ -125,6 +125,7 @@ private Q_SLOTS:
     void addPhotosChecksBeforeClosing();
     void addPhotosMnemonicsMoveTheFocus();
     void addFolderFromThePage();
+    void failedFilesSayWhyInTheUsersLanguage();
 
 private:
     QString libPath() const { return m_dir.filePath(QStringLiteral("photos.dclib")); }
@@ -925,6 +926,69 @@ void TestLibraryPage::addFolderFromThePage() {
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(reloaded.count() >= 1 && page.photoModel()->rowCount() == 2, kTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(page.findChild<AddPhotosDialog*>() == nullptr, kTimeoutMs);  // deleted on close
+}
+
+void TestLibraryPage::failedFilesSayWhyInTheUsersLanguage() {
+    // A folder with a good photo, a text file named .jpg and a JPEG cut off half-way.
+    QTemporaryDir photos;
+    QVERIFY(photos.isValid());
+    QVERIFY(QFile::copy(photo("inclusion", 1), photos.filePath(QStringLiteral("good.jpg"))));
+    QFile text(photos.filePath(QStringLiteral("notes.jpg")));
+    QVERIFY(text.open(QIODevice::WriteOnly));
+    text.write("inspection notes, not a photo\n");
+    text.close();
+    QFile whole(photo("inclusion", 2));
+    QVERIFY(whole.open(QIODevice::ReadOnly));
+    const QByteArray bytes = whole.readAll();
+    QFile cut(photos.filePath(QStringLiteral("cut.jpg")));
+    QVERIFY(cut.open(QIODevice::WriteOnly));
+    cut.write(bytes.left(bytes.size() / 2));
+    cut.close();
+
+    const QString file = m_dir.filePath(QStringLiteral("failed.dclib"));
+    auto ws = diffclip::Workspace::open(QFile::encodeName(file).toStdString(), QFile::encodeName(kModel).toStdString());
+    QVERIFY2(ws.ok(), ws.ok() ? "" : ws.error().describe().c_str());
+    std::shared_ptr<diffclip::Workspace> workspace(std::move(ws).value());
+    JobCentre jobs;
+    QSignalSpy finished(&jobs, &JobCentre::jobFinished);
+    const int job = jobs.submitIndexing(workspace, {photos.path()}, diffclip::IndexOptions{});
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+    QCOMPARE(jobs.job(job).state, JobState::Succeeded);
+    {
+        // The indexer stores why, as a code beside the English detail.
+        auto lib = openLib(file);
+        auto failures = lib.failures();
+        QVERIFY(failures.ok());
+        QCOMPARE(failures->size(), size_t(2));
+        QVERIFY(failures->at(0).code == diffclip::FailureCode::Damaged);     // cut.jpg
+        QVERIFY(failures->at(1).code == diffclip::FailureCode::NotAnImage);  // notes.jpg
+        // And one recorded by an older version, without a code.
+        QVERIFY(lib.recordFailure("/nowhere/old.jpg", 1, 0, "truncated JPEG").ok());
+    }
+
+    Marked marked;
+    LibraryPage page(&jobs);
+    QSignalSpy reloaded(&page, &LibraryPage::reloaded);
+    page.openLibrary(file);
+    QTRY_COMPARE_WITH_TIMEOUT(reloaded.count(), 1, kTimeoutMs);
+    QTreeWidget* list = page.failuresView();
+    QCOMPARE(list->topLevelItemCount(), 3);
+    auto item = [list](const char* name) -> QTreeWidgetItem* {
+        for (int i = 0; i < list->topLevelItemCount(); ++i)
+            if (list->topLevelItem(i)->text(0).endsWith(QLatin1String(name))) return list->topLevelItem(i);
+        return nullptr;
+    };
+    QTreeWidgetItem* cutItem = item("cut.jpg");
+    QTreeWidgetItem* notesItem = item("notes.jpg");
+    QTreeWidgetItem* oldItem = item("old.jpg");
+    QVERIFY(cutItem && notesItem && oldItem);
+    // The reason is translatable text; the core's English detail stays in the tooltip.
+    QVERIFY2(cutItem->text(1).startsWith(QStringLiteral("⟦")), qPrintable(cutItem->text(1)));
+    QVERIFY2(notesItem->text(1).startsWith(QStringLiteral("⟦")), qPrintable(notesItem->text(1)));
+    QVERIFY(cutItem->text(1) != notesItem->text(1));
+    QVERIFY2(cutItem->toolTip(1).contains(QStringLiteral("truncated or corrupt")), qPrintable(cutItem->toolTip(1)));
+    QVERIFY2(notesItem->toolTip(1).contains(QStringLiteral("not an image")), qPrintable(notesItem->toolTip(1)));
+    QCOMPARE(oldItem->text(1), QStringLiteral("truncated JPEG"));  // no code: the English text
 }
 
 QTEST_MAIN(TestLibraryPage)
