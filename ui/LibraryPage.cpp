@@ -210,7 +210,7 @@ LibraryPage::LibraryPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_
     refreshClasses({});
     setWorkspace(nullptr);
     updateDetails();
-    say(QString());
+    say(Topic::Other, QString());
 }
 
 LibraryPage::~LibraryPage() = default;
@@ -221,7 +221,8 @@ QListView* LibraryPage::photoView() const { return m_grid; }
 
 QTreeWidget* LibraryPage::failuresView() const { return m_failed->list(); }
 
-void LibraryPage::say(const QString& text, bool offerUndo) {
+void LibraryPage::say(Topic topic, const QString& text, bool offerUndo) {
+    m_statusTopic = topic;
     m_status->setText(text);
     m_status->setVisible(!text.isEmpty());
     m_statusUndo->setVisible(offerUndo);
@@ -241,13 +242,17 @@ void LibraryPage::endRequest() { m_pending = qMax(0, m_pending - 1); }
 void LibraryPage::showError(const QString& title, const diffclip::Error& error, Topic topic) {
     m_error->showError(title, ErrorText::libraryReason(error.code), ErrorText::details(error));
     m_errorTopic = topic;
-    say(QString());  // the status line spoke of an earlier success
+    unsay(topic);  // it spoke of an earlier success of the same kind
 }
 
 void LibraryPage::showProblem(const QString& title, const QString& reason, Topic topic) {
     m_error->showError(title, reason, QString());
     m_errorTopic = topic;
-    say(QString());
+    unsay(topic);
+}
+
+void LibraryPage::unsay(Topic topic) {
+    if (m_statusTopic == topic) say(Topic::Other, QString());
 }
 
 void LibraryPage::clearProblem(Topic topic) {
@@ -279,7 +284,7 @@ void LibraryPage::openLibrary(const QString& rawPath, bool create) {
             return;
         }
         m_error->clear();
-        say(QString());   // what was said was about the library open before
+        say(Topic::Other, QString());  // what was said was about the library open before
         m_undo->clear();  // label steps belong to the library they were made in
         AppSettings::addRecentLibrary(path);
         m_pathLabel->setText(QDir::toNativeSeparators(path));
@@ -416,13 +421,15 @@ void LibraryPage::applyLabelChange(const std::shared_ptr<LabelChange>& change, b
             const int n = int(change->ids.size());
             const QString label = fromStd(change->label);
             if (undo)
-                say(n == 1 ? tr("Undone: the photo has its earlier label again.")
-                           : tr("Undone: the %n photos have their earlier labels again.", nullptr, n));
+                say(Topic::Label, n == 1 ? tr("Undone: the photo has its earlier label again.")
+                                         : tr("Undone: the %n photos have their earlier labels again.", nullptr, n));
             else if (label.isEmpty())
-                say(n == 1 ? tr("Cleared the label of 1 photo.") : tr("Cleared the label of %n photos.", nullptr, n),
+                say(Topic::Label,
+                    n == 1 ? tr("Cleared the label of 1 photo.") : tr("Cleared the label of %n photos.", nullptr, n),
                     true);
             else
-                say((n == 1 ? tr("Labelled 1 photo “%1”.") : tr("Labelled %n photos “%1”.", nullptr, n)).arg(label),
+                say(Topic::Label,
+                    (n == 1 ? tr("Labelled 1 photo “%1”.") : tr("Labelled %n photos “%1”.", nullptr, n)).arg(label),
                     true);
             Q_EMIT labelsChanged();
         });
@@ -481,7 +488,7 @@ void LibraryPage::saveMetadata() {
     const int64_t id = m_details->currentId();
     if (id == 0) return;
     if (!m_details->metadataEditor()->check()) {
-        say(QString());  // an earlier "Saved" is no longer the state of the form
+        unsay(Topic::Metadata);  // an earlier "Saved" is no longer the state of the form
         return;
     }
     const diffclip::ImageRecord m = m_details->metadataEditor()->values();
@@ -502,7 +509,8 @@ void LibraryPage::saveMetadata() {
             clearProblem(Topic::Metadata);
             m_model->updateImage(*r);
             m_filters->refreshChoices(m_classes);
-            say(tr("Saved the metadata of %1.").arg(QFileInfo(QFile::decodeName(r->path.c_str())).fileName()));
+            say(Topic::Metadata,
+                tr("Saved the metadata of %1.").arg(QFileInfo(QFile::decodeName(r->path.c_str())).fileName()));
             Q_EMIT labelsChanged();
         });
 }
@@ -590,7 +598,7 @@ void LibraryPage::chooseFolderToAdd() {
         const QString folder = dialog->folder();
         if (addPaths({folder}, dialog->labelsFromFolders(), dialog->metadataCsv()) > 0) {
             clearProblem(Topic::AddPhotos);
-            say(tr("Adding the photos of “%1”; the Jobs page shows the progress.")
+            say(Topic::AddPhotos, tr("Adding the photos of “%1”; the Jobs page shows the progress.")
                     .arg(QDir::toNativeSeparators(folder)));
         }
     });

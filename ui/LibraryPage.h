@@ -118,15 +118,17 @@ Q_SIGNALS:
     void jobStarted(int id);
 
 private:
-    /// What an error banner is about, so that a later success of the same kind clears it and
-    /// a success of another kind leaves it.
+    /// What an error banner or the status line is about, so that a later outcome of the same
+    /// kind replaces it and one of another kind leaves it.
     enum class Topic { Other, Library, Label, Metadata, AddPhotos, AutoLabel };
     void applyLabelChange(const std::shared_ptr<LabelChange>& change, bool undo);
     void showError(const QString& title, const diffclip::Error& error, Topic topic);
     void showProblem(const QString& title, const QString& reason, Topic topic);
     void clearProblem(Topic topic);
     /// Says `text` in the status line; `offerUndo`: with an Undo button for the last label step.
-    void say(const QString& text, bool offerUndo = false);
+    void say(Topic topic, const QString& text, bool offerUndo = false);
+    /// Empties the status line when it speaks of `topic`.
+    void unsay(Topic topic);
     void beginRequest();
     void endRequest();
     void updateState();
@@ -149,6 +151,7 @@ private:
     QLabel* m_workspaceNote = nullptr;
     ErrorBanner* m_error = nullptr;
     Topic m_errorTopic = Topic::Other;
+    Topic m_statusTopic = Topic::Other;
     QLabel* m_status = nullptr;
     QToolButton* m_statusUndo = nullptr;
     QStackedWidget* m_stack = nullptr;

@@ -784,11 +784,17 @@ void TestLibraryPage::metadataDateIsCheckedAndSavingIsSaid() {
     page.proxyModel()->setDateRange(QStringLiteral("2026-01-01"), QStringLiteral("2026-01-31"));
     QCOMPARE(page.proxyModel()->rowCount(), 1);
 
-    // A refused save leaves no "Saved" behind.
+    // A refused save leaves no "Saved" behind, but what was said of labels stays true.
     date->setText(QStringLiteral("next Tuesday"));
     page.saveMetadata();
     QVERIFY(problem->isVisible());
     QVERIFY(status->text().isEmpty());
+    page.labelSelected(QStringLiteral("scale"));
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 3, kTimeoutMs);
+    QCOMPARE(status->text(), QStringLiteral("⟦Labelled 1 photo “scale”.⟧"));
+    page.saveMetadata();
+    QVERIFY(problem->isVisible());
+    QCOMPARE(status->text(), QStringLiteral("⟦Labelled 1 photo “scale”.⟧"));
 }
 
 namespace {
