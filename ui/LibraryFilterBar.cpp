@@ -7,6 +7,7 @@
 #include <QRegularExpressionValidator>
 #include <QVBoxLayout>
 
+#include "FlowLayout.h"
 #include "LibraryModel.h"
 
 namespace diffclip::ui {
@@ -77,18 +78,20 @@ LibraryFilterBar::LibraryFilterBar(LibraryModel* model, LibraryFilterProxy* prox
         l->setBuddy(w);
         return l;
     };
-    auto* filters = new QHBoxLayout;
-    filters->addWidget(labelled(tr("La&bel:"), m_label));
-    filters->addWidget(m_label);
-    filters->addWidget(labelled(tr("L&ine:"), m_line));
-    filters->addWidget(m_line);
-    filters->addWidget(labelled(tr("&Product:"), m_product));
-    filters->addWidget(m_product);
-    filters->addWidget(labelled(tr("Dates:"), m_dateFrom));
-    filters->addWidget(m_dateFrom);
-    filters->addWidget(new QLabel(QStringLiteral("–"), this));
-    filters->addWidget(m_dateTo);
-    filters->addStretch(1);
+    // Each label stays with its field; the groups wrap in a narrow window.
+    auto group = [this](std::initializer_list<QWidget*> widgets) {
+        auto* g = new QWidget(this);
+        auto* l = new QHBoxLayout(g);
+        l->setContentsMargins(0, 0, 0, 0);
+        for (QWidget* w : widgets) l->addWidget(w);
+        return g;
+    };
+    auto* filters = new FlowLayout;
+    filters->addWidget(group({labelled(tr("La&bel:"), m_label), m_label}));
+    filters->addWidget(group({labelled(tr("L&ine:"), m_line), m_line}));
+    filters->addWidget(group({labelled(tr("&Product:"), m_product), m_product}));
+    filters->addWidget(
+        group({labelled(tr("Dates:"), m_dateFrom), m_dateFrom, new QLabel(QStringLiteral("–"), this), m_dateTo}));
     auto* filters2 = new QHBoxLayout;
     filters2->addWidget(labelled(tr("&Find:"), m_text));
     filters2->addWidget(m_text, 1);

@@ -23,9 +23,11 @@
 #include "AddPhotosDialog.h"
 #include "AppSettings.h"
 #include "AutoLabelDialog.h"
+#include "ElidedLabel.h"
 #include "ErrorBanner.h"
 #include "ErrorText.h"
 #include "FailedFilesView.h"
+#include "FlowLayout.h"
 #include "JobCentre.h"
 #include "LabelCommand.h"
 #include "LabelTree.h"
@@ -70,9 +72,8 @@ LibraryPage::LibraryPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_
     m_undo = new QUndoStack(this);
 
     // Header
-    m_pathLabel = new QLabel(this);
+    m_pathLabel = new ElidedLabel(this);
     m_pathLabel->setObjectName(QStringLiteral("libraryPathLabel"));
-    m_pathLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_pathLabel->setForegroundRole(QPalette::PlaceholderText);
     auto* open = new QPushButton(tr("Open Library…"), this);
     open->setAccessibleName(tr("Open a library file"));
@@ -94,14 +95,14 @@ LibraryPage::LibraryPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_
                                "from the stored embeddings), with editable prompts and a minimum confidence. "
                                "Labels you set by hand always win."));
     connect(m_autoLabel, &QPushButton::clicked, this, &LibraryPage::showAutoLabelDialog);
+    // The buttons wrap onto a second row in a narrow window (or a long language) rather than
+    // making the window wider; the path gives way first.
+    auto* buttons = new FlowLayout;
+    for (QPushButton* b : {open, create, m_addFolder, m_autoLabel, m_mirror}) buttons->addWidget(b);
     auto* header = new QHBoxLayout;
     header->addWidget(pageTitle(tr("Library"), this));
     header->addWidget(m_pathLabel, 1);
-    header->addWidget(open);
-    header->addWidget(create);
-    header->addWidget(m_addFolder);
-    header->addWidget(m_autoLabel);
-    header->addWidget(m_mirror);
+    header->addLayout(buttons);
 
     m_workspaceNote = new QLabel(this);
     m_workspaceNote->setObjectName(QStringLiteral("workspaceNote"));
@@ -287,8 +288,7 @@ void LibraryPage::openLibrary(const QString& rawPath, bool create) {
         say(Topic::Other, QString());  // what was said was about the library open before
         m_undo->clear();  // label steps belong to the library they were made in
         AppSettings::addRecentLibrary(path);
-        m_pathLabel->setText(QDir::toNativeSeparators(path));
-        m_pathLabel->setToolTip(QDir::toNativeSeparators(path));
+        m_pathLabel->setFullText(QDir::toNativeSeparators(path));
         reload();
         setWorkspace(m_workspace);  // the note says when the library is read-only
         Q_EMIT libraryOpened(path);
@@ -448,7 +448,7 @@ void LibraryPage::updateState() {
     m_addFolder->setEnabled(open && !m_access->isReadOnly());
     m_mirror->setEnabled(open && !m_classes.isEmpty());
     m_autoLabel->setEnabled(open && m_workspace && !m_access->isReadOnly());
-    if (!open) m_pathLabel->setText(tr("No library open"));
+    if (!open) m_pathLabel->setFullText(tr("No library open"));
     const QLocale l;
     m_countLabel->setText(tr("%1 photos, %2 shown, %3 selected")
                               .arg(l.toString(m_model->rowCount()), l.toString(m_proxy->rowCount()),

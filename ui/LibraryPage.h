@@ -33,6 +33,7 @@ struct AutoTagOptions;
 
 namespace diffclip::ui {
 
+class ElidedLabel;
 class ErrorBanner;
 class FailedFilesView;
 class JobCentre;
@@ -147,7 +148,7 @@ private:
     int m_pending = 0;
     QString m_openingPath;
 
-    QLabel* m_pathLabel = nullptr;
+    ElidedLabel* m_pathLabel = nullptr;
     QLabel* m_workspaceNote = nullptr;
     ErrorBanner* m_error = nullptr;
     Topic m_errorTopic = Topic::Other;

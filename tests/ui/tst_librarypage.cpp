@@ -34,6 +34,7 @@
 #include "JobCentre.h"
 #include "JobsPage.h"
 #include "LabelTree.h"
+#include "LibraryFilterBar.h"
 #include "LibraryModel.h"
 #include "LibraryPage.h"
 #include "diffclip/indexing/Workspace.h"
@@ -97,6 +98,20 @@ public:
     }
 };
 
+// Makes every text of the application half as long again, as some languages are, to check that
+// a layout wraps instead of growing (pseudo-localisation).
+class LongerTranslator : public QTranslator {
+public:
+    bool isEmpty() const override { return false; }
+    QString translate(const char* context, const char* source, const char* disambiguation, int n) const override {
+        Q_UNUSED(disambiguation)
+        Q_UNUSED(n)
+        if (QByteArray(context).startsWith('Q')) return {};
+        const QString text = QString::fromUtf8(source);
+        return text + QLatin1Char(' ') + text.left(text.size() / 2).remove(QLatin1Char('&'));
+    }
+};
+
 // Installs a MarkingTranslator for the scope of a test.
 struct Marked {
     MarkingTranslator translator;
@@ -126,6 +141,7 @@ private Q_SLOTS:
     void addPhotosMnemonicsMoveTheFocus();
     void addFolderFromThePage();
     void failedFilesSayWhyInTheUsersLanguage();
+    void pageFitsANarrowWindow();
 
 private:
     QString libPath() const { return m_dir.filePath(QStringLiteral("photos.dclib")); }
@@ -995,6 +1011,39 @@ void TestLibraryPage::failedFilesSayWhyInTheUsersLanguage() {
     QVERIFY2(cutItem->toolTip(1).contains(QStringLiteral("truncated or corrupt")), qPrintable(cutItem->toolTip(1)));
     QVERIFY2(notesItem->toolTip(1).contains(QStringLiteral("not an image")), qPrintable(notesItem->toolTip(1)));
     QCOMPARE(oldItem->text(1), QStringLiteral("truncated JPEG"));  // no code: the English text
+}
+
+void TestLibraryPage::pageFitsANarrowWindow() {
+    // An 800-pixel window leaves the page about 560 pixels beside the navigation. With texts half
+    // as long again, the header's buttons and the filters must wrap rather than need more.
+    LongerTranslator longer;
+    QCoreApplication::installTranslator(&longer);
+    struct Remove {
+        QTranslator* t;
+        ~Remove() { QCoreApplication::removeTranslator(t); }
+    } remove{&longer};
+    JobCentre jobs;
+    LibraryPage page(&jobs);
+    QSignalSpy reloaded(&page, &LibraryPage::reloaded);
+    page.openLibrary(libPath());
+    QTRY_COMPARE_WITH_TIMEOUT(reloaded.count(), 1, kTimeoutMs);
+    page.selectIds({m_ids[0]});
+    const int width = 560;
+    QVERIFY2(page.minimumSizeHint().width() <= width, qPrintable(QString::number(page.minimumSizeHint().width())));
+    page.resize(width, 560);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    // Nothing of the header or the filters is cut at the right edge.
+    QList<QWidget*> controls;
+    for (auto* b : page.findChildren<QPushButton*>(QString(), Qt::FindDirectChildrenOnly)) controls << b;
+    for (auto* w : page.findChild<LibraryFilterBar*>()->findChildren<QWidget*>()) controls << w;
+    QVERIFY(controls.size() > 10);
+    for (QWidget* w : controls) {
+        if (!w->isVisibleTo(&page)) continue;
+        const QRect r(w->mapTo(&page, QPoint(0, 0)), w->size());
+        const QString what = w->accessibleName() + QLatin1Char(' ') + QLatin1String(w->metaObject()->className());
+        QVERIFY2(r.right() < page.width(), qPrintable(what));
+    }
 }
 
 QTEST_MAIN(TestLibraryPage)
