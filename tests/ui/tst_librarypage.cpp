@@ -112,6 +112,15 @@ public:
     }
 };
 
+// Shows `page` and opens `file` in it; true once the photos are read.
+bool showWithLibrary(LibraryPage& page, const QString& file) {
+    page.show();
+    if (!QTest::qWaitForWindowExposed(&page)) return false;
+    QSignalSpy reloaded(&page, &LibraryPage::reloaded);
+    page.openLibrary(file);
+    return QTest::qWaitFor([&] { return reloaded.count() > 0; }, kTimeoutMs);
+}
+
 // Installs a MarkingTranslator for the scope of a test.
 struct Marked {
     MarkingTranslator translator;
@@ -678,11 +687,7 @@ void TestLibraryPage::labellingSaysWhatChanged() {
     Marked marked;
     JobCentre jobs;
     LibraryPage page(&jobs);
-    page.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&page));
-    QSignalSpy reloaded(&page, &LibraryPage::reloaded);
-    page.openLibrary(file);
-    QTRY_COMPARE_WITH_TIMEOUT(reloaded.count(), 1, kTimeoutMs);
+    QVERIFY(showWithLibrary(page, file));
     auto* status = page.findChild<QLabel*>(QStringLiteral("libraryStatus"));
     auto* undo = page.findChild<QToolButton*>(QStringLiteral("libraryStatusUndo"));
     QVERIFY(status && undo);
@@ -744,11 +749,7 @@ void TestLibraryPage::metadataDateIsCheckedAndSavingIsSaid() {
     Marked marked;
     JobCentre jobs;
     LibraryPage page(&jobs);
-    page.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&page));
-    QSignalSpy reloaded(&page, &LibraryPage::reloaded);
-    page.openLibrary(file);
-    QTRY_COMPARE_WITH_TIMEOUT(reloaded.count(), 1, kTimeoutMs);
+    QVERIFY(showWithLibrary(page, file));
     page.selectIds({ids[0]});
     QLineEdit* date = nullptr;
     for (auto* e : page.findChildren<QLineEdit*>())
@@ -990,9 +991,7 @@ void TestLibraryPage::failedFilesSayWhyInTheUsersLanguage() {
 
     Marked marked;
     LibraryPage page(&jobs);
-    QSignalSpy reloaded(&page, &LibraryPage::reloaded);
-    page.openLibrary(file);
-    QTRY_COMPARE_WITH_TIMEOUT(reloaded.count(), 1, kTimeoutMs);
+    QVERIFY(showWithLibrary(page, file));
     QTreeWidget* list = page.failuresView();
     QCOMPARE(list->topLevelItemCount(), 3);
     auto item = [list](const char* name) -> QTreeWidgetItem* {
@@ -1024,15 +1023,12 @@ void TestLibraryPage::pageFitsANarrowWindow() {
     } remove{&longer};
     JobCentre jobs;
     LibraryPage page(&jobs);
-    QSignalSpy reloaded(&page, &LibraryPage::reloaded);
-    page.openLibrary(libPath());
-    QTRY_COMPARE_WITH_TIMEOUT(reloaded.count(), 1, kTimeoutMs);
+    QVERIFY(showWithLibrary(page, libPath()));
     page.selectIds({m_ids[0]});
     const int width = 560;
     QVERIFY2(page.minimumSizeHint().width() <= width, qPrintable(QString::number(page.minimumSizeHint().width())));
     page.resize(width, 560);
-    page.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QTRY_COMPARE(page.width(), width);
     // Nothing of the header or the filters is cut at the right edge.
     QList<QWidget*> controls;
     for (auto* b : page.findChildren<QPushButton*>(QString(), Qt::FindDirectChildrenOnly)) controls << b;
