@@ -15,7 +15,6 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QTabWidget>
-#include <QToolButton>
 #include <QTreeWidget>
 #include <QUndoStack>
 #include <QVBoxLayout>
@@ -23,34 +22,25 @@
 #include "AddPhotosDialog.h"
 #include "AppSettings.h"
 #include "AutoLabelDialog.h"
-#include "ElidedLabel.h"
 #include "ErrorBanner.h"
 #include "ErrorText.h"
 #include "FailedFilesView.h"
-#include "FlowLayout.h"
 #include "JobCentre.h"
 #include "LabelCommand.h"
 #include "LabelTree.h"
 #include "LibraryAccess.h"
 #include "LibraryFilterBar.h"
+#include "LibraryHeader.h"
 #include "LibraryModel.h"
 #include "MetadataEditor.h"
 #include "PhotoDetailsPane.h"
 #include "PhotoGrid.h"
+#include "StatusLine.h"
 #include "diffclip/indexing/Workspace.h"
 
 namespace diffclip::ui {
 
 namespace {
-
-QLabel* pageTitle(const QString& text, QWidget* parent) {
-    auto* l = new QLabel(text, parent);
-    QFont f = l->font();
-    f.setPointSizeF(f.pointSizeF() * 1.6);
-    f.setBold(true);
-    l->setFont(f);
-    return l;
-}
 
 QString fromStd(const std::string& s) { return QString::fromStdString(s); }
 
@@ -71,38 +61,12 @@ LibraryPage::LibraryPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_
     m_proxy->setSourceModel(m_model);
     m_undo = new QUndoStack(this);
 
-    // Header
-    m_pathLabel = new ElidedLabel(this);
-    m_pathLabel->setObjectName(QStringLiteral("libraryPathLabel"));
-    m_pathLabel->setForegroundRole(QPalette::PlaceholderText);
-    auto* open = new QPushButton(tr("Open Library…"), this);
-    open->setAccessibleName(tr("Open a library file"));
-    connect(open, &QPushButton::clicked, this, &LibraryPage::chooseLibraryToOpen);
-    auto* create = new QPushButton(tr("New Library…"), this);
-    create->setAccessibleName(tr("Create a new library file"));
-    connect(create, &QPushButton::clicked, this, &LibraryPage::chooseLibraryToCreate);
-    m_addFolder = new QPushButton(tr("Add Folder…"), this);
-    m_addFolder->setObjectName(QStringLiteral("addFolderButton"));
-    m_addFolder->setAccessibleName(tr("Add a folder of photos to the library"));
-    connect(m_addFolder, &QPushButton::clicked, this, &LibraryPage::chooseFolderToAdd);
-    m_mirror = new QPushButton(tr("Mirror Labels…"), this);
-    m_mirror->setAccessibleName(tr("Mirror the labels as one folder per class"));
-    m_mirror->setToolTip(tr("Make a folder per class with links to (or copies of) the labelled photos, for training"));
-    connect(m_mirror, &QPushButton::clicked, this, &LibraryPage::chooseMirrorFolder);
-    m_autoLabel = new QPushButton(tr("Auto-Label…"), this);
-    m_autoLabel->setAccessibleName(tr("Label the unlabelled photos automatically"));
-    m_autoLabel->setToolTip(tr("Give photos the class whose prompts their picture matches best (zero-shot, "
-                               "from the stored embeddings), with editable prompts and a minimum confidence. "
-                               "Labels you set by hand always win."));
-    connect(m_autoLabel, &QPushButton::clicked, this, &LibraryPage::showAutoLabelDialog);
-    // The buttons wrap onto a second row in a narrow window (or a long language) rather than
-    // making the window wider; the path gives way first.
-    auto* buttons = new FlowLayout;
-    for (QPushButton* b : {open, create, m_addFolder, m_autoLabel, m_mirror}) buttons->addWidget(b);
-    auto* header = new QHBoxLayout;
-    header->addWidget(pageTitle(tr("Library"), this));
-    header->addWidget(m_pathLabel, 1);
-    header->addLayout(buttons);
+    m_header = new LibraryHeader(this);
+    connect(m_header, &LibraryHeader::openRequested, this, &LibraryPage::chooseLibraryToOpen);
+    connect(m_header, &LibraryHeader::createRequested, this, &LibraryPage::chooseLibraryToCreate);
+    connect(m_header, &LibraryHeader::addPhotosRequested, this, &LibraryPage::chooseFolderToAdd);
+    connect(m_header, &LibraryHeader::autoLabelRequested, this, &LibraryPage::showAutoLabelDialog);
+    connect(m_header, &LibraryHeader::mirrorRequested, this, &LibraryPage::chooseMirrorFolder);
 
     m_workspaceNote = new QLabel(this);
     m_workspaceNote->setObjectName(QStringLiteral("workspaceNote"));
@@ -185,33 +149,21 @@ LibraryPage::LibraryPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_
     m_stack->addWidget(m_emptyState);
     m_stack->addWidget(m_tabs);
 
-    // The status line: what the last action did, with Undo after a label change.
-    m_status = new QLabel(this);
-    m_status->setObjectName(QStringLiteral("libraryStatus"));
-    m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_statusUndo = new QToolButton(this);
-    m_statusUndo->setObjectName(QStringLiteral("libraryStatusUndo"));
-    m_statusUndo->setText(tr("Undo"));
-    m_statusUndo->setAccessibleName(tr("Undo the last label change"));
-    m_statusUndo->setToolTip(tr("Undo the last label change (Ctrl+Z)"));
-    connect(m_statusUndo, &QToolButton::clicked, m_undo, &QUndoStack::undo);
-    connect(m_undo, &QUndoStack::canUndoChanged, m_statusUndo, &QToolButton::setEnabled);
-    auto* statusRow = new QHBoxLayout;
-    statusRow->addWidget(m_status, 1);
-    statusRow->addWidget(m_statusUndo);
+    // What the last action did, with Undo after a label change.
+    m_status = new StatusLine(this);
+    connect(m_status, &StatusLine::undoRequested, m_undo, &QUndoStack::undo);
+    connect(m_undo, &QUndoStack::canUndoChanged, m_status, &StatusLine::setUndoEnabled);
 
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(header);
+    layout->addWidget(m_header);
     layout->addWidget(m_workspaceNote);
     layout->addWidget(m_error);
     layout->addWidget(m_stack, 1);
-    layout->addLayout(statusRow);
+    layout->addWidget(m_status);
 
     refreshClasses({});
     setWorkspace(nullptr);
     updateDetails();
-    say(Topic::Other, QString());
 }
 
 LibraryPage::~LibraryPage() = default;
@@ -223,11 +175,8 @@ QListView* LibraryPage::photoView() const { return m_grid; }
 QTreeWidget* LibraryPage::failuresView() const { return m_failed->list(); }
 
 void LibraryPage::say(Topic topic, const QString& text, bool offerUndo) {
-    m_statusTopic = topic;
-    m_status->setText(text);
-    m_status->setVisible(!text.isEmpty());
-    m_statusUndo->setVisible(offerUndo);
-    m_statusUndo->setEnabled(m_undo->canUndo());
+    m_status->say(int(topic), text, offerUndo ? tr("Undo the last label change (Ctrl+Z)") : QString());
+    m_status->setUndoEnabled(m_undo->canUndo());
 }
 
 QByteArray LibraryPage::splitterState() const { return m_splitter->saveState(); }
@@ -243,17 +192,13 @@ void LibraryPage::endRequest() { m_pending = qMax(0, m_pending - 1); }
 void LibraryPage::showError(const QString& title, const diffclip::Error& error, Topic topic) {
     m_error->showError(title, ErrorText::libraryReason(error.code), ErrorText::details(error));
     m_errorTopic = topic;
-    unsay(topic);  // it spoke of an earlier success of the same kind
+    m_status->unsay(int(topic));  // it spoke of an earlier success of the same kind
 }
 
 void LibraryPage::showProblem(const QString& title, const QString& reason, Topic topic) {
     m_error->showError(title, reason, QString());
     m_errorTopic = topic;
-    unsay(topic);
-}
-
-void LibraryPage::unsay(Topic topic) {
-    if (m_statusTopic == topic) say(Topic::Other, QString());
+    m_status->unsay(int(topic));
 }
 
 void LibraryPage::clearProblem(Topic topic) {
@@ -285,10 +230,10 @@ void LibraryPage::openLibrary(const QString& rawPath, bool create) {
             return;
         }
         m_error->clear();
-        say(Topic::Other, QString());  // what was said was about the library open before
-        m_undo->clear();  // label steps belong to the library they were made in
+        m_status->clear();  // what was said was about the library open before
+        m_undo->clear();    // label steps belong to the library they were made in
         AppSettings::addRecentLibrary(path);
-        m_pathLabel->setFullText(QDir::toNativeSeparators(path));
+        m_header->setPath(QDir::toNativeSeparators(path));
         reload();
         setWorkspace(m_workspace);  // the note says when the library is read-only
         Q_EMIT libraryOpened(path);
@@ -445,10 +390,9 @@ void LibraryPage::refreshClasses(const std::vector<std::string>& labels) {
 void LibraryPage::updateState() {
     const bool open = m_access->isOpen();
     m_stack->setCurrentWidget(open ? static_cast<QWidget*>(m_tabs) : m_emptyState);
-    m_addFolder->setEnabled(open && !m_access->isReadOnly());
-    m_mirror->setEnabled(open && !m_classes.isEmpty());
-    m_autoLabel->setEnabled(open && m_workspace && !m_access->isReadOnly());
-    if (!open) m_pathLabel->setFullText(tr("No library open"));
+    m_header->setPossible(open && !m_access->isReadOnly(), open && m_workspace && !m_access->isReadOnly(),
+                          open && !m_classes.isEmpty());
+    if (!open) m_header->setPath(QString());
     const QLocale l;
     m_countLabel->setText(tr("%1 photos, %2 shown, %3 selected")
                               .arg(l.toString(m_model->rowCount()), l.toString(m_proxy->rowCount()),
@@ -488,7 +432,7 @@ void LibraryPage::saveMetadata() {
     const int64_t id = m_details->currentId();
     if (id == 0) return;
     if (!m_details->metadataEditor()->check()) {
-        unsay(Topic::Metadata);  // an earlier "Saved" is no longer the state of the form
+        m_status->unsay(int(Topic::Metadata));  // an earlier "Saved" is no longer the state of the form
         return;
     }
     const diffclip::ImageRecord m = m_details->metadataEditor()->values();

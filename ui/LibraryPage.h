@@ -22,7 +22,6 @@ class QPushButton;
 class QSplitter;
 class QStackedWidget;
 class QTabWidget;
-class QToolButton;
 class QTreeWidget;
 class QUndoStack;
 
@@ -33,16 +32,17 @@ struct AutoTagOptions;
 
 namespace diffclip::ui {
 
-class ElidedLabel;
 class ErrorBanner;
 class FailedFilesView;
 class JobCentre;
 class LibraryAccess;
 class LibraryFilterBar;
+class LibraryHeader;
 class LibraryFilterProxy;
 class LibraryModel;
 class PhotoDetailsPane;
 class PhotoGrid;
+class StatusLine;
 struct LabelChange;
 enum class MirrorMode;
 
@@ -128,8 +128,6 @@ private:
     void clearProblem(Topic topic);
     /// Says `text` in the status line; `offerUndo`: with an Undo button for the last label step.
     void say(Topic topic, const QString& text, bool offerUndo = false);
-    /// Empties the status line when it speaks of `topic`.
-    void unsay(Topic topic);
     void beginRequest();
     void endRequest();
     void updateState();
@@ -148,13 +146,11 @@ private:
     int m_pending = 0;
     QString m_openingPath;
 
-    ElidedLabel* m_pathLabel = nullptr;
+    LibraryHeader* m_header = nullptr;
     QLabel* m_workspaceNote = nullptr;
     ErrorBanner* m_error = nullptr;
     Topic m_errorTopic = Topic::Other;
-    Topic m_statusTopic = Topic::Other;
-    QLabel* m_status = nullptr;
-    QToolButton* m_statusUndo = nullptr;
+    StatusLine* m_status = nullptr;
     QStackedWidget* m_stack = nullptr;
     QWidget* m_emptyState = nullptr;
     QTabWidget* m_tabs = nullptr;
@@ -164,9 +160,6 @@ private:
     FailedFilesView* m_failed = nullptr;
     QLabel* m_countLabel = nullptr;
     QSplitter* m_splitter = nullptr;
-    QPushButton* m_addFolder = nullptr;
-    QPushButton* m_mirror = nullptr;
-    QPushButton* m_autoLabel = nullptr;
 };
 
 }  // namespace diffclip::ui

@@ -35,6 +35,7 @@
 #include "JobsPage.h"
 #include "LabelTree.h"
 #include "LibraryFilterBar.h"
+#include "LibraryHeader.h"
 #include "LibraryModel.h"
 #include "LibraryPage.h"
 #include "diffclip/indexing/Workspace.h"
@@ -688,8 +689,8 @@ void TestLibraryPage::labellingSaysWhatChanged() {
     JobCentre jobs;
     LibraryPage page(&jobs);
     QVERIFY(showWithLibrary(page, file));
-    auto* status = page.findChild<QLabel*>(QStringLiteral("libraryStatus"));
-    auto* undo = page.findChild<QToolButton*>(QStringLiteral("libraryStatusUndo"));
+    auto* status = page.findChild<QLabel*>(QStringLiteral("statusText"));
+    auto* undo = page.findChild<QToolButton*>(QStringLiteral("statusUndo"));
     QVERIFY(status && undo);
     QVERIFY(status->text().isEmpty());
     QVERIFY(!undo->isVisible());
@@ -787,7 +788,7 @@ void TestLibraryPage::metadataDateIsCheckedAndSavingIsSaid() {
     QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 1, kTimeoutMs);
     QCOMPARE(storedDate(), QStringLiteral("2026-01-16"));
     QCOMPARE(date->text(), QStringLiteral("2026-01-16"));
-    auto* status = page.findChild<QLabel*>(QStringLiteral("libraryStatus"));
+    auto* status = page.findChild<QLabel*>(QStringLiteral("statusText"));
     QVERIFY(status);
     const QString name = QFileInfo(photo("rolled-in_scale", 1)).fileName();
     QCOMPARE(status->text(), QStringLiteral("⟦Saved the metadata of %1.⟧").arg(name));
@@ -944,7 +945,7 @@ void TestLibraryPage::addFolderFromThePage() {
     QTest::mouseClick(add, Qt::LeftButton);
     QCOMPARE(started.count(), 1);
     QVERIFY(page.errorBanner()->isHidden());  // the earlier "cannot add" is stale now
-    auto* status = page.findChild<QLabel*>(QStringLiteral("libraryStatus"));
+    auto* status = page.findChild<QLabel*>(QStringLiteral("statusText"));
     QVERIFY(status && status->text().contains(QDir::toNativeSeparators(photos.path())));
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
     QTRY_VERIFY_WITH_TIMEOUT(reloaded.count() >= 1 && page.photoModel()->rowCount() == 2, kTimeoutMs);
@@ -1031,7 +1032,7 @@ void TestLibraryPage::pageFitsANarrowWindow() {
     QTRY_COMPARE(page.width(), width);
     // Nothing of the header or the filters is cut at the right edge.
     QList<QWidget*> controls;
-    for (auto* b : page.findChildren<QPushButton*>(QString(), Qt::FindDirectChildrenOnly)) controls << b;
+    for (auto* b : page.findChild<LibraryHeader*>()->findChildren<QPushButton*>()) controls << b;
     for (auto* w : page.findChild<LibraryFilterBar*>()->findChildren<QWidget*>()) controls << w;
     QVERIFY(controls.size() > 10);
     for (QWidget* w : controls) {
