@@ -339,7 +339,10 @@ public:
 
 private:
     Library(Database db, std::string path, int openedVersion)
-        : m_db(std::move(db)), m_path(std::move(path)), m_openedVersion(openedVersion), m_schemaVersion(openedVersion) {}
+        : m_db(std::move(db)),
+          m_path(std::move(path)),
+          m_openedVersion(openedVersion),
+          m_schemaVersion(openedVersion) {}
     /// open() once the file exists (or may be created in place, as open() does for a new one).
     static Result<Library> openExisting(const std::string& path, const LibraryOptions& options);
     Status migrate();
