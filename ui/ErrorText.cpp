@@ -1,5 +1,7 @@
 #include "ErrorText.h"
 
+#include "diffclip/library/Library.h"
+
 namespace diffclip::ui {
 
 QString ErrorText::modelOpenReason(diffclip::ErrorCode code) {
@@ -106,6 +108,29 @@ QString ErrorText::searchReason(diffclip::ErrorCode code, bool photo) {
         break;
     }
     return tr("An unexpected error occurred. Please report it together with the details below.");
+}
+
+QString ErrorText::failureReason(diffclip::FailureCode code) {
+    using diffclip::FailureCode;
+    switch (code) {
+    case FailureCode::Unknown:
+        break;
+    case FailureCode::Unreadable:
+        return tr("The file could not be opened or read. Check that you may read it and that the disk works.");
+    case FailureCode::Missing:
+        return tr("The file is no longer there: it was moved, renamed or deleted.");
+    case FailureCode::TooLarge:
+        return tr("The file is too large: over 1 GiB, or more pixels than photos may have.");
+    case FailureCode::NotAnImage:
+        return tr("Not a photo format DiffCLIP Studio reads (JPEG, PNG, TIFF, WebP, BMP), or its start is damaged.");
+    case FailureCode::Damaged:
+        return tr("The photo is damaged or incomplete, for example cut off while copying.");
+    case FailureCode::OutOfMemory:
+        return tr("There was not enough memory to decode this photo.");
+    case FailureCode::ModelInput:
+        return tr("The model could not prepare this photo as its input. Please report it with the details.");
+    }
+    return {};
 }
 
 QString ErrorText::details(const diffclip::Error& error) { return QString::fromStdString(error.describe()); }

@@ -46,15 +46,21 @@ void logIndexSummary(const JobContext& ctx, const diffclip::IndexSummary& s) {
                         .arg(qlonglong(s.failures.size()) - kMaxLoggedFailures));
             break;
         }
-        //: %1 is a file, %2 the reason (English, from the core)
+        const QString reason = ErrorText::failureReason(f.code);
+        //: %1 is a file, %2 the reason
         ctx.log(JobCentre::tr("Failed: %1 — %2")
-                    .arg(QFile::decodeName(f.path.c_str()), QString::fromStdString(f.reason)));
+                    .arg(QFile::decodeName(f.path.c_str()),
+                         reason.isEmpty() ? QString::fromStdString(f.reason) : reason));
     }
     if (s.metadata) {
         ctx.log(JobCentre::tr("Metadata CSV: %1 rows, %2 matched, %3 unmatched")
                     .arg(s.metadata->rows)
                     .arg(s.metadata->matched)
                     .arg(s.metadata->unmatched));
+        for (const auto& cell : s.metadata->rejected)
+            ctx.log(JobCentre::tr("Metadata CSV line %1: the date “%2” is not YYYY-MM-DD and was not imported.")
+                        .arg(cell.line)
+                        .arg(QString::fromStdString(cell.value)));
     }
 }
 

@@ -143,6 +143,10 @@ int runIndex(int argc, char** argv) {
                   << s->failed << " failed, " << s->duplicates << " exact duplicates (" << std::fixed
                   << std::setprecision(1) << s->seconds << " s)\n";
         for (const auto& f : s->failures) std::cerr << "  failed: " << f.path << ": " << f.reason << "\n";
+        if (s->metadata)
+            for (const auto& c : s->metadata->rejected)
+                std::cerr << "  metadata line " << c.line << ": the date \"" << c.value
+                          << "\" is not YYYY-MM-DD; not imported\n";
     }
     return kOk;
 }

@@ -378,6 +378,151 @@ private Q_SLOTS:
         QCOMPARE(lib->failures()->size(), size_t(1));
     }
 
+    void failureCodesStored() {
+        auto lib = Library::open(path("codes.dclib"));
+        QVERIFY(lib.ok());
+        QVERIFY(lib->recordFailure("/p/a.png", 1, 2, "text file, not an image", FailureCode::NotAnImage).ok());
+        QVERIFY(lib->recordFailure("/p/b.png", 3, 4, "cannot decode (truncated or corrupt JPEG)", FailureCode::Damaged)
+                    .ok());
+        QVERIFY(lib->recordFailure("/p/c.png", 5, 6, "unreadable").ok());  // no code given
+        auto fails = lib->failures();
+        QVERIFY(fails.ok());
+        QCOMPARE(fails->size(), size_t(3));
+        QVERIFY(fails->at(0).code == FailureCode::NotAnImage);
+        QCOMPARE(QString::fromStdString(fails->at(0).reason), QString("text file, not an image"));
+        QVERIFY(fails->at(1).code == FailureCode::Damaged);
+        QVERIFY(fails->at(2).code == FailureCode::Unknown);
+        // A later failure replaces the code; a success clears it with the failure.
+        QVERIFY(lib->recordFailure("/p/a.png", 1, 2, "the file is no longer there", FailureCode::Missing).ok());
+        QVERIFY(lib->failures()->at(0).code == FailureCode::Missing);
+        QVERIFY(lib->upsertImage(image("/p/b.png", 2)).ok());
+        QCOMPARE(lib->failures()->size(), size_t(2));
+        // The stored names are stable; a name from a newer program reads as Unknown.
+        for (FailureCode c : {FailureCode::Unreadable, FailureCode::Missing, FailureCode::TooLarge,
+                              FailureCode::NotAnImage, FailureCode::Damaged, FailureCode::OutOfMemory,
+                              FailureCode::ModelInput}) {
+            QVERIFY(std::string(failureCodeName(c)).size() > 0);
+            QVERIFY(parseFailureCode(failureCodeName(c)) == c);
+        }
+        QCOMPARE(QString(failureCodeName(FailureCode::TooLarge)), QString("too-large"));
+        QVERIFY(parseFailureCode("") == FailureCode::Unknown);
+        QVERIFY(parseFailureCode("melted") == FailureCode::Unknown);
+    }
+
+    void schemaOneIsMigratedAndReadableReadOnly() {
+        // A library as version 1 wrote it: no error_code column, a failure with its English reason.
+        const std::string file = path("v1.dclib");
+        QVERIFY(Library::open(file).ok());
+        {
+            auto db = Database::open(file, {});
+            QVERIFY(db.ok());
+            QVERIFY(db->exec("ALTER TABLE images DROP COLUMN error_code; PRAGMA user_version = 1;"
+                             "INSERT INTO images(path, added_at, status, error) "
+                             "VALUES ('/p/old.jpg', 0, 'failed', 'truncated JPEG')")
+                        .ok());
+        }
+        {
+            // Read-only (a share nobody may write): still readable, the failure without a code.
+            auto ro = Library::open(file, {true, false, 5000});
+            QVERIFY2(ro.ok(), ro.error().describe().c_str());
+            QCOMPARE(ro->openedSchemaVersion(), 1);
+            auto fails = ro->failures();
+            QVERIFY2(fails.ok(), fails.error().describe().c_str());
+            QCOMPARE(fails->size(), size_t(1));
+            QVERIFY(fails->front().code == FailureCode::Unknown);
+            QCOMPARE(rawInt(file, "PRAGMA user_version"), int64_t(1));  // not migrated
+        }
+        auto lib = Library::open(file);
+        QVERIFY(lib.ok());
+        QCOMPARE(lib->openedSchemaVersion(), 1);
+        QCOMPARE(rawInt(file, "PRAGMA user_version"), int64_t(Library::kSchemaVersion));
+        auto fails = lib->failures();
+        QVERIFY(fails.ok());
+        QCOMPARE(QString::fromStdString(fails->front().reason), QString("truncated JPEG"));  // kept
+        QVERIFY(fails->front().code == FailureCode::Unknown);
+        QVERIFY(lib->recordFailure("/p/new.jpg", 1, 1, "larger than 1 GiB", FailureCode::TooLarge).ok());
+        QCOMPARE(QString::fromStdString(lib->failures()->front().path), QString("/p/new.jpg"));  // by path
+        QVERIFY(lib->failures()->front().code == FailureCode::TooLarge);
+        QVERIFY(lib->check()->clean());
+    }
+
+    void isoDates() {
+        for (const char* good : {"2026-01-15", "2024-02-29", "2000-02-29", "0001-01-01", "9999-12-31",
+                                 "2024-02-29T23:10:00", "2024-05-31 10:00", "2024-05-31T10:00:05.123Z",
+                                 "2024-05-31T10:00:60", "2024-05-31T10:00+09:00", "2024-05-31T10:00:00-05:30"}) {
+            QVERIFY2(isIsoDate(good), good);
+        }
+        for (const char* bad : {"", "15/01/2026", "01/15/2026", "2026/01/15", "2026-1-15", "2026-01-5", "26-01-15",
+                                "2023-02-29", "1900-02-29", "2026-04-31", "2026-13-01", "2026-00-10", "2026-01-00",
+                                "0000-01-01", "2026-01-15T", "2026-01-15T25:00", "2026-01-15T10:60",
+                                "2026-01-15T10", "2026-01-15 10:00:61", "2026-01-15T10:00:00.", "2026-01-15x",
+                                "2026-01-15T10:00+9", "2026-01-15T10:00Zz", " 2026-01-15",
+                                "\xEF\xBC\x92" "026-01-15"}) {
+            QVERIFY2(!isIsoDate(bad), bad);
+        }
+    }
+
+    void nonIsoDatesRefused() {
+        auto lib = Library::open(path("dates.dclib"));
+        QVERIFY(lib.ok());
+        ImageRecord r = image("/p/d/a.png", 1);
+        r.date = "2026-01-14";
+        auto a = lib->upsertImage(r);
+        auto b = lib->upsertImage(image("/p/d/b.png", 2));
+        QVERIFY(a.ok() && b.ok());
+
+        // The editor's path: refused whole, nothing written.
+        ImageRecord m;
+        m.product = "hinge";
+        m.date = "15/01/2026";
+        const Status refused = lib->updateMetadata(*a, m);
+        QVERIFY(!refused.ok());
+        QCOMPARE(refused.error().code, ErrorCode::InvalidArgument);
+        QVERIFY2(refused.error().message.find("15/01/2026") != std::string::npos, refused.error().message.c_str());
+        auto back = lib->imageById(*a);
+        QCOMPARE(QString::fromStdString(back->date), QString("2026-01-14"));
+        QCOMPARE(QString::fromStdString(back->product), QString());
+        m.date = "2026-01-15";
+        QVERIFY(lib->updateMetadata(*a, m).ok());
+        m.date.clear();  // clearing is fine
+        QVERIFY(lib->updateMetadata(*b, m).ok());
+
+        // The indexer's path.
+        ImageRecord c = image("/p/d/c.png", 3);
+        c.date = "2026.01.15";
+        auto added = lib->upsertImage(c);
+        QVERIFY(!added.ok());
+        QCOMPARE(added.error().code, ErrorCode::InvalidArgument);
+        QVERIFY(!lib->findImageByPath("/p/d/c.png").ok());
+
+        // CSV: the bad date of line 3 is reported and left out, the rest of the file imported.
+        const std::string csv = path("dates.csv");
+        QFile f(QString::fromStdString(csv));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("path,date,lot\n"
+                "/p/d/a.png,2026-01-20,L1\n"
+                "/p/d/b.png,20/01/2026,L2\n"
+                "missing.png,bad,L3\n");
+        f.close();
+        auto rep = lib->importMetadataCsv(csv);
+        QVERIFY2(rep.ok(), rep.error().describe().c_str());
+        QCOMPARE(rep->rows, int64_t(3));
+        QCOMPARE(rep->matched, int64_t(2));
+        QCOMPARE(rep->unmatched, int64_t(1));
+        QCOMPARE(rep->rejected.size(), size_t(1));  // unmatched rows are not checked
+        QCOMPARE(rep->rejected[0].line, int64_t(3));
+        QCOMPARE(QString::fromStdString(rep->rejected[0].column), QString("date"));
+        QCOMPARE(QString::fromStdString(rep->rejected[0].value), QString("20/01/2026"));
+        QCOMPARE(QString::fromStdString(lib->imageById(*a)->date), QString("2026-01-20"));
+        auto rb = lib->imageById(*b);
+        QCOMPARE(QString::fromStdString(rb->date), QString());  // as before
+        QCOMPARE(QString::fromStdString(rb->lot), QString("L2"));  // the rest of the row applied
+        ImageFilter jan;
+        jan.dateFrom = "2026-01-01";
+        jan.dateTo = "2026-01-31";
+        QCOMPARE(lib->listImages(jan)->size(), size_t(1));
+    }
+
     void csvImportExport() {
         auto lib = Library::open(path("c.dclib"));
         QVERIFY(lib.ok());

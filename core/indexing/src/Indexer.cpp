@@ -39,7 +39,18 @@ struct Prepared {
     int width = 0, height = 0;
     at::Tensor input;   // (3, S, S), undefined on failure
     std::string error;  // why it failed
+    FailureCode code = FailureCode::Unknown;
 };
+
+// The code of a photo decodeImage refused: the probe tells a file that is no image of ours (or
+// whose header is broken) from a picture too large or with broken data.
+FailureCode decodeFailureCode(const Error& error, const std::string& bytes, const DecodeOptions& decode) {
+    if (error.code == ErrorCode::OutOfMemory) return FailureCode::OutOfMemory;
+    auto info = probeImage(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+    if (!info) return FailureCode::NotAnImage;
+    if (uint64_t(info->width) * uint64_t(info->height) > decode.maxPixels) return FailureCode::TooLarge;
+    return FailureCode::Damaged;
+}
 
 std::vector<Prepared> prepareBatch(const std::vector<Candidate>& files, size_t begin, size_t end,
                                    const PreprocessConfig& pre, const DecodeOptions& decode, int64_t imageSize) {
@@ -51,25 +62,35 @@ std::vector<Prepared> prepareBatch(const std::vector<Candidate>& files, size_t b
         std::string bytes;
         if (!in) {
             p.error = "cannot open the file";
+            p.code = FailureCode::Unreadable;
         } else if (p.file.size > (int64_t(1) << 30)) {
             p.error = "larger than 1 GiB";
+            p.code = FailureCode::TooLarge;
         } else {
             bytes.resize(size_t(p.file.size));
-            if (!in.read(bytes.data(), std::streamsize(bytes.size()))) p.error = "read error";
+            if (!in.read(bytes.data(), std::streamsize(bytes.size()))) {
+                p.error = "read error";
+                p.code = FailureCode::Unreadable;
+            }
         }
         if (p.error.empty()) {
             p.hash = sha256Hex(bytes);
             auto img = decodeImage(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), decode);
             if (!img) {
                 p.error = img.error().message;
+                p.code = decodeFailureCode(img.error(), bytes, decode);
             } else {
                 p.width = img->width;
                 p.height = img->height;
                 try {
                     p.input = preprocessImage(*img, pre);
-                    if (p.input.size(-1) != imageSize) p.error = "the model's preprocessing does not match its input size";
+                    if (p.input.size(-1) != imageSize) {
+                        p.error = "the model's preprocessing does not match its input size";
+                        p.code = FailureCode::ModelInput;
+                    }
                 } catch (const std::exception& e) {
                     p.error = std::string("preprocessing failed: ") + e.what();
+                    p.code = FailureCode::ModelInput;
                 }
             }
         }
@@ -212,9 +233,10 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
         int64_t row = 0;
         for (const auto& p : items) {
             if (!p.error.empty()) {
-                if (Status s = library.recordFailure(p.file.path, p.file.size, p.file.mtimeNs, p.error); !s) return s.error();
+                if (Status s = library.recordFailure(p.file.path, p.file.size, p.file.mtimeNs, p.error, p.code); !s)
+                    return s.error();
                 ++summary.failed;
-                summary.failures.push_back(FailedFile{p.file.path, p.file.size, p.file.mtimeNs, p.error});
+                summary.failures.push_back(FailedFile{p.file.path, p.file.size, p.file.mtimeNs, p.error, p.code});
                 continue;
             }
             ImageRecord rec;

@@ -199,10 +199,11 @@ Result<IndexSummary> Workspace::reembed(const IndexOptions& options) {
         if (std::filesystem::is_regular_file(r.path, ec)) {
             present.push_back(r.path);
         } else {
-            if (Status s = m->writer.recordFailure(r.path, r.size, r.mtimeNs, "the file is no longer there"); !s)
+            const std::string reason = "the file is no longer there";
+            if (Status s = m->writer.recordFailure(r.path, r.size, r.mtimeNs, reason, FailureCode::Missing); !s)
                 return s.error();
             ++summary.failed;
-            summary.failures.push_back(FailedFile{r.path, r.size, r.mtimeNs, "the file is no longer there"});
+            summary.failures.push_back(FailedFile{r.path, r.size, r.mtimeNs, reason, FailureCode::Missing});
         }
     }
     if (present.empty()) return summary;

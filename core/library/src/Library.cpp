@@ -142,8 +142,12 @@ CREATE TABLE feedback(
 CREATE INDEX feedback_by_hit ON feedback(hit_image_id);
 )SQL";
 
+// Schema v2: a machine-readable reason beside the English one of failed files (FailureCode).
+// Rows failed before it keep a NULL code and are shown with their English text.
+constexpr const char* kSchemaV2 = "ALTER TABLE images ADD COLUMN error_code TEXT;";
+
 // kMigrations[v] takes a file from user_version v to v + 1.
-constexpr const char* kMigrations[] = {kSchemaV1};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == Library::kSchemaVersion,
               "one migration per schema version");
 
@@ -179,6 +183,29 @@ std::string trim(const std::string& s) {
         --e;
     }
     return s.substr(b, e - b);
+}
+
+// The `n` decimal digits at `pos` of `s` as a number, or -1.
+int digitsAt(std::string_view s, size_t pos, size_t n) {
+    if (pos + n > s.size()) {
+        return -1;
+    }
+    int v = 0;
+    for (size_t i = pos; i < pos + n; ++i) {
+        if (s[i] < '0' || s[i] > '9') {
+            return -1;
+        }
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+Status requireIsoDate(const std::string& date, const std::string& where) {
+    if (date.empty() || isIsoDate(date)) {
+        return Status::success();
+    }
+    return makeError(ErrorCode::InvalidArgument,
+                     "the date \"" + date + "\" is not an ISO date (YYYY-MM-DD): " + where);
 }
 
 std::string fileName(const std::string& path) {
@@ -336,6 +363,93 @@ Result<ImageRecord> Library::imageById(int64_t id) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// dates and failure codes
+
+bool isIsoDate(std::string_view s) {
+    const int y = digitsAt(s, 0, 4);
+    const int m = digitsAt(s, 5, 2);
+    const int d = digitsAt(s, 8, 2);
+    if (y < 1 || m < 1 || m > 12 || d < 1 || s[4] != '-' || s[7] != '-') {
+        return false;
+    }
+    static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > kDays[m - 1] + (m == 2 && leap ? 1 : 0)) {
+        return false;
+    }
+    if (s.size() == 10) {
+        return true;
+    }
+    // A time of day: "T" or " ", HH:MM, optional :SS and fraction, optional zone.
+    const int hh = digitsAt(s, 11, 2);
+    const int mm = digitsAt(s, 14, 2);
+    if ((s[10] != 'T' && s[10] != ' ') || hh < 0 || hh > 23 || s.size() < 16 || s[13] != ':' || mm < 0 ||
+        mm > 59) {
+        return false;
+    }
+    size_t pos = 16;
+    if (pos < s.size() && s[pos] == ':') {
+        const int ss = digitsAt(s, pos + 1, 2);
+        if (ss < 0 || ss > 60) {  // 60: a leap second
+            return false;
+        }
+        pos += 3;
+        if (pos < s.size() && s[pos] == '.') {
+            size_t end = pos + 1;
+            while (end < s.size() && s[end] >= '0' && s[end] <= '9') {
+                ++end;
+            }
+            if (end == pos + 1) {
+                return false;
+            }
+            pos = end;
+        }
+    }
+    if (pos == s.size()) {
+        return true;
+    }
+    if (s[pos] == 'Z') {
+        return pos + 1 == s.size();
+    }
+    const int zh = digitsAt(s, pos + 1, 2);
+    const int zm = digitsAt(s, pos + 4, 2);
+    return (s[pos] == '+' || s[pos] == '-') && pos + 6 == s.size() && s[pos + 3] == ':' && zh >= 0 && zh <= 14 &&
+           zm >= 0 && zm <= 59;
+}
+
+const char* failureCodeName(FailureCode code) {
+    switch (code) {
+        case FailureCode::Unknown:
+            return "";
+        case FailureCode::Unreadable:
+            return "unreadable";
+        case FailureCode::Missing:
+            return "missing";
+        case FailureCode::TooLarge:
+            return "too-large";
+        case FailureCode::NotAnImage:
+            return "not-an-image";
+        case FailureCode::Damaged:
+            return "damaged";
+        case FailureCode::OutOfMemory:
+            return "out-of-memory";
+        case FailureCode::ModelInput:
+            return "model-input";
+    }
+    return "";
+}
+
+FailureCode parseFailureCode(std::string_view name) {
+    for (FailureCode c : {FailureCode::Unreadable, FailureCode::Missing, FailureCode::TooLarge, FailureCode::NotAnImage,
+                          FailureCode::Damaged, FailureCode::OutOfMemory, FailureCode::ModelInput}) {
+        if (name == failureCodeName(c)) {
+            return c;
+        }
+    }
+    return FailureCode::Unknown;
+}
+
+// ---------------------------------------------------------------------------------------------
 // labels
 
 const char* labelSourceName(LabelSource source) {
@@ -469,7 +583,7 @@ Result<Library> Library::openExisting(const std::string& path, const LibraryOpti
     } else if (options.readOnly || !options.create) {
         return makeError(ErrorCode::Format, notLibrary + " (the file is empty)");
     }
-    if (*version < kSchemaVersion && options.readOnly) {
+    if (*version < kOldestReadableSchema && options.readOnly) {
         return makeError(ErrorCode::Unsupported,
                          "the library has an older schema and must be opened for writing once "
                          "to be upgraded: " +
@@ -496,11 +610,12 @@ Result<Library> Library::openExisting(const std::string& path, const LibraryOpti
     }
 
     Library lib(std::move(db), path, static_cast<int>(*version));
-    if (*version < kSchemaVersion) {
+    if (*version < kSchemaVersion && !options.readOnly) {
         Status migrated = lib.migrate();
         if (!migrated) {
             return migrated.error();
         }
+        lib.m_schemaVersion = kSchemaVersion;
     }
     return lib;
 }
@@ -562,6 +677,9 @@ Result<int64_t> Library::upsertImage(const ImageRecord& image) {
     if (!parsed || !parsed->is_object()) {
         return makeError(ErrorCode::InvalidArgument, "extra metadata must be a JSON object: " + image.path);
     }
+    if (Status date = requireIsoDate(image.date, image.path); !date) {
+        return date.error();
+    }
     Result<Statement> st = m_db.prepare(
         "INSERT INTO images(path, content_hash, size, mtime_ns, width, height, added_at, product, line, lot, date, "
         "inspector, notes, extra, status, error) "
@@ -572,7 +690,8 @@ Result<int64_t> Library::upsertImage(const ImageRecord& image) {
         "product = COALESCE(excluded.product, product), line = COALESCE(excluded.line, line), "
         "lot = COALESCE(excluded.lot, lot), date = COALESCE(excluded.date, date), "
         "inspector = COALESCE(excluded.inspector, inspector), notes = COALESCE(excluded.notes, notes), "
-        "extra = CASE WHEN excluded.extra = '{}' THEN extra ELSE excluded.extra END, status = 'ok', error = NULL "
+        "extra = CASE WHEN excluded.extra = '{}' THEN extra ELSE excluded.extra END, status = 'ok', error = NULL, "
+        "error_code = NULL "
         "RETURNING id");
     if (!st) {
         return st.error();
@@ -610,18 +729,20 @@ Result<int64_t> Library::upsertImage(const ImageRecord& image) {
     return id;
 }
 
-Status Library::recordFailure(const std::string& path, int64_t size, int64_t mtimeNs, const std::string& reason) {
+Status Library::recordFailure(const std::string& path, int64_t size, int64_t mtimeNs, const std::string& reason,
+                              FailureCode code) {
     if (path.empty()) {
         return makeError(ErrorCode::InvalidArgument, "a failure needs a path");
     }
     Result<Statement> st = m_db.prepare(
-        "INSERT INTO images(path, size, mtime_ns, added_at, status, error) VALUES (?1, ?2, ?3, ?4, 'failed', ?5) "
+        "INSERT INTO images(path, size, mtime_ns, added_at, status, error, error_code) "
+        "VALUES (?1, ?2, ?3, ?4, 'failed', ?5, NULLIF(?6, '')) "
         "ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, status = 'failed', "
-        "error = excluded.error");
+        "error = excluded.error, error_code = excluded.error_code");
     if (!st) {
         return st.error();
     }
-    st->bind(1, path).bind(2, size).bind(3, mtimeNs).bind(4, nowMs()).bind(5, reason);
+    st->bind(1, path).bind(2, size).bind(3, mtimeNs).bind(4, nowMs()).bind(5, reason).bind(6, failureCodeName(code));
     return st->run();
 }
 
@@ -766,13 +887,16 @@ Result<std::vector<std::string>> Library::columnValues(const std::string& rawFie
 }
 
 Result<std::vector<FailedFile>> Library::failures() {
-    Result<Statement> st =
-        m_db.prepare("SELECT path, size, mtime_ns, error FROM images WHERE status = 'failed' ORDER BY path");
+    // A schema 1 file opened read-only has no error_code column: its failures have no code.
+    const char* code = m_schemaVersion >= 2 ? "error_code" : "NULL";
+    Result<Statement> st = m_db.prepare(std::string("SELECT path, size, mtime_ns, error, ") + code +
+                                        " FROM images WHERE status = 'failed' ORDER BY path");
     if (!st) {
         return st.error();
     }
     return collectRows<FailedFile>(*st, [](const Statement& s) -> FailedFile {
-        return FailedFile{s.columnText(0), s.columnInt(1), s.columnInt(2), s.columnText(3)};
+        return FailedFile{s.columnText(0), s.columnInt(1), s.columnInt(2), s.columnText(3),
+                          parseFailureCode(s.columnText(4))};
     });
 }
 
@@ -1241,7 +1365,10 @@ Result<CsvImportReport> Library::importMetadataCsv(const std::string& csvPath) {
                 continue;
             }
             const std::string value = trim(row.fields[c]);
-            if (std::find(std::begin(kKnown), std::end(kKnown), names[c]) != std::end(kKnown)) {
+            if (names[c] == "date" && !value.empty() && !isIsoDate(value)) {
+                // Not imported: the stored date stays, the rest of the row is applied.
+                report.rejected.push_back(CsvRejectedCell{static_cast<int64_t>(row.line), "date", value});
+            } else if (std::find(std::begin(kKnown), std::end(kKnown), names[c]) != std::end(kKnown)) {
                 known[names[c]] = value;
             } else if (!value.empty()) {
                 object[names[c]] = value;
@@ -1407,6 +1534,9 @@ Status Library::updateMetadata(int64_t imageId, const ImageRecord& metadata) {
     Status exists = requireImage(m_db, imageId);
     if (!exists) {
         return exists;
+    }
+    if (Status date = requireIsoDate(metadata.date, "image " + std::to_string(imageId)); !date) {
+        return date;
     }
     Result<Statement> st = m_db.prepare(
         "UPDATE images SET product = NULLIF(?2, ''), line = NULLIF(?3, ''), lot = NULLIF(?4, ''), "
