@@ -103,6 +103,9 @@ private Q_SLOTS:
         JobCentre jobs;
         TrainingPage page(&jobs);
         page.setDataFolder(m_data);
+        // Listed on a worker thread, by the same core function the trainer uses.
+        QVERIFY(page.isListing());
+        QTRY_VERIFY(!page.isListing());
         QCOMPARE(page.classPreview().size(), 3);
         QCOMPARE(page.previewTable()->rowCount(), 3);
         QCOMPARE(page.classPreview()[1].name, QStringLiteral("dent"));
@@ -133,6 +136,7 @@ private Q_SLOTS:
         const QString empty = m_tmp.filePath(QStringLiteral("empty"));
         QVERIFY(QDir().mkpath(empty + QStringLiteral("/no_photos_here")));
         page.setDataFolder(empty);
+        QTRY_VERIFY(!page.isListing());
         QVERIFY(!page.start());
         QVERIFY2(page.errorBanner()->reason().contains(QStringLiteral("at least two classes")),
                  qPrintable(page.errorBanner()->reason()));
@@ -141,12 +145,16 @@ private Q_SLOTS:
         const QString one = m_tmp.filePath(QStringLiteral("one"));
         makeTree(one, 1, 3);
         page.setDataFolder(one);
-        QVERIFY(!page.start());
+        // Started while the classes are still being listed: it waits for them, then says why not.
+        QVERIFY(page.start());
+        QVERIFY(page.isBusy());
+        QTRY_VERIFY(!page.isBusy());
         QVERIFY(page.errorBanner()->reason().contains(QStringLiteral("has 1")));
 
         // Linear needs a base model.
         page.setDataFolder(m_data);
         page.setBaseModel(QString());
+        QTRY_VERIFY(!page.isListing());
         QVERIFY(!page.start());
         QVERIFY(page.errorBanner()->reason().contains(QStringLiteral("base model")));
         QCOMPARE(jobs.jobs().size(), size_t(0));
@@ -306,6 +314,7 @@ private Q_SLOTS:
         // The mirrored tree lies in the app's data folder and lists the labelled classes.
         QVERIFY2(page.dataFolder().startsWith(m_tmp.filePath(QStringLiteral("xdg/diffclip-studio/training-data/"))),
                  qPrintable(page.dataFolder()));
+        QTRY_VERIFY(!page.isListing());
         QCOMPARE(page.classPreview().size(), 3);
         for (const auto& c : page.classPreview()) QCOMPARE(c.photos, 6);
     }
