@@ -118,6 +118,7 @@ ModelsPage::ModelsPage(QWidget* parent) : QWidget(parent) {
         // A model opened here becomes the one the workspace opens with (MainWindow), so an
         // earlier registry activation no longer decides.
         m_activated.clear();
+        refreshLibraryState();
         Q_EMIT modelOpened(path);
     });
     connect(m_inspector, &ModelInspector::openFailed, this,
@@ -305,8 +306,13 @@ void ModelsPage::setWorkspace(std::shared_ptr<diffclip::Workspace> workspace) {
 void ModelsPage::refreshLibraryState() {
     const int generation = ++m_stateGeneration;
     if (m_libraryPath.isEmpty()) {
+        // A model opened here is already the active model of the library opened next.
+        const QString active = workspaceModelPath();
         m_registryPanel->setLibraryText(
-            tr("No library is open: open one on the Library page to choose its active model."));
+            active.isEmpty() ? tr("No library is open: open one on the Library page to choose its active model.")
+                             : tr("No library is open. The active model %1 is used for the library you open or "
+                                  "create next.")
+                                   .arg(ModelListModel::displayName(active)));
         m_counts.clear();
         m_registryPanel->embeddingsTable()->setCounts(m_counts, m_activePath);
         updateRegistryButtons();

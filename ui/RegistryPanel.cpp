@@ -179,7 +179,8 @@ void RegistryPanel::showDetails(const QString& registryRoot, const QList<ModelEm
     html += line(tr("Name:"), qs(e.displayName));
     html += line(tr("Folder:"), QDir::toNativeSeparators(qs(e.path)));
     if (!e.usable) html += line(tr("Unusable:"), qs(e.problem));
-    if (!e.architecture.empty()) html += line(tr("Architecture:"), qs(e.architecture));
+    const QString architecture = RegistryModel::architectureText(e);
+    if (!architecture.isEmpty()) html += line(tr("Architecture:"), architecture);
     if (e.weightsBytes > 0) html += line(tr("Weights:"), QLocale().formattedDataSize(e.weightsBytes));
     if (e.hasTraining) {
         html += line(tr("Trained from:"), e.parentSpec.empty() ? tr("unknown") : QDir::toNativeSeparators(qs(e.parentSpec)));

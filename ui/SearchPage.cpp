@@ -32,6 +32,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "AppSettings.h"
 #include "ErrorBanner.h"
 #include "HitDetail.h"
 #include "JobCentre.h"
@@ -393,8 +394,10 @@ void SearchPage::setWorkspace(std::shared_ptr<diffclip::Workspace> workspace) {
 
 void SearchPage::choosePhotos() {
     const QString filter = tr("Photos (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.bmp);;All files (*)");
-    const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Choose Query Photos"), QString(), filter);
-    if (!paths.isEmpty()) searchPhotos(paths);
+    const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Choose Query Photos"), AppSettings::photoFolder(), filter);
+    if (paths.isEmpty()) return;
+    AppSettings::rememberPhotoFolder(paths.first());
+    searchPhotos(paths);
 }
 
 void SearchPage::focusTextSearch() {

@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <climits>
 
+#include "AppSettings.h"
 #include "ErrorText.h"
 #include "diffclip/training/Dataset.h"
 
@@ -106,7 +107,8 @@ void TrainingDataPanel::setFolder(const QString& folder) {
 }
 
 void TrainingDataPanel::chooseFolder() {
-    const QString chosen = QFileDialog::getExistingDirectory(this, tr("Folder with One Subfolder per Class"), folder());
+    const QString chosen = QFileDialog::getExistingDirectory(this, tr("Folder with One Subfolder per Class"),
+                                                             folder().isEmpty() ? AppSettings::photoFolder() : folder());
     if (!chosen.isEmpty()) setFolder(chosen);
 }
 

@@ -118,7 +118,7 @@ TrainingPage::TrainingPage(JobCentre* jobs, QWidget* parent)
     connect(m_poll, &QTimer::timeout, this, &TrainingPage::drainFeed);
 
     m_charts->setXLabel(mode() == Mode::Linear ? tr("iteration") : tr("epoch"));
-    m_status->setText(tr("Choose a data folder, then start."));
+    showReadiness();
     updateControls();
 }
 
@@ -230,13 +230,33 @@ void TrainingPage::onListingChanged() {
         updateControls();
         return;
     }
+    // A start error about the data described the data as it was; the data has changed.
+    if (m_dataErrorShown) {
+        m_error->clear();
+        m_dataErrorShown = false;
+    }
     if (m_recipe->outputName().isEmpty() && !m_data->folder().isEmpty())
         m_recipe->setOutputPlaceholder(defaultOutputName());
     if (m_startWhenListed) {
         m_startWhenListed = false;
         submit();
+    } else if (m_jobId == 0) {
+        showReadiness();
     }
     updateControls();
+}
+
+// What the user can do next, while no training runs.
+void TrainingPage::showReadiness() {
+    const QString root = m_data->folder();
+    const int classes = int(m_data->classes().size());
+    if (root.isEmpty()) m_status->setText(tr("Choose a data folder, then start."));
+    else if (m_data->isListing() || m_data->listedFolder() != root) m_status->setText(tr("Listing the classes…"));
+    else if (!m_data->listedFolderExists()) m_status->setText(tr("The data folder does not exist; choose another one."));
+    else if (classes < 2)
+        m_status->setText(tr("Training needs at least two classes: subfolders with photos in them. This folder has %n.",
+                             nullptr, classes));
+    else m_status->setText(tr("Ready to train on %n class(es). Check the settings, then start.", nullptr, classes));
 }
 
 void TrainingPage::updateControls() {
@@ -259,18 +279,22 @@ QString TrainingPage::defaultOutputName() const {
 
 // ---------------------------------------------------------------- running
 
-void TrainingPage::startError(const QString& reason) { m_error->showError(tr("Cannot start training"), reason, QString()); }
+void TrainingPage::startError(const QString& reason, bool aboutData) {
+    m_error->showError(tr("Cannot start training"), reason, QString());
+    m_dataErrorShown = aboutData;
+}
 
 bool TrainingPage::start() {
     if (isBusy() || !m_jobs) return false;
     m_error->clear();
+    m_dataErrorShown = false;
     const QString root = dataFolder();
     if (root.isEmpty()) {
-        startError(tr("Choose a folder with one subfolder of photos per class."));
+        startError(tr("Choose a folder with one subfolder of photos per class."), true);
         return false;
     }
     if (!QFileInfo(root).isDir()) {
-        startError(tr("The folder “%1” does not exist.").arg(QDir::toNativeSeparators(root)));
+        startError(tr("The folder “%1” does not exist.").arg(QDir::toNativeSeparators(root)), true);
         return false;
     }
     if (m_data->isListing() || m_data->listedFolder() != root) {
@@ -290,7 +314,9 @@ bool TrainingPage::submit() {
     const int classes = int(m_data->classes().size());
     if (classes < 2) {
         startError(tr("Training needs at least two classes: subfolders with photos in them. “%1” has %n.", nullptr, classes)
-                       .arg(QDir::toNativeSeparators(root)));
+                       .arg(QDir::toNativeSeparators(root)),
+                   true);
+        showReadiness();
         return false;
     }
     const Mode md = mode();
@@ -300,13 +326,14 @@ bool TrainingPage::submit() {
                                          preset().toStdString());
     if (!recipe) {
         m_error->showError(tr("Cannot start training"), tr("Unknown preset."), ErrorText::details(recipe.error()));
+        m_dataErrorShown = false;
         return false;
     }
     diffclip::TrainRecipe r = *recipe;
     if (md != Mode::Scratch) {
         const QString base = baseModel();
         if (base.isEmpty()) {
-            startError(tr("Choose the base model to start from (the active model is the default)."));
+            startError(tr("Choose the base model to start from (the active model is the default)."), false);
             return false;
         }
         r.base = QFile::encodeName(base).toStdString();
@@ -326,11 +353,12 @@ bool TrainingPage::submit() {
                                                 : QStringList{out};
     for (const QString& o : outs)
         if (QFileInfo::exists(o)) {
-            startError(tr("A model named “%1” already exists. Choose another output name.").arg(QFileInfo(o).fileName()));
+            startError(tr("A model named “%1” already exists. Choose another output name.").arg(QFileInfo(o).fileName()),
+                       false);
             return false;
         }
     if (!QDir().mkpath(m_registryDir)) {
-        startError(tr("The model folder “%1” cannot be made.").arg(QDir::toNativeSeparators(m_registryDir)));
+        startError(tr("The model folder “%1” cannot be made.").arg(QDir::toNativeSeparators(m_registryDir)), false);
         return false;
     }
     m_recipe->setOutputName(name);
@@ -386,6 +414,7 @@ bool TrainingPage::submit() {
 void TrainingPage::cancel() {
     if (m_startWhenListed) {
         m_startWhenListed = false;
+        showReadiness();
         updateControls();
     }
     if (!m_jobs) return;

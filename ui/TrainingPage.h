@@ -9,6 +9,8 @@
 // and its classes, listed off the GUI thread by the core's listClassTree), TrainingRecipeForm
 // (the settings), TrainingCurveModels + TrainingCharts (the curves, fed by item models),
 // TrainingResults (the validation figures and Activate) and TrainingText (words through tr()).
+// The status line always says what is next: choose a folder, ready with N classes, the
+// running epoch, or how the last run ended; a start error about the data goes when the data changes.
 //
 // Threading: GUI thread only. The job's progress reaches the page through a mutex-guarded
 // queue polled by a timer, so a worker never touches a widget or a possibly deleted page.
@@ -128,8 +130,10 @@ Q_SIGNALS:
 private:
     struct Feed;
     bool submit();
-    void startError(const QString& reason);
+    /// Shows why start() refused; `aboutData`: the reason is the data, so it goes when the data changes.
+    void startError(const QString& reason, bool aboutData);
     void onListingChanged();
+    void showReadiness();
     void updateControls();
     void drainFeed();
     void onJobFinished(int state, const QString& reason, const QString& details);
@@ -154,6 +158,7 @@ private:
     int m_jobId = 0;
     int m_mirrorJobId = 0;
     bool m_startWhenListed = false;  // start() waits for the data folder's listing
+    bool m_dataErrorShown = false;   // the banner says why the data cannot be used: stale once it changes
     Mode m_runMode = Mode::Linear;
     std::shared_ptr<Feed> m_feed;
     QString m_runCheckpoint;
