@@ -33,6 +33,7 @@
 #include "LibraryHeader.h"
 #include "LibraryModel.h"
 #include "MetadataEditor.h"
+#include "ModelListModel.h"
 #include "PhotoDetailsPane.h"
 #include "PhotoGrid.h"
 #include "StatusLine.h"
@@ -288,10 +289,20 @@ void LibraryPage::showProblem(const QString& title, const QString& reason, const
 
 void LibraryPage::setWorkspace(std::shared_ptr<diffclip::Workspace> workspace) {
     m_workspace = std::move(workspace);
+    // The model in use is "the active model" here as on every page (docs/ARCHITECTURE.md).
+    const QString activeName = ModelListModel::displayName(m_activeModel);
     if (m_workspace) {
-        m_workspaceNote->setText(tr("Photos are added and embedded with the model %1.")
+        m_workspaceNote->setText(tr("Photos are added and embedded with the active model %1.")
                                      .arg(QDir::toNativeSeparators(fromStd(m_workspace->modelSpec()))));
         m_workspaceNote->setForegroundRole(QPalette::PlaceholderText);
+    } else if (m_openingWorkspace) {
+        m_workspaceNote->setText(m_activeModel.isEmpty() ? tr("Opening the library with its active model…")
+                                                         : tr("Opening the library with the active model %1…").arg(activeName));
+        m_workspaceNote->setForegroundRole(QPalette::PlaceholderText);
+    } else if (!m_activeModel.isEmpty() && !m_access->isOpen()) {
+        m_workspaceNote->setText(tr("The active model is %1. Open or create a library to add photos with it.")
+                                     .arg(activeName));
+        m_workspaceNote->setForegroundRole(QPalette::WindowText);
     } else {
         m_workspaceNote->setText(tr("No model is active. You can browse, label and describe photos; to add photos, "
                                     "open a model on the Models page (it embeds the photos for search)."));
@@ -303,6 +314,13 @@ void LibraryPage::setWorkspace(std::shared_ptr<diffclip::Workspace> workspace) {
         m_workspaceNote->setForegroundRole(QPalette::WindowText);
     }
     updateState();
+}
+
+void LibraryPage::setActiveModel(const QString& spec, bool opening) {
+    if (spec == m_activeModel && opening == m_openingWorkspace) return;
+    m_activeModel = spec;
+    m_openingWorkspace = opening;
+    setWorkspace(m_workspace);
 }
 
 int LibraryPage::addPaths(const QStringList& paths, bool labelsFromFolders, const QString& metadataCsv) {
@@ -524,7 +542,7 @@ void LibraryPage::chooseLibraryToOpen() {
 }
 
 void LibraryPage::chooseLibraryToCreate() {
-    QString path = QFileDialog::getSaveFileName(this, tr("New Library"), AppSettings::defaultLibraryPath(),
+    QString path = QFileDialog::getSaveFileName(this, tr("New Library"), AppSettings::newLibraryPath(),
                                                 tr("DiffCLIP libraries (*.dclib)"));
     if (path.isEmpty()) return;
     if (QFileInfo(path).suffix().isEmpty()) path += QStringLiteral(".dclib");

@@ -63,6 +63,9 @@ public:
     void showProblem(const QString& title, const QString& reason, const QString& details);
     /// The workspace that indexing uses (the same library, with a model); null: none.
     void setWorkspace(std::shared_ptr<diffclip::Workspace> workspace);
+    /// The model the window calls active while no workspace is open (the one the next workspace
+    /// opens with; empty: none) and whether a workspace is being opened; the note says so.
+    void setActiveModel(const QString& spec, bool opening);
 
     /// Adds photos or folders as an indexing job. Returns the job id, or 0 (error shown) when
     /// there is no workspace.
@@ -147,6 +150,8 @@ private:
 
     LibraryHeader* m_header = nullptr;
     QLabel* m_workspaceNote = nullptr;
+    QString m_activeModel;           // see setActiveModel()
+    bool m_openingWorkspace = false;
     ErrorBanner* m_error = nullptr;
     Topic m_errorTopic = Topic::Other;
     StatusLine* m_status = nullptr;

@@ -313,6 +313,7 @@ void MainWindow::openWorkspace() {
             setWorkspace(*holder);
             Q_EMIT workspaceOpenFinished(*holder != nullptr || *noModel);
         });
+    updateSetupState();  // "being opened with the active model"
 }
 
 void MainWindow::setWorkspace(std::shared_ptr<diffclip::Workspace> workspace) {
@@ -322,8 +323,12 @@ void MainWindow::setWorkspace(std::shared_ptr<diffclip::Workspace> workspace) {
 }
 
 void MainWindow::updateSetupState() {
-    const QString model = m_workspace ? QString::fromStdString(m_workspace->modelSpec()) : m_models->currentModelPath();
-    m_start->setSetupState(m_library->libraryPath(), model, m_workspace != nullptr);
+    // The active model: the open workspace's, else the one a workspace opens with next (the
+    // model made active or opened on the Models page; empty: the library's own, or none).
+    const QString active =
+        m_workspace ? QString::fromStdString(m_workspace->modelSpec()) : m_models->workspaceModelPath();
+    m_start->setSetupState(m_library->libraryPath(), active, m_workspace != nullptr);
+    m_library->setActiveModel(active, isOpeningWorkspace());
 }
 
 void MainWindow::createMenus() {

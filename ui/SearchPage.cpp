@@ -12,6 +12,7 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include "AppSettings.h"
 #include "ErrorBanner.h"
 #include "ErrorText.h"
 #include "HitDetail.h"
@@ -150,8 +151,10 @@ int SearchPage::queryCount() const { return m_runner->count(); }
 
 void SearchPage::choosePhotos() {
     const QString filter = tr("Photos (%1);;All files (*)").arg(photoFilePatterns());
-    const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Choose Query Photos"), QString(), filter);
-    if (!paths.isEmpty()) searchPhotos(paths);
+    const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Choose Query Photos"), AppSettings::photoFolder(), filter);
+    if (paths.isEmpty()) return;
+    AppSettings::rememberPhotoFolder(paths.first());
+    searchPhotos(paths);
 }
 
 void SearchPage::focusTextSearch() { m_queryBar->focusText(); }

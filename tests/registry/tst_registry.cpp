@@ -84,6 +84,10 @@ private Q_SLOTS:
         QCOMPARE(a.embedDim, int64_t(24));
         QVERIFY2(a.architecture.find("ViT 32 px / patch 8") != std::string::npos, a.architecture.c_str());
         QVERIFY(a.architecture.find("width 48") != std::string::npos);
+        QCOMPARE(a.imageSize, int64_t(32));
+        QCOMPARE(a.patchSize, int64_t(8));
+        QCOMPARE(a.visionWidth, int64_t(48));
+        QCOMPARE(a.visionDepth, int64_t(2));
         QVERIFY(!a.hasTraining);
         QVERIFY(a.createdAtMs > 1500000000000LL);
         QCOMPARE(QString::fromStdString(a.path), QDir::cleanPath(pkg("a")));
@@ -163,6 +167,8 @@ private Q_SLOTS:
         QVERIFY(cc->displayName.find('\a') == std::string::npos);
         QCOMPARE(cc->embedDim, int64_t(0));
         QVERIFY(cc->architecture.find("px") == std::string::npos);
+        QCOMPARE(cc->imageSize, int64_t(0));  // 1e308 is no size
+        QCOMPARE(cc->patchSize, int64_t(0));
     }
 
     void removalIsSafe() {

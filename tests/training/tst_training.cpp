@@ -165,6 +165,36 @@ private Q_SLOTS:
         QCOMPARE(o1, o2);
     }
 
+    void classTreeIsListedWithoutOpeningPhotos() {
+        // A tree worked out by hand: what counts as a class and which files are its photos.
+        QTemporaryDir tmp;
+        const fs::path root = tmp.path().toStdString() + "/tree";
+        for (const char* d : {"b_dent/sub", "a_crack", ".hidden", "empty"}) fs::create_directories(root / d);
+        for (const char* f : {"b_dent/x.png", "b_dent/sub/y.JPG", "b_dent/notes.txt", "a_crack/c.bmp", ".hidden/z.png",
+                              "empty/readme.txt", "loose.png"})
+            std::ofstream(root / f) << "not decoded";  // listing never opens a photo
+        std::ofstream(root / "b_dent" / "prompt.txt") << "\n  dented panel \n";
+        auto tree = listClassTree(root.string());
+        QVERIFY2(tree.ok(), tree.ok() ? "" : tree.error().message.c_str());
+        QCOMPARE(tree->size(), size_t(2));
+        QCOMPARE((*tree)[0].info.name, std::string("a_crack"));
+        QCOMPARE((*tree)[0].info.prompt, std::string("a photo of a crack."));
+        QVERIFY(!(*tree)[0].info.customPrompt);
+        QCOMPARE((*tree)[0].files, std::vector<std::string>{"a_crack/c.bmp"});
+        QCOMPARE((*tree)[1].info.name, std::string("b_dent"));
+        QCOMPARE((*tree)[1].info.prompt, std::string("dented panel"));
+        QVERIFY((*tree)[1].info.customPrompt);
+        QCOMPARE((*tree)[1].files, (std::vector<std::string>{"b_dent/sub/y.JPG", "b_dent/x.png"}));
+        // One class is listed, not refused: the caller decides what is enough.
+        fs::remove_all(root / "b_dent");
+        auto one = listClassTree(root.string());
+        QVERIFY(one.ok());
+        QCOMPARE(one->size(), size_t(1));
+        auto missing = listClassTree((root / "missing").string());
+        QVERIFY(!missing.ok());
+        QCOMPARE(missing.error().code, ErrorCode::NotFound);
+    }
+
     void resumeEqualsUninterrupted() {
         QTemporaryDir tmp;
         const std::string base = tmp.path().toStdString();

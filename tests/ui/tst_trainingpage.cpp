@@ -3,6 +3,7 @@
 // Activate), a cancelled scratch run (no package, checkpoint kept, resumable), and clear errors
 // for a missing, empty or one-class folder.
 #include <QComboBox>
+#include <QLineEdit>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -14,6 +15,7 @@
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTranslator>
 #include <QtTest>
 
 // qcustomplot.h uses Qt's lower-case keywords (tests build with QT_NO_KEYWORDS).
@@ -103,6 +105,9 @@ private Q_SLOTS:
         JobCentre jobs;
         TrainingPage page(&jobs);
         page.setDataFolder(m_data);
+        // Listed on a worker thread, by the same core function the trainer uses.
+        QVERIFY(page.isListing());
+        QTRY_VERIFY(!page.isListing());
         QCOMPARE(page.classPreview().size(), 3);
         QCOMPARE(page.previewTable()->rowCount(), 3);
         QCOMPARE(page.classPreview()[1].name, QStringLiteral("dent"));
@@ -133,6 +138,7 @@ private Q_SLOTS:
         const QString empty = m_tmp.filePath(QStringLiteral("empty"));
         QVERIFY(QDir().mkpath(empty + QStringLiteral("/no_photos_here")));
         page.setDataFolder(empty);
+        QTRY_VERIFY(!page.isListing());
         QVERIFY(!page.start());
         QVERIFY2(page.errorBanner()->reason().contains(QStringLiteral("at least two classes")),
                  qPrintable(page.errorBanner()->reason()));
@@ -141,16 +147,52 @@ private Q_SLOTS:
         const QString one = m_tmp.filePath(QStringLiteral("one"));
         makeTree(one, 1, 3);
         page.setDataFolder(one);
-        QVERIFY(!page.start());
+        // Started while the classes are still being listed: it waits for them, then says why not.
+        QVERIFY(page.start());
+        QVERIFY(page.isBusy());
+        QTRY_VERIFY(!page.isBusy());
         QVERIFY(page.errorBanner()->reason().contains(QStringLiteral("has 1")));
 
         // Linear needs a base model.
         page.setDataFolder(m_data);
         page.setBaseModel(QString());
+        QTRY_VERIFY(!page.isListing());
         QVERIFY(!page.start());
         QVERIFY(page.errorBanner()->reason().contains(QStringLiteral("base model")));
         QCOMPARE(jobs.jobs().size(), size_t(0));
         QVERIFY(!QFileInfo::exists(page.registryDir()) || QDir(page.registryDir()).isEmpty());
+    }
+
+    void statusAndErrorsFollowTheData() {
+        // The status line says what is next and a start error about the data goes once the
+        // data is another: nothing keeps describing a state that is gone.
+        JobCentre jobs;
+        TrainingPage page(&jobs);
+        page.setRegistryDir(m_tmp.filePath(QStringLiteral("registry-status")));
+        page.setBaseModel(kModel);
+        QVERIFY(page.statusLabel()->text().contains(QStringLiteral("Choose a data folder")));
+        QVERIFY(!page.start());
+        QVERIFY(!page.errorBanner()->isHidden());
+        page.setDataFolder(m_data);
+        QTRY_VERIFY(!page.isListing());
+        QVERIFY2(!page.statusLabel()->text().contains(QStringLiteral("Choose a data folder")),
+                 qPrintable(page.statusLabel()->text()));
+        QVERIFY2(page.statusLabel()->text().contains(QStringLiteral("3 classes")), qPrintable(page.statusLabel()->text()));
+        QVERIFY(page.errorBanner()->isHidden());
+
+        const QString one = m_tmp.filePath(QStringLiteral("one-status"));
+        makeTree(one, 1, 2);
+        page.setDataFolder(one);
+        QTRY_VERIFY(!page.isListing());
+        QVERIFY2(page.statusLabel()->text().contains(QStringLiteral("at least two classes")),
+                 qPrintable(page.statusLabel()->text()));
+        QVERIFY(!page.start());
+        QVERIFY(page.errorBanner()->reason().contains(QStringLiteral("has 1")));
+        page.setDataFolder(QString());
+        QTRY_VERIFY(!page.isListing());
+        QVERIFY(page.statusLabel()->text().contains(QStringLiteral("Choose a data folder")));
+        QVERIFY(page.errorBanner()->isHidden());
+        QCOMPARE(jobs.jobs().size(), size_t(0));
     }
 
     void linearProbeThroughThePage() {
@@ -306,6 +348,7 @@ private Q_SLOTS:
         // The mirrored tree lies in the app's data folder and lists the labelled classes.
         QVERIFY2(page.dataFolder().startsWith(m_tmp.filePath(QStringLiteral("xdg/diffclip-studio/training-data/"))),
                  qPrintable(page.dataFolder()));
+        QTRY_VERIFY(!page.isListing());
         QCOMPARE(page.classPreview().size(), 3);
         for (const auto& c : page.classPreview()) QCOMPARE(c.photos, 6);
     }
@@ -326,6 +369,48 @@ private Q_SLOTS:
         window.showPage(Page::Training);
         Q_EMIT window.trainingPage()->activateRequested(m_tmp.filePath(QStringLiteral("no-such-package")));
         QCOMPARE(window.currentPage(), Page::Models);
+    }
+
+    void baseModelFitsTheDefaultWindow() {
+        // The default window is 1,120 px wide; the base model's name must show whole there, in
+        // English and in Japanese (longer labels), without making the window wider.
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_tmp.filePath(QStringLiteral("settings")));
+        const QString shots = qEnvironmentVariable("DIFFCLIP_TEST_SHOTS");  // set to look at the pictures
+        for (const QString& language : {QStringLiteral("en"), QStringLiteral("ja")}) {
+            QTranslator translator;
+            if (language == QLatin1String("ja")) {
+                QVERIFY(translator.load(QStringLiteral(":/i18n/diffclip_ja")));
+                QCoreApplication::installTranslator(&translator);
+            }
+            diffclip::ui::MainWindow window;
+            window.resize(1120, 800);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.showPage(diffclip::ui::MainWindow::Page::Training);
+            TrainingPage* page = window.trainingPage();
+            page->setBaseModel(kModel);
+            QComboBox* base = nullptr;
+            for (QComboBox* c : page->findChildren<QComboBox*>())
+                if (c->accessibleName() == QStringLiteral("Base model")) base = c;
+            QVERIFY(base && base->lineEdit());
+            const QLineEdit* edit = base->lineEdit();
+            QCOMPARE(edit->text(), QStringLiteral("diffclip-tiny-a/model.safetensors"));
+            // QLineEdit keeps 2 px free on each side of its text.
+            QTRY_VERIFY2(edit->fontMetrics().horizontalAdvance(edit->text()) + 4 <= edit->contentsRect().width(),
+                         qPrintable(QStringLiteral("%1: %2 px of text in a %3 px field")
+                                        .arg(language)
+                                        .arg(edit->fontMetrics().horizontalAdvance(edit->text()))
+                                        .arg(edit->contentsRect().width())));
+            QCOMPARE(window.width(), 1120);
+            if (!shots.isEmpty()) {
+                QVERIFY(window.grab().save(QDir(shots).filePath(QStringLiteral("training-1120-%1.png").arg(language))));
+                window.resize(800, 600);
+                QTest::qWait(50);  // only to let the layout settle for the picture; nothing is asserted on time
+                QVERIFY(window.grab().save(QDir(shots).filePath(QStringLiteral("training-800-%1.png").arg(language))));
+            }
+            QCoreApplication::removeTranslator(&translator);
+        }
     }
 
     void cancelledScratchKeepsCheckpointAndResumes() {

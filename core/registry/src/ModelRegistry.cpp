@@ -109,6 +109,10 @@ void readConfig(const Json& cfg, RegistryEntry& e) {
     if (const Json* v = jsonFind(cfg, "vision")) {
         const int64_t img = positiveIntAt(*v, "img_size"), patch = positiveIntAt(*v, "patch_size");
         const int64_t width = positiveIntAt(*v, "embed_dim"), depth = positiveIntAt(*v, "depth");
+        e.imageSize = img;
+        e.patchSize = patch;
+        e.visionWidth = width;
+        e.visionDepth = depth;
         if (img && patch) arch += ", ViT " + std::to_string(img) + " px / patch " + std::to_string(patch);
         if (width && depth) arch += ", width " + std::to_string(width) + " \xC3\x97 " + std::to_string(depth);
     }

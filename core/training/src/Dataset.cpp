@@ -58,6 +58,37 @@ std::string defaultClassPrompt(const std::string& className) {
     return "a photo of " + name + ".";
 }
 
+Result<std::vector<ClassFolder>> listClassTree(const std::string& root) {
+    std::error_code ec;
+    if (!fs::is_directory(root, ec)) return makeError(ErrorCode::NotFound, root + ": no such folder");
+    std::vector<std::string> classNames;
+    for (const auto& entry : fs::directory_iterator(root, ec))
+        if (entry.is_directory(ec) && entry.path().filename().string().rfind('.', 0) != 0)
+            classNames.push_back(entry.path().filename().string());
+    if (ec) return makeError(ErrorCode::Io, root + ": " + ec.message());
+    std::sort(classNames.begin(), classNames.end());
+
+    std::vector<ClassFolder> out;
+    for (const auto& name : classNames) {
+        ClassFolder folder;
+        const fs::path dir = fs::path(root) / name;
+        for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+             it.increment(ec)) {
+            if (!it->is_regular_file(ec) || !hasPhotoExtension(it->path())) continue;
+            folder.files.push_back(fs::relative(it->path(), root, ec).generic_string());
+        }
+        if (ec) return makeError(ErrorCode::Io, dir.string() + ": " + ec.message());
+        if (folder.files.empty()) continue;  // a folder without photos is not a class
+        std::sort(folder.files.begin(), folder.files.end());
+        folder.info.name = name;
+        folder.info.prompt = readPrompt(dir / "prompt.txt");
+        folder.info.customPrompt = !folder.info.prompt.empty();
+        if (!folder.info.customPrompt) folder.info.prompt = defaultClassPrompt(name);
+        out.push_back(std::move(folder));
+    }
+    return out;
+}
+
 Result<Dataset> loadDataset(const std::string& root, int cacheSize, const DecodeOptions& decode,
                             const JobControl& job) {
     if (cacheSize < 8 || cacheSize > 4096)
@@ -68,13 +99,8 @@ Result<Dataset> loadDataset(const std::string& root, int cacheSize, const Decode
     data.root = root;
     data.cacheSize = cacheSize;
 
-    std::vector<std::string> classNames;
-    for (const auto& entry : fs::directory_iterator(root, ec))
-        if (entry.is_directory(ec) && entry.path().filename().string().rfind('.', 0) != 0)
-            classNames.push_back(entry.path().filename().string());
-    if (ec) return makeError(ErrorCode::Io, root + ": " + ec.message());
-    std::sort(classNames.begin(), classNames.end());
-
+    auto tree = listClassTree(root);
+    if (!tree) return tree.error();
     struct Pending {
         std::string rel;
         fs::path path;
@@ -82,27 +108,10 @@ Result<Dataset> loadDataset(const std::string& root, int cacheSize, const Decode
     };
     std::vector<Pending> files;
     std::vector<ClassInfo> classes;
-    for (const auto& name : classNames) {
-        std::vector<Pending> mine;
-        const fs::path dir = fs::path(root) / name;
-        for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-             it.increment(ec)) {
-            if (!it->is_regular_file(ec) || !hasPhotoExtension(it->path())) continue;
-            mine.push_back({fs::relative(it->path(), root, ec).generic_string(), it->path(), 0});
-        }
-        if (ec) return makeError(ErrorCode::Io, dir.string() + ": " + ec.message());
-        if (mine.empty()) continue;  // a folder without photos is not a class
-        ClassInfo info;
-        info.name = name;
-        info.prompt = readPrompt(dir / "prompt.txt");
-        info.customPrompt = !info.prompt.empty();
-        if (!info.customPrompt) info.prompt = defaultClassPrompt(name);
+    for (auto& folder : *tree) {
         const int label = static_cast<int>(classes.size());
-        classes.push_back(info);
-        for (auto& p : mine) {
-            p.label = label;
-            files.push_back(std::move(p));
-        }
+        for (auto& rel : folder.files) files.push_back({rel, fs::path(root) / rel, label});
+        classes.push_back(std::move(folder.info));
     }
     if (classes.size() < 2)
         return makeError(ErrorCode::InvalidArgument, root + ": needs at least two class folders with photos");

@@ -50,6 +50,19 @@ struct Dataset {
 /// Default prompt of a class without prompt.txt: "a photo of {name}." with '_' and '-' as spaces.
 std::string defaultClassPrompt(const std::string& className);
 
+/// One class of a folder-per-class tree, as listed before any photo is opened.
+struct ClassFolder {
+    ClassInfo info;
+    std::vector<std::string> files;  // photo files below the folder: '/'-separated, relative to the root, sorted
+};
+
+/// Lists the classes of the tree at `root` exactly as loadDataset reads them, without opening a
+/// photo (cheap enough for a preview, but it walks the whole tree: call it off the GUI thread):
+/// top-level folders whose name does not start with '.', each with at least one photo file (by
+/// extension) anywhere below it, sorted by name, with their prompts. Fewer than two classes is
+/// not an error here. Errors: NotFound (no such folder), Io (a folder cannot be listed).
+Result<std::vector<ClassFolder>> listClassTree(const std::string& root);
+
 /// Lists, hashes, decodes and caches the tree. `cacheSize` (pixels, 8..4096) is the side of the
 /// cached square. Reports inside the caller's current stage of `job` (setTotal to the photo
 /// files found, one unit per file) and checks its cancel token between files. Errors: NotFound
