@@ -35,6 +35,8 @@ ElidedLabel::ElidedLabel(QWidget* parent) : QLabel(parent) {
 }
 
 void ElidedLabel::setFullText(const QString& text) {
+    // The tooltip follows the text unless the caller set one of its own.
+    if (toolTip().isEmpty() || toolTip() == m_full) setToolTip(text);
     m_full = text;
     refresh();
     updateGeometry();

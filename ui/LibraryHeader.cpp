@@ -4,7 +4,7 @@
 #include <QLabel>
 #include <QPushButton>
 
-#include "ElidedLabel.h"
+#include "ElidedText.h"
 #include "FlowLayout.h"
 
 namespace diffclip::ui {
