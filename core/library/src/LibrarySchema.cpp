@@ -82,8 +82,22 @@ CREATE INDEX feedback_by_hit ON feedback(hit_image_id);
 // Rows failed before it keep a NULL code and are shown with their English text.
 constexpr const char* kSchemaV2 = "ALTER TABLE images ADD COLUMN error_code TEXT;";
 
+// Schema v3: paths claimed by an indexing run for a model (Library::claimPaths), so that two runs
+// on one library do not embed the same photo. Short-lived rows, hence no foreign key to models.
+constexpr const char* kSchemaV3 = R"SQL(
+CREATE TABLE claims(
+    path TEXT NOT NULL,
+    model_id INTEGER NOT NULL,
+    run_id TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    done INTEGER NOT NULL DEFAULT 0 CHECK (done IN (0, 1)),
+    PRIMARY KEY (path, model_id));
+CREATE INDEX claims_by_run ON claims(run_id, done);
+CREATE INDEX claims_by_expiry ON claims(expires_at);
+)SQL";
+
 // kMigrations[v] takes a file from user_version v to v + 1.
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == Library::kSchemaVersion,
               "one migration per schema version");
 
