@@ -87,7 +87,8 @@ Result<LoadedModel> openLibraryModel(Library& library, const std::string& spec, 
 int runIndex(int argc, char** argv) {
     CommandLine cli("index", "--library LIB --model MODEL [--labels-from-folders] [--metadata CSV] [PATH...]\n\n"
                              "Adds or updates photos (files or folders, recursive) with their embeddings. Incremental "
-                             "(unchanged files are skipped) and resumable (batches are committed as they finish).\n"
+                             "(unchanged files are skipped) and resumable (batches are committed as they finish). "
+                             "Runs at the same time on one library share the work: each photo is embedded once.\n"
                              "Without PATH, embeds the library's photos that MODEL has not embedded yet (after a "
                              "change of model). MODEL becomes the library's active model.");
     WorkspaceArgs args;
@@ -125,6 +126,7 @@ int runIndex(int argc, char** argv) {
         j["added"] = s->added;
         j["updated"] = s->updated;
         j["unchanged"] = s->unchanged;
+        j["indexed_by_another_run"] = s->indexedByAnotherRun;
         j["duplicates"] = s->duplicates;
         Json failed = Json::array();
         for (const auto& f : s->failures) failed.push_back(Json::object({{"path", f.path}, {"reason", f.reason}}));
@@ -139,8 +141,10 @@ int runIndex(int argc, char** argv) {
         }
         printJson(j);
     } else {
-        std::cerr << s->added << " added, " << s->updated << " updated, " << s->unchanged << " unchanged, "
-                  << s->failed << " failed, " << s->duplicates << " exact duplicates (" << std::fixed
+        std::cerr << s->added << " added, " << s->updated << " updated, " << s->unchanged << " unchanged, ";
+        // Only when another `index` ran on the library at the same time: the counts then add up.
+        if (s->indexedByAnotherRun > 0) std::cerr << s->indexedByAnotherRun << " indexed by another run, ";
+        std::cerr << s->failed << " failed, " << s->duplicates << " exact duplicates (" << std::fixed
                   << std::setprecision(1) << s->seconds << " s)\n";
         for (const auto& f : s->failures) std::cerr << "  failed: " << f.path << ": " << f.reason << "\n";
         if (s->metadata)

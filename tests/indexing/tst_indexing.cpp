@@ -1,13 +1,17 @@
 // Indexing as a long operation (Workspace::index / indexPhotos through the job contract,
 // diffclip/base/Job.h): its stages in order with their counts, cancel at the safe points
 // (while scanning, after a batch's commit) returning Cancelled with every committed batch
-// whole, a second run finishing the work; auto-tagging's and opening's cancel. A random tiny
-// preset model and ten photos of the shared NEU set.
+// whole, a second run finishing the work; two runs on one library at once (claims) and a
+// killed run's claims taken over; auto-tagging's and opening's cancel. A random tiny preset
+// model and ten photos of the shared NEU set.
 #include <QtTest>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "diffclip/indexing/Workspace.h"
@@ -178,6 +182,79 @@ private Q_SLOTS:
         Library l = readLibrary(lib);
         QCOMPARE(l.listImages()->size(), size_t(0));
         QVERIFY(l.check()->clean());
+    }
+
+    // Two runs index the same ten photos into one library at once, on two threads: every photo
+    // is embedded once (the runs' additions sum to ten) and each run's summary adds up to ten.
+    void twoRunsAtOnceEmbedEachPhotoOnce() {
+        const std::string lib = newLibrary();
+        auto first = open(lib);
+        auto second = open(lib);
+        QVERIFY(first && second);
+        std::promise<void> go;
+        std::shared_future<void> start = go.get_future().share();
+        auto run = [&](Workspace* ws) {
+            start.wait();
+            IndexOptions o;
+            o.batchSize = 2;
+            return ws->index({m_root.string()}, o);
+        };
+        auto a = std::async(std::launch::async, run, first.get());
+        auto b = std::async(std::launch::async, run, second.get());
+        go.set_value();
+        const Result<IndexSummary> sa = a.get(), sb = b.get();
+        QVERIFY2(sa.ok(), sa.ok() ? "" : sa.error().message.c_str());
+        QVERIFY2(sb.ok(), sb.ok() ? "" : sb.error().message.c_str());
+        qInfo("first: %lld added, %lld unchanged, %lld by another run; second: %lld, %lld, %lld",
+              (long long)sa->added, (long long)sa->unchanged, (long long)sa->indexedByAnotherRun,
+              (long long)sb->added, (long long)sb->unchanged, (long long)sb->indexedByAnotherRun);
+        QCOMPARE(sa->added + sb->added, int64_t(10));
+        for (const IndexSummary* s : {&*sa, &*sb}) {
+            QCOMPARE(s->updated + s->failed, int64_t(0));
+            QCOMPARE(s->added + s->unchanged + s->indexedByAnotherRun, int64_t(10));
+        }
+        Library l = readLibrary(lib);
+        QCOMPARE(l.listImages()->size(), size_t(10));
+        // Embedding a photo again would replace its row under a new row id.
+        auto stamp = l.embeddingStamp(first->modelId());
+        QVERIFY(stamp.ok());
+        QCOMPARE(stamp->count, int64_t(10));
+        QCOMPARE(stamp->maxRowId, int64_t(10));
+        auto db = Database::open(lib, {});
+        QVERIFY(db.ok());
+        QCOMPARE(*db->queryInt("SELECT COUNT(*) FROM claims WHERE done = 0"), int64_t(0));  // all released
+    }
+
+    // A killed run left claims: those already expired are taken at once, a live one is waited
+    // for until it expires; then every photo is embedded by this run.
+    void killedRunsClaimsAreTakenOver() {
+        const std::string lib = newLibrary();
+        auto ws = open(lib);
+        QVERIFY(ws);
+        QVERIFY(ws->index({}, IndexOptions{}).ok());  // registers the model: claims name its id
+        QVERIFY(ws->modelId() > 0);
+        std::vector<std::string> paths;
+        for (const auto& e : fs::recursive_directory_iterator(m_root))
+            if (e.is_regular_file()) paths.push_back(fs::weakly_canonical(e.path()).string());
+        QCOMPARE(paths.size(), size_t(10));
+        {
+            auto killed = Library::open(lib);
+            QVERIFY(killed.ok());
+            const std::vector<std::string> half(paths.begin(), paths.begin() + 5), rest(paths.begin() + 5, paths.end());
+            QVERIFY(killed->claimPaths(rest, ws->modelId(), "killed-just-now", 1500).ok());
+            QVERIFY(killed->claimPaths(half, ws->modelId(), "killed-long-ago", 1).ok());
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the first claims expire
+        const auto t0 = std::chrono::steady_clock::now();
+        IndexOptions o;
+        o.batchSize = 4;
+        auto s = ws->index({m_root.string()}, o);
+        const double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        QVERIFY2(s.ok(), s.ok() ? "" : s.error().message.c_str());
+        QCOMPARE(s->added, int64_t(10));
+        QCOMPARE(s->indexedByAnotherRun, int64_t(0));
+        QVERIFY2(waited >= 1.0, std::to_string(waited).c_str());  // the live claims held it back
+        QCOMPARE(readLibrary(lib).listImages()->size(), size_t(10));
     }
 
     // Auto-tagging stores its labels 500 photos to a transaction and checks cancel after each:

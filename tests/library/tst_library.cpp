@@ -410,13 +410,14 @@ private Q_SLOTS:
     }
 
     void schemaOneIsMigratedAndReadableReadOnly() {
-        // A library as version 1 wrote it: no error_code column, a failure with its English reason.
+        // A library as version 1 wrote it: no error_code column (nor claims table), a failure
+        // with its English reason.
         const std::string file = path("v1.dclib");
         QVERIFY(Library::open(file).ok());
         {
             auto db = Database::open(file, {});
             QVERIFY(db.ok());
-            QVERIFY(db->exec("ALTER TABLE images DROP COLUMN error_code; PRAGMA user_version = 1;"
+            QVERIFY(db->exec("DROP TABLE claims; ALTER TABLE images DROP COLUMN error_code; PRAGMA user_version = 1;"
                              "INSERT INTO images(path, added_at, status, error) "
                              "VALUES ('/p/old.jpg', 0, 'failed', 'truncated JPEG')")
                         .ok());

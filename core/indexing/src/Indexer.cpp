@@ -3,12 +3,17 @@
 #include <torch/torch.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <random>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -52,12 +57,12 @@ FailureCode decodeFailureCode(const Error& error, const std::string& bytes, cons
     return FailureCode::Damaged;
 }
 
-std::vector<Prepared> prepareBatch(const std::vector<Candidate>& files, size_t begin, size_t end,
-                                   const PreprocessConfig& pre, const DecodeOptions& decode, int64_t imageSize) {
+std::vector<Prepared> prepareBatch(const std::vector<Candidate>& files, const PreprocessConfig& pre,
+                                   const DecodeOptions& decode, int64_t imageSize) {
     std::vector<Prepared> out;
-    for (size_t i = begin; i < end; ++i) {
+    for (const Candidate& file : files) {
         Prepared p;
-        p.file = files[i];
+        p.file = file;
         std::ifstream in(p.file.path, std::ios::binary);
         std::string bytes;
         if (!in) {
@@ -103,6 +108,119 @@ int64_t nowMs() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
 }
+
+// How long a claim holds without renewal (a run renews after every batch, so a batch must take
+// less), and how often a run waiting for photos another run holds asks again.
+constexpr int64_t kClaimTtlMs = 2 * 60 * 1000;
+constexpr auto kClaimPoll = std::chrono::milliseconds(200);
+
+std::string newRunId() {
+    std::random_device device;
+    char id[48];
+    std::snprintf(id, sizeof id, "%ld-%08x%08x", long(::getpid()), unsigned(device()), unsigned(device()));
+    return id;
+}
+
+// Hands out a run's photos in claimed batches (Library::claimPaths), so that runs indexing one
+// library at once never embed the same photo. A photo another run holds goes to the back and is
+// asked for again once the fresh ones are out; one another run has finished, or that turns out
+// stored when claimed, counts as indexed by another run.
+class ClaimQueue {
+public:
+    ClaimQueue(Library& library, std::vector<Candidate> todo, int64_t modelId)
+        : m_library(library), m_todo(std::move(todo)), m_modelId(modelId), m_runId(newRunId()) {}
+    ~ClaimQueue() {
+        if (m_claimed) (void)m_library.releaseClaims(m_runId);  // best effort: they expire anyway
+    }
+    ClaimQueue(const ClaimQueue&) = delete;
+    ClaimQueue& operator=(const ClaimQueue&) = delete;
+
+    size_t size() const { return m_todo.size(); }
+    int64_t byAnotherRun() const { return m_byAnotherRun; }
+    const std::string& runId() const { return m_runId; }
+
+    // Up to `n` photos now claimed by this run. With `wait`, polls while only photos held by
+    // other runs are left (call it holding no unfinished claim, or two runs could wait for each
+    // other until the claims expire); without, returns what is free now (maybe nothing).
+    // ErrorCode::Cancelled when `cancel` fires while waiting.
+    Result<std::vector<Candidate>> take(size_t n, bool wait, const CancelToken& cancel) {
+        std::vector<Candidate> out;
+        size_t fruitless = 0;  // deferred photos asked for in a row, all still held elsewhere
+        while (out.size() < n) {
+            std::vector<Candidate> ask;
+            const bool fresh = m_next < m_todo.size();
+            if (fresh) {
+                while (ask.size() < n - out.size() && m_next < m_todo.size()) ask.push_back(m_todo[m_next++]);
+            } else if (m_deferred.empty()) {
+                break;
+            } else if (fruitless >= m_deferred.size()) {  // a whole round without progress
+                if (!out.empty() || !wait) break;
+                if (cancel.cancelled()) return CancelToken::error("indexing");
+                std::this_thread::sleep_for(kClaimPoll);
+                fruitless = 0;
+                continue;
+            } else {
+                const size_t k = std::min(n - out.size(), m_deferred.size());
+                ask.assign(m_deferred.begin(), m_deferred.begin() + std::ptrdiff_t(k));
+                m_deferred.erase(m_deferred.begin(), m_deferred.begin() + std::ptrdiff_t(k));
+            }
+            std::vector<std::string> paths;
+            for (const Candidate& c : ask) paths.push_back(c.path);
+            auto claims = m_library.claimPaths(paths, m_modelId, m_runId, kClaimTtlMs);
+            if (!claims) return claims.error();
+            m_claimed = true;
+            std::vector<std::string> storedMeanwhile;
+            bool progress = false;
+            for (size_t i = 0; i < ask.size(); ++i) {
+                if ((*claims)[i] == Library::Claim::Busy) {
+                    m_deferred.push_back(std::move(ask[i]));
+                    continue;
+                }
+                progress = true;
+                if ((*claims)[i] == Library::Claim::Done) {
+                    ++m_byAnotherRun;
+                    continue;
+                }
+                auto stored = storedNow(ask[i]);
+                if (!stored) return stored.error();
+                if (*stored) {
+                    ++m_byAnotherRun;
+                    storedMeanwhile.push_back(ask[i].path);
+                } else {
+                    out.push_back(std::move(ask[i]));
+                }
+            }
+            if (!storedMeanwhile.empty())
+                if (Status s = m_library.finishClaims(storedMeanwhile, m_modelId, m_runId, kClaimTtlMs); !s)
+                    return s.error();
+            if (!fresh) fruitless = progress ? 0 : fruitless + ask.size();
+        }
+        return out;
+    }
+
+private:
+    // Whether another run stored the photo, unchanged and embedded, after this run's scan (its
+    // claim has expired since, or it never claimed). Refreshes `known` for the summary.
+    Result<bool> storedNow(Candidate& c) {
+        auto known = m_library.findImageByPath(c.path);
+        if (!known) {
+            if (known.error().code != ErrorCode::NotFound) return known.error();
+            return false;
+        }
+        c.known = true;
+        if (known->status != ImageStatus::Ok || known->size != c.size || known->mtimeNs != c.mtimeNs) return false;
+        return m_library.hasEmbedding(known->id, m_modelId);
+    }
+
+    Library& m_library;
+    std::vector<Candidate> m_todo;
+    size_t m_next = 0;
+    std::deque<Candidate> m_deferred;  // held by another run when asked for
+    int64_t m_modelId = 0;
+    std::string m_runId;
+    int64_t m_byAnotherRun = 0;
+    bool m_claimed = false;  // a run with nothing to do writes nothing, not even a release
+};
 
 }  // namespace
 
@@ -200,25 +318,49 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
         todo.push_back(std::move(c));
     }
 
+    ClaimQueue queue(library, std::move(todo), *modelId);
+    const int64_t total = int64_t(queue.size());
     ClipModel encoder = givenEncoder ? *givenEncoder : ClipModel(nullptr);
-    if (!encoder && !todo.empty()) encoder = defaultEncoder(model);
+    if (!encoder && total > 0) encoder = defaultEncoder(model);
     const size_t batch = size_t(options.batchSize);
-    auto launch = [&](size_t begin) {
-        return std::async(std::launch::async, prepareBatch, std::cref(todo), begin, std::min(todo.size(), begin + batch),
-                          cfg.preprocess, options.decode, cfg.vision.imageSize);
+    auto launch = [&](std::vector<Candidate> batchFiles) {
+        return std::async(std::launch::async, prepareBatch, std::move(batchFiles), cfg.preprocess, options.decode,
+                          cfg.vision.imageSize);
+    };
+    int64_t handled = 0, firstBatchPhotos = 0, reported = 0;
+    double firstBatchEnd = 0.0;
+    auto cancelled = [&] {
+        return makeError(ErrorCode::Cancelled, "indexing cancelled after " + std::to_string(handled) + " of " +
+                                                   std::to_string(total) +
+                                                   " photos; those are stored, and running it again goes on");
+    };
+    // Photos another run handled count as done too, so the stage reaches its total.
+    auto report = [&] {
+        if (handled + queue.byAnotherRun() != reported) job.progress.update(reported = handled + queue.byAnotherRun());
     };
     std::future<std::vector<Prepared>> next;
-    job.progress.stage("decode+embed", int64_t(todo.size()));
-    if (!todo.empty()) next = launch(0);
-    int64_t handled = 0, firstBatchPhotos = 0;
-    double firstBatchEnd = 0.0;
-    for (size_t begin = 0; begin < todo.size(); begin += batch) {
+    job.progress.stage("decode+embed", total);
+    for (bool first = true;; first = false) {
+        if (!next.valid()) {
+            // Nothing in flight and every claim of this run finished: waiting blocks no other run.
+            auto claimed = queue.take(batch, true, job.cancel);
+            if (!claimed) return claimed.error().code == ErrorCode::Cancelled ? cancelled() : claimed.error();
+            report();
+            if (claimed->empty()) break;
+            next = launch(std::move(*claimed));
+        }
         std::vector<Prepared> items = next.get();
-        // Decode the next batch while this one is encoded.
-        if (begin + batch < todo.size()) next = launch(begin + batch);
+        // Claim and decode the next batch while this one is encoded (without waiting: this
+        // batch's claims are held).
+        auto more = queue.take(batch, false, job.cancel);
+        if (!more) return more.error();
+        if (!more->empty()) next = launch(std::move(*more));
         std::vector<at::Tensor> inputs;
-        for (const auto& p : items)
+        std::vector<std::string> batchPaths;
+        for (const auto& p : items) {
+            batchPaths.push_back(p.file.path);
             if (p.error.empty()) inputs.push_back(p.input);
+        }
         at::Tensor emb;
         if (!inputs.empty()) {
             try {
@@ -261,19 +403,18 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
             if (same->size() > 1) ++summary.duplicates;
             ++(p.file.known ? summary.updated : summary.added);
         }
+        // Done with the photos in the same commit, so a run waiting for them never sees them
+        // free before they are stored; the next batch's claims are renewed with it.
+        if (Status s = library.finishClaims(batchPaths, *modelId, queue.runId(), kClaimTtlMs); !s) return s.error();
+        if (Status s = library.renewClaims(queue.runId(), kClaimTtlMs); !s) return s.error();
         if (Status s = tx->commit(); !s) return s.error();
         handled += int64_t(items.size());
-        if (begin == 0) {
+        if (first) {
             firstBatchEnd = elapsed();
             firstBatchPhotos = handled;
         }
-        job.progress.update(handled);
-        if (job.cancel.cancelled()) {
-            if (next.valid()) next.wait();  // the helper thread reads `todo`
-            return makeError(ErrorCode::Cancelled, "indexing cancelled after " + std::to_string(handled) + " of " +
-                                                       std::to_string(todo.size()) +
-                                                       " photos; those are stored, and running it again goes on");
-        }
+        report();
+        if (job.cancel.cancelled()) return cancelled();
     }
     if (!options.metadataCsv.empty()) {
         // One transaction, no count to report; a stage of its own so a slow CSV is not taken
@@ -283,6 +424,7 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
         if (!csv) return csv.error();
         summary.metadata = *csv;
     }
+    summary.indexedByAnotherRun = queue.byAnotherRun();
     summary.seconds = elapsed();
     summary.photosPerSecond = summary.seconds > 0 ? double(summary.added + summary.updated) / summary.seconds : 0.0;
     if (handled > firstBatchPhotos && summary.seconds > firstBatchEnd)

@@ -23,6 +23,8 @@ struct IndexOptions {
     /// counted once their batch is committed), then "commit" when a metadata CSV is given (its
     /// import, one transaction; no count). Cancel is checked while scanning and after each
     /// batch's commit; the call then returns ErrorCode::Cancelled with every committed batch kept.
+    /// "decode+embed" counts photos another run indexed too, and may pause while another run
+    /// holds the last ones (cancel is checked while waiting).
     JobControl job;
 };
 
@@ -32,6 +34,10 @@ struct IndexSummary {
     int64_t unchanged = 0;   // known paths with the same size and mtime, already embedded
     int64_t failed = 0;      // unreadable or undecodable this run (reasons in `failures`)
     int64_t duplicates = 0;  // added or updated photos whose content equals another photo's
+    /// Photos this run found to do that another run indexing the same library at the same time
+    /// claimed and stored (or recorded as failed) first (Library::claimPaths). added + updated +
+    /// unchanged + failed + indexedByAnotherRun = the photos found.
+    int64_t indexedByAnotherRun = 0;
     std::vector<FailedFile> failures;
     std::optional<CsvImportReport> metadata;
     double seconds = 0.0;

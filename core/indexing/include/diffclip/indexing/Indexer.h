@@ -6,6 +6,9 @@
 // embedding together), so a killed indexer loses at most the batch in flight, and running it
 // again skips every photo already stored unchanged. Threading: one call at a time per Library;
 // decoding of the next batch runs on a helper thread while the current batch is encoded.
+// Several calls (threads or processes, each with its own Library) may index one library file at
+// once: each claims a batch's photos before decoding them (Library::claimPaths), so every photo
+// is embedded once, and the others count it in IndexSummary::indexedByAnotherRun.
 
 #include <optional>
 #include <string>

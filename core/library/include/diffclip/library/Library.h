@@ -155,8 +155,9 @@ struct LibraryOptions {
 
 class Library {
 public:
-    /// 2 added images.error_code (FailureCode of failed files).
-    static constexpr int kSchemaVersion = 2;
+    /// 2 added images.error_code (FailureCode of failed files); 3 the claims table (indexing
+    /// runs working on one library at once).
+    static constexpr int kSchemaVersion = 3;
     /// The oldest schema a read-only connection reads: later versions only added columns, which
     /// read as empty there, so a library on a share nobody may write stays browsable.
     static constexpr int kOldestReadableSchema = 1;
@@ -356,6 +357,30 @@ public:
     /// The current (latest) judgement of each hit judged for `query`, by hit id ascending:
     /// one query for a whole result list.
     Result<std::vector<FeedbackRecord>> currentFeedback(const std::string& query);
+
+    // ---- claims: indexing runs working on one library at once ----
+    // A run claims the paths of a batch for its model before decoding them, so two runs never
+    // embed the same photo with the same model. Claims expire (wall clock, milliseconds), so a killed run blocks nothing for long;
+    // machines sharing a library over the network need roughly synchronised clocks.
+    enum class Claim {
+        Claimed,  // held by this run now (also when it already was)
+        Busy,     // held by another run whose claim has not expired: ask again later
+        Done,     // another run finished it (stored or failed) within its claim's time: skip it
+    };
+    /// In one short transaction: drops expired claims, then claims each of `paths` with model
+    /// `modelId` for `runId` until now + ttlMs unless another run holds it. One entry per path,
+    /// in order. Errors: InvalidArgument (empty runId, ttlMs < 1), Io (busy, read-only).
+    Result<std::vector<Claim>> claimPaths(const std::vector<std::string>& paths, int64_t modelId,
+                                          const std::string& runId, int64_t ttlMs);
+    /// Extends the run's unfinished claims to now + ttlMs.
+    Status renewClaims(const std::string& runId, int64_t ttlMs);
+    /// Marks the run's claims of `paths` done until now + ttlMs, so that a run waiting for them
+    /// counts them as handled instead of doing them again. Call it in the batch's transaction, so
+    /// the photos and the mark become visible together.
+    Status finishClaims(const std::vector<std::string>& paths, int64_t modelId, const std::string& runId,
+                        int64_t ttlMs);
+    /// Drops the run's unfinished claims (when it ends or is cancelled); done ones expire.
+    Status releaseClaims(const std::string& runId);
 
 private:
     Library(Database db, std::string path, int openedVersion)

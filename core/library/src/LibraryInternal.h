@@ -1,0 +1,97 @@
+#pragma once
+// Private helpers shared by the Library*.cpp files (one file per part of the library; see
+// docs/ARCHITECTURE.md). Not installed; sqlite3.h stays out of it as well.
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "diffclip/library/Library.h"
+
+namespace diffclip::library_internal {
+
+inline int64_t nowMs() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+// Current label after precedence (manual > training > folder > zero-shot), as an SQL expression
+// over the images table aliased `i`.
+inline constexpr const char* kCurrentLabelSql =
+    "(SELECT l.label FROM labels l WHERE l.image_id = i.id ORDER BY CASE l.source "
+    "WHEN 'manual' THEN 0 WHEN 'training' THEN 1 WHEN 'folder' THEN 2 ELSE 3 END LIMIT 1)";
+
+inline constexpr const char* kImageColumns =
+    "i.id, i.path, i.content_hash, i.size, i.mtime_ns, i.width, i.height, i.added_at, i.product, i.line, "
+    "i.lot, i.date, i.inspector, i.notes, i.extra, i.status, i.error";
+
+// Steps `st` to its end and returns readRow(st) of every row, in order.
+template <class T, class ReadRow>
+Result<std::vector<T>> collectRows(Statement& st, ReadRow readRow) {
+    std::vector<T> out;
+    for (;;) {
+        Result<bool> row = st.step();
+        if (!row) {
+            return row.error();
+        }
+        if (!*row) {
+            return out;
+        }
+        out.push_back(readRow(st));
+    }
+}
+
+inline ImageRecord readImage(const Statement& st) {
+    ImageRecord r;
+    r.id = st.columnInt(0);
+    r.path = st.columnText(1);
+    r.contentHash = st.columnText(2);
+    r.size = st.columnInt(3);
+    r.mtimeNs = st.columnInt(4);
+    r.width = static_cast<int>(st.columnInt(5));
+    r.height = static_cast<int>(st.columnInt(6));
+    r.addedAtMs = st.columnInt(7);
+    r.product = st.columnText(8);
+    r.line = st.columnText(9);
+    r.lot = st.columnText(10);
+    r.date = st.columnText(11);
+    r.inspector = st.columnText(12);
+    r.notes = st.columnText(13);
+    r.extraJson = st.columnText(14);
+    if (r.extraJson.empty()) {
+        r.extraJson = "{}";
+    }
+    r.status = st.columnText(15) == "failed" ? ImageStatus::Failed : ImageStatus::Ok;
+    r.error = st.columnText(16);
+    return r;
+}
+
+inline std::string lowerAscii(std::string s) {
+    for (char& c : s) {
+        if (c >= 'A' && c <= 'Z') {
+            c = static_cast<char>(c - 'A' + 'a');
+        }
+    }
+    return s;
+}
+
+
+inline std::string trim(const std::string& s) {
+    size_t b = 0;
+    size_t e = s.size();
+    while (b < e && (s[b] == ' ' || s[b] == '\t')) {
+        ++b;
+    }
+    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t')) {
+        --e;
+    }
+    return s.substr(b, e - b);
+}
+
+
+// NotFound unless an image has this id; lets updates report a wrong id instead of doing nothing.
+Status requireImage(Database& db, int64_t imageId);
+
+}  // namespace diffclip::library_internal
