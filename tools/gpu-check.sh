@@ -2,7 +2,10 @@
 # GPU check: on a machine with CUDA and PyTorch (no Qt/OpenCV/SQLite needed), configure the
 # model target against PyTorch's LibTorch, build the CLI, check CUDA parity with the reference
 # fixtures and measure the encoders. Prints one table at the end.
-#   tools/gpu-check.sh [SHARED_DIR]     (default ../shared)
+#   tools/gpu-check.sh --stage          on the development machine, before the copy: puts the
+#                                       header-only nlohmann-json (/usr/include/nlohmann) into
+#                                       build-gpu-deps/include, to carry along with the tree
+#   tools/gpu-check.sh [SHARED_DIR]     on the GPU machine (default ../shared)
 # Set DIFFCLIP_TORCH_PREFIX to use another LibTorch (default: the one inside python3's torch).
 #
 # The CLI also needs the CLI11 headers (header-only, Debian's libcli11-dev). A GPU machine without
@@ -13,12 +16,23 @@
 # CLI11 package, and stops with a message naming both ways when it finds neither.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+deps=build-gpu-deps/include
+if [ "${1:-}" = "--stage" ]; then
+  rm -rf "$deps/nlohmann"
+  mkdir -p "$deps"
+  cp -r /usr/include/nlohmann "$deps/"
+  echo "gpu-check: staged $(du -sh "$deps/nlohmann" | cut -f1) of nlohmann-json in $deps; carry build-gpu-deps"
+  exit 0
+fi
 shared=${1:-../shared}
 prefix=${DIFFCLIP_TORCH_PREFIX:-$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')}
 build=build-gpu
+# nlohmann-json: the staged copy when there is one, else an installed package.
+json=()
+[ -f "$deps/nlohmann/json.hpp" ] && json=(-DDIFFCLIP_EXTRA_INCLUDE="$PWD/$deps")
 
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DDIFFCLIP_MODEL_ONLY=ON \
-  -DDIFFCLIP_BUILD_TESTS=OFF -DCMAKE_PREFIX_PATH="$prefix"
+  -DDIFFCLIP_BUILD_TESTS=OFF -DCMAKE_PREFIX_PATH="$prefix" ${json[@]+"${json[@]}"}
 cmake --build "$build" -j "$(nproc)" --target diffclip
 bin=$build/bin/diffclip
 device=${DIFFCLIP_DEVICE:-cuda}

@@ -6,8 +6,8 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build pkg-config git clang libclang-rt-14-dev python3 unzip
-  # model core; CLI11 (header-only) parses the command line's arguments
-  libtorch-dev libopenblas0-pthread zlib1g-dev libcli11-dev
+  # model core; header-only: CLI11 (command-line arguments), nlohmann-json (JSON); OpenSSL's SHA-256
+  libtorch-dev libopenblas0-pthread zlib1g-dev libcli11-dev nlohmann-json3-dev libssl-dev
   # imaging, library, search
   libopencv-dev libjpeg-dev libsqlite3-dev sqlite3
   # desktop application

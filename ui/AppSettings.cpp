@@ -3,6 +3,7 @@
 #include "diffclip/model/ModelSummary.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QSettings>
 #include <QStandardPaths>
 
@@ -22,6 +23,7 @@ const QString kBatchSize = QStringLiteral("compute/batchSize");
 const QString kDefaultLibrary = QStringLiteral("library/defaultPath");
 const QString kRecentLibraries = QStringLiteral("library/recent");
 const QString kLibrarySplitter = QStringLiteral("library/splitter");
+const QString kPhotoFolder = QStringLiteral("dialogs/photoFolder");
 
 QStringList cleanList(QStringList list, int max) {
     list.removeAll(QString());
@@ -182,5 +184,24 @@ void AppSettings::clearRecentLibraries() { QSettings().remove(kRecentLibraries);
 
 QByteArray AppSettings::librarySplitterState() { return QSettings().value(kLibrarySplitter).toByteArray(); }
 void AppSettings::setLibrarySplitterState(const QByteArray& state) { QSettings().setValue(kLibrarySplitter, state); }
+
+QString AppSettings::photoFolder() {
+    const QString last = QSettings().value(kPhotoFolder).toString();
+    if (!last.isEmpty() && QFileInfo(last).isDir()) return last;
+    const QString pictures = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
+    return !pictures.isEmpty() && QFileInfo(pictures).isDir() ? pictures : QDir::homePath();
+}
+
+void AppSettings::rememberPhotoFolder(const QString& path) {
+    if (path.isEmpty()) return;
+    const QFileInfo info(path);
+    QSettings().setValue(kPhotoFolder, normalisedPath(info.isDir() ? info.absoluteFilePath() : info.absolutePath()));
+}
+
+QString AppSettings::newLibraryPath() {
+    const QString path = defaultLibraryPath();
+    if (QDir().mkpath(QFileInfo(path).absolutePath())) return path;
+    return QDir::home().filePath(QFileInfo(path).fileName());
+}
 
 }  // namespace diffclip::ui

@@ -73,6 +73,16 @@ public:
 
     static QByteArray librarySplitterState();
     static void setLibrarySplitterState(const QByteArray& state);
+
+    // Where file dialogs open. A dialog given no folder (or a missing one) opens wherever the
+    // last dialog of the session was, e.g. a model's folder; these give each kind its own place.
+    /// Photo choosers: the folder of the last photo (or folder of photos) chosen, kept across
+    /// sessions, while it exists; else the user's Pictures folder, else home.
+    static QString photoFolder();
+    /// Remembers the folder of `path` (a photo, or a folder of photos) for photoFolder().
+    static void rememberPhotoFolder(const QString& path);
+    /// "New Library…": defaultLibraryPath(), its folder made when missing (else a file in home).
+    static QString newLibraryPath();
 };
 
 }  // namespace diffclip::ui

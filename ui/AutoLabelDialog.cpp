@@ -11,6 +11,7 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include "ErrorBanner.h"
 #include "diffclip/indexing/Prompts.h"
 
 namespace diffclip::ui {
@@ -28,6 +29,33 @@ QString AutoLabelSettings::classesFromNames(const QStringList& names) {
     for (const QString& n : names)
         if (!n.contains(QLatin1Char(':')) && !n.startsWith(QLatin1Char('#'))) lines << n;
     return lines.join(QLatin1Char('\n'));
+}
+
+diffclip::Result<AutoLabelSettings> AutoLabelSettings::load(diffclip::Library& lib) {
+    AutoLabelSettings st;
+    auto classes = lib.setting(kClassesKey);
+    auto templates = lib.setting(kTemplatesKey);
+    auto minConf = lib.setting(kMinConfidenceKey);
+    auto only = lib.setting(kOnlyUnlabelledKey);
+    if (!classes) return classes.error();
+    st.classes = QString::fromStdString(*classes);
+    st.templates = templates && !templates->empty() ? QString::fromStdString(*templates) : defaultTemplates();
+    bool ok = false;
+    const double v = minConf ? QString::fromStdString(*minConf).toDouble(&ok) : 0.0;
+    if (ok && v >= 0.0 && v <= 1.0) st.minConfidence = v;
+    if (only && !only->empty()) st.onlyUnlabelled = *only != "0";
+    return st;
+}
+
+diffclip::Status AutoLabelSettings::store(diffclip::Library& lib) const {
+    const std::pair<const char*, std::string> values[] = {
+        {kClassesKey, classes.toStdString()},
+        {kTemplatesKey, templates.toStdString()},
+        {kMinConfidenceKey, QString::number(minConfidence).toStdString()},
+        {kOnlyUnlabelledKey, onlyUnlabelled ? "1" : "0"}};
+    for (const auto& [key, value] : values)
+        if (auto saved = lib.setSetting(key, value); !saved) return saved;
+    return diffclip::Status{};
 }
 
 bool AutoLabelSettings::toOptions(diffclip::AutoTagOptions* options, QString* error) const {
@@ -98,7 +126,7 @@ AutoLabelDialog::AutoLabelDialog(const AutoLabelSettings& settings, const QStrin
     m_problem = new QLabel(this);
     m_problem->setObjectName(QStringLiteral("autoLabelProblem"));
     m_problem->setWordWrap(true);
-    m_problem->setStyleSheet(QStringLiteral("color: palette(highlight); font-weight: bold;"));
+    styleProblemLabel(m_problem);
     m_problem->hide();
 
     auto* classesRow = new QHBoxLayout;

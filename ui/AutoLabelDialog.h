@@ -37,6 +37,11 @@ struct AutoLabelSettings {
     /// Checks the texts and makes the options for Workspace::autoTag. On a problem returns false
     /// and sets `error` to one sentence for the user.
     bool toOptions(diffclip::AutoTagOptions* options, QString* error) const;
+    /// The settings stored in `library`; unset or unusable values keep their defaults (the
+    /// templates: defaultTemplates()). Runs on the library's worker thread.
+    static diffclip::Result<AutoLabelSettings> load(diffclip::Library& library);
+    /// Stores the settings in `library`. Runs on the library's worker thread.
+    diffclip::Status store(diffclip::Library& library) const;
 };
 
 class AutoLabelDialog : public QDialog {

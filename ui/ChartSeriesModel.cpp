@@ -39,6 +39,7 @@ QVariant ChartSeriesModel::headerData(int section, Qt::Orientation orientation, 
     if (section >= rowCount()) return {};
     if (role == Qt::DisplayRole) return m_table.rowLabels[section];
     if (role == Qt::UserRole) return section < m_table.markedRows.size() && m_table.markedRows[section];
+    if (role == PositionRole) return section < m_table.rowPositions.size() ? m_table.rowPositions[section] : double(section);
     return {};
 }
 

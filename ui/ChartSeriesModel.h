@@ -3,7 +3,8 @@
 //   horizontal header: DisplayRole the series name, DecorationRole its QColor, UserRole an
 //                      int the chart may use to tell series apart (line style, marker)
 //   vertical header:   DisplayRole the row's label (a layer number, a category), UserRole true
-//                      for a row the chart should mark (the layer shown)
+//                      for a row the chart should mark (the layer shown), PositionRole the
+//                      row's x as a double for a chart over a numeric axis (default: the row)
 //   cells:             DisplayRole a double; no data where the series has no value there
 // setTable() replaces everything with one model reset, so a chart listening to modelReset
 // redraws once per change. GUI thread only.
@@ -25,6 +26,7 @@ struct ChartTable {
     };
     QStringList rowLabels;   // defines the row count
     QVector<bool> markedRows;  // may be shorter than rowLabels (missing: not marked)
+    QVector<double> rowPositions;  // may be shorter than rowLabels (missing: the row index)
     QVector<Series> series;
 };
 
@@ -32,6 +34,9 @@ class ChartSeriesModel : public QAbstractTableModel {
     Q_OBJECT
 
 public:
+    /// Vertical header role of a row's x (double).
+    static constexpr int PositionRole = Qt::UserRole + 1;
+
     using QAbstractTableModel::QAbstractTableModel;
 
     /// Replaces the table (an empty ChartTable clears the chart).

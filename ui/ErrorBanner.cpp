@@ -10,6 +10,10 @@
 
 namespace diffclip::ui {
 
+void styleProblemLabel(QLabel* label) {
+    label->setStyleSheet(QStringLiteral("color: palette(highlight); font-weight: bold;"));
+}
+
 namespace {
 
 QColor mix(const QColor& a, const QColor& b, double t) {

@@ -9,6 +9,10 @@ class QToolButton;
 
 namespace diffclip::ui {
 
+/// Styles `label` as a short problem message beside the fields of a form or dialog (bold, in the
+/// palette's highlight colour), the inline counterpart of the banner.
+void styleProblemLabel(QLabel* label);
+
 class ErrorBanner : public QFrame {
     Q_OBJECT
 

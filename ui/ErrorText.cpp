@@ -1,5 +1,7 @@
 #include "ErrorText.h"
 
+#include "diffclip/library/Library.h"
+
 namespace diffclip::ui {
 
 QString ErrorText::modelOpenReason(diffclip::ErrorCode code) {
@@ -77,6 +79,58 @@ QString ErrorText::photoReason(diffclip::ErrorCode code) {
         break;
     }
     return libraryReason(code);
+}
+
+QString ErrorText::searchReason(diffclip::ErrorCode code, bool photo) {
+    using diffclip::ErrorCode;
+    switch (code) {
+    case ErrorCode::NotFound:
+        return photo ? tr("The photo does not exist any more, or it was moved.")
+                     : tr("Something the search needs is missing from the library or the model.");
+    case ErrorCode::Format:
+        return tr("This file is not an image DiffCLIP Studio can read (JPEG, PNG, TIFF, WebP or BMP), "
+                  "or it is damaged or too large.");
+    case ErrorCode::Io:
+        return tr("A file could not be read, or the library is busy. Check the file and try again.");
+    case ErrorCode::Unsupported:
+        return photo ? tr("The model cannot search with this photo.")
+                     : tr("The model cannot search by text: it has no tokenizer.");
+    case ErrorCode::InvalidArgument:
+        return tr("The search settings are not valid. Check the filters.");
+    case ErrorCode::Mismatch:
+        return tr("The library's photos were embedded by another model. Re-embed them with this one.");
+    case ErrorCode::OutOfMemory:
+        return tr("There is not enough memory for this search.");
+    case ErrorCode::Cancelled:
+        return tr("The search was cancelled.");
+    case ErrorCode::Ok:
+    case ErrorCode::Internal:
+        break;
+    }
+    return tr("An unexpected error occurred. Please report it together with the details below.");
+}
+
+QString ErrorText::failureReason(diffclip::FailureCode code) {
+    using diffclip::FailureCode;
+    switch (code) {
+    case FailureCode::Unknown:
+        break;
+    case FailureCode::Unreadable:
+        return tr("The file could not be opened or read. Check that you may read it and that the disk works.");
+    case FailureCode::Missing:
+        return tr("The file is no longer there: it was moved, renamed or deleted.");
+    case FailureCode::TooLarge:
+        return tr("The file is too large: over 1 GiB, or more pixels than photos may have.");
+    case FailureCode::NotAnImage:
+        return tr("Not a photo format DiffCLIP Studio reads (JPEG, PNG, TIFF, WebP, BMP), or its start is damaged.");
+    case FailureCode::Damaged:
+        return tr("The photo is damaged or incomplete, for example cut off while copying.");
+    case FailureCode::OutOfMemory:
+        return tr("There was not enough memory to decode this photo.");
+    case FailureCode::ModelInput:
+        return tr("The model could not prepare this photo as its input. Please report it with the details.");
+    }
+    return {};
 }
 
 QString ErrorText::details(const diffclip::Error& error) { return QString::fromStdString(error.describe()); }

@@ -7,6 +7,10 @@
 
 #include "diffclip/base/Result.h"
 
+namespace diffclip {
+enum class FailureCode;
+}
+
 namespace diffclip::ui {
 
 class ErrorText {
@@ -19,6 +23,11 @@ public:
     static QString libraryReason(diffclip::ErrorCode code);
     /// What went wrong reading a photo (decoding by content: JPEG, PNG, TIFF, WebP, BMP), and what to do.
     static QString photoReason(diffclip::ErrorCode code);
+    /// What went wrong with a search by a photo (`photo`) or by words, and what to do.
+    static QString searchReason(diffclip::ErrorCode code, bool photo);
+    /// Why a file could not be added to the library, in the user's language; empty for
+    /// FailureCode::Unknown (failures recorded without a code), where the English reason is all there is.
+    static QString failureReason(diffclip::FailureCode code);
     /// The core's detail ("format: safetensors header ...") as a QString.
     static QString details(const diffclip::Error& error);
 };

@@ -1,5 +1,7 @@
 #include "ExplainFolderScales.h"
+#include "PhotoFormats.h"
 
+#include <chrono>
 #include <QDir>
 #include <QFileInfo>
 #include <QFutureWatcher>
@@ -19,11 +21,8 @@ ExplainFolderScales::~ExplainFolderScales() { cancel(); }
 QStringList ExplainFolderScales::photosBeside(const QString& photo) {
     const QFileInfo info(photo);
     const QDir dir = info.absoluteDir();
-    static const QStringList filters{QStringLiteral("*.jpg"), QStringLiteral("*.jpeg"), QStringLiteral("*.png"),
-                                     QStringLiteral("*.bmp"), QStringLiteral("*.tif"),  QStringLiteral("*.tiff"),
-                                     QStringLiteral("*.webp")};
     QStringList out;
-    for (const QString& name : dir.entryList(filters, QDir::Files | QDir::Readable, QDir::Name))
+    for (const QString& name : dir.entryList(photoNameFilters(), QDir::Files | QDir::Readable, QDir::Name))
         out << dir.absoluteFilePath(name);
     if (!out.contains(info.absoluteFilePath())) out << info.absoluteFilePath();
     return out;
@@ -40,7 +39,7 @@ QString ExplainFolderScales::key(const QString& photo, const QStringList& photos
 }
 
 void ExplainFolderScales::cancel() {
-    if (m_cancel) m_cancel->store(true);
+    m_cancel.cancel();
 }
 
 void ExplainFolderScales::start(const std::shared_ptr<ex::ExplainSession>& session, const ex::ExplainRequest& request,
@@ -48,7 +47,7 @@ void ExplainFolderScales::start(const std::shared_ptr<ex::ExplainSession>& sessi
     cancel();
     std::vector<std::string> list;
     for (const QString& p : photos) list.push_back(p.toStdString());
-    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    m_cancel = CancelToken();
     const int generation = ++m_generation;
     m_running = true;
     m_runningKey = key;
@@ -68,14 +67,21 @@ void ExplainFolderScales::start(const std::shared_ptr<ex::ExplainSession>& sessi
         watcher->deleteLater();
         done(generation, key, o.scale, int(o.error.code), QString::fromStdString(o.error.message));
     });
-    auto cancelFlag = m_cancel;
+    const CancelToken cancel = m_cancel;
     auto hook = m_hook;
-    watcher->setFuture(QtConcurrent::run([session, cancelFlag, request, list, hook](QPromise<Outcome>& promise) {
+    watcher->setFuture(QtConcurrent::run([session, cancel, request, list, hook](QPromise<Outcome>& promise) {
         promise.setProgressRange(0, int(list.size()));
-        auto res = session->folderScale(request, list, cancelFlag.get(), [&promise, &hook](int done, int total) {
-            if (hook) hook(done, total);
-            promise.setProgressValue(done);
-        });
+        // The page's own bar and Cancel button rather than the Jobs page: a folder scale belongs
+        // to the page's current settings and is dropped (cancelled) as soon as they change.
+        JobControl job;
+        job.cancel = cancel;
+        job.progress = Progress(
+            [&promise, &hook](const ProgressUpdate& u) {
+                if (hook && u.done > 0) hook(int(u.done), int(u.total));
+                promise.setProgressValue(int(u.done));
+            },
+            std::chrono::milliseconds(0));
+        auto res = session->folderScale(request, list, job);
         Outcome o;
         if (res) o.scale = std::make_shared<ex::FolderScale>(std::move(*res));
         else o.error = res.error();

@@ -11,9 +11,10 @@
 #include <QObject>
 #include <QString>
 #include <QStringList>
-#include <atomic>
 #include <functional>
 #include <memory>
+
+#include "diffclip/base/Job.h"
 
 namespace diffclip::explain {
 class ExplainSession;
@@ -30,8 +31,8 @@ public:
     explicit ExplainFolderScales(QObject* parent = nullptr);
     ~ExplainFolderScales() override;
 
-    /// The photos a folder scale of `photo` spans: files with a photo extension (.jpg, .jpeg,
-    /// .png, .bmp, .tif, .tiff, .webp) directly in its folder, by name, `photo` always among them.
+    /// The photos a folder scale of `photo` spans: files with a photo extension (PhotoFormats.h)
+    /// directly in its folder, by name, `photo` always among them.
     static QStringList photosBeside(const QString& photo);
     /// The cache key of a folder scale for `request`'s models and settings over `photos`.
     static QString key(const QString& photo, const QStringList& photos, const explain::ExplainRequest& request);
@@ -69,7 +70,7 @@ private:
               const QString& errorDetail);
 
     QHash<QString, std::shared_ptr<explain::FolderScale>> m_cache;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
+    CancelToken m_cancel = CancelToken::never();  // of the running computation
     QString m_runningKey;
     bool m_running = false;
     int m_generation = 0;

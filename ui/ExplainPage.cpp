@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "AppSettings.h"
 #include "ElidedText.h"
 #include "ErrorBanner.h"
 #include "ErrorText.h"
@@ -29,6 +30,7 @@
 #include "ExplainText.h"
 #include "ExplainToolbar.h"
 #include "ExplainView.h"
+#include "PhotoFormats.h"
 #include "diffclip/explain/ExplainSession.h"
 
 namespace diffclip::ui {
@@ -416,9 +418,11 @@ void ExplainPage::applyScale() {
 }
 
 void ExplainPage::choosePhoto() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Photo to explain"), QFileInfo(m_photo).absolutePath(),
-                                                      tr("Photos (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp)"));
-    if (!path.isEmpty()) setPhoto(path);
+    const QString path = QFileDialog::getOpenFileName(this, tr("Photo to explain"), AppSettings::photoFolder(),
+                                                      tr("Photos (%1)").arg(photoFilePatterns()));
+    if (path.isEmpty()) return;
+    AppSettings::rememberPhotoFolder(path);
+    setPhoto(path);
 }
 
 void ExplainPage::chooseModelB() {
@@ -431,9 +435,11 @@ void ExplainPage::chooseModelB() {
 }
 
 void ExplainPage::chooseQueryPhoto() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Query photo"), QFileInfo(m_photo).absolutePath(),
-                                                      tr("Photos (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp)"));
-    if (!path.isEmpty()) setQuery(path);
+    const QString path = QFileDialog::getOpenFileName(this, tr("Query photo"), AppSettings::photoFolder(),
+                                                      tr("Photos (%1)").arg(photoFilePatterns()));
+    if (path.isEmpty()) return;
+    AppSettings::rememberPhotoFolder(path);
+    setQuery(path);
 }
 
 ExplainReportInputs ExplainPage::reportInputs() const {

@@ -14,7 +14,7 @@ ExplainRunner::ExplainRunner(QObject* parent) : QObject(parent) {}
 ExplainRunner::~ExplainRunner() { cancel(); }
 
 void ExplainRunner::cancel() {
-    if (m_cancel) m_cancel->store(true);
+    m_cancel.cancel();
 }
 
 void ExplainRunner::drop() {
@@ -26,7 +26,7 @@ void ExplainRunner::drop() {
 void ExplainRunner::run(const ex::ExplainRequest& request, const ex::RenderOptions& render) {
     if (!m_session) return;
     cancel();
-    m_cancel = std::make_shared<std::atomic<bool>>(false);
+    m_cancel = CancelToken();
     const int generation = ++m_generation;
     m_busy = true;
     auto* watcher = new QFutureWatcher<ExplainAnswer>(this);
@@ -38,10 +38,10 @@ void ExplainRunner::run(const ex::ExplainRequest& request, const ex::RenderOptio
         if (answer.error.code != ErrorCode::Cancelled || answer.result) Q_EMIT answered(answer);
     });
     auto session = m_session;
-    auto cancelFlag = m_cancel;
-    watcher->setFuture(QtConcurrent::run([session, cancelFlag, request, render]() -> ExplainAnswer {
+    const CancelToken cancel = m_cancel;
+    watcher->setFuture(QtConcurrent::run([session, cancel, request, render]() -> ExplainAnswer {
         ExplainAnswer a;
-        auto res = session->explain(request, cancelFlag.get());
+        auto res = session->explain(request, cancel);
         if (!res) {
             a.error = res.error();
             if (a.error.code == ErrorCode::Cancelled) return a;

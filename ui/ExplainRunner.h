@@ -8,9 +8,9 @@
 
 #include <QObject>
 #include <QString>
-#include <atomic>
 #include <memory>
 
+#include "diffclip/base/Job.h"
 #include "diffclip/base/Result.h"
 
 namespace diffclip::explain {
@@ -54,7 +54,7 @@ Q_SIGNALS:
 
 private:
     std::shared_ptr<explain::ExplainSession> m_session;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
+    CancelToken m_cancel = CancelToken::never();  // of the request in flight
     int m_generation = 0;
     bool m_busy = false;
 };

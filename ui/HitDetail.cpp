@@ -11,9 +11,9 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
-#include "ErrorBanner.h"
+#include "HitFeedbackPanel.h"
+#include "SearchQuery.h"
 #include "SearchResultsModel.h"
-#include "diffclip/library/Library.h"
 
 namespace diffclip::ui {
 
@@ -44,9 +44,9 @@ QLabel* selectable(const QString& text, QWidget* parent) {
 
 }  // namespace
 
-HitDetail::HitDetail(const QString& libraryPath, const Query& query, const diffclip::SearchHit& hit, double threshold,
+HitDetail::HitDetail(LibraryAccess* access, const SearchQuery& query, const diffclip::SearchHit& hit, double threshold,
                      bool thresholdKnown, QWidget* parent)
-    : QDialog(parent), m_libraryPath(libraryPath), m_query(query), m_hit(hit) {
+    : QDialog(parent), m_hit(hit) {
     setObjectName(QStringLiteral("hitDetail"));
     const QString hitPath = fromUtf8(hit.image.path);
     setWindowTitle(tr("Search Hit — %1").arg(QFileInfo(hitPath).fileName()));
@@ -55,7 +55,7 @@ HitDetail::HitDetail(const QString& libraryPath, const Query& query, const diffc
     // Left: the query (photo or words); right: the hit.
     auto* queryBox = new QGroupBox(tr("Query"), this);
     auto* queryLayout = new QVBoxLayout(queryBox);
-    if (!query.path.isEmpty()) {
+    if (!query.isText()) {
         m_queryImage = previewLabel(queryBox, tr("Query photo"));
         queryLayout->addWidget(m_queryImage);
         queryLayout->addWidget(selectable(query.path, queryBox));
@@ -114,30 +114,21 @@ HitDetail::HitDetail(const QString& libraryPath, const Query& query, const diffc
     sides->addWidget(hitBox, 1);
 
     // Feedback: a person's judgement, kept for evaluation and training.
-    m_right = new QPushButton(tr("Right Match"), this);
-    m_right->setObjectName(QStringLiteral("rightButton"));
-    m_right->setToolTip(tr("This photo shows the same kind of defect (saved in the library)"));
-    m_right->setAccessibleName(tr("Mark hit as right"));
-    connect(m_right, &QPushButton::clicked, this, &HitDetail::markRight);
-    m_wrong = new QPushButton(tr("Wrong Match"), this);
-    m_wrong->setObjectName(QStringLiteral("wrongButton"));
-    m_wrong->setToolTip(tr("This photo does not match the query (saved in the library)"));
-    m_wrong->setAccessibleName(tr("Mark hit as wrong"));
-    connect(m_wrong, &QPushButton::clicked, this, &HitDetail::markWrong);
-    m_feedbackState = new QLabel(tr("Is this hit a right match for the query?"), this);
-    m_feedbackState->setObjectName(QStringLiteral("feedbackState"));
-    m_feedbackState->setWordWrap(true);
-    m_error = new ErrorBanner(this);
+    m_feedback = new HitFeedbackPanel(access, query.feedbackKey(), qint64(hit.image.id), this);
+    connect(m_feedback, &HitFeedbackPanel::feedbackStored, this, &HitDetail::feedbackStored);
 
+    // Enter closes the window (Close is the default button); judging takes a click.
     auto* close = new QDialogButtonBox(QDialogButtonBox::Close, this);
     connect(close, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    close->button(QDialogButtonBox::Close)->setDefault(true);
 
     // Explaining needs a query photo (text queries have no image to condition the map on).
     auto* why = new QPushButton(tr("Why Did This Match?"), this);
     why->setObjectName(QStringLiteral("explainButton"));
     why->setToolTip(tr("Show where the model looks in the hit, conditioned on the query photo"));
     why->setAccessibleName(tr("Explain this match"));
-    why->setEnabled(!query.path.isEmpty());
+    why->setAutoDefault(false);
+    why->setEnabled(!query.isText());
     const QString queryPath = query.path, hitPathCopy = hitPath;
     connect(why, &QPushButton::clicked, this, [this, queryPath, hitPathCopy] {
         Q_EMIT explainRequested(queryPath, hitPathCopy);
@@ -145,22 +136,18 @@ HitDetail::HitDetail(const QString& libraryPath, const Query& query, const diffc
     });
 
     auto* feedbackRow = new QHBoxLayout;
-    feedbackRow->addWidget(why);
-    feedbackRow->addWidget(m_feedbackState, 1);
-    feedbackRow->addWidget(m_right);
-    feedbackRow->addWidget(m_wrong);
-    feedbackRow->addWidget(close);
+    feedbackRow->addWidget(why, 0, Qt::AlignBottom);
+    feedbackRow->addWidget(m_feedback, 1);
+    feedbackRow->addWidget(close, 0, Qt::AlignBottom);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(sides, 1);
-    layout->addWidget(m_error);
     layout->addLayout(feedbackRow);
-    if (m_libraryPath.isEmpty()) {
-        m_right->setEnabled(false);
-        m_wrong->setEnabled(false);
-        m_feedbackState->setText(tr("Feedback needs an open library."));
-    }
 }
+
+bool HitDetail::isSaving() const { return m_feedback->isSaving(); }
+
+const ErrorBanner* HitDetail::errorBanner() const { return m_feedback->errorBanner(); }
 
 void HitDetail::showPreview(QLabel* target, const QString& path) {
     target->setText(tr("Loading…"));
@@ -182,49 +169,6 @@ void HitDetail::showPreview(QLabel* target, const QString& path) {
         QString error;
         QImage img = loadScaledImage(path, kPreviewEdge * 2, &error);
         return std::make_pair(img, error);
-    }));
-}
-
-void HitDetail::markRight() { store(true); }
-void HitDetail::markWrong() { store(false); }
-
-void HitDetail::store(bool right) {
-    if (m_saving || m_libraryPath.isEmpty()) return;
-    m_saving = true;
-    m_right->setEnabled(false);
-    m_wrong->setEnabled(false);
-    m_error->clear();
-    m_feedbackState->setText(tr("Saving…"));
-    auto* watcher = new QFutureWatcher<diffclip::Status>(this);
-    connect(watcher, &QFutureWatcher<diffclip::Status>::finished, this, [this, watcher, right] {
-        const diffclip::Status s = watcher->result();
-        watcher->deleteLater();
-        m_saving = false;
-        m_right->setEnabled(true);
-        m_wrong->setEnabled(true);
-        if (s.ok()) {
-            m_feedbackState->setText(right ? tr("Saved: right match.") : tr("Saved: wrong match."));
-            Q_EMIT feedbackStored(hitImageId(), right);
-        } else {
-            m_feedbackState->setText(tr("Not saved."));
-            const QString reason = tr("The judgement could not be stored in the library. Check that the library "
-                                      "file is writable and the disk is not full, then try again.");
-            m_error->showError(tr("Feedback not saved"), reason, QString::fromStdString(s.error().describe()));
-            Q_EMIT feedbackFailed(reason);
-        }
-    });
-    const std::string lib = m_libraryPath.toStdString();
-    const std::string key = m_query.feedbackKey().toStdString();
-    const int64_t id = m_hit.image.id;
-    // A connection of its own on a worker thread: opening runs quick_check, which reads the file.
-    watcher->setFuture(QtConcurrent::run([lib, key, id, right]() -> diffclip::Status {
-        try {
-            auto library = diffclip::Library::open(lib, diffclip::LibraryOptions{false, false, 5000});
-            if (!library) return library.error();
-            return library->addFeedback(key, id, right);
-        } catch (const std::exception& e) {
-            return diffclip::makeError(diffclip::ErrorCode::Internal, e.what());
-        }
     }));
 }
 

@@ -1,8 +1,8 @@
 #pragma once
 // One search hit opened from the Search page: the query and the hit side by side, the hit's
-// score, label and metadata, its near-duplicates, and Right / Wrong buttons that store the
-// judgement in the library's feedback table (on a worker thread; the library is opened as a
-// connection of its own, as Library.h allows).
+// score, label and metadata, its near-duplicates, and the person's judgement of it
+// (HitFeedbackPanel: current judgement, history, Right / Wrong buttons). Enter closes the
+// window; it never records a judgement.
 
 #include <QDialog>
 #include <QString>
@@ -10,57 +10,42 @@
 #include "diffclip/indexing/IndexTypes.h"
 
 class QLabel;
-class QPushButton;
 
 namespace diffclip::ui {
 
 class ErrorBanner;
+class HitFeedbackPanel;
+class LibraryAccess;
+struct SearchQuery;
 
 class HitDetail : public QDialog {
     Q_OBJECT
 
 public:
-    /// What the hit answered: a photo (`queryPath`) or words (`queryText`); one is empty.
-    struct Query {
-        QString path;
-        QString text;
-        /// The key stored with feedback: the photo's path, or "text:" and the words.
-        QString feedbackKey() const { return path.isEmpty() ? QStringLiteral("text:") + text : path; }
-    };
-
-    HitDetail(const QString& libraryPath, const Query& query, const diffclip::SearchHit& hit, double threshold,
+    /// `access` (not owned; may be null or closed) is the library the judgements go to;
+    /// `query` is what the hit answered (a photo or words).
+    HitDetail(LibraryAccess* access, const SearchQuery& query, const diffclip::SearchHit& hit, double threshold,
               bool thresholdKnown, QWidget* parent = nullptr);
 
     qint64 hitImageId() const { return qint64(m_hit.image.id); }
     /// Whether a Right/Wrong answer is being saved now.
-    bool isSaving() const { return m_saving; }
-    const ErrorBanner* errorBanner() const { return m_error; }
-
-public Q_SLOTS:
-    /// Stores the judgement; `feedbackStored` or the error banner follows.
-    void markRight();
-    void markWrong();
+    bool isSaving() const;
+    /// The judgement panel's error banner (reading or saving a judgement failed).
+    const ErrorBanner* errorBanner() const;
 
 Q_SIGNALS:
+    /// A judgement was stored (true: right match).
     void feedbackStored(qint64 hitImageId, bool right);
-    void feedbackFailed(const QString& reason);
     /// "Why did this match?": open the Explain page on the hit with the query photo as target.
     void explainRequested(const QString& queryPath, const QString& hitPath);
 
 private:
-    void store(bool right);
     void showPreview(QLabel* target, const QString& path);
 
-    QString m_libraryPath;
-    Query m_query;
     diffclip::SearchHit m_hit;
     QLabel* m_queryImage = nullptr;
     QLabel* m_hitImage = nullptr;
-    QLabel* m_feedbackState = nullptr;
-    QPushButton* m_right = nullptr;
-    QPushButton* m_wrong = nullptr;
-    ErrorBanner* m_error = nullptr;
-    bool m_saving = false;
+    HitFeedbackPanel* m_feedback = nullptr;
 };
 
 }  // namespace diffclip::ui

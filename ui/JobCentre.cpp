@@ -46,22 +46,41 @@ void logIndexSummary(const JobContext& ctx, const diffclip::IndexSummary& s) {
                         .arg(qlonglong(s.failures.size()) - kMaxLoggedFailures));
             break;
         }
-        //: %1 is a file, %2 the reason (English, from the core)
+        const QString reason = ErrorText::failureReason(f.code);
+        //: %1 is a file, %2 the reason
         ctx.log(JobCentre::tr("Failed: %1 — %2")
-                    .arg(QFile::decodeName(f.path.c_str()), QString::fromStdString(f.reason)));
+                    .arg(QFile::decodeName(f.path.c_str()),
+                         reason.isEmpty() ? QString::fromStdString(f.reason) : reason));
     }
     if (s.metadata) {
         ctx.log(JobCentre::tr("Metadata CSV: %1 rows, %2 matched, %3 unmatched")
                     .arg(s.metadata->rows)
                     .arg(s.metadata->matched)
                     .arg(s.metadata->unmatched));
+        for (const auto& cell : s.metadata->rejected)
+            ctx.log(JobCentre::tr("Metadata CSV line %1: the date “%2” is not YYYY-MM-DD and was not imported.")
+                        .arg(cell.line)
+                        .arg(QString::fromStdString(cell.value)));
     }
 }
 
+// A cancelled operation returns no summary: what it finished is in its last progress report.
+JobOutcome cancelledOutcome(const JobContext& ctx, const diffclip::Error& e) {
+    ctx.log(QString::fromStdString(e.message));
+    const diffclip::ProgressUpdate last = ctx.control().progress.current();
+    if (last.total > 0)
+        return JobOutcome::cancelled(JobCentre::tr("Cancelled during “%1” after %2 of %3; what was finished is kept.")
+                                         .arg(JobCentre::stageText(QString::fromStdString(last.stage)),
+                                              QLocale().toString(qlonglong(last.done)),
+                                              QLocale().toString(qlonglong(last.total))));
+    return JobOutcome::cancelled(JobCentre::tr("Cancelled; what was finished is kept."));
+}
+
 JobOutcome indexOutcome(const JobContext& ctx, const diffclip::Result<diffclip::IndexSummary>& r) {
+    if (!r && r.error().code == diffclip::ErrorCode::Cancelled) return cancelledOutcome(ctx, r.error());
     if (!r) return JobOutcome::failure(ErrorText::libraryReason(r.error().code), ErrorText::details(r.error()));
     logIndexSummary(ctx, *r);
-    return r->cancelled ? JobOutcome::cancelled(indexSummaryText(*r)) : JobOutcome::success(indexSummaryText(*r));
+    return JobOutcome::success(indexSummaryText(*r));
 }
 
 }  // namespace
@@ -72,12 +91,13 @@ JobOutcome JobOutcome::failure(const QString& reason, const QString& details) {
     return {JobState::Failed, {}, reason, details};
 }
 
-JobContext::JobContext(JobCentre* centre, int id, std::shared_ptr<std::atomic<bool>> cancel)
-    : m_centre(centre), m_id(id), m_cancel(std::move(cancel)) {}
-
-void JobContext::progress(qint64 done, qint64 total) const {
-    QMetaObject::invokeMethod(m_centre, [c = m_centre, id = m_id, done, total] { c->onProgress(id, done, total); },
-                              Qt::QueuedConnection);
+JobContext::JobContext(JobCentre* centre, int id, diffclip::CancelToken cancel) : m_centre(centre), m_id(id) {
+    // The contract throttles (100 ms), so the GUI thread gets at most ten reports a second per job.
+    m_control.progress = diffclip::Progress([centre, id](const diffclip::ProgressUpdate& u) {
+        QMetaObject::invokeMethod(
+            centre, [centre, id, u] { centre->onProgress(id, u); }, Qt::QueuedConnection);
+    });
+    m_control.cancel = std::move(cancel);
 }
 
 void JobContext::log(const QString& line) const {
@@ -102,7 +122,6 @@ int JobCentre::submit(JobKind kind, const QString& title, Function function, Fin
     e.info.id = id;
     e.info.kind = kind;
     e.info.title = title;
-    e.cancel = std::make_shared<std::atomic<bool>>(false);
     e.whenFinished = std::move(whenFinished);
     auto cancel = e.cancel;
     m_entries.emplace(id, std::move(e));
@@ -113,7 +132,7 @@ int JobCentre::submit(JobKind kind, const QString& title, Function function, Fin
     m_pool.start([this, id, cancel, fn = std::move(function)] {
         const JobContext ctx(this, id, cancel);
         JobOutcome outcome;
-        if (cancel->load()) {
+        if (cancel.cancelled()) {
             outcome = JobOutcome::cancelled(tr("Cancelled before it started."));
         } else {
             QMetaObject::invokeMethod(this, [this, id] { onStarted(id); }, Qt::QueuedConnection);
@@ -139,8 +158,7 @@ int JobCentre::submitIndexing(std::shared_ptr<diffclip::Workspace> workspace, co
     return submit(
         JobKind::Indexing, tr("Add photos: %1").arg(what),
         [workspace, paths, options](const JobContext& ctx) mutable {
-            options.cancel = ctx.cancelFlag();
-            options.progress = [&ctx](int64_t done, int64_t total, double) { ctx.progress(done, total); };
+            options.job = ctx.control();
             ctx.log(tr("Indexing %1 with %2").arg(paths.join(QStringLiteral(", ")),
                                                   QString::fromStdString(workspace->modelSpec())));
             return indexOutcome(ctx, workspace->index(toStdPaths(paths), options));
@@ -153,8 +171,7 @@ int JobCentre::submitReembedding(std::shared_ptr<diffclip::Workspace> workspace,
     return submit(
         JobKind::Reembedding, tr("Re-embed the library"),
         [workspace, options](const JobContext& ctx) mutable {
-            options.cancel = ctx.cancelFlag();
-            options.progress = [&ctx](int64_t done, int64_t total, double) { ctx.progress(done, total); };
+            options.job = ctx.control();
             ctx.log(tr("Embedding the photos that %1 has not embedded yet")
                         .arg(QString::fromStdString(workspace->modelSpec())));
             return indexOutcome(ctx, workspace->reembed(options));
@@ -167,16 +184,16 @@ int JobCentre::submitAutoTagging(std::shared_ptr<diffclip::Workspace> workspace,
     return submit(
         JobKind::AutoTagging, tr("Auto-tag the library"),
         [workspace, options](const JobContext& ctx) mutable {
-            options.cancel = ctx.cancelFlag();
-            options.progress = [&ctx](int64_t done, int64_t total, double) { ctx.progress(done, total); };
+            options.job = ctx.control();
             auto r = workspace->autoTag(options);
+            if (!r && r.error().code == diffclip::ErrorCode::Cancelled) return cancelledOutcome(ctx, r.error());
             if (!r) return JobOutcome::failure(ErrorText::libraryReason(r.error().code), ErrorText::details(r.error()));
             const QString text = tr("%1 labelled, %2 skipped, %3 not embedded yet")
                                      .arg(r->tagged)
                                      .arg(r->skipped)
                                      .arg(r->notEmbedded);
             ctx.log(text);
-            return r->cancelled ? JobOutcome::cancelled(text) : JobOutcome::success(text);
+            return JobOutcome::success(text);
         },
         std::move(whenFinished));
 }
@@ -184,7 +201,7 @@ int JobCentre::submitAutoTagging(std::shared_ptr<diffclip::Workspace> workspace,
 void JobCentre::cancel(int id) {
     auto it = m_entries.find(id);
     if (it == m_entries.end() || it->second.info.isFinished()) return;
-    it->second.cancel->store(true);
+    it->second.cancel.cancel();
     if (!it->second.info.cancelRequested) {
         it->second.info.cancelRequested = true;
         it->second.info.log << tr("Cancel requested; stopping after the current batch.");
@@ -356,15 +373,20 @@ void JobCentre::onStarted(int id) {
     Q_EMIT jobChanged(id);
 }
 
-void JobCentre::onProgress(int id, qint64 done, qint64 total) {
+void JobCentre::onProgress(int id, const diffclip::ProgressUpdate& u) {
     auto it = m_entries.find(id);
     if (it == m_entries.end() || it->second.info.isFinished()) return;
     JobInfo& info = it->second.info;
-    info.done = done;
-    info.total = total;
+    info.stage = QString::fromStdString(u.stage);
+    info.done = u.done;
+    info.total = u.total;
     info.elapsedSeconds = double(QDateTime::currentMSecsSinceEpoch() - it->second.startMs) / 1000.0;
-    // Linear extrapolation from the rate so far: honest enough once a few batches are done.
-    info.secondsLeft = done > 0 && total >= done ? info.elapsedSeconds * double(total - done) / double(done) : -1.0;
+    // Per stage: stages run at different rates (scanning vs embedding), so only the current
+    // stage's own rate says anything about its rest. Linear extrapolation: honest enough once a
+    // few batches are done.
+    info.secondsLeft =
+        u.done > 0 && u.total >= u.done && u.seconds > 0 ? u.seconds * double(u.total - u.done) / double(u.done) : -1.0;
+    if (!u.message.empty()) info.log << QString::fromStdString(u.message);
     Q_EMIT jobChanged(id);
 }
 
@@ -421,6 +443,31 @@ QString JobCentre::kindText(JobKind kind) {
     case JobKind::Other: return tr("Task");
     }
     return {};
+}
+
+QString JobCentre::stageText(const QString& stage) {
+    // The stage names of the core's long operations (docs/ARCHITECTURE.md, "Long operations").
+    static const std::pair<const char*, const char*> kStages[] = {
+        {"scan", QT_TRANSLATE_NOOP("diffclip::ui::JobCentre", "Scanning")},
+        {"decode+embed", QT_TRANSLATE_NOOP("diffclip::ui::JobCentre", "Decoding and embedding")},
+        {"commit", QT_TRANSLATE_NOOP("diffclip::ui::JobCentre", "Finishing")},
+        {"tag", QT_TRANSLATE_NOOP("diffclip::ui::JobCentre", "Labelling")},
+        {"load", QT_TRANSLATE_NOOP("diffclip::ui::JobCentre", "Loading the model")},
+        {"cache", QT_TRANSLATE_NOOP("diffclip::ui::JobCentre", "Loading the embeddings")},
+        {"prepare", QT_TRANSLATE_NOOP("diffclip::ui::JobCentre", "Preparing the photos")},
+        {"epoch", QT_TRANSLATE_NOOP("diffclip::ui::JobCentre", "Training")},
+        {"evaluate", QT_TRANSLATE_NOOP("diffclip::ui::JobCentre", "Evaluating")},
+        {"package", QT_TRANSLATE_NOOP("diffclip::ui::JobCentre", "Writing the model")},
+        {"explain", QT_TRANSLATE_NOOP("diffclip::ui::JobCentre", "Explaining")},
+        {"generate", QT_TRANSLATE_NOOP("diffclip::ui::JobCentre", "Generating photos")},
+        {"read", QT_TRANSLATE_NOOP("diffclip::ui::JobCentre", "Reading")},
+        {"convert", QT_TRANSLATE_NOOP("diffclip::ui::JobCentre", "Converting")},
+        {"write", QT_TRANSLATE_NOOP("diffclip::ui::JobCentre", "Writing")},
+        {"mirror", QT_TRANSLATE_NOOP("diffclip::ui::JobCentre", "Mirroring labels")},
+    };
+    for (const auto& [name, text] : kStages)
+        if (stage == QLatin1String(name)) return tr(text);
+    return stage;
 }
 
 QString JobCentre::durationText(double seconds) {

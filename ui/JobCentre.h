@@ -1,9 +1,11 @@
 #pragma once
 // The jobs centre: runs long operations (indexing, re-embedding, auto-tagging, opening a
 // workspace, and any callable other pages submit) on its own worker threads, never on the GUI
-// thread. Each job reports progress and time left, can be cancelled (a std::atomic<bool> the
-// core checks between batches), keeps a log, and stays listed with its outcome after it ends.
-// The object itself lives on the GUI thread; its signals arrive there.
+// thread. It is the UI's one adapter of the core's job contract (diffclip/base/Job.h): each
+// job's function gets a JobControl whose Progress lands in the job's info (stage, counts, time
+// left of the stage) and log, and whose CancelToken is the one cancel(id) sets. Jobs keep a log
+// and stay listed with their outcome after they end. The object itself lives on the GUI
+// thread; its signals arrive there.
 
 #include <QDateTime>
 #include <QObject>
@@ -11,12 +13,12 @@
 #include <QStringList>
 #include <QThreadPool>
 
-#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
 #include <vector>
 
+#include "diffclip/base/Job.h"
 #include "diffclip/indexing/Workspace.h"
 
 namespace diffclip::ui {
@@ -42,10 +44,11 @@ struct JobInfo {
     JobKind kind = JobKind::Other;
     QString title;
     JobState state = JobState::Queued;
-    qint64 done = 0;
-    qint64 total = 0;  // 0: unknown (indeterminate progress)
+    QString stage;     // the core's current stage name (English, e.g. "decode+embed"); see stageText()
+    qint64 done = 0;   // units done in the stage
+    qint64 total = 0;  // units in the stage; 0: unknown (indeterminate progress)
     double elapsedSeconds = 0.0;
-    double secondsLeft = -1.0;  // < 0: unknown
+    double secondsLeft = -1.0;  // of the current stage, from its own rate; < 0: unknown
     QDateTime started;
     QDateTime finished;
     JobOutcome outcome;  // valid once finished
@@ -56,23 +59,24 @@ struct JobInfo {
     bool isFinished() const { return state != JobState::Queued && state != JobState::Running; }
 };
 
-/// What a job's function gets: thread-safe reporting back to the centre.
+/// What a job's function gets: the job contract to hand to the core, and the job's log. Both
+/// may be used from any thread; reports reach the GUI thread as queued calls.
 class JobContext {
 public:
-    /// Progress with units done of total (total 0: unknown); the centre computes time left.
-    void progress(qint64 done, qint64 total) const;
-    /// Adds a line to the job's log.
+    /// Pass this to the core (IndexOptions::job, TrainOptions::job, folderScale(..., job), ...).
+    /// Its Progress sets the job's stage, counts and time left (throttled by the contract to 10
+    /// reports a second) and adds its messages to the log; its CancelToken is cancelled by
+    /// JobCentre::cancel(id). Jobs written in the UI use the same: control().cancel.cancelled().
+    const diffclip::JobControl& control() const { return m_control; }
+    /// Adds a (translated) line to the job's log.
     void log(const QString& line) const;
-    bool isCancelled() const { return m_cancel->load(); }
-    /// Pass this to the core's options (IndexOptions::cancel, AutoTagOptions::cancel, ...).
-    const std::atomic<bool>* cancelFlag() const { return m_cancel.get(); }
 
 private:
     friend class JobCentre;
-    JobContext(class JobCentre* centre, int id, std::shared_ptr<std::atomic<bool>> cancel);
+    JobContext(class JobCentre* centre, int id, diffclip::CancelToken cancel);
     class JobCentre* m_centre;
     int m_id;
-    std::shared_ptr<std::atomic<bool>> m_cancel;
+    diffclip::JobControl m_control;
 };
 
 class JobCentre : public QObject {
@@ -122,6 +126,9 @@ public:
 
     static QString stateText(JobState state);
     static QString kindText(JobKind kind);
+    /// A core stage name in words ("decode+embed" -> "Decoding and embedding"); names it does
+    /// not know are shown as they are.
+    static QString stageText(const QString& stage);
     /// "1 h 05 min", "3 min 20 s", "12 s".
     static QString durationText(double seconds);
 
@@ -136,11 +143,11 @@ private:
     friend class JobContext;
     struct Entry {
         JobInfo info;
-        std::shared_ptr<std::atomic<bool>> cancel;
+        diffclip::CancelToken cancel;
         Finished whenFinished;
         qint64 startMs = 0;
     };
-    void onProgress(int id, qint64 done, qint64 total);
+    void onProgress(int id, const diffclip::ProgressUpdate& update);
     void onLog(int id, const QString& line);
     void onStarted(int id);
     void onFinished(int id, const JobOutcome& outcome);

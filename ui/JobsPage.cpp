@@ -53,7 +53,7 @@ JobsPage::JobsPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_jobs(j
     m_list->header()->setStretchLastSection(true);
     const int ch = fontMetrics().averageCharWidth();
     m_list->setColumnWidth(TitleColumn, ch * 40);
-    m_list->setColumnWidth(StateColumn, ch * 14);
+    m_list->setColumnWidth(StateColumn, ch * 22);  // room for a stage ("Decoding and embedding")
     m_list->setColumnWidth(ProgressColumn, ch * 24);
     m_list->setColumnWidth(TimeColumn, ch * 22);
     connect(m_list, &QTreeWidget::currentItemChanged, this, &JobsPage::updateDetails);
@@ -142,9 +142,12 @@ void JobsPage::updateJob(int id) {
     const JobInfo j = m_jobs->job(id);
     item->setText(TitleColumn, j.title);
     item->setToolTip(TitleColumn, j.title);
+    // A running job shows its stage (what the core reports, in words); the others their state.
     QString state = JobCentre::stateText(j.state);
+    if (j.state == JobState::Running && !j.stage.isEmpty()) state = JobCentre::stageText(j.stage);
     if (j.cancelRequested && j.state == JobState::Running) state = tr("Cancelling…");
     item->setText(StateColumn, state);
+    item->setToolTip(StateColumn, state);
 
     if (j.state == JobState::Running && j.total <= 0) {
         bar->setRange(0, 0);  // the core reports no count (yet): indeterminate
@@ -202,7 +205,10 @@ void JobsPage::updateDetails() {
         m_log->clear();
         return;
     }
-    m_detailTitle->setText(QStringLiteral("%1 — %2").arg(j.title, JobCentre::stateText(j.state)));
+    QString state = JobCentre::stateText(j.state);
+    if (j.state == JobState::Running && !j.stage.isEmpty())
+        state = tr("%1: %2").arg(state, JobCentre::stageText(j.stage));
+    m_detailTitle->setText(QStringLiteral("%1 — %2").arg(j.title, state));
     const QString text = j.log.join(QLatin1Char('\n'));
     if (text != m_log->toPlainText()) {
         QScrollBar* sb = m_log->verticalScrollBar();

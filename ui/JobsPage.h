@@ -1,7 +1,7 @@
 #pragma once
-// The Jobs page: every job of this session with its progress bar, time left and outcome;
-// Cancel for the selected running job; the selected job's log. Finished and failed jobs stay
-// listed until "Clear Finished".
+// The Jobs page: every job of this session with its stage, progress bar, time left (of the
+// stage) and outcome; Cancel for the selected running job; the selected job's log. Finished and
+// failed jobs stay listed until "Clear Finished".
 
 #include <QHash>
 #include <QWidget>

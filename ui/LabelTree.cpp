@@ -50,8 +50,7 @@ QString labelFolderName(const QString& label) {
 }
 
 diffclip::Result<MirrorReport> mirrorLabels(const QString& libraryPath, const QString& targetDir, MirrorMode mode,
-                                            const std::atomic<bool>* cancel,
-                                            const std::function<void(qint64, qint64)>& progress) {
+                                            const diffclip::JobControl& job) {
     diffclip::LibraryOptions options;
     options.create = false;
     auto lib = diffclip::Library::open(QFile::encodeName(libraryPath).toStdString(), options);
@@ -98,13 +97,13 @@ diffclip::Result<MirrorReport> mirrorLabels(const QString& libraryPath, const QS
     };
 
     qint64 done = 0;
-    const qint64 total = qint64(desired.size());
+    job.progress.stage("mirror", qint64(desired.size()));
     for (const auto& [rel, src] : desired) {
-        if (cancel && cancel->load()) {
+        if (job.cancel.cancelled()) {
             report.cancelled = true;
             break;
         }
-        if (progress && (done % 64 == 0)) progress(done, total);
+        if (done > 0) job.progress.update(done);  // photos finished before this one
         ++done;
         const QString dest = target.filePath(rel);
         const QFileInfo info(dest);
@@ -176,14 +175,13 @@ diffclip::Result<MirrorReport> mirrorLabels(const QString& libraryPath, const QS
     manifest.write(lines.join(QLatin1Char('\n')).toUtf8() + '\n');
     if (!manifest.commit())
         return diffclip::makeError(diffclip::ErrorCode::Io, "cannot write " + manifest.fileName().toStdString());
-    if (progress) progress(done, total);
+    if (!report.cancelled) job.progress.update(done);
     return report;
 }
 
 JobCentre::Function mirrorLabelsJob(const QString& libraryPath, const QString& targetDir, MirrorMode mode) {
     return [libraryPath, targetDir, mode](const JobContext& ctx) {
-        auto r = mirrorLabels(libraryPath, targetDir, mode, ctx.cancelFlag(),
-                              [&ctx](qint64 done, qint64 total) { ctx.progress(done, total); });
+        auto r = mirrorLabels(libraryPath, targetDir, mode, ctx.control());
         if (!r) return JobOutcome::failure(ErrorText::libraryReason(r.error().code), ErrorText::details(r.error()));
         for (const QString& p : r->problems) ctx.log(p);
         const QString text = QCoreApplication::translate("diffclip::ui::LabelTree",

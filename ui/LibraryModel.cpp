@@ -1,36 +1,27 @@
 #include "LibraryModel.h"
 
 #include <QCollator>
-#include <QDateTime>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
-#include <QImageReader>
-#include <QLocale>
-#include <QPainter>
-#include <QGuiApplication>
-#include <QPalette>
-#include <QThread>
+#include <QPixmap>
+
+#include "ThumbnailLoader.h"
 
 namespace diffclip::ui {
 
 namespace {
 
-constexpr int kCachedThumbnails = 2000;  // about 2000 × 128² × 4 B = 130 MB at most
-
 QString fromStd(const std::string& s) { return QString::fromStdString(s); }
 
 }  // namespace
 
-LibraryModel::LibraryModel(QObject* parent) : QAbstractListModel(parent), m_cache(kCachedThumbnails) {
-    // Two decoders: enough to fill a screen quickly, without starving the jobs of CPU.
-    m_decoders.setMaxThreadCount(qBound(1, QThread::idealThreadCount() / 2, 2));
+LibraryModel::LibraryModel(QObject* parent)
+    : QAbstractListModel(parent), m_thumbnails(new ThumbnailLoader(this)) {
+    connect(m_thumbnails, &ThumbnailLoader::thumbnailReady, this, &LibraryModel::thumbnailReady);
 }
 
-LibraryModel::~LibraryModel() {
-    m_decoders.clear();
-    m_decoders.waitForDone();
-}
+LibraryModel::~LibraryModel() = default;
 
 int LibraryModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : int(m_rows.size()); }
 
@@ -39,7 +30,7 @@ QVariant LibraryModel::data(const QModelIndex& index, int role) const {
     const Row& r = m_rows[size_t(index.row())];
     switch (role) {
     case Qt::DisplayRole: return r.name;
-    case Qt::DecorationRole: return thumbnail(r);
+    case Qt::DecorationRole: return m_thumbnails->thumbnail(r.path, r.image.status == diffclip::ImageStatus::Failed);
     case Qt::ToolTipRole: {
         QString tip = QDir::toNativeSeparators(r.path);
         tip += QLatin1Char('\n') + (r.label.isEmpty() ? tr("No label") : tr("Label: %1").arg(r.label));
@@ -119,61 +110,16 @@ QString LibraryModel::labelOf(qint64 id) const {
 }
 
 void LibraryModel::setThumbnailSide(int side) {
-    if (side == m_side) return;
-    m_side = side;
-    m_cache.clear();
-    m_placeholder = QPixmap();
-    m_broken = QPixmap();
+    if (side == m_thumbnails->side()) return;
+    m_thumbnails->setSide(side);
     if (!m_rows.empty()) Q_EMIT dataChanged(index(0), index(int(m_rows.size()) - 1), {Qt::DecorationRole});
 }
 
-QPixmap LibraryModel::thumbnail(const Row& row) const {
-    if (const QPixmap* p = m_cache.object(row.path)) return *p;
-    if (row.image.status == diffclip::ImageStatus::Failed) return placeholder(true);
-    requestThumbnail(row.path);
-    return placeholder(false);
-}
+int LibraryModel::thumbnailSide() const { return m_thumbnails->side(); }
 
-QPixmap LibraryModel::placeholder(bool broken) const {
-    QPixmap& p = broken ? m_broken : m_placeholder;
-    if (!p.isNull()) return p;
-    p = QPixmap(m_side, m_side);
-    p.fill(Qt::transparent);
-    QPainter painter(&p);
-    const QPalette pal = QGuiApplication::palette();
-    painter.setPen(QPen(pal.color(QPalette::Mid), 1));
-    painter.setBrush(pal.color(QPalette::AlternateBase));
-    painter.drawRoundedRect(QRectF(0.5, 0.5, m_side - 1, m_side - 1), 4, 4);
-    if (broken) {
-        // A crossed frame: the file could not be read (the reason is in Failed files).
-        painter.setPen(QPen(pal.color(QPalette::Dark), 2));
-        const int m = m_side / 3;
-        painter.drawLine(m, m, m_side - m, m_side - m);
-        painter.drawLine(m_side - m, m, m, m_side - m);
-    }
-    return p;
-}
+int LibraryModel::thumbnailsReady() const { return m_thumbnails->ready(); }
 
-void LibraryModel::requestThumbnail(const QString& path) const {
-    if (m_pending.contains(path)) return;
-    m_pending.insert(path);
-    auto* self = const_cast<LibraryModel*>(this);
-    const int side = m_side;
-    m_decoders.start([self, path, side] {
-        QImageReader reader(path);
-        reader.setAutoTransform(true);  // EXIF orientation, as indexing and search use
-        const QSize size = reader.size();
-        if (size.isValid()) reader.setScaledSize(size.scaled(side, side, Qt::KeepAspectRatio));
-        QImage image = reader.read();
-        if (!image.isNull() && image.width() > side) image = image.scaled(side, side, Qt::KeepAspectRatio);
-        QMetaObject::invokeMethod(self, [self, path, image] { self->thumbnailDecoded(path, image); },
-                                  Qt::QueuedConnection);
-    });
-}
-
-void LibraryModel::thumbnailDecoded(const QString& path, const QImage& image) {
-    m_pending.remove(path);
-    m_cache.insert(path, new QPixmap(image.isNull() ? placeholder(true) : QPixmap::fromImage(image)));
+void LibraryModel::thumbnailReady(const QString& path) {
     const int row = m_rowOfPath.value(path, -1);  // paths are unique in a library
     if (row < 0) return;
     const QModelIndex idx = index(row);

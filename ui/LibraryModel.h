@@ -1,22 +1,19 @@
 #pragma once
 // The library's photos as a list model (one row per ImageRecord with its current label) and
-// the proxy that filters and sorts them for the Library page's thumbnail grid. Thumbnails are
-// decoded off the GUI thread (QImageReader with a scaled size, EXIF orientation applied) and
-// kept in a bounded cache. GUI thread only.
+// the proxy that filters and sorts them for the Library page's thumbnail grid. Thumbnails come
+// from a ThumbnailLoader (decoded off the GUI thread, cached). GUI thread only.
 
 #include <QAbstractListModel>
-#include <QCache>
 #include <QHash>
-#include <QPixmap>
-#include <QSet>
 #include <QSortFilterProxyModel>
-#include <QThreadPool>
 
 #include <vector>
 
 #include "diffclip/library/Library.h"
 
 namespace diffclip::ui {
+
+class ThumbnailLoader;
 
 class LibraryModel : public QAbstractListModel {
     Q_OBJECT
@@ -53,9 +50,9 @@ public:
     QString labelOf(qint64 id) const;
 
     void setThumbnailSide(int side);
-    int thumbnailSide() const { return m_side; }
+    int thumbnailSide() const;
     /// Thumbnails decoded so far (for tests and the status line).
-    int thumbnailsReady() const { return int(m_cache.size()); }
+    int thumbnailsReady() const;
 
 private:
     struct Row {
@@ -64,20 +61,12 @@ private:
         QString name;
         QString path;
     };
-    QPixmap thumbnail(const Row& row) const;
-    void requestThumbnail(const QString& path) const;
-    void thumbnailDecoded(const QString& path, const QImage& image);
-    QPixmap placeholder(bool broken) const;
+    void thumbnailReady(const QString& path);
 
     std::vector<Row> m_rows;
     QHash<qint64, int> m_rowOfId;
     QHash<QString, int> m_rowOfPath;
-    int m_side = 128;
-    mutable QCache<QString, QPixmap> m_cache;
-    mutable QSet<QString> m_pending;
-    mutable QThreadPool m_decoders;
-    mutable QPixmap m_placeholder;
-    mutable QPixmap m_broken;
+    ThumbnailLoader* m_thumbnails;
 };
 
 /// Filters (label, line, product, date range, free text) and sort keys for the grid.

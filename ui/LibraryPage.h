@@ -4,6 +4,8 @@
 // many photos (keys 1..9 for the first nine classes, Ctrl+Z / Ctrl+Shift+Z to undo and redo),
 // edit a photo's metadata, mirror the labels as a folder-per-class tree, and list the files
 // that could not be indexed. Every library access runs on LibraryAccess's worker thread.
+// The page wires its parts: LibraryFilterBar, PhotoGrid, PhotoDetailsPane (with MetadataEditor),
+// FailedFilesView, AddPhotosDialog, AutoLabelDialog and the undo steps of LabelCommand.h.
 
 #include <QStringList>
 #include <QWidget>
@@ -14,13 +16,8 @@
 
 #include "diffclip/library/Library.h"
 
-class QAction;
-class QComboBox;
 class QLabel;
-class QLineEdit;
 class QListView;
-class QPlainTextEdit;
-class QPushButton;
 class QSplitter;
 class QStackedWidget;
 class QTabWidget;
@@ -35,10 +32,17 @@ struct AutoTagOptions;
 namespace diffclip::ui {
 
 class ErrorBanner;
+class FailedFilesView;
 class JobCentre;
 class LibraryAccess;
+class LibraryFilterBar;
+class LibraryHeader;
 class LibraryFilterProxy;
 class LibraryModel;
+class PhotoDetailsPane;
+class PhotoGrid;
+class StatusLine;
+struct LabelChange;
 enum class MirrorMode;
 
 class LibraryPage : public QWidget {
@@ -59,6 +63,9 @@ public:
     void showProblem(const QString& title, const QString& reason, const QString& details);
     /// The workspace that indexing uses (the same library, with a model); null: none.
     void setWorkspace(std::shared_ptr<diffclip::Workspace> workspace);
+    /// The model the window calls active while no workspace is open (the one the next workspace
+    /// opens with; empty: none) and whether a workspace is being opened; the note says so.
+    void setActiveModel(const QString& spec, bool opening);
 
     /// Adds photos or folders as an indexing job. Returns the job id, or 0 (error shown) when
     /// there is no workspace.
@@ -81,11 +88,11 @@ public:
     bool isBusy() const { return m_pending > 0; }
     QStringList classes() const { return m_classes; }
     QUndoStack* undoStack() const { return m_undo; }
-    QListView* photoView() const { return m_view; }
+    QListView* photoView() const;
     LibraryModel* photoModel() const { return m_model; }
     LibraryFilterProxy* proxyModel() const { return m_proxy; }
     const ErrorBanner* errorBanner() const { return m_error; }
-    QTreeWidget* failuresView() const { return m_failures; }
+    QTreeWidget* failuresView() const;
     /// Selects the photos with these ids (others are deselected).
     void selectIds(const std::vector<qint64>& ids);
     std::vector<qint64> selectedIds() const;
@@ -114,17 +121,21 @@ Q_SIGNALS:
     void jobStarted(int id);
 
 private:
-    friend class LabelCommand;
-    struct LabelChange;
+    /// What an error banner or the status line is about, so that a later outcome of the same
+    /// kind replaces it and one of another kind leaves it.
+    enum class Topic { Other, Library, Label, Metadata, AddPhotos, AutoLabel };
     void applyLabelChange(const std::shared_ptr<LabelChange>& change, bool undo);
-    void showError(const QString& title, const diffclip::Error& error);
+    void showError(const QString& title, const diffclip::Error& error, Topic topic);
+    void showProblem(const QString& title, const QString& reason, Topic topic);
+    void clearProblem(Topic topic);
+    /// Says `text` in the status line; `offerUndo`: with an Undo button for the last label step.
+    void say(Topic topic, const QString& text, bool offerUndo = false);
     void beginRequest();
     void endRequest();
     void updateState();
     void updateDetails();
-    void updateFilterChoices();
-    void applyFilters();
-    void applySort();
+    /// Whether photos can be added now (a writable library and a model); else says why.
+    bool readyToAddPhotos();
     void refreshClasses(const std::vector<std::string>& labels);
 
     JobCentre* m_jobs;
@@ -137,42 +148,22 @@ private:
     int m_pending = 0;
     QString m_openingPath;
 
-    QLabel* m_pathLabel = nullptr;
+    LibraryHeader* m_header = nullptr;
     QLabel* m_workspaceNote = nullptr;
+    QString m_activeModel;           // see setActiveModel()
+    bool m_openingWorkspace = false;
     ErrorBanner* m_error = nullptr;
+    Topic m_errorTopic = Topic::Other;
+    StatusLine* m_status = nullptr;
     QStackedWidget* m_stack = nullptr;
     QWidget* m_emptyState = nullptr;
     QTabWidget* m_tabs = nullptr;
-    QListView* m_view = nullptr;
-    QComboBox* m_labelFilter = nullptr;
-    QComboBox* m_lineFilter = nullptr;
-    QComboBox* m_productFilter = nullptr;
-    QLineEdit* m_dateFrom = nullptr;
-    QLineEdit* m_dateTo = nullptr;
-    QLineEdit* m_text = nullptr;
-    QComboBox* m_sort = nullptr;
-    QComboBox* m_order = nullptr;
+    LibraryFilterBar* m_filters = nullptr;
+    PhotoGrid* m_grid = nullptr;
+    PhotoDetailsPane* m_details = nullptr;
+    FailedFilesView* m_failed = nullptr;
     QLabel* m_countLabel = nullptr;
-    QLabel* m_classHint = nullptr;
-    QComboBox* m_labelEdit = nullptr;
-    QPushButton* m_assign = nullptr;
-    QPushButton* m_clearLabel = nullptr;
-    QLabel* m_labelSources = nullptr;
-    QLabel* m_detailTitle = nullptr;
-    QLineEdit* m_product = nullptr;
-    QLineEdit* m_line = nullptr;
-    QLineEdit* m_lot = nullptr;
-    QLineEdit* m_date = nullptr;
-    QLineEdit* m_inspector = nullptr;
-    QPlainTextEdit* m_notes = nullptr;
-    QPushButton* m_saveMetadata = nullptr;
-    QWidget* m_detailPane = nullptr;
-    QTreeWidget* m_failures = nullptr;
     QSplitter* m_splitter = nullptr;
-    QPushButton* m_addFolder = nullptr;
-    QPushButton* m_mirror = nullptr;
-    QPushButton* m_autoLabel = nullptr;
-    qint64 m_detailId = 0;
 };
 
 }  // namespace diffclip::ui

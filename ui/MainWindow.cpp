@@ -183,6 +183,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     });
 #ifdef DIFFCLIP_HAS_SEARCH_PAGE
     connect(this, &MainWindow::workspaceChanged, m_search, &SearchPage::setWorkspace);
+    // Labels and metadata edited on the Library page are offered by the Search filters at once.
+    connect(m_library, &LibraryPage::labelsChanged, m_search, &SearchPage::refreshFilterChoices);
     connect(m_search, &SearchPage::explainRequested, this, [this](const QString& query, const QString& hit) {
         showPage(Page::Explain);
         m_explain->explainMatch(query, hit);
@@ -282,7 +284,9 @@ void MainWindow::openWorkspace() {
         [library, model, options, holder, noModel](const JobContext& ctx) {
             ctx.log(tr("Loading the model and the library's embeddings…"));
             auto ws = diffclip::Workspace::open(QFile::encodeName(library).toStdString(),
-                                                QFile::encodeName(model).toStdString(), options);
+                                                QFile::encodeName(model).toStdString(), options, ctx.control());
+            if (!ws && ws.error().code == diffclip::ErrorCode::Cancelled)
+                return JobOutcome::cancelled(tr("Cancelled; the library was not opened."));
             if (!ws) {
                 // A library that was never indexed has no model of its own: not an error yet.
                 if (model.isEmpty() && ws.error().code == diffclip::ErrorCode::NotFound) {
@@ -309,6 +313,7 @@ void MainWindow::openWorkspace() {
             setWorkspace(*holder);
             Q_EMIT workspaceOpenFinished(*holder != nullptr || *noModel);
         });
+    updateSetupState();  // "being opened with the active model"
 }
 
 void MainWindow::setWorkspace(std::shared_ptr<diffclip::Workspace> workspace) {
@@ -318,8 +323,12 @@ void MainWindow::setWorkspace(std::shared_ptr<diffclip::Workspace> workspace) {
 }
 
 void MainWindow::updateSetupState() {
-    const QString model = m_workspace ? QString::fromStdString(m_workspace->modelSpec()) : m_models->currentModelPath();
-    m_start->setSetupState(m_library->libraryPath(), model, m_workspace != nullptr);
+    // The active model: the open workspace's, else the one a workspace opens with next (the
+    // model made active or opened on the Models page; empty: the library's own, or none).
+    const QString active =
+        m_workspace ? QString::fromStdString(m_workspace->modelSpec()) : m_models->workspaceModelPath();
+    m_start->setSetupState(m_library->libraryPath(), active, m_workspace != nullptr);
+    m_library->setActiveModel(active, isOpeningWorkspace());
 }
 
 void MainWindow::createMenus() {

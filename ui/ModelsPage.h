@@ -7,6 +7,11 @@
 // Bottom: open model files or package folders for inspection (dialog, drag and drop, recent
 // list) and show the chosen one's summary. Opening runs on a worker thread, one model at a time
 // in request order; registry changes run as jobs in the JobCentre; the window stays usable.
+//
+// The page runs the registry actions and wires its parts, one file each: RegistryPanel (the
+// registry table, buttons and details, with RegistryModel), ModelEmbeddingsTable (embeddings
+// per model, and reading the library's model state) and ModelInspector (the opened models and
+// their summaries).
 
 #include <QList>
 #include <QString>
@@ -15,28 +20,24 @@
 
 #include <memory>
 
-#include "diffclip/model/ModelSummary.h"
+#include "ModelEmbeddingsTable.h"
 
 namespace diffclip {
 class Workspace;
 }
 
 class QLabel;
-class QListView;
 class QProgressBar;
-class QPushButton;
 class QSplitter;
-class QStackedWidget;
-class QTableView;
-class QTableWidget;
 
 namespace diffclip::ui {
 
 class ErrorBanner;
 class JobCentre;
-class ModelListModel;
-class RegistryModel;
+class ModelInspector;
 class ModelSummaryView;
+class RegistryModel;
+class RegistryPanel;
 
 class ModelsPage : public QWidget {
     Q_OBJECT
@@ -48,11 +49,11 @@ public:
     /// again, so a changed file can be refreshed. Returns at once; watch the signals.
     void openModel(const QString& path);
 
-    bool isBusy() const { return !m_loadingPath.isEmpty(); }
+    bool isBusy() const;
     int modelCount() const;
     /// Path of the model whose summary is shown; empty when none.
     QString currentModelPath() const;
-    const ModelSummaryView* summaryView() const { return m_summary; }
+    const ModelSummaryView* summaryView() const;
     const ErrorBanner* errorBanner() const { return m_error; }
 
     QByteArray splitterState() const;
@@ -66,7 +67,7 @@ public:
     /// without one those actions report that they are unavailable. Indexing and re-embedding
     /// jobs ending there refresh the embeddings table.
     void setJobCentre(JobCentre* jobs);
-    const RegistryModel* registryModel() const { return m_registry; }
+    const RegistryModel* registryModel() const;
     /// Selects the registry row of `packagePath`; false when it is not listed.
     bool selectRegistryModel(const QString& packagePath);
     QString selectedRegistryPath() const;
@@ -81,12 +82,7 @@ public:
     QString rollBackTarget() const;
 
     /// One row of the "Embeddings in this library" table.
-    struct EmbeddingCount {
-        QString name;         // the model as the library recorded it (a path or preset:NAME)
-        QString fingerprint;  // the library's model fingerprint (SHA-256 hex)
-        QString registryId;   // the registry version it belongs to; empty: not in the registry
-        qint64 embeddings = 0;
-    };
+    using EmbeddingCount = ModelEmbeddingCount;
     QList<EmbeddingCount> embeddingCounts() const { return m_counts; }
 
     /// Deletes a registry version without asking (deleteSelectedModel() asks first): as a job,
@@ -148,54 +144,24 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
-    struct Outcome {
-        QString path;
-        bool ok = false;
-        diffclip::ModelSummary summary;
-        diffclip::Error error;
-    };
-
-    void startNextLoad();
-    void finishLoad(const Outcome& outcome);
-    QWidget* buildRegistryPanel();
+    void updateBusyUi();
     void refreshLibraryState();
     void updateRegistryButtons();
     void showRegistryDetails();
-    void fillEmbeddingsTable();
     void startReembedding();
     void registryError(const QString& title, const QString& reason, const QString& details);
-    void showRow(int row);
-    void updateBusyUi();
 
-    ModelListModel* m_models = nullptr;
-    QListView* m_list = nullptr;
-    QPushButton* m_closeButton = nullptr;
-    QPushButton* m_copyButton = nullptr;
+    ErrorBanner* m_error = nullptr;
     QWidget* m_busyPanel = nullptr;
     QProgressBar* m_busyBar = nullptr;
     QLabel* m_busyLabel = nullptr;
-    ErrorBanner* m_error = nullptr;
-    QSplitter* m_splitter = nullptr;
-    QStackedWidget* m_detailStack = nullptr;
-    ModelSummaryView* m_summary = nullptr;
-    QWidget* m_emptyState = nullptr;
-    QWidget* m_summaryPane = nullptr;
-
-    QString m_loadingPath;  // empty when idle
-    QStringList m_queue;    // waiting behind m_loadingPath
-
-    // Registry.
-    JobCentre* m_jobs = nullptr;
-    RegistryModel* m_registry = nullptr;
-    QTableView* m_registryView = nullptr;
-    QLabel* m_registryDetails = nullptr;
-    QLabel* m_libraryLabel = nullptr;
-    QLabel* m_importLabel = nullptr;
-    QTableWidget* m_embeddingsTable = nullptr;
-    QPushButton* m_activateButton = nullptr;
-    QPushButton* m_rollBackButton = nullptr;
-    QPushButton* m_deleteButton = nullptr;
+    bool m_busy = false;  // as last announced by busyChanged
+    ModelInspector* m_inspector = nullptr;
+    RegistryPanel* m_registryPanel = nullptr;
+    RegistryModel* m_registry = nullptr;  // the panel's
     QSplitter* m_pageSplitter = nullptr;
+
+    JobCentre* m_jobs = nullptr;
     QString m_registryRoot;
     QString m_libraryPath;
     QString m_activePath;         // the open library's active model (cleaned); empty: none/unknown

@@ -4,6 +4,7 @@
 #include <QDir>
 #include <QFont>
 #include <QLocale>
+#include <QStringList>
 
 namespace diffclip::ui {
 
@@ -24,6 +25,23 @@ QString RegistryModel::modeText(const QString& mode) {
     if (mode == QLatin1String("linear")) return tr("linear probe");
     if (mode == QLatin1String("scratch")) return tr("trained from scratch");
     return mode;
+}
+
+QString RegistryModel::architectureText(const diffclip::RegistryEntry& e) {
+    QStringList parts;
+    if (e.attention == "differential") parts << tr("differential attention");
+    else if (e.attention == "standard") parts << tr("standard attention");
+    else if (!e.attention.empty()) parts << qs(e.attention);  // a kind this version does not know: as written
+    const QLocale locale;
+    if (e.imageSize > 0 && e.patchSize > 0)
+        //: %1 input side in pixels, %2 patch side in pixels
+        parts << tr("ViT %1 px / patch %2").arg(locale.toString(e.imageSize), locale.toString(e.patchSize));
+    if (e.visionWidth > 0 && e.visionDepth > 0)
+        //: %1 token width, %2 number of transformer blocks
+        parts << tr("width %1 × %2 blocks").arg(locale.toString(e.visionWidth), locale.toString(e.visionDepth));
+    if (e.embedDim > 0) parts << tr("embedding %1").arg(locale.toString(e.embedDim));
+    //: separator between the parts of the architecture line
+    return parts.join(tr(", "));
 }
 
 QString RegistryModel::metricsText(const diffclip::RegistryEntry& e) {
@@ -68,7 +86,7 @@ QVariant RegistryModel::data(const QModelIndex& index, int role) const {
     switch (index.column()) {
     case NameColumn:
         return e.displayName == e.id ? qs(e.id) : tr("%1 (%2)").arg(qs(e.displayName), qs(e.id));
-    case ArchitectureColumn: return qs(e.architecture);
+    case ArchitectureColumn: return architectureText(e);
     case CreatedColumn:
         return e.createdAtMs > 0 ? QLocale().toString(QDateTime::fromMSecsSinceEpoch(e.createdAtMs), QLocale::ShortFormat)
                                  : QString();

@@ -47,6 +47,10 @@ public:
     static QString metricsText(const diffclip::RegistryEntry& entry);
     /// A translated name for a recipe mode ("contrastive", "linear", "scratch").
     static QString modeText(const QString& mode);
+    /// The architecture in the user's language from the config's figures ("differential
+    /// attention, ViT 224 px / patch 16, width 768 × 12 blocks, embedding 512"); the parts the
+    /// config lacks are left out; empty when it has none.
+    static QString architectureText(const diffclip::RegistryEntry& entry);
 
 private:
     std::vector<diffclip::RegistryEntry> m_entries;

@@ -2,13 +2,16 @@
 // The Search page: find the library photos most like a query photo (dropped, pasted, or
 // chosen) or a text. Several dropped photos are searched one after another and listed as a
 // query strip; choosing one shows its results. Results are near-duplicate groups in a grid,
-// with score, label and metadata; filters narrow the photos searched. A result opens in a
-// HitDetail dialog, where a person marks it right or wrong.
+// with score, label, metadata and the person's judgement; filters narrow the photos searched.
+// A result opens in a HitDetail window, where a person marks it right or wrong.
 //
-// Searching runs on worker threads (the Workspace is thread-safe); a newer query supersedes
-// an older one, whose late answer is dropped. The GUI thread only lays out results.
+// The page wires its parts: SearchQueryBar (query sources, export), SearchQueryPanel (query
+// preview and strip), SearchFilterBar (filters, number of results), SearchResultsPanel
+// (tiles, notices, status, the last action's message), SearchRunner (searches on worker
+// threads; a newer query supersedes an older one, whose late answer is dropped), SearchCsv
+// (export), ThumbnailCache, and a LibraryAccess of its own for the filter choices and the
+// judgements. The GUI thread only lays out results.
 
-#include <QImage>
 #include <QPointer>
 #include <QString>
 #include <QStringList>
@@ -16,23 +19,13 @@
 #include <QWidget>
 
 #include <memory>
-#include <optional>
 #include <vector>
 
+#include "SearchQuery.h"
 #include "diffclip/indexing/IndexTypes.h"
 
-class QAction;
-class QComboBox;
-class QLabel;
-class QLineEdit;
-class QListView;
-class QListWidget;
-class QProgressBar;
-class QPushButton;
-class QSpinBox;
+class QMimeData;
 class QSplitter;
-class QStackedWidget;
-class QTimer;
 
 namespace diffclip {
 class Workspace;
@@ -43,14 +36,21 @@ namespace diffclip::ui {
 class ErrorBanner;
 class HitDetail;
 class JobCentre;
+class LibraryAccess;
+class SearchFilterBar;
+class SearchQueryBar;
+class SearchQueryPanel;
 class SearchResultsModel;
+class SearchResultsPanel;
+class SearchRunner;
 class ThumbnailCache;
 
 class SearchPage : public QWidget {
     Q_OBJECT
 
 public:
-    /// `jobs` (may be null) runs re-embedding when the library has photos the model lacks.
+    /// `jobs` (may be null) runs re-embedding when the library has photos the model lacks;
+    /// its finished jobs (indexing, labelling) also refresh the filter choices.
     explicit SearchPage(JobCentre* jobs, QWidget* parent = nullptr);
     ~SearchPage() override;
 
@@ -66,15 +66,16 @@ public:
     /// Searches the clipboard's image (saved as a temporary PNG) or copied photo files.
     /// False (with a message) when the clipboard holds neither.
     bool pasteFromClipboard();
-    /// Writes every query's results as CSV (query, rank, group, path, score, label, metadata).
-    /// False with the error banner shown when it cannot be written.
+    /// Writes every query's results as CSV (query, rank, group, path, score, label, metadata)
+    /// and says where below the results. False with the error banner shown when it cannot be
+    /// written.
     bool exportResults(const QString& csvPath);
     /// Opens the result in `row` of the current query in a HitDetail dialog (not modal).
     void openHit(int row);
 
     // State, for the main window and tests.
-    bool isBusy() const { return m_running >= 0; }
-    int queryCount() const { return int(m_queries.size()); }
+    bool isBusy() const;
+    int queryCount() const;
     int currentQuery() const { return m_current; }
     void setCurrentQuery(int index);
     /// Whether query `index` has an answer (results or an error).
@@ -97,6 +98,9 @@ public Q_SLOTS:
     void exportResultsAs();
     /// Searches all queries again (filters or K changed).
     void searchAgain();
+    /// Reads the label, line, product and field choices of the filters again (the library's
+    /// labels or metadata changed), keeping what the person chose.
+    void refreshFilterChoices();
 
 Q_SIGNALS:
     /// A query of the current set was answered (`ok` false: the error banner says why).
@@ -110,77 +114,44 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
-    struct Query {
-        QString path;  // photo query; empty for text
-        QString text;  // text query; empty for photos
-        QImage pasted; // a pasted image not yet saved to `path`
-        bool done = false;
-        bool ok = false;
-        diffclip::SearchResult result;
-        diffclip::Error error;
-    };
-    struct Outcome {
-        int generation = 0;
-        int index = 0;
-        bool ok = false;
-        diffclip::SearchResult result;
-        diffclip::Error error;
-    };
+    /// What the error banner speaks of, so that a later success clears only its own message.
+    enum class Topic { None, Query, Input, Filter, Export, Choices, Reembed };
 
-    void setQueries(std::vector<Query> queries);
-    void startNext();
-    void finishSearch(const Outcome& outcome);
+    void setQueries(std::vector<SearchQuery> queries);
+    /// Searches the photo files or the image of a drop or paste; false when it holds neither.
+    bool searchMime(const QMimeData* mime);
+    /// Starts the unanswered queries, unless the filters are not valid (then the banner says why).
+    void startSearches();
+    void onQueryFinished(int index, bool ok);
+    void readJudgements(int index);
     void showCurrent();
-    void showQueryPreview();
-    void updateQueryStripItem(int index);
     void updateBusyUi();
-    void refreshLabels();
+    void updateExportButton();
     void startReembedding();
-    bool parseWhere(std::vector<std::pair<std::string, std::string>>* out, QString* bad) const;
-    QString queryTitle(const Query& q) const;
-    /// The filters and K as one string, to tell whether they changed since the last search.
-    QString filterSignature() const;
+    void showBanner(Topic topic, const QString& title, const QString& reason, const QString& details);
+    void clearBanner(Topic topic);
 
     JobCentre* m_jobs;
     std::shared_ptr<diffclip::Workspace> m_workspace;
-    std::vector<Query> m_queries;
+    LibraryAccess* m_access = nullptr;
+    SearchRunner* m_runner = nullptr;
     int m_current = -1;
-    int m_running = -1;     // index of the query being searched for this generation, -1 when idle
-    int m_generation = 0;   // bumped whenever the queries or filters change
     QTemporaryDir m_pasteDir;
     int m_pasteCount = 0;
 
     ThumbnailCache* m_thumbnails = nullptr;
     SearchResultsModel* m_results = nullptr;
-    QListView* m_grid = nullptr;
-    QListWidget* m_strip = nullptr;
-    QLabel* m_queryPreview = nullptr;
-    QLabel* m_queryName = nullptr;
-    QLineEdit* m_text = nullptr;
-    QSpinBox* m_topK = nullptr;
-    QComboBox* m_label = nullptr;
-    QLineEdit* m_line = nullptr;
-    QLineEdit* m_product = nullptr;
-    QLineEdit* m_dateFrom = nullptr;
-    QLineEdit* m_dateTo = nullptr;
-    QLineEdit* m_where = nullptr;
-    QPushButton* m_exportButton = nullptr;
-    QWidget* m_busyPanel = nullptr;
-    QProgressBar* m_busyBar = nullptr;
-    QLabel* m_busyLabel = nullptr;
-    QLabel* m_status = nullptr;
+    SearchQueryPanel* m_queryPanel = nullptr;
+    SearchFilterBar* m_filters = nullptr;
+    SearchResultsPanel* m_resultsPanel = nullptr;
+    SearchQueryBar* m_queryBar = nullptr;
     ErrorBanner* m_error = nullptr;
-    QLabel* m_confidence = nullptr;
-    QWidget* m_notEmbedded = nullptr;
-    QLabel* m_notEmbeddedText = nullptr;
-    QPushButton* m_reembedButton = nullptr;
-    QStackedWidget* m_resultStack = nullptr;
-    QLabel* m_emptyState = nullptr;
+    Topic m_bannerTopic = Topic::None;
     QSplitter* m_splitter = nullptr;
-    QTimer* m_rerunTimer = nullptr;
     QPointer<HitDetail> m_detail;
     int m_reembedJob = 0;
-    QString m_appliedFilter;  // filterSignature() of the searches on screen
+    int m_choicesRequest = 0;  // a newer reading of the filter choices makes older answers stale
+    QString m_appliedFilter;   // SearchFilterBar::signature() of the searches on screen
 };
 
 }  // namespace diffclip::ui

@@ -163,7 +163,7 @@ SettingsPage::SettingsPage(QWidget* parent) : QWidget(parent), m_initialLanguage
     auto* browse = new QPushButton(tr("Browse…"), this);
     browse->setAccessibleName(tr("Choose the default library location"));
     connect(browse, &QPushButton::clicked, this, [this] {
-        const QString p = QFileDialog::getSaveFileName(this, tr("Default Library"), AppSettings::defaultLibraryPath(),
+        const QString p = QFileDialog::getSaveFileName(this, tr("Default Library"), AppSettings::newLibraryPath(),
                                                        tr("DiffCLIP libraries (*.dclib)"),
                                                        nullptr, QFileDialog::DontConfirmOverwrite);
         if (p.isEmpty()) return;

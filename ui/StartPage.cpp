@@ -183,25 +183,32 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
     setSetupState(QString(), QString(), false);
 }
 
-void StartPage::setSetupState(const QString& libraryPath, const QString& modelPath, bool workspaceReady) {
+void StartPage::setSetupState(const QString& libraryPath, const QString& activeModel, bool workspaceReady) {
+    // One word for the model in use everywhere: the active model. Opening a model makes it the
+    // active model of the open library, or of the library opened or created next.
     const bool library = !libraryPath.isEmpty();
-    const bool model = !modelPath.isEmpty();
+    const bool model = !activeModel.isEmpty();
+    const QString modelName = ModelListModel::displayName(activeModel);
     QString text;
     if (!library && !model) {
-        text = tr("Nothing is set up yet. First open a model (it turns photos into embeddings for search), then "
-                  "create a library and add a folder of photos to it. The library is one file; your photos stay "
-                  "where they are.");
+        text = tr("Nothing is set up yet. First open a model: it becomes the active model, which turns photos into "
+                  "embeddings for search. Then create a library and add a folder of photos to it. The library is "
+                  "one file; your photos stay where they are.");
     } else if (!library) {
-        text = tr("A model is open. Now create a library (or open an existing one) and add a folder of photos "
-                  "on the Library page.");
+        text = tr("The active model is %1. Now create a library (or open an existing one): it uses the active model. "
+                  "Then add a folder of photos on the Library page.")
+                   .arg(modelName);
     } else if (!model && !workspaceReady) {
-        text = tr("The library %1 is open. To add and search photos, open a model: the one the library was "
-                  "indexed with, or another one.")
+        text = tr("The library %1 is open, but no model is active. Open a model: the one the library was indexed "
+                  "with, or another one. It becomes the library's active model.")
                    .arg(QDir::toNativeSeparators(libraryPath));
+    } else if (!workspaceReady) {
+        text = tr("The library %1 is being opened with the active model %2…")
+                   .arg(QDir::toNativeSeparators(libraryPath), modelName);
     } else {
-        text = tr("Ready: the library %1 is open with a model. Add a folder of photos on the Library page, label "
-                  "them, and follow the work on the Jobs page.")
-                   .arg(QDir::toNativeSeparators(libraryPath));
+        text = tr("Ready: the library %1 is open with the active model %2. Add a folder of photos on the Library "
+                  "page, label them, and follow the work on the Jobs page.")
+                   .arg(QDir::toNativeSeparators(libraryPath), modelName);
     }
     m_nextStep->setText(text);
     m_stepModel->setVisible(!model && !workspaceReady);

@@ -21,8 +21,9 @@ public:
     void refreshRecentModels();
 
     /// What is set up so far, for the "Next step" box: the open library (empty: none), the
-    /// active model (empty: none) and whether both are ready to use together.
-    void setSetupState(const QString& libraryPath, const QString& modelPath, bool workspaceReady);
+    /// active model (empty: none; with no library, the model the next library is opened with)
+    /// and whether both are ready to use together (false while the library is being opened).
+    void setSetupState(const QString& libraryPath, const QString& activeModel, bool workspaceReady);
     QString nextStepText() const;
 
 Q_SIGNALS:

@@ -1,11 +1,16 @@
 #pragma once
 // The Training page (docs/TRAINING.md, "The Training page"): trains a new model package from a
 // folder-per-class tree (or the library's labels, mirrored as such a tree) with runTraining as a
-// JobCentre job. Settings: mode (linear / contrastive / scratch), preset, base model or
-// architecture, device, time budget, standard-vs-differential comparison, output name. While it
-// runs: progress, time left, cancel, and live curves of loss, validation top-1 and learning
-// rate. At the end: before/after figures, per-class precision and recall, a confusion matrix,
-// and Activate for the new package (written to the model registry).
+// JobCentre job. While it runs: progress, time left, cancel, and live curves of loss, validation
+// top-1 and learning rate. At the end: before/after figures, per-class precision and recall, a
+// confusion matrix, and Activate for the new package (written to the model registry).
+//
+// The page runs the job and wires its parts, one file each: TrainingDataPanel (the data folder
+// and its classes, listed off the GUI thread by the core's listClassTree), TrainingRecipeForm
+// (the settings), TrainingCurveModels + TrainingCharts (the curves, fed by item models),
+// TrainingResults (the validation figures and Activate) and TrainingText (words through tr()).
+// The status line always says what is next: choose a folder, ready with N classes, the
+// running epoch, or how the last run ended; a start error about the data goes when the data changes.
 //
 // Threading: GUI thread only. The job's progress reaches the page through a mutex-guarded
 // queue polled by a timer, so a worker never touches a widget or a possibly deleted page.
@@ -16,23 +21,19 @@
 #include <QWidget>
 
 #include <memory>
-#include <vector>
 
+#include "TrainingDataPanel.h"
+#include "TrainingRecipeForm.h"
 #include "diffclip/formats/Json.h"
 
 namespace diffclip {
 class Workspace;
 }
 
-class QCheckBox;
-class QComboBox;
 class QCustomPlot;
-class QDoubleSpinBox;
 class QLabel;
-class QLineEdit;
 class QProgressBar;
 class QPushButton;
-class QRadioButton;
 class QTableWidget;
 class QTimer;
 
@@ -41,32 +42,27 @@ namespace diffclip::ui {
 class ConfusionMatrixView;
 class ErrorBanner;
 class JobCentre;
+class TrainingCharts;
+class TrainingCurveModels;
+class TrainingResults;
 
 class TrainingPage : public QWidget {
     Q_OBJECT
 
 public:
-    enum class Mode { Linear, Contrastive, Scratch };
-
+    using Mode = TrainingRecipeForm::Mode;
     /// One class folder of the chosen tree, as the preview lists it.
-    struct ClassEntry {
-        QString name;
-        int photos = 0;       // files with a photo extension below the folder (not decoded yet)
-        QString prompt;       // prompt.txt's first non-empty line, else the default prompt
-        bool customPrompt = false;
-    };
-    /// Lists a folder-per-class tree the way the trainer reads it (top-level, non-hidden folders
-    /// with at least one photo file; photos by extension, anywhere below). Classes sorted by
-    /// name. Does not decode anything; an unreadable or missing root gives an empty list.
-    static QList<ClassEntry> scanClassTree(const QString& root);
+    using ClassEntry = TrainingDataPanel::ClassEntry;
 
     TrainingPage(JobCentre* jobs, QWidget* parent = nullptr);
     ~TrainingPage() override;
 
-    /// Chooses the data folder and refreshes the class preview.
+    /// Chooses the data folder and lists its classes again (on a worker thread: watch
+    /// isListing(); classPreview() belongs to the folder once it is false).
     void setDataFolder(const QString& folder);
     QString dataFolder() const;
-    const QList<ClassEntry>& classPreview() const { return m_classes; }
+    const QList<ClassEntry>& classPreview() const;
+    bool isListing() const;
 
     void setMode(Mode mode);
     Mode mode() const;
@@ -90,27 +86,29 @@ public:
     QString checkpointDir() const;
 
     /// Starts training with the current settings. Returns false (and says why in the page)
-    /// when the settings or data cannot be used or a training is already running.
+    /// when the settings or data cannot be used or a training is already running. While the
+    /// data folder's classes are still being listed it returns true and starts (or says why
+    /// not) once they are: isBusy() is true meanwhile.
     bool start();
     void cancel();
-    bool isBusy() const { return m_jobId != 0 || m_mirrorJobId != 0; }
+    bool isBusy() const { return m_jobId != 0 || m_mirrorJobId != 0 || m_startWhenListed; }
     int jobId() const { return m_jobId; }
     /// The package of the last successful run (for a comparison, the variant shown); empty when none.
     QString packagePath() const;
     /// training.json of the last successful run (with "package").
-    const diffclip::Json& summary() const { return m_summary; }
+    const diffclip::Json& summary() const;
 
     // Views, for tests and the screenshot tool.
     ErrorBanner* errorBanner() const { return m_error; }
-    QCustomPlot* lossPlot() const { return m_lossPlot; }
-    QCustomPlot* validationPlot() const { return m_valPlot; }
-    QCustomPlot* learningRatePlot() const { return m_lrPlot; }
-    ConfusionMatrixView* confusionView() const { return m_confusion; }
-    QTableWidget* previewTable() const { return m_preview; }
-    QTableWidget* summaryTable() const { return m_summaryTable; }
-    QTableWidget* perClassTable() const { return m_perClass; }
+    QCustomPlot* lossPlot() const;
+    QCustomPlot* validationPlot() const;
+    QCustomPlot* learningRatePlot() const;
+    ConfusionMatrixView* confusionView() const;
+    QTableWidget* previewTable() const;
+    QTableWidget* summaryTable() const;
+    QTableWidget* perClassTable() const;
     QLabel* statusLabel() const { return m_status; }
-    QPushButton* activateButton() const { return m_activate; }
+    QPushButton* activateButton() const;
     QPushButton* startButton() const { return m_start; }
 
 public Q_SLOTS:
@@ -129,62 +127,40 @@ Q_SIGNALS:
     /// The training job ended: succeeded (a package is written), failed or was cancelled.
     void trainingFinished(bool succeeded);
 
-protected:
-    void changeEvent(QEvent* event) override;
-
 private:
     struct Feed;
+    bool submit();
+    /// Shows why start() refused; `aboutData`: the reason is the data, so it goes when the data changes.
+    void startError(const QString& reason, bool aboutData);
+    void onListingChanged();
+    void showReadiness();
     void updateControls();
-    void refreshPreview();
-    void resetCharts();
-    void styleCharts();
     void drainFeed();
     void onJobFinished(int state, const QString& reason, const QString& details);
-    void showResults();
-    void showVariant(const QString& variant);
     QString defaultOutputName() const;
-    void chooseBaseModel();
 
     QPointer<JobCentre> m_jobs;  // the main window may delete the centre before its pages
     std::shared_ptr<diffclip::Workspace> m_workspace;
     QString m_registryDir;
-    QList<ClassEntry> m_classes;
-    bool m_baseChosen = false;  // the user picked a base model: the workspace no longer overrides it
 
     ErrorBanner* m_error = nullptr;
-    QLineEdit* m_folder = nullptr;
-    QPushButton* m_libraryLabels = nullptr;
-    QTableWidget* m_preview = nullptr;
-    QLabel* m_previewNote = nullptr;
-    QComboBox* m_mode = nullptr;
-    QComboBox* m_preset = nullptr;
-    QComboBox* m_base = nullptr;
-    QPushButton* m_baseBrowse = nullptr;
-    QComboBox* m_arch = nullptr;
-    QComboBox* m_device = nullptr;
-    QDoubleSpinBox* m_budget = nullptr;
-    QCheckBox* m_compare = nullptr;
-    QLineEdit* m_output = nullptr;
+    TrainingDataPanel* m_data = nullptr;
+    TrainingRecipeForm* m_recipe = nullptr;
     QPushButton* m_start = nullptr;
     QPushButton* m_cancel = nullptr;
     QProgressBar* m_progress = nullptr;
     QLabel* m_status = nullptr;
-    QCustomPlot* m_lossPlot = nullptr;
-    QCustomPlot* m_valPlot = nullptr;
-    QCustomPlot* m_lrPlot = nullptr;
-    QComboBox* m_variant = nullptr;
-    QTableWidget* m_summaryTable = nullptr;
-    QTableWidget* m_perClass = nullptr;
-    ConfusionMatrixView* m_confusion = nullptr;
-    QPushButton* m_activate = nullptr;
+    TrainingCurveModels* m_curves = nullptr;
+    TrainingCharts* m_charts = nullptr;
+    TrainingResults* m_results = nullptr;
     QTimer* m_poll = nullptr;
 
     int m_jobId = 0;
     int m_mirrorJobId = 0;
+    bool m_startWhenListed = false;  // start() waits for the data folder's listing
+    bool m_dataErrorShown = false;   // the banner says why the data cannot be used: stale once it changes
     Mode m_runMode = Mode::Linear;
     std::shared_ptr<Feed> m_feed;
-    std::vector<QString> m_graphVariants;  // graph i of each plot belongs to this variant
-    diffclip::Json m_summary;
     QString m_runCheckpoint;
 };
 

@@ -1,23 +1,19 @@
 // The demo command of `diffclip`: `demo generate` writes the built-in demo data set.
 #include <algorithm>
-#include <atomic>
 #include <csignal>
-#include <cstdio>
 #include <iostream>
-
-#include <unistd.h>
 
 #include "Commands.h"
 #include "Output.h"
+#include "ProgressOutput.h"
 #include "diffclip/demo/DemoData.h"
 
 namespace diffclip::cli {
 
 namespace {
 
-std::atomic<bool> g_interrupted{false};
-static_assert(std::atomic<bool>::is_always_lock_free, "the SIGINT handler needs a lock-free flag");
-extern "C" void onDemoInterrupt(int) { g_interrupted.store(true); }
+CancelToken g_interrupted;  // cancel() is safe in a signal handler (Job.h)
+extern "C" void onDemoInterrupt(int) { g_interrupted.cancel(); }
 
 constexpr const char* kGenerateSynopsis =
     "--out DIR [--per-class N] [--seed S] [--size PIXELS] [--json]\n\n"
@@ -44,16 +40,8 @@ int runGenerate(int argc, char** argv) {
     o.perClass = int(perClass);
     o.seed = uint64_t(seed);
     o.imageSize = int(size);
-    o.cancel = &g_interrupted;
-    const bool tty = isatty(STDERR_FILENO);
-    int64_t lastShown = -1;
-    o.progress = [&](int64_t done, int64_t total) {
-        // About every 5 %; one updating line on a terminal, plain lines in a log.
-        if (done != total && done - lastShown < std::max<int64_t>(1, total / 20)) return;
-        lastShown = done;
-        std::fprintf(stderr, "%sdemo: %lld/%lld photos%s", tty ? "\r" : "", (long long)done, (long long)total,
-                     tty && done != total ? "   " : "\n");
-    };
+    o.job.cancel = g_interrupted;
+    o.job.progress = stderrProgress("demo");
     // Ctrl-C stops between photos; a later run with the same options finishes the folder.
     auto previous = std::signal(SIGINT, onDemoInterrupt);
     auto r = demo::generateDemoDataset(out, o);
@@ -62,19 +50,19 @@ int runGenerate(int argc, char** argv) {
 
     if (json) {
         Json j = Json::object();
-        j.set("out", r->root);
-        j.set("photos_dir", r->photosDir);
-        j.set("masks_dir", r->masksDir);
-        j.set("metadata_csv", r->metadataCsv);
+        j["out"] = r->root;
+        j["photos_dir"] = r->photosDir;
+        j["masks_dir"] = r->masksDir;
+        j["metadata_csv"] = r->metadataCsv;
         Json classes = Json::array();
-        for (const auto& c : r->classes) classes.push(c);
-        j.set("classes", classes);
-        j.set("photos", r->photos);
-        j.set("per_class", int64_t(perClass));
-        j.set("seed", int64_t(seed));
-        j.set("image_size", int64_t(size));
-        j.set("written", r->written);
-        j.set("reused", r->reused);
+        for (const auto& c : r->classes) classes.push_back(c);
+        j["classes"] = classes;
+        j["photos"] = r->photos;
+        j["per_class"] = int64_t(perClass);
+        j["seed"] = int64_t(seed);
+        j["image_size"] = int64_t(size);
+        j["written"] = r->written;
+        j["reused"] = r->reused;
         printJson(j);
     } else {
         std::cerr << (r->reused ? "Reused" : "Wrote") << " the demo data set in " << r->root << ": " << r->photos

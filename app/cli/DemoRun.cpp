@@ -4,7 +4,6 @@
 // the application on it. Every step reuses what an earlier run left.
 #include <unistd.h>
 
-#include <atomic>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +15,7 @@
 
 #include "Commands.h"
 #include "Output.h"
+#include "ProgressOutput.h"
 #include "diffclip/demo/DemoData.h"
 #include "diffclip/explain/Explain.h"
 #include "diffclip/explain/Render.h"
@@ -31,9 +31,9 @@ namespace diffclip::cli {
 
 namespace {
 
-std::atomic<bool> g_stop{false};
+CancelToken g_stop;  // Ctrl-C: every step stops at its next safe point (cancel() is signal-safe)
 constexpr long long kDefaultPerClass = 120;  // the demo recipe's data size (docs/TRAINING.md)
-extern "C" void onDemoRunInterrupt(int) { g_stop.store(true); }
+extern "C" void onDemoRunInterrupt(int) { g_stop.cancel(); }
 
 std::string defaultDemoDir() {
     if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return std::string(xdg) + "/diffclip-studio/demo";
@@ -98,11 +98,11 @@ double validationTop1(const std::string& modelDir) {
     std::ifstream f(fs::path(modelDir) / "training.json", std::ios::binary);
     if (!f) return -1;
     const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    auto j = Json::parse(text);
+    auto j = parseJson(text);
     if (!j) return -1;
-    const Json* after = j->find("after");
-    const Json* top1 = after ? after->find("top1") : nullptr;
-    return top1 ? top1->asDouble(-1) : -1;
+    const Json* after = jsonFind(*j, "after");
+    const Json* top1 = after ? jsonFind(*after, "top1") : nullptr;
+    return top1 && top1->is_number() ? top1->get<double>() : -1;
 }
 
 }  // namespace
@@ -137,14 +137,24 @@ int runDemoAll(int argc, char** argv) {
         void (*handler)(int);
         ~Restore() { std::signal(SIGINT, handler); }
     } restore{previous};
+    // The demo's own stages are "generate", "train", "index" and "evaluate"; each step reports
+    // its finer stages (Job.h) through the same control, so one adapter prints them all.
+    JobControl job;
+    job.progress = stderrProgress("demo");
+    job.cancel = g_stop;
+    auto interrupted = [](const Error& e) {
+        return e.code == ErrorCode::Cancelled
+                   ? makeError(ErrorCode::Cancelled, "the demo was interrupted; run it again to go on")
+                   : e;
+    };
 
     // 1. Photos.
     std::cerr << "demo 1/4: photos in " << dir << "/data\n";
     demo::DemoOptions dopt;
     dopt.perClass = int(perClass);
-    dopt.cancel = &g_stop;
+    dopt.job = job;
     auto data = demo::generateDemoDataset(dir + "/data", dopt);
-    if (!data) return fail(data.error());
+    if (!data) return fail(interrupted(data.error()));
 
     // 2. The starter model, trained from scratch on the photos.
     const std::string modelDir = dir + "/model";
@@ -166,16 +176,11 @@ int runDemoAll(int argc, char** argv) {
         // Measured on these photos in 4 minutes (docs/TRAINING.md): 1e-4 fits fastest; at 2e-4
         // and 5e-4 the loss stays near ln 7 (guessing) far longer.
         recipe->learningRate = 1e-4;
+        job.progress.stage("train");
         TrainOptions to;
-        to.cancel = &g_stop;
-        const bool tty = isatty(STDERR_FILENO);
-        to.progress = [&](const TrainProgress& p) {
-            if (p.message.empty()) return;
-            std::fprintf(stderr, "%s  %s%s", tty ? "\r" : "", p.message.c_str(), tty ? "\033[K" : "\n");
-        };
+        to.job = job;
         auto trained = runTraining(data->photosDir, *recipe, modelDir, to);
-        if (tty) std::fprintf(stderr, "\n");
-        if (!trained) return fail(trained.error());
+        if (!trained) return fail(interrupted(trained.error()));
     }
 
     // 3. The demo library.
@@ -183,16 +188,17 @@ int runDemoAll(int argc, char** argv) {
     std::cerr << "demo 3/4: indexing into " << libraryPath << "\n";
     auto ws = Workspace::open(libraryPath, modelDir);
     if (!ws) return fail(ws.error());
+    job.progress.stage("index");
     IndexOptions io;
     io.labelsFromFolders = true;
     io.metadataCsv = data->metadataCsv;
-    io.cancel = &g_stop;
+    io.job = job;
     auto indexed = (*ws)->index({data->photosDir}, io);
-    if (!indexed) return fail(indexed.error());
-    if (indexed->cancelled) return fail(makeError(ErrorCode::Cancelled, "the demo was interrupted; run it again to go on"));
+    if (!indexed) return fail(interrupted(indexed.error()));
 
     // 4. What the demo shows, measured.
     std::cerr << "demo 4/4: measuring search and attention\n";
+    job.progress.stage("evaluate");
     LoadOptions lo;
     lo.checksums = true;
     auto model = loadModel(modelDir, lo);
@@ -210,17 +216,17 @@ int runDemoAll(int argc, char** argv) {
 
     if (json) {
         Json j = Json::object();
-        j.set("dir", dir);
-        j.set("library", libraryPath);
-        j.set("model", modelDir);
-        j.set("photos", data->photos);
-        j.set("recall@1", r1);
-        j.set("recall@5", r5);
-        j.set("map", retrieval->overall.meanAveragePrecision);
-        j.set("val_top1", valTop1);  // -1: not recorded
-        j.set("attention_in_masks", masks->massInside);
-        j.set("mask_area", masks->areaInside);
-        j.set("mask_photos", masks->photos);
+        j["dir"] = dir;
+        j["library"] = libraryPath;
+        j["model"] = modelDir;
+        j["photos"] = data->photos;
+        j["recall@1"] = r1;
+        j["recall@5"] = r5;
+        j["map"] = retrieval->overall.meanAveragePrecision;
+        j["val_top1"] = valTop1;  // -1: not recorded
+        j["attention_in_masks"] = masks->massInside;
+        j["mask_area"] = masks->areaInside;
+        j["mask_photos"] = masks->photos;
         printJson(j);
     } else {
         std::cout << std::fixed << std::setprecision(1) << "Demo library: " << libraryPath << " (" << data->photos

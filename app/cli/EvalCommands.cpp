@@ -47,7 +47,7 @@ struct Percentiles {
         return p;
     }
     Json json() const {
-        return Json(Json::Object{{"count", count}, {"p50", p50}, {"p95", p95}, {"p99", p99}, {"max", max}});
+        return Json::object({{"count", count}, {"p50", p50}, {"p95", p95}, {"p99", p99}, {"max", max}});
     }
     std::string text() const {
         std::ostringstream o;
@@ -131,9 +131,9 @@ int tagLibraryPhotos(const TagArgs& args, const std::vector<ClassPrompt>& prompt
     auto r = (*ws)->autoTag(o);
     if (!r) return fail(r.error());
     if (args.json) {
-        printJson(Json(Json::Object{{"library", args.library}, {"model", (*ws)->modelSpec()},
-                                    {"tagged", r->tagged}, {"skipped", r->skipped}, {"not_embedded", r->notEmbedded},
-                                    {"seconds", r->seconds}}));
+        printJson(Json::object({{"library", args.library}, {"model", (*ws)->modelSpec()},
+                                {"tagged", r->tagged}, {"skipped", r->skipped}, {"not_embedded", r->notEmbedded},
+                                {"seconds", r->seconds}}));
     } else {
         std::cerr << r->tagged << " photos labelled (zero-shot), " << r->skipped << " skipped, " << r->notEmbedded
                   << " not embedded by this model\n";
@@ -218,8 +218,8 @@ int runClassify(int argc, char** argv) {
         }
         if (args.json) {
             Json probs = Json::object();
-            for (size_t c = 0; c < classes.size(); ++c) probs.set(classes[c], s->probabilities[c]);
-            all.push(Json(Json::Object{{"image", path}, {"label", classes[s->best]}, {"probabilities", probs}}));
+            for (size_t c = 0; c < classes.size(); ++c) probs[classes[c]] = s->probabilities[c];
+            all.push_back(Json::object({{"image", path}, {"label", classes[s->best]}, {"probabilities", probs}}));
         } else {
             std::cout << path << "\t" << classes[s->best] << "\t" << std::fixed << std::setprecision(3)
                       << s->probabilities[s->best] << "\n";
@@ -309,23 +309,23 @@ int runEvaluate(int argc, char** argv) {
         if (json) {
             auto pc = [&](const RetrievalReport::PerClass& c) {
                 Json j = Json::object();
-                j.set("queries", c.queries);
-                for (int k : ks) j.set("recall@" + std::to_string(k), c.recallAtK.at(k));
-                j.set("map", c.meanAveragePrecision);
+                j["queries"] = c.queries;
+                for (int k : ks) j["recall@" + std::to_string(k)] = c.recallAtK.at(k);
+                j["map"] = c.meanAveragePrecision;
                 return j;
             };
             Json j = Json::object();
-            j.set("library", libraryPath);
-            j.set("model", spec);
-            j.set("overall", pc(r->overall));
+            j["library"] = libraryPath;
+            j["model"] = spec;
+            j["overall"] = pc(r->overall);
             Json classes = Json::object();
-            for (const auto& [name, c] : r->classes) classes.set(name, pc(c));
-            j.set("classes", classes);
-            j.set("excluded_duplicate_pairs", r->excludedDuplicates);
-            if (latency->library.count) j.set("search_latency_ms", latency->library.json());
-            if (latency->photo.count) j.set("photo_query_latency_ms", latency->photo.json());
-            if (latency->library.count) j.set("first_search_ms", latency->firstMs);
-            j.set("index", latency->index);
+            for (const auto& [name, c] : r->classes) classes[name] = pc(c);
+            j["classes"] = classes;
+            j["excluded_duplicate_pairs"] = r->excludedDuplicates;
+            if (latency->library.count) j["search_latency_ms"] = latency->library.json();
+            if (latency->photo.count) j["photo_query_latency_ms"] = latency->photo.json();
+            if (latency->library.count) j["first_search_ms"] = latency->firstMs;
+            j["index"] = latency->index;
             printJson(j);
         } else {
             std::cout << std::left << std::setw(20) << "class" << std::setw(9) << "queries";
@@ -382,15 +382,15 @@ int runEvaluate(int argc, char** argv) {
     const double accuracy = all ? double(good) / double(all) : 0.0;
     if (json) {
         Json j = Json::object();
-        j.set("model", modelSpec);
-        j.set("data", data);
-        j.set("photos", all);
-        j.set("unreadable", failed);
-        j.set("accuracy", accuracy);
+        j["model"] = modelSpec;
+        j["data"] = data;
+        j["photos"] = all;
+        j["unreadable"] = failed;
+        j["accuracy"] = accuracy;
         Json per = Json::object();
         for (size_t c = 0; c < classes.size(); ++c)
-            per.set(classes[c], total[c] ? double(correct[c]) / double(total[c]) : 0.0);
-        j.set("per_class_accuracy", per);
+            per[classes[c]] = total[c] ? double(correct[c]) / double(total[c]) : 0.0;
+        j["per_class_accuracy"] = per;
         printJson(j);
     } else {
         for (size_t c = 0; c < classes.size(); ++c)

@@ -3,7 +3,6 @@
 #include <torch/torch.h>
 
 #include <algorithm>
-#include <cctype>
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -13,8 +12,10 @@
 
 #include "Commands.h"
 #include "Output.h"
+#include "ProgressOutput.h"
 #include "diffclip/explain/Explain.h"
 #include "diffclip/explain/Render.h"
+#include "diffclip/imaging/ImageDecode.h"
 #include "diffclip/imaging/Preprocess.h"
 #include "diffclip/model/ModelIO.h"
 #include "diffclip/model/Runtime.h"
@@ -51,14 +52,6 @@ struct ImageResult {
     std::vector<PaneResult> panes;
     std::string error;
 };
-
-bool isPhotoFile(const fs::path& p) {
-    std::string ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    for (const char* e : {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp"})
-        if (ext == e) return true;
-    return false;
-}
 
 // The mask of `relative` (a photo path relative to the folder): the same relative path under
 // the masks folder, with extension .png, else the photo's own extension.
@@ -104,28 +97,28 @@ Status checkInputSize(const ModelConfig& c, const std::string& spec) {
 
 Json summaryJson(const MapSummary& s) {
     Json j = Json::object();
-    j.set("min", s.minimum);
-    j.set("max", s.maximum);
-    j.set("sum", s.sum);
-    j.set("entropy", s.entropy);
-    j.set("normalised_entropy", s.normalisedEntropy);
-    j.set("top10_share", s.top10Share);
-    j.set("positive_share", s.positiveShare);
-    j.set("region_share", s.regionShare ? Json(*s.regionShare) : Json());
+    j["min"] = s.minimum;
+    j["max"] = s.maximum;
+    j["sum"] = s.sum;
+    j["entropy"] = s.entropy;
+    j["normalised_entropy"] = s.normalisedEntropy;
+    j["top10_share"] = s.top10Share;
+    j["positive_share"] = s.positiveShare;
+    j["region_share"] = s.regionShare ? Json(*s.regionShare) : Json();
     return j;
 }
 
 Json curvesJson(const FaithfulnessCurves& c) {
     Json j = Json::object();
     Json f = Json::array(), d = Json::array(), i = Json::array();
-    for (double v : c.fraction) f.push(v);
-    for (double v : c.deletion) d.push(v);
-    for (double v : c.insertion) i.push(v);
-    j.set("fraction", f);
-    j.set("deletion", d);
-    j.set("insertion", i);
-    j.set("deletion_auc", c.deletionAuc);
-    j.set("insertion_auc", c.insertionAuc);
+    for (double v : c.fraction) f.push_back(v);
+    for (double v : c.deletion) d.push_back(v);
+    for (double v : c.insertion) i.push_back(v);
+    j["fraction"] = f;
+    j["deletion"] = d;
+    j["insertion"] = i;
+    j["deletion_auc"] = c.deletionAuc;
+    j["insertion_auc"] = c.insertionAuc;
     return j;
 }
 
@@ -158,17 +151,17 @@ struct Average {
     Json json() const {
         auto mean = [](double s, int n) { return n ? Json(s / n) : Json(); };
         Json j = Json::object();
-        j.set("title", title);
-        j.set("images", count);
-        j.set("entropy", mean(entropy, count));
-        j.set("normalised_entropy", mean(normalisedEntropy, count));
-        j.set("top10_share", mean(top10, count));
-        j.set("positive_share", mean(positive, count));
-        j.set("region_share", mean(region, regionCount));
-        j.set("images_with_mask", regionCount);
-        j.set("deletion_auc", mean(deletion, curveCount));
-        j.set("insertion_auc", mean(insertion, curveCount));
-        j.set("similarity", mean(similarity, similarityCount));
+        j["title"] = title;
+        j["images"] = count;
+        j["entropy"] = mean(entropy, count);
+        j["normalised_entropy"] = mean(normalisedEntropy, count);
+        j["top10_share"] = mean(top10, count);
+        j["positive_share"] = mean(positive, count);
+        j["region_share"] = mean(region, regionCount);
+        j["images_with_mask"] = regionCount;
+        j["deletion_auc"] = mean(deletion, curveCount);
+        j["insertion_auc"] = mean(insertion, curveCount);
+        j["similarity"] = mean(similarity, similarityCount);
         return j;
     }
 };
@@ -350,7 +343,7 @@ int runExplain(int argc, char** argv) {
             return fail(makeError(ErrorCode::NotFound, root.string() + ": no such folder"));
         for (fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec), end;
              !ec && it != end; it.increment(ec))
-            if (it->is_regular_file(ec) && isPhotoFile(it->path()))
+            if (it->is_regular_file(ec) && hasPhotoExtension(it->path()))
                 photos.emplace_back(it->path().string(), fs::relative(it->path(), root, ec).string());
         if (ec) return fail(makeError(ErrorCode::Io, root.string() + ": cannot list (" + ec.message() + ")"));
         std::sort(photos.begin(), photos.end());
@@ -363,9 +356,15 @@ int runExplain(int argc, char** argv) {
         photos.emplace_back(image, fs::path(image).filename().string());
     }
 
-    // Pass 1: maps and numbers for every photo.
+    // Pass 1: maps and numbers for every photo (the long part of a folder: its progress).
+    Progress progress = folderMode ? stderrProgress("explain") : Progress();
+    progress.stage("explain", int64_t(photos.size()));
     std::vector<ImageResult> results;
     for (const auto& [path, relative] : photos) {
+        struct Count {
+            const Progress& p;
+            ~Count() { p.advance(); }  // a photo left out counts as done too
+        } count{progress};
         ImageResult r;
         r.path = path;
         if (folderMode) {
@@ -537,60 +536,60 @@ int runExplain(int argc, char** argv) {
     }
     if (json) {
         Json j = Json::object();
-        j.set("model", sides[0].spec);
-        j.set("compare", sides.size() > 1 ? Json(sides[1].spec) : Json());
-        j.set("method", methodName(options.method));
-        j.set("heads", describeHeads(options.heads));
-        j.set("layer", layer >= 0 ? Json(int64_t(layer)) : Json());
+        j["model"] = sides[0].spec;
+        j["compare"] = sides.size() > 1 ? Json(sides[1].spec) : Json();
+        j["method"] = methodName(options.method);
+        j["heads"] = describeHeads(options.heads);
+        j["layer"] = layer >= 0 ? Json(int64_t(layer)) : Json();
         Json query;
-        if (given("--text")) query = Json(Json::Object{{"kind", "text"}, {"text", text}});
-        if (given("--against")) query = Json(Json::Object{{"kind", "image"}, {"path", against}});
-        j.set("query", query);
+        if (given("--text")) query = Json::object({{"kind", "text"}, {"text", text}});
+        if (given("--against")) query = Json::object({{"kind", "image"}, {"path", against}});
+        j["query"] = query;
         Json sc = Json::object();
-        sc.set("low", scale->low);
-        sc.set("high", scale->high);
-        sc.set("diverging", scale->diverging);
-        sc.set("colormap", scale->diverging ? "blue-white-red" : paletteName(*palette));
-        j.set("scale", sc);
-        j.set("out", out);
+        sc["low"] = scale->low;
+        sc["high"] = scale->high;
+        sc["diverging"] = scale->diverging;
+        sc["colormap"] = scale->diverging ? "blue-white-red" : paletteName(*palette);
+        j["scale"] = sc;
+        j["out"] = out;
         Json images = Json::array();
         for (const auto& r : results) {
             Json ij = Json::object();
-            ij.set("image", r.path);
+            ij["image"] = r.path;
             if (!r.error.empty()) {
-                ij.set("error", r.error);
-                images.push(ij);
+                ij["error"] = r.error;
+                images.push_back(ij);
                 continue;
             }
-            ij.set("out", r.out);
+            ij["out"] = r.out;
             Json panes = Json::array();
             for (const auto& p : r.panes) {
                 const Explanation& e = p.explanation;
                 Json pj = Json::object();
-                pj.set("title", e.title);
-                pj.set("model", sides[p.side].spec);
-                pj.set("component", options.method == Method::Attention || options.method == Method::Rollout
-                                        ? Json(componentName(e.component))
-                                        : Json());
-                pj.set("layer", e.layer);
-                pj.set("grid", Json(Json::Array{Json(e.map.rows), Json(e.map.cols)}));
-                pj.set("signed", e.map.isSigned);
+                pj["title"] = e.title;
+                pj["model"] = sides[p.side].spec;
+                pj["component"] = options.method == Method::Attention || options.method == Method::Rollout
+                                      ? Json(componentName(e.component))
+                                      : Json();
+                pj["layer"] = e.layer;
+                pj["grid"] = Json::array({Json(e.map.rows), Json(e.map.cols)});
+                pj["signed"] = e.map.isSigned;
                 Json lambdas = Json::array();
-                for (double l : e.lambdas) lambdas.push(l);
-                pj.set("lambda", lambdas);
-                pj.set("similarity", e.hasTarget ? Json(e.similarity) : Json());
-                pj.set("summary", summaryJson(p.summary));
-                pj.set("faithfulness", p.curves ? curvesJson(*p.curves) : Json());
-                panes.push(pj);
+                for (double l : e.lambdas) lambdas.push_back(l);
+                pj["lambda"] = lambdas;
+                pj["similarity"] = e.hasTarget ? Json(e.similarity) : Json();
+                pj["summary"] = summaryJson(p.summary);
+                pj["faithfulness"] = p.curves ? curvesJson(*p.curves) : Json();
+                panes.push_back(pj);
             }
-            ij.set("panes", panes);
-            images.push(ij);
+            ij["panes"] = panes;
+            images.push_back(ij);
         }
-        j.set("images", images);
+        j["images"] = images;
         Json avg = Json::array();
-        for (const auto& a : averages) avg.push(a.json());
-        j.set("average", avg);
-        j.set("failed", failed);
+        for (const auto& a : averages) avg.push_back(a.json());
+        j["average"] = avg;
+        j["failed"] = failed;
         printJson(j);
     } else {
         for (const auto& r : results) {
@@ -607,15 +606,19 @@ int runExplain(int argc, char** argv) {
             std::cout << "Average over " << (results.size() - size_t(failed)) << " photos";
             std::cout << (failed ? " (" + std::to_string(failed) + " failed)" : std::string()) << ":\n";
             for (const auto& a : averages) {
-                Json j = a.json();
-                std::cout << "  " << a.title << ": entropy " << fmt(j.find("entropy")->asDouble()) << ", top-10% share "
-                          << fmt(j.find("top10_share")->asDouble());
+                const Json j = a.json();
+                // Means of no photos are null; they print as 0.
+                const auto mean = [&j](const char* key) {
+                    const Json* v = jsonFind(j, key);
+                    return v && v->is_number() ? v->get<double>() : 0.0;
+                };
+                std::cout << "  " << a.title << ": entropy " << fmt(mean("entropy")) << ", top-10% share "
+                          << fmt(mean("top10_share"));
                 if (a.regionCount)
-                    std::cout << ", region share " << fmt(j.find("region_share")->asDouble()) << " (" << a.regionCount
-                              << " masks)";
+                    std::cout << ", region share " << fmt(mean("region_share")) << " (" << a.regionCount << " masks)";
                 if (a.curveCount)
-                    std::cout << ", deletion AUC " << fmt(j.find("deletion_auc")->asDouble()) << ", insertion AUC "
-                              << fmt(j.find("insertion_auc")->asDouble());
+                    std::cout << ", deletion AUC " << fmt(mean("deletion_auc")) << ", insertion AUC "
+                              << fmt(mean("insertion_auc"));
                 std::cout << "\n";
             }
         }

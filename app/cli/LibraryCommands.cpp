@@ -1,15 +1,13 @@
 // The library commands of `diffclip`: index, search, library check, export.
 #include <cmath>
 #include <filesystem>
-#include <cstdio>
 #include <iomanip>
 #include <iostream>
-
-#include <unistd.h>
 
 #include "Commands.h"
 #include "LibraryModel.h"
 #include "Output.h"
+#include "ProgressOutput.h"
 #include "diffclip/indexing/Indexer.h"
 #include "diffclip/indexing/Workspace.h"
 
@@ -23,15 +21,15 @@ const char* const kTokenizerHelp = "CLIP BPE merges (default: the model's)";
 
 Json imageJson(const ImageRecord& r, const std::string& label) {
     Json j = Json::object();
-    j.set("path", r.path);
-    j.set("label", label.empty() ? Json() : Json(label));
-    j.set("width", r.width);
-    j.set("height", r.height);
+    j["path"] = r.path;
+    j["label"] = label.empty() ? Json() : Json(label);
+    j["width"] = r.width;
+    j["height"] = r.height;
     for (auto [key, value] : {std::pair{"product", &r.product}, {"line", &r.line}, {"lot", &r.lot}, {"date", &r.date},
                               {"inspector", &r.inspector}, {"notes", &r.notes}})
-        if (!value->empty()) j.set(key, *value);
-    auto extra = Json::parse(r.extraJson);
-    if (extra && extra->isObject() && extra->size() > 0) j.set("extra", *extra);
+        if (!value->empty()) j[key] = *value;
+    auto extra = parseJson(r.extraJson);
+    if (extra && extra->is_object() && !extra->empty()) j["extra"] = *extra;
     return j;
 }
 
@@ -118,36 +116,26 @@ int runIndex(int argc, char** argv) {
     o.metadataCsv = metadata;
     o.batchSize = int(batch);
     o.decode.maxPixels = uint64_t(maxPixels);
-    const bool tty = isatty(STDERR_FILENO);
-    double lastShown = -1.0;
-    o.progress = [&](int64_t done, int64_t total, double seconds) {
-        // At most twice a second; one updating line on a terminal, plain lines in a log.
-        if (done != total && seconds - lastShown < 0.5) return;
-        lastShown = seconds;
-        const double rate = seconds > 0 ? double(done) / seconds : 0.0;
-        const double left = rate > 0 ? double(total - done) / rate : 0.0;
-        std::fprintf(stderr, "%sindexing: %lld/%lld photos, %.1f photos/s, %.0f s left%s", tty ? "\r" : "",
-                     (long long)done, (long long)total, rate, left, tty && done != total ? "   " : "\n");
-    };
+    o.job.progress = stderrProgress("index");
     auto s = paths.empty() ? (*workspace)->reembed(o) : (*workspace)->index(paths, o);
     if (!s) return failLibrary(s.error(), library);
     if (json) {
         Json j = Json::object();
-        j.set("library", library);
-        j.set("added", s->added);
-        j.set("updated", s->updated);
-        j.set("unchanged", s->unchanged);
-        j.set("duplicates", s->duplicates);
+        j["library"] = library;
+        j["added"] = s->added;
+        j["updated"] = s->updated;
+        j["unchanged"] = s->unchanged;
+        j["duplicates"] = s->duplicates;
         Json failed = Json::array();
-        for (const auto& f : s->failures) failed.push(Json(Json::Object{{"path", f.path}, {"reason", f.reason}}));
-        j.set("failed", failed);
-        j.set("seconds", s->seconds);
-        j.set("photos_per_second", s->photosPerSecond);
-        j.set("steady_photos_per_second", s->steadyPhotosPerSecond);
+        for (const auto& f : s->failures) failed.push_back(Json::object({{"path", f.path}, {"reason", f.reason}}));
+        j["failed"] = failed;
+        j["seconds"] = s->seconds;
+        j["photos_per_second"] = s->photosPerSecond;
+        j["steady_photos_per_second"] = s->steadyPhotosPerSecond;
         if (s->metadata) {
-            j.set("metadata_rows", s->metadata->rows);
-            j.set("metadata_matched", s->metadata->matched);
-            j.set("metadata_unmatched", s->metadata->unmatched);
+            j["metadata_rows"] = s->metadata->rows;
+            j["metadata_matched"] = s->metadata->matched;
+            j["metadata_unmatched"] = s->metadata->unmatched;
         }
         printJson(j);
     } else {
@@ -155,6 +143,10 @@ int runIndex(int argc, char** argv) {
                   << s->failed << " failed, " << s->duplicates << " exact duplicates (" << std::fixed
                   << std::setprecision(1) << s->seconds << " s)\n";
         for (const auto& f : s->failures) std::cerr << "  failed: " << f.path << ": " << f.reason << "\n";
+        if (s->metadata)
+            for (const auto& c : s->metadata->rejected)
+                std::cerr << "  metadata line " << c.line << ": the date \"" << c.value
+                          << "\" is not YYYY-MM-DD; not imported\n";
     }
     return kOk;
 }
@@ -194,6 +186,14 @@ int runSearch(int argc, char** argv) {
         if (eq == std::string::npos || eq == 0) return cli.usageError("--where needs FIELD=VALUE");
         filter.where.emplace_back(w.substr(0, eq), w.substr(eq + 1));
     }
+    if (!filter.where.empty()) {
+        // An unknown field would match nothing and read as "no similar photo": a usage error.
+        LibraryOptions ro;
+        ro.readOnly = true;
+        ro.create = false;
+        if (auto lib = Library::open(library, ro); lib)
+            if (Status known = lib->checkFilter(filter); !known) return cli.usageError(known.error().message);
+    }
     so.k = int(top);
     auto wo = workspaceOptions(args);
     if (!wo) return cli.usageError(wo.error().message);
@@ -224,29 +224,29 @@ int runSearch(int argc, char** argv) {
                   << "`diffclip index --library " << library << " --model " << spec << "`\n";
     if (json) {
         Json j = Json::object();
-        j.set("query", byImage ? image : text);
-        j.set("model", spec);
-        j.set("searched", r->searched);
-        j.set("not_embedded", r->notEmbedded);
-        j.set("index", r->index);
-        j.set("seconds", r->seconds);
-        j.set("confident", r->confident ? Json(*r->confident) : Json());
-        if (r->confident) j.set("confidence_threshold", r->threshold);
-        j.set("near_duplicate_threshold", r->nearDuplicateThreshold);
+        j["query"] = byImage ? image : text;
+        j["model"] = spec;
+        j["searched"] = r->searched;
+        j["not_embedded"] = r->notEmbedded;
+        j["index"] = r->index;
+        j["seconds"] = r->seconds;
+        j["confident"] = r->confident ? Json(*r->confident) : Json();
+        if (r->confident) j["confidence_threshold"] = r->threshold;
+        j["near_duplicate_threshold"] = r->nearDuplicateThreshold;
         Json hits = Json::array();
         for (const auto& h : r->hits) {
             Json x = imageJson(h.image, h.label);
-            x.set("score", double(h.score));
+            x["score"] = double(h.score);
             Json dups = Json::array();
             for (const auto& d : h.nearDuplicates) {
                 Json y = imageJson(d.image, d.label);
-                y.set("score", double(d.score));
-                dups.push(y);
+                y["score"] = double(d.score);
+                dups.push_back(y);
             }
-            x.set("near_duplicates", dups);
-            hits.push(x);
+            x["near_duplicates"] = dups;
+            hits.push_back(x);
         }
-        j.set("hits", hits);
+        j["hits"] = hits;
         printJson(j);
     } else {
         if (r->confident && !*r->confident)
@@ -290,13 +290,13 @@ int runLibrary(int argc, char** argv) {
     auto failures = library->failures();
     if (json) {
         Json j = Json::object();
-        j.set("library", path);
-        j.set("clean", report->clean());
+        j["library"] = path;
+        j["clean"] = report->clean();
         Json problems = Json::array();
-        for (const auto& p : report->problems) problems.push(p);
-        j.set("problems", problems);
-        if (images) j.set("images", int64_t(images->size()));
-        if (failures) j.set("failed_files", int64_t(failures->size()));
+        for (const auto& p : report->problems) problems.push_back(p);
+        j["problems"] = problems;
+        if (images) j["images"] = int64_t(images->size());
+        if (failures) j["failed_files"] = int64_t(failures->size());
         printJson(j);
     } else {
         for (const auto& p : report->problems) std::cout << "problem: " << p << "\n";

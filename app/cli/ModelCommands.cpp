@@ -8,6 +8,7 @@
 
 #include "Commands.h"
 #include "Output.h"
+#include "ProgressOutput.h"
 #include "diffclip/model/Bench.h"
 #include "diffclip/model/ModelIO.h"
 #include "diffclip/model/Runtime.h"
@@ -73,8 +74,8 @@ Result<LoadedModel> openModel(const ModelArgs& args, const std::string& spec, bo
 Json configJson(const LoadedModel& m) {
     const ModelConfig& c = m.model->config();
     Json j = c.toJson();
-    j.set("parameters", c.parameterCount());
-    j.set("logit_scale", m.model->logitScale());
+    j["parameters"] = c.parameterCount();
+    j["logit_scale"] = m.model->logitScale();
     return j;
 }
 
@@ -95,26 +96,26 @@ int runInspect(int argc, char** argv) {
     const ModelConfig& c = m->model->config();
     if (json) {
         Json j = Json::object();
-        j.set("source", m->source);
-        j.set("format", m->format);
-        j.set("config_source", m->configSource);
-        j.set("config", configJson(*m));
+        j["source"] = m->source;
+        j["format"] = m->format;
+        j["config_source"] = m->configSource;
+        j["config"] = configJson(*m);
         Json files = Json::array();
-        for (const auto& [f, sum] : m->checksums) files.push(Json(Json::Object{{"file", f}, {"sha256", sum}}));
-        j.set("files", files);
+        for (const auto& [f, sum] : m->checksums) files.push_back(Json::object({{"file", f}, {"sha256", sum}}));
+        j["files"] = files;
         Json tok = Json::object();
-        tok.set("path", m->tokenizerPath);
-        tok.set("merges", m->tokenizer ? Json(m->tokenizer->mergeCount()) : Json());
-        j.set("tokenizer", tok);
+        tok["path"] = m->tokenizerPath;
+        tok["merges"] = m->tokenizer ? Json(m->tokenizer->mergeCount()) : Json();
+        j["tokenizer"] = tok;
         if (m->format == "checkpoint") {
             Json ck = Json::object();
-            ck.set("tensors_from", m->checkpoint.sourceKey);
-            ck.set("stripped_module_prefix", m->checkpoint.strippedModulePrefix);
-            ck.set("pickle_globals", m->checkpoint.pickleGlobals);
+            ck["tensors_from"] = m->checkpoint.sourceKey;
+            ck["stripped_module_prefix"] = m->checkpoint.strippedModulePrefix;
+            ck["pickle_globals"] = m->checkpoint.pickleGlobals;
             Json keys = Json::array();
-            for (const auto& k : m->checkpoint.topLevelKeys) keys.push(k);
-            ck.set("top_level_keys", keys);
-            j.set("checkpoint", ck);
+            for (const auto& k : m->checkpoint.topLevelKeys) keys.push_back(k);
+            ck["top_level_keys"] = keys;
+            j["checkpoint"] = ck;
         }
         printJson(j);
         return kOk;
@@ -162,15 +163,18 @@ int runImport(int argc, char** argv) {
     cli.addText("--out", out, "PACKAGE", "folder to create")->required();
     cli.addFlag("--overwrite", overwrite, "replace an existing package");
     if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
+    JobControl job;
+    job.progress = stderrProgress("import");
+    job.progress.stage("read");
     auto m = openModel(args, spec, false);
     if (!m) return fail(m.error());
-    if (Status s = writePackage(*m, out, m->tokenizerPath, overwrite); !s) return fail(s.error());
+    if (Status s = writePackage(*m, out, m->tokenizerPath, overwrite, job); !s) return fail(s.error());
     if (json) {
         Json j = Json::object();
-        j.set("package", out);
-        j.set("source", m->source);
-        j.set("config", configJson(*m));
-        j.set("tokenizer", m->tokenizerPath);
+        j["package"] = out;
+        j["source"] = m->source;
+        j["config"] = configJson(*m);
+        j["tokenizer"] = m->tokenizerPath;
         printJson(j);
     } else {
         std::cerr << "Wrote model package " << out << " ("
@@ -205,25 +209,25 @@ int runVerify(int argc, char** argv) {
     if (!report) return fail(report.error());
     if (json) {
         Json j = Json::object();
-        j.set("model", model);
-        j.set("reference", reference);
-        j.set("device", report->device);
-        j.set("atol", atol);
-        j.set("passed", report->passed);
-        j.set("max_abs_error", report->maxAbsError);
+        j["model"] = model;
+        j["reference"] = reference;
+        j["device"] = report->device;
+        j["atol"] = atol;
+        j["passed"] = report->passed;
+        j["max_abs_error"] = report->maxAbsError;
         Json entries = Json::array();
         for (const auto& e : report->entries) {
             Json x = Json::object();
-            x.set("name", e.name);
+            x["name"] = e.name;
             Json shape = Json::array();
-            for (auto s : e.shape) shape.push(s);
-            x.set("shape", shape);
-            x.set("max_abs_error", e.maxAbsError);
-            x.set("passed", e.passed);
-            if (!e.note.empty()) x.set("note", e.note);
-            entries.push(x);
+            for (auto s : e.shape) shape.push_back(s);
+            x["shape"] = shape;
+            x["max_abs_error"] = e.maxAbsError;
+            x["passed"] = e.passed;
+            if (!e.note.empty()) x["note"] = e.note;
+            entries.push_back(x);
         }
-        j.set("entries", entries);
+        j["entries"] = entries;
         printJson(j);
     } else {
         size_t width = 10;
@@ -267,9 +271,9 @@ int runTokenize(int argc, char** argv) {
     for (const auto& text : texts) {
         auto ids = context > 0 ? tok->row(text, context) : tok->sequence(text);
         Json row = Json::array();
-        for (auto id : ids) row.push(id);
-        if (json) all.push(Json(Json::Object{{"text", text}, {"ids", row}}));
-        else std::cout << row.dump() << "\n";
+        for (auto id : ids) row.push_back(id);
+        if (json) all.push_back(Json::object({{"text", text}, {"ids", row}}));
+        else std::cout << dumpJson(row) << "\n";
     }
     if (json) printJson(all);
     return kOk;
@@ -347,22 +351,22 @@ int runEmbed(int argc, char** argv) {
     for (int64_t i = 0; i < out.size(0); ++i) {
         Json vec = Json::array();
         auto row = out[i];
-        for (int64_t k = 0; k < row.size(0); ++k) vec.push(double(row[k].item<float>()));
+        for (int64_t k = 0; k < row.size(0); ++k) vec.push_back(double(row[k].item<float>()));
         if (json) {
-            list.push(Json(Json::Object{{"input", inputs[size_t(i)]}, {"embedding", vec}}));
+            list.push_back(Json::object({{"input", inputs[size_t(i)]}, {"embedding", vec}}));
         } else {
             std::cout << inputs[size_t(i)];
-            for (const auto& v : vec.asArray()) std::cout << '\t' << v.dump();
+            for (const auto& v : vec) std::cout << '\t' << dumpJson(v);
             std::cout << "\n";
         }
     }
     if (json) {
         Json j = Json::object();
-        j.set("model", modelSpec);
-        j.set("kind", texts.empty() ? "image" : "text");
-        j.set("normalised", !raw);
-        j.set("dtype", dtypeName(dtype));
-        j.set("embeddings", list);
+        j["model"] = modelSpec;
+        j["kind"] = texts.empty() ? "image" : "text";
+        j["normalised"] = !raw;
+        j["dtype"] = dtypeName(dtype);
+        j["embeddings"] = list;
         printJson(j);
     }
     return kOk;
@@ -410,21 +414,21 @@ int runBench(int argc, char** argv) {
     if (!r) return fail(r.error());
     if (json) {
         Json j = Json::object();
-        j.set("model", model);
-        j.set("device", r->device);
-        j.set("dtype", r->dtype);
-        j.set("batch", r->batch);
-        j.set("iters", r->iters);
-        j.set("threads", r->threads);
-        j.set("attention", r->attention);
-        j.set("libtorch", libtorchVersion());
-        j.set("images_per_second", o.images ? Json(r->imagesPerSecond) : Json());
-        j.set("prompts_per_second", o.texts ? Json(r->promptsPerSecond) : Json());
-        j.set("image_batch_ms", o.images ? Json(r->imageBatchMs) : Json());
-        j.set("text_batch_ms", o.texts ? Json(r->textBatchMs) : Json());
-        j.set("image_cosine_min_vs_fp32", o.images && o.compareWithFp32 ? Json(r->imageCosineMin) : Json());
-        j.set("text_cosine_min_vs_fp32", o.texts && o.compareWithFp32 ? Json(r->textCosineMin) : Json());
-        j.set("peak_memory_bytes", r->peakMemoryBytes);
+        j["model"] = model;
+        j["device"] = r->device;
+        j["dtype"] = r->dtype;
+        j["batch"] = r->batch;
+        j["iters"] = r->iters;
+        j["threads"] = r->threads;
+        j["attention"] = r->attention;
+        j["libtorch"] = libtorchVersion();
+        j["images_per_second"] = o.images ? Json(r->imagesPerSecond) : Json();
+        j["prompts_per_second"] = o.texts ? Json(r->promptsPerSecond) : Json();
+        j["image_batch_ms"] = o.images ? Json(r->imageBatchMs) : Json();
+        j["text_batch_ms"] = o.texts ? Json(r->textBatchMs) : Json();
+        j["image_cosine_min_vs_fp32"] = o.images && o.compareWithFp32 ? Json(r->imageCosineMin) : Json();
+        j["text_cosine_min_vs_fp32"] = o.texts && o.compareWithFp32 ? Json(r->textCosineMin) : Json();
+        j["peak_memory_bytes"] = r->peakMemoryBytes;
         printJson(j);
     } else {
         std::cout << std::fixed << std::setprecision(2) << "device " << r->device << ", " << r->dtype << ", batch "

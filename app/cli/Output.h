@@ -20,6 +20,6 @@ inline int usage(const std::string& message, const std::string& command) {
     std::cerr << "diffclip: " << message << "\nTry 'diffclip " << command << " --help'.\n";
     return kUsage;
 }
-inline void printJson(const Json& j) { std::cout << j.dump(2) << "\n"; }
+inline void printJson(const Json& j) { std::cout << dumpJson(j, 2) << "\n"; }
 
 }  // namespace diffclip::cli

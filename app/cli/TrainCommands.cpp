@@ -1,5 +1,4 @@
 // `diffclip train`: fine-tuning and training jobs on a folder-per-class tree (docs/TRAINING.md).
-#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <iomanip>
@@ -8,6 +7,7 @@
 
 #include "Commands.h"
 #include "Output.h"
+#include "ProgressOutput.h"
 #include "diffclip/model/Runtime.h"
 #include "diffclip/training/Trainer.h"
 
@@ -15,10 +15,11 @@ namespace diffclip::cli {
 
 namespace {
 
-std::atomic<bool> g_cancel{false};
+// Set by Ctrl-C or SIGTERM: the run stops at its next step and keeps its checkpoint.
+CancelToken g_cancel;
 
 extern "C" void onInterrupt(int) {
-    g_cancel.store(true);
+    g_cancel.cancel();             // a lock-free atomic store: safe in a signal handler
     std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
     std::signal(SIGTERM, SIG_DFL);
 }
@@ -62,35 +63,45 @@ bool parseAugment(const std::string& list, AugmentConfig& a, std::string& err) {
     return true;
 }
 
+// A number member of the training summary, or `fallback` when absent or of another type.
+double num(const Json* obj, const char* key, double fallback = 0.0) {
+    const Json* v = obj ? jsonFind(*obj, key) : nullptr;
+    return v && v->is_number() ? v->get<double>() : fallback;
+}
+
+std::string textAt(const Json& obj, const char* key) {
+    const Json* v = jsonFind(obj, key);
+    return v && v->is_string() ? v->get<std::string>() : std::string();
+}
+
 void printMetrics(const char* title, const Json* m) {
     if (!m) return;
-    const Json* r = m->find("image_recall");
+    const Json* r = jsonFind(*m, "image_recall");
     std::cerr << "  " << std::left << std::setw(8) << title << std::right << std::fixed << std::setprecision(1)
-              << " top-1 " << 100.0 * (m->find("top1") ? m->find("top1")->asDouble() : 0.0) << "%  top-5 "
-              << 100.0 * (m->find("top5") ? m->find("top5")->asDouble() : 0.0) << "%";
-    if (r && r->find("r@1"))
-        std::cerr << "  image R@1 " << 100.0 * r->find("r@1")->asDouble() << "%  R@5 "
-                  << 100.0 * (r->find("r@5") ? r->find("r@5")->asDouble() : 0.0) << "%  R@10 "
-                  << 100.0 * (r->find("r@10") ? r->find("r@10")->asDouble() : 0.0) << "%";
+              << " top-1 " << 100.0 * num(m, "top1") << "%  top-5 " << 100.0 * num(m, "top5") << "%";
+    if (r && jsonFind(*r, "r@1"))
+        std::cerr << "  image R@1 " << 100.0 * num(r, "r@1") << "%  R@5 " << 100.0 * num(r, "r@5") << "%  R@10 "
+                  << 100.0 * num(r, "r@10") << "%";
     std::cerr << "\n" << std::defaultfloat;
 }
 
 void printVariant(const Json& v) {
-    if (const Json* a = v.find("attention")) std::cerr << "attention " << a->asString();
-    if (const Json* e = v.find("epochs_completed")) std::cerr << ", " << e->asInt() << " epochs";
-    if (const Json* s = v.find("stop_reason")) std::cerr << " (" << s->asString() << ")";
-    if (const Json* t = v.find("training_seconds")) std::cerr << ", " << clock(t->asDouble());
+    if (jsonFind(v, "attention")) std::cerr << "attention " << textAt(v, "attention");
+    if (jsonFind(v, "epochs_completed")) std::cerr << ", " << static_cast<int64_t>(num(&v, "epochs_completed")) << " epochs";
+    if (jsonFind(v, "stop_reason")) std::cerr << " (" << textAt(v, "stop_reason") << ")";
+    if (jsonFind(v, "training_seconds")) std::cerr << ", " << clock(num(&v, "training_seconds"));
     std::cerr << "\n";
-    printMetrics("before", v.find("before"));
-    printMetrics("after", v.find("after"));
-    if (const Json* w = v.find("wise_ft")) {
+    printMetrics("before", jsonFind(v, "before"));
+    printMetrics("after", jsonFind(v, "after"));
+    if (const Json* w = jsonFind(v, "wise_ft")) {
         std::cerr << "  WiSE-FT top-1:";
-        for (const auto& e : w->find("alphas") ? w->find("alphas")->asArray() : Json::Array{})
-            std::cerr << " a=" << std::setprecision(2) << e.find("alpha")->asDouble() << " " << std::fixed << std::setprecision(1)
-                      << 100.0 * e.find("top1")->asDouble() << "%" << std::defaultfloat;
-        std::cerr << std::setprecision(2) << " (package: a=" << (w->find("chosen_alpha") ? w->find("chosen_alpha")->asDouble() : 1.0) << ")\n";
+        if (const Json* alphas = jsonFind(*w, "alphas"); alphas && alphas->is_array())
+            for (const auto& e : *alphas)
+                std::cerr << " a=" << std::setprecision(2) << num(&e, "alpha") << " " << std::fixed << std::setprecision(1)
+                          << 100.0 * num(&e, "top1") << "%" << std::defaultfloat;
+        std::cerr << std::setprecision(2) << " (package: a=" << num(w, "chosen_alpha", 1.0) << ")\n";
     }
-    if (const Json* p = v.find("package")) std::cerr << "  package " << p->asString() << "\n";
+    if (jsonFind(v, "package")) std::cerr << "  package " << textAt(v, "package") << "\n";
 }
 
 }  // namespace
@@ -178,24 +189,24 @@ int runTrain(int argc, char** argv) {
 
     TrainOptions options;
     options.overwrite = overwrite;
-    options.cancel = &g_cancel;
+    options.job.cancel = g_cancel;
+    options.job.progress = stderrProgress("train");
+    // The live figures every 5 seconds, as lines of the same output (so a terminal's updating
+    // counts line is closed first).
     auto lastPrint = std::chrono::steady_clock::now() - std::chrono::hours(1);
-    options.progress = [&](const TrainProgress& p) {
+    options.onMetrics = [&](const TrainMetrics& p) {
         const auto now = std::chrono::steady_clock::now();
-        if (p.message.empty() && now - lastPrint < std::chrono::seconds(5)) return;
+        if (now - lastPrint < std::chrono::seconds(5)) return;
         lastPrint = now;
-        const std::string v = p.variant.empty() ? "" : "[" + p.variant + "] ";
-        if (!p.message.empty()) {
-            std::cerr << v << p.message << "\n";
-            return;
-        }
-        std::cerr << v << p.phase << " epoch " << p.epoch << "/" << p.epochs;
-        if (p.steps > 0) std::cerr << " step " << p.step << "/" << p.steps;
-        std::cerr << std::fixed << std::setprecision(4) << " loss " << p.loss << std::setprecision(1);
-        if (p.imagesPerSecond > 0) std::cerr << " " << p.imagesPerSecond << " img/s";
-        if (p.valTop1 >= 0) std::cerr << " val top-1 " << 100.0 * p.valTop1 << "%";
-        std::cerr << std::defaultfloat << " elapsed " << clock(p.elapsedSeconds) << " left " << clock(p.remainingSeconds)
-                  << "\n";
+        std::ostringstream line;
+        if (!p.variant.empty()) line << "[" << p.variant << "] ";
+        line << "epoch " << p.epoch << "/" << p.epochs;
+        if (p.steps > 0) line << " step " << p.step << "/" << p.steps;
+        line << std::fixed << std::setprecision(4) << " loss " << p.loss << std::setprecision(1);
+        if (p.imagesPerSecond > 0) line << " " << p.imagesPerSecond << " img/s";
+        if (p.valTop1 >= 0) line << " val top-1 " << 100.0 * p.valTop1 << "%";
+        line << std::defaultfloat << " elapsed " << clock(p.elapsedSeconds) << " left " << clock(p.remainingSeconds);
+        options.job.progress.message(line.str());
     };
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
@@ -204,8 +215,8 @@ int runTrain(int argc, char** argv) {
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     if (!rep) return fail(rep.error());
-    if (const Json* cmp = rep->summary.find("compare_attention")) {
-        for (const auto& [name, v] : cmp->asObject()) {
+    if (const Json* cmp = jsonFind(rep->summary, "compare_attention")) {
+        for (const auto& [name, v] : cmp->items()) {
             std::cerr << name << ": ";
             printVariant(v);
         }

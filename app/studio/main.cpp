@@ -44,14 +44,102 @@ QString earlyOption(const QStringList& args, const QString& name) {
 
 void printLine(const QString& text) { std::fprintf(stderr, "%s\n", qPrintable(text)); }
 
+void setIdentity() {
+    QCoreApplication::setOrganizationName(QStringLiteral("DiffClipStudio"));
+    QCoreApplication::setOrganizationDomain(QStringLiteral("diffclipstudio.github.io"));
+    QCoreApplication::setApplicationName(QStringLiteral("diffclip-studio"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(DIFFCLIP_VERSION));
+}
+
+// The application's options. Their descriptions are translated when made, so make them after
+// the translators are installed.
+struct StudioCommandLine {
+    QCommandLineParser parser;
+    QCommandLineOption help = parser.addHelpOption();
+    QCommandLineOption version = parser.addVersionOption();
+    QCommandLineOption lang{QStringLiteral("lang"),
+                            QCoreApplication::translate("main", "Language of the user interface for this session: en or ja."),
+                            QCoreApplication::translate("main", "code")};
+    QCommandLineOption model{QStringLiteral("model"),
+                             QCoreApplication::translate("main", "Open this model (a file or a model package folder) at start."),
+                             QCoreApplication::translate("main", "path")};
+    QCommandLineOption screenshot{
+        QStringLiteral("screenshot"),
+        QCoreApplication::translate("main", "Save a picture of each page as <page>-<language>.png in this folder "
+                                            "(after the model given with --model is open), then quit."),
+        QCoreApplication::translate("main", "folder")};
+    QCommandLineOption library{
+        QStringLiteral("library"),
+        QCoreApplication::translate("main", "Open this library file at start (created when missing) instead of the "
+                                            "last one."),
+        QCoreApplication::translate("main", "file")};
+    QCommandLineOption add{QStringLiteral("add"),
+                           QCoreApplication::translate("main", "Once the library and model are ready, add this folder of "
+                                                               "photos (folder names become labels)."),
+                           QCoreApplication::translate("main", "folder")};
+    QCommandLineOption explain{
+        QStringLiteral("explain"),
+        QCoreApplication::translate("main", "Once the model is ready, show this photo on the Explain page (A1 beside "
+                                            "A1 − λA2)."),
+        QCoreApplication::translate("main", "photo")};
+    QCommandLineOption search{
+        QStringLiteral("search"),
+        QCoreApplication::translate("main", "With --screenshot: once the library is ready, search it with this photo "
+                                            "before taking the pictures."),
+        QCoreApplication::translate("main", "photo")};
+    QCommandLineOption theme{QStringLiteral("theme"),
+                             QCoreApplication::translate("main", "Theme for this session: light or dark (screenshots add "
+                                                                 "-dark to the file names)."),
+                             QCoreApplication::translate("main", "name")};
+    QCommandLineOption train{
+        QStringLiteral("train"),
+        QCoreApplication::translate("main", "With --screenshot: train a quick linear probe on this folder of class "
+                                            "folders (default: the --add folder) for the Training page's picture; "
+                                            "the model goes to a temporary folder."),
+        QCoreApplication::translate("main", "folder")};
+
+    StudioCommandLine() {
+        parser.setApplicationDescription(
+            QCoreApplication::translate("main", "DiffCLIP Studio: inspect DiffCLIP and CLIP models on this computer."));
+        parser.addOptions({lang, model, library, add, explain, search, theme, screenshot});
+        parser.addOption(train);
+    }
+};
+
+// Whether the arguments ask for help or the version (before a "--" that ends the options).
+bool asksForHelpOrVersion(int argc, char** argv) {
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray a(argv[i]);
+        if (a == "--") return false;
+        if (a == "-h" || a == "--help" || a == "-?" || a == "--help-all" || a == "-v" || a == "--version") return true;
+    }
+    return false;
+}
+
+// --help and --version print and exit without a window. QApplication aborts where no display
+// can be reached (a server, an SSH session, a package build), so they are answered first under
+// a QCoreApplication, in the language --lang or the settings choose. Returns when neither was
+// really asked for (e.g. "--model --help": a model named --help).
+void answerHelpOrVersion(int argc, char** argv) {
+    QCoreApplication core(argc, argv);
+    setIdentity();
+    installTranslators(resolveLanguage(earlyOption(QCoreApplication::arguments(), QStringLiteral("lang"))));
+    StudioCommandLine cl;
+    // Errors are left to the full parse: options of the window system (-platform, -style) are
+    // unknown here but fine for QApplication.
+    (void)cl.parser.parse(QCoreApplication::arguments());
+    if (cl.parser.isSet(cl.version)) cl.parser.showVersion();
+    if (cl.parser.isSet(cl.help)) cl.parser.showHelp(0);
+    if (cl.parser.isSet(QStringLiteral("help-all"))) cl.parser.process(core);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (asksForHelpOrVersion(argc, argv)) answerHelpOrVersion(argc, argv);
+
     QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("DiffClipStudio"));
-    QApplication::setOrganizationDomain(QStringLiteral("diffclipstudio.github.io"));
-    QApplication::setApplicationName(QStringLiteral("diffclip-studio"));
-    QApplication::setApplicationVersion(QStringLiteral(DIFFCLIP_VERSION));
+    setIdentity();
     QGuiApplication::setDesktopFileName(QStringLiteral("io.github.diffclipstudio.DiffClipStudio"));
 
     // Screenshots must not depend on, or change, the user's own settings and recent models.
@@ -68,57 +156,17 @@ int main(int argc, char** argv) {
     if (!installTranslators(language)) printLine(QStringLiteral("diffclip-studio: no translation for ") + language);
     QApplication::setApplicationDisplayName(QCoreApplication::translate("main", "DiffCLIP Studio"));
 
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QCoreApplication::translate("main", "DiffCLIP Studio: inspect DiffCLIP and CLIP models on this computer."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption langOption(
-        QStringLiteral("lang"),
-        QCoreApplication::translate("main", "Language of the user interface for this session: en or ja."),
-        QCoreApplication::translate("main", "code"));
-    const QCommandLineOption modelOption(
-        QStringLiteral("model"),
-        QCoreApplication::translate("main", "Open this model (a file or a model package folder) at start."),
-        QCoreApplication::translate("main", "path"));
-    const QCommandLineOption screenshotOption(
-        QStringLiteral("screenshot"),
-        QCoreApplication::translate("main", "Save a picture of each page as <page>-<language>.png in this folder "
-                                            "(after the model given with --model is open), then quit."),
-        QCoreApplication::translate("main", "folder"));
-    const QCommandLineOption libraryOption(
-        QStringLiteral("library"),
-        QCoreApplication::translate("main", "Open this library file at start (created when missing) instead of the "
-                                            "last one."),
-        QCoreApplication::translate("main", "file"));
-    const QCommandLineOption addOption(
-        QStringLiteral("add"),
-        QCoreApplication::translate("main", "Once the library and model are ready, add this folder of photos "
-                                            "(folder names become labels)."),
-        QCoreApplication::translate("main", "folder"));
-    const QCommandLineOption explainOption(
-        QStringLiteral("explain"),
-        QCoreApplication::translate("main", "Once the model is ready, show this photo on the Explain page (A1 beside "
-                                            "A1 − λA2)."),
-        QCoreApplication::translate("main", "photo"));
-    const QCommandLineOption searchOption(
-        QStringLiteral("search"),
-        QCoreApplication::translate("main", "With --screenshot: once the library is ready, search it with this photo "
-                                            "before taking the pictures."),
-        QCoreApplication::translate("main", "photo"));
-    const QCommandLineOption themeOption(
-        QStringLiteral("theme"),
-        QCoreApplication::translate("main", "Theme for this session: light or dark (screenshots add -dark to the "
-                                            "file names)."),
-        QCoreApplication::translate("main", "name"));
-    const QCommandLineOption trainOption(
-        QStringLiteral("train"),
-        QCoreApplication::translate("main", "With --screenshot: train a quick linear probe on this folder of class "
-                                            "folders (default: the --add folder) for the Training page's picture; "
-                                            "the model goes to a temporary folder."),
-        QCoreApplication::translate("main", "folder"));
-    parser.addOptions({langOption, modelOption, libraryOption, addOption, explainOption, searchOption, themeOption, screenshotOption});
-    parser.addOption(trainOption);
+    StudioCommandLine cl;
+    QCommandLineParser& parser = cl.parser;
+    const QCommandLineOption& langOption = cl.lang;
+    const QCommandLineOption& modelOption = cl.model;
+    const QCommandLineOption& screenshotOption = cl.screenshot;
+    const QCommandLineOption& libraryOption = cl.library;
+    const QCommandLineOption& addOption = cl.add;
+    const QCommandLineOption& explainOption = cl.explain;
+    const QCommandLineOption& searchOption = cl.search;
+    const QCommandLineOption& themeOption = cl.theme;
+    const QCommandLineOption& trainOption = cl.train;
     parser.process(app);
     if (parser.isSet(langOption) && !supportedLanguages().contains(parser.value(langOption))) {
         printLine(QCoreApplication::translate("main", "Unknown language \"%1\"; use one of: %2.")

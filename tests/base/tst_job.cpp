@@ -23,7 +23,7 @@ private Q_SLOTS:
     }
 
     // With an interval nobody reaches, a stage of 100 steps delivers: the stage start, the
-    // last step (once), and every message.
+    // first step, the last step (once), and every message.
     void throttleKeepsFirstLastAndMessages() {
         std::vector<ProgressUpdate> got;
         Progress p([&](const ProgressUpdate& u) { got.push_back(u); }, std::chrono::hours(1));
@@ -31,13 +31,14 @@ private Q_SLOTS:
         for (int i = 1; i <= 100; ++i) p.update(i);
         p.update(100);
         p.message("done embedding");
-        QCOMPARE(int(got.size()), 3);
+        QCOMPARE(int(got.size()), 4);
         QCOMPARE(QString::fromStdString(got[0].stage), QStringLiteral("embed"));
         QCOMPARE(got[0].done, int64_t(0));
         QCOMPARE(got[0].total, int64_t(100));
-        QCOMPARE(got[1].done, int64_t(100));
-        QCOMPARE(QString::fromStdString(got[2].message), QStringLiteral("done embedding"));
+        QCOMPARE(got[1].done, int64_t(1));
         QCOMPARE(got[2].done, int64_t(100));
+        QCOMPARE(QString::fromStdString(got[3].message), QStringLiteral("done embedding"));
+        QCOMPARE(got[3].done, int64_t(100));
         QCOMPARE(p.current().done, int64_t(100));
     }
 

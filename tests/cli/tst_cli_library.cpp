@@ -636,6 +636,39 @@ private Q_SLOTS:
         QCOMPARE(json(none)["added"].toInt() + json(none)["updated"].toInt(), 0);
         QCOMPARE(diffclip({"search", "--library", m_dir.filePath("x.db")}).exitCode, 2);
     }
+
+    // `--where label=...` (the label has --label) or a misspelt field used to match nothing
+    // and print "No photo matches the filters."; now it is a usage error naming the fields.
+    void unknownWhereFieldIsRefused() {
+        const QString photos = sampleFolder("where-photos", 1);
+        QString csv = "file,line,shift\n";
+        for (const QString& cls : QDir(kNeu).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+            csv += cls + "_1.jpg,L1,night\n";
+        writeFile(m_dir.filePath("where.csv"), csv.toUtf8());
+        const QString lib = m_dir.filePath("where.db");
+        Run index = diffclip({"index", "--library", lib, "--model", m_model, "--labels-from-folders", "--metadata",
+                              m_dir.filePath("where.csv"), photos});
+        QCOMPARE(index.exitCode, 0);
+        const QString query = photos + "/crazing/crazing_1.jpg";
+        Run bad = diffclip({"search", "--library", lib, "--image", query, "--where", "label=inclusion"});
+        QCOMPARE(bad.exitCode, 2);
+        QVERIFY2(bad.err.contains("unknown filter field \"label\""), bad.err.constData());
+        QVERIFY2(bad.err.contains("known fields: path, product, line, lot, date, inspector, notes, shift"),
+                 bad.err.constData());
+        QVERIFY(bad.out.isEmpty());
+        Run typo =
+            diffclip({"search", "--library", lib, "--text", "x", "--where", "line=L1", "--where", "shfit=night"});
+        QCOMPARE(typo.exitCode, 2);
+        QVERIFY2(typo.err.contains("\"shfit\""), typo.err.constData());
+        // Known fields, a column and an extra key, still filter.
+        Run good = diffclip({"search", "--library", lib, "--image", query, "--where", "LINE=L1", "--where",
+                             "shift=night", "--json"});
+        QCOMPARE(good.exitCode, 0);
+        QCOMPARE(json(good)["searched"].toInt(), 5);  // six photos, the query itself left out
+        Run none = diffclip({"search", "--library", lib, "--image", query, "--where", "shift=day", "--json"});
+        QCOMPARE(none.exitCode, 0);
+        QCOMPARE(json(none)["searched"].toInt(), 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliLibrary)

@@ -9,7 +9,6 @@
 #include <QRegularExpression>
 #include <QTemporaryDir>
 
-#include <atomic>
 #include <map>
 #include <set>
 
@@ -157,11 +156,16 @@ private Q_SLOTS:
         const QString dir = tmp.path() + "/demo";
         int64_t calls = 0, lastDone = 0;
         DemoOptions o = options(3, 5);
-        o.progress = [&](int64_t done, int64_t total) {
-            ++calls;
-            QCOMPARE(total, int64_t(21));
-            lastDone = done;
-        };
+        // Unthrottled: the stage's start, then one report per photo.
+        o.job.progress = Progress(
+            [&](const ProgressUpdate& u) {
+                QCOMPARE(u.stage, std::string("generate"));
+                QCOMPARE(u.total, int64_t(21));
+                if (u.done == 0) return;
+                ++calls;
+                lastDone = u.done;
+            },
+            std::chrono::milliseconds(0));
         auto r = generateDemoDataset(dir.toStdString(), o);
         QVERIFY2(r, r ? "" : r.error().message.c_str());
         QCOMPARE(r->photos, int64_t(21));
@@ -277,12 +281,14 @@ private Q_SLOTS:
 
     void cancelThenFinish() {
         QTemporaryDir tmp;
-        std::atomic<bool> cancel{false};
+        CancelToken cancel;
         DemoOptions o = options(2, 11);
-        o.cancel = &cancel;
-        o.progress = [&](int64_t done, int64_t) {
-            if (done == 5) cancel = true;
-        };
+        o.job.cancel = cancel;
+        o.job.progress = Progress(
+            [&](const ProgressUpdate& u) {
+                if (u.done == 5) cancel.cancel();
+            },
+            std::chrono::milliseconds(0));
         auto r = generateDemoDataset(tmp.path().toStdString(), o);
         QVERIFY(!r);
         QCOMPARE(r.error().code, ErrorCode::Cancelled);
@@ -292,8 +298,7 @@ private Q_SLOTS:
         QDirIterator photos(tmp.path() + "/photos", {"*.jpg"}, QDir::Files, QDirIterator::Subdirectories);
         while (photos.hasNext()) present += photos.next().isEmpty() ? 0 : 1;
         QVERIFY(present >= 5 && present < 14);
-        cancel = false;
-        o.progress = nullptr;
+        o.job = JobControl{};
         auto done = generateDemoDataset(tmp.path().toStdString(), o);
         QVERIFY(done);
         QCOMPARE(done->written, int64_t(14 - present));

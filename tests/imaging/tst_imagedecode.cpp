@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <string>
@@ -203,6 +204,9 @@ private Q_SLOTS:
     void randomBytesRefused();
     void prefixesAndMutationsNeverCrash();
     void fileErrors();
+    void photoExtensions();
+    void photoExtensionNames_data();
+    void photoExtensionNames();
 
 private:
     QTemporaryDir m_tmp;
@@ -614,6 +618,44 @@ void TestImageDecode::fileErrors() {
     auto gif = diffclip::decodeImageFile(gifPath, DecodeOptions{});
     QVERIFY(!gif.ok());
     QVERIFY2(gif.error().message == "GIF is not supported: " + gifPath, gif.error().message.c_str());
+}
+
+// The one list of photo extensions names exactly formats the decoder reads: a photo written
+// by OpenCV under each extension decodes.
+void TestImageDecode::photoExtensions() {
+    const std::vector<std::string> expected = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"};
+    QCOMPARE(diffclip::photoExtensions(), expected);
+    cv::Mat bgr(6, 8, CV_8UC3, cv::Scalar(40, 120, 200));
+    for (const std::string& ext : diffclip::photoExtensions()) {
+        std::vector<uchar> encoded;
+        QVERIFY2(cv::imencode(ext, bgr, encoded), ext.c_str());
+        auto img = diffclip::decodeImage(encoded.data(), encoded.size(), DecodeOptions{});
+        QVERIFY2(img.ok(), (ext + ": " + (img.ok() ? std::string() : img.error().describe())).c_str());
+        QCOMPARE(img->width, 8);
+        QCOMPARE(img->height, 6);
+    }
+}
+
+void TestImageDecode::photoExtensionNames_data() {
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<bool>("photo");
+    QTest::newRow("jpg") << "a/b.jpg" << true;
+    QTest::newRow("upper case") << "B.JPG" << true;
+    QTest::newRow("mixed case tiff") << "scan.TiFf" << true;
+    QTest::newRow("webp") << "x.webp" << true;
+    QTest::newRow("bmp") << "x.bmp" << true;
+    QTest::newRow("gif") << "x.gif" << false;
+    QTest::newRow("no extension") << "jpg" << false;
+    QTest::newRow("hidden file named .jpg") << ".jpg" << false;
+    QTest::newRow("photo extension in the folder") << "p.jpg/notes" << false;
+    QTest::newRow("double extension") << "x.jpg.txt" << false;
+    QTest::newRow("trailing dot") << "x.jpg." << false;
+}
+
+void TestImageDecode::photoExtensionNames() {
+    QFETCH(QString, path);
+    QFETCH(bool, photo);
+    QCOMPARE(diffclip::hasPhotoExtension(std::filesystem::path(path.toStdString())), photo);
 }
 
 QTEST_APPLESS_MAIN(TestImageDecode)

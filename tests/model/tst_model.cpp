@@ -103,6 +103,36 @@ private Q_SLOTS:
         QCOMPARE(inferred->embedDim, given->embedDim);
     }
 
+    void configTextIsStable() {
+        // The compact config.json text is hashed into the model fingerprints that libraries store
+        // (modelFingerprint in core/indexing): if the writer changed it, every library would
+        // re-embed its photos. These are the texts the JSON writer before nlohmann produced.
+        auto preset = ModelConfig::preset("diffclip-vit-b16");
+        QVERIFY(preset.ok());
+        QCOMPARE(QString::fromStdString(dumpJson(preset->toJson())),
+                 QStringLiteral("{\"format\":\"diffclip-studio-model\",\"format_version\":1,\"name\":\"DiffCLIP ViT-B/16\","
+                                "\"attention\":\"differential\",\"vision\":{\"img_size\":224,\"patch_size\":16,"
+                                "\"embed_dim\":768,\"depth\":12,\"num_heads\":12,\"mlp_ratio\":4.0,\"norm_eps\":1e-05},"
+                                "\"text\":{\"context_length\":77,\"vocab_size\":49408,\"width\":512,\"heads\":8,"
+                                "\"layers\":12,\"norm_eps\":1e-05},\"embed_dim\":512,\"vocab_size\":49408,"
+                                "\"lambda_init\":0.8,\"vision_norm_eps\":1e-05,\"text_norm_eps\":1e-05,"
+                                "\"preprocess\":{\"resize_shorter\":224,\"crop_size\":224,\"interpolation\":\"bilinear\","
+                                "\"mean\":[0.485,0.456,0.406],\"std\":[0.229,0.224,0.225]},"
+                                "\"tokenizer\":{\"kind\":\"clip-bpe\",\"merges\":\"\"}}"));
+        auto fixture = ModelConfig::fromFile(kFixtures + "diffclip-tiny-a/config.json");
+        QVERIFY(fixture.ok());
+        QCOMPARE(QString::fromStdString(dumpJson(fixture->toJson())),
+                 QStringLiteral("{\"format\":\"diffclip-studio-model\",\"format_version\":1,\"name\":\"\","
+                                "\"attention\":\"differential\",\"vision\":{\"img_size\":32,\"patch_size\":8,"
+                                "\"embed_dim\":48,\"depth\":2,\"num_heads\":4,\"mlp_ratio\":4.0,\"norm_eps\":1e-05},"
+                                "\"text\":{\"context_length\":16,\"vocab_size\":49408,\"width\":32,\"heads\":4,"
+                                "\"layers\":2,\"norm_eps\":1e-05},\"embed_dim\":24,\"vocab_size\":49408,"
+                                "\"lambda_init\":0.8,\"vision_norm_eps\":1e-05,\"text_norm_eps\":1e-05,"
+                                "\"preprocess\":{\"resize_shorter\":32,\"crop_size\":32,\"interpolation\":\"bilinear\","
+                                "\"mean\":[0.485,0.456,0.406],\"std\":[0.229,0.224,0.225]},"
+                                "\"tokenizer\":{\"kind\":\"clip-bpe\",\"merges\":\"\"}}"));
+    }
+
     void standardHeadsNeedAConfig() {
         // Width 48 is no multiple of 64 and standard attention hides its head count.
         QTemporaryDir dir;
@@ -127,20 +157,19 @@ private Q_SLOTS:
         std::ifstream in(kFixtures + shapes.toStdString());
         std::stringstream ss;
         ss << in.rdbuf();
-        auto json = Json::parse(ss.str());
+        auto json = parseJson(ss.str());
         QVERIFY(json.ok());
         auto cfg = ModelConfig::preset(preset.toStdString());
         QVERIFY(cfg.ok());
         QCOMPARE(cfg->parameterCount(), parameters);
         ClipModel model(*cfg);
         auto weights = model->weights();
-        QCOMPARE(weights.size(), json->asObject().size());
+        QCOMPARE(weights.size(), json->size());
         int64_t total = 0;
         for (const auto& [name, t] : weights) {
-            const Json* shape = json->find(name);
-            QVERIFY2(shape, name.c_str());
-            std::vector<int64_t> expected;
-            for (const auto& d : shape->asArray()) expected.push_back(d.asInt());
+            const Json* shape = jsonFind(*json, name);
+            QVERIFY2(shape && shape->is_array(), name.c_str());
+            const auto expected = shape->get<std::vector<int64_t>>();
             QCOMPARE(t.sizes().vec(), expected);
             total += t.numel();
         }
@@ -165,7 +194,7 @@ private Q_SLOTS:
         }
         ModelConfig expected = m->model->config();
         expected.tokenizer.merges = "bpe_simple_vocab_16e6.txt.gz";  // the package carries its tokenizer
-        QCOMPARE(back->model->config().toJson().dump(), expected.toJson().dump());
+        QCOMPARE(dumpJson(back->model->config().toJson()), dumpJson(expected.toJson()));
         QVERIFY(back->tokenizer != nullptr);
         // A second write to the same place is refused; nothing temporary is left behind.
         QVERIFY(!writePackage(*m, pkg, {}).ok());

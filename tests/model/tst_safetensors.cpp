@@ -314,6 +314,9 @@ private Q_SLOTS:
         add("too many dimensions",
             makeFile("{\"a\":{\"dtype\":\"U8\",\"shape\":[1,1,1,1,1,1,1,1,1],\"data_offsets\":[0,1]}}", 1),
             "9 dimensions");
+        add("dimension beyond int64",
+            makeFile("{\"a\":{\"dtype\":\"U8\",\"shape\":[9223372036854775808],\"data_offsets\":[0,0]}}", 0),
+            "shape has a dimension too large (9223372036854775808)");
         add("element count overflow",
             makeFile("{\"a\":{\"dtype\":\"U8\",\"shape\":[4294967296,4294967296],\"data_offsets\":[0,0]}}", 0),
             "element count overflows");
@@ -339,7 +342,7 @@ private Q_SLOTS:
         add("bool byte 2", makeFile("{\"a\":{\"dtype\":\"BOOL\",\"shape\":[1],\"data_offsets\":[0,1]}}", 0) + "\x02",
             "not 0 or 1");
         add("lone surrogate name", makeFile("{\"\\ud800\":{}}", 0), "surrogate");
-        add("trailing garbage after JSON", makeFile("{} x", 0), "unexpected data");
+        add("trailing garbage after JSON", makeFile("{} x", 0), "expected end of input (offset 3)");
     }
 
     void hostileFiles()

@@ -53,7 +53,7 @@ if(maintainer STREQUAL "" OR description STREQUAL "" OR section STREQUAL "")
 endif()
 # From dpkg-shlibdeps (the libraries the programs link) and the explicit plugin dependency.
 foreach(dep libc6 libstdc\\+\\+6 libqt6core6 libqt6gui6 libqt6widgets6 libqt6svg6 libopencv-core libopencv-imgcodecs
-            libtorch libsqlite3-0)
+            libtorch libsqlite3-0 libssl3)
   if(NOT depends MATCHES "(^|, )${dep}[^,]*")
     string(APPEND problems "Depends lacks ${dep}: ${depends}\n")
   endif()

@@ -1,7 +1,8 @@
 // The model registry (ModelRegistry.h) on constructed package folders: listing with metadata
 // from config.json and training.json, parents inside the registry, broken and hostile folders
 // listed as unusable (never a crash), hidden/partial/temporary folders skipped, safe removal
-// that refuses anything outside the root, and unique ids for new versions.
+// that refuses anything outside the root, unique ids for new versions, and import as a long
+// operation (its stages, and cancel leaving nothing behind).
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -11,6 +12,7 @@
 #include <string>
 
 #include "diffclip/registry/ModelRegistry.h"
+#include "diffclip/registry/RegistryImport.h"
 
 using namespace diffclip;
 
@@ -82,6 +84,10 @@ private Q_SLOTS:
         QCOMPARE(a.embedDim, int64_t(24));
         QVERIFY2(a.architecture.find("ViT 32 px / patch 8") != std::string::npos, a.architecture.c_str());
         QVERIFY(a.architecture.find("width 48") != std::string::npos);
+        QCOMPARE(a.imageSize, int64_t(32));
+        QCOMPARE(a.patchSize, int64_t(8));
+        QCOMPARE(a.visionWidth, int64_t(48));
+        QCOMPARE(a.visionDepth, int64_t(2));
         QVERIFY(!a.hasTraining);
         QVERIFY(a.createdAtMs > 1500000000000LL);
         QCOMPARE(QString::fromStdString(a.path), QDir::cleanPath(pkg("a")));
@@ -161,6 +167,8 @@ private Q_SLOTS:
         QVERIFY(cc->displayName.find('\a') == std::string::npos);
         QCOMPARE(cc->embedDim, int64_t(0));
         QVERIFY(cc->architecture.find("px") == std::string::npos);
+        QCOMPARE(cc->imageSize, int64_t(0));  // 1e308 is no size
+        QCOMPARE(cc->patchSize, int64_t(0));
     }
 
     void removalIsSafe() {
@@ -199,6 +207,60 @@ private Q_SLOTS:
         makePackage("tiny");
         QDir().mkpath(pkg("tiny-2.partial"));
         QCOMPARE(QString::fromStdString(uniqueRegistryId(root(), "tiny")), QStringLiteral("tiny-3"));
+    }
+
+    // Importing a preset (no file needed) reports "read", "convert" and "write" in that order.
+    void importReportsItsStages() {
+        std::vector<std::string> stages;
+        int64_t lastDone = 0, lastTotal = 0;
+        JobControl job;
+        job.progress = Progress(
+            [&](const ProgressUpdate& u) {
+                if (stages.empty() || stages.back() != u.stage) stages.push_back(u.stage);
+                lastDone = u.done;
+                lastTotal = u.total;
+            },
+            std::chrono::milliseconds(0));
+        auto path = importIntoRegistry(root(), "preset:diffclip-tiny", {}, job);
+        QVERIFY2(path.ok(), path.ok() ? "" : path.error().message.c_str());
+        QCOMPARE(stages, (std::vector<std::string>{"read", "convert", "write"}));
+        QVERIFY(lastTotal >= 2);  // weights and config, plus the merges file when one is found
+        QCOMPARE(lastDone, lastTotal);
+        auto list = listRegistry(root());
+        QVERIFY(list.ok());
+        QCOMPARE(list->size(), size_t(1));
+        QVERIFY(list->front().usable);
+    }
+
+    // Cancelled at any safe point (after reading, while converting, between files, before the
+    // rename), an import
+    // returns Cancelled and leaves no version and no temporary folder in the registry.
+    void cancelledImportLeavesNothing_data() {
+        QTest::addColumn<QString>("stage");
+        QTest::addColumn<int>("done");
+        QTest::newRow("after reading") << QStringLiteral("read") << 0;
+        QTest::newRow("while converting") << QStringLiteral("convert") << 1;
+        QTest::newRow("after the first file") << QStringLiteral("write") << 1;
+        QTest::newRow("after the second file") << QStringLiteral("write") << 2;
+    }
+    void cancelledImportLeavesNothing() {
+        QFETCH(QString, stage);
+        QFETCH(int, done);
+        JobControl job;
+        job.cancel = CancelToken();
+        job.progress = Progress(
+            [&](const ProgressUpdate& u) {
+                if (u.stage == stage.toStdString() && u.done == done) job.cancel.cancel();
+            },
+            std::chrono::milliseconds(0));
+        auto path = importIntoRegistry(root(), "preset:diffclip-tiny", {}, job);
+        QVERIFY(!path.ok());
+        QCOMPARE(path.error().code, ErrorCode::Cancelled);
+        QCOMPARE(QDir(QString::fromStdString(root())).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot),
+                 QStringList());
+        auto list = listRegistry(root());
+        QVERIFY(list.ok());
+        QVERIFY(list->empty());
     }
 
 private:

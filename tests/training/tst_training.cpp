@@ -1,11 +1,11 @@
 // Training core: one optimizer step, deterministic split and fingerprint, resume equals an
-// uninterrupted run, cancel leaves no package. Tiny models and synthetic photos only.
+// uninterrupted run, the job contract's stages in order, cancel leaves no package. Tiny models
+// and synthetic photos only.
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <torch/torch.h>
 
-#include <atomic>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -165,25 +165,74 @@ private Q_SLOTS:
         QCOMPARE(o1, o2);
     }
 
+    void classTreeIsListedWithoutOpeningPhotos() {
+        // A tree worked out by hand: what counts as a class and which files are its photos.
+        QTemporaryDir tmp;
+        const fs::path root = tmp.path().toStdString() + "/tree";
+        for (const char* d : {"b_dent/sub", "a_crack", ".hidden", "empty"}) fs::create_directories(root / d);
+        for (const char* f : {"b_dent/x.png", "b_dent/sub/y.JPG", "b_dent/notes.txt", "a_crack/c.bmp", ".hidden/z.png",
+                              "empty/readme.txt", "loose.png"})
+            std::ofstream(root / f) << "not decoded";  // listing never opens a photo
+        std::ofstream(root / "b_dent" / "prompt.txt") << "\n  dented panel \n";
+        auto tree = listClassTree(root.string());
+        QVERIFY2(tree.ok(), tree.ok() ? "" : tree.error().message.c_str());
+        QCOMPARE(tree->size(), size_t(2));
+        QCOMPARE((*tree)[0].info.name, std::string("a_crack"));
+        QCOMPARE((*tree)[0].info.prompt, std::string("a photo of a crack."));
+        QVERIFY(!(*tree)[0].info.customPrompt);
+        QCOMPARE((*tree)[0].files, std::vector<std::string>{"a_crack/c.bmp"});
+        QCOMPARE((*tree)[1].info.name, std::string("b_dent"));
+        QCOMPARE((*tree)[1].info.prompt, std::string("dented panel"));
+        QVERIFY((*tree)[1].info.customPrompt);
+        QCOMPARE((*tree)[1].files, (std::vector<std::string>{"b_dent/sub/y.JPG", "b_dent/x.png"}));
+        // One class is listed, not refused: the caller decides what is enough.
+        fs::remove_all(root / "b_dent");
+        auto one = listClassTree(root.string());
+        QVERIFY(one.ok());
+        QCOMPARE(one->size(), size_t(1));
+        auto missing = listClassTree((root / "missing").string());
+        QVERIFY(!missing.ok());
+        QCOMPARE(missing.error().code, ErrorCode::NotFound);
+    }
+
     void resumeEqualsUninterrupted() {
         QTemporaryDir tmp;
         const std::string base = tmp.path().toStdString();
         makeTree(base + "/data", 8);
         const TrainRecipe r = tinyScratch();
-        // Progress carries the schedule's learning rate and one epoch-end report per epoch.
-        std::vector<TrainProgress> epochEnds;
+        // The metrics carry the schedule's learning rate and one epoch-end report per epoch.
+        std::vector<TrainMetrics> epochEnds;
         double maxStepLr = 0.0;
+        // The stages, in order, with each one's last report (no throttling).
+        std::vector<ProgressUpdate> stages;
         TrainOptions watch;
-        watch.progress = [&](const TrainProgress& p) {
-            if (p.epochEnd) epochEnds.push_back(p);
-            if (p.phase == "training" && !p.epochEnd && p.message.empty()) maxStepLr = std::max(maxStepLr, p.learningRate);
+        watch.onMetrics = [&](const TrainMetrics& p) {
+            if (p.epochEnd)
+                epochEnds.push_back(p);
+            else
+                maxStepLr = std::max(maxStepLr, p.learningRate);
         };
+        watch.job.progress = Progress(
+            [&](const ProgressUpdate& u) {
+                if (stages.empty() || stages.back().stage != u.stage)
+                    stages.push_back(u);
+                else
+                    stages.back() = u;
+            },
+            std::chrono::milliseconds(0));
         auto full = runTraining(base + "/data", r, base + "/full", watch);
         QVERIFY2(full.ok(), full.ok() ? "" : full.error().describe().c_str());
+        std::vector<std::string> names;
+        for (const auto& u : stages) names.push_back(u.stage);
+        QCOMPARE(names, (std::vector<std::string>{"prepare", "evaluate", "epoch", "evaluate", "package"}));
+        QCOMPARE(stages[0].total, int64_t(26));  // every photo file: 3 x 8 + 2 copies
+        QCOMPARE(stages[0].done, int64_t(26));
+        QCOMPARE(stages[2].total, int64_t(3));  // epochs of the run
+        QCOMPARE(stages[2].done, int64_t(3));
         QCOMPARE(epochEnds.size(), size_t(3));
         // Validation top-1 is a count of correctly classified validation photos over their number
         // (the split keeps identical files together, so that number comes from the summary).
-        const int64_t val = full->summary.find("data")->find("split")->find("val")->asInt();
+        const int64_t val = full->summary.at("data").at("split").at("val").get<int64_t>();
         QVERIFY2(val >= 3, qPrintable(QString::number(val)));
         for (size_t i = 0; i < epochEnds.size(); ++i) {
             QCOMPARE(epochEnds[i].epoch, int(i + 1));
@@ -196,22 +245,25 @@ private Q_SLOTS:
         QVERIFY(fs::exists(base + "/full/training.json"));
         QVERIFY(fs::exists(base + "/full/classes.json"));
         QVERIFY(!fs::exists(base + "/full.partial"));
-        QCOMPARE(full->summary.find("epochs_completed")->asInt(), int64_t(3));
+        QCOMPARE(full->summary.at("epochs_completed").get<int64_t>(), int64_t(3));
 
-        std::atomic<bool> cancel{false};
+        // Cancelled through its token once epoch 1 is logged: the run stops at its next step.
+        CancelToken cancel;
         TrainOptions o;
-        o.cancel = &cancel;
-        o.progress = [&](const TrainProgress& p) {
-            if (p.message.rfind("epoch 1/", 0) == 0) cancel = true;
-        };
+        o.job.cancel = cancel;
+        o.job.progress = Progress([&](const ProgressUpdate& u) {
+            if (u.message.rfind("epoch 1/", 0) == 0) cancel.cancel();
+        });
         auto cut = runTraining(base + "/data", r, base + "/resumed", o);
         QVERIFY(!cut.ok());
         QCOMPARE(cut.error().code, ErrorCode::Cancelled);
         QVERIFY(!fs::exists(base + "/resumed"));  // cancel leaves no package
         QVERIFY(fs::exists(base + "/resumed.partial/run/checkpoint-1.pt"));
-        cancel = false;
+        QVERIFY(!fs::exists(base + "/resumed.partial/run/checkpoint-2.pt"));
         bool resumed = false;
-        o.progress = [&](const TrainProgress& p) { resumed |= p.message.rfind("resuming after epoch 1", 0) == 0; };
+        o.job.cancel = CancelToken();
+        o.job.progress =
+            Progress([&](const ProgressUpdate& u) { resumed |= u.message.rfind("resuming after epoch 1", 0) == 0; });
         auto rest = runTraining(base + "/data", r, base + "/resumed", o);
         QVERIFY2(rest.ok(), rest.ok() ? "" : rest.error().describe().c_str());
         QVERIFY(resumed);
@@ -222,20 +274,21 @@ private Q_SLOTS:
         for (size_t i = 0; i < a.size(); ++i)
             worst = std::max(worst, (a[i].second - b[i].second).abs().max().item<double>());
         QVERIFY2(worst <= 1e-6, qPrintable(QString("max difference %1").arg(worst)));
-        QCOMPARE(full->summary.find("after")->find("top1")->asDouble(), rest->summary.find("after")->find("top1")->asDouble());
+        QCOMPARE(full->summary.at("after").at("top1").get<double>(), rest->summary.at("after").at("top1").get<double>());
     }
 
     void cancelLeavesNoPackage() {
         QTemporaryDir tmp;
         const std::string base = tmp.path().toStdString();
         makeTree(base + "/data", 6);
-        std::atomic<bool> cancel{true};
         TrainOptions o;
-        o.cancel = &cancel;
+        o.job.cancel = CancelToken();
+        o.job.cancel.cancel();  // before it starts: stops at the first photo
         auto res = runTraining(base + "/data", tinyScratch(), base + "/out", o);
         QVERIFY(!res.ok());
         QCOMPARE(res.error().code, ErrorCode::Cancelled);
         QVERIFY(!fs::exists(base + "/out"));
+        QVERIFY(!fs::exists(base + "/out.partial/run"));  // no epoch ran: no checkpoint either
         // An existing package is refused without overwrite.
         fs::create_directories(base + "/taken");
         auto refused = runTraining(base + "/data", tinyScratch(), base + "/taken");
@@ -253,7 +306,7 @@ private Q_SLOTS:
         int evaluations = 0;
         std::vector<double> valTop1;
         TrainOptions o;
-        o.progress = [&](const TrainProgress& p) {
+        o.onMetrics = [&](const TrainMetrics& p) {
             if (!p.epochEnd) return;
             ++evaluations;
             valTop1.push_back(p.valTop1);
@@ -266,29 +319,29 @@ private Q_SLOTS:
         std::ifstream in(base + "/probe/classes.json");
         std::stringstream ss;
         ss << in.rdbuf();
-        auto head = Json::parse(ss.str());
+        auto head = parseJson(ss.str());
         QVERIFY(head.ok());
-        QCOMPARE(head->find("classes")->size(), size_t(3));
-        QCOMPARE(head->find("weight")->size(), size_t(3));
+        QCOMPARE(head->at("classes").size(), size_t(3));
+        QCOMPARE(head->at("weight").size(), size_t(3));
         // Top-1 after training is the confusion matrix's trace over its total (rows: true class),
         // which counts every validation photo; each evaluation's top-1 is a count over them too.
-        const Json& after = *res->summary.find("after");
+        const Json& after = res->summary.at("after");
         int64_t trace = 0, total = 0;
         for (size_t row = 0; row < 3; ++row)
             for (size_t col = 0; col < 3; ++col) {
-                const int64_t n = after.find("confusion")->asArray()[row].asArray()[col].asInt();
+                const int64_t n = after.at("confusion").at(row).at(col).get<int64_t>();
                 total += n;
                 if (row == col) trace += n;
             }
-        QCOMPARE(total, res->summary.find("data")->find("split")->find("val")->asInt());
-        QCOMPARE(after.find("count")->asInt(), total);
-        QCOMPARE(after.find("top1")->asDouble(), double(trace) / double(total));
+        QCOMPARE(total, res->summary.at("data").at("split").at("val").get<int64_t>());
+        QCOMPARE(after.at("count").get<int64_t>(), total);
+        QCOMPARE(after.at("top1").get<double>(), double(trace) / double(total));
         for (double top1 : valTop1) {
             const double correct = top1 * double(total);
             QVERIFY2(correct >= 0 && correct <= double(total) && std::fabs(correct - std::round(correct)) < 1e-9,
                      qPrintable(QString::number(top1)));
         }
-        QVERIFY(res->summary.find("data")->find("fingerprint")->asString().size() == 64);
+        QVERIFY(res->summary.at("data").at("fingerprint").get<std::string>().size() == 64);
     }
 };
 

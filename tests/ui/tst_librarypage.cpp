@@ -2,18 +2,25 @@
 // labelling several photos with a class key updates the library and Ctrl+Z / Ctrl+Shift+Z undo
 // and redo it; metadata edits are stored; filters, thumbnails and the failed-files view work;
 // mirroring labels to class folders is idempotent; the jobs centre runs, cancels and reports
-// jobs; cancelling an indexing job leaves the library consistent, and a second run completes it.
+// jobs and carries the core's job contract (stage, counts, messages, cancel token) to them;
+// cancelling an indexing job leaves the library consistent, and a second run completes it.
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QApplication>
 #include <QCheckBox>
+#include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QPlainTextEdit>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QToolButton>
+#include <QTranslator>
 #include <QTreeWidget>
 #include <QUndoStack>
 #include <QtTest>
@@ -22,11 +29,14 @@
 #include <memory>
 #include <thread>
 
+#include "AddPhotosDialog.h"
 #include "AutoLabelDialog.h"
 #include "ErrorBanner.h"
 #include "JobCentre.h"
 #include "JobsPage.h"
 #include "LabelTree.h"
+#include "LibraryFilterBar.h"
+#include "LibraryHeader.h"
 #include "LibraryModel.h"
 #include "LibraryPage.h"
 #include "diffclip/indexing/Workspace.h"
@@ -61,6 +71,65 @@ QString labelOf(const QString& libPath, int64_t id) {
     return l ? QString::fromStdString(*l) : QStringLiteral("<error>");
 }
 
+// A library of `count` rows pointing at NEU photos of `cls`; returns their ids.
+std::vector<int64_t> makeLibrary(const QString& path, const char* cls, int count) {
+    auto lib = openLib(path);
+    std::vector<int64_t> ids;
+    for (int n = 1; n <= count; ++n) {
+        diffclip::ImageRecord r;
+        r.path = QFile::encodeName(photo(cls, n)).toStdString();
+        r.contentHash = fakeHash(1000 + n);
+        r.size = QFileInfo(photo(cls, n)).size();
+        auto id = lib.upsertImage(r);
+        if (!id) qFatal("cannot add %s: %s", r.path.c_str(), id.error().describe().c_str());
+        ids.push_back(*id);
+    }
+    return ids;
+}
+
+// Marks every text of the application's own classes, so a test sees which visible texts went
+// through tr(): "⟦Saved …⟧" is translatable, "Saved …" is not.
+class MarkingTranslator : public QTranslator {
+public:
+    bool isEmpty() const override { return false; }
+    QString translate(const char* context, const char* source, const char* disambiguation, int n) const override {
+        Q_UNUSED(disambiguation)
+        Q_UNUSED(n)
+        if (QByteArray(context).startsWith('Q')) return {};  // Qt's own texts (QDialogButtonBox, ...)
+        return QStringLiteral("⟦%1⟧").arg(QString::fromUtf8(source));
+    }
+};
+
+// Makes every text of the application half as long again, as some languages are, to check that
+// a layout wraps instead of growing (pseudo-localisation).
+class LongerTranslator : public QTranslator {
+public:
+    bool isEmpty() const override { return false; }
+    QString translate(const char* context, const char* source, const char* disambiguation, int n) const override {
+        Q_UNUSED(disambiguation)
+        Q_UNUSED(n)
+        if (QByteArray(context).startsWith('Q')) return {};
+        const QString text = QString::fromUtf8(source);
+        return text + QLatin1Char(' ') + text.left(text.size() / 2).remove(QLatin1Char('&'));
+    }
+};
+
+// Shows `page` and opens `file` in it; true once the photos are read.
+bool showWithLibrary(LibraryPage& page, const QString& file) {
+    page.show();
+    if (!QTest::qWaitForWindowExposed(&page)) return false;
+    QSignalSpy reloaded(&page, &LibraryPage::reloaded);
+    page.openLibrary(file);
+    return QTest::qWaitFor([&] { return reloaded.count() > 0; }, kTimeoutMs);
+}
+
+// Installs a MarkingTranslator for the scope of a test.
+struct Marked {
+    MarkingTranslator translator;
+    Marked() { QCoreApplication::installTranslator(&translator); }
+    ~Marked() { QCoreApplication::removeTranslator(&translator); }
+};
+
 }  // namespace
 
 class TestLibraryPage : public QObject {
@@ -73,10 +142,18 @@ private Q_SLOTS:
     void filtersThumbnailsAndFailures();
     void mirrorIsIdempotent();
     void jobCentreRunsCancelsAndReports();
+    void jobCentreAdaptsTheJobContract();
     void jobHistoryOutlivesTheSession();
     void cancelledIndexingLeavesLibraryConsistent();
     void autoLabelSettingsAreChecked();
     void autoLabelDialogStoresPromptsAndLabels();
+    void labellingSaysWhatChanged();
+    void metadataDateIsCheckedAndSavingIsSaid();
+    void addPhotosChecksBeforeClosing();
+    void addPhotosMnemonicsMoveTheFocus();
+    void addFolderFromThePage();
+    void failedFilesSayWhyInTheUsersLanguage();
+    void pageFitsANarrowWindow();
 
 private:
     QString libPath() const { return m_dir.filePath(QStringLiteral("photos.dclib")); }
@@ -297,17 +374,18 @@ void TestLibraryPage::jobCentreRunsCancelsAndReports() {
 
     // A job that reports progress and succeeds.
     const int ok = jobs.submit(JobKind::Other, QStringLiteral("count"), [](const JobContext& ctx) {
+        ctx.control().progress.stage("count", 5);
         for (int i = 1; i <= 5; ++i) {
-            ctx.progress(i, 5);
+            ctx.control().progress.update(i);
             ctx.log(QStringLiteral("step %1").arg(i));
         }
         return JobOutcome::success(QStringLiteral("counted to 5"));
     });
-    // A job that runs until it is cancelled (checks the flag the core would check).
+    // A job that runs until it is cancelled (checks the token the core would check).
     std::atomic<bool> started{false};
     const int long_ = jobs.submit(JobKind::Other, QStringLiteral("long"), [&started](const JobContext& ctx) {
         started = true;
-        while (!ctx.isCancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        while (!ctx.control().cancel.cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
         return JobOutcome::cancelled(QStringLiteral("stopped"));
     });
     // A failing job and a throwing one: both become failures with a reason.
@@ -346,6 +424,40 @@ void TestLibraryPage::jobCentreRunsCancelsAndReports() {
     QCOMPARE(JobCentre::durationText(3725), QStringLiteral("1 h 02 min"));
 }
 
+// What the core reports through ctx.control() reaches the job's info, log and row: the stage
+// (in words on the Jobs page), its counts, time left of the stage, and messages as log lines.
+void TestLibraryPage::jobCentreAdaptsTheJobContract() {
+    JobCentre jobs(nullptr, 1);
+    JobsPage page(&jobs);
+    QSignalSpy finished(&jobs, &JobCentre::jobFinished);
+    std::atomic<bool> reported{false}, release{false};
+    const int id = jobs.submit(JobKind::Other, QStringLiteral("contract"), [&](const JobContext& ctx) {
+        const diffclip::Progress& p = ctx.control().progress;
+        p.stage("scan");
+        p.stage("decode+embed", 4);
+        p.message("a line from the core");
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the stage has run a while
+        p.update(2);
+        reported = true;
+        while (!release && !ctx.control().cancel.cancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        return JobOutcome::success(QStringLiteral("done"));
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(reported.load() && jobs.job(id).done == 2, kTimeoutMs);
+    const JobInfo j = jobs.job(id);
+    QCOMPARE(j.stage, QStringLiteral("decode+embed"));
+    QCOMPARE(j.total, qint64(4));
+    QVERIFY(j.secondsLeft >= 0);  // half the stage done: about as long again
+    QVERIFY(j.log.contains(QStringLiteral("a line from the core")));
+    page.selectJob(id);
+    QCOMPARE(page.list()->currentItem()->text(1), QStringLiteral("Decoding and embedding"));
+    release = true;
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+    QCOMPARE(page.list()->currentItem()->text(1), JobCentre::stateText(JobState::Succeeded));
+    // Stage names the map does not know are shown as they are.
+    QCOMPARE(JobCentre::stageText(QStringLiteral("frobnicate")), QStringLiteral("frobnicate"));
+    QCOMPARE(JobCentre::stageText(QStringLiteral("epoch")), QStringLiteral("Training"));
+}
+
 void TestLibraryPage::jobHistoryOutlivesTheSession() {
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
@@ -355,7 +467,8 @@ void TestLibraryPage::jobHistoryOutlivesTheSession() {
         QCOMPARE(jobs.setHistoryFile(history), QString());  // no file yet: an empty history
         QSignalSpy finished(&jobs, &JobCentre::jobFinished);
         jobs.submit(JobKind::Indexing, QStringLiteral("index photos"), [](const JobContext& ctx) {
-            ctx.progress(3, 3);
+            ctx.control().progress.stage("decode+embed", 3);
+            ctx.control().progress.update(3);
             ctx.log(QStringLiteral("3 photos"));
             return JobOutcome::success(QStringLiteral("3 added"));
         });
@@ -439,7 +552,9 @@ void TestLibraryPage::cancelledIndexingLeavesLibraryConsistent() {
     int id = 0;
     connect(&jobs, &JobCentre::jobChanged, this, [&](int changed) {
         const JobInfo j = jobs.job(changed);
-        if (changed == id && !cancelledEarly && j.done > 0 && j.done < j.total) {
+        // Mid-way through the embedding, not while scanning (which also counts files).
+        if (changed == id && !cancelledEarly && j.stage == QLatin1String("decode+embed") && j.done > 0 &&
+            j.done < j.total) {
             cancelledEarly = true;
             jobs.cancel(id);
         }
@@ -450,6 +565,10 @@ void TestLibraryPage::cancelledIndexingLeavesLibraryConsistent() {
     QVERIFY(cancelledEarly);
     QCOMPARE(j.state, JobState::Cancelled);
     QVERIFY(j.done < 120);
+    // The core's Cancelled error is the outcome: its line in the log, the stage and counts in the summary.
+    QVERIFY(j.log.join(QLatin1Char('\n')).contains(QStringLiteral("indexing cancelled after")));
+    QVERIFY2(j.outcome.summary.contains(JobCentre::stageText(QStringLiteral("decode+embed"))),
+             qPrintable(j.outcome.summary));
 
     {
         auto l = openLib(lib);
@@ -605,6 +724,367 @@ void TestLibraryPage::autoLabelDialogStoresPromptsAndLabels() {
     QCOMPARE(editor(dialog, "Prompt templates")->toPlainText(), QStringLiteral("a photo of {}."));
     QVERIFY(!dialog->findChild<QCheckBox*>()->isChecked());
     dialog->reject();
+}
+
+void TestLibraryPage::labellingSaysWhatChanged() {
+    const QString file = m_dir.filePath(QStringLiteral("said.dclib"));
+    const std::vector<int64_t> ids = makeLibrary(file, "pitted_surface", 3);
+    Marked marked;
+    JobCentre jobs;
+    LibraryPage page(&jobs);
+    QVERIFY(showWithLibrary(page, file));
+    auto* status = page.findChild<QLabel*>(QStringLiteral("statusText"));
+    auto* undo = page.findChild<QToolButton*>(QStringLiteral("statusUndo"));
+    QVERIFY(status && undo);
+    QVERIFY(status->text().isEmpty());
+    QVERIFY(!undo->isVisible());
+
+    // What was labelled, in the user's language, with Undo beside it.
+    QSignalSpy changed(&page, &LibraryPage::labelsChanged);
+    page.selectIds({ids[0], ids[1], ids[2]});
+    page.labelSelected(QStringLiteral("pits"));
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 1, kTimeoutMs);
+    QCOMPARE(status->text(), QStringLiteral("⟦Labelled 3 photos “pits”.⟧"));
+    QVERIFY(status->isVisible());
+    QVERIFY(undo->isVisible() && undo->isEnabled());
+    QCOMPARE(undo->text(), QStringLiteral("⟦Undo⟧"));
+    QTest::mouseClick(undo, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 2, kTimeoutMs);
+    for (int64_t id : ids) QCOMPARE(labelOf(file, id), QString());
+    QVERIFY2(status->text().startsWith(QStringLiteral("⟦Undone")), qPrintable(status->text()));
+    QVERIFY(!undo->isVisible());
+
+    // A label that cannot be stored (a photo removed meanwhile by another program): the banner
+    // says so and the status line no longer speaks of the undo; the next success clears both.
+    {
+        auto db = diffclip::Database::open(QFile::encodeName(file).toStdString(), {});
+        QVERIFY(db.ok());
+        QVERIFY(db->exec("DELETE FROM images WHERE id = " + std::to_string(ids[2])).ok());
+    }
+    page.labelSelected(QStringLiteral("pits"));
+    QTRY_VERIFY_WITH_TIMEOUT(page.errorBanner()->isVisible(), kTimeoutMs);
+    QVERIFY(status->text().isEmpty());
+    page.selectIds({ids[0]});
+    page.labelSelected(QStringLiteral("pits"));
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 3, kTimeoutMs);
+    QCOMPARE(status->text(), QStringLiteral("⟦Labelled 1 photo “pits”.⟧"));
+    QVERIFY(page.errorBanner()->isHidden());
+
+    // Another library: nothing said about this one stays.
+    QSignalSpy opened(&page, &LibraryPage::libraryOpened);
+    page.openLibrary(libPath());
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, kTimeoutMs);
+    QVERIFY(status->text().isEmpty());
+    QVERIFY(!undo->isVisible());
+}
+
+void TestLibraryPage::metadataDateIsCheckedAndSavingIsSaid() {
+    const QString file = m_dir.filePath(QStringLiteral("dates.dclib"));
+    const std::vector<int64_t> ids = makeLibrary(file, "rolled-in_scale", 2);
+    {
+        auto lib = openLib(file);
+        diffclip::ImageRecord m;
+        m.date = "2024-05-03";
+        QVERIFY(lib.updateMetadata(ids[0], m).ok());
+    }
+    struct KeepLocale {
+        QLocale before;
+        ~KeepLocale() { QLocale::setDefault(before); }
+    } keepLocale;  // the default locale is set below; also restored when a check fails
+    Marked marked;
+    JobCentre jobs;
+    LibraryPage page(&jobs);
+    QVERIFY(showWithLibrary(page, file));
+    page.selectIds({ids[0]});
+    QLineEdit* date = nullptr;
+    for (auto* e : page.findChildren<QLineEdit*>())
+        if (e->accessibleName() == QStringLiteral("⟦Date⟧")) date = e;
+    QVERIFY(date);
+    QCOMPARE(date->text(), QStringLiteral("2024-05-03"));
+    auto storedDate = [&] { return QString::fromStdString(openLib(file).imageById(ids[0])->date); };
+
+    // A day-first date where the month comes first: refused beside the field, kept as typed,
+    // nothing sent to the library.
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    diffclip::ImageRecord values;
+    values.lot = "A-17";
+    values.date = "15/01/2026";
+    page.setMetadataFields(values);
+    QTRY_VERIFY_WITH_TIMEOUT(!page.isBusy(), kTimeoutMs);  // the label box has been filled
+    page.saveMetadata();
+    auto* problem = page.findChild<QLabel*>(QStringLiteral("metadataDateProblem"));
+    QVERIFY(problem);
+    QVERIFY(problem->isVisible());
+    QVERIFY2(problem->text().startsWith(QStringLiteral("⟦")), qPrintable(problem->text()));
+    QVERIFY2(problem->text().contains(QStringLiteral("15/01/2026")), qPrintable(problem->text()));
+    QVERIFY(!page.isBusy());  // no request was made
+    QCOMPARE(date->text(), QStringLiteral("15/01/2026"));
+    QCOMPARE(storedDate(), QStringLiteral("2024-05-03"));
+    QCOMPARE(QString::fromStdString(openLib(file).imageById(ids[0])->lot), QString());
+
+    // Editing the date again takes the message away; the locale's own short date is converted.
+    date->setFocus();
+    date->selectAll();
+    QTest::keyClicks(date, QStringLiteral("1/16/26"));
+    QVERIFY(!problem->isVisible());
+    QSignalSpy changed(&page, &LibraryPage::labelsChanged);
+    page.saveMetadata();
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 1, kTimeoutMs);
+    QCOMPARE(storedDate(), QStringLiteral("2026-01-16"));
+    QCOMPARE(date->text(), QStringLiteral("2026-01-16"));
+    auto* status = page.findChild<QLabel*>(QStringLiteral("statusText"));
+    QVERIFY(status);
+    const QString name = QFileInfo(photo("rolled-in_scale", 1)).fileName();
+    QCOMPARE(status->text(), QStringLiteral("⟦Saved the metadata of %1.⟧").arg(name));
+
+    // Day first where that is the short format; the date filters then find the photo.
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedKingdom));
+    date->setText(QStringLiteral("15/01/2026"));
+    page.saveMetadata();
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 2, kTimeoutMs);
+    QCOMPARE(storedDate(), QStringLiteral("2026-01-15"));
+    page.proxyModel()->setDateRange(QStringLiteral("2026-01-01"), QStringLiteral("2026-01-31"));
+    QCOMPARE(page.proxyModel()->rowCount(), 1);
+
+    // A refused save leaves no "Saved" behind, but what was said of labels stays true.
+    date->setText(QStringLiteral("next Tuesday"));
+    page.saveMetadata();
+    QVERIFY(problem->isVisible());
+    QVERIFY(status->text().isEmpty());
+    page.labelSelected(QStringLiteral("scale"));
+    QTRY_COMPARE_WITH_TIMEOUT(changed.count(), 3, kTimeoutMs);
+    QCOMPARE(status->text(), QStringLiteral("⟦Labelled 1 photo “scale”.⟧"));
+    page.saveMetadata();
+    QVERIFY(problem->isVisible());
+    QCOMPARE(status->text(), QStringLiteral("⟦Labelled 1 photo “scale”.⟧"));
+}
+
+namespace {
+
+QLineEdit* editNamed(QWidget* parent, const QString& accessibleName) {
+    for (auto* e : parent->findChildren<QLineEdit*>())
+        if (e->accessibleName() == accessibleName) return e;
+    return nullptr;
+}
+
+void writeFile(const QString& path, const QByteArray& bytes) {
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    f.write(bytes);
+}
+
+}  // namespace
+
+void TestLibraryPage::addPhotosChecksBeforeClosing() {
+    Marked marked;
+    AddPhotosDialog dialog;
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    QLineEdit* folder = editNamed(&dialog, QStringLiteral("⟦Folder to add⟧"));
+    QLineEdit* csv = editNamed(&dialog, QStringLiteral("⟦Metadata CSV file⟧"));
+    QVERIFY(folder && csv);
+    QPushButton* add = dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+    auto refused = [&](QLineEdit* field, const QString& needle) -> bool {
+        QTest::mouseClick(add, Qt::LeftButton);
+        auto* problem = dialog.findChild<QLabel*>(QStringLiteral("addPhotosProblem"));
+        if (!dialog.isVisible() || !problem || !problem->isVisible()) return false;
+        if (!problem->text().startsWith(QStringLiteral("⟦")) || !problem->text().contains(needle)) return false;
+        return QApplication::focusWidget() == field || !dialog.isActiveWindow();
+    };
+
+    // A folder that does not exist: said in the dialog, which stays open with the path as typed.
+    const QString missing = m_dir.filePath(QStringLiteral("no such folder"));
+    folder->setText(missing);
+    QVERIFY(refused(folder, QDir::toNativeSeparators(missing)));
+    QCOMPARE(folder->text(), missing);
+    QCOMPARE(dialog.result(), int(QDialog::Rejected));
+    folder->setText(QString());
+    QVERIFY(refused(folder, QString()));
+    folder->setText(photo("crazing", 1));  // a file
+    QVERIFY(refused(folder, QDir::toNativeSeparators(photo("crazing", 1))));
+
+    // A good folder with a CSV that is missing, or that names no path column.
+    const QString photos = QFileInfo(photo("crazing", 1)).absolutePath();
+    folder->setText(photos);
+    const QString noCsv = m_dir.filePath(QStringLiteral("none.csv"));
+    csv->setText(noCsv);
+    QVERIFY(refused(csv, QDir::toNativeSeparators(noCsv)));
+    QCOMPARE(csv->text(), noCsv);
+    const QString badCsv = m_dir.filePath(QStringLiteral("names.csv"));
+    writeFile(badCsv, "name,date\ncrazing_1.jpg,2024-01-02\n");
+    csv->setText(badCsv);
+    QVERIFY(refused(csv, QDir::toNativeSeparators(badCsv)));
+
+    // A usable CSV (quoted header, BOM): the dialog closes, accepted, with the entries.
+    const QString goodCsv = m_dir.filePath(QStringLiteral("meta.csv"));
+    writeFile(goodCsv, "\xEF\xBB\xBF\"File\",Lot\ncrazing_1.jpg,L1\n");
+    csv->setText(goodCsv);
+    QTest::mouseClick(add, Qt::LeftButton);
+    QVERIFY(!dialog.isVisible());
+    QCOMPARE(dialog.result(), int(QDialog::Accepted));
+    QCOMPARE(dialog.folder(), photos);
+    QCOMPARE(dialog.metadataCsv(), goodCsv);
+}
+
+void TestLibraryPage::addPhotosMnemonicsMoveTheFocus() {
+    AddPhotosDialog dialog;
+    dialog.show();
+    dialog.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&dialog));
+    QLineEdit* folder = editNamed(&dialog, QStringLiteral("Folder to add"));
+    QLineEdit* csv = editNamed(&dialog, QStringLiteral("Metadata CSV file"));
+    QVERIFY(folder && csv);
+    // The labels' "&" are mnemonics of their entries, not text.
+    QLabel* folderLabel = nullptr;
+    QLabel* csvLabel = nullptr;
+    for (auto* l : dialog.findChildren<QLabel*>()) {
+        if (l->text() == QStringLiteral("&Folder:")) folderLabel = l;
+        if (l->text() == QStringLiteral("&Metadata CSV:")) csvLabel = l;
+    }
+    QVERIFY(folderLabel && csvLabel);
+    QCOMPARE(folderLabel->buddy(), folder);
+    QCOMPARE(csvLabel->buddy(), csv);
+    csv->setFocus();
+    QTest::keyClick(&dialog, Qt::Key_F, Qt::AltModifier);
+    QTRY_COMPARE(QApplication::focusWidget(), folder);
+    QTest::keyClick(&dialog, Qt::Key_M, Qt::AltModifier);
+    QTRY_COMPARE(QApplication::focusWidget(), csv);
+}
+
+void TestLibraryPage::addFolderFromThePage() {
+    const QString file = m_dir.filePath(QStringLiteral("added.dclib"));
+    QTemporaryDir photos;
+    QVERIFY(photos.isValid());
+    for (int n = 1; n <= 2; ++n)
+        QVERIFY(QFile::copy(photo("patches", n), photos.filePath(QStringLiteral("patches_%1.jpg").arg(n))));
+    JobCentre jobs;
+    LibraryPage page(&jobs);
+    page.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&page));
+    QSignalSpy opened(&page, &LibraryPage::libraryOpened);
+    page.openLibrary(file, true);
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, kTimeoutMs);
+
+    // Without a model nothing can be added: said at once, before a dialog asks for a folder.
+    page.chooseFolderToAdd();
+    QVERIFY(page.findChild<AddPhotosDialog*>() == nullptr);
+    QVERIFY(page.errorBanner()->isVisible());
+
+    auto ws = diffclip::Workspace::open(QFile::encodeName(file).toStdString(), QFile::encodeName(kModel).toStdString());
+    QVERIFY2(ws.ok(), ws.ok() ? "" : ws.error().describe().c_str());
+    page.setWorkspace(std::shared_ptr<diffclip::Workspace>(std::move(ws).value()));
+    page.chooseFolderToAdd();  // returns at once: the dialog is window-modal, not a nested loop
+    AddPhotosDialog* dialog = page.findChild<AddPhotosDialog*>();
+    QVERIFY(dialog && dialog->isVisible());
+    QLineEdit* folder = editNamed(dialog, QStringLiteral("Folder to add"));
+    QVERIFY(folder);
+    QPushButton* add = dialog->findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+    folder->setText(photos.filePath(QStringLiteral("typo")));
+    QTest::mouseClick(add, Qt::LeftButton);
+    QVERIFY(dialog->isVisible());
+    folder->setText(photos.path());
+    QSignalSpy started(&page, &LibraryPage::jobStarted);
+    QSignalSpy finished(&jobs, &JobCentre::jobFinished);
+    QSignalSpy reloaded(&page, &LibraryPage::reloaded);
+    QTest::mouseClick(add, Qt::LeftButton);
+    QCOMPARE(started.count(), 1);
+    QVERIFY(page.errorBanner()->isHidden());  // the earlier "cannot add" is stale now
+    auto* status = page.findChild<QLabel*>(QStringLiteral("statusText"));
+    QVERIFY(status && status->text().contains(QDir::toNativeSeparators(photos.path())));
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(reloaded.count() >= 1 && page.photoModel()->rowCount() == 2, kTimeoutMs);
+    QTRY_VERIFY_WITH_TIMEOUT(page.findChild<AddPhotosDialog*>() == nullptr, kTimeoutMs);  // deleted on close
+}
+
+void TestLibraryPage::failedFilesSayWhyInTheUsersLanguage() {
+    // A folder with a good photo, a text file named .jpg and a JPEG cut off half-way.
+    QTemporaryDir photos;
+    QVERIFY(photos.isValid());
+    QVERIFY(QFile::copy(photo("inclusion", 1), photos.filePath(QStringLiteral("good.jpg"))));
+    QFile text(photos.filePath(QStringLiteral("notes.jpg")));
+    QVERIFY(text.open(QIODevice::WriteOnly));
+    text.write("inspection notes, not a photo\n");
+    text.close();
+    QFile whole(photo("inclusion", 2));
+    QVERIFY(whole.open(QIODevice::ReadOnly));
+    const QByteArray bytes = whole.readAll();
+    QFile cut(photos.filePath(QStringLiteral("cut.jpg")));
+    QVERIFY(cut.open(QIODevice::WriteOnly));
+    cut.write(bytes.left(bytes.size() / 2));
+    cut.close();
+
+    const QString file = m_dir.filePath(QStringLiteral("failed.dclib"));
+    auto ws = diffclip::Workspace::open(QFile::encodeName(file).toStdString(), QFile::encodeName(kModel).toStdString());
+    QVERIFY2(ws.ok(), ws.ok() ? "" : ws.error().describe().c_str());
+    std::shared_ptr<diffclip::Workspace> workspace(std::move(ws).value());
+    JobCentre jobs;
+    QSignalSpy finished(&jobs, &JobCentre::jobFinished);
+    const int job = jobs.submitIndexing(workspace, {photos.path()}, diffclip::IndexOptions{});
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+    QCOMPARE(jobs.job(job).state, JobState::Succeeded);
+    {
+        // The indexer stores why, as a code beside the English detail.
+        auto lib = openLib(file);
+        auto failures = lib.failures();
+        QVERIFY(failures.ok());
+        QCOMPARE(failures->size(), size_t(2));
+        QVERIFY(failures->at(0).code == diffclip::FailureCode::Damaged);     // cut.jpg
+        QVERIFY(failures->at(1).code == diffclip::FailureCode::NotAnImage);  // notes.jpg
+        // And one recorded by an older version, without a code.
+        QVERIFY(lib.recordFailure("/nowhere/old.jpg", 1, 0, "truncated JPEG").ok());
+    }
+
+    Marked marked;
+    LibraryPage page(&jobs);
+    QVERIFY(showWithLibrary(page, file));
+    QTreeWidget* list = page.failuresView();
+    QCOMPARE(list->topLevelItemCount(), 3);
+    auto item = [list](const char* name) -> QTreeWidgetItem* {
+        for (int i = 0; i < list->topLevelItemCount(); ++i)
+            if (list->topLevelItem(i)->text(0).endsWith(QLatin1String(name))) return list->topLevelItem(i);
+        return nullptr;
+    };
+    QTreeWidgetItem* cutItem = item("cut.jpg");
+    QTreeWidgetItem* notesItem = item("notes.jpg");
+    QTreeWidgetItem* oldItem = item("old.jpg");
+    QVERIFY(cutItem && notesItem && oldItem);
+    // The reason is translatable text; the core's English detail stays in the tooltip.
+    QVERIFY2(cutItem->text(1).startsWith(QStringLiteral("⟦")), qPrintable(cutItem->text(1)));
+    QVERIFY2(notesItem->text(1).startsWith(QStringLiteral("⟦")), qPrintable(notesItem->text(1)));
+    QVERIFY(cutItem->text(1) != notesItem->text(1));
+    QVERIFY2(cutItem->toolTip(1).contains(QStringLiteral("truncated or corrupt")), qPrintable(cutItem->toolTip(1)));
+    QVERIFY2(notesItem->toolTip(1).contains(QStringLiteral("not an image")), qPrintable(notesItem->toolTip(1)));
+    QCOMPARE(oldItem->text(1), QStringLiteral("truncated JPEG"));  // no code: the English text
+}
+
+void TestLibraryPage::pageFitsANarrowWindow() {
+    // An 800-pixel window leaves the page about 560 pixels beside the navigation. With texts half
+    // as long again, the header's buttons and the filters must wrap rather than need more.
+    LongerTranslator longer;
+    QCoreApplication::installTranslator(&longer);
+    struct Remove {
+        QTranslator* t;
+        ~Remove() { QCoreApplication::removeTranslator(t); }
+    } remove{&longer};
+    JobCentre jobs;
+    LibraryPage page(&jobs);
+    QVERIFY(showWithLibrary(page, libPath()));
+    page.selectIds({m_ids[0]});
+    const int width = 560;
+    QVERIFY2(page.minimumSizeHint().width() <= width, qPrintable(QString::number(page.minimumSizeHint().width())));
+    page.resize(width, 560);
+    QTRY_COMPARE(page.width(), width);
+    // Nothing of the header or the filters is cut at the right edge.
+    QList<QWidget*> controls;
+    for (auto* b : page.findChild<LibraryHeader*>()->findChildren<QPushButton*>()) controls << b;
+    for (auto* w : page.findChild<LibraryFilterBar*>()->findChildren<QWidget*>()) controls << w;
+    QVERIFY(controls.size() > 10);
+    for (QWidget* w : controls) {
+        if (!w->isVisibleTo(&page)) continue;
+        const QRect r(w->mapTo(&page, QPoint(0, 0)), w->size());
+        const QString what = w->accessibleName() + QLatin1Char(' ') + QLatin1String(w->metaObject()->className());
+        QVERIFY2(r.right() < page.width(), qPrintable(what));
+    }
 }
 
 QTEST_MAIN(TestLibraryPage)

@@ -5,6 +5,7 @@
 #include <QCryptographicHash>
 #include <QDropEvent>
 #include <QFile>
+#include <QFileDialog>
 #include <QFileInfo>
 #include <QImage>
 #include <QSet>
@@ -14,22 +15,30 @@
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QTranslator>
 #include <QUrl>
 #include <QXmlStreamReader>
 #include <QtTest>
 
+#include <functional>
 #include <memory>
 
 #include "AppSettings.h"
 #include "ErrorBanner.h"
+#include "ExplainPage.h"
 #include "LibraryPage.h"
+#include "SearchPage.h"
 #include "StartPage.h"
 #include "MainWindow.h"
 #include "ModelDrop.h"
+#include "ModelListModel.h"
 #include "ModelSummaryView.h"
 #include "ModelsPage.h"
+#include "diffclip/indexing/Workspace.h"
+#include "diffclip/library/Library.h"
 #include "diffclip/model/Config.h"
 
 using namespace diffclip::ui;
@@ -41,6 +50,25 @@ const QString kFixtureDir = QStringLiteral(DIFFCLIP_SHARED_DIR "/fixtures/diffcl
 constexpr int kLoadTimeoutMs = 120000;
 
 QString canonical(const QString& path) { return QDir::cleanPath(QFileInfo(path).absoluteFilePath()); }
+
+// Runs `open` (which shows a modal file dialog) and answers that dialog with `answer`; returns
+// the folder the dialog showed when it opened.
+QString answerFileDialog(const std::function<void()>& open, const std::function<void(QFileDialog*)>& answer) {
+    QString shown;
+    QTimer poll;
+    poll.setInterval(20);
+    QObject::connect(&poll, &QTimer::timeout, [&] {
+        auto* dialog = qobject_cast<QFileDialog*>(QApplication::activeModalWidget());
+        if (!dialog || !dialog->isVisible()) return;
+        poll.stop();
+        shown = QDir::cleanPath(dialog->directory().absolutePath());
+        answer(dialog);
+    });
+    poll.start();
+    open();
+    poll.stop();
+    return shown;
+}
 
 QString sha256Of(const QString& path) {
     QFile f(path);
@@ -67,6 +95,8 @@ private Q_SLOTS:
     void screenshotsOfEveryPage();
     void translationIsComplete();
     void japaneseTranslationLoads();
+    void openedModelIsTheActiveModel();
+    void dialogsOpenWhereTheUserExpects();
 
 private:
     QString fixture() const { return kFixtureDir + QStringLiteral("/model.safetensors"); }
@@ -84,6 +114,8 @@ void TestMainWindow::initTestCase() {
     QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
     QSettings::setDefaultFormat(QSettings::IniFormat);
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    // The default library and the model registry live below XDG_DATA_HOME: the test's own.
+    qputenv("XDG_DATA_HOME", QFile::encodeName(m_work.filePath(QStringLiteral("xdg"))));
     // Numbers in the summary are locale-formatted; pin the locale the expectations use.
     QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
     QVERIFY2(QFileInfo::exists(fixture()), qPrintable(fixture()));
@@ -325,6 +357,91 @@ void TestMainWindow::japaneseTranslationLoads() {
     QVERIFY(t.load(QStringLiteral(":/i18n/diffclip_ja")));
     QCOMPARE(t.translate("diffclip::ui::MainWindow", "Models"), QStringLiteral("モデル"));
     QCOMPARE(t.translate("diffclip::ui::MainWindow", "Settings"), QStringLiteral("設定"));
+}
+
+void TestMainWindow::openedModelIsTheActiveModel() {
+    // The fixture was opened above and no library is open yet. Opening a model makes it the
+    // active model: the pages say so in the same words, none says that no model is active.
+    const QString name = ModelListModel::displayName(canonical(fixture()));
+    const auto* note = m_window->libraryPage()->findChild<QLabel*>(QStringLiteral("workspaceNote"));
+    QVERIFY(note);
+    QTRY_VERIFY2(m_window->startPage()->nextStepText().contains(QStringLiteral("active model")),
+                 qPrintable(m_window->startPage()->nextStepText()));
+    QVERIFY(m_window->startPage()->nextStepText().contains(name));
+    QVERIFY2(note->text().contains(QStringLiteral("active model")) && note->text().contains(name), qPrintable(note->text()));
+    QVERIFY(!note->text().contains(QStringLiteral("No model is active")));
+    const auto* registryLabel = m_window->modelsPage()->findChild<QLabel*>(QStringLiteral("registryLibraryLabel"));
+    QVERIFY(registryLabel);
+    QTRY_VERIFY2(registryLabel->text().contains(name), qPrintable(registryLabel->text()));
+
+    // A new library takes the active model: stored in the library, and named on every page.
+    const QString lib = m_work.filePath(QStringLiteral("active.dclib"));
+    QSignalSpy finished(m_window.get(), &MainWindow::workspaceOpenFinished);
+    m_window->openLibrary(lib, true);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kLoadTimeoutMs);
+    QVERIFY(finished.at(0).at(0).toBool());
+    QCOMPARE(QString::fromStdString(m_window->workspace()->modelSpec()), canonical(fixture()));
+    QVERIFY2(note->text().contains(QStringLiteral("active model")) && note->text().contains(name), qPrintable(note->text()));
+    QVERIFY2(m_window->startPage()->nextStepText().contains(QStringLiteral("active model")),
+             qPrintable(m_window->startPage()->nextStepText()));
+    QTRY_VERIFY2(registryLabel->text().contains(QStringLiteral("active model: ")) &&
+                     registryLabel->text().contains(QDir::toNativeSeparators(canonical(fixture()))),
+                 qPrintable(registryLabel->text()));
+    auto stored = diffclip::Library::open(QFile::encodeName(lib).toStdString());
+    QVERIFY(stored.ok());
+    QCOMPARE(QString::fromStdString(*stored->setting("active_model")), canonical(fixture()));
+}
+
+void TestMainWindow::dialogsOpenWhereTheUserExpects() {
+    // Opening a model through its dialog makes Qt remember the model's folder for every later
+    // dialog that has no folder of its own; a new library and a photo do not belong there.
+    ModelsPage* models = m_window->modelsPage();
+    QSignalSpy opened(models, &ModelsPage::modelOpened);
+    answerFileDialog([models] { models->chooseModelFile(); },
+                     [this](QFileDialog* d) {
+                         d->setDirectory(kFixtureDir);
+                         d->selectFile(fixture());
+                         static_cast<QDialog*>(d)->accept();  // QFileDialog::accept(), through the public base
+                     });
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, kLoadTimeoutMs);
+
+    // New Library opens in the default library's folder (made when missing), with its name.
+    const QString defaultFolder = QFileInfo(AppSettings::defaultLibraryPath()).absolutePath();
+    QVERIFY2(!QFileInfo::exists(defaultFolder), qPrintable(defaultFolder));  // a first start
+    QString offered;
+    const QString shown = answerFileDialog([this] { m_window->libraryPage()->chooseLibraryToCreate(); },
+                                           [&offered](QFileDialog* d) {
+                                               offered = d->selectedFiles().value(0);
+                                               d->reject();
+                                           });
+    QCOMPARE(shown, QDir::cleanPath(defaultFolder));
+    QCOMPARE(QFileInfo(offered).fileName(), QFileInfo(AppSettings::defaultLibraryPath()).fileName());
+
+    // The first photo chooser opens in Pictures (or home); the next one where the last photo was.
+    const QString pictures = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
+    const QString firstPhotoFolder = QFileInfo(pictures).isDir() ? pictures : QDir::homePath();
+    const QString photo = QStringLiteral(DIFFCLIP_SHARED_DIR "/data/neu-cls/crazing/crazing_1.jpg");
+    QVERIFY2(QFileInfo::exists(photo), qPrintable(photo));
+    QCOMPARE(answerFileDialog([this] { m_window->explainPage()->choosePhoto(); },
+                              [&photo](QFileDialog* d) {
+                                  d->setDirectory(QFileInfo(photo).absolutePath());
+                                  d->selectFile(photo);
+                                  static_cast<QDialog*>(d)->accept();  // QFileDialog::accept(), through the public base
+                              }),
+             QDir::cleanPath(firstPhotoFolder));
+    // Also after another dialog visited the model's folder again: the photo folder is the app's
+    // own setting (kept across sessions), not Qt's last folder.
+    QSignalSpy reopened(models, &ModelsPage::modelOpened);
+    answerFileDialog([models] { models->chooseModelFile(); },
+                     [this](QFileDialog* d) {
+                         d->setDirectory(kFixtureDir);
+                         d->selectFile(fixture());
+                         static_cast<QDialog*>(d)->accept();  // QFileDialog::accept(), through the public base
+                     });
+    QTRY_COMPARE_WITH_TIMEOUT(reopened.count(), 1, kLoadTimeoutMs);
+    QVERIFY(m_window->searchPage());
+    QCOMPARE(answerFileDialog([this] { m_window->searchPage()->choosePhotos(); }, [](QFileDialog* d) { d->reject(); }),
+             QDir::cleanPath(QFileInfo(photo).absolutePath()));
 }
 
 QTEST_MAIN(TestMainWindow)

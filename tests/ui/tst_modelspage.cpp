@@ -14,6 +14,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
@@ -22,6 +23,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTimer>
+#include <QTranslator>
 #include <QtTest>
 
 #include <memory>
@@ -38,6 +40,18 @@
 using namespace diffclip::ui;
 
 namespace {
+
+// Marks every translated text, so a test can tell what went through tr() from what did not.
+class MarkingTranslator : public QTranslator {
+public:
+    bool isEmpty() const override { return false; }
+    QString translate(const char* context, const char* source, const char* disambiguation, int n) const override {
+        Q_UNUSED(context)
+        Q_UNUSED(disambiguation)
+        Q_UNUSED(n)
+        return QStringLiteral("⟦") + QString::fromUtf8(source) + QStringLiteral("⟧");
+    }
+};
 
 const QString kFixtureDir = QStringLiteral(DIFFCLIP_SHARED_DIR "/fixtures/diffclip-tiny-a");
 const QString kPhotos = QStringLiteral(DIFFCLIP_SHARED_DIR "/data/neu-cls");
@@ -87,6 +101,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void registryListed();
+    void architectureIsTranslated();
     void activateReembedsAndRollBack();
     void deleteRefusedForActiveAndDeletesOther();
     void importAddsVersion();
@@ -171,6 +186,30 @@ void TestModelsPage::registryListed() {
     QVERIFY(!page->findChild<QPushButton*>(QStringLiteral("deleteModelButton"))->isEnabled());
     QVERIFY(page->selectRegistryModel(pkgB()));
     QVERIFY(page->findChild<QPushButton*>(QStringLiteral("makeActiveButton"))->isEnabled());
+}
+
+void TestModelsPage::architectureIsTranslated() {
+    // The architecture line is worded in the UI from the config's figures, each word through
+    // tr(): with a marking translator every piece comes out marked, and the figures are kept.
+    ModelsPage* page = m_window->modelsPage();
+    const RegistryModel* model = page->registryModel();
+    MarkingTranslator marking;
+    QVERIFY(QCoreApplication::installTranslator(&marking));
+    const QString column = model->index(model->rowOf(pkgA()), RegistryModel::ArchitectureColumn).data().toString();
+    QVERIFY(page->selectRegistryModel(pkgB()));
+    QVERIFY(page->selectRegistryModel(pkgA()));  // the details are worded again
+    const auto* details = page->findChild<QLabel*>(QStringLiteral("registryDetails"));
+    QVERIFY(details);
+    QString detailsText = details->text();
+    detailsText.remove(QChar(0x200B));  // the break opportunities the details put after each '/'
+    QCoreApplication::removeTranslator(&marking);
+    QVERIFY2(column.startsWith(QStringLiteral("⟦")) && column.endsWith(QStringLiteral("⟧")), qPrintable(column));
+    QVERIFY2(!column.contains(QStringLiteral("differential, ViT")), qPrintable(column));  // not the core's English line
+    for (const char* figure : {"32", "8", "48", "2", "24"}) QVERIFY2(column.contains(QLatin1String(figure)), figure);
+    QVERIFY2(detailsText.contains(column.toHtmlEscaped()), qPrintable(detailsText));
+    // Untranslated (English), it reads as a line of plain words.
+    const QString english = model->index(model->rowOf(pkgA()), RegistryModel::ArchitectureColumn).data().toString();
+    QCOMPARE(english, QStringLiteral("differential attention, ViT 32 px / patch 8, width 48 × 2 blocks, embedding 24"));
 }
 
 void TestModelsPage::activateReembedsAndRollBack() {

@@ -3,6 +3,7 @@
 // Activate), a cancelled scratch run (no package, checkpoint kept, resumable), and clear errors
 // for a missing, empty or one-class folder.
 #include <QComboBox>
+#include <QLineEdit>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -14,6 +15,7 @@
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTranslator>
 #include <QtTest>
 
 // qcustomplot.h uses Qt's lower-case keywords (tests build with QT_NO_KEYWORDS).
@@ -70,7 +72,7 @@ void makeTree(const QString& root, int classes, int perClass) {
 diffclip::Json readJson(const QString& path) {
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly)) return {};
-    auto j = diffclip::Json::parse(f.readAll().toStdString());
+    auto j = diffclip::parseJson(f.readAll().toStdString());
     return j ? *j : diffclip::Json();
 }
 
@@ -103,6 +105,9 @@ private Q_SLOTS:
         JobCentre jobs;
         TrainingPage page(&jobs);
         page.setDataFolder(m_data);
+        // Listed on a worker thread, by the same core function the trainer uses.
+        QVERIFY(page.isListing());
+        QTRY_VERIFY(!page.isListing());
         QCOMPARE(page.classPreview().size(), 3);
         QCOMPARE(page.previewTable()->rowCount(), 3);
         QCOMPARE(page.classPreview()[1].name, QStringLiteral("dent"));
@@ -133,6 +138,7 @@ private Q_SLOTS:
         const QString empty = m_tmp.filePath(QStringLiteral("empty"));
         QVERIFY(QDir().mkpath(empty + QStringLiteral("/no_photos_here")));
         page.setDataFolder(empty);
+        QTRY_VERIFY(!page.isListing());
         QVERIFY(!page.start());
         QVERIFY2(page.errorBanner()->reason().contains(QStringLiteral("at least two classes")),
                  qPrintable(page.errorBanner()->reason()));
@@ -141,16 +147,52 @@ private Q_SLOTS:
         const QString one = m_tmp.filePath(QStringLiteral("one"));
         makeTree(one, 1, 3);
         page.setDataFolder(one);
-        QVERIFY(!page.start());
+        // Started while the classes are still being listed: it waits for them, then says why not.
+        QVERIFY(page.start());
+        QVERIFY(page.isBusy());
+        QTRY_VERIFY(!page.isBusy());
         QVERIFY(page.errorBanner()->reason().contains(QStringLiteral("has 1")));
 
         // Linear needs a base model.
         page.setDataFolder(m_data);
         page.setBaseModel(QString());
+        QTRY_VERIFY(!page.isListing());
         QVERIFY(!page.start());
         QVERIFY(page.errorBanner()->reason().contains(QStringLiteral("base model")));
         QCOMPARE(jobs.jobs().size(), size_t(0));
         QVERIFY(!QFileInfo::exists(page.registryDir()) || QDir(page.registryDir()).isEmpty());
+    }
+
+    void statusAndErrorsFollowTheData() {
+        // The status line says what is next and a start error about the data goes once the
+        // data is another: nothing keeps describing a state that is gone.
+        JobCentre jobs;
+        TrainingPage page(&jobs);
+        page.setRegistryDir(m_tmp.filePath(QStringLiteral("registry-status")));
+        page.setBaseModel(kModel);
+        QVERIFY(page.statusLabel()->text().contains(QStringLiteral("Choose a data folder")));
+        QVERIFY(!page.start());
+        QVERIFY(!page.errorBanner()->isHidden());
+        page.setDataFolder(m_data);
+        QTRY_VERIFY(!page.isListing());
+        QVERIFY2(!page.statusLabel()->text().contains(QStringLiteral("Choose a data folder")),
+                 qPrintable(page.statusLabel()->text()));
+        QVERIFY2(page.statusLabel()->text().contains(QStringLiteral("3 classes")), qPrintable(page.statusLabel()->text()));
+        QVERIFY(page.errorBanner()->isHidden());
+
+        const QString one = m_tmp.filePath(QStringLiteral("one-status"));
+        makeTree(one, 1, 2);
+        page.setDataFolder(one);
+        QTRY_VERIFY(!page.isListing());
+        QVERIFY2(page.statusLabel()->text().contains(QStringLiteral("at least two classes")),
+                 qPrintable(page.statusLabel()->text()));
+        QVERIFY(!page.start());
+        QVERIFY(page.errorBanner()->reason().contains(QStringLiteral("has 1")));
+        page.setDataFolder(QString());
+        QTRY_VERIFY(!page.isListing());
+        QVERIFY(page.statusLabel()->text().contains(QStringLiteral("Choose a data folder")));
+        QVERIFY(page.errorBanner()->isHidden());
+        QCOMPARE(jobs.jobs().size(), size_t(0));
     }
 
     void linearProbeThroughThePage() {
@@ -188,17 +230,17 @@ private Q_SLOTS:
         QVERIFY(QFileInfo::exists(pkg + QStringLiteral("/classes.json")));
         QVERIFY(!QFileInfo::exists(registry + QStringLiteral("/.checkpoints/probe")));  // cleaned up
         const diffclip::Json training = readJson(pkg + QStringLiteral("/training.json"));
-        QCOMPARE(QString::fromStdString(training.find("mode")->asString()), QStringLiteral("linear"));
-        const qint64 val = training.find("data")->find("split")->find("val")->asInt();
+        QCOMPARE(QString::fromStdString(training.at("mode").get<std::string>()), QStringLiteral("linear"));
+        const auto val = training.at("data").at("split").at("val").get<qint64>();
         QVERIFY(val >= 3);
 
         // Confusion matrix: C x C, summing to the validation photos, and equal to training.json.
         const auto* conf = page.confusionView();
         QCOMPARE(conf->classCount(), 3);
         QCOMPARE(conf->total(), val);
-        const diffclip::Json& jc = *training.find("after")->find("confusion");
+        const diffclip::Json& jc = training.at("after").at("confusion");
         for (int r = 0; r < 3; ++r)
-            for (int c = 0; c < 3; ++c) QCOMPARE(conf->count(r, c), jc.asArray()[size_t(r)].asArray()[size_t(c)].asInt());
+            for (int c = 0; c < 3; ++c) QCOMPARE(conf->count(r, c), jc.at(size_t(r)).at(size_t(c)).get<qint64>());
         QCOMPARE(conf->classes(), (QStringList{QStringLiteral("crack"), QStringLiteral("dent"), QStringLiteral("scratch_mark")}));
 
         // Before/after table (top-1, top-5, recall@1/5/10) and per-class precision/recall. The
@@ -210,7 +252,7 @@ private Q_SLOTS:
         auto shown = [](double fraction) { return QLocale().toString(100.0 * fraction, 'f', 1) + QStringLiteral(" %"); };
         qint64 trace = 0;
         for (int c = 0; c < 3; ++c) trace += conf->count(c, c);
-        QCOMPARE(training.find("after")->find("top1")->asDouble(), double(trace) / double(val));
+        QCOMPARE(training.at("after").at("top1").get<double>(), double(trace) / double(val));
         QCOMPARE(page.summaryTable()->item(0, 1)->text(), shown(double(trace) / double(val)));
         for (int c = 0; c < 3; ++c) {
             qint64 predicted = 0, actual = 0;
@@ -279,7 +321,7 @@ private Q_SLOTS:
         page.activateButton()->click();
         QVERIFY(activate.at(1).at(0).toString().endsWith(QStringLiteral("/ab-standard")));
         const diffclip::Json standard = readJson(registry + QStringLiteral("/ab-standard/training.json"));
-        QCOMPARE(page.confusionView()->total(), standard.find("after")->find("count")->asInt());
+        QCOMPARE(page.confusionView()->total(), standard.at("after").at("count").get<qint64>());
     }
 
     void libraryLabelsBecomeClassFolders() {
@@ -306,6 +348,7 @@ private Q_SLOTS:
         // The mirrored tree lies in the app's data folder and lists the labelled classes.
         QVERIFY2(page.dataFolder().startsWith(m_tmp.filePath(QStringLiteral("xdg/diffclip-studio/training-data/"))),
                  qPrintable(page.dataFolder()));
+        QTRY_VERIFY(!page.isListing());
         QCOMPARE(page.classPreview().size(), 3);
         for (const auto& c : page.classPreview()) QCOMPARE(c.photos, 6);
     }
@@ -326,6 +369,48 @@ private Q_SLOTS:
         window.showPage(Page::Training);
         Q_EMIT window.trainingPage()->activateRequested(m_tmp.filePath(QStringLiteral("no-such-package")));
         QCOMPARE(window.currentPage(), Page::Models);
+    }
+
+    void baseModelFitsTheDefaultWindow() {
+        // The default window is 1,120 px wide; the base model's name must show whole there, in
+        // English and in Japanese (longer labels), without making the window wider.
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_tmp.filePath(QStringLiteral("settings")));
+        const QString shots = qEnvironmentVariable("DIFFCLIP_TEST_SHOTS");  // set to look at the pictures
+        for (const QString& language : {QStringLiteral("en"), QStringLiteral("ja")}) {
+            QTranslator translator;
+            if (language == QLatin1String("ja")) {
+                QVERIFY(translator.load(QStringLiteral(":/i18n/diffclip_ja")));
+                QCoreApplication::installTranslator(&translator);
+            }
+            diffclip::ui::MainWindow window;
+            window.resize(1120, 800);
+            window.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&window));
+            window.showPage(diffclip::ui::MainWindow::Page::Training);
+            TrainingPage* page = window.trainingPage();
+            page->setBaseModel(kModel);
+            QComboBox* base = nullptr;
+            for (QComboBox* c : page->findChildren<QComboBox*>())
+                if (c->accessibleName() == QStringLiteral("Base model")) base = c;
+            QVERIFY(base && base->lineEdit());
+            const QLineEdit* edit = base->lineEdit();
+            QCOMPARE(edit->text(), QStringLiteral("diffclip-tiny-a/model.safetensors"));
+            // QLineEdit keeps 2 px free on each side of its text.
+            QTRY_VERIFY2(edit->fontMetrics().horizontalAdvance(edit->text()) + 4 <= edit->contentsRect().width(),
+                         qPrintable(QStringLiteral("%1: %2 px of text in a %3 px field")
+                                        .arg(language)
+                                        .arg(edit->fontMetrics().horizontalAdvance(edit->text()))
+                                        .arg(edit->contentsRect().width())));
+            QCOMPARE(window.width(), 1120);
+            if (!shots.isEmpty()) {
+                QVERIFY(window.grab().save(QDir(shots).filePath(QStringLiteral("training-1120-%1.png").arg(language))));
+                window.resize(800, 600);
+                QTest::qWait(50);  // only to let the layout settle for the picture; nothing is asserted on time
+                QVERIFY(window.grab().save(QDir(shots).filePath(QStringLiteral("training-800-%1.png").arg(language))));
+            }
+            QCoreApplication::removeTranslator(&translator);
+        }
     }
 
     void cancelledScratchKeepsCheckpointAndResumes() {

@@ -13,6 +13,7 @@ struct Progress::State {
     std::chrono::steady_clock::time_point stageStart = std::chrono::steady_clock::now();
     std::chrono::steady_clock::time_point lastDelivered{};
     bool deliveredAny = false;
+    bool stepDelivered = false;  // the stage's first update() has been delivered
 };
 
 Progress::Progress(Callback callback, std::chrono::milliseconds interval)
@@ -41,6 +42,7 @@ void Progress::stage(const std::string& name, int64_t total) const {
     std::lock_guard<std::mutex> lock(m_state->mutex);
     m_state->now = ProgressUpdate{name, 0, std::max<int64_t>(total, 0), {}, 0.0};
     m_state->stageStart = std::chrono::steady_clock::now();
+    m_state->stepDelivered = false;
     deliver(true, {});
 }
 
@@ -62,7 +64,10 @@ void Progress::setDone(int64_t done) const {
     const bool wasDone = u.total > 0 && u.done >= u.total;
     u.done = u.total > 0 ? std::clamp<int64_t>(done, 0, u.total) : std::max<int64_t>(done, 0);
     if (wasDone && u.done >= u.total) return;  // the last step of a stage is delivered once
-    deliver(false, {});
+    // The first step of a stage always arrives: it shows that work started and gives a rate.
+    const bool first = !m_state->stepDelivered;
+    m_state->stepDelivered = true;
+    deliver(first, {});
 }
 
 void Progress::setTotal(int64_t total) const {

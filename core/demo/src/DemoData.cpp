@@ -6,15 +6,17 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <future>
 #include <iterator>
+#include <optional>
 #include <sstream>
 #include <thread>
 
 #include <opencv2/imgcodecs.hpp>
 
 #include "Random.h"
+#include "diffclip/base/ThreadPool.h"
 #include "diffclip/demo/DemoData.h"
+#include "diffclip/formats/Csv.h"
 #include "diffclip/formats/Json.h"
 
 namespace diffclip::demo {
@@ -80,13 +82,6 @@ std::string isoDate(int64_t days) {
     return buf;
 }
 
-std::string csvField(const std::string& v) {
-    if (v.find_first_of(",\"\r\n") == std::string::npos) return v;
-    std::string out = "\"";
-    for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-}
-
 std::string photoName(const std::string& cls, int index) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "-%04d", index + 1);
@@ -143,33 +138,38 @@ Manifest readManifest(const fs::path& path) {
     std::ifstream f(path, std::ios::binary);
     if (!f) return m;
     const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-    auto j = Json::parse(text);
-    if (!j || !j->isObject()) return m;
-    const Json* gen = j->find("generator");
-    if (!gen || gen->asString() != kGeneratorName) return m;
+    auto j = parseJson(text);
+    const Json* gen = j ? jsonFind(*j, "generator") : nullptr;
+    if (!gen || !gen->is_string() || gen->get_ref<const std::string&>() != kGeneratorName) return m;
     m.present = true;
-    auto get = [&](const char* key) { const Json* v = j->find(key); return v ? *v : Json(); };
-    m.complete = get("complete").asBool();
-    m.version = int(get("version").asInt());
-    m.seed = get("seed").asString();
-    m.perClass = get("per_class").asInt();
-    m.imageSize = get("image_size").asInt();
+    // A field of another type reads as absent: the manifest is ours, but may be damaged.
+    const auto integer = [&](const char* key) {
+        const Json* v = jsonFind(*j, key);
+        return v && v->is_number_integer() ? v->get<int64_t>() : int64_t(0);
+    };
+    const Json* complete = jsonFind(*j, "complete");
+    m.complete = complete && complete->is_boolean() && complete->get<bool>();
+    m.version = int(integer("version"));
+    const Json* seed = jsonFind(*j, "seed");
+    m.seed = seed && seed->is_string() ? seed->get<std::string>() : std::string();
+    m.perClass = integer("per_class");
+    m.imageSize = integer("image_size");
     return m;
 }
 
 std::string manifestText(const DemoOptions& o, int64_t photos, bool complete) {
     Json j = Json::object();
-    j.set("generator", kGeneratorName);
-    j.set("version", int64_t(kDemoGeneratorVersion));
-    j.set("seed", std::to_string(o.seed));  // text: a 64-bit seed does not survive a JSON double
-    j.set("per_class", int64_t(o.perClass));
-    j.set("image_size", int64_t(o.imageSize));
+    j["generator"] = kGeneratorName;
+    j["version"] = int64_t(kDemoGeneratorVersion);
+    j["seed"] = std::to_string(o.seed);  // text: a 64-bit seed does not survive a JSON double
+    j["per_class"] = int64_t(o.perClass);
+    j["image_size"] = int64_t(o.imageSize);
     Json classes = Json::array();
-    for (const auto& c : demoClasses()) classes.push(c);
-    j.set("classes", classes);
-    j.set("photos", photos);
-    j.set("complete", complete);
-    return j.dump(2) + "\n";
+    for (const auto& c : demoClasses()) classes.push_back(c);
+    j["classes"] = classes;
+    j["photos"] = photos;
+    j["complete"] = complete;
+    return dumpJson(j, 2) + "\n";
 }
 
 struct Metadata {
@@ -266,6 +266,8 @@ Result<DemoSummary> generateDemoDataset(const std::string& dir, const DemoOption
     summary.classes = demoClasses();
     const int classes = int(summary.classes.size());
     summary.photos = int64_t(classes) * o.perClass;
+    const Progress& progress = o.job.progress;
+    progress.stage("generate", summary.photos);
 
     std::error_code ec;
     if (fs::exists(root, ec) && !fs::is_directory(root, ec))
@@ -303,7 +305,7 @@ Result<DemoSummary> generateDemoDataset(const std::string& dir, const DemoOption
             }
         if (whole) {
             summary.reused = true;
-            if (o.progress) o.progress(summary.photos, summary.photos);
+            progress.update(summary.photos);
             return summary;
         }
     }
@@ -337,20 +339,25 @@ Result<DemoSummary> generateDemoDataset(const std::string& dir, const DemoOption
     // Photos are independent: render a batch on all cores, then write it in order from this
     // thread (so progress, cancellation and the files' order stay simple).
     const size_t workers = std::max(1u, std::min(16u, std::thread::hardware_concurrency()));
+    ThreadPool pool(static_cast<unsigned>(workers));
     std::ostringstream csv;
     csv << "path,product,line,lot,date,inspector,notes,surface,defect,mask\r\n";
     int64_t done = 0;
     for (size_t first = 0; first < jobs.size(); first += 2 * workers) {
-        if (o.cancel && o.cancel->load()) return makeError(ErrorCode::Cancelled, "demo data set generation cancelled");
+        if (o.job.cancel.cancelled())
+            return makeError(ErrorCode::Cancelled,
+                             "demo data set generation cancelled; what was written stays and a "
+                             "later call with the same options finishes it");
         const size_t last = std::min(jobs.size(), first + 2 * workers);
-        std::vector<std::future<Result<Encoded>>> pending(last - first);
-        for (size_t k = first; k < last; ++k)
-            if (jobs[k].render) pending[k - first] = std::async(std::launch::async, encodeSample, jobs[k].spec);
+        std::vector<std::optional<Result<Encoded>>> rendered(last - first);
+        pool.run(last - first, [&](size_t i) {
+            if (jobs[first + i].render) rendered[i] = encodeSample(jobs[first + i].spec);
+        });
         for (size_t k = first; k < last; ++k) {
             const Job& j = jobs[k];
             if (j.render) {
-                Result<Encoded> e = pending[k - first].get();
-                if (!e) return e.error();  // the other futures finish in their destructors
+                Result<Encoded>& e = *rendered[k - first];
+                if (!e) return e.error();
                 // The mask first: a photo on disk always has its mask.
                 if (Status s = writeFileAtomic(j.mask, e->png); !s) return s.error();
                 if (Status s = writeFileAtomic(j.photo, e->jpeg); !s) return s.error();
@@ -362,7 +369,7 @@ Result<DemoSummary> generateDemoDataset(const std::string& dir, const DemoOption
                 << ',' << csvField(m.notes) << ',' << surfaceName(j.spec.surface) << ','
                 << (j.spec.defect ? defectName(*j.spec.defect) : "") << ','
                 << csvField("masks/" + j.cls + "/" + j.name + ".png") << "\r\n";
-            if (o.progress) o.progress(++done, summary.photos);
+            progress.update(++done);
         }
     }
     if (Status s = writeTextAtomic(summary.metadataCsv, csv.str()); !s) return s.error();

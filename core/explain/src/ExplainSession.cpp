@@ -165,7 +165,7 @@ struct ExplainSession::Impl {
         return &captures.back();
     }
 
-    Result<ExplainResult> run(const ExplainRequest& request, const std::atomic<bool>* cancel, bool full);
+    Result<ExplainResult> run(const ExplainRequest& request, const CancelToken& cancel, bool full);
 
     Result<Explanation> one(Side& s, Capture& cap, const ExplainOptions& o, const at::Tensor& target) {
         if (o.method == Method::Attention || o.method == Method::Rollout)
@@ -202,9 +202,8 @@ void ExplainSession::clear() {
 
 // Both panes of `request`; `full` false: only the maps and their summaries (no per-head or
 // per-layer maps, no crop), for folder scales. The caller holds the mutex.
-Result<ExplainResult> ExplainSession::Impl::run(const ExplainRequest& request, const std::atomic<bool>* cancel,
-                                                bool full) {
-    auto isCancelled = [&] { return cancel && cancel->load(); };
+Result<ExplainResult> ExplainSession::Impl::run(const ExplainRequest& request, const CancelToken& cancel, bool full) {
+    auto isCancelled = [&] { return cancel.cancelled(); };
     const bool needsQuery = request.method == MapMethod::Similarity || request.method == MapMethod::Gradient;
     if (needsQuery && request.query.kind == ExplainQuery::Kind::None)
         return makeError(ErrorCode::InvalidArgument,
@@ -323,27 +322,28 @@ Result<ExplainResult> ExplainSession::Impl::run(const ExplainRequest& request, c
     return result;
 }
 
-Result<ExplainResult> ExplainSession::explain(const ExplainRequest& request, const std::atomic<bool>* cancel) {
+Result<ExplainResult> ExplainSession::explain(const ExplainRequest& request, const CancelToken& cancel) {
     std::lock_guard<std::mutex> lock(m->mutex);
     return m->run(request, cancel, true);
 }
 
 Result<FolderScale> ExplainSession::folderScale(const ExplainRequest& request, const std::vector<std::string>& photos,
-                                                const std::atomic<bool>* cancel, const FolderProgress& progress) {
+                                                const JobControl& job) {
     if (photos.empty()) return makeError(ErrorCode::InvalidArgument, "explain: the folder holds no photos");
+    job.progress.stage("explain", int64_t(photos.size()));
     FolderScale out;
     std::vector<PatchGrid> maps;
     std::optional<Error> firstFailure;
     int done = 0;
     for (const std::string& photo : photos) {
-        if (cancel && cancel->load()) return cancelled();
+        if (job.cancel.cancelled()) return cancelled();
         ExplainRequest r = request;
         r.photoPath = photo;
         r.region.reset();
         r.perLayer = false;
         Result<ExplainResult> one = [&] {
             std::lock_guard<std::mutex> lock(m->mutex);
-            return m->run(r, cancel, false);
+            return m->run(r, job.cancel, false);
         }();
         if (one) {
             for (auto& p : one->panes) maps.push_back(std::move(p.map));
@@ -357,8 +357,7 @@ Result<FolderScale> ExplainSession::folderScale(const ExplainRequest& request, c
             if (!firstFailure) firstFailure = one.error();
             out.failed.push_back(photo + ": " + one.error().message);
         }
-        ++done;
-        if (progress) progress(done, int(photos.size()));
+        job.progress.update(++done);
     }
     if (maps.empty()) return *firstFailure;
     std::vector<const PatchGrid*> pointers;

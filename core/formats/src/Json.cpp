@@ -1,685 +1,278 @@
 #include "diffclip/formats/Json.h"
 
-#include <algorithm>
-#include <charconv>
-#include <cmath>
-#include <cstring>
-#include <limits>
-#include <system_error>
+#include <memory>
+#include <new>
+#include <unordered_set>
+#include <utility>
+#include <vector>
 
 namespace diffclip {
 
-// ---------------------------------------------------------------------------------------------
-// Construction and access
-
-Json::Json(bool b) : m_type(Type::Bool), m_bool(b) {}
-Json::Json(int v) : m_type(Type::Number), m_isInt(true), m_int(v), m_num(static_cast<double>(v)) {}
-Json::Json(int64_t v) : m_type(Type::Number), m_isInt(true), m_int(v), m_num(static_cast<double>(v)) {}
-Json::Json(uint64_t v) : m_type(Type::Number), m_num(static_cast<double>(v))
-{
-    if (v <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-        m_isInt = true;
-        m_int = static_cast<int64_t>(v);
-    }
-}
-Json::Json(double v) : m_type(Type::Number), m_num(v) {}
-Json::Json(const char* s) : m_type(Type::String), m_str(s ? s : "") {}
-Json::Json(std::string s) : m_type(Type::String), m_str(std::move(s)) {}
-Json::Json(Array a) : m_type(Type::Array), m_arr(std::move(a)) {}
-Json::Json(Object o) : m_type(Type::Object), m_obj(std::move(o)) {}
-
-double Json::asDouble(double fallback) const
-{
-    if (!isNumber())
-        return fallback;
-    return m_isInt ? static_cast<double>(m_int) : m_num;
-}
-
-int64_t Json::asInt(int64_t fallback) const
-{
-    if (!isNumber())
-        return fallback;
-    if (m_isInt)
-        return m_int;
-    // Doubles convert only when integral and in range; anything else would silently change value.
-    // 2^63 is exactly representable, so the upper bound is exclusive.
-    if (!std::isfinite(m_num) || std::trunc(m_num) != m_num || m_num < -9223372036854775808.0
-        || m_num >= 9223372036854775808.0)
-        return fallback;
-    return static_cast<int64_t>(m_num);
-}
-
-const std::string& Json::asString() const
-{
-    static const std::string empty;
-    return isString() ? m_str : empty;
-}
-
-const Json::Array& Json::asArray() const
-{
-    static const Array empty;
-    return isArray() ? m_arr : empty;
-}
-
-const Json::Object& Json::asObject() const
-{
-    static const Object empty;
-    return isObject() ? m_obj : empty;
-}
-
-Json::Array& Json::mutableArray()
-{
-    if (isNull())
-        m_type = Type::Array;
-    if (!isArray())
-        *this = Json(Array{});  // another type is replaced, as for null; callers check first
-    return m_arr;
-}
-
-Json::Object& Json::mutableObject()
-{
-    if (isNull())
-        m_type = Type::Object;
-    if (!isObject())
-        *this = Json(Object{});
-    return m_obj;
-}
-
-const Json* Json::find(std::string_view key) const
-{
-    if (!isObject())
-        return nullptr;
-    for (const auto& member : m_obj) {
-        if (member.first == key)
-            return &member.second;
-    }
-    return nullptr;
-}
-
-Json& Json::set(std::string key, Json value)
-{
-    Object& obj = mutableObject();
-    for (auto& member : obj) {
-        if (member.first == key) {
-            member.second = std::move(value);
-            return member.second;
-        }
-    }
-    obj.emplace_back(std::move(key), std::move(value));
-    return obj.back().second;
-}
-
-Json& Json::push(Json value)
-{
-    Array& arr = mutableArray();
-    arr.push_back(std::move(value));
-    return arr.back();
-}
-
-size_t Json::size() const
-{
-    if (isArray())
-        return m_arr.size();
-    if (isObject())
-        return m_obj.size();
-    return 0;
-}
-
-// ---------------------------------------------------------------------------------------------
-// UTF-8
-
 namespace {
 
-// Length of the valid UTF-8 sequence starting at s[i] (RFC 3629: no overlongs, no surrogates,
-// nothing above U+10FFFF), or 0 when invalid or truncated.
-size_t utf8SequenceLength(std::string_view s, size_t i)
-{
-    const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-    const unsigned char c = byte(i);
-    if (c < 0x80)
-        return 1;
-    size_t len = 0;
-    unsigned char lo = 0x80, hi = 0xBF;  // bounds of the second byte
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        if (c == 0xE0)
-            lo = 0xA0;  // overlong
-        else if (c == 0xED)
-            hi = 0x9F;  // UTF-16 surrogates
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        if (c == 0xF0)
-            lo = 0x90;  // overlong
-        else if (c == 0xF4)
-            hi = 0x8F;  // above U+10FFFF
-    } else {
-        return 0;
-    }
-    if (s.size() - i < len)
-        return 0;
-    if (byte(i + 1) < lo || byte(i + 1) > hi)
-        return 0;
-    for (size_t k = 2; k < len; ++k) {
-        if ((byte(i + k) & 0xC0) != 0x80)
-            return 0;
-    }
-    return len;
-}
-
-void appendUtf8(std::string& out, uint32_t cp)
-{
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Parser: recursive descent, recursion bounded by limits.maxDepth.
-
-class Parser {
+// Builds the value from nlohmann's SAX events, refusing what nlohmann's own DOM parser accepts
+// but we do not: nesting deeper than the limit (checked as each container opens; nlohmann's
+// parser is iterative, so nothing recurses) and duplicate object keys.
+class StrictSax {
 public:
-    Parser(std::string_view text, Json::ParseLimits limits) : m_text(text), m_limits(limits) {}
+    enum class Stop { None, Syntax, Depth, Duplicate };
 
-    Result<Json> run()
+    StrictSax(Json& root, size_t maxDepth) : m_root(root), m_maxDepth(maxDepth) {}
+
+    bool null() { return place(Json(nullptr)) != nullptr; }
+    bool boolean(bool v) { return place(Json(v)) != nullptr; }
+    bool number_integer(Json::number_integer_t v) { return place(Json(v)) != nullptr; }
+    bool number_unsigned(Json::number_unsigned_t v) { return place(Json(v)) != nullptr; }
+    bool number_float(Json::number_float_t v, const std::string& /*text*/) { return place(Json(v)) != nullptr; }
+    bool string(std::string& v) { return place(Json(std::move(v))) != nullptr; }
+    bool binary(Json::binary_t& /*v*/) { return false; }  // only binary formats produce it
+
+    bool start_object(size_t /*elements*/) { return open(Json::value_t::object); }
+    bool start_array(size_t /*elements*/) { return open(Json::value_t::array); }
+    bool end_object()
     {
-        if (m_text.size() > m_limits.maxBytes)
-            return makeError(ErrorCode::Format, "JSON input is " + std::to_string(m_text.size())
-                                                    + " bytes, more than the limit of "
-                                                    + std::to_string(m_limits.maxBytes) + " (offset 0)");
-        Json value;
-        skipSpace();
-        if (!parseValue(value, 0))
-            return m_error;
-        skipSpace();
-        if (m_pos != m_text.size()) {
-            fail("unexpected data after the JSON value");
-            return m_error;
-        }
-        return value;
+        m_frames.pop_back();
+        return true;
+    }
+    bool end_array()
+    {
+        m_frames.pop_back();
+        return true;
     }
 
-private:
-    bool fail(const std::string& what) { return failAt(what, m_pos); }
-    bool failAt(const std::string& what, size_t offset)
+    bool key(std::string& k)
     {
-        m_error = makeError(ErrorCode::Format, "invalid JSON: " + what + " (offset " + std::to_string(offset) + ")");
+        ++m_keys;
+        Frame& frame = m_frames.back();
+        auto& members = frame.value->get_ref<Json::object_t&>();
+        if (isDuplicate(frame, members, k)) {
+            m_stop = Stop::Duplicate;
+            m_duplicateKey = k;
+            return false;
+        }
+        // Appended to the underlying vector: ordered_map's own emplace searches linearly again.
+        members.emplace_back(std::move(k), nullptr);
+        m_member = &members.back().second;
+        return true;
+    }
+
+    template <class Exception>
+    bool parse_error(size_t position, const std::string& /*token*/, const Exception& ex)
+    {
+        m_stop = Stop::Syntax;
+        m_position = position;
+        m_what = ex.what();
         return false;
     }
 
-    bool atEnd() const { return m_pos >= m_text.size(); }
-    char peek() const { return m_text[m_pos]; }
+    Stop stop() const { return m_stop; }
+    size_t position() const { return m_position; }  // characters read when a syntax error stopped it
+    const std::string& what() const { return m_what; }
+    size_t keyCount() const { return m_keys; }
+    const std::string& duplicateKey() const { return m_duplicateKey; }
 
-    void skipSpace()
-    {
-        while (!atEnd()) {
-            const char c = peek();
-            if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
-                break;
-            ++m_pos;
-        }
-    }
+private:
+    struct Frame {
+        Json* value;
+        // Keys of a large object, so duplicate checks stay linear in the input size.
+        std::unique_ptr<std::unordered_set<std::string>> keys;
+    };
+    static constexpr size_t kLinearKeyCheck = 16;
 
-    bool expectLiteral(std::string_view word)
+    static bool isDuplicate(Frame& frame, const Json::object_t& members, const std::string& k)
     {
-        if (m_text.substr(m_pos, word.size()) != word)
-            return fail("unknown literal");
-        m_pos += word.size();
-        return true;
-    }
-
-    bool parseValue(Json& out, size_t depth)
-    {
-        if (atEnd())
-            return fail("unexpected end of input, expected a value");
-        switch (peek()) {
-        case '{': return parseObject(out, depth + 1);
-        case '[': return parseArray(out, depth + 1);
-        case '"': {
-            std::string s;
-            if (!parseString(s))
-                return false;
-            out = Json(std::move(s));
-            return true;
-        }
-        case 't':
-            if (!expectLiteral("true"))
-                return false;
-            out = Json(true);
-            return true;
-        case 'f':
-            if (!expectLiteral("false"))
-                return false;
-            out = Json(false);
-            return true;
-        case 'n':
-            if (!expectLiteral("null"))
-                return false;
-            out = Json();
-            return true;
-        default:
-            if (peek() == '-' || (peek() >= '0' && peek() <= '9'))
-                return parseNumber(out);
-            return fail("unexpected character, expected a value");
-        }
-    }
-
-    bool enter(size_t depth)
-    {
-        if (depth > m_limits.maxDepth)
-            return fail("nesting deeper than " + std::to_string(m_limits.maxDepth) + " levels");
-        return true;
-    }
-
-    bool parseArray(Json& out, size_t depth)
-    {
-        if (!enter(depth))
-            return false;
-        ++m_pos;  // '['
-        Json::Array items;
-        skipSpace();
-        if (!atEnd() && peek() == ']') {
-            ++m_pos;
-            out = Json(std::move(items));
-            return true;
-        }
-        for (;;) {
-            skipSpace();
-            items.emplace_back();
-            if (!parseValue(items.back(), depth))
-                return false;
-            skipSpace();
-            if (atEnd())
-                return fail("unexpected end of input inside an array");
-            if (peek() == ',') {
-                ++m_pos;
-                continue;
-            }
-            if (peek() == ']') {
-                ++m_pos;
-                break;
-            }
-            return fail("expected ',' or ']' in an array");
-        }
-        out = Json(std::move(items));
-        return true;
-    }
-
-    bool parseObject(Json& out, size_t depth)
-    {
-        if (!enter(depth))
-            return false;
-        ++m_pos;  // '{'
-        Json::Object members;
-        std::vector<size_t> keyOffsets;
-        skipSpace();
-        if (!atEnd() && peek() == '}') {
-            ++m_pos;
-            out = Json(std::move(members));
-            return true;
-        }
-        for (;;) {
-            skipSpace();
-            if (atEnd() || peek() != '"')
-                return fail(atEnd() ? "unexpected end of input, expected an object key" : "expected a string key");
-            keyOffsets.push_back(m_pos);
-            std::string key;
-            if (!parseString(key))
-                return false;
-            skipSpace();
-            if (atEnd() || peek() != ':')
-                return fail("expected ':' after an object key");
-            ++m_pos;
-            skipSpace();
-            members.emplace_back(std::move(key), Json());
-            if (!parseValue(members.back().second, depth))
-                return false;
-            skipSpace();
-            if (atEnd())
-                return fail("unexpected end of input inside an object");
-            if (peek() == ',') {
-                ++m_pos;
-                continue;
-            }
-            if (peek() == '}') {
-                ++m_pos;
-                break;
-            }
-            return fail("expected ',' or '}' in an object");
-        }
-        if (!checkDuplicates(members, keyOffsets))
-            return false;
-        out = Json(std::move(members));
-        return true;
-    }
-
-    // Objects may be large (a safetensors header has one member per tensor), so sort indices
-    // instead of comparing all pairs.
-    bool checkDuplicates(const Json::Object& members, const std::vector<size_t>& offsets)
-    {
-        std::vector<size_t> order(members.size());
-        for (size_t i = 0; i < order.size(); ++i)
-            order[i] = i;
-        std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-            const int c = members[a].first.compare(members[b].first);
-            return c != 0 ? c < 0 : a < b;
-        });
-        for (size_t i = 1; i < order.size(); ++i) {
-            if (members[order[i]].first == members[order[i - 1]].first) {
-                const size_t later = std::max(order[i], order[i - 1]);
-                return failAt("duplicate object key \"" + printable(members[later].first) + "\"", offsets[later]);
-            }
-        }
-        return true;
-    }
-
-    // Key text for messages: clipped, control characters replaced.
-    static std::string printable(const std::string& s)
-    {
-        std::string out;
-        for (char c : s.substr(0, 64))
-            out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
-        if (s.size() > 64)
-            out += "...";
-        return out;
-    }
-
-    bool parseHex4(uint32_t& out)
-    {
-        if (m_text.size() - m_pos < 4)
-            return fail("truncated \\u escape");
-        out = 0;
-        for (int i = 0; i < 4; ++i) {
-            const char c = m_text[m_pos + i];
-            uint32_t d;
-            if (c >= '0' && c <= '9')
-                d = static_cast<uint32_t>(c - '0');
-            else if (c >= 'a' && c <= 'f')
-                d = static_cast<uint32_t>(c - 'a' + 10);
-            else if (c >= 'A' && c <= 'F')
-                d = static_cast<uint32_t>(c - 'A' + 10);
-            else
-                return failAt("invalid hex digit in a \\u escape", m_pos + i);
-            out = out * 16 + d;
-        }
-        m_pos += 4;
-        return true;
-    }
-
-    bool parseString(std::string& out)
-    {
-        ++m_pos;  // opening quote
-        for (;;) {
-            if (atEnd())
-                return fail("unterminated string");
-            const unsigned char c = static_cast<unsigned char>(peek());
-            if (c == '"') {
-                ++m_pos;
-                return true;
-            }
-            if (c < 0x20)
-                return fail("unescaped control character in a string");
-            if (c == '\\') {
-                if (!parseEscape(out))
-                    return false;
-                continue;
-            }
-            if (c < 0x80) {
-                // Copy a run of plain ASCII at once.
-                size_t end = m_pos + 1;
-                while (end < m_text.size()) {
-                    const unsigned char d = static_cast<unsigned char>(m_text[end]);
-                    if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\')
-                        break;
-                    ++end;
+        if (!frame.keys) {
+            if (members.size() < kLinearKeyCheck) {
+                for (const auto& m : members) {
+                    if (m.first == k)
+                        return true;
                 }
-                out.append(m_text.data() + m_pos, end - m_pos);
-                m_pos = end;
-                continue;
-            }
-            const size_t len = utf8SequenceLength(m_text, m_pos);
-            if (len == 0)
-                return fail("invalid UTF-8 in a string");
-            out.append(m_text.data() + m_pos, len);
-            m_pos += len;
-        }
-    }
-
-    bool parseEscape(std::string& out)
-    {
-        const size_t start = m_pos;
-        ++m_pos;  // backslash
-        if (atEnd())
-            return fail("unterminated escape");
-        const char e = peek();
-        ++m_pos;
-        switch (e) {
-        case '"': out += '"'; return true;
-        case '\\': out += '\\'; return true;
-        case '/': out += '/'; return true;
-        case 'b': out += '\b'; return true;
-        case 'f': out += '\f'; return true;
-        case 'n': out += '\n'; return true;
-        case 'r': out += '\r'; return true;
-        case 't': out += '\t'; return true;
-        case 'u': break;
-        default: return failAt("invalid escape", start);
-        }
-        uint32_t cp = 0;
-        if (!parseHex4(cp))
-            return false;
-        if (cp >= 0xDC00 && cp <= 0xDFFF)
-            return failAt("lone low surrogate in a \\u escape", start);
-        if (cp >= 0xD800 && cp <= 0xDBFF) {
-            if (m_text.size() - m_pos < 2 || m_text[m_pos] != '\\' || m_text[m_pos + 1] != 'u')
-                return failAt("high surrogate not followed by a low surrogate", start);
-            m_pos += 2;
-            uint32_t low = 0;
-            if (!parseHex4(low))
                 return false;
-            if (low < 0xDC00 || low > 0xDFFF)
-                return failAt("high surrogate not followed by a low surrogate", start);
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            }
+            frame.keys = std::make_unique<std::unordered_set<std::string>>();
+            for (const auto& m : members)
+                frame.keys->insert(m.first);
         }
-        appendUtf8(out, cp);
+        return !frame.keys->insert(k).second;
+    }
+
+    // Puts a value where the parser is: the root, the end of the open array, or the member whose
+    // key came last. Containers higher up are not touched while a child is open, so the pointers
+    // in m_frames stay valid.
+    Json* place(Json&& v)
+    {
+        if (m_frames.empty()) {
+            m_root = std::move(v);
+            return &m_root;
+        }
+        Json* top = m_frames.back().value;
+        if (top->is_array()) {
+            auto& items = top->get_ref<Json::array_t&>();
+            items.push_back(std::move(v));
+            return &items.back();
+        }
+        *m_member = std::move(v);
+        return m_member;
+    }
+
+    bool open(Json::value_t type)
+    {
+        if (m_frames.size() >= m_maxDepth) {
+            m_stop = Stop::Depth;
+            return false;
+        }
+        m_frames.push_back({place(Json(type)), nullptr});
         return true;
     }
 
-    bool parseNumber(Json& out)
-    {
-        const size_t start = m_pos;
-        bool integral = true;
-        if (peek() == '-')
-            ++m_pos;
-        const auto digits = [&]() {
-            size_t n = 0;
-            while (!atEnd() && peek() >= '0' && peek() <= '9') {
-                ++m_pos;
-                ++n;
-            }
-            return n;
-        };
-        if (atEnd() || peek() < '0' || peek() > '9')
-            return fail("expected a digit");
-        if (peek() == '0') {
-            ++m_pos;
-            if (!atEnd() && peek() >= '0' && peek() <= '9')
-                return fail("leading zero in a number");
-        } else {
-            digits();
-        }
-        const size_t intEnd = m_pos;
-        if (!atEnd() && peek() == '.') {
-            integral = false;
-            ++m_pos;
-            if (digits() == 0)
-                return fail("expected a digit after the decimal point");
-        }
-        const size_t mantissaEnd = m_pos;
-        if (!atEnd() && (peek() == 'e' || peek() == 'E')) {
-            integral = false;
-            ++m_pos;
-            if (!atEnd() && (peek() == '+' || peek() == '-'))
-                ++m_pos;
-            if (digits() == 0)
-                return fail("expected a digit in the exponent");
-        }
-        const char* first = m_text.data() + start;
-        const char* last = m_text.data() + m_pos;
-        if (integral) {
-            int64_t v = 0;
-            const auto r = std::from_chars(first, last, v);
-            if (r.ec == std::errc() && r.ptr == last) {
-                out = Json(v);
-                return true;
-            }
-            // Too large for int64: fall through and keep it as a double.
-        }
-        double d = 0.0;
-        const auto r = std::from_chars(first, last, d);
-        if (r.ec == std::errc::result_out_of_range) {
-            if (!underflows(start, intEnd, mantissaEnd))
-                return failAt("number out of range", start);
-            d = (*first == '-') ? -0.0 : 0.0;
-        } else if (r.ec != std::errc() || r.ptr != last) {
-            return failAt("malformed number", start);
-        }
-        out = Json(d);
-        return true;
-    }
-
-    // Decides whether an out-of-range number is too small (rounds to zero) rather than too large:
-    // the decimal exponent of its first significant digit is negative.
-    bool underflows(size_t start, size_t intEnd, size_t mantissaEnd) const
-    {
-        int64_t firstDigitExp = 0;
-        bool found = false;
-        size_t i = start + (m_text[start] == '-' ? 1 : 0);
-        int64_t pos = static_cast<int64_t>(intEnd - i) - 1;  // exponent of the first integer digit
-        for (; i < mantissaEnd; ++i) {
-            const char c = m_text[i];
-            if (c == '.')
-                continue;
-            if (c != '0') {
-                firstDigitExp = pos;
-                found = true;
-                break;
-            }
-            --pos;
-        }
-        if (!found)
-            return true;  // zero mantissa cannot overflow
-        int64_t exp = 0;
-        size_t e = mantissaEnd;
-        if (e < m_pos) {
-            ++e;  // 'e'
-            bool neg = false;
-            if (m_text[e] == '+' || m_text[e] == '-')
-                neg = m_text[e++] == '-';
-            for (; e < m_pos; ++e) {
-                exp = exp * 10 + (m_text[e] - '0');
-                if (exp > 1000000000)
-                    break;  // far beyond any double either way
-            }
-            if (neg)
-                exp = -exp;
-        }
-        return firstDigitExp + exp < 0;
-    }
-
-    std::string_view m_text;
-    Json::ParseLimits m_limits;
-    size_t m_pos = 0;
-    Error m_error;
+    Json& m_root;
+    size_t m_maxDepth;
+    std::vector<Frame> m_frames;
+    Json* m_member = nullptr;
+    Stop m_stop = Stop::None;
+    size_t m_position = 0;
+    std::string m_what;
+    size_t m_keys = 0;
+    std::string m_duplicateKey;
 };
 
-// ---------------------------------------------------------------------------------------------
-// Writer
-
-void dumpString(std::string& out, const std::string& s)
+// Text from a hostile file ends up in messages: printable ASCII only, bounded.
+std::string printable(std::string_view s, size_t maxBytes)
 {
-    static const char hex[] = "0123456789abcdef";
-    out += '"';
-    size_t i = 0;
-    while (i < s.size()) {
-        const unsigned char c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x80) {
-            // Invalid UTF-8 (only possible in strings built in code) becomes U+FFFD so the output
-            // is always valid JSON.
-            const size_t len = utf8SequenceLength(s, i);
-            if (len == 0) {
-                out += "\xEF\xBF\xBD";
-                ++i;
-            } else {
-                out.append(s, i, len);
-                i += len;
-            }
+    std::string out;
+    const bool clipped = s.size() > maxBytes;
+    for (char c : s.substr(0, maxBytes)) {
+        const auto u = static_cast<unsigned char>(c);
+        out += (u < 0x20 || u >= 0x7F) ? '?' : c;
+    }
+    return clipped ? out + "..." : out;
+}
+
+// nlohmann's text without its exception id and line/column prefix, and with the token it last
+// read (which can be a whole string of the input) shortened.
+std::string syntaxDetail(std::string_view what)
+{
+    if (what.rfind("[json.exception.", 0) == 0) {
+        if (const size_t close = what.find("] "); close != std::string_view::npos)
+            what.remove_prefix(close + 2);
+    }
+    if (what.rfind("parse error", 0) == 0) {
+        if (const size_t colon = what.find(": "); colon != std::string_view::npos)
+            what.remove_prefix(colon + 2);
+    }
+    constexpr std::string_view kLastRead = "; last read: '";
+    const size_t at = what.find(kLastRead);
+    if (at == std::string_view::npos)
+        return printable(what, 200);
+    // The token may hold quotes itself; what follows it is nlohmann's "'; expected ..." or the end.
+    std::string_view token = what.substr(at + kLastRead.size());
+    std::string_view expected;
+    if (const size_t end = token.rfind("'; expected "); end != std::string_view::npos) {
+        expected = token.substr(end + 1);
+        token = token.substr(0, end);
+    } else if (!token.empty() && token.back() == '\'') {
+        token.remove_suffix(1);
+    }
+    constexpr size_t kTail = 40;  // the end of the token is where the problem is
+    const std::string shown = token.size() > kTail ? "..." + printable(token.substr(token.size() - kTail), kTail)
+                                                   : printable(token, kTail);
+    return printable(what.substr(0, at), 200) + "; last read: '" + shown + "'" + printable(expected, 200);
+}
+
+// Offsets of what the SAX handler refused, found again in the text read so far (which nlohmann
+// has already checked): the bracket that opened one level too many, or the n-th object key.
+size_t skipString(std::string_view text, size_t at)  // at: opening quote; returns one past the closing one
+{
+    for (size_t i = at + 1; i < text.size(); ++i) {
+        if (text[i] == '\\')
+            ++i;
+        else if (text[i] == '"')
+            return i + 1;
+    }
+    return text.size();
+}
+
+size_t offsetOfDepth(std::string_view text, size_t maxDepth)
+{
+    size_t depth = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (c == '"') {
+            i = skipString(text, i) - 1;
+        } else if (c == '[' || c == '{') {
+            if (++depth > maxDepth)
+                return i;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return text.size();
+}
+
+size_t offsetOfKey(std::string_view text, size_t ordinal)  // ordinal: 1 for the first key
+{
+    size_t seen = 0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        if (text[i] != '"')
             continue;
-        }
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default:
-            if (c < 0x20 || c == 0x7F) {
-                out += "\\u00";
-                out += hex[c >> 4];
-                out += hex[c & 0xF];
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
-        ++i;
+        const size_t start = i;
+        size_t j = skipString(text, i);
+        i = j - 1;
+        while (j < text.size() && (text[j] == ' ' || text[j] == '\t' || text[j] == '\n' || text[j] == '\r'))
+            ++j;
+        if (j < text.size() && text[j] == ':' && ++seen == ordinal)
+            return start;
     }
-    out += '"';
+    return text.size();
 }
 
-void dumpDouble(std::string& out, double v)
+Error formatError(const std::string& what, size_t offset)
 {
-    if (!std::isfinite(v)) {
-        out += "null";  // JSON has no NaN or infinity
-        return;
-    }
-    // std::to_chars without a precision gives the shortest text that reads back to the same
-    // double, independent of the C locale.
-    char buf[64];
-    const auto r = std::to_chars(buf, buf + sizeof buf, v);
-    std::string text(buf, r.ptr);
-    // Keep a marker of non-integer type so the value reads back as a double, not an integer.
-    if (text.find_first_of(".e") == std::string::npos)
-        text += ".0";
-    out += text;
-}
-
-void newline(std::string& out, int indent, int level)
-{
-    out += '\n';
-    out.append(static_cast<size_t>(indent) * static_cast<size_t>(level), ' ');
+    return makeError(ErrorCode::Format, "invalid JSON: " + what + " (offset " + std::to_string(offset) + ")");
 }
 
 }  // namespace
 
-Result<Json> Json::parse(std::string_view text, ParseLimits limits)
+Result<Json> parseJson(std::string_view text, JsonLimits limits)
 {
+    if (text.size() > limits.maxBytes)
+        return makeError(ErrorCode::Format, "JSON input is " + std::to_string(text.size())
+                                                + " bytes, more than the limit of "
+                                                + std::to_string(limits.maxBytes) + " (offset 0)");
+    // nlohmann skips a byte order mark; RFC 8259 forbids writing one and our formats never have one.
+    if (text.rfind("\xEF\xBB\xBF", 0) == 0)
+        return formatError("byte order mark", 0);
+    // nlohmann's lexer takes a NUL byte outside strings for the end of the input and would accept
+    // "{}\0anything"; a NUL is invalid anywhere in JSON text, so what stops there is refused.
+    const size_t nul = text.find('\0');
+    const auto nulError = [&] { return formatError("unexpected NUL byte", nul); };
     try {
-        return Parser(text, limits).run();
+        Json root;
+        StrictSax sax(root, limits.maxDepth);
+        const char* begin = text.data();
+        if (Json::sax_parse(begin, begin + text.size(), &sax, Json::input_format_t::json,
+                            /*strict=*/true, /*ignore_comments=*/false)) {
+            if (nul != std::string_view::npos)
+                return nulError();
+            return root;
+        }
+        switch (sax.stop()) {
+        case StrictSax::Stop::Depth:
+            return formatError("nesting deeper than " + std::to_string(limits.maxDepth) + " levels",
+                               offsetOfDepth(text, limits.maxDepth));
+        case StrictSax::Stop::Duplicate:
+            return formatError("duplicate object key \"" + printable(sax.duplicateKey(), 64) + "\"",
+                               offsetOfKey(text, sax.keyCount()));
+        case StrictSax::Stop::Syntax: {
+            const size_t offset = sax.position() > 0 ? sax.position() - 1 : 0;
+            if (nul != std::string_view::npos && offset >= nul)
+                return nulError();
+            return formatError(syntaxDetail(sax.what()), offset);
+        }
+        case StrictSax::Stop::None:
+            break;
+        }
+        return makeError(ErrorCode::Internal, "JSON parse stopped without a reason");
     } catch (const std::bad_alloc&) {
         return makeError(ErrorCode::OutOfMemory, "out of memory while parsing JSON");
     } catch (const std::exception& e) {
@@ -687,62 +280,17 @@ Result<Json> Json::parse(std::string_view text, ParseLimits limits)
     }
 }
 
-namespace {
-
-void dumpValue(std::string& out, const Json& v, int indent, int level)
+std::string dumpJson(const Json& value, int indent)
 {
-    switch (v.type()) {
-    case Json::Type::Null: out += "null"; break;
-    case Json::Type::Bool: out += v.asBool() ? "true" : "false"; break;
-    case Json::Type::Number:
-        if (v.isInteger())
-            out += std::to_string(v.asInt());
-        else
-            dumpDouble(out, v.asDouble());
-        break;
-    case Json::Type::String: dumpString(out, v.asString()); break;
-    case Json::Type::Array: {
-        const auto& arr = v.asArray();
-        out += '[';
-        for (size_t i = 0; i < arr.size(); ++i) {
-            if (i > 0)
-                out += ',';
-            if (indent >= 0)
-                newline(out, indent, level + 1);
-            dumpValue(out, arr[i], indent, level + 1);
-        }
-        if (indent >= 0 && !arr.empty())
-            newline(out, indent, level);
-        out += ']';
-        break;
-    }
-    case Json::Type::Object: {
-        const auto& obj = v.asObject();
-        out += '{';
-        for (size_t i = 0; i < obj.size(); ++i) {
-            if (i > 0)
-                out += ',';
-            if (indent >= 0)
-                newline(out, indent, level + 1);
-            dumpString(out, obj[i].first);
-            out += indent >= 0 ? ": " : ":";
-            dumpValue(out, obj[i].second, indent, level + 1);
-        }
-        if (indent >= 0 && !obj.empty())
-            newline(out, indent, level);
-        out += '}';
-        break;
-    }
-    }
+    return value.dump(indent, ' ', /*ensure_ascii=*/false, Json::error_handler_t::replace);
 }
 
-}  // namespace
-
-std::string Json::dump(int indent) const
+const Json* jsonFind(const Json& object, std::string_view key)
 {
-    std::string out;
-    dumpValue(out, *this, indent, 0);
-    return out;
+    if (!object.is_object())
+        return nullptr;
+    const auto it = object.find(key);
+    return it == object.end() ? nullptr : &*it;
 }
 
 }  // namespace diffclip

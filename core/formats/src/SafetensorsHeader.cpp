@@ -28,7 +28,8 @@ constexpr const char* kKnownUnsupported[] = {"U16", "U32", "U64", "C64", "F8_E4M
                                              "F6_E2M3", "F6_E3M2", "F4", "I4", "U4"};
 
 // Names from a hostile file end up in messages: clip them and hide control bytes.
-std::string quoted(std::string_view s)
+// (Not named quoted: std::quoted, found by argument-dependent lookup, would win for std::string.)
+std::string quotedText(std::string_view s)
 {
     std::string out = "\"";
     for (char c : s.substr(0, 80))
@@ -41,7 +42,7 @@ std::string quoted(std::string_view s)
 Error formatError(const std::string& what) { return makeError(ErrorCode::Format, "safetensors: " + what); }
 Error tensorError(std::string_view name, const std::string& what)
 {
-    return formatError("tensor " + quoted(name) + ": " + what);
+    return formatError("tensor " + quotedText(name) + ": " + what);
 }
 
 // a * b, or nullopt on uint64 overflow.
@@ -54,46 +55,50 @@ std::optional<uint64_t> mulChecked(uint64_t a, uint64_t b)
 
 Result<SafetensorsEntry> parseEntry(const std::string& name, const Json& value)
 {
-    if (!value.isObject())
+    if (!value.is_object())
         return tensorError(name, "entry is not an object");
-    for (const auto& member : value.asObject()) {
-        if (member.first != "dtype" && member.first != "shape" && member.first != "data_offsets")
-            return tensorError(name, "unexpected member " + quoted(member.first));
+    for (const auto& [key, member] : value.items()) {
+        if (key != "dtype" && key != "shape" && key != "data_offsets")
+            return tensorError(name, "unexpected member " + quotedText(key));
     }
-    const Json* dtype = value.find("dtype");
-    const Json* shape = value.find("shape");
-    const Json* offsets = value.find("data_offsets");
+    const Json* dtype = jsonFind(value, "dtype");
+    const Json* shape = jsonFind(value, "shape");
+    const Json* offsets = jsonFind(value, "data_offsets");
     if (!dtype || !shape || !offsets)
         return tensorError(name, std::string("missing ") + (!dtype ? "dtype" : !shape ? "shape" : "data_offsets"));
 
     SafetensorsEntry entry;
     entry.name = name;
-    if (!dtype->isString())
+    if (!dtype->is_string())
         return tensorError(name, "dtype is not a string");
-    const auto parsed = safetensorsDtypeFromName(dtype->asString());
+    const std::string& dtypeName = dtype->get_ref<const std::string&>();
+    const auto parsed = safetensorsDtypeFromName(dtypeName);
     if (!parsed) {
         const bool known = std::any_of(std::begin(kKnownUnsupported), std::end(kKnownUnsupported),
-                                       [&](const char* n) { return dtype->asString() == n; });
+                                       [&](const char* n) { return dtypeName == n; });
         if (known)
-            return makeError(ErrorCode::Unsupported, "safetensors: tensor " + quoted(name) + ": dtype "
-                                                         + quoted(dtype->asString()) + " is not supported");
-        return tensorError(name, "unknown dtype " + quoted(dtype->asString()));
+            return makeError(ErrorCode::Unsupported, "safetensors: tensor " + quotedText(name) + ": dtype "
+                                                         + quotedText(dtypeName) + " is not supported");
+        return tensorError(name, "unknown dtype " + quotedText(dtypeName));
     }
     entry.dtype = *parsed;
 
-    if (!shape->isArray())
+    if (!shape->is_array())
         return tensorError(name, "shape is not an array");
     if (shape->size() > kSafetensorsMaxDims)
         return tensorError(name, "shape has " + std::to_string(shape->size()) + " dimensions, more than "
                                      + std::to_string(kSafetensorsMaxDims));
     uint64_t numel = 1;
-    for (const Json& dim : shape->asArray()) {
-        if (!dim.isInteger())
+    for (const Json& dim : *shape) {
+        if (!dim.is_number_integer())
             return tensorError(name, "shape holds a value that is not an integer");
-        if (dim.asInt() < 0)
-            return tensorError(name, "shape has a negative dimension (" + std::to_string(dim.asInt()) + ")");
-        entry.shape.push_back(dim.asInt());
-        const auto next = mulChecked(numel, static_cast<uint64_t>(dim.asInt()));
+        if (!dim.is_number_unsigned())  // the parser reads only negative integers as signed
+            return tensorError(name, "shape has a negative dimension (" + std::to_string(dim.get<int64_t>()) + ")");
+        const auto d = dim.get<uint64_t>();
+        if (d > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
+            return tensorError(name, "shape has a dimension too large (" + std::to_string(d) + ")");
+        entry.shape.push_back(static_cast<int64_t>(d));
+        const auto next = mulChecked(numel, d);
         if (!next)
             return tensorError(name, "element count overflows");
         numel = *next;
@@ -103,14 +108,14 @@ Result<SafetensorsEntry> parseEntry(const std::string& name, const Json& value)
     if (!bytes)
         return tensorError(name, "byte size overflows");
 
-    if (!offsets->isArray() || offsets->size() != 2)
+    if (!offsets->is_array() || offsets->size() != 2)
         return tensorError(name, "data_offsets is not an array of two integers");
-    const Json& b = offsets->asArray()[0];
-    const Json& e = offsets->asArray()[1];
-    if (!b.isInteger() || !e.isInteger() || b.asInt() < 0 || e.asInt() < 0)
+    const Json& b = (*offsets)[0];
+    const Json& e = (*offsets)[1];
+    if (!b.is_number_unsigned() || !e.is_number_unsigned())
         return tensorError(name, "data_offsets must be two non-negative integers");
-    entry.begin = static_cast<uint64_t>(b.asInt());
-    entry.end = static_cast<uint64_t>(e.asInt());
+    entry.begin = b.get<uint64_t>();
+    entry.end = e.get<uint64_t>();
     if (entry.end < entry.begin)
         return tensorError(name, "data_offsets end " + std::to_string(entry.end) + " is before begin "
                                      + std::to_string(entry.begin));
@@ -182,33 +187,32 @@ Result<SafetensorsHeader> parseSafetensorsHeader(std::string_view prefix, uint64
                                + std::to_string(header.dataOffset) + " bytes available)");
 
         // A valid header nests three levels (object, entry, shape): anything deeper is hostile.
-        Json::ParseLimits limits;
+        JsonLimits limits;
         limits.maxDepth = 4;
         limits.maxBytes = static_cast<size_t>(kSafetensorsMaxHeaderBytes);
         const std::string_view text = prefix.substr(8, static_cast<size_t>(header.headerSize));
-        auto json = Json::parse(text, limits);
+        auto json = parseJson(text, limits);
         if (!json)
             return formatError("header at file byte 8: " + json.error().message);
-        if (!json->isObject())
+        if (!json->is_object())
             return formatError("header JSON is not an object");
-        const auto& members = json->asObject();
-        if (members.size() > kSafetensorsMaxEntries + 1)
-            return formatError("header has " + std::to_string(members.size()) + " entries, more than "
+        if (json->size() > kSafetensorsMaxEntries + 1)
+            return formatError("header has " + std::to_string(json->size()) + " entries, more than "
                                + std::to_string(kSafetensorsMaxEntries));
 
-        header.entries.reserve(members.size());
-        for (const auto& member : members) {
-            if (member.first == "__metadata__") {
-                if (!member.second.isObject())
+        header.entries.reserve(json->size());
+        for (const auto& [name, value] : json->items()) {
+            if (name == "__metadata__") {
+                if (!value.is_object())
                     return formatError("__metadata__ is not an object");
-                for (const auto& kv : member.second.asObject()) {
-                    if (!kv.second.isString())
-                        return formatError("__metadata__ value " + quoted(kv.first) + " is not a string");
-                    header.metadata.emplace(kv.first, kv.second.asString());
+                for (const auto& [key, item] : value.items()) {
+                    if (!item.is_string())
+                        return formatError("__metadata__ value " + quotedText(key) + " is not a string");
+                    header.metadata.emplace(key, item.get<std::string>());
                 }
                 continue;
             }
-            auto entry = parseEntry(member.first, member.second);
+            auto entry = parseEntry(name, value);
             if (!entry)
                 return entry.error();
             header.entries.push_back(std::move(entry.value()));
@@ -232,7 +236,7 @@ Result<SafetensorsHeader> parseSafetensorsHeader(std::string_view prefix, uint64
             if (entry.begin < cursor)
                 return tensorError(entry.name, "data_offsets [" + std::to_string(entry.begin) + ", "
                                                    + std::to_string(entry.end) + ") overlap tensor "
-                                                   + quoted(previous ? previous->name : "") + " (ends at "
+                                                   + quotedText(previous ? previous->name : "") + " (ends at "
                                                    + std::to_string(cursor) + ")");
             if (entry.begin > cursor)
                 return tensorError(entry.name, "gap of " + std::to_string(entry.begin - cursor)
@@ -260,7 +264,9 @@ Result<std::string> encodeSafetensorsHeader(const std::vector<SafetensorsTensorI
             return makeError(ErrorCode::InvalidArgument, "safetensors: more than " + std::to_string(kSafetensorsMaxEntries)
                                                              + " tensors");
         Json root = Json::object();
-        Json::Object& members = root.mutableObject();
+        // Appended to ordered_map's underlying vector: names are checked for duplicates here, and
+        // ordered_map's own insertion searches linearly (quadratic for many tensors).
+        auto& members = root.get_ref<Json::object_t&>();
         members.reserve(tensors.size() + 1);
         std::set<std::string_view> names;
         uint64_t offset = 0;
@@ -268,9 +274,9 @@ Result<std::string> encodeSafetensorsHeader(const std::vector<SafetensorsTensorI
             if (t.name == "__metadata__")
                 return makeError(ErrorCode::InvalidArgument, "safetensors: \"__metadata__\" is reserved");
             if (!names.insert(t.name).second)
-                return makeError(ErrorCode::InvalidArgument, "safetensors: duplicate tensor name " + quoted(t.name));
+                return makeError(ErrorCode::InvalidArgument, "safetensors: duplicate tensor name " + quotedText(t.name));
             if (t.shape.size() > kSafetensorsMaxDims)
-                return makeError(ErrorCode::InvalidArgument, "safetensors: tensor " + quoted(t.name) + " has more than "
+                return makeError(ErrorCode::InvalidArgument, "safetensors: tensor " + quotedText(t.name) + " has more than "
                                                                  + std::to_string(kSafetensorsMaxDims) + " dimensions");
             uint64_t bytes = safetensorsDtypeSize(t.dtype);
             Json shape = Json::array();
@@ -278,26 +284,26 @@ Result<std::string> encodeSafetensorsHeader(const std::vector<SafetensorsTensorI
                 const auto next = d < 0 ? std::nullopt : mulChecked(bytes, static_cast<uint64_t>(d));
                 if (!next)
                     return makeError(ErrorCode::InvalidArgument,
-                                     "safetensors: tensor " + quoted(t.name) + " has a bad shape");
+                                     "safetensors: tensor " + quotedText(t.name) + " has a bad shape");
                 bytes = *next;
-                shape.push(d);
+                shape.push_back(d);
             }
             if (bytes > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) - offset)
                 return makeError(ErrorCode::InvalidArgument, "safetensors: total size overflows");
             Json entry = Json::object();
-            entry.set("dtype", safetensorsDtypeName(t.dtype));
-            entry.set("shape", std::move(shape));
-            entry.set("data_offsets", Json(Json::Array{Json(offset), Json(offset + bytes)}));
+            entry["dtype"] = safetensorsDtypeName(t.dtype);
+            entry["shape"] = std::move(shape);
+            entry["data_offsets"] = Json::array({offset, offset + bytes});
             members.emplace_back(t.name, std::move(entry));
             offset += bytes;
         }
         if (!metadata.empty()) {
             Json meta = Json::object();
-            for (const auto& kv : metadata)
-                meta.mutableObject().emplace_back(kv.first, Json(kv.second));
+            for (const auto& [key, value] : metadata)
+                meta[key] = value;
             members.emplace_back("__metadata__", std::move(meta));
         }
-        std::string text = root.dump();
+        std::string text = dumpJson(root);
         text.append((8 - text.size() % 8) % 8, ' ');
         if (text.size() > kSafetensorsMaxHeaderBytes)
             return makeError(ErrorCode::InvalidArgument, "safetensors: header would exceed "

@@ -4,6 +4,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <filesystem>
@@ -449,6 +450,19 @@ Result<RgbImage8> decodeImage(const uint8_t* data, size_t size, const DecodeOpti
     } catch (const std::bad_alloc&) {
         return makeError(ErrorCode::OutOfMemory, "out of memory converting a " + info.format + " to RGB");
     }
+}
+
+const std::vector<std::string>& photoExtensions() {
+    static const std::vector<std::string> extensions = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp"};
+    return extensions;
+}
+
+bool hasPhotoExtension(const std::filesystem::path& path) {
+    std::string ext = path.extension().string();
+    for (char& c : ext)
+        if (c >= 'A' && c <= 'Z') c = char(c - 'A' + 'a');
+    const auto& known = photoExtensions();
+    return std::find(known.begin(), known.end(), ext) != known.end();
 }
 
 Result<RgbImage8> decodeImageFile(const std::string& path, const DecodeOptions& options) {

@@ -12,8 +12,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "diffclip/imaging/ImageDecode.h"
 #include "diffclip/imaging/Preprocess.h"
 #include "diffclip/model/Runtime.h"
+#include "diffclip/formats/Json.h"
 #include "diffclip/formats/Sha256.h"
 #include "diffclip/search/ExactIndex.h"
 
@@ -22,13 +24,6 @@ namespace fs = std::filesystem;
 namespace diffclip {
 
 namespace {
-
-bool hasPhotoExtension(const fs::path& p) {
-    std::string ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
-    return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".tif" || ext == ".tiff" || ext == ".webp" ||
-           ext == ".bmp";
-}
 
 struct Candidate {
     std::string path;
@@ -44,7 +39,18 @@ struct Prepared {
     int width = 0, height = 0;
     at::Tensor input;   // (3, S, S), undefined on failure
     std::string error;  // why it failed
+    FailureCode code = FailureCode::Unknown;
 };
+
+// The code of a photo decodeImage refused: the probe tells a file that is no image of ours (or
+// whose header is broken) from a picture too large or with broken data.
+FailureCode decodeFailureCode(const Error& error, const std::string& bytes, const DecodeOptions& decode) {
+    if (error.code == ErrorCode::OutOfMemory) return FailureCode::OutOfMemory;
+    auto info = probeImage(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+    if (!info) return FailureCode::NotAnImage;
+    if (uint64_t(info->width) * uint64_t(info->height) > decode.maxPixels) return FailureCode::TooLarge;
+    return FailureCode::Damaged;
+}
 
 std::vector<Prepared> prepareBatch(const std::vector<Candidate>& files, size_t begin, size_t end,
                                    const PreprocessConfig& pre, const DecodeOptions& decode, int64_t imageSize) {
@@ -56,25 +62,35 @@ std::vector<Prepared> prepareBatch(const std::vector<Candidate>& files, size_t b
         std::string bytes;
         if (!in) {
             p.error = "cannot open the file";
+            p.code = FailureCode::Unreadable;
         } else if (p.file.size > (int64_t(1) << 30)) {
             p.error = "larger than 1 GiB";
+            p.code = FailureCode::TooLarge;
         } else {
             bytes.resize(size_t(p.file.size));
-            if (!in.read(bytes.data(), std::streamsize(bytes.size()))) p.error = "read error";
+            if (!in.read(bytes.data(), std::streamsize(bytes.size()))) {
+                p.error = "read error";
+                p.code = FailureCode::Unreadable;
+            }
         }
         if (p.error.empty()) {
             p.hash = sha256Hex(bytes);
             auto img = decodeImage(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size(), decode);
             if (!img) {
                 p.error = img.error().message;
+                p.code = decodeFailureCode(img.error(), bytes, decode);
             } else {
                 p.width = img->width;
                 p.height = img->height;
                 try {
                     p.input = preprocessImage(*img, pre);
-                    if (p.input.size(-1) != imageSize) p.error = "the model's preprocessing does not match its input size";
+                    if (p.input.size(-1) != imageSize) {
+                        p.error = "the model's preprocessing does not match its input size";
+                        p.code = FailureCode::ModelInput;
+                    }
                 } catch (const std::exception& e) {
                     p.error = std::string("preprocessing failed: ") + e.what();
+                    p.code = FailureCode::ModelInput;
                 }
             }
         }
@@ -116,7 +132,8 @@ Result<std::vector<std::string>> collectPhotoPaths(const std::vector<std::string
 }
 
 std::string modelFingerprint(const LoadedModel& model, uint64_t seed) {
-    std::string text = model.model->config().toJson().dump();
+    // The dump's text is part of the fingerprint libraries store: it must not change.
+    std::string text = dumpJson(model.model->config().toJson());
     if (model.format == "preset") text += "|" + model.source + "|seed=" + std::to_string(seed);
     for (const auto& [file, sum] : model.checksums)
         if (file.find("bpe_") == std::string::npos) text += "|" + sum;  // weights, not the tokenizer
@@ -144,15 +161,21 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
     auto elapsed = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(); };
     if (options.batchSize < 1 || options.batchSize > 4096)
         return makeError(ErrorCode::InvalidArgument, "batch size must be 1..4096");
+    const JobControl& job = options.job;
+    job.progress.stage("scan");
     auto files = collectPhotoPaths(paths);
     if (!files) return files.error();
+    job.progress.setTotal(int64_t(files->size()));
     const ModelConfig& cfg = model.model->config();
-    auto modelId = library.ensureModel(model.source, modelFingerprint(model), cfg.toJson().dump(), int(cfg.embedDim));
+    auto modelId = library.ensureModel(model.source, modelFingerprint(model), dumpJson(cfg.toJson()), int(cfg.embedDim));
     if (!modelId) return modelId.error();
 
     IndexSummary summary;
     std::vector<Candidate> todo;
     for (const auto& path : *files) {
+        // Nothing is written while scanning (ensureModel's row aside), so any file is a safe point.
+        if (job.cancel.cancelled()) return CancelToken::error("indexing");
+        job.progress.advance();
         struct stat st {};
         Candidate c;
         c.path = path;
@@ -185,6 +208,7 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
                           cfg.preprocess, options.decode, cfg.vision.imageSize);
     };
     std::future<std::vector<Prepared>> next;
+    job.progress.stage("decode+embed", int64_t(todo.size()));
     if (!todo.empty()) next = launch(0);
     int64_t handled = 0, firstBatchPhotos = 0;
     double firstBatchEnd = 0.0;
@@ -209,9 +233,10 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
         int64_t row = 0;
         for (const auto& p : items) {
             if (!p.error.empty()) {
-                if (Status s = library.recordFailure(p.file.path, p.file.size, p.file.mtimeNs, p.error); !s) return s.error();
+                if (Status s = library.recordFailure(p.file.path, p.file.size, p.file.mtimeNs, p.error, p.code); !s)
+                    return s.error();
                 ++summary.failed;
-                summary.failures.push_back(FailedFile{p.file.path, p.file.size, p.file.mtimeNs, p.error});
+                summary.failures.push_back(FailedFile{p.file.path, p.file.size, p.file.mtimeNs, p.error, p.code});
                 continue;
             }
             ImageRecord rec;
@@ -242,14 +267,18 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
             firstBatchEnd = elapsed();
             firstBatchPhotos = handled;
         }
-        if (options.progress) options.progress(handled, int64_t(todo.size()), elapsed());
-        if (options.cancel && options.cancel->load()) {
-            summary.cancelled = true;
-            if (next.valid()) next.wait();
-            break;
+        job.progress.update(handled);
+        if (job.cancel.cancelled()) {
+            if (next.valid()) next.wait();  // the helper thread reads `todo`
+            return makeError(ErrorCode::Cancelled, "indexing cancelled after " + std::to_string(handled) + " of " +
+                                                       std::to_string(todo.size()) +
+                                                       " photos; those are stored, and running it again goes on");
         }
     }
-    if (!options.metadataCsv.empty() && !summary.cancelled) {
+    if (!options.metadataCsv.empty()) {
+        // One transaction, no count to report; a stage of its own so a slow CSV is not taken
+        // for a stalled embedding.
+        job.progress.stage("commit");
         auto csv = library.importMetadataCsv(options.metadataCsv);
         if (!csv) return csv.error();
         summary.metadata = *csv;

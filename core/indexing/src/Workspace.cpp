@@ -9,6 +9,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "diffclip/formats/Json.h"
 #include "diffclip/imaging/Preprocess.h"
 #include "diffclip/indexing/Evaluate.h"
 #include "diffclip/indexing/Indexer.h"
@@ -82,7 +83,7 @@ Workspace::Workspace(std::unique_ptr<Impl> impl) : m(std::move(impl)) {}
 Workspace::~Workspace() = default;
 
 Result<std::unique_ptr<Workspace>> Workspace::open(const std::string& libraryPath, const std::string& modelSpec,
-                                                   const WorkspaceOptions& options) {
+                                                   const WorkspaceOptions& options, const JobControl& job) {
     if (options.batchSize < 1 || options.batchSize > 4096)
         return makeError(ErrorCode::InvalidArgument, "batch size must be 1..4096");
     auto writer = Library::open(libraryPath, options.library);
@@ -105,11 +106,13 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const std::string& libraryPat
             spec = models->front().name;
         }
     }
+    job.progress.stage("load");
     LoadOptions lo;
     lo.checksums = true;  // the fingerprint binds embeddings to these exact weights
     lo.tokenizerPath = options.tokenizer;
     auto model = loadModel(spec, lo);
     if (!model) return model.error();
+    if (job.cancel.cancelled()) return CancelToken::error("opening the library");
 
     auto device = parseDevice(options.device);
     if (!device) return device.error();
@@ -136,12 +139,15 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const std::string& libraryPat
     auto id = findModelId(impl->writer, impl->model);
     if (id) impl->modelId = *id;
     else if (id.error().code != ErrorCode::NotFound) return id.error();
+    // The last point before anything is written.
+    if (job.cancel.cancelled()) return CancelToken::error("opening the library");
     // The model chosen here becomes the library's active model. A library that cannot be written
     // (read-only file, full disk) keeps its own and can still be searched: writes report the error.
     if (!options.library.readOnly) (void)impl->writer.setSetting("active_model", spec);
     {
         // Load the embeddings and build the index now, so that the first search is as quick as
         // the others (the application opens a workspace as a job, before anyone searches).
+        job.progress.stage("cache");
         std::lock_guard<std::mutex> lock(impl->searchMutex);
         if (Status s = impl->refreshCache(); !s) return s.error();
     }
@@ -171,7 +177,7 @@ Result<IndexSummary> Workspace::index(const std::vector<std::string>& paths, con
 Result<IndexSummary> Workspace::reembed(const IndexOptions& options) {
     std::lock_guard<std::mutex> lock(m->writeMutex);
     const ModelConfig& cfg = m->model.model->config();
-    auto id = m->writer.ensureModel(m->model.source, m->fingerprint, cfg.toJson().dump(), int(cfg.embedDim));
+    auto id = m->writer.ensureModel(m->model.source, m->fingerprint, dumpJson(cfg.toJson()), int(cfg.embedDim));
     if (!id) return id.error();
     m->modelId = *id;
     auto missing = m->writer.imagesWithoutEmbedding(*id);
@@ -193,10 +199,11 @@ Result<IndexSummary> Workspace::reembed(const IndexOptions& options) {
         if (std::filesystem::is_regular_file(r.path, ec)) {
             present.push_back(r.path);
         } else {
-            if (Status s = m->writer.recordFailure(r.path, r.size, r.mtimeNs, "the file is no longer there"); !s)
+            const std::string reason = "the file is no longer there";
+            if (Status s = m->writer.recordFailure(r.path, r.size, r.mtimeNs, reason, FailureCode::Missing); !s)
                 return s.error();
             ++summary.failed;
-            summary.failures.push_back(FailedFile{r.path, r.size, r.mtimeNs, "the file is no longer there"});
+            summary.failures.push_back(FailedFile{r.path, r.size, r.mtimeNs, reason, FailureCode::Missing});
         }
     }
     if (present.empty()) return summary;
@@ -486,6 +493,7 @@ Result<AutoTagSummary> Workspace::autoTag(const AutoTagOptions& options) {
     const double scale = m->model.model->logitScale();
     const int64_t total = int64_t(matrix->rows());
     const int64_t batch = 500;
+    options.job.progress.stage("tag", total);
     for (int64_t b = 0; b < total; b += batch) {
         auto tx = m->writer.begin();
         if (!tx) return tx.error();
@@ -517,11 +525,11 @@ Result<AutoTagSummary> Workspace::autoTag(const AutoTagOptions& options) {
             ++summary.tagged;
         }
         if (Status s = tx->commit(); !s) return s.error();
-        if (options.progress) options.progress(std::min(total, b + batch), total, secondsSince(t0));
-        if (options.cancel && options.cancel->load()) {
-            summary.cancelled = true;
-            break;
-        }
+        const int64_t done = std::min(total, b + batch);
+        options.job.progress.update(done);
+        if (options.job.cancel.cancelled())
+            return makeError(ErrorCode::Cancelled, "auto-tagging cancelled after " + std::to_string(done) + " of " +
+                                                       std::to_string(total) + " photos; their labels are stored");
     }
     summary.seconds = secondsSince(t0);
     return summary;

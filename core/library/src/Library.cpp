@@ -15,7 +15,7 @@
 #include <sstream>
 #include <unordered_map>
 
-#include "Csv.h"
+#include "diffclip/formats/Csv.h"
 #include "diffclip/formats/Json.h"
 
 namespace diffclip {
@@ -142,8 +142,12 @@ CREATE TABLE feedback(
 CREATE INDEX feedback_by_hit ON feedback(hit_image_id);
 )SQL";
 
+// Schema v2: a machine-readable reason beside the English one of failed files (FailureCode).
+// Rows failed before it keep a NULL code and are shown with their English text.
+constexpr const char* kSchemaV2 = "ALTER TABLE images ADD COLUMN error_code TEXT;";
+
 // kMigrations[v] takes a file from user_version v to v + 1.
-constexpr const char* kMigrations[] = {kSchemaV1};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == Library::kSchemaVersion,
               "one migration per schema version");
 
@@ -154,6 +158,19 @@ std::string lowerAscii(std::string s) {
         }
     }
     return s;
+}
+
+// Metadata columns a `where` condition may name (lower case); other fields are keys of `extra`.
+constexpr const char* kFilterColumns[] = {"path", "product", "line", "lot", "date", "inspector", "notes"};
+
+bool isFilterColumn(const std::string& lowerField) {
+    return std::find(std::begin(kFilterColumns), std::end(kFilterColumns), lowerField) != std::end(kFilterColumns);
+}
+
+// A key usable inside the JSON path "$.\"key\"" (no quote, no control character).
+bool usableExtraKey(const std::string& key) {
+    return std::none_of(key.begin(), key.end(),
+                        [](char c) { return c == '"' || static_cast<unsigned char>(c) < 0x20; });
 }
 
 std::string trim(const std::string& s) {
@@ -168,26 +185,32 @@ std::string trim(const std::string& s) {
     return s.substr(b, e - b);
 }
 
+// The `n` decimal digits at `pos` of `s` as a number, or -1.
+int digitsAt(std::string_view s, size_t pos, size_t n) {
+    if (pos + n > s.size()) {
+        return -1;
+    }
+    int v = 0;
+    for (size_t i = pos; i < pos + n; ++i) {
+        if (s[i] < '0' || s[i] > '9') {
+            return -1;
+        }
+        v = v * 10 + (s[i] - '0');
+    }
+    return v;
+}
+
+Status requireIsoDate(const std::string& date, const std::string& where) {
+    if (date.empty() || isIsoDate(date)) {
+        return Status::success();
+    }
+    return makeError(ErrorCode::InvalidArgument,
+                     "the date \"" + date + "\" is not an ISO date (YYYY-MM-DD): " + where);
+}
+
 std::string fileName(const std::string& path) {
     const size_t slash = path.find_last_of("/\\");
     return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-void appendCsvField(std::string& out, const std::string& field) {
-    const bool quote = field.find_first_of(",\"\r\n") != std::string::npos ||
-                       (!field.empty() && (field.front() == ' ' || field.back() == ' '));
-    if (!quote) {
-        out += field;
-        return;
-    }
-    out += '"';
-    for (char c : field) {
-        if (c == '"') {
-            out += '"';
-        }
-        out += c;
-    }
-    out += '"';
 }
 
 }  // namespace
@@ -277,6 +300,9 @@ Result<int64_t> Library::dataVersion() {
 }
 
 Result<std::vector<int64_t>> Library::listImageIds(const ImageFilter& filter) {
+    if (Status known = checkFilter(filter); !known) {
+        return known.error();
+    }
     auto q = filterSql("i.id", filter);
     if (!q) {
         return q.error();
@@ -334,6 +360,93 @@ Result<ImageRecord> Library::imageById(int64_t id) {
         return makeError(ErrorCode::NotFound, "no image with id " + std::to_string(id));
     }
     return readImage(*st);
+}
+
+// ---------------------------------------------------------------------------------------------
+// dates and failure codes
+
+bool isIsoDate(std::string_view s) {
+    const int y = digitsAt(s, 0, 4);
+    const int m = digitsAt(s, 5, 2);
+    const int d = digitsAt(s, 8, 2);
+    if (y < 1 || m < 1 || m > 12 || d < 1 || s[4] != '-' || s[7] != '-') {
+        return false;
+    }
+    static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > kDays[m - 1] + (m == 2 && leap ? 1 : 0)) {
+        return false;
+    }
+    if (s.size() == 10) {
+        return true;
+    }
+    // A time of day: "T" or " ", HH:MM, optional :SS and fraction, optional zone.
+    const int hh = digitsAt(s, 11, 2);
+    const int mm = digitsAt(s, 14, 2);
+    if ((s[10] != 'T' && s[10] != ' ') || hh < 0 || hh > 23 || s.size() < 16 || s[13] != ':' || mm < 0 ||
+        mm > 59) {
+        return false;
+    }
+    size_t pos = 16;
+    if (pos < s.size() && s[pos] == ':') {
+        const int ss = digitsAt(s, pos + 1, 2);
+        if (ss < 0 || ss > 60) {  // 60: a leap second
+            return false;
+        }
+        pos += 3;
+        if (pos < s.size() && s[pos] == '.') {
+            size_t end = pos + 1;
+            while (end < s.size() && s[end] >= '0' && s[end] <= '9') {
+                ++end;
+            }
+            if (end == pos + 1) {
+                return false;
+            }
+            pos = end;
+        }
+    }
+    if (pos == s.size()) {
+        return true;
+    }
+    if (s[pos] == 'Z') {
+        return pos + 1 == s.size();
+    }
+    const int zh = digitsAt(s, pos + 1, 2);
+    const int zm = digitsAt(s, pos + 4, 2);
+    return (s[pos] == '+' || s[pos] == '-') && pos + 6 == s.size() && s[pos + 3] == ':' && zh >= 0 && zh <= 14 &&
+           zm >= 0 && zm <= 59;
+}
+
+const char* failureCodeName(FailureCode code) {
+    switch (code) {
+        case FailureCode::Unknown:
+            return "";
+        case FailureCode::Unreadable:
+            return "unreadable";
+        case FailureCode::Missing:
+            return "missing";
+        case FailureCode::TooLarge:
+            return "too-large";
+        case FailureCode::NotAnImage:
+            return "not-an-image";
+        case FailureCode::Damaged:
+            return "damaged";
+        case FailureCode::OutOfMemory:
+            return "out-of-memory";
+        case FailureCode::ModelInput:
+            return "model-input";
+    }
+    return "";
+}
+
+FailureCode parseFailureCode(std::string_view name) {
+    for (FailureCode c : {FailureCode::Unreadable, FailureCode::Missing, FailureCode::TooLarge, FailureCode::NotAnImage,
+                          FailureCode::Damaged, FailureCode::OutOfMemory, FailureCode::ModelInput}) {
+        if (name == failureCodeName(c)) {
+            return c;
+        }
+    }
+    return FailureCode::Unknown;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -470,7 +583,7 @@ Result<Library> Library::openExisting(const std::string& path, const LibraryOpti
     } else if (options.readOnly || !options.create) {
         return makeError(ErrorCode::Format, notLibrary + " (the file is empty)");
     }
-    if (*version < kSchemaVersion && options.readOnly) {
+    if (*version < kOldestReadableSchema && options.readOnly) {
         return makeError(ErrorCode::Unsupported,
                          "the library has an older schema and must be opened for writing once "
                          "to be upgraded: " +
@@ -497,11 +610,12 @@ Result<Library> Library::openExisting(const std::string& path, const LibraryOpti
     }
 
     Library lib(std::move(db), path, static_cast<int>(*version));
-    if (*version < kSchemaVersion) {
+    if (*version < kSchemaVersion && !options.readOnly) {
         Status migrated = lib.migrate();
         if (!migrated) {
             return migrated.error();
         }
+        lib.m_schemaVersion = kSchemaVersion;
     }
     return lib;
 }
@@ -559,9 +673,12 @@ Result<int64_t> Library::upsertImage(const ImageRecord& image) {
         return makeError(ErrorCode::InvalidArgument, "an image needs a path");
     }
     std::string extra = image.extraJson.empty() ? std::string("{}") : image.extraJson;
-    Result<Json> parsed = Json::parse(extra);
-    if (!parsed || !parsed->isObject()) {
+    Result<Json> parsed = parseJson(extra);
+    if (!parsed || !parsed->is_object()) {
         return makeError(ErrorCode::InvalidArgument, "extra metadata must be a JSON object: " + image.path);
+    }
+    if (Status date = requireIsoDate(image.date, image.path); !date) {
+        return date.error();
     }
     Result<Statement> st = m_db.prepare(
         "INSERT INTO images(path, content_hash, size, mtime_ns, width, height, added_at, product, line, lot, date, "
@@ -573,7 +690,8 @@ Result<int64_t> Library::upsertImage(const ImageRecord& image) {
         "product = COALESCE(excluded.product, product), line = COALESCE(excluded.line, line), "
         "lot = COALESCE(excluded.lot, lot), date = COALESCE(excluded.date, date), "
         "inspector = COALESCE(excluded.inspector, inspector), notes = COALESCE(excluded.notes, notes), "
-        "extra = CASE WHEN excluded.extra = '{}' THEN extra ELSE excluded.extra END, status = 'ok', error = NULL "
+        "extra = CASE WHEN excluded.extra = '{}' THEN extra ELSE excluded.extra END, status = 'ok', error = NULL, "
+        "error_code = NULL "
         "RETURNING id");
     if (!st) {
         return st.error();
@@ -611,18 +729,20 @@ Result<int64_t> Library::upsertImage(const ImageRecord& image) {
     return id;
 }
 
-Status Library::recordFailure(const std::string& path, int64_t size, int64_t mtimeNs, const std::string& reason) {
+Status Library::recordFailure(const std::string& path, int64_t size, int64_t mtimeNs, const std::string& reason,
+                              FailureCode code) {
     if (path.empty()) {
         return makeError(ErrorCode::InvalidArgument, "a failure needs a path");
     }
     Result<Statement> st = m_db.prepare(
-        "INSERT INTO images(path, size, mtime_ns, added_at, status, error) VALUES (?1, ?2, ?3, ?4, 'failed', ?5) "
+        "INSERT INTO images(path, size, mtime_ns, added_at, status, error, error_code) "
+        "VALUES (?1, ?2, ?3, ?4, 'failed', ?5, NULLIF(?6, '')) "
         "ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, status = 'failed', "
-        "error = excluded.error");
+        "error = excluded.error, error_code = excluded.error_code");
     if (!st) {
         return st.error();
     }
-    st->bind(1, path).bind(2, size).bind(3, mtimeNs).bind(4, nowMs()).bind(5, reason);
+    st->bind(1, path).bind(2, size).bind(3, mtimeNs).bind(4, nowMs()).bind(5, reason).bind(6, failureCodeName(code));
     return st->run();
 }
 
@@ -657,21 +777,17 @@ Result<std::pair<std::string, std::vector<std::string>>> Library::filterSql(cons
     if (filter.status) {
         sql += " AND i.status = " + param(statusName(*filter.status));
     }
-    static const char* const kColumns[] = {"path", "product", "line", "lot", "date", "inspector", "notes"};
     for (const auto& [rawField, value] : filter.where) {
         const std::string field = lowerAscii(trim(rawField));
         if (field.empty()) {
             return makeError(ErrorCode::InvalidArgument, "empty field name in a filter");
         }
-        const bool column = std::find(std::begin(kColumns), std::end(kColumns), field) != std::end(kColumns);
-        if (column) {
+        if (isFilterColumn(field)) {
             sql += " AND i." + field + " = " + param(value);
             continue;
         }
-        for (char c : rawField) {
-            if (c == '"' || static_cast<unsigned char>(c) < 0x20) {
-                return makeError(ErrorCode::InvalidArgument, "unusable metadata field name: " + rawField);
-            }
+        if (!usableExtraKey(rawField)) {
+            return makeError(ErrorCode::InvalidArgument, "unusable metadata field name: " + rawField);
         }
         const std::string jsonPath = "$.\"" + trim(rawField) + "\"";
         const std::string pathParam = param(jsonPath);
@@ -682,6 +798,9 @@ Result<std::pair<std::string, std::vector<std::string>>> Library::filterSql(cons
 }
 
 Result<std::vector<ImageRecord>> Library::listImages(const ImageFilter& filter) {
+    if (Status known = checkFilter(filter); !known) {
+        return known.error();
+    }
     auto q = filterSql(kImageColumns, filter);
     if (!q) {
         return q.error();
@@ -697,14 +816,87 @@ Result<std::vector<ImageRecord>> Library::listImages(const ImageFilter& filter) 
     return collectRows<ImageRecord>(*st, [](const Statement& s) -> ImageRecord { return readImage(s); });
 }
 
-Result<std::vector<FailedFile>> Library::failures() {
+Result<std::vector<std::string>> Library::filterFields() {
+    std::vector<std::string> out(std::begin(kFilterColumns), std::end(kFilterColumns));
     Result<Statement> st =
-        m_db.prepare("SELECT path, size, mtime_ns, error FROM images WHERE status = 'failed' ORDER BY path");
+        m_db.prepare("SELECT DISTINCT j.key FROM images i, json_each(i.extra) j ORDER BY j.key");
+    if (!st) {
+        return st.error();
+    }
+    auto keys = collectRows<std::string>(*st, [](const Statement& s) -> std::string { return s.columnText(0); });
+    if (!keys) {
+        return keys.error();
+    }
+    // A key spelt like a column ("Line") is read as the column by filterSql, so it is not offered.
+    for (std::string& key : *keys) {
+        if (!key.empty() && usableExtraKey(key) && !isFilterColumn(lowerAscii(trim(key)))) {
+            out.push_back(std::move(key));
+        }
+    }
+    return out;
+}
+
+Status Library::checkFilter(const ImageFilter& filter) {
+    for (const auto& where : filter.where) {
+        const std::string field = trim(where.first);
+        if (field.empty() || isFilterColumn(lowerAscii(field)) || !usableExtraKey(field)) {
+            continue;  // columns always exist; filterSql refuses empty and unusable names itself
+        }
+        Result<Statement> st =
+            m_db.prepare("SELECT EXISTS (SELECT 1 FROM images WHERE json_type(extra, ?1) IS NOT NULL)");
+        if (!st) {
+            return st.error();
+        }
+        st->bind(1, "$.\"" + field + "\"");
+        Result<bool> row = st->step();
+        if (!row) {
+            return row.error();
+        }
+        if (*row && st->columnInt(0) != 0) {
+            continue;
+        }
+        auto known = filterFields();
+        if (!known) {
+            return known.error();
+        }
+        std::string message = "unknown filter field \"" + field + "\"";
+        if (lowerAscii(field) == "label") {
+            message += " (labels have a filter of their own)";
+        }
+        message += "; known fields: ";
+        for (size_t k = 0; k < known->size(); ++k) {
+            message += (k ? ", " : "") + (*known)[k];
+        }
+        return makeError(ErrorCode::InvalidArgument, message);
+    }
+    return Status::success();
+}
+
+Result<std::vector<std::string>> Library::columnValues(const std::string& rawField) {
+    const std::string field = lowerAscii(trim(rawField));
+    if (!isFilterColumn(field) || field == "path") {
+        return makeError(ErrorCode::InvalidArgument, "no metadata column named \"" + rawField + "\"");
+    }
+    // `field` is one of the fixed column names checked above, never user text in the SQL.
+    Result<Statement> st = m_db.prepare("SELECT DISTINCT " + field + " FROM images WHERE status = 'ok' AND " +
+                                        field + " <> '' ORDER BY 1");
+    if (!st) {
+        return st.error();
+    }
+    return collectRows<std::string>(*st, [](const Statement& s) -> std::string { return s.columnText(0); });
+}
+
+Result<std::vector<FailedFile>> Library::failures() {
+    // A schema 1 file opened read-only has no error_code column: its failures have no code.
+    const char* code = m_schemaVersion >= 2 ? "error_code" : "NULL";
+    Result<Statement> st = m_db.prepare(std::string("SELECT path, size, mtime_ns, error, ") + code +
+                                        " FROM images WHERE status = 'failed' ORDER BY path");
     if (!st) {
         return st.error();
     }
     return collectRows<FailedFile>(*st, [](const Statement& s) -> FailedFile {
-        return FailedFile{s.columnText(0), s.columnInt(1), s.columnInt(2), s.columnText(3)};
+        return FailedFile{s.columnText(0), s.columnInt(1), s.columnInt(2), s.columnText(3),
+                          parseFailureCode(s.columnText(4))};
     });
 }
 
@@ -719,13 +911,13 @@ Result<std::vector<std::string>> Library::activeModelHistory() {
     if (text->empty()) {
         return out;
     }
-    Result<Json> parsed = Json::parse(*text);
-    if (!parsed || !parsed->isArray()) {
+    Result<Json> parsed = parseJson(*text);
+    if (!parsed || !parsed->is_array()) {
         return out;  // damaged by hand or another program: forget the history, keep working
     }
-    for (const Json& v : parsed->asArray()) {
-        if (v.isString() && !v.asString().empty() && out.size() < kActiveModelHistoryMax) {
-            out.push_back(v.asString());
+    for (const Json& v : *parsed) {
+        if (v.is_string() && !v.get_ref<const std::string&>().empty() && out.size() < kActiveModelHistoryMax) {
+            out.push_back(v.get<std::string>());
         }
     }
     return out;
@@ -750,19 +942,19 @@ Status Library::recordActiveModel(const std::string& spec) {
         return previous.error();
     }
     Json list = Json::array();
-    list.push(spec);
+    list.push_back(spec);
     if (!previous->empty() && *previous != spec) {
-        list.push(*previous);
+        list.push_back(*previous);
     }
     for (const std::string& h : *history) {
         if (h != spec && h != *previous && list.size() < kActiveModelHistoryMax) {
-            list.push(h);
+            list.push_back(h);
         }
     }
     if (Status s = setSetting("active_model", spec); !s) {
         return s;
     }
-    if (Status s = setSetting("active_model_history", list.dump()); !s) {
+    if (Status s = setSetting("active_model_history", dumpJson(list)); !s) {
         return s;
     }
     return tx->commit();
@@ -844,7 +1036,7 @@ Result<int64_t> Library::ensureModel(const std::string& name, const std::string&
     if (dim < 1 || dim > 65536) {
         return makeError(ErrorCode::InvalidArgument, "embedding size out of range [1, 65536]: " + std::to_string(dim));
     }
-    Result<Json> config = Json::parse(configJson.empty() ? std::string("{}") : configJson);
+    Result<Json> config = parseJson(configJson.empty() ? std::string("{}") : configJson);
     if (!config) {
         return makeError(ErrorCode::InvalidArgument, "model config is not valid JSON: " + config.error().message);
     }
@@ -1165,18 +1357,21 @@ Result<CsvImportReport> Library::importMetadataCsv(const std::string& csvPath) {
         if (!got) {
             return got.error();
         }
-        Result<Json> extra = Json::parse(*got ? read->columnText(0) : std::string("{}"));
-        Json object = extra && extra->isObject() ? std::move(extra).value() : Json::object();
+        Result<Json> extra = parseJson(*got ? read->columnText(0) : std::string("{}"));
+        Json object = extra && extra->is_object() ? std::move(extra).value() : Json::object();
         read->reset();
         for (size_t c = 0; c < row.fields.size(); ++c) {
             if (static_cast<int>(c) == pathColumn || names[c].empty()) {
                 continue;
             }
             const std::string value = trim(row.fields[c]);
-            if (std::find(std::begin(kKnown), std::end(kKnown), names[c]) != std::end(kKnown)) {
+            if (names[c] == "date" && !value.empty() && !isIsoDate(value)) {
+                // Not imported: the stored date stays, the rest of the row is applied.
+                report.rejected.push_back(CsvRejectedCell{static_cast<int64_t>(row.line), "date", value});
+            } else if (std::find(std::begin(kKnown), std::end(kKnown), names[c]) != std::end(kKnown)) {
                 known[names[c]] = value;
             } else if (!value.empty()) {
-                object.set(names[c], Json(value));
+                object[names[c]] = value;
             }
         }
         write->reset();
@@ -1187,7 +1382,7 @@ Result<CsvImportReport> Library::importMetadataCsv(const std::string& csvPath) {
             .bind(5, known["date"])
             .bind(6, known["inspector"])
             .bind(7, known["notes"])
-            .bind(8, object.dump());
+            .bind(8, dumpJson(object));
         Status s = write->run();
         if (!s) {
             return s.error();
@@ -1340,6 +1535,9 @@ Status Library::updateMetadata(int64_t imageId, const ImageRecord& metadata) {
     if (!exists) {
         return exists;
     }
+    if (Status date = requireIsoDate(metadata.date, "image " + std::to_string(imageId)); !date) {
+        return date;
+    }
     Result<Statement> st = m_db.prepare(
         "UPDATE images SET product = NULLIF(?2, ''), line = NULLIF(?3, ''), lot = NULLIF(?4, ''), "
         "date = NULLIF(?5, ''), inspector = NULLIF(?6, ''), notes = NULLIF(?7, '') WHERE id = ?1");
@@ -1435,31 +1633,53 @@ Status Library::addFeedback(const std::string& query, int64_t hitImageId, bool r
     return s;
 }
 
+namespace {
+
+constexpr const char* kFeedbackColumns = "id, query, COALESCE(hit_image_id, 0), correct, created_at";
+
+Library::FeedbackRecord readFeedback(const Statement& st) {
+    Library::FeedbackRecord r;
+    r.id = st.columnInt(0);
+    r.query = st.columnText(1);
+    r.hitImageId = st.columnInt(2);
+    r.right = st.columnInt(3) != 0;
+    r.createdAtMs = st.columnInt(4);
+    return r;
+}
+
+}  // namespace
+
 Result<std::vector<Library::FeedbackRecord>> Library::feedback(int64_t hitImageId) {
-    Result<Statement> st = m_db.prepare(
-        "SELECT id, query, COALESCE(hit_image_id, 0), correct, created_at FROM feedback "
-        "WHERE ?1 <= 0 OR hit_image_id = ?1 ORDER BY id");
+    Result<Statement> st = m_db.prepare(std::string("SELECT ") + kFeedbackColumns +
+                                        " FROM feedback WHERE ?1 <= 0 OR hit_image_id = ?1 ORDER BY id");
     if (!st) {
         return st.error();
     }
     st->bind(1, hitImageId);
-    std::vector<FeedbackRecord> out;
-    for (;;) {
-        Result<bool> row = st->step();
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            return out;
-        }
-        FeedbackRecord r;
-        r.id = st->columnInt(0);
-        r.query = st->columnText(1);
-        r.hitImageId = st->columnInt(2);
-        r.right = st->columnInt(3) != 0;
-        r.createdAtMs = st->columnInt(4);
-        out.push_back(std::move(r));
+    return collectRows<FeedbackRecord>(*st, readFeedback);
+}
+
+Result<std::vector<Library::FeedbackRecord>> Library::feedbackHistory(const std::string& query, int64_t hitImageId) {
+    Result<Statement> st = m_db.prepare(std::string("SELECT ") + kFeedbackColumns +
+                                        " FROM feedback WHERE hit_image_id = ?1 AND query = ?2 ORDER BY id");
+    if (!st) {
+        return st.error();
     }
+    st->bind(1, hitImageId).bind(2, query);
+    return collectRows<FeedbackRecord>(*st, readFeedback);
+}
+
+Result<std::vector<Library::FeedbackRecord>> Library::currentFeedback(const std::string& query) {
+    // The newest row per hit; feedback holds a person's clicks, small enough to scan by query.
+    Result<Statement> st = m_db.prepare(std::string("SELECT ") + kFeedbackColumns +
+                                        " FROM feedback f WHERE query = ?1 AND id = (SELECT MAX(g.id) FROM feedback g "
+                                        "WHERE g.query = f.query AND g.hit_image_id = f.hit_image_id) "
+                                        "ORDER BY hit_image_id");
+    if (!st) {
+        return st.error();
+    }
+    st->bind(1, query);
+    return collectRows<FeedbackRecord>(*st, readFeedback);
 }
 
 }  // namespace diffclip

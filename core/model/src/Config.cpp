@@ -2,10 +2,12 @@
 
 #include <ATen/core/Tensor.h>
 
+#include "diffclip/formats/Json.h"
 #include "diffclip/model/StateDict.h"
 
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace diffclip {
@@ -82,96 +84,103 @@ int64_t ModelConfig::parameterCount() const {
 
 Json ModelConfig::toJson() const {
     Json v = Json::object();
-    v.set("img_size", vision.imageSize);
-    v.set("patch_size", vision.patchSize);
-    v.set("embed_dim", vision.width);
-    v.set("depth", vision.depth);
-    v.set("num_heads", vision.heads);
-    v.set("mlp_ratio", vision.mlpRatio);
-    v.set("norm_eps", vision.normEps);
+    v["img_size"] = vision.imageSize;
+    v["patch_size"] = vision.patchSize;
+    v["embed_dim"] = vision.width;
+    v["depth"] = vision.depth;
+    v["num_heads"] = vision.heads;
+    v["mlp_ratio"] = vision.mlpRatio;
+    v["norm_eps"] = vision.normEps;
     Json t = Json::object();
-    t.set("context_length", text.contextLength);
-    t.set("vocab_size", text.vocabSize);
-    t.set("width", text.width);
-    t.set("heads", text.heads);
-    t.set("layers", text.layers);
-    t.set("norm_eps", text.normEps);
+    t["context_length"] = text.contextLength;
+    t["vocab_size"] = text.vocabSize;
+    t["width"] = text.width;
+    t["heads"] = text.heads;
+    t["layers"] = text.layers;
+    t["norm_eps"] = text.normEps;
     Json pre = Json::object();
-    pre.set("resize_shorter", preprocess.resizeShorter);
-    pre.set("crop_size", preprocess.cropSize);
-    pre.set("interpolation", preprocess.interpolation);
-    pre.set("mean", Json::Array{preprocess.mean[0], preprocess.mean[1], preprocess.mean[2]});
-    pre.set("std", Json::Array{preprocess.std[0], preprocess.std[1], preprocess.std[2]});
+    pre["resize_shorter"] = preprocess.resizeShorter;
+    pre["crop_size"] = preprocess.cropSize;
+    pre["interpolation"] = preprocess.interpolation;
+    pre["mean"] = Json::array({preprocess.mean[0], preprocess.mean[1], preprocess.mean[2]});
+    pre["std"] = Json::array({preprocess.std[0], preprocess.std[1], preprocess.std[2]});
     Json tok = Json::object();
-    tok.set("kind", tokenizer.kind);
-    tok.set("merges", tokenizer.merges);
+    tok["kind"] = tokenizer.kind;
+    tok["merges"] = tokenizer.merges;
 
     Json root = Json::object();
-    root.set("format", "diffclip-studio-model");
-    root.set("format_version", 1);
-    root.set("name", name);
-    root.set("attention", attentionKindName(attention));
-    root.set("vision", v);
-    root.set("text", t);
-    root.set("embed_dim", embedDim);
-    root.set("vocab_size", text.vocabSize);
-    root.set("lambda_init", lambdaInit);
-    root.set("vision_norm_eps", vision.normEps);
-    root.set("text_norm_eps", text.normEps);
-    root.set("preprocess", pre);
-    root.set("tokenizer", tok);
+    root["format"] = "diffclip-studio-model";
+    root["format_version"] = 1;
+    root["name"] = name;
+    root["attention"] = attentionKindName(attention);
+    root["vision"] = v;
+    root["text"] = t;
+    root["embed_dim"] = embedDim;
+    root["vocab_size"] = text.vocabSize;
+    root["lambda_init"] = lambdaInit;
+    root["vision_norm_eps"] = vision.normEps;
+    root["text_norm_eps"] = text.normEps;
+    root["preprocess"] = pre;
+    root["tokenizer"] = tok;
     return root;
 }
 
 namespace {
 
 // Reads an optional integer member; a present member of the wrong type is an error.
+// Integral doubles (224.0) are accepted as the old writers produced them.
 bool readInt(const Json& obj, const char* key, int64_t& out, std::string& err) {
-    const Json* v = obj.find(key);
+    const Json* v = jsonFind(obj, key);
     if (!v) return true;
-    if (!v->isNumber() || std::floor(v->asDouble()) != v->asDouble()) {
+    constexpr auto kInt64Max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+    constexpr double kExact = 9007199254740992.0;  // 2^53: integral doubles below it are exact
+    if (v->is_number_integer() && (!v->is_number_unsigned() || v->get<uint64_t>() <= kInt64Max)) {
+        out = v->get<int64_t>();
+    } else if (v->is_number_float() && std::floor(v->get<double>()) == v->get<double>() &&
+               std::fabs(v->get<double>()) < kExact) {
+        out = static_cast<int64_t>(v->get<double>());
+    } else {
         err = std::string("\"") + key + "\" must be an integer";
         return false;
     }
-    out = v->isInteger() ? v->asInt() : static_cast<int64_t>(v->asDouble());
     return true;
 }
 
 bool readDouble(const Json& obj, const char* key, double& out, std::string& err) {
-    const Json* v = obj.find(key);
+    const Json* v = jsonFind(obj, key);
     if (!v) return true;
-    if (!v->isNumber()) {
+    if (!v->is_number()) {
         err = std::string("\"") + key + "\" must be a number";
         return false;
     }
-    out = v->asDouble();
+    out = v->get<double>();
     return true;
 }
 
 bool readString(const Json& obj, const char* key, std::string& out, std::string& err) {
-    const Json* v = obj.find(key);
+    const Json* v = jsonFind(obj, key);
     if (!v) return true;
-    if (!v->isString()) {
+    if (!v->is_string()) {
         err = std::string("\"") + key + "\" must be a string";
         return false;
     }
-    out = v->asString();
+    out = v->get<std::string>();
     return true;
 }
 
 bool readTriple(const Json& obj, const char* key, std::array<double, 3>& out, std::string& err) {
-    const Json* v = obj.find(key);
+    const Json* v = jsonFind(obj, key);
     if (!v) return true;
-    if (!v->isArray() || v->size() != 3) {
+    if (!v->is_array() || v->size() != 3) {
         err = std::string("\"") + key + "\" must be an array of three numbers";
         return false;
     }
     for (size_t i = 0; i < 3; ++i) {
-        if (!v->asArray()[i].isNumber()) {
+        if (!(*v)[i].is_number()) {
             err = std::string("\"") + key + "\" must be an array of three numbers";
             return false;
         }
-        out[i] = v->asArray()[i].asDouble();
+        out[i] = (*v)[i].get<double>();
     }
     return true;
 }
@@ -179,7 +188,7 @@ bool readTriple(const Json& obj, const char* key, std::array<double, 3>& out, st
 }  // namespace
 
 Result<ModelConfig> ModelConfig::fromJson(const Json& root) {
-    if (!root.isObject()) return invalid("config is not a JSON object");
+    if (!root.is_object()) return invalid("config is not a JSON object");
     ModelConfig c;
     std::string err;
     std::string attention = "differential";  // the fixtures leave it out for DiffCLIP
@@ -188,9 +197,9 @@ Result<ModelConfig> ModelConfig::fromJson(const Json& root) {
     c.attention = attention == "standard" ? AttentionKind::Standard : AttentionKind::Differential;
     if (c.attention == AttentionKind::Standard) c.vision.normEps = 1e-6;  // timm's default
 
-    const Json* v = root.find("vision");
-    const Json* t = root.find("text");
-    if (ok && (!v || !v->isObject() || !t || !t->isObject())) err = "\"vision\" and \"text\" objects are required", ok = false;
+    const Json* v = jsonFind(root, "vision");
+    const Json* t = jsonFind(root, "text");
+    if (ok && (!v || !v->is_object() || !t || !t->is_object())) err = "\"vision\" and \"text\" objects are required", ok = false;
     if (ok) {
         ok = readInt(*v, "img_size", c.vision.imageSize, err) && readInt(*v, "patch_size", c.vision.patchSize, err) &&
              readInt(*v, "embed_dim", c.vision.width, err) && readInt(*v, "depth", c.vision.depth, err) &&
@@ -204,8 +213,8 @@ Result<ModelConfig> ModelConfig::fromJson(const Json& root) {
              readDouble(root, "text_norm_eps", c.text.normEps, err);
     }
     if (ok) {
-        if (const Json* p = root.find("preprocess")) {
-            if (!p->isObject()) err = "\"preprocess\" must be an object", ok = false;
+        if (const Json* p = jsonFind(root, "preprocess")) {
+            if (!p->is_object()) err = "\"preprocess\" must be an object", ok = false;
             else
                 ok = readInt(*p, "resize_shorter", c.preprocess.resizeShorter, err) &&
                      readInt(*p, "crop_size", c.preprocess.cropSize, err) &&
@@ -217,8 +226,8 @@ Result<ModelConfig> ModelConfig::fromJson(const Json& root) {
         }
     }
     if (ok) {
-        if (const Json* k = root.find("tokenizer")) {
-            if (!k->isObject()) err = "\"tokenizer\" must be an object", ok = false;
+        if (const Json* k = jsonFind(root, "tokenizer")) {
+            if (!k->is_object()) err = "\"tokenizer\" must be an object", ok = false;
             else ok = readString(*k, "kind", c.tokenizer.kind, err) && readString(*k, "merges", c.tokenizer.merges, err);
         }
     }
@@ -238,7 +247,7 @@ Result<ModelConfig> ModelConfig::fromFile(const std::string& path) {
     std::ostringstream ss;
     ss << in.rdbuf();
     if (ss.str().size() > (1u << 20)) return makeError(ErrorCode::Format, "model config " + path + " is larger than 1 MiB");
-    auto json = Json::parse(ss.str());
+    auto json = parseJson(ss.str());
     if (!json) return makeError(ErrorCode::Format, path + ": " + json.error().message);
     auto cfg = fromJson(*json);
     if (!cfg) return makeError(cfg.error().code, path + ": " + cfg.error().message);

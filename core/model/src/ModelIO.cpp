@@ -9,6 +9,7 @@
 #include <random>
 
 #include "diffclip/model/Safetensors.h"
+#include "diffclip/formats/Json.h"
 #include "diffclip/formats/Sha256.h"
 
 namespace fs = std::filesystem;
@@ -166,7 +167,8 @@ Result<LoadedModel> loadModel(const std::string& spec, const LoadOptions& option
     return out;
 }
 
-Status writePackage(const LoadedModel& model, const std::string& dir, const std::string& mergesPath, bool overwrite) {
+Status writePackage(const LoadedModel& model, const std::string& dir, const std::string& mergesPath, bool overwrite,
+                    const JobControl& job) {
     std::error_code ec;
     const fs::path target = fs::absolute(dir, ec);
     if (ec) return makeError(ErrorCode::Io, dir + ": " + ec.message());
@@ -181,24 +183,41 @@ Status writePackage(const LoadedModel& model, const std::string& dir, const std:
         return e;
     };
     if (!fs::create_directory(tmp, ec)) return makeError(ErrorCode::Io, tmp.string() + ": " + ec.message());
+    const Error cancelled = CancelToken::error("writing the model package " + dir);
 
+    const auto named = model.model->weights();
+    job.progress.stage("convert", int64_t(named.size()));
+    StateDict weights;
+    for (const auto& [name, t] : named) {
+        if (job.cancel.cancelled()) return fail(cancelled);
+        weights.emplace_back(name, t.detach().to(at::kCPU, at::kFloat));
+        job.progress.advance();
+    }
+
+    job.progress.stage("write", mergesPath.empty() ? 2 : 3);
+    if (job.cancel.cancelled()) return fail(cancelled);
     ModelConfig cfg = model.model->config();
     cfg.tokenizer.merges = mergesPath.empty() ? std::string() : fs::path(mergesPath).filename().string();
     if (!mergesPath.empty()) {
         fs::copy_file(mergesPath, tmp / cfg.tokenizer.merges, ec);
         if (ec) return fail(makeError(ErrorCode::Io, "copying " + mergesPath + ": " + ec.message()));
+        job.progress.advance();
+        if (job.cancel.cancelled()) return fail(cancelled);
     }
-    StateDict weights;
-    for (const auto& [name, t] : model.model->weights()) weights.emplace_back(name, t.detach().to(at::kCPU, at::kFloat));
     std::map<std::string, std::string> meta{{"format", "diffclip-studio-model"}, {"source", model.source}};
     if (Status s = writeSafetensors((tmp / "model.safetensors").string(), weights, meta); !s) return fail(s.error());
+    job.progress.advance();
+    if (job.cancel.cancelled()) return fail(cancelled);
     {
-        const std::string text = cfg.toJson().dump(2) + "\n";
+        const std::string text = dumpJson(cfg.toJson(), 2) + "\n";
         std::ofstream out(tmp / "config.json", std::ios::binary);
         out << text;
         out.flush();
         if (!out) return fail(makeError(ErrorCode::Io, "writing config.json failed (disk full?)"));
     }
+    job.progress.advance();
+    // The last safe point: after the rename the package is whole and stays.
+    if (job.cancel.cancelled()) return fail(cancelled);
     if (fs::exists(target, ec)) {
         if (!isPackage(target.string()))
             return fail(makeError(ErrorCode::Io, dir + " exists and is not a model package; not replacing it"));

@@ -48,34 +48,32 @@ std::string readJsonObject(const fs::path& file, Json& out) {
     std::ostringstream ss;
     ss << in.rdbuf();
     if (in.bad()) return file.filename().string() + " cannot be read";
-    auto parsed = Json::parse(ss.str());
+    auto parsed = parseJson(ss.str());
     if (!parsed) return file.filename().string() + " is not valid JSON (" + parsed.error().message + ")";
-    if (!parsed->isObject()) return file.filename().string() + " is not a JSON object";
+    if (!parsed->is_object()) return file.filename().string() + " is not a JSON object";
     out = std::move(parsed).value();
     return {};
 }
 
-const Json* member(const Json& j, std::string_view key) { return j.isObject() ? j.find(key) : nullptr; }
-
 std::string stringAt(const Json& j, std::string_view key) {
-    const Json* v = member(j, key);
-    return v && v->isString() ? v->asString() : std::string();
+    const Json* v = jsonFind(j, key);
+    return v && v->is_string() ? v->get<std::string>() : std::string();
 }
 
 // A positive integer member, else 0 (strings, fractions, negatives and huge values are ignored).
 int64_t positiveIntAt(const Json& j, std::string_view key) {
-    const Json* v = member(j, key);
-    if (!v || !v->isNumber()) return 0;
-    const double d = v->asDouble();
+    const Json* v = jsonFind(j, key);
+    if (!v || !v->is_number()) return 0;
+    const auto d = v->get<double>();
     if (!(d >= 1 && d <= 1e9) || d != static_cast<double>(static_cast<int64_t>(d))) return 0;
     return static_cast<int64_t>(d);
 }
 
 // A finite number member; false when absent or not a number.
 bool numberAt(const Json& j, std::string_view key, double& out) {
-    const Json* v = member(j, key);
-    if (!v || !v->isNumber()) return false;
-    const double d = v->asDouble();
+    const Json* v = jsonFind(j, key);
+    if (!v || !v->is_number()) return false;
+    const auto d = v->get<double>();
     if (!(d == d) || d > 1e300 || d < -1e300) return false;
     out = d;
     return true;
@@ -104,13 +102,17 @@ bool isHex64(const std::string& s) {
 
 void readConfig(const Json& cfg, RegistryEntry& e) {
     e.displayName = cleanText(stringAt(cfg, "name"));
-    const Json* att = member(cfg, "attention");
-    e.attention = att && att->isString() ? cleanText(att->asString(), 32) : std::string("differential");
+    const Json* att = jsonFind(cfg, "attention");
+    e.attention = att && att->is_string() ? cleanText(att->get<std::string>(), 32) : std::string("differential");
     e.embedDim = positiveIntAt(cfg, "embed_dim");
     std::string arch = e.attention;
-    if (const Json* v = member(cfg, "vision"); v && v->isObject()) {
+    if (const Json* v = jsonFind(cfg, "vision")) {
         const int64_t img = positiveIntAt(*v, "img_size"), patch = positiveIntAt(*v, "patch_size");
         const int64_t width = positiveIntAt(*v, "embed_dim"), depth = positiveIntAt(*v, "depth");
+        e.imageSize = img;
+        e.patchSize = patch;
+        e.visionWidth = width;
+        e.visionDepth = depth;
         if (img && patch) arch += ", ViT " + std::to_string(img) + " px / patch " + std::to_string(patch);
         if (width && depth) arch += ", width " + std::to_string(width) + " \xC3\x97 " + std::to_string(depth);
     }
@@ -120,22 +122,22 @@ void readConfig(const Json& cfg, RegistryEntry& e) {
 
 void readTraining(const Json& t, RegistryEntry& e) {
     e.hasTraining = true;
-    if (const Json* p = member(t, "parent"); p && p->isObject()) e.parentSpec = cleanText(stringAt(*p, "spec"), 4096);
+    if (const Json* p = jsonFind(t, "parent")) e.parentSpec = cleanText(stringAt(*p, "spec"), 4096);
     e.recipeMode = cleanText(stringAt(t, "mode"), 40);
     if (e.recipeMode.empty())
-        if (const Json* r = member(t, "recipe")) e.recipeMode = cleanText(stringAt(*r, "mode"), 40);
-    if (const Json* d = member(t, "data")) {
+        if (const Json* r = jsonFind(t, "recipe")) e.recipeMode = cleanText(stringAt(*r, "mode"), 40);
+    if (const Json* d = jsonFind(t, "data")) {
         const std::string fp = stringAt(*d, "fingerprint");
         if (isHex64(fp)) e.dataFingerprint = fp;
     }
-    if (const Json* after = member(t, "after"); after && after->isObject()) {
+    if (const Json* after = jsonFind(t, "after")) {
         double v = 0;
         if (numberAt(*after, "top1", v)) e.metrics.push_back({"val top-1", v});
         if (numberAt(*after, "top5", v)) e.metrics.push_back({"val top-5", v});
-        if (const Json* ir = member(*after, "image_recall"); ir && ir->isObject())
+        if (const Json* ir = jsonFind(*after, "image_recall"))
             if (numberAt(*ir, "r@1", v)) e.metrics.push_back({"image R@1", v});
     }
-    if (const Json* before = member(t, "before"); before && before->isObject()) {
+    if (const Json* before = jsonFind(t, "before")) {
         double v = 0;
         if (numberAt(*before, "top1", v)) e.metrics.push_back({"before top-1", v});
     }

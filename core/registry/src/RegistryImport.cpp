@@ -9,13 +9,15 @@
 namespace diffclip {
 
 Result<std::string> importIntoRegistry(const std::string& registryRoot, const std::string& spec,
-                                       const std::string& tokenizerPath) {
+                                       const std::string& tokenizerPath, const JobControl& job) {
     namespace fs = std::filesystem;
     if (registryRoot.empty()) return makeError(ErrorCode::InvalidArgument, "no model registry folder given");
+    job.progress.stage("read");
     LoadOptions options;
     options.tokenizerPath = tokenizerPath;
     auto model = loadModel(spec, options);
     if (!model) return model.error();
+    if (job.cancel.cancelled()) return CancelToken::error("importing " + spec);
     std::error_code ec;
     fs::create_directories(registryRoot, ec);
     if (ec) return makeError(ErrorCode::Io, "cannot create the model registry " + registryRoot + ": " + ec.message());
@@ -27,7 +29,7 @@ Result<std::string> importIntoRegistry(const std::string& registryRoot, const st
         name = p.has_extension() && !fs::is_directory(p, ec) ? p.stem().string() : p.filename().string();
     }
     const std::string dir = (fs::path(registryRoot) / uniqueRegistryId(registryRoot, name)).string();
-    if (Status s = writePackage(*model, dir, model->tokenizerPath, false); !s) return s.error();
+    if (Status s = writePackage(*model, dir, model->tokenizerPath, false, job); !s) return s.error();
     return readRegistryEntry(dir).path;
 }
 

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "SearchKernels.h"
+#include "diffclip/base/ThreadPool.h"
 
 namespace diffclip {
 
@@ -26,19 +27,6 @@ constexpr size_t kBlockRows = 256;  // rows per kernel call: 256 x 512 B = 128 K
 // times a row read in a list scan (measured on 1M x 512: ~40 ns against ~30 ns per row), rounded
 // up to 1.5; sets the exact-scan switch-over, see search().
 constexpr double kRandomRowCost = 1.5;
-
-// Runs fn(begin, end) over [0, n) split into `threads` contiguous ranges (the calling thread
-// takes the first). The split only changes who computes what, never the results.
-void parallelFor(unsigned threads, size_t n, const std::function<void(size_t, size_t)>& fn)
-{
-    threads = unsigned(std::max<size_t>(1, std::min<size_t>(threads, n)));
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < threads; ++t)
-        pool.emplace_back([&, t] { fn(n * t / threads, n * (t + 1) / threads); });
-    fn(0, n / threads);
-    for (auto& th : pool)
-        th.join();
-}
 
 // Centroids in both kernel formats: as rows (u8, scanned by queries) and as queries (s8, |s8|,
 // sum; they scan the rows during k-means and assignment).
@@ -76,10 +64,11 @@ struct Centroids {
 // from memory once; threads split the blocks. Every row meets the centroids in index order and
 // all kernels give identical sums, so the result does not depend on kernel or threads.
 void assign(const uint8_t* codes, size_t n, size_t stride, const Centroids& cent, DotKernel dot, TileKernel tile,
-            unsigned threads, uint32_t* best, float* bestScore)
+            ThreadPool& pool, uint32_t* best, float* bestScore)
 {
     const size_t blocks = (n + kBlockRows - 1) / kBlockRows;
-    parallelFor(threads, blocks, [&](size_t b0, size_t b1) {
+    // The split into ranges only changes who computes what, never the results.
+    pool.parallelFor(blocks, [&](size_t b0, size_t b1) {
         int32_t sums[kBlockRows];
         int32_t tileSums[16];
         float top[kBlockRows];
@@ -206,13 +195,14 @@ Status ApproximateIndex::build(const float* rows, size_t n, int dim, const int64
     m.dot = kernelFunction(m.kernel);
     m.tile = tileKernelFunction(m.kernel);
     try {
+        ThreadPool pool(threads);  // for this build only
         // 1. Normalise and quantise every row (by position); a bad row rejects the whole build.
         Codes byPos(n * stride);  // written below, padding included
         std::vector<float> scaleByPos(n);
         if (m.keepExact)
             m.exact.resize(n * d);
         std::atomic<size_t> firstBad{n};
-        parallelFor(threads, n, [&](size_t r0, size_t r1) {
+        pool.parallelFor(n, [&](size_t r0, size_t r1) {
             std::vector<float> tmp(m.keepExact ? 0 : d);
             for (size_t r = r0; r < r1; ++r) {
                 float* unit = m.keepExact ? m.exact.data() + r * d : tmp.data();
@@ -263,7 +253,7 @@ Status ApproximateIndex::build(const float* rows, size_t n, int dim, const int64
         std::vector<size_t> members(nlist);
         for (int it = 0; it < options.iterations; ++it) {
             m.centroids.set(unitCentroids, nlist, d, stride);
-            assign(trainCodes.data(), trainRows, stride, m.centroids, m.dot, m.tile, threads, label.data(),
+            assign(trainCodes.data(), trainRows, stride, m.centroids, m.dot, m.tile, pool, label.data(),
                    labelScore.data());
             std::fill(sum.begin(), sum.end(), 0.0);
             std::fill(members.begin(), members.end(), 0);
@@ -303,7 +293,7 @@ Status ApproximateIndex::build(const float* rows, size_t n, int dim, const int64
 
         // 4. File every row under its closest centroid; within a list rows keep position order.
         std::vector<uint32_t> listOf(n);
-        assign(byPos.data(), n, stride, m.centroids, m.dot, m.tile, threads, listOf.data(), nullptr);
+        assign(byPos.data(), n, stride, m.centroids, m.dot, m.tile, pool, listOf.data(), nullptr);
         m.listStart.assign(nlist + 1, 0);
         for (size_t r = 0; r < n; ++r)
             ++m.listStart[listOf[r] + 1];

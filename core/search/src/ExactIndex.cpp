@@ -3,15 +3,13 @@
 #include "diffclip/search/ExactIndex.h"
 
 #include "SearchKernels.h"
+#include "diffclip/base/ThreadPool.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
-#include <functional>
 #include <limits>
 #include <mutex>
 #include <new>
@@ -26,74 +24,6 @@ using namespace search_detail;
 namespace {
 
 constexpr size_t kBlockRows = 256;  // rows scored per kernel call (256 x 512 B = 128 KiB, stays in L2)
-
-// Fixed-size worker pool; run() may be called from several threads at once.
-class ThreadPool {
-public:
-    explicit ThreadPool(unsigned n)
-    {
-        for (unsigned i = 0; i < n; ++i)
-            m_workers.emplace_back([this] { loop(); });
-    }
-    ~ThreadPool()
-    {
-        {
-            std::lock_guard<std::mutex> lock(m_mutex);
-            m_stop = true;
-        }
-        m_cv.notify_all();
-        for (auto& t : m_workers)
-            t.join();
-    }
-    // Runs fn(0..n-1) on the workers and waits for all of them.
-    void run(size_t n, const std::function<void(size_t)>& fn)
-    {
-        struct Latch {
-            std::mutex mutex;
-            std::condition_variable cv;
-            size_t left;
-        } latch;
-        latch.left = n;
-        {
-            std::lock_guard<std::mutex> lock(m_mutex);
-            for (size_t i = 0; i < n; ++i) {
-                m_tasks.emplace_back([&latch, &fn, i] {
-                    fn(i);
-                    std::lock_guard<std::mutex> l(latch.mutex);
-                    if (--latch.left == 0)
-                        latch.cv.notify_all();
-                });
-            }
-        }
-        m_cv.notify_all();
-        std::unique_lock<std::mutex> l(latch.mutex);
-        latch.cv.wait(l, [&latch] { return latch.left == 0; });
-    }
-    unsigned size() const { return unsigned(m_workers.size()); }
-
-private:
-    void loop()
-    {
-        for (;;) {
-            std::function<void()> task;
-            {
-                std::unique_lock<std::mutex> lock(m_mutex);
-                m_cv.wait(lock, [this] { return m_stop || !m_tasks.empty(); });
-                if (m_tasks.empty())
-                    return;
-                task = std::move(m_tasks.front());
-                m_tasks.pop_front();
-            }
-            task();
-        }
-    }
-
-    std::vector<std::thread> m_workers;
-    std::deque<std::function<void()>> m_tasks;
-    std::mutex m_mutex;
-    std::condition_variable m_cv;
-    bool m_stop = false;
-};
 
 }  // namespace
 

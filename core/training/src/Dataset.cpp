@@ -4,7 +4,6 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -18,13 +17,6 @@ namespace fs = std::filesystem;
 namespace diffclip {
 
 namespace {
-
-bool isPhotoName(const fs::path& p) {
-    std::string ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return ext == ".jpg" || ext == ".jpeg" || ext == ".png" || ext == ".tif" || ext == ".tiff" || ext == ".bmp" ||
-           ext == ".webp";
-}
 
 std::string readPrompt(const fs::path& file) {
     std::ifstream in(file, std::ios::binary);
@@ -66,8 +58,39 @@ std::string defaultClassPrompt(const std::string& className) {
     return "a photo of " + name + ".";
 }
 
+Result<std::vector<ClassFolder>> listClassTree(const std::string& root) {
+    std::error_code ec;
+    if (!fs::is_directory(root, ec)) return makeError(ErrorCode::NotFound, root + ": no such folder");
+    std::vector<std::string> classNames;
+    for (const auto& entry : fs::directory_iterator(root, ec))
+        if (entry.is_directory(ec) && entry.path().filename().string().rfind('.', 0) != 0)
+            classNames.push_back(entry.path().filename().string());
+    if (ec) return makeError(ErrorCode::Io, root + ": " + ec.message());
+    std::sort(classNames.begin(), classNames.end());
+
+    std::vector<ClassFolder> out;
+    for (const auto& name : classNames) {
+        ClassFolder folder;
+        const fs::path dir = fs::path(root) / name;
+        for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+             it.increment(ec)) {
+            if (!it->is_regular_file(ec) || !hasPhotoExtension(it->path())) continue;
+            folder.files.push_back(fs::relative(it->path(), root, ec).generic_string());
+        }
+        if (ec) return makeError(ErrorCode::Io, dir.string() + ": " + ec.message());
+        if (folder.files.empty()) continue;  // a folder without photos is not a class
+        std::sort(folder.files.begin(), folder.files.end());
+        folder.info.name = name;
+        folder.info.prompt = readPrompt(dir / "prompt.txt");
+        folder.info.customPrompt = !folder.info.prompt.empty();
+        if (!folder.info.customPrompt) folder.info.prompt = defaultClassPrompt(name);
+        out.push_back(std::move(folder));
+    }
+    return out;
+}
+
 Result<Dataset> loadDataset(const std::string& root, int cacheSize, const DecodeOptions& decode,
-                            const std::atomic<bool>* cancel) {
+                            const JobControl& job) {
     if (cacheSize < 8 || cacheSize > 4096)
         return makeError(ErrorCode::InvalidArgument, "cache size must be 8..4096 pixels");
     std::error_code ec;
@@ -76,13 +99,8 @@ Result<Dataset> loadDataset(const std::string& root, int cacheSize, const Decode
     data.root = root;
     data.cacheSize = cacheSize;
 
-    std::vector<std::string> classNames;
-    for (const auto& entry : fs::directory_iterator(root, ec))
-        if (entry.is_directory(ec) && entry.path().filename().string().rfind('.', 0) != 0)
-            classNames.push_back(entry.path().filename().string());
-    if (ec) return makeError(ErrorCode::Io, root + ": " + ec.message());
-    std::sort(classNames.begin(), classNames.end());
-
+    auto tree = listClassTree(root);
+    if (!tree) return tree.error();
     struct Pending {
         std::string rel;
         fs::path path;
@@ -90,34 +108,21 @@ Result<Dataset> loadDataset(const std::string& root, int cacheSize, const Decode
     };
     std::vector<Pending> files;
     std::vector<ClassInfo> classes;
-    for (const auto& name : classNames) {
-        std::vector<Pending> mine;
-        const fs::path dir = fs::path(root) / name;
-        for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-             it.increment(ec)) {
-            if (!it->is_regular_file(ec) || !isPhotoName(it->path())) continue;
-            mine.push_back({fs::relative(it->path(), root, ec).generic_string(), it->path(), 0});
-        }
-        if (ec) return makeError(ErrorCode::Io, dir.string() + ": " + ec.message());
-        if (mine.empty()) continue;  // a folder without photos is not a class
-        ClassInfo info;
-        info.name = name;
-        info.prompt = readPrompt(dir / "prompt.txt");
-        info.customPrompt = !info.prompt.empty();
-        if (!info.customPrompt) info.prompt = defaultClassPrompt(name);
+    for (auto& folder : *tree) {
         const int label = static_cast<int>(classes.size());
-        classes.push_back(info);
-        for (auto& p : mine) {
-            p.label = label;
-            files.push_back(std::move(p));
-        }
+        for (auto& rel : folder.files) files.push_back({rel, fs::path(root) / rel, label});
+        classes.push_back(std::move(folder.info));
     }
     if (classes.size() < 2)
         return makeError(ErrorCode::InvalidArgument, root + ": needs at least two class folders with photos");
     std::sort(files.begin(), files.end(), [](const Pending& a, const Pending& b) { return a.rel < b.rel; });
 
+    job.progress.setTotal(static_cast<int64_t>(files.size()));
+    int64_t finished = 0;
     for (const auto& f : files) {
-        if (cancel && cancel->load()) return makeError(ErrorCode::Cancelled, "loading the photos was cancelled");
+        if (finished > 0) job.progress.update(finished);  // files finished before this one
+        ++finished;
+        if (job.cancel.cancelled()) return makeError(ErrorCode::Cancelled, "loading the photos was cancelled");
         std::ifstream in(f.path, std::ios::binary);
         std::stringstream ss;
         ss << in.rdbuf();
@@ -134,6 +139,7 @@ Result<Dataset> loadDataset(const std::string& root, int cacheSize, const Decode
         data.samples.push_back({f.rel, sha256Hex(bytes), f.label});
         data.pixels.push_back(cacheSquare(*img, cacheSize));
     }
+    job.progress.update(finished);
     // Classes whose photos were all undecodable would have no samples; refuse rather than train on nothing.
     std::vector<int64_t> counts(classes.size(), 0);
     for (const auto& s : data.samples) ++counts[static_cast<size_t>(s.label)];
@@ -192,16 +198,16 @@ Result<DataSplit> splitDataset(const Dataset& data, double valFraction, uint64_t
 
 Json AugmentConfig::toJson() const {
     Json j = Json::object();
-    j.set("enabled", enabled);
-    j.set("crop_scale_min", cropScaleMin);
-    j.set("crop_ratio", cropRatio);
-    j.set("horizontal_flip", horizontalFlip);
-    j.set("vertical_flip", verticalFlip);
-    j.set("rotate_degrees", rotateDegrees);
-    j.set("brightness", brightness);
-    j.set("contrast", contrast);
-    j.set("blur_probability", blurProbability);
-    j.set("blur_sigma_max", blurSigmaMax);
+    j["enabled"] = enabled;
+    j["crop_scale_min"] = cropScaleMin;
+    j["crop_ratio"] = cropRatio;
+    j["horizontal_flip"] = horizontalFlip;
+    j["vertical_flip"] = verticalFlip;
+    j["rotate_degrees"] = rotateDegrees;
+    j["brightness"] = brightness;
+    j["contrast"] = contrast;
+    j["blur_probability"] = blurProbability;
+    j["blur_sigma_max"] = blurSigmaMax;
     return j;
 }
 

@@ -42,34 +42,34 @@ Result<TrainMode> parseTrainMode(const std::string& text) {
 
 Json TrainRecipe::toJson() const {
     Json j = Json::object();
-    j.set("mode", trainModeName(mode));
-    j.set("preset", preset);
-    if (mode != TrainMode::Scratch) j.set("base", base);
+    j["mode"] = trainModeName(mode);
+    j["preset"] = preset;
+    if (mode != TrainMode::Scratch) j["base"] = base;
     if (mode == TrainMode::Scratch) {
-        j.set("architecture", architecture);
-        j.set("image_size", imageSize);
-        j.set("compare_attention", compareAttention);
+        j["architecture"] = architecture;
+        j["image_size"] = imageSize;
+        j["compare_attention"] = compareAttention;
     }
-    j.set("epochs", epochs);
-    j.set("time_budget_minutes", timeBudgetMinutes);
-    j.set("val_fraction", valFraction);
-    j.set("seed", static_cast<uint64_t>(seed));
-    j.set("batch_size", batchSize);
-    j.set("accumulation", accumulation);
-    j.set("learning_rate", learningRate);
-    j.set("min_learning_rate_ratio", minLearningRateRatio);
-    j.set("weight_decay", weightDecay);
-    j.set("warmup_epochs", warmupEpochs);
-    j.set("clip_norm", clipNorm);
-    j.set("label_smoothing", labelSmoothing);
-    j.set("balance_classes", balanceClasses);
-    j.set("patience", patience);
+    j["epochs"] = epochs;
+    j["time_budget_minutes"] = timeBudgetMinutes;
+    j["val_fraction"] = valFraction;
+    j["seed"] = static_cast<uint64_t>(seed);
+    j["batch_size"] = batchSize;
+    j["accumulation"] = accumulation;
+    j["learning_rate"] = learningRate;
+    j["min_learning_rate_ratio"] = minLearningRateRatio;
+    j["weight_decay"] = weightDecay;
+    j["warmup_epochs"] = warmupEpochs;
+    j["clip_norm"] = clipNorm;
+    j["label_smoothing"] = labelSmoothing;
+    j["balance_classes"] = balanceClasses;
+    j["patience"] = patience;
     if (mode == TrainMode::Contrastive) {
-        j.set("freeze_blocks", freezeBlocks);
-        j.set("train_text", trainText);
-        j.set("wise_alpha", wiseAlpha);
+        j["freeze_blocks"] = freezeBlocks;
+        j["train_text"] = trainText;
+        j["wise_alpha"] = wiseAlpha;
     }
-    j.set("augment", augment.toJson());
+    j["augment"] = augment.toJson();
     return j;
 }
 
@@ -273,7 +273,7 @@ Result<Json> readJsonFile(const fs::path& path) {
     if (!in) return makeError(ErrorCode::NotFound, path.string() + ": cannot open");
     std::stringstream ss;
     ss << in.rdbuf();
-    auto j = Json::parse(ss.str());
+    auto j = parseJson(ss.str());
     if (!j) return makeError(ErrorCode::Format, path.string() + ": " + j.error().message);
     return j;
 }
@@ -355,28 +355,28 @@ std::vector<int64_t> byteTokenRow(const std::string& text, int64_t contextLength
 
 Json EvalMetrics::toJson(const std::vector<ClassInfo>& classes) const {
     Json j = Json::object();
-    j.set("count", count);
-    j.set("top1", top1);
-    j.set("top5", top5);
+    j["count"] = count;
+    j["top1"] = top1;
+    j["top5"] = top5;
     Json r = Json::object();
-    for (const auto& [k, v] : recallAtK) r.set("r@" + std::to_string(k), v);
-    j.set("image_recall", r);
+    for (const auto& [k, v] : recallAtK) r["r@" + std::to_string(k)] = v;
+    j["image_recall"] = r;
     Json per = Json::array();
     for (size_t c = 0; c < classes.size() && c < precision.size(); ++c) {
         Json e = Json::object();
-        e.set("class", classes[c].name);
-        e.set("precision", precision[c]);
-        e.set("recall", recall[c]);
-        per.push(e);
+        e["class"] = classes[c].name;
+        e["precision"] = precision[c];
+        e["recall"] = recall[c];
+        per.push_back(e);
     }
-    j.set("per_class", per);
+    j["per_class"] = per;
     Json conf = Json::array();
     for (const auto& row : confusion) {
         Json jr = Json::array();
-        for (auto v : row) jr.push(v);
-        conf.push(jr);
+        for (auto v : row) jr.push_back(v);
+        conf.push_back(jr);
     }
-    j.set("confusion", conf);
+    j["confusion"] = conf;
     return j;
 }
 
@@ -548,10 +548,15 @@ struct Job {
     at::Device device;
     double budgetSeconds = 0.0;  // for the current variant; 0 none
 
-    void report(const TrainProgress& p) const {
-        if (options.progress) options.progress(p);
+    void metrics(const TrainMetrics& m) const {
+        if (options.onMetrics) options.onMetrics(m);
     }
-    bool cancelled() const { return options.cancel && options.cancel->load(); }
+    const Progress& progress() const { return options.job.progress; }
+    // A log line, marked with the variant when two are compared.
+    void say(const std::string& variant, const std::string& text) const {
+        progress().message(variant.empty() ? text : "[" + variant + "] " + text);
+    }
+    bool cancelled() const { return options.job.cancel.cancelled(); }
 };
 
 std::vector<std::string> hashesOf(const Dataset& data, const std::vector<size_t>& idx) {
@@ -576,18 +581,18 @@ Json classesJson(const Dataset& data, const at::Tensor& embeddings, const std::s
     auto e = embeddings.contiguous().to(torch::kFloat).cpu();
     for (size_t c = 0; c < data.classes.size(); ++c) {
         Json item = Json::object();
-        item.set("name", data.classes[c].name);
-        item.set("prompt", data.classes[c].prompt);
-        item.set("custom_prompt", data.classes[c].customPrompt);
+        item["name"] = data.classes[c].name;
+        item["prompt"] = data.classes[c].prompt;
+        item["custom_prompt"] = data.classes[c].customPrompt;
         Json v = Json::array();
-        for (int64_t k = 0; k < e.size(1); ++k) v.push(static_cast<double>(e[static_cast<int64_t>(c)][k].item<float>()));
-        item.set("embedding", v);
-        list.push(item);
+        for (int64_t k = 0; k < e.size(1); ++k) v.push_back(static_cast<double>(e[static_cast<int64_t>(c)][k].item<float>()));
+        item["embedding"] = v;
+        list.push_back(item);
     }
     Json j = Json::object();
-    j.set("format", "diffclip-class-head/1");
-    j.set("kind", kind);
-    j.set("classes", list);
+    j["format"] = "diffclip-class-head/1";
+    j["kind"] = kind;
+    j["classes"] = list;
     return j;
 }
 
@@ -601,8 +606,8 @@ Status installPackage(const ClipModel& model, const std::string& mergesPath, con
     lm.model = model;
     lm.source = source;
     if (Status s = writePackage(lm, staging.string(), mergesPath, true); !s) return s;
-    if (Status s = writeTextAtomic(staging / "training.json", training.dump(2) + "\n"); !s) return s;
-    if (Status s = writeTextAtomic(staging / "classes.json", classes.dump() + "\n"); !s) return s;
+    if (Status s = writeTextAtomic(staging / "training.json", dumpJson(training, 2) + "\n"); !s) return s;
+    if (Status s = writeTextAtomic(staging / "classes.json", dumpJson(classes) + "\n"); !s) return s;
     if (fs::exists(out, ec)) {
         if (!overwrite) return makeError(ErrorCode::Io, out.string() + " already exists (use --overwrite)");
         if (!isPackage(out.string()))
@@ -642,7 +647,7 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
     ClassTrainer trainer(model, in.tokens, r, trainText, r.epochs * stepsPerEpoch, warmup,
                          classWeightTensor(trainCounts(data, split), r.balanceClasses));
 
-    const std::string recipeHash = sha256Hex(r.toJson().dump() + "|" + in.variant);
+    const std::string recipeHash = sha256Hex(dumpJson(r.toJson()) + "|" + in.variant);
     int epochsDone = 0, planned = r.epochs, bestEpoch = 0, sinceBest = 0;
     double elapsed = 0.0, bestTop1 = -1.0;
     bool finished = false;
@@ -656,65 +661,71 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
     // at any point leaves a state.json whose checkpoint file is complete.
     const fs::path statePath = in.ckpt / "state.json", bestPath = in.ckpt / "best.pt";
     std::string ckptName;
-    TrainProgress prog;
+    TrainMetrics prog;
     prog.variant = in.variant;
     if (fs::exists(statePath, ec)) {
         auto st = readJsonFile(statePath);
         if (!st) return st.error();
         const Json& s = *st;
-        auto str = [&](const char* k) { const Json* v = s.find(k); return v ? v->asString() : std::string(); };
+        // Written by us, but read as untrusted: a member of another type reads as absent.
+        auto str = [&](const char* k) {
+            const Json* v = jsonFind(s, k);
+            return v && v->is_string() ? v->get<std::string>() : std::string();
+        };
         if (str("recipe_hash") != recipeHash || str("data_fingerprint") != data.fingerprint)
             return makeError(ErrorCode::Mismatch, in.ckpt.string() +
                                                       " holds a checkpoint of another recipe or data set; remove it to start afresh");
         ckptName = str("checkpoint");
         if (Status l = trainer.load((in.ckpt / ckptName).string()); !l) return l.error();
-        auto num = [&](const char* k) { const Json* v = s.find(k); return v ? v->asDouble() : 0.0; };
+        auto num = [&](const char* k) {
+            const Json* v = jsonFind(s, k);
+            return v && v->is_number() ? v->get<double>() : 0.0;
+        };
         epochsDone = static_cast<int>(num("epoch"));
         planned = static_cast<int>(num("planned_epochs"));
         elapsed = num("elapsed_seconds");
         bestTop1 = num("best_top1");
         bestEpoch = static_cast<int>(num("best_epoch"));
         sinceBest = static_cast<int>(num("since_best"));
-        finished = s.find("finished") && s.find("finished")->asBool();
+        const Json* done = jsonFind(s, "finished");
+        finished = done && done->is_boolean() && done->get<bool>();
         stopReason = str("stop_reason");
-        if (const Json* b = s.find("before")) before = *b;
-        if (const Json* h = s.find("history")) history = *h;
+        if (const Json* b = jsonFind(s, "before")) before = *b;
+        if (const Json* h = jsonFind(s, "history"); h && h->is_array()) history = *h;
         trainer.setStep(static_cast<int64_t>(num("step")));
         trainer.setTotalSteps(planned * stepsPerEpoch);
-        prog.phase = "training";
-        prog.message = "resuming after epoch " + std::to_string(epochsDone) + " from " + in.ckpt.string();
-        job.report(prog);
+        job.say(in.variant, "resuming after epoch " + std::to_string(epochsDone) + " from " + in.ckpt.string());
     } else {
-        prog.phase = "evaluating";
-        prog.message = "evaluating the starting model";
-        job.report(prog);
+        job.progress().stage("evaluate", 1);
+        job.say(in.variant, "evaluating the starting model");
         before = evalClassModel(job, model, in.tokens).toJson(data.classes);
+        job.progress().update(1);
     }
 
     auto saveState = [&]() -> Status {
         Json s = Json::object();
-        s.set("format", "diffclip-training-checkpoint/1");
-        s.set("recipe_hash", recipeHash);
-        s.set("data_fingerprint", data.fingerprint);
-        s.set("variant", in.variant);
-        s.set("epoch", epochsDone);
-        s.set("step", trainer.steps());
-        s.set("planned_epochs", planned);
-        s.set("elapsed_seconds", elapsed);
-        s.set("best_top1", bestTop1);
-        s.set("best_epoch", bestEpoch);
-        s.set("since_best", sinceBest);
-        s.set("finished", finished);
-        s.set("stop_reason", stopReason);
+        s["format"] = "diffclip-training-checkpoint/1";
+        s["recipe_hash"] = recipeHash;
+        s["data_fingerprint"] = data.fingerprint;
+        s["variant"] = in.variant;
+        s["epoch"] = epochsDone;
+        s["step"] = trainer.steps();
+        s["planned_epochs"] = planned;
+        s["elapsed_seconds"] = elapsed;
+        s["best_top1"] = bestTop1;
+        s["best_epoch"] = bestEpoch;
+        s["since_best"] = sinceBest;
+        s["finished"] = finished;
+        s["stop_reason"] = stopReason;
         // Sampling and augmentation draw from a generator seeded by (seed, epoch), so the epoch
         // number is the whole sampler position; the optimizer state is in checkpoint.pt.
-        s.set("rng", "mt19937_64(seed, epoch)");
-        s.set("before", before);
-        s.set("history", history);
+        s["rng"] = "mt19937_64(seed, epoch)";
+        s["before"] = before;
+        s["history"] = history;
         const std::string name = "checkpoint-" + std::to_string(epochsDone) + (finished ? "-final" : "") + ".pt";
-        s.set("checkpoint", name);
+        s["checkpoint"] = name;
         if (Status st = trainer.save((in.ckpt / name).string()); !st) return st;
-        if (Status st = writeTextAtomic(statePath, s.dump(1)); !st) return st;
+        if (Status st = writeTextAtomic(statePath, dumpJson(s, 1)); !st) return st;
         std::error_code rmEc;
         if (!ckptName.empty() && ckptName != name) fs::remove(in.ckpt / ckptName, rmEc);
         ckptName = name;
@@ -725,6 +736,10 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
     const double elapsedAtStart = elapsed;
     auto now = [&] { return elapsedAtStart + secondsSince(runStart); };
     double lastEpochSeconds = 0.0;
+    // One stage for the whole run (done = epochs, validation included), so the time left is the
+    // run's; the curves get every step through onMetrics.
+    job.progress().stage("epoch", planned);
+    job.progress().update(epochsDone);
     while (!finished && epochsDone < planned) {
         const int epoch = epochsDone + 1;
         std::mt19937_64 rng(r.seed * 0x9E3779B97F4A7C15ULL + static_cast<uint64_t>(epoch) * 0xBF58476D1CE4E5B9ULL +
@@ -749,7 +764,6 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
             auto images = makeBatch(data, idx, size, &r.augment, &rng, cfg.preprocess);
             lossSum += trainer.microStep(images, labelTensor(data, idx));
             ++seen;
-            prog.phase = "training";
             prog.epoch = epoch;
             prog.epochs = planned;
             prog.step = trainer.steps();
@@ -765,8 +779,7 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
             double remaining = epochEstimate * (planned - epoch) + std::max(0.0, epochEstimate - dt);
             if (job.budgetSeconds > 0) remaining = std::min(remaining, std::max(0.0, job.budgetSeconds - now()));
             prog.remainingSeconds = remaining;
-            prog.message.clear();
-            job.report(prog);
+            job.metrics(prog);
         }
         if (seen == 0) {
             finished = true;
@@ -774,18 +787,16 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
             break;
         }
         const double trainSeconds = secondsSince(t0);
-        prog.phase = "evaluating";
-        job.report(prog);
         const EvalMetrics m = evalClassModel(job, model, in.tokens);
         Json h = Json::object();
-        h.set("epoch", epoch);
-        h.set("loss", lossSum / static_cast<double>(seen));
-        h.set("val_top1", m.top1);
-        h.set("learning_rate", trainer.currentLearningRate());
-        h.set("seconds", secondsSince(t0));
-        h.set("images_per_second", static_cast<double>(seen * batch) / std::max(1e-9, trainSeconds));
-        h.set("partial", budgetHit);
-        history.push(h);
+        h["epoch"] = epoch;
+        h["loss"] = lossSum / static_cast<double>(seen);
+        h["val_top1"] = m.top1;
+        h["learning_rate"] = trainer.currentLearningRate();
+        h["seconds"] = secondsSince(t0);
+        h["images_per_second"] = static_cast<double>(seen * batch) / std::max(1e-9, trainSeconds);
+        h["partial"] = budgetHit;
+        history.push_back(h);
         prog.valTop1 = m.top1;
         if (m.count == 0 || m.top1 > bestTop1) {
             bestTop1 = m.top1;
@@ -820,16 +831,17 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
         std::ostringstream msg;
         msg << "epoch " << epoch << "/" << planned << " loss " << lossSum / static_cast<double>(seen) << " val top-1 "
             << m.top1;
-        prog.message = msg.str();
-        prog.phase = "training";
         prog.epoch = epoch;
         prog.epochs = planned;
         prog.loss = lossSum / static_cast<double>(seen);
         prog.learningRate = trainer.currentLearningRate();
         prog.elapsedSeconds = elapsed;
         prog.epochEnd = true;
-        job.report(prog);
+        job.metrics(prog);
         prog.epochEnd = false;
+        job.progress().setTotal(planned);
+        job.progress().update(epochsDone);
+        job.say(in.variant, msg.str());
     }
     if (job.cancelled()) return makeError(ErrorCode::Cancelled, "training cancelled before writing the package");
 
@@ -837,10 +849,9 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
     if (fs::exists(bestPath, ec))
         if (Status s = loadWeightsFile(model, bestPath); !s) return s.error();
     Json wise;
+    job.progress().stage("evaluate", in.base ? 6 : 1);  // WiSE-FT's five mixes, then the final figures
     if (in.base) {
-        prog.phase = "evaluating";
-        prog.message = "WiSE-FT weight interpolation";
-        job.report(prog);
+        job.say(in.variant, "WiSE-FT weight interpolation");
         StateDict ft;
         for (const auto& [n, t] : model->weights()) ft.emplace_back(n, t.detach().cpu().clone());
         auto mix = [&](double a) {
@@ -858,11 +869,12 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
             if (Status s = tmp->loadWeights(mix(a)); !s) return s.error();
             tmp->to(job.device);
             const EvalMetrics m = evalClassModel(job, tmp, in.tokens);
+            job.progress().advance();
             Json e = Json::object();
-            e.set("alpha", a);
-            e.set("top1", m.top1);
-            e.set("top5", m.top5);
-            wise.push(e);
+            e["alpha"] = a;
+            e["top1"] = m.top1;
+            e["top5"] = m.top5;
+            wise.push_back(e);
             if (m.top1 >= bestAlphaTop1) {  // ties go to the more fine-tuned weights
                 bestAlphaTop1 = m.top1;
                 bestAlpha = a;
@@ -872,29 +884,28 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
         if (chosen != 1.0)
             if (Status s = model->loadWeights(mix(chosen)); !s) return s.error();
         Json w = Json::object();
-        w.set("alphas", wise);
-        w.set("chosen_alpha", chosen);
+        w["alphas"] = wise;
+        w["chosen_alpha"] = chosen;
         wise = w;
     }
-    prog.phase = "evaluating";
-    prog.message = "final evaluation";
-    job.report(prog);
+    job.say(in.variant, "final evaluation");
     const EvalMetrics after = evalClassModel(job, model, in.tokens);
+    job.progress().advance();
 
     Json v = Json::object();
-    if (!in.variant.empty()) v.set("variant", in.variant);
-    v.set("attention", attentionKindName(cfg.attention));
-    v.set("parameters", cfg.parameterCount());
-    v.set("before", before);
-    v.set("after", after.toJson(data.classes));
-    if (!wise.isNull()) v.set("wise_ft", wise);
-    v.set("epochs_completed", epochsDone);
-    v.set("planned_epochs", planned);
-    v.set("best_epoch", bestEpoch);
-    v.set("stop_reason", stopReason);
-    v.set("training_seconds", elapsed);
-    v.set("history", history);
-    v.set("parent", in.parent);
+    if (!in.variant.empty()) v["variant"] = in.variant;
+    v["attention"] = attentionKindName(cfg.attention);
+    v["parameters"] = cfg.parameterCount();
+    v["before"] = before;
+    v["after"] = after.toJson(data.classes);
+    if (!wise.is_null()) v["wise_ft"] = wise;
+    v["epochs_completed"] = epochsDone;
+    v["planned_epochs"] = planned;
+    v["best_epoch"] = bestEpoch;
+    v["stop_reason"] = stopReason;
+    v["training_seconds"] = elapsed;
+    v["history"] = history;
+    v["parent"] = in.parent;
     return v;
 }
 
@@ -905,40 +916,40 @@ Json dataJson(const Dataset& data, const DataSplit& split) {
     Json cls = Json::array();
     for (size_t c = 0; c < data.classes.size(); ++c) {
         Json e = Json::object();
-        e.set("name", data.classes[c].name);
-        e.set("prompt", data.classes[c].prompt);
-        e.set("train", tr[c]);
-        e.set("val", va[c]);
-        cls.push(e);
+        e["name"] = data.classes[c].name;
+        e["prompt"] = data.classes[c].prompt;
+        e["train"] = tr[c];
+        e["val"] = va[c];
+        cls.push_back(e);
     }
     Json j = Json::object();
-    j.set("root", data.root);
-    j.set("fingerprint", data.fingerprint);
-    j.set("photos", static_cast<int64_t>(data.samples.size()));
-    j.set("classes", cls);
-    j.set("skipped", static_cast<int64_t>(data.skipped.size()));
+    j["root"] = data.root;
+    j["fingerprint"] = data.fingerprint;
+    j["photos"] = static_cast<int64_t>(data.samples.size());
+    j["classes"] = cls;
+    j["skipped"] = static_cast<int64_t>(data.skipped.size());
     Json sk = Json::array();
-    for (size_t i = 0; i < data.skipped.size() && i < 20; ++i) sk.push(data.skipped[i]);
-    j.set("skipped_examples", sk);
+    for (size_t i = 0; i < data.skipped.size() && i < 20; ++i) sk.push_back(data.skipped[i]);
+    j["skipped_examples"] = sk;
     Json s = Json::object();
-    s.set("seed", static_cast<uint64_t>(split.seed));
-    s.set("val_fraction", split.valFraction);
-    s.set("train", static_cast<int64_t>(split.train.size()));
-    s.set("val", static_cast<int64_t>(split.val.size()));
-    s.set("duplicate_groups", split.duplicateGroups);
-    j.set("split", s);
+    s["seed"] = static_cast<uint64_t>(split.seed);
+    s["val_fraction"] = split.valFraction;
+    s["train"] = static_cast<int64_t>(split.train.size());
+    s["val"] = static_cast<int64_t>(split.val.size());
+    s["duplicate_groups"] = split.duplicateGroups;
+    j["split"] = s;
     return j;
 }
 
 Json parentJson(const LoadedModel& m) {
     Json p = Json::object();
-    p.set("spec", m.source);
-    p.set("format", m.format);
-    p.set("name", m.model->config().name);
-    p.set("attention", attentionKindName(m.model->config().attention));
+    p["spec"] = m.source;
+    p["format"] = m.format;
+    p["name"] = m.model->config().name;
+    p["attention"] = attentionKindName(m.model->config().attention);
     Json sums = Json::object();
-    for (const auto& [file, sha] : m.checksums) sums.set(file, sha);
-    p.set("checksums", sums);
+    for (const auto& [file, sha] : m.checksums) sums[file] = sha;
+    p["checksums"] = sums;
     return p;
 }
 
@@ -957,10 +968,8 @@ Result<Json> runLinear(Job& job, const LoadedModel& base) {
     const ClipModel& model = base.model;
     const auto& cfg = model->config();
     const int size = static_cast<int>(cfg.vision.imageSize);
-    TrainProgress prog;
-    prog.phase = "embedding";
-    prog.message = "embedding " + std::to_string(data.samples.size()) + " photos with the frozen image tower";
-    job.report(prog);
+    TrainMetrics prog;
+    job.progress().message("embedding " + std::to_string(data.samples.size()) + " photos with the frozen image tower");
     auto tr = embedImages(model, data, job.split.train, size, cfg.preprocess, job.device, 64);
     if (job.cancelled()) return makeError(ErrorCode::Cancelled, "training cancelled");
     auto va = embedImages(model, data, job.split.val, size, cfg.preprocess, job.device, 64);
@@ -974,6 +983,7 @@ Result<Json> runLinear(Job& job, const LoadedModel& base) {
     proto = torch::nn::functional::normalize(proto, torch::nn::functional::NormalizeFuncOptions().dim(1));
     Json before;
     std::string beforeMethod;
+    job.progress().stage("evaluate", 1);
     if (base.tokenizer) {
         torch::NoGradGuard ng;
         auto tokens = promptTokens(data, base.tokenizer.get(), cfg.text.contextLength);
@@ -984,7 +994,10 @@ Result<Json> runLinear(Job& job, const LoadedModel& base) {
         before = computeMetrics(va.matmul(proto.t()), yva, va, hashes, C).toJson(data.classes);
         beforeMethod = "nearest class mean";
     }
+    job.progress().update(1);
 
+    // The head trains full-batch: each iteration is one epoch of one step.
+    job.progress().stage("epoch", r.epochs);
     auto W = (proto * 10.0).clone().set_requires_grad(true);
     auto b = torch::zeros({C}).set_requires_grad(true);
     torch::optim::Adam opt({W, b}, torch::optim::AdamOptions(r.learningRate));
@@ -998,8 +1011,8 @@ Result<Json> runLinear(Job& job, const LoadedModel& base) {
         l.backward();
         opt.step();
         loss = l.item<double>();
+        job.progress().update(it + 1);
         if (it % 25 == 0 || it + 1 == r.epochs) {
-            prog.phase = "training";
             prog.epoch = it + 1;
             prog.epochs = r.epochs;
             prog.step = it + 1;
@@ -1014,33 +1027,34 @@ Result<Json> runLinear(Job& job, const LoadedModel& base) {
             prog.epochEnd = true;
             prog.elapsedSeconds = secondsSince(t0);
             prog.remainingSeconds = prog.elapsedSeconds / (it + 1) * (r.epochs - it - 1);
-            prog.message.clear();
-            job.report(prog);
+            job.metrics(prog);
             prog.epochEnd = false;
         }
     }
     torch::NoGradGuard ng;
+    job.progress().stage("evaluate", 1);
     const EvalMetrics after = computeMetrics(va.matmul(W.t()) + b, yva, va, hashes, C);
+    job.progress().update(1);
     Json v = Json::object();
-    v.set("attention", attentionKindName(cfg.attention));
-    v.set("before", before);
-    v.set("before_method", beforeMethod);
-    v.set("after", after.toJson(data.classes));
-    v.set("final_loss", loss);
-    v.set("parent", parentJson(base));
+    v["attention"] = attentionKindName(cfg.attention);
+    v["before"] = before;
+    v["before_method"] = beforeMethod;
+    v["after"] = after.toJson(data.classes);
+    v["final_loss"] = loss;
+    v["parent"] = parentJson(base);
     Json head = classesJson(data, torch::nn::functional::normalize(W.detach(), torch::nn::functional::NormalizeFuncOptions().dim(1)), "linear-probe");
     // The exact head: logits = weight . normalise(image_embedding) + bias.
     Json wj = Json::array(), bj = Json::array();
     auto Wd = W.detach().contiguous();
     for (int64_t c = 0; c < C; ++c) {
         Json row = Json::array();
-        for (int64_t k = 0; k < Wd.size(1); ++k) row.push(static_cast<double>(Wd[c][k].item<float>()));
-        wj.push(row);
-        bj.push(static_cast<double>(b[c].item<float>()));
+        for (int64_t k = 0; k < Wd.size(1); ++k) row.push_back(static_cast<double>(Wd[c][k].item<float>()));
+        wj.push_back(row);
+        bj.push_back(static_cast<double>(b[c].item<float>()));
     }
-    head.set("weight", wj);
-    head.set("bias", bj);
-    v.set("_head", head);
+    head["weight"] = wj;
+    head["bias"] = bj;
+    v["_head"] = head;
     return v;
 }
 
@@ -1076,8 +1090,8 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
                                                                 : fs::absolute(options.checkpointDir);
         torch::manual_seed(r.seed);
 
-        TrainProgress prog;
-        prog.phase = "loading";
+        const Progress& progress = options.job.progress;
+        progress.stage("prepare");
         LoadedModel base;
         ModelConfig scratchCfg;
         std::shared_ptr<const Tokenizer> scratchTok;
@@ -1107,8 +1121,7 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
             if (Status s = scratchCfg.validate(); !s) return s.error();
             size = scratchCfg.vision.imageSize;
         } else {
-            prog.message = "loading " + r.base;
-            if (options.progress) options.progress(prog);
+            progress.message("loading " + r.base);
             LoadOptions lo;
             lo.checksums = true;
             lo.requireTokenizer = r.mode == TrainMode::Contrastive;
@@ -1120,9 +1133,8 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
         }
         // Augmenting modes cache 1.5x the input size, so random crops keep detail.
         const int cacheSize = static_cast<int>(r.mode == TrainMode::Linear || !r.augment.enabled ? size : (size * 3 + 1) / 2);
-        prog.message = "decoding photos under " + dataRoot;
-        if (options.progress) options.progress(prog);
-        auto data = loadDataset(dataRoot, cacheSize, options.decode, options.cancel);
+        progress.message("decoding photos under " + dataRoot);
+        auto data = loadDataset(dataRoot, cacheSize, options.decode, options.job);
         if (!data) return data.error();
         auto split = splitDataset(*data, r.valFraction, r.seed);
         if (!split) return split.error();
@@ -1130,33 +1142,33 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
         Job job{r, options, *data, *split, *device, r.timeBudgetMinutes * 60.0};
 
         Json summary = Json::object();
-        summary.set("format", "diffclip-training/1");
-        summary.set("mode", trainModeName(r.mode));
-        summary.set("recipe", r.toJson());
-        summary.set("data", dataJson(*data, *split));
-        summary.set("libtorch", libtorchVersion());
-        summary.set("device", device->str());
+        summary["format"] = "diffclip-training/1";
+        summary["mode"] = trainModeName(r.mode);
+        summary["recipe"] = r.toJson();
+        summary["data"] = dataJson(*data, *split);
+        summary["libtorch"] = libtorchVersion();
+        summary["device"] = device->str();
         TrainReport report;
 
         if (r.mode == TrainMode::Linear) {
             auto v = runLinear(job, base);
             if (!v) return v.error();
-            Json head = *v->find("_head");
-            Json result = Json::object();
-            for (const auto& [k, val] : v->asObject())
-                if (k != "_head") result.set(k, val);
-            Json training = summary;
-            for (const auto& [k, val] : result.asObject()) training.set(k, val);
-            prog.phase = "writing";
-            prog.message = "writing " + outs[0].string();
-            if (options.progress) options.progress(prog);
+            Json head, training = summary;
+            for (const auto& [k, val] : v->items()) {
+                if (k == "_head")
+                    head = val;
+                else
+                    training[k] = val;
+            }
+            progress.stage("package");
+            progress.message("writing " + outs[0].string());
             fs::create_directories(ckptRoot, ec);
             if (Status s = installPackage(base.model, base.tokenizerPath, "diffclip train (linear probe)", ckptRoot,
                                           outs[0], training, head, options.overwrite);
                 !s)
                 return s.error();
             fs::remove_all(ckptRoot, ec);
-            training.set("package", outs[0].string());
+            training["package"] = outs[0].string();
             report.summary = training;
             report.package = outs[0].string();
             return report;
@@ -1188,9 +1200,9 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
                 in.mergesPath = scratchMerges;
                 tok = scratchTok.get();
                 Json p = Json::object();
-                p.set("architecture", r.architecture);
-                p.set("config", c.toJson());
-                p.set("init_seed", static_cast<uint64_t>(r.seed));
+                p["architecture"] = r.architecture;
+                p["config"] = c.toJson();
+                p["init_seed"] = static_cast<uint64_t>(r.seed);
                 in.parent = p;
             } else {
                 in.model = base.model;
@@ -1205,32 +1217,30 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
             auto v = trainClassVariant(job, in);
             if (!v) return v.error();
             Json training = summary;
-            for (const auto& [k, val] : v->asObject()) training.set(k, val);
-            prog.phase = "writing";
-            prog.variant = in.variant;
-            prog.message = "writing " + in.out.string();
-            if (options.progress) options.progress(prog);
+            for (const auto& [k, val] : v->items()) training[k] = val;
+            progress.stage("package");
+            job.say(in.variant, "writing " + in.out.string());
             torch::NoGradGuard ng;
             auto txt = textEmbeddings(in.model, in.tokens).cpu();
             Json head = classesJson(*data, txt, "text-prompts");
-            head.set("logit_scale", logitScaleValue(in.model));
+            head["logit_scale"] = logitScaleValue(in.model);
             in.model->to(at::kCPU);
             if (Status s = installPackage(in.model, in.mergesPath, std::string("diffclip train (") + trainModeName(r.mode) + ")",
                                           in.ckpt, in.out, training, head, options.overwrite);
                 !s)
                 return s.error();
             fs::remove_all(in.ckpt, ec);
-            training.set("package", in.out.string());
+            training["package"] = in.out.string();
             if (vi == 0) report.package = in.out.string();
             if (r.compareAttention)
-                compare.set(in.variant, training);
+                compare[in.variant] = training;
             else
                 report.summary = training;
         }
         fs::remove_all(ckptRoot, ec);
         if (r.compareAttention) {
             Json s = summary;
-            s.set("compare_attention", compare);
+            s["compare_attention"] = compare;
             report.summary = s;
         }
         return report;

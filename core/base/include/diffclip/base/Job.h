@@ -41,7 +41,7 @@ struct ProgressUpdate {
 
 /// A progress sink. Default-constructed, it reports nowhere (cheap to call).
 /// Delivery rules: stage() and message() always deliver; update()/advance() deliver at most
-/// once per interval, and always the last step of a stage (done == total), so a loop
+/// once per interval, plus the first and the last step of a stage (done == total), so a loop
 /// may report every item without flooding a GUI.
 class Progress {
 public:
@@ -74,7 +74,8 @@ private:
 };
 
 /// A cancel flag shared by every copy. Default-constructed, it can still be cancelled (each
-/// token owns its flag); `CancelToken::never()` gives one that nobody holds.
+/// token owns its flag); `CancelToken::never()` gives one that nobody holds. cancel() is one
+/// lock-free atomic store, so a signal handler may call it (the command line's Ctrl-C).
 class CancelToken {
 public:
     CancelToken() : m_flag(std::make_shared<std::atomic<bool>>(false)) {}
@@ -89,6 +90,7 @@ public:
 
 private:
     explicit CancelToken(std::nullptr_t) {}
+    static_assert(std::atomic<bool>::is_always_lock_free, "cancel() must be safe in a signal handler");
     std::shared_ptr<std::atomic<bool>> m_flag;
 };
 

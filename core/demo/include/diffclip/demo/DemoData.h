@@ -18,15 +18,14 @@
 // the surface alone never tells the class; size, contrast, position, lighting and camera
 // distance vary per photo.
 
-#include <atomic>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include <opencv2/core.hpp>
 
+#include "diffclip/base/Job.h"
 #include "diffclip/base/Result.h"
 
 namespace diffclip::demo {
@@ -68,11 +67,11 @@ struct DemoOptions {
     int perClass = 40;     // photos per class, 1..100000
     uint64_t seed = 1;
     int imageSize = 224;   // 64..2048: smaller photos leave no room for a visible defect
-    /// Called after each photo written or found: (done, total). From the calling thread.
-    std::function<void(int64_t done, int64_t total)> progress;
-    /// Checked between photos; when set the call returns ErrorCode::Cancelled. What was
-    /// written stays and a later call with the same options finishes it.
-    const std::atomic<bool>* cancel = nullptr;
+    /// Progress and cancel (Job.h): one stage "generate", done/total = photos written or found
+    /// (reported from the calling thread). Cancel is checked between batches of photos; the
+    /// call then returns ErrorCode::Cancelled. What was written stays (each file is written
+    /// atomically) and a later call with the same options finishes it.
+    JobControl job;
 };
 
 struct DemoSummary {

@@ -12,9 +12,7 @@
 // renderPanes() have no shared state and are cheap enough for the GUI thread.
 // Errors come back as Result values; nothing throws.
 
-#include <atomic>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +21,7 @@
 #include "diffclip/explain/PatchGrid.h"
 #include "diffclip/explain/Render.h"
 #include "diffclip/imaging/ImageDecode.h"
+#include "diffclip/base/Job.h"
 #include "diffclip/base/Result.h"
 
 namespace diffclip::explain {
@@ -124,9 +123,6 @@ struct FolderScale {
     std::vector<std::string> failed;  // "photo: reason" for photos left out (not decodable, ...)
 };
 
-/// Photos done so far (explained or left out) of `total`; called on the calling (worker) thread.
-using FolderProgress = std::function<void(int done, int total)>;
-
 struct SessionOptions {
     std::string device = "cpu";  // "auto" | "cpu" | "cuda[:N]"
     int threads = 0;             // CPU threads; 0: chosen for the machine
@@ -142,19 +138,21 @@ public:
     /// Loads (once) and describes a model. Blocks; worker threads.
     Result<ModelInfo> modelInfo(const std::string& spec);
 
-    /// Both panes for `request`. `cancel` (may be null) is polled between passes: a set flag
-    /// ends the call early with ErrorCode::Cancelled. Blocks.
-    Result<ExplainResult> explain(const ExplainRequest& request, const std::atomic<bool>* cancel = nullptr);
+    /// Both panes for `request`. `cancel` is checked between passes: once cancelled, the call
+    /// ends early with ErrorCode::Cancelled. Blocks.
+    Result<ExplainResult> explain(const ExplainRequest& request, const CancelToken& cancel = CancelToken::never());
 
     /// One colour scale over the maps `request` gives for every photo of `photos` (the photo,
     /// region and perLayer of `request` are ignored; both panes count). The session is locked
     /// per photo, so explain() calls from other threads interleave. A photo that cannot be
     /// decoded is left out and listed in `failed`; an error of the settings themselves (bad
     /// layer, a query method without a query, ...) ends the call with that error, and so does
-    /// a folder where no photo could be explained. `cancel` is polled between photos
-    /// (ErrorCode::Cancelled). Blocks: worker threads.
+    /// a folder where no photo could be explained. `job` (Job.h): one stage "explain",
+    /// done/total = photos explained or left out (reported on the calling thread); cancel is
+    /// checked between photos and between passes: ErrorCode::Cancelled, nothing kept. Blocks:
+    /// worker threads.
     Result<FolderScale> folderScale(const ExplainRequest& request, const std::vector<std::string>& photos,
-                                    const std::atomic<bool>* cancel = nullptr, const FolderProgress& progress = {});
+                                    const JobControl& job = {});
 
     /// Drops cached models and captures (e.g. when the workspace's model changes).
     void clear();

@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,15 @@ struct RgbImage8 {
 /// BMP alpha is ignored (often unset in files). Errors: Format for unrecognised, oversized, truncated or
 /// corrupt data ("cannot decode (truncated or corrupt JPEG)"). Never throws.
 Result<RgbImage8> decodeImage(const uint8_t* data, size_t size, const DecodeOptions& options);
+
+/// The file name extensions of the formats decodeImage accepts, lower case with the dot, in the order
+/// probed: ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".bmp". The one list that indexing,
+/// training, explain and the UI's file dialogs use to pick photos out of folders; decoding itself
+/// still goes by content, so a misnamed file is refused (or read) by what it is.
+const std::vector<std::string>& photoExtensions();
+
+/// True when `path`'s extension, in any case, is one of photoExtensions() ("A.JPG" is a photo).
+bool hasPhotoExtension(const std::filesystem::path& path);
 
 /// Reads the whole file (at most 1 GiB) and calls decodeImage. Errors: NotFound (no such file),
 /// Io (a directory, unreadable, short read), Format (empty, larger than 1 GiB, or as decodeImage).

@@ -2,13 +2,12 @@
 // Value types of indexing and search, free of LibTorch headers so that the desktop application
 // (ui/, which never includes LibTorch) can use them. Functions live in Indexer.h / Workspace.h.
 
-#include <atomic>
 #include <cstdint>
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "diffclip/base/Job.h"
 #include "diffclip/imaging/ImageDecode.h"
 #include "diffclip/library/Library.h"
 
@@ -19,9 +18,12 @@ struct IndexOptions {
     std::string metadataCsv;         // CSV sidecar imported after indexing (Library::importMetadataCsv)
     int batchSize = 16;              // photos per encoder batch and per transaction
     DecodeOptions decode;            // pixel limit, EXIF policy (shared with search and training)
-    /// Called after each batch with (photos handled, photos to handle, seconds elapsed).
-    std::function<void(int64_t, int64_t, double)> progress;
-    const std::atomic<bool>* cancel = nullptr;  // checked between batches
+    /// Progress and cancel (Job.h). Stages, in order: "scan" (paths found and compared with the
+    /// library; done/total = files), "decode+embed" (done/total = photos to add or update,
+    /// counted once their batch is committed), then "commit" when a metadata CSV is given (its
+    /// import, one transaction; no count). Cancel is checked while scanning and after each
+    /// batch's commit; the call then returns ErrorCode::Cancelled with every committed batch kept.
+    JobControl job;
 };
 
 struct IndexSummary {
@@ -37,7 +39,6 @@ struct IndexSummary {
     /// Photos encoded per second after the first batch (which also pays the encoder's one-time
     /// warm-up); 0 with fewer than two batches.
     double steadyPhotosPerSecond = 0.0;
-    bool cancelled = false;
 };
 
 struct SearchHit {

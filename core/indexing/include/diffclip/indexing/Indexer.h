@@ -7,8 +7,6 @@
 // again skips every photo already stored unchanged. Threading: one call at a time per Library;
 // decoding of the next batch runs on a helper thread while the current batch is encoded.
 
-#include <atomic>
-#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -21,7 +19,7 @@
 namespace diffclip {
 
 /// Files and folders (recursive, sorted, symbolic links followed once) with an image file
-/// extension (jpg, jpeg, png, tif, tiff, webp, bmp; any case). Other files are not photos and
+/// extension (hasPhotoExtension: jpg, jpeg, png, tif, tiff, webp, bmp; any case). Other files are not photos and
 /// are skipped silently; a file with an image extension that is not a decodable image is
 /// recorded as failed with its reason.
 Result<std::vector<std::string>> collectPhotoPaths(const std::vector<std::string>& paths);

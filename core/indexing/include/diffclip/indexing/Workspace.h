@@ -13,15 +13,14 @@
 // photos embedded by the active model; photos not yet embedded by it are counted in
 // SearchResult::notEmbedded and brought up to date by reembed() (lazily, as a job).
 
-#include <atomic>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "diffclip/indexing/IndexTypes.h"
 #include "diffclip/library/Library.h"
+#include "diffclip/base/Job.h"
 #include "diffclip/base/Result.h"
 
 namespace diffclip {
@@ -52,15 +51,16 @@ struct AutoTagOptions {
     std::vector<std::string> templates;   // empty: defaultPromptTemplates() (Evaluate.h)
     double minConfidence = 0.0;           // softmax probability below which no label is stored, 0..1
     bool onlyUnlabelled = false;          // skip photos that already have a current label
-    std::function<void(int64_t done, int64_t total, double seconds)> progress;
-    const std::atomic<bool>* cancel = nullptr;
+    /// Progress and cancel (Job.h): one stage "tag" (done/total = embedded photos looked at).
+    /// Labels are stored 500 photos to a transaction; cancel is checked after each one and
+    /// returns ErrorCode::Cancelled with the stored labels kept.
+    JobControl job;
 };
 
 struct AutoTagSummary {
     int64_t tagged = 0;      // labels stored (source zero-shot, with confidence)
     int64_t skipped = 0;     // below minConfidence or already labelled
     int64_t notEmbedded = 0; // photos without an embedding of the active model (run reembed)
-    bool cancelled = false;
     double seconds = 0.0;
 };
 
@@ -69,8 +69,10 @@ public:
     /// Opens (or creates) the library at `libraryPath` and loads `modelSpec` (a MODEL argument,
     /// see CLI.md). An empty spec uses the model the library was last indexed with; NotFound
     /// when it has none. Errors of the library or the model are passed through.
+    /// `job` (Job.h): stages "load" (the model) and "cache" (the library's embeddings into the
+    /// search index); a cancel between them returns ErrorCode::Cancelled and changes nothing.
     static Result<std::unique_ptr<Workspace>> open(const std::string& libraryPath, const std::string& modelSpec,
-                                                   const WorkspaceOptions& options = {});
+                                                   const WorkspaceOptions& options = {}, const JobControl& job = {});
     ~Workspace();
     Workspace(const Workspace&) = delete;
     Workspace& operator=(const Workspace&) = delete;
@@ -81,10 +83,11 @@ public:
     /// The library's id of the active model; 0 before anything was embedded with it.
     int64_t modelId() const;
 
-    /// Adds or updates photos (files or folders) with the active model (indexPhotos).
+    /// Adds or updates photos (files or folders) with the active model (indexPhotos); progress
+    /// and cancel through options.job.
     Result<IndexSummary> index(const std::vector<std::string>& paths, const IndexOptions& options);
     /// Embeds with the active model every readable library photo that lacks its embedding
-    /// (after a change of model). Resumable and kill-safe like index().
+    /// (after a change of model). Resumable and kill-safe like index(), with the same stages.
     Result<IndexSummary> reembed(const IndexOptions& options);
     /// Library photos (status Ok) without an embedding of the active model.
     Result<int64_t> notEmbeddedCount();

@@ -40,6 +40,12 @@ enum class LabelSource { Manual, Training, Folder, ZeroShot };
 const char* labelSourceName(LabelSource source);
 std::optional<LabelSource> parseLabelSource(std::string_view name);
 
+/// True when `text` is an ISO 8601 date the library stores: "YYYY-MM-DD" naming a real day
+/// (years 0001..9999), optionally followed by 'T' or one space and "HH:MM", then optional ":SS",
+/// a fraction (".123") and "Z" or "+HH:MM"/"-HH:MM". Only such dates (or none) are stored, because
+/// date filters compare the text: "15/01/2026" would silently fall outside every range.
+bool isIsoDate(std::string_view text);
+
 /// One photo. Strings are UTF-8; an empty metadata string means "not set".
 struct ImageRecord {
     int64_t id = 0;               // assigned by the library; ignored by upsertImage
@@ -53,7 +59,7 @@ struct ImageRecord {
     std::string product;
     std::string line;
     std::string lot;
-    std::string date;             // ISO 8601 (YYYY-MM-DD or a full timestamp); compared as text
+    std::string date;             // empty, or ISO 8601 as isIsoDate() accepts; compared as text
     std::string inspector;
     std::string notes;
     std::string extraJson = "{}"; // JSON object of further metadata (string values from CSV import)
@@ -61,11 +67,31 @@ struct ImageRecord {
     std::string error;            // why indexing failed (status Failed), else empty
 };
 
+/// Why a file could not be added, as a stable code the desktop application translates (the
+/// English `reason` beside it keeps the exact detail).
+enum class FailureCode {
+    Unknown,      // recorded without a code (schema 1 libraries, older programs): show `reason`
+    Unreadable,   // the file could not be opened or read (permissions, I/O error)
+    Missing,      // the file is no longer there
+    TooLarge,     // over 1 GiB, or more pixels than the decoding limit
+    NotAnImage,   // not JPEG, PNG, TIFF, WebP or BMP, or its header is damaged
+    Damaged,      // a supported format whose image data is truncated or corrupt
+    OutOfMemory,  // decoding ran out of memory
+    ModelInput,   // the model's preprocessing failed on the decoded photo
+};
+
+/// "unreadable", "missing", "too-large", "not-an-image", "damaged", "out-of-memory",
+/// "model-input" (the strings stored in the file); "" for Unknown.
+const char* failureCodeName(FailureCode code);
+/// The code of a stored name; Unknown for "" and for names this version does not know.
+FailureCode parseFailureCode(std::string_view name);
+
 struct FailedFile {
     std::string path;
     int64_t size = 0;
     int64_t mtimeNs = 0;
-    std::string reason;
+    std::string reason;  // one English line
+    FailureCode code = FailureCode::Unknown;
 };
 
 /// Embeddings of one model: row i of `values` (dim floats, row-major, contiguous) belongs to
@@ -89,11 +115,21 @@ struct ImageFilter {
     std::optional<ImageStatus> status;
 };
 
+/// A cell of a metadata CSV that was not imported; the rest of its row was.
+struct CsvRejectedCell {
+    int64_t line = 0;     // 1-based line of the row in the file
+    std::string column;   // "date"
+    std::string value;    // the cell as written
+};
+
 struct CsvImportReport {
     int64_t rows = 0;       // data rows read (header excluded, blank lines skipped)
     int64_t matched = 0;    // rows applied to exactly one image
     int64_t unmatched = 0;  // rows whose path/file matched no image, or several (ambiguous file name)
     std::vector<std::string> unmatchedExamples;  // the first few unmatched path/file values
+    /// Every refused cell of a matched row, in file order: a date that is not ISO (isIsoDate)
+    /// keeps the date stored before; the row's other cells are applied.
+    std::vector<CsvRejectedCell> rejected;
 };
 
 struct CheckReport {
@@ -119,7 +155,11 @@ struct LibraryOptions {
 
 class Library {
 public:
-    static constexpr int kSchemaVersion = 1;
+    /// 2 added images.error_code (FailureCode of failed files).
+    static constexpr int kSchemaVersion = 2;
+    /// The oldest schema a read-only connection reads: later versions only added columns, which
+    /// read as empty there, so a library on a share nobody may write stays browsable.
+    static constexpr int kOldestReadableSchema = 1;
     /// PRAGMA application_id of a DiffCLIP library: "DCLB".
     static constexpr int32_t kApplicationId = 0x44434C42;
 
@@ -130,7 +170,8 @@ public:
     /// and linked into place, so a process killed meanwhile leaves no empty library behind.
     /// Errors: NotFound (missing and !create or readOnly); Format "not a DiffCLIP library or
     /// damaged" (text file, another program's SQLite file, failed quick_check); Unsupported
-    /// (made by a newer DiffCLIP Studio, or an old schema opened read-only); Io (busy, permissions).
+    /// (made by a newer DiffCLIP Studio, or a schema older than kOldestReadableSchema opened
+    /// read-only); Io (busy, permissions).
     static Result<Library> open(const std::string& path, const LibraryOptions& options = {});
 
     Library(Library&&) noexcept = default;
@@ -153,13 +194,28 @@ public:
     /// Inserts the image or updates the row with the same path; returns its id. File facts
     /// (hash, size, mtime, width, height) are always written and status becomes Ok; metadata
     /// strings left empty (and extraJson "{}" or empty) keep the values already stored.
+    /// Errors: InvalidArgument (no path, extra not a JSON object, date not ISO: isIsoDate).
     Result<int64_t> upsertImage(const ImageRecord& image);
-    /// Marks `path` as failed with `reason` (insert or update); its metadata and labels are kept.
-    Status recordFailure(const std::string& path, int64_t size, int64_t mtimeNs, const std::string& reason);
+    /// Marks `path` as failed with `reason` (one English line) and `code` (insert or update);
+    /// its metadata and labels are kept.
+    Status recordFailure(const std::string& path, int64_t size, int64_t mtimeNs, const std::string& reason,
+                         FailureCode code = FailureCode::Unknown);
     /// Ids (ascending) of the images with status Ok whose content hash equals `hash`.
     Result<std::vector<int64_t>> imagesWithSameHash(const std::string& hash);
+    /// Images that pass `filter`, by id. Errors: InvalidArgument for a `where` field that
+    /// checkFilter() refuses.
     Result<std::vector<ImageRecord>> listImages(const ImageFilter& filter = {});
     Result<std::vector<FailedFile>> failures();
+    /// The fields a `where` condition may name: the columns (path, product, line, lot, date,
+    /// inspector, notes) in that order, then the keys of the photos' extra metadata, sorted.
+    Result<std::vector<std::string>> filterFields();
+    /// Ok when every `where` field of `filter` is a column or a key of at least one photo's
+    /// extra metadata. Otherwise InvalidArgument: `unknown filter field "F"; known fields: ...`
+    /// (a misspelt field would silently match nothing). One short query per extra-key field.
+    Status checkFilter(const ImageFilter& filter);
+    /// Distinct non-empty values of the column `field` (product, line, lot, date, inspector or
+    /// notes; case-insensitive), sorted: the choices a filter offers. InvalidArgument otherwise.
+    Result<std::vector<std::string>> columnValues(const std::string& field);
 
     // ---- models and embeddings ----
     /// Id of the model with this fingerprint, registering it when new. configJson must be valid
@@ -196,7 +252,7 @@ public:
     Result<EmbeddingStamp> embeddingStamp(int64_t modelId);
     /// PRAGMA data_version of this connection: changes when another connection commits.
     Result<int64_t> dataVersion();
-    /// Ids (ascending) of the images that pass `filter` (same rules as listImages).
+    /// Ids (ascending) of the images that pass `filter` (same rules and errors as listImages).
     Result<std::vector<int64_t>> listImageIds(const ImageFilter& filter = {});
     /// Errors: NotFound when no image has this id.
     Result<ImageRecord> imageById(int64_t id);
@@ -239,9 +295,10 @@ public:
     /// commas and newlines inside quotes, UTF-8 with or without BOM). Columns (case-insensitive):
     /// path or file (required), product, line, lot, date, inspector, notes; any other column goes
     /// into the extra JSON object. A row matches an image by exact path, else by file name when
-    /// exactly one image has that name. Empty cells leave stored values unchanged. All rows are
-    /// applied in one transaction. Errors: NotFound/Io (file), Format (malformed CSV, with line),
-    /// InvalidArgument (no path/file column).
+    /// exactly one image has that name. Empty cells leave stored values unchanged. A date that is
+    /// not ISO (isIsoDate) is not imported and is listed in the report's `rejected` with its line;
+    /// the other cells of its row are. All rows are applied in one transaction. Errors:
+    /// NotFound/Io (file), Format (malformed CSV, with line), InvalidArgument (no path/file column).
     Result<CsvImportReport> importMetadataCsv(const std::string& csvPath);
     /// Writes all images (path, label, product, line, lot, date, inspector, notes, extra, status,
     /// error) as RFC 4180 CSV with CRLF line ends, into a temporary file next to `csvPath` that is
@@ -263,7 +320,8 @@ public:
     };
     /// Sets the metadata strings (product, line, lot, date, inspector, notes) of the image to
     /// exactly the values of `metadata` (an empty string clears the field, unlike upsertImage);
-    /// the other members of `metadata` are ignored. Errors: NotFound when no image has this id.
+    /// the other members of `metadata` are ignored. Errors: NotFound when no image has this id;
+    /// InvalidArgument when the date is not empty and not ISO (isIsoDate), nothing written.
     Status updateMetadata(int64_t imageId, const ImageRecord& metadata);
     /// Removes the image's label of `source`; the next source in precedence becomes current.
     /// No error when it has none. Errors: NotFound when no image has this id.
@@ -285,15 +343,26 @@ public:
         int64_t createdAtMs = 0;
     };
     /// Stores that `hitImageId` is a right (or wrong) answer to `query`. Each call adds a row,
-    /// so a changed mind is kept as history; readers take the latest per (query, hit).
+    /// so a changed mind is kept as history; readers take the latest per (query, hit). Rows are
+    /// never updated or deleted (only with their photo), and `id` grows with every row, so
+    /// judgements made within the same millisecond (`createdAtMs`) are still ordered.
     /// Errors: InvalidArgument (empty query), NotFound (no image with this id), Io.
     Status addFeedback(const std::string& query, int64_t hitImageId, bool right);
     /// Stored feedback, oldest first; `hitImageId` > 0 keeps only that hit's rows.
     Result<std::vector<FeedbackRecord>> feedback(int64_t hitImageId = 0);
+    /// Every judgement of `hitImageId` for `query`, oldest first: the last one is the current
+    /// judgement, the others what it replaced. Empty when the hit was never judged.
+    Result<std::vector<FeedbackRecord>> feedbackHistory(const std::string& query, int64_t hitImageId);
+    /// The current (latest) judgement of each hit judged for `query`, by hit id ascending:
+    /// one query for a whole result list.
+    Result<std::vector<FeedbackRecord>> currentFeedback(const std::string& query);
 
 private:
     Library(Database db, std::string path, int openedVersion)
-        : m_db(std::move(db)), m_path(std::move(path)), m_openedVersion(openedVersion) {}
+        : m_db(std::move(db)),
+          m_path(std::move(path)),
+          m_openedVersion(openedVersion),
+          m_schemaVersion(openedVersion) {}
     /// open() once the file exists (or may be created in place, as open() does for a new one).
     static Result<Library> openExisting(const std::string& path, const LibraryOptions& options);
     Status migrate();
@@ -304,6 +373,7 @@ private:
     Database m_db;
     std::string m_path;
     int m_openedVersion = 0;
+    int m_schemaVersion = 0;  // of the file now: kSchemaVersion after migrate(), else as opened
 };
 
 /// IEEE 754 binary16 conversion used for stored embeddings (round to nearest, ties to even;

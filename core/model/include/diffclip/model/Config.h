@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "diffclip/formats/Json.h"
+#include "diffclip/formats/JsonFwd.h"
 #include "diffclip/base/Result.h"
 #include "diffclip/model/StateDictFwd.h"
 

@@ -15,6 +15,7 @@
 #include "diffclip/model/Checkpoint.h"
 #include "diffclip/model/Config.h"
 #include "diffclip/model/Model.h"
+#include "diffclip/base/Job.h"
 #include "diffclip/base/Result.h"
 #include "diffclip/text/Tokenizer.h"
 
@@ -46,8 +47,12 @@ Result<LoadedModel> loadModel(const std::string& spec, const LoadOptions& option
 /// Writes `model` as a package at `dir`. The folder is built beside it under a temporary
 /// name and renamed into place, so a failure leaves no half-written package. An existing
 /// `dir` is refused unless `overwrite`. `mergesPath` (may be empty) is copied in.
+/// `job` (Job.h): stages "convert" (done/total = tensors made float32 on the CPU) and "write"
+/// (done/total = files: merges, weights, config); cancel is checked between tensors and files
+/// and before the rename: ErrorCode::Cancelled with the temporary folder removed and `dir`
+/// untouched.
 Status writePackage(const LoadedModel& model, const std::string& dir, const std::string& mergesPath,
-                    bool overwrite = false);
+                    bool overwrite = false, const JobControl& job = {});
 
 /// The CLIP merges file installed with the application (share/diffclip-studio/tokenizer/),
 /// found relative to the executable, or via $DIFFCLIP_DATA_DIR. Empty when not found.

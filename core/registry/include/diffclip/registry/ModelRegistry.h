@@ -33,6 +33,11 @@ struct RegistryEntry {
     std::string attention;    // "differential" | "standard" | "" (unknown)
     std::string architecture; // one line, e.g. "differential, ViT 224 px / patch 16, width 768 × 12, embed 512"
     int64_t embedDim = 0;     // joint embedding width, 0 when unknown
+    // The figures of that line, for a UI that words it in the user's language; 0 when unknown.
+    int64_t imageSize = 0;    // vision input side, pixels
+    int64_t patchSize = 0;    // vision patch side, pixels
+    int64_t visionWidth = 0;  // vision token width
+    int64_t visionDepth = 0;  // vision blocks
     int64_t createdAtMs = 0;  // Unix ms, UTC: modification time of model.safetensors (else the folder)
     int64_t weightsBytes = 0; // size of model.safetensors, 0 when missing
 

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "diffclip/base/Job.h"
 #include "diffclip/base/Result.h"
 
 namespace diffclip {
@@ -14,8 +15,12 @@ namespace diffclip {
 /// under `registryRoot` (created when missing) named after the model (uniqueRegistryId), the
 /// way `diffclip import` writes one: under a temporary name, then renamed into place.
 /// `tokenizerPath` empty: the model's own merges, else the bundled ones. Returns the new
-/// package's path. Errors: those of loadModel and writePackage (NotFound, Format, Io, ...).
+/// package's path. `job` (Job.h): stages "read" (opening and checking the file; no count),
+/// then writePackage's "convert" and "write"; cancel is checked after reading and at
+/// writePackage's safe points: ErrorCode::Cancelled, nothing left in the registry (the
+/// temporary folder is removed). Errors: those of loadModel and writePackage (NotFound,
+/// Format, Io, ...).
 Result<std::string> importIntoRegistry(const std::string& registryRoot, const std::string& spec,
-                                       const std::string& tokenizerPath = {});
+                                       const std::string& tokenizerPath = {}, const JobControl& job = {});
 
 }  // namespace diffclip

@@ -19,8 +19,9 @@
 // - Ties in score are broken by the lower row position, so results are deterministic.
 //
 // Threading: search() and searchBatch() may run concurrently from any number of threads;
-// reset() and add() take an exclusive lock and wait for running searches. The pool is owned by
-// the index and lives as long as it does.
+// reset() and add() take an exclusive lock and wait for running searches. The pool (a
+// diffclip::ThreadPool) is owned by the index and lives as long as it does; the thread that
+// searches works on its own search too.
 
 #include <cstddef>
 #include <cstdint>
@@ -78,7 +79,7 @@ const char* searchKernelName(SearchKernel kernel);
 class ExactIndex {
 public:
     struct Options {
-        /// Threads of the pool; 0 = std::thread::hardware_concurrency().
+        /// Threads a search runs on, the calling thread included; 0 = std::thread::hardware_concurrency().
         unsigned threads = 0;
         /// Kernel; Auto honours the environment variable DIFFCLIP_SEARCH_SCALAR=1 (forces scalar).
         /// Asking for a kernel the CPU lacks falls back to the best available one.

@@ -5,12 +5,11 @@
 // Layout (docs/TRAINING.md):
 //   ROOT/<class name>/**/<photo>     every photo below a top-level folder has that folder's label
 //   ROOT/<class name>/prompt.txt     optional: first non-empty line is the class's text prompt
-// Photos are recognised by extension (jpg, jpeg, png, tif, tiff, bmp, webp) and decoded by
+// Photos are recognised by extension (hasPhotoExtension, ImageDecode.h) and decoded by
 // content; files that cannot be decoded are skipped and listed in Dataset::skipped.
 //
 // Threading: free functions without shared state. Ownership: results own their data.
 
-#include <atomic>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -18,6 +17,7 @@
 
 #include "diffclip/imaging/ImageDecode.h"
 #include "diffclip/formats/Json.h"
+#include "diffclip/base/Job.h"
 #include "diffclip/base/Result.h"
 
 namespace diffclip {
@@ -50,11 +50,25 @@ struct Dataset {
 /// Default prompt of a class without prompt.txt: "a photo of {name}." with '_' and '-' as spaces.
 std::string defaultClassPrompt(const std::string& className);
 
+/// One class of a folder-per-class tree, as listed before any photo is opened.
+struct ClassFolder {
+    ClassInfo info;
+    std::vector<std::string> files;  // photo files below the folder: '/'-separated, relative to the root, sorted
+};
+
+/// Lists the classes of the tree at `root` exactly as loadDataset reads them, without opening a
+/// photo (cheap enough for a preview, but it walks the whole tree: call it off the GUI thread):
+/// top-level folders whose name does not start with '.', each with at least one photo file (by
+/// extension) anywhere below it, sorted by name, with their prompts. Fewer than two classes is
+/// not an error here. Errors: NotFound (no such folder), Io (a folder cannot be listed).
+Result<std::vector<ClassFolder>> listClassTree(const std::string& root);
+
 /// Lists, hashes, decodes and caches the tree. `cacheSize` (pixels, 8..4096) is the side of the
-/// cached square. `cancel` (may be null) is polled between files. Errors: NotFound (no root),
-/// InvalidArgument (fewer than 2 classes with photos, bad cacheSize), Cancelled.
+/// cached square. Reports inside the caller's current stage of `job` (setTotal to the photo
+/// files found, one unit per file) and checks its cancel token between files. Errors: NotFound
+/// (no root), InvalidArgument (fewer than 2 classes with photos, bad cacheSize), Cancelled.
 Result<Dataset> loadDataset(const std::string& root, int cacheSize, const DecodeOptions& decode,
-                            const std::atomic<bool>* cancel = nullptr);
+                            const JobControl& job = {});
 
 struct DataSplit {
     std::vector<size_t> train;  // sample indices, ascending

@@ -1,6 +1,6 @@
 #pragma once
-// The torch-free face of a training job (docs/TRAINING.md): mode, recipe and presets, progress,
-// options, metrics, report and runTraining. The UI includes this header; Trainer.h adds the
+// The torch-free face of a training job (docs/TRAINING.md): mode, recipe and presets, live
+// metrics, options, evaluation figures, report and runTraining. The UI includes this header; Trainer.h adds the
 // LibTorch building blocks on top of it.
 //
 // Modes:
@@ -11,10 +11,10 @@
 // The result is a model package (ModelIO.h) plus training.json (parent, recipe, data
 // fingerprint, split, metrics) and classes.json (the class head).
 //
-// Threading: runTraining blocks its caller; the progress callback runs on that thread; the
-// cancel flag may be set from any thread. LibTorch's intra-op threads are set by the caller.
+// Threading: runTraining blocks its caller; the progress and metrics callbacks run on that
+// thread; the cancel token may be cancelled from any thread. LibTorch's intra-op threads are set
+// by the caller.
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "diffclip/formats/Json.h"
+#include "diffclip/base/Job.h"
 #include "diffclip/base/Result.h"
 #include "diffclip/training/Dataset.h"
 
@@ -66,8 +67,9 @@ struct TrainRecipe {
 /// Errors: InvalidArgument for an unknown preset.
 Result<TrainRecipe> presetRecipe(TrainMode mode, const std::string& preset);
 
-struct TrainProgress {
-    std::string phase;          // "loading" | "embedding" | "training" | "evaluating" | "writing"
+/// The live figures of a run, for curves and a status line. Data, not progress: where the run
+/// is and how to stop it go through TrainOptions::job like every long operation's.
+struct TrainMetrics {
     std::string variant;        // "" or "differential" / "standard" when comparing
     int epoch = 0;              // 1-based, current (linear: head iteration)
     int epochs = 0;             // planned
@@ -82,12 +84,23 @@ struct TrainProgress {
     double elapsedSeconds = 0;  // training time so far, over resumes
     double remainingSeconds = -1;  // estimate; -1 unknown
     double imagesPerSecond = 0;
-    std::string message;        // one line for humans
 };
 
 struct TrainOptions {
-    std::function<void(const TrainProgress&)> progress;  // may be empty
-    const std::atomic<bool>* cancel = nullptr;           // may be null; polled every step
+    /// Progress and cancel (Job.h). Stages: "prepare" (loading the base model and decoding the
+    /// photos; done/total = photo files; the linear probe also embeds them here), "evaluate"
+    /// (the starting model), "epoch" (done/total = epochs of the run, re-planned under a time
+    /// budget; each epoch's validation belongs to it), "evaluate" (WiSE-FT and the final
+    /// figures), "package". With compareAttention the stages from the first "evaluate" run once
+    /// per variant. Messages: one line per epoch, resuming, what is loaded or written. Cancel
+    /// is checked between photos, before every optimizer micro-step and before the package is
+    /// written: ErrorCode::Cancelled, no package, the last epoch's checkpoint kept.
+    JobControl job;
+    /// Live figures: every micro-step (epochEnd false) and once per epoch with the validation
+    /// result (epochEnd true; the linear probe reports every 25 iterations, all epochEnd).
+    /// A separate callback because it is data for plots, not progress: it is never throttled
+    /// or dropped. Runs on the training thread; may be empty.
+    std::function<void(const TrainMetrics&)> onMetrics;
     std::string checkpointDir;   // "" : <out>.partial
     bool overwrite = false;      // replace an existing package at `out`
     DecodeOptions decode;

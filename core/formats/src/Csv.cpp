@@ -1,4 +1,4 @@
-#include "Csv.h"
+#include "diffclip/formats/Csv.h"
 
 namespace diffclip {
 
@@ -78,5 +78,49 @@ Result<std::vector<CsvRow>> parseCsv(std::string_view text) {
     }
     return rows;
 }
+
+void appendCsvField(std::string& out, std::string_view field) {
+    const bool quote = field.find_first_of(",\"\r\n") != std::string_view::npos ||
+                       (!field.empty() && (field.front() == ' ' || field.back() == ' '));
+    if (!quote) {
+        out += field;
+        return;
+    }
+    out += '"';
+    for (char c : field) {
+        if (c == '"') {
+            out += '"';
+        }
+        out += c;
+    }
+    out += '"';
+}
+
+std::string csvField(std::string_view field) {
+    std::string out;
+    appendCsvField(out, field);
+    return out;
+}
+
+namespace {
+
+template <typename Fields>
+void appendRow(std::string& out, const Fields& fields) {
+    bool first = true;
+    for (const auto& f : fields) {
+        if (!first) {
+            out += ',';
+        }
+        first = false;
+        appendCsvField(out, f);
+    }
+    out += "\r\n";
+}
+
+}  // namespace
+
+void appendCsvRow(std::string& out, const std::vector<std::string>& fields) { appendRow(out, fields); }
+
+void appendCsvRow(std::string& out, std::initializer_list<std::string_view> fields) { appendRow(out, fields); }
 
 }  // namespace diffclip
