@@ -9,7 +9,9 @@
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include <chrono>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -443,6 +445,34 @@ private Q_SLOTS:
         QVERIFY(!f.holm);
         QCOMPARE(f.classes.size(), size_t(1));  // crack goes the other way clearly
         QCOMPARE(f.classes[0].label, std::string("crack"));
+    }
+
+    // The job contract (Job.h): "rank" counts the two models' rankings, "resample" the overall
+    // set and then each of the two compared classes (crack, dent): 1 + 2 units. A token
+    // cancelled before the start stops it with Cancelled.
+    void progressAndCancel() {
+        auto lib = worked("job.dclib");
+        QVERIFY(lib);
+        std::vector<ProgressUpdate> seen;
+        CompareOptions o;
+        o.ks = {1};
+        o.iterations = 50;
+        o.job.progress = Progress([&](const ProgressUpdate& u) { seen.push_back(u); }, std::chrono::milliseconds(0));
+        auto r = compareModels(*lib, kA, kB, o);
+        QVERIFY2(r.ok(), r.ok() ? "" : r.error().describe().c_str());
+        QVERIFY(!seen.empty());
+        std::map<std::string, std::pair<int64_t, int64_t>> last;  // stage -> (done, total)
+        for (const auto& u : seen) last[u.stage] = {u.done, u.total};
+        QCOMPARE(last.size(), size_t(2));
+        QCOMPARE(last["rank"], std::make_pair(int64_t(2), int64_t(2)));
+        QCOMPARE(last["resample"], std::make_pair(int64_t(3), int64_t(3)));
+
+        o.job = JobControl{};
+        o.job.cancel = CancelToken();
+        o.job.cancel.cancel();
+        auto cancelled = compareModels(*lib, kA, kB, o);
+        QVERIFY(!cancelled.ok());
+        QCOMPARE(cancelled.error().code, ErrorCode::Cancelled);
     }
 
     void refusals() {

@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <functional>
+#include <iterator>
 #include <map>
 #include <set>
-#include <unordered_map>
+#include <tuple>
 
 namespace diffclip {
 
@@ -191,10 +191,15 @@ Result<ModelComparison> compareModels(Library& library, const ComparedModel& a, 
     out.seed = options.seed;
     out.embeddedByAOnly = int64_t(inA->size() - both.size());
     out.embeddedByBOnly = int64_t(inB->size() - both.size());
+    const JobControl& job = options.job;
+    job.progress.stage("rank", 2);
     auto rowsA = retrievalQueries(library, *idA, &both);
     if (!rowsA) return rowsA.error();
+    if (job.cancel.cancelled()) return CancelToken::error("model comparison");
+    job.progress.update(1);
     auto rowsB = retrievalQueries(library, *idB, &both);
     if (!rowsB) return rowsB.error();
+    job.progress.update(2);
     if (rowsA->queries.size() != rowsB->queries.size())
         return makeError(ErrorCode::Internal, "the two models' queries differ");
     out.excludedDuplicates = rowsA->excludedDuplicates;
@@ -223,13 +228,18 @@ Result<ModelComparison> compareModels(Library& library, const ComparedModel& a, 
         all[i] = i;
         byLabel[out.rowsA[i].label].push_back(i);
     }
+    job.progress.stage("resample", 1 + int64_t(byLabel.size()));
+    if (job.cancel.cancelled()) return CancelToken::error("model comparison");
     out.overall = compareAll(out.rowsA, out.rowsB, all, true, options);
+    job.progress.update(1);
     for (const auto& [label, subset] : byLabel) {
+        if (job.cancel.cancelled()) return CancelToken::error("model comparison");
         ClassComparison c;
         c.label = label;
         c.queries = int64_t(subset.size());
         c.metrics = compareAll(out.rowsA, out.rowsB, subset, c.queries >= options.minClassQueriesForTests, options);
         out.classes.push_back(std::move(c));
+        job.progress.advance();
     }
     return out;
 }

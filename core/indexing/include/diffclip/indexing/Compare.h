@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "diffclip/base/Job.h"
 #include "diffclip/base/Result.h"
 #include "diffclip/indexing/Retrieval.h"
 #include "diffclip/library/Library.h"
@@ -32,6 +33,9 @@ struct CompareOptions {
     uint64_t seed = 0;  // the same seed gives the same intervals and p-values, bit for bit
     /// Per-class p-values only for classes with at least this many queries (fewer: intervals only).
     int64_t minClassQueriesForTests = 10;
+    /// Stages "rank" (2 units: one leave-one-out ranking per model) and "resample" (1 + classes:
+    /// the overall figures, then each class); cancelled between units (ErrorCode::Cancelled).
+    JobControl job;
 };
 
 enum class RetrievalMetric {
@@ -95,8 +99,8 @@ struct ModelComparison {
 /// are left out and counted. Deterministic for a seed. Errors: InvalidArgument (no K, a K out of
 /// range or repeated, iterations out of range, A and B with the same fingerprint); NotFound,
 /// naming the model, when the library holds no embeddings of it, and when fewer than two
-/// queries remain; Format/Io from the library. Runs on the calling thread (seconds for
-/// thousands of photos at 10,000 iterations).
+/// queries remain; Cancelled (options.job); Format/Io from the library. Runs on the calling
+/// thread (seconds for thousands of photos at 10,000 iterations).
 Result<ModelComparison> compareModels(Library& library, const ComparedModel& a, const ComparedModel& b,
                                       const CompareOptions& options = {});
 
