@@ -10,6 +10,7 @@
 
 #include "LibraryModel.h"
 #include "Output.h"
+#include "ProgressOutput.h"
 #include "diffclip/indexing/Compare.h"
 #include "diffclip/indexing/Indexer.h"
 
@@ -46,26 +47,26 @@ std::string pValue(const std::optional<double>& p) {
     return buf;
 }
 
-Json intervalJson(const stats::Interval& i) { return Json(Json::Array{Json(i.low), Json(i.high)}); }
+Json intervalJson(const stats::Interval& i) { return Json::array({i.low, i.high}); }
 
 Json metricJson(const MetricComparison& m) {
     Json j = Json::object();
-    j.set("metric", m.name());
-    if (m.metric == RetrievalMetric::HitAtK) j.set("k", m.k);
-    j.set("queries", m.queries);
-    j.set("a", m.a);
-    j.set("a_ci95", intervalJson(m.aInterval));
-    j.set("b", m.b);
-    j.set("b_ci95", intervalJson(m.bInterval));
-    j.set("difference", m.difference);
-    j.set("difference_ci95", intervalJson(m.differenceInterval));
+    j["metric"] = m.name();
+    if (m.metric == RetrievalMetric::HitAtK) j["k"] = m.k;
+    j["queries"] = m.queries;
+    j["a"] = m.a;
+    j["a_ci95"] = intervalJson(m.aInterval);
+    j["b"] = m.b;
+    j["b_ci95"] = intervalJson(m.bInterval);
+    j["difference"] = m.difference;
+    j["difference_ci95"] = intervalJson(m.differenceInterval);
     if (m.metric == RetrievalMetric::HitAtK) {
-        j.set("only_a", m.onlyA);
-        j.set("only_b", m.onlyB);
+        j["only_a"] = m.onlyA;
+        j["only_b"] = m.onlyB;
     }
-    j.set("test", m.metric == RetrievalMetric::HitAtK ? "mcnemar-exact" : "paired-randomization");
-    j.set("p", m.p ? Json(*m.p) : Json());
-    if (m.metric == RetrievalMetric::HitAtK) j.set("p_holm", m.pHolm ? Json(*m.pHolm) : Json());
+    j["test"] = m.metric == RetrievalMetric::HitAtK ? "mcnemar-exact" : "paired-randomization";
+    j["p"] = m.p ? Json(*m.p) : Json();
+    if (m.metric == RetrievalMetric::HitAtK) j["p_holm"] = m.pHolm ? Json(*m.pHolm) : Json();
     return j;
 }
 
@@ -124,6 +125,7 @@ int runCompareModels(const CompareModelsArgs& args) {
     o.ks = args.ks;
     o.iterations = args.iterations;
     o.seed = uint64_t(args.seed);
+    o.job.progress = stderrProgress("evaluate");
     auto r = compareModels(*library, models[0], models[1], o);
     if (!r) return fail(r.error());
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -133,34 +135,34 @@ int runCompareModels(const CompareModelsArgs& args) {
 
     if (args.json) {
         Json j = Json::object();
-        j.set("library", args.library);
+        j["library"] = args.library;
         for (int i = 0; i < 2; ++i)
-            j.set(i == 0 ? "a" : "b", Json(Json::Object{{"model", *specs[i]}, {"name", models[i].name},
-                                                          {"fingerprint", models[i].fingerprint}}));
+            j[i == 0 ? "a" : "b"] = Json::object(
+                {{"model", *specs[i]}, {"name", models[i].name}, {"fingerprint", models[i].fingerprint}});
         Json ks = Json::array();
-        for (int k : r->ks) ks.push(k);
-        j.set("k", ks);
-        j.set("bootstrap", r->iterations);
-        j.set("seed", r->seed);
-        j.set("queries", r->queries);
-        j.set("left_out", Json(Json::Object{{"embedded_by_a_only", r->embeddedByAOnly},
-                                            {"embedded_by_b_only", r->embeddedByBOnly},
-                                            {"no_other_photo_of_label", r->unanswerable}}));
-        j.set("excluded_duplicate_pairs", r->excludedDuplicates);
+        for (int k : r->ks) ks.push_back(k);
+        j["k"] = ks;
+        j["bootstrap"] = r->iterations;
+        j["seed"] = r->seed;
+        j["queries"] = r->queries;
+        j["left_out"] = Json::object({{"embedded_by_a_only", r->embeddedByAOnly},
+                                      {"embedded_by_b_only", r->embeddedByBOnly},
+                                      {"no_other_photo_of_label", r->unanswerable}});
+        j["excluded_duplicate_pairs"] = r->excludedDuplicates;
         Json overall = Json::array();
-        for (const auto& m : r->overall) overall.push(metricJson(m));
-        j.set("overall", overall);
+        for (const auto& m : r->overall) overall.push_back(metricJson(m));
+        j["overall"] = overall;
         Json classes = Json::object();
         for (const auto& c : r->classes) {
             Json metrics = Json::array();
-            for (const auto& m : c.metrics) metrics.push(metricJson(m));
-            classes.set(c.label, Json(Json::Object{{"queries", c.queries}, {"metrics", metrics}}));
+            for (const auto& m : c.metrics) metrics.push_back(metricJson(m));
+            classes[c.label] = Json::object({{"queries", c.queries}, {"metrics", metrics}});
         }
-        j.set("classes", classes);
+        j["classes"] = classes;
         Json s = Json::array();
-        for (const auto& t : sentences) s.push(t);
-        j.set("sentences", s);
-        j.set("seconds", seconds);
+        for (const auto& t : sentences) s.push_back(t);
+        j["sentences"] = s;
+        j["seconds"] = seconds;
         printJson(j);
         return kOk;
     }

@@ -282,6 +282,7 @@ int runEvaluate(int argc, char** argv) {
                 return cli.usageError("--models compares two models: it takes no --model, --min or --latency-queries");
             const std::vector<std::string> pair = splitList(modelPair, ',');
             if (pair.size() != 2) return cli.usageError("--models needs two models: --models A,B");
+            if (pair[0] == pair[1]) return cli.usageError("--models names " + pair[0] + " twice: give two models");
             CompareModelsArgs ca;
             ca.library = libraryPath;
             ca.modelA = pair[0];

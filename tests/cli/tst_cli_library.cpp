@@ -547,9 +547,10 @@ private Q_SLOTS:
             }
             QVERIFY(std::fabs(m["difference"].toDouble() - (m["b"].toDouble() - m["a"].toDouble())) < 1e-12);
             if (m.contains("k")) {
-                const double a = m["a"].toDouble() * queries, b = m["b"].toDouble() * queries;
-                QVERIFY2(std::fabs(a - std::round(a)) < 1e-9 && std::fabs(b - std::round(b)) < 1e-9, qPrintable(what));
-                QVERIFY2(std::fabs(b - a - (m["only_b"].toInt() - m["only_a"].toInt())) < 1e-9, qPrintable(what));
+                const double hitsA = m["a"].toDouble() * queries, hitsB = m["b"].toDouble() * queries;
+                QVERIFY2(std::fabs(hitsA - std::round(hitsA)) < 1e-9 && std::fabs(hitsB - std::round(hitsB)) < 1e-9,
+                         qPrintable(what));
+                QVERIFY2(std::fabs(hitsB - hitsA - (m["only_b"].toInt() - m["only_a"].toInt())) < 1e-9, qPrintable(what));
                 QCOMPARE(m["test"].toString(), QString("mcnemar-exact"));
             } else {
                 QCOMPARE(m["test"].toString(), QString("paired-randomization"));
@@ -615,8 +616,16 @@ private Q_SLOTS:
                      nothing.err.contains("diffclip index --library " + lib.toUtf8() + " --model " + m_model.toUtf8()),
                  nothing.err.constData());
         Run twice = diffclip({"evaluate", "--library", lib, "--models", a + "," + a});
-        QCOMPARE(twice.exitCode, 1);
-        QVERIFY2(twice.err.contains("same weights"), twice.err.constData());
+        QCOMPARE(twice.exitCode, 2);
+        QVERIFY2(twice.err.contains("--models names " + a.toUtf8() + " twice"), twice.err.constData());
+        // A copy of B under another name: the weights, not the names, tell models apart.
+        const QString copy = m_dir.filePath("b-copy");
+        QVERIFY(QDir().mkpath(copy));
+        for (const char* file : {"config.json", "model.safetensors"})
+            QVERIFY(QFile::copy(b + "/" + file, copy + "/" + file));
+        Run same = diffclip({"evaluate", "--library", lib, "--models", b + "," + copy});
+        QCOMPARE(same.exitCode, 1);
+        QVERIFY2(same.err.contains("(clip-std-tiny-a) and B (b-copy) have the same weights"), same.err.constData());
         QCOMPARE(diffclip({"evaluate", "--library", lib, "--models", a + "," + b, "--k", "1,1"}).exitCode, 2);
         QCOMPARE(diffclip({"evaluate", "--library", lib, "--models", a + "," + b, "--bootstrap", "0"}).exitCode, 2);
         QCOMPARE(diffclip({"evaluate", "--library", lib, "--seed", "1"}).exitCode, 2);  // --seed without --models
