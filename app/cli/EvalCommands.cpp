@@ -232,7 +232,7 @@ int runClassify(int argc, char** argv) {
 int runEvaluate(int argc, char** argv) {
     CommandLine cli("evaluate",
                     "(--library LIB [--k 1,5,10] | --model MODEL --data FOLDER) [--min X] [--json]\n"
-                    "       evaluate --library LIB --models A,B [--k 1,5,10] [--bootstrap N] [--seed S] [--json]\n\n"
+                    "       diffclip evaluate --library LIB --models A,B [--k 1,5,10] [--bootstrap N] [--seed S] [--json]\n\n"
                     "With --library: leave-one-out image->image retrieval over the labelled photos (top-K hit rate = "
                     "recall@K, and mAP), per class and overall. With --data: zero-shot classification accuracy on a "
                     "folder-per-class tree. --min X exits 1 when the main figure (recall@first K, or accuracy) is "
