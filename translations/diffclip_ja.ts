@@ -90,6 +90,290 @@
         <source>There is not enough memory. Try a smaller batch size in Settings.</source>
         <translation>メモリが不足しています。設定でバッチサイズを小さくしてみてください。</translation>
     </message>
+    <message>
+        <source>The photo does not exist: it may have been moved, renamed or deleted.</source>
+        <translation>写真が存在しません。移動、名前の変更、または削除された可能性があります。</translation>
+    </message>
+    <message>
+        <source>The photo could not be read. Check that you may read it and that the disk works.</source>
+        <translation>写真を読み込めませんでした。読み取り権限があること、ディスクが正常に動作していることを確認してください。</translation>
+    </message>
+    <message>
+        <source>The file is not a photo that DiffCLIP Studio can read (JPEG, PNG, TIFF, WebP or BMP), or it is damaged or truncated. The details say what it was found to be.</source>
+        <translation>このファイルは DiffCLIP Studio が読み込める写真（JPEG、PNG、TIFF、WebP、BMP）ではないか、壊れているか途中で切れています。実際のファイルの種類は詳細に示されています。</translation>
+    </message>
+    <message>
+        <source>The photo is stored in a way DiffCLIP Studio does not support.</source>
+        <translation>この写真は DiffCLIP Studio が対応していない方式で保存されています。</translation>
+    </message>
+    <message>
+        <source>There is not enough memory to decode this photo.</source>
+        <translation>この写真をデコードするのに十分なメモリがありません。</translation>
+    </message>
+    <message>
+        <source>The photo does not exist any more, or it was moved.</source>
+        <translation>写真がもう存在しないか、移動されました。</translation>
+    </message>
+    <message>
+        <source>Something the search needs is missing from the library or the model.</source>
+        <translation>検索に必要なものがライブラリまたはモデルにありません。</translation>
+    </message>
+    <message>
+        <source>This file is not an image DiffCLIP Studio can read (JPEG, PNG, TIFF, WebP or BMP), or it is damaged or too large.</source>
+        <translation>このファイルは DiffCLIP Studio が読み込める画像（JPEG、PNG、TIFF、WebP、BMP）ではないか、壊れているか大きすぎます。</translation>
+    </message>
+    <message>
+        <source>A file could not be read, or the library is busy. Check the file and try again.</source>
+        <translation>ファイルを読み込めなかったか、ライブラリが使用中です。ファイルを確認して、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>The model cannot search with this photo.</source>
+        <translation>このモデルではこの写真で検索できません。</translation>
+    </message>
+    <message>
+        <source>The model cannot search by text: it has no tokenizer.</source>
+        <translation>このモデルはトークナイザーを持たないため、テキストで検索できません。</translation>
+    </message>
+    <message>
+        <source>The search settings are not valid. Check the filters.</source>
+        <translation>検索の設定が正しくありません。絞り込み条件を確認してください。</translation>
+    </message>
+    <message>
+        <source>The library&apos;s photos were embedded by another model. Re-embed them with this one.</source>
+        <translation>ライブラリの写真は別のモデルで埋め込まれています。このモデルで再埋め込みしてください。</translation>
+    </message>
+    <message>
+        <source>There is not enough memory for this search.</source>
+        <translation>この検索に必要なメモリが不足しています。</translation>
+    </message>
+    <message>
+        <source>The search was cancelled.</source>
+        <translation>検索は取り消されました。</translation>
+    </message>
+    <message>
+        <source>The file could not be opened or read. Check that you may read it and that the disk works.</source>
+        <translation>ファイルを開けないか、読み込めませんでした。読み取り権限があること、ディスクが正常に動作していることを確認してください。</translation>
+    </message>
+    <message>
+        <source>The file is no longer there: it was moved, renamed or deleted.</source>
+        <translation>ファイルがもうありません。移動、名前の変更、または削除されました。</translation>
+    </message>
+    <message>
+        <source>The file is too large: over 1 GiB, or more pixels than photos may have.</source>
+        <translation>ファイルが大きすぎます。1 GiB を超えているか、写真に許容されるピクセル数を超えています。</translation>
+    </message>
+    <message>
+        <source>Not a photo format DiffCLIP Studio reads (JPEG, PNG, TIFF, WebP, BMP), or its start is damaged.</source>
+        <translation>DiffCLIP Studio が読み込める写真の形式（JPEG、PNG、TIFF、WebP、BMP）ではないか、ファイルの先頭が壊れています。</translation>
+    </message>
+    <message>
+        <source>The photo is damaged or incomplete, for example cut off while copying.</source>
+        <translation>写真が壊れているか不完全です（コピー中に途切れた場合など）。</translation>
+    </message>
+    <message>
+        <source>There was not enough memory to decode this photo.</source>
+        <translation>この写真をデコードするのに十分なメモリがありませんでした。</translation>
+    </message>
+    <message>
+        <source>The model could not prepare this photo as its input. Please report it with the details.</source>
+        <translation>この写真をモデルの入力として準備できませんでした。詳細を添えてご報告ください。</translation>
+    </message>
+</context>
+<context>
+    <name>ExplainReport</name>
+    <message>
+        <source>Photo: %1</source>
+        <translation>写真：%1</translation>
+    </message>
+    <message>
+        <source>Comparison: %1</source>
+        <translation>比較：%1</translation>
+    </message>
+    <message>
+        <source>Pane %1: %2 (%3)</source>
+        <translation>ペイン %1：%2（%3）</translation>
+    </message>
+    <message>
+        <source>the layer does not apply (final tokens)</source>
+        <translation>層は適用外（最終トークン）</translation>
+    </message>
+    <message>
+        <source>layer %1</source>
+        <translation>層 %1</translation>
+    </message>
+    <message>
+        <source>opacity %1</source>
+        <translation>不透明度 %1</translation>
+    </message>
+    <message>
+        <source>Method: %1</source>
+        <translation>手法：%1</translation>
+    </message>
+    <message>
+        <source>Query: %1</source>
+        <translation>クエリ：%1</translation>
+    </message>
+    <message>
+        <source>Region (crop fraction): x %1–%2, y %3–%4</source>
+        <translation>領域（切り抜きに対する割合）：x %1–%2、y %3–%4</translation>
+    </message>
+    <message>
+        <source>Explain report</source>
+        <translation>説明レポート</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>DiffCLIP Studio %1 · %2</source>
+        <translation>DiffCLIP Studio %1 · %2</translation>
+    </message>
+    <message>
+        <source>DiffCLIP Studio explain report</source>
+        <translation>DiffCLIP Studio 説明レポート</translation>
+    </message>
+</context>
+<context>
+    <name>ExplainText</name>
+    <message>
+        <source>A1 − λA2</source>
+        <translation>A1 − λA2</translation>
+    </message>
+    <message>
+        <source>Attention</source>
+        <translation>アテンション</translation>
+    </message>
+    <message>
+        <source>Rollout</source>
+        <translation>ロールアウト</translation>
+    </message>
+    <message>
+        <source>Similarity to query</source>
+        <translation>クエリとの類似度</translation>
+    </message>
+    <message>
+        <source>Gradient × input</source>
+        <translation>勾配 × 入力</translation>
+    </message>
+    <message>
+        <source>Model A vs model B</source>
+        <translation>モデル A とモデル B</translation>
+    </message>
+    <message>
+        <source>A1 vs %1 (one DiffCLIP model)</source>
+        <translation>A1 と %1（1 つの DiffCLIP モデル）</translation>
+    </message>
+    <message>
+        <source>mean of heads</source>
+        <translation>ヘッドの平均</translation>
+    </message>
+    <message>
+        <source>max of heads</source>
+        <translation>ヘッドの最大</translation>
+    </message>
+    <message>
+        <source>head %1</source>
+        <translation>ヘッド %1</translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <source>A1</source>
+        <translation>A1</translation>
+    </message>
+    <message>
+        <source>%1, block %2, %3</source>
+        <extracomment>%1 the attention matrix (A1, A1 − λA2 or A), %2 the block, %3 the heads</extracomment>
+        <translation>%1、ブロック %2、%3</translation>
+    </message>
+    <message>
+        <source>rollout of %1 to block %2, %3</source>
+        <extracomment>%1 the attention matrix, %2 the last block rolled out, %3 the heads</extracomment>
+        <translation>ブロック %2 までの %1 のロールアウト、%3</translation>
+    </message>
+    <message>
+        <source>patch similarity to the query</source>
+        <translation>クエリとのパッチ類似度</translation>
+    </message>
+    <message>
+        <source>gradient × input at block %1</source>
+        <translation>ブロック %1 の勾配 × 入力</translation>
+    </message>
+    <message>
+        <source>A · %1: %2</source>
+        <extracomment>%1 the model&apos;s short name, %2 the map</extracomment>
+        <translation>A · %1：%2</translation>
+    </message>
+    <message>
+        <source>B · %1: %2</source>
+        <translation>B · %1：%2</translation>
+    </message>
+    <message>
+        <source>%1; diverging scale %2 to %3, shared by both panes</source>
+        <translation>%1：発散型スケール %2〜%3、両ペインで共通</translation>
+    </message>
+    <message>
+        <source>%1; sequential scale %2 to %3, shared by both panes</source>
+        <translation>%1：連続型スケール %2〜%3、両ペインで共通</translation>
+    </message>
+    <message>
+        <source> of the 1 photo of the folder</source>
+        <translation>（フォルダー内の 1 枚の写真を通じて）</translation>
+    </message>
+    <message numerus="yes">
+        <source> of all %n photos of the folder</source>
+        <translation>
+            <numerusform>（フォルダー内の全 %n 枚の写真を通じて）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>; query: “%1”</source>
+        <translation>、クエリ：「%1」</translation>
+    </message>
+    <message>
+        <source>; query: %1</source>
+        <translation>、クエリ：%1</translation>
+    </message>
+</context>
+<context>
+    <name>RegistryJobs</name>
+    <message>
+        <source>Storing %1 as the active model of %2</source>
+        <translation>%1 を %2 の有効なモデルとして保存しています</translation>
+    </message>
+    <message>
+        <source>Active model changed; the library is reopened with it</source>
+        <translation>有効なモデルを変更しました。このモデルでライブラリを開き直します</translation>
+    </message>
+    <message numerus="yes">
+        <source>Removed %n embedding(s) from the library</source>
+        <translation>
+            <numerusform>ライブラリから %n 件の埋め込みを削除しました</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Deleted %1</source>
+        <translation>%1 を削除しました</translation>
+    </message>
+    <message>
+        <source>Reading and checking %1</source>
+        <translation>%1 を読み込んで確認しています</translation>
+    </message>
+    <message>
+        <source>Cancelled; nothing was added to the registry.</source>
+        <translation>取り消されました。レジストリには何も追加されていません。</translation>
+    </message>
+    <message>
+        <source>Added %1 to the registry</source>
+        <translation>%1 をレジストリに追加しました</translation>
+    </message>
 </context>
 <context>
     <name>SearchResultsModel</name>
@@ -104,6 +388,156 @@
     <message>
         <source>The image is too large to show.</source>
         <translation>画像が大きすぎて表示できません。</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingText</name>
+    <message>
+        <source>The data or the settings cannot be used for training. The details say which.</source>
+        <translation>このデータまたは設定では学習できません。詳細に理由が示されています。</translation>
+    </message>
+    <message>
+        <source>A folder or model was not found. Check the data folder and the base model.</source>
+        <translation>フォルダーまたはモデルが見つかりません。データフォルダーとベースモデルを確認してください。</translation>
+    </message>
+    <message>
+        <source>A checkpoint with this output name belongs to other settings or data. Choose another output name, or remove the checkpoint folder named in the details.</source>
+        <translation>この出力名のチェックポイントは別の設定またはデータのものです。別の出力名を選ぶか、詳細に示されたチェックポイントフォルダーを削除してください。</translation>
+    </message>
+    <message>
+        <source>Writing the model or its checkpoint failed. Check the free space and permissions of the model folder.</source>
+        <translation>モデルまたはチェックポイントを書き込めませんでした。モデルフォルダーの空き容量と権限を確認してください。</translation>
+    </message>
+    <message>
+        <source>Training ran out of memory. Choose the quick preset, a smaller architecture or the CPU.</source>
+        <translation>学習中にメモリが不足しました。クイックプリセット、より小さいアーキテクチャ、または CPU を選んでください。</translation>
+    </message>
+    <message>
+        <source>Iteration %1 of %2</source>
+        <translation>反復 %1 / %2</translation>
+    </message>
+    <message>
+        <source>Epoch %1 of %2</source>
+        <translation>エポック %1 / %2</translation>
+    </message>
+    <message>
+        <source>loss %1</source>
+        <translation>損失 %1</translation>
+    </message>
+    <message>
+        <source>validation top-1 %1</source>
+        <translation>検証 top-1 %1</translation>
+    </message>
+    <message>
+        <source>%1 photos/s</source>
+        <translation>%1 枚/秒</translation>
+    </message>
+    <message>
+        <source>elapsed %1</source>
+        <translation>経過 %1</translation>
+    </message>
+    <message>
+        <source>about %1 left</source>
+        <translation>残り約 %1</translation>
+    </message>
+    <message>
+        <source>Differential attention</source>
+        <translation>差分アテンション</translation>
+    </message>
+    <message>
+        <source>Standard attention</source>
+        <translation>標準アテンション</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::AddPhotosDialog</name>
+    <message>
+        <source>Add Photos</source>
+        <translation>写真の追加</translation>
+    </message>
+    <message>
+        <source>Folder to add</source>
+        <translation>追加するフォルダー</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>参照…</translation>
+    </message>
+    <message>
+        <source>Choose the folder to add</source>
+        <translation>追加するフォルダーを選ぶ</translation>
+    </message>
+    <message>
+        <source>Folder of Photos</source>
+        <translation>写真のフォルダー</translation>
+    </message>
+    <message>
+        <source>Use the names of the folders as labels (one folder per class)</source>
+        <translation>フォルダー名をラベルとして使う（クラスごとに 1 フォルダー）</translation>
+    </message>
+    <message>
+        <source>Metadata CSV file</source>
+        <translation>メタデータ CSV ファイル</translation>
+    </message>
+    <message>
+        <source>optional: path,product,line,lot,date,inspector,notes</source>
+        <translation>省略可：path,product,line,lot,date,inspector,notes</translation>
+    </message>
+    <message>
+        <source>Choose the metadata CSV file</source>
+        <translation>メタデータ CSV ファイルを選ぶ</translation>
+    </message>
+    <message>
+        <source>Metadata CSV</source>
+        <translation>メタデータ CSV</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv);;All files (*)</source>
+        <translation>CSV ファイル (*.csv);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>&amp;Folder:</source>
+        <translation>フォルダー(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>&amp;Metadata CSV:</source>
+        <translation>メタデータ CSV(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>追加</translation>
+    </message>
+    <message>
+        <source>Type or choose the folder of photos to add.</source>
+        <translation>追加する写真のフォルダーを入力するか選んでください。</translation>
+    </message>
+    <message>
+        <source>The folder “%1” does not exist. Check the path, or choose the folder with Browse.</source>
+        <translation>フォルダー「%1」は存在しません。パスを確認するか、「参照…」でフォルダーを選んでください。</translation>
+    </message>
+    <message>
+        <source>“%1” is a file, not a folder.</source>
+        <translation>「%1」はフォルダーではなくファイルです。</translation>
+    </message>
+    <message>
+        <source>You may not read the folder “%1”.</source>
+        <translation>フォルダー「%1」を読み取る権限がありません。</translation>
+    </message>
+    <message>
+        <source>The metadata CSV “%1” does not exist.</source>
+        <translation>メタデータ CSV「%1」は存在しません。</translation>
+    </message>
+    <message>
+        <source>“%1” is a folder, not a CSV file.</source>
+        <translation>「%1」は CSV ファイルではなくフォルダーです。</translation>
+    </message>
+    <message>
+        <source>You may not read the metadata CSV “%1”.</source>
+        <translation>メタデータ CSV「%1」を読み取る権限がありません。</translation>
+    </message>
+    <message>
+        <source>The first line of “%1” names no “path” or “file” column, so its rows cannot be matched to photos.</source>
+        <translation>「%1」の 1 行目に「path」列も「file」列もないため、各行を写真と対応付けられません。</translation>
     </message>
 </context>
 <context>
@@ -226,142 +660,70 @@
     </message>
 </context>
 <context>
+    <name>diffclip::ui::ExplainChartModels</name>
+    <message>
+        <source>region share</source>
+        <translation>領域の割合</translation>
+    </message>
+    <message>
+        <source>area share</source>
+        <translation>面積の割合</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::ExplainCharts</name>
+    <message>
+        <source>Lambda per layer</source>
+        <translation>層ごとのラムダ</translation>
+    </message>
+    <message>
+        <source>λ per layer</source>
+        <translation>層ごとの λ</translation>
+    </message>
+    <message>
+        <source>layer</source>
+        <translation>層</translation>
+    </message>
+    <message>
+        <source>λ</source>
+        <translation>λ</translation>
+    </message>
+    <message>
+        <source>Entropy per layer</source>
+        <translation>層ごとのエントロピー</translation>
+    </message>
+    <message>
+        <source>nats</source>
+        <translation>nat</translation>
+    </message>
+    <message>
+        <source>Region share</source>
+        <translation>領域の割合</translation>
+    </message>
+    <message>
+        <source>share of |map|</source>
+        <translation>|マップ| の割合</translation>
+    </message>
+    <message>
+        <source>No λ: standard attention</source>
+        <translation>λ なし：標準アテンション</translation>
+    </message>
+    <message>
+        <source>Shift-drag on a map
+to draw a region</source>
+        <translation>マップ上で Shift+ドラッグすると
+領域を描けます</translation>
+    </message>
+</context>
+<context>
     <name>diffclip::ui::ExplainPage</name>
     <message>
         <source>Explain</source>
         <translation>説明</translation>
     </message>
     <message>
-        <source>&amp;Photo…</source>
-        <translation>写真(&amp;P)…</translation>
-    </message>
-    <message>
-        <source>Choose photo</source>
-        <translation>写真を選ぶ</translation>
-    </message>
-    <message>
-        <source>Choose the photo to explain (or drop one on this page)</source>
-        <translation>説明する写真を選びます（このページにドロップすることもできます）</translation>
-    </message>
-    <message>
-        <source>No photo: choose one or drop it here</source>
-        <translation>写真がありません：選ぶか、ここにドロップしてください</translation>
-    </message>
-    <message>
-        <source>Model A vs model B</source>
-        <translation>モデル A とモデル B</translation>
-    </message>
-    <message>
-        <source>A1 vs A1 − λA2 (one DiffCLIP model)</source>
-        <translation>A1 と A1 − λA2（1 つの DiffCLIP モデル）</translation>
-    </message>
-    <message>
-        <source>Comparison</source>
-        <translation>比較</translation>
-    </message>
-    <message>
-        <source>&amp;Compare:</source>
-        <translation>比較(&amp;C)：</translation>
-    </message>
-    <message>
-        <source>Model A: none</source>
-        <translation>モデル A：なし</translation>
-    </message>
-    <message>
-        <source>Model A</source>
-        <translation>モデル A</translation>
-    </message>
-    <message>
-        <source>Model &amp;B…</source>
-        <translation>モデル B(&amp;B)…</translation>
-    </message>
-    <message>
-        <source>Choose model B</source>
-        <translation>モデル B を選ぶ</translation>
-    </message>
-    <message>
-        <source>Model B: same as A</source>
-        <translation>モデル B：A と同じ</translation>
-    </message>
-    <message>
         <source>Model B</source>
         <translation>モデル B</translation>
-    </message>
-    <message>
-        <source>Attention</source>
-        <translation>アテンション</translation>
-    </message>
-    <message>
-        <source>Rollout</source>
-        <translation>ロールアウト</translation>
-    </message>
-    <message>
-        <source>Similarity to query</source>
-        <translation>クエリとの類似度</translation>
-    </message>
-    <message>
-        <source>Gradient × input</source>
-        <translation>勾配 × 入力</translation>
-    </message>
-    <message>
-        <source>Method</source>
-        <translation>手法</translation>
-    </message>
-    <message>
-        <source>&amp;Method:</source>
-        <translation>手法(&amp;M)：</translation>
-    </message>
-    <message>
-        <source>Query text or photo (similarity, gradient)</source>
-        <translation>クエリのテキストまたは写真（類似度、勾配）</translation>
-    </message>
-    <message>
-        <source>Query</source>
-        <translation>クエリ</translation>
-    </message>
-    <message>
-        <source>&amp;Query photo…</source>
-        <translation>クエリ写真(&amp;Q)…</translation>
-    </message>
-    <message>
-        <source>Choose query photo</source>
-        <translation>クエリ写真を選ぶ</translation>
-    </message>
-    <message>
-        <source>Layer</source>
-        <translation>層</translation>
-    </message>
-    <message>
-        <source>&amp;Layer: last</source>
-        <translation>層(&amp;L)：最終</translation>
-    </message>
-    <message>
-        <source>Layer: 00 / 00</source>
-        <translation>層：00 / 00</translation>
-    </message>
-    <message>
-        <source>Head</source>
-        <translation>ヘッド</translation>
-    </message>
-    <message>
-        <source>Mean of heads</source>
-        <translation>ヘッドの平均</translation>
-    </message>
-    <message>
-        <source>Max of heads</source>
-        <translation>ヘッドの最大</translation>
-    </message>
-    <message>
-        <source>&amp;Head:</source>
-        <translation>ヘッド(&amp;H)：</translation>
-    </message>
-    <message>
-        <source>Map opacity</source>
-        <translation>マップの不透明度</translation>
-    </message>
-    <message>
-        <source>&amp;Opacity:</source>
-        <translation>不透明度(&amp;O)：</translation>
     </message>
     <message>
         <source>Clear &amp;region</source>
@@ -392,84 +754,12 @@
         <translation>PDF レポートを書き出す</translation>
     </message>
     <message>
-        <source>Left map</source>
-        <translation>左のマップ</translation>
-    </message>
-    <message>
-        <source>Right map</source>
-        <translation>右のマップ</translation>
-    </message>
-    <message>
-        <source>Wheel or +/− to zoom, drag to pan, 0 to fit, shift-drag to draw a region</source>
-        <translation>ホイールまたは +/− で拡大縮小、ドラッグで移動、0 で全体表示、Shift+ドラッグで領域を描画</translation>
-    </message>
-    <message>
-        <source>Left map numbers</source>
-        <translation>左のマップの数値</translation>
-    </message>
-    <message>
-        <source>Right map numbers</source>
-        <translation>右のマップの数値</translation>
-    </message>
-    <message>
-        <source>Colour bar</source>
-        <translation>カラーバー</translation>
-    </message>
-    <message>
-        <source>Lambda per layer</source>
-        <translation>層ごとのラムダ</translation>
-    </message>
-    <message>
-        <source>λ per layer</source>
-        <translation>層ごとの λ</translation>
-    </message>
-    <message>
-        <source>λ</source>
-        <translation>λ</translation>
-    </message>
-    <message>
-        <source>layer</source>
-        <translation>層</translation>
-    </message>
-    <message>
-        <source>Entropy per layer</source>
-        <translation>層ごとのエントロピー</translation>
-    </message>
-    <message>
-        <source>nats</source>
-        <translation>nat</translation>
-    </message>
-    <message>
-        <source>Region share</source>
-        <translation>領域の割合</translation>
-    </message>
-    <message>
-        <source>share of |map|</source>
-        <translation>|マップ| の割合</translation>
-    </message>
-    <message>
         <source>Status</source>
         <translation>状態</translation>
     </message>
     <message>
-        <source>&amp;Layer: %1 / %2</source>
-        <translation>層(&amp;L)：%1 / %2</translation>
-    </message>
-    <message>
         <source>The explain engine could not start</source>
         <translation>説明エンジンを開始できませんでした</translation>
-    </message>
-    <message>
-        <source>Model A: %1</source>
-        <translation>モデル A：%1</translation>
-    </message>
-    <message>
-        <source>none</source>
-        <translation>なし</translation>
-    </message>
-    <message>
-        <source>Model B: %1</source>
-        <translation>モデル B：%1</translation>
     </message>
     <message>
         <source>Explaining %1…</source>
@@ -500,64 +790,8 @@
         <translation>マップを描画できませんでした</translation>
     </message>
     <message>
-        <source>A · %1: %2</source>
-        <translation>A · %1：%2</translation>
-    </message>
-    <message>
-        <source>B · %1: %2</source>
-        <translation>B · %1：%2</translation>
-    </message>
-    <message>
-        <source>Patch (row %1, column %2): left %3, right %4</source>
-        <translation>パッチ（%1 行、%2 列）：左 %3、右 %4</translation>
-    </message>
-    <message>
-        <source>Entropy %1 nats (%2 of max) · top-10% share %3</source>
-        <translation>エントロピー %1 nat（最大の %2）· 上位 10% の割合 %3</translation>
-    </message>
-    <message>
-        <source> · positive share %1</source>
-        <translation> · 正の割合 %1</translation>
-    </message>
-    <message>
-        <source> · region share %1</source>
-        <translation> · 領域の割合 %1</translation>
-    </message>
-    <message>
-        <source> · similarity %1</source>
-        <translation> · 類似度 %1</translation>
-    </message>
-    <message>
-        <source>A</source>
-        <translation>A</translation>
-    </message>
-    <message>
-        <source>B</source>
-        <translation>B</translation>
-    </message>
-    <message>
-        <source>A1</source>
-        <translation>A1</translation>
-    </message>
-    <message>
-        <source>A1 − λA2</source>
-        <translation>A1 − λA2</translation>
-    </message>
-    <message>
-        <source>No λ: standard attention</source>
-        <translation>λ なし：標準アテンション</translation>
-    </message>
-    <message>
-        <source>Shift-drag on a map to draw a region</source>
-        <translation>マップ上で Shift+ドラッグすると領域を描けます</translation>
-    </message>
-    <message>
         <source>Photo to explain</source>
         <translation>説明する写真</translation>
-    </message>
-    <message>
-        <source>Photos (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp)</source>
-        <translation>写真 (*.jpg *.jpeg *.png *.bmp *.tif *.tiff *.webp)</translation>
     </message>
     <message>
         <source>Models (*.safetensors *.pt *.pth config.json);;All files (*)</source>
@@ -584,48 +818,8 @@
         <translation>フォルダーが存在し、書き込む権限があることを確認してください。</translation>
     </message>
     <message>
-        <source>DiffCLIP Studio explain report</source>
-        <translation>DiffCLIP Studio 説明レポート</translation>
-    </message>
-    <message>
         <source>The PDF could not be written</source>
         <translation>PDF を書き込めませんでした</translation>
-    </message>
-    <message>
-        <source>Explain report</source>
-        <translation>説明レポート</translation>
-    </message>
-    <message>
-        <source>Photo: %1</source>
-        <translation>写真：%1</translation>
-    </message>
-    <message>
-        <source>Comparison: %1</source>
-        <translation>比較：%1</translation>
-    </message>
-    <message>
-        <source>Pane %1: %2 (%3)</source>
-        <translation>ペイン %1：%2（%3）</translation>
-    </message>
-    <message>
-        <source>Method: %1 · layer %2 · head: %3 · opacity %4</source>
-        <translation>手法：%1 · 層 %2 · ヘッド：%3 · 不透明度 %4</translation>
-    </message>
-    <message>
-        <source>Query: %1</source>
-        <translation>クエリ：%1</translation>
-    </message>
-    <message>
-        <source>Region (crop fraction): x %1–%2, y %3–%4</source>
-        <translation>領域（切り抜きに対する割合）：x %1–%2、y %3–%4</translation>
-    </message>
-    <message>
-        <source>%1: %2</source>
-        <translation>%1：%2</translation>
-    </message>
-    <message>
-        <source>DiffCLIP Studio %1 · %2</source>
-        <translation>DiffCLIP Studio %1 · %2</translation>
     </message>
     <message>
         <source>Export comparison as PNG</source>
@@ -640,25 +834,87 @@
         <translation>PDF 文書 (*.pdf)</translation>
     </message>
     <message>
-        <source>This comparison</source>
-        <translation>この比較</translation>
+        <source>%1: %2 scale. Hover for values; shift-drag for a region.</source>
+        <translation>%1：%2 スケール。ポインターを合わせると値を表示、Shift+ドラッグで領域を指定。</translation>
     </message>
     <message>
-        <source>Whole folder</source>
-        <translation>フォルダー全体</translation>
+        <source>“%1” needs the comparison “Model A vs model B”: “A1 vs %2” compares attention maps.</source>
+        <translation>「%1」には比較「モデル A とモデル B」が必要です。「A1 と %2」はアテンションマップを比較します。</translation>
     </message>
     <message>
-        <source>Colour scale</source>
-        <translation>カラースケール</translation>
+        <source>“%1” needs a query: type words in the query box or choose a query photo.</source>
+        <translation>「%1」にはクエリが必要です。クエリ欄に言葉を入力するか、クエリ写真を選んでください。</translation>
     </message>
     <message>
-        <source>One colour scale for both panes, or for both panes of every photo in this photo&apos;s folder (same models and settings)</source>
-        <translation>両ペインに共通のカラースケール、またはこの写真のフォルダー内のすべての写真の両ペインに共通のカラースケール（同じモデルと設定）</translation>
+        <source>The photo %1 could not be read</source>
+        <translation>写真 %1 を読み込めませんでした</translation>
     </message>
     <message>
-        <source>&amp;Scale:</source>
-        <translation>スケール(&amp;S)：</translation>
+        <source>The query photo %1 could not be read</source>
+        <translation>クエリ写真 %1 を読み込めませんでした</translation>
     </message>
+    <message>
+        <source>Photos (%1)</source>
+        <translation>写真 (%1)</translation>
+    </message>
+    <message>
+        <source>Saved the comparison as %1</source>
+        <translation>比較を %1 に保存しました</translation>
+    </message>
+    <message>
+        <source>Saved the report as %1</source>
+        <translation>レポートを %1 に保存しました</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::ExplainPanes</name>
+    <message>
+        <source>Left map</source>
+        <translation>左のマップ</translation>
+    </message>
+    <message>
+        <source>Right map</source>
+        <translation>右のマップ</translation>
+    </message>
+    <message>
+        <source>Wheel or +/− to zoom, drag to pan, 0 to fit, shift-drag to draw a region</source>
+        <translation>ホイールまたは +/− で拡大縮小、ドラッグで移動、0 で全体表示、Shift+ドラッグで領域を描画</translation>
+    </message>
+    <message>
+        <source>Left map numbers</source>
+        <translation>左のマップの数値</translation>
+    </message>
+    <message>
+        <source>Right map numbers</source>
+        <translation>右のマップの数値</translation>
+    </message>
+    <message>
+        <source>Colour bar</source>
+        <translation>カラーバー</translation>
+    </message>
+    <message>
+        <source>Entropy %1 nats (%2 of max) · top-10% share %3</source>
+        <translation>エントロピー %1 nat（最大の %2）· 上位 10% の割合 %3</translation>
+    </message>
+    <message>
+        <source> · positive share %1</source>
+        <translation> · 正の割合 %1</translation>
+    </message>
+    <message>
+        <source> · region share %1</source>
+        <translation> · 領域の割合 %1</translation>
+    </message>
+    <message>
+        <source> · similarity %1</source>
+        <translation> · 類似度 %1</translation>
+    </message>
+    <message>
+        <source>Patch (row %1, column %2): left %3, right %4</source>
+        <translation>パッチ（%1 行、%2 列）：左 %3、右 %4</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::ExplainScaleRow</name>
     <message>
         <source>Scale in use</source>
         <translation>使用中のスケール</translation>
@@ -678,10 +934,6 @@
     <message>
         <source>Cancel the folder scale</source>
         <translation>フォルダースケールの計算をキャンセル</translation>
-    </message>
-    <message>
-        <source>%1: %2 scale. Hover for values; shift-drag for a region.</source>
-        <translation>%1：%2 スケール。ポインターを合わせると値を表示、Shift+ドラッグで領域を指定。</translation>
     </message>
     <message>
         <source>the folder&apos;s photos changed; computing it again</source>
@@ -730,6 +982,196 @@
     <message>
         <source> — not the folder&apos;s: %1</source>
         <translation> — フォルダーのスケールではありません：%1</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::ExplainToolbar</name>
+    <message>
+        <source>&amp;Photo…</source>
+        <translation>写真(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Choose photo</source>
+        <translation>写真を選ぶ</translation>
+    </message>
+    <message>
+        <source>Choose the photo to explain (or drop one on this page)</source>
+        <translation>説明する写真を選びます（このページにドロップすることもできます）</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>写真</translation>
+    </message>
+    <message>
+        <source>Comparison</source>
+        <translation>比較</translation>
+    </message>
+    <message>
+        <source>Model A</source>
+        <translation>モデル A</translation>
+    </message>
+    <message>
+        <source>Model &amp;B…</source>
+        <translation>モデル B(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Choose model B</source>
+        <translation>モデル B を選ぶ</translation>
+    </message>
+    <message>
+        <source>Model B</source>
+        <translation>モデル B</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>手法</translation>
+    </message>
+    <message>
+        <source>Query: words or a photo</source>
+        <translation>クエリ：言葉または写真</translation>
+    </message>
+    <message>
+        <source>Query</source>
+        <translation>クエリ</translation>
+    </message>
+    <message>
+        <source>&amp;Query photo…</source>
+        <translation>クエリ写真(&amp;Q)…</translation>
+    </message>
+    <message>
+        <source>Choose query photo</source>
+        <translation>クエリ写真を選ぶ</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>層</translation>
+    </message>
+    <message>
+        <source>&amp;Layer: last</source>
+        <translation>層(&amp;L)：最終</translation>
+    </message>
+    <message>
+        <source>Layer: 00 / 00</source>
+        <translation>層：00 / 00</translation>
+    </message>
+    <message>
+        <source>Head</source>
+        <translation>ヘッド</translation>
+    </message>
+    <message>
+        <source>Mean of heads</source>
+        <translation>ヘッドの平均</translation>
+    </message>
+    <message>
+        <source>Max of heads</source>
+        <translation>ヘッドの最大</translation>
+    </message>
+    <message>
+        <source>Map opacity</source>
+        <translation>マップの不透明度</translation>
+    </message>
+    <message>
+        <source>This comparison</source>
+        <translation>この比較</translation>
+    </message>
+    <message>
+        <source>Whole folder</source>
+        <translation>フォルダー全体</translation>
+    </message>
+    <message>
+        <source>Colour scale</source>
+        <translation>カラースケール</translation>
+    </message>
+    <message>
+        <source>One colour scale for both panes, or for both panes of every photo in this photo&apos;s folder (same models and settings)</source>
+        <translation>両ペインに共通のカラースケール、またはこの写真のフォルダー内のすべての写真の両ペインに共通のカラースケール（同じモデルと設定）</translation>
+    </message>
+    <message>
+        <source>&amp;Compare:</source>
+        <translation>比較(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>Model A:</source>
+        <translation>モデル A：</translation>
+    </message>
+    <message>
+        <source>&amp;Method:</source>
+        <translation>手法(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>&amp;Head:</source>
+        <translation>ヘッド(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>&amp;Opacity:</source>
+        <translation>不透明度(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>&amp;Scale:</source>
+        <translation>スケール(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>No photo: choose one or drop it here</source>
+        <translation>写真がありません：選ぶか、ここにドロップしてください</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>same as A</source>
+        <translation>A と同じ</translation>
+    </message>
+    <message>
+        <source>&amp;Layer: not used</source>
+        <translation>層(&amp;L)：適用外</translation>
+    </message>
+    <message>
+        <source>&amp;Layer: %1 / %2</source>
+        <translation>層(&amp;L)：%1 / %2</translation>
+    </message>
+    <message>
+        <source>“A1 vs %1” compares attention maps: choose “Model A vs model B” to use a query</source>
+        <translation>「A1 と %1」はアテンションマップを比較します。クエリを使うには「モデル A とモデル B」を選んでください</translation>
+    </message>
+    <message>
+        <source>Needs a query: type words in the query box or choose a query photo</source>
+        <translation>クエリが必要です：クエリ欄に言葉を入力するか、クエリ写真を選んでください</translation>
+    </message>
+    <message>
+        <source>Compares attention maps: choose the method Attention or Rollout first</source>
+        <translation>アテンションマップを比較します：先に手法「アテンション」または「ロールアウト」を選んでください</translation>
+    </message>
+    <message>
+        <source>Similarity to query uses the model&apos;s final tokens: the layer does not apply</source>
+        <translation>「クエリとの類似度」はモデルの最終トークンを使うため、層は適用されません</translation>
+    </message>
+    <message>
+        <source>The vision block the map is computed at, counted from 0</source>
+        <translation>マップを計算する画像エンコーダーのブロック（0 から数えます）</translation>
+    </message>
+    <message>
+        <source>The head does not apply to the query methods</source>
+        <translation>クエリを使う手法にはヘッドは適用されません</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::FailedFilesView</name>
+    <message>
+        <source>Files that could not be added</source>
+        <translation>追加できなかったファイル</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>ファイル</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>理由</translation>
+    </message>
+    <message>
+        <source>These files were found but could not be added: unreadable, damaged, too large, or not a supported image format (JPEG, PNG, TIFF, WebP, BMP). They are tried again when you add their folder again.</source>
+        <translation>以下のファイルは見つかりましたが、追加できませんでした（読み取れない、壊れている、大きすぎる、または対応していない画像形式。対応形式は JPEG、PNG、TIFF、WebP、BMP）。フォルダーをもう一度追加すると再試行されます。</translation>
     </message>
 </context>
 <context>
@@ -799,64 +1241,8 @@
         <translation>このグループの類似写真（%1）：</translation>
     </message>
     <message>
-        <source>Right Match</source>
-        <translation>正しい一致</translation>
-    </message>
-    <message>
-        <source>This photo shows the same kind of defect (saved in the library)</source>
-        <translation>この写真は同じ種類の不良を示しています（ライブラリに保存されます）</translation>
-    </message>
-    <message>
-        <source>Mark hit as right</source>
-        <translation>検索結果を正しいと記録する</translation>
-    </message>
-    <message>
-        <source>Wrong Match</source>
-        <translation>誤った一致</translation>
-    </message>
-    <message>
-        <source>This photo does not match the query (saved in the library)</source>
-        <translation>この写真はクエリと一致しません（ライブラリに保存されます）</translation>
-    </message>
-    <message>
-        <source>Mark hit as wrong</source>
-        <translation>検索結果を誤りと記録する</translation>
-    </message>
-    <message>
-        <source>Is this hit a right match for the query?</source>
-        <translation>この検索結果はクエリに正しく一致していますか？</translation>
-    </message>
-    <message>
-        <source>Feedback needs an open library.</source>
-        <translation>フィードバックを記録するにはライブラリを開いている必要があります。</translation>
-    </message>
-    <message>
         <source>Loading…</source>
         <translation>読み込み中…</translation>
-    </message>
-    <message>
-        <source>Saving…</source>
-        <translation>保存中…</translation>
-    </message>
-    <message>
-        <source>Saved: right match.</source>
-        <translation>保存しました：正しい一致。</translation>
-    </message>
-    <message>
-        <source>Saved: wrong match.</source>
-        <translation>保存しました：誤った一致。</translation>
-    </message>
-    <message>
-        <source>Not saved.</source>
-        <translation>保存されていません。</translation>
-    </message>
-    <message>
-        <source>The judgement could not be stored in the library. Check that the library file is writable and the disk is not full, then try again.</source>
-        <translation>判定をライブラリに保存できませんでした。ライブラリファイルに書き込めること、ディスクに空きがあることを確認して、もう一度お試しください。</translation>
-    </message>
-    <message>
-        <source>Feedback not saved</source>
-        <translation>フィードバックを保存できませんでした</translation>
     </message>
     <message>
         <source>Why Did This Match?</source>
@@ -872,6 +1258,109 @@
     </message>
 </context>
 <context>
+    <name>diffclip::ui::HitFeedbackPanel</name>
+    <message>
+        <source>Mark hit as right</source>
+        <translation>検索結果を正しいと記録する</translation>
+    </message>
+    <message>
+        <source>Mark hit as wrong</source>
+        <translation>検索結果を誤りと記録する</translation>
+    </message>
+    <message>
+        <source>Earlier judgements</source>
+        <translation>これまでの判定</translation>
+    </message>
+    <message>
+        <source>Every judgement of this hit for this query, oldest first. All are kept.</source>
+        <translation>このクエリに対するこの検索結果の判定をすべて古い順に表示します。判定はすべて保存されています。</translation>
+    </message>
+    <message>
+        <source>Earlier judgements not read</source>
+        <translation>これまでの判定を読み込めませんでした</translation>
+    </message>
+    <message>
+        <source>The library could not be read. You can still judge this hit.</source>
+        <translation>ライブラリを読み込めませんでした。この検索結果の判定はできます。</translation>
+    </message>
+    <message>
+        <source>Feedback not saved</source>
+        <translation>フィードバックを保存できませんでした</translation>
+    </message>
+    <message>
+        <source>The judgement could not be stored in the library. Check that the library file is writable and the disk is not full, then try again.</source>
+        <translation>判定をライブラリに保存できませんでした。ライブラリファイルに書き込めること、ディスクに空きがあることを確認して、もう一度お試しください。</translation>
+    </message>
+    <message>
+        <source>Not saved.</source>
+        <translation>保存されていません。</translation>
+    </message>
+    <message>
+        <source>Changed to %1. It replaces %2 of %3, which stays in the history.</source>
+        <translation>「%1」に変更しました。%3 の「%2」は置き換えられ、履歴に残ります。</translation>
+    </message>
+    <message>
+        <source>Saved: %1.</source>
+        <translation>保存しました：%1。</translation>
+    </message>
+    <message>
+        <source>Change to Right Match</source>
+        <translation>正しい一致に変更</translation>
+    </message>
+    <message>
+        <source>Right Match</source>
+        <translation>正しい一致</translation>
+    </message>
+    <message>
+        <source>Change to Wrong Match</source>
+        <translation>誤った一致に変更</translation>
+    </message>
+    <message>
+        <source>Wrong Match</source>
+        <translation>誤った一致</translation>
+    </message>
+    <message>
+        <source>This is your judgement now.</source>
+        <translation>現在の判定です。</translation>
+    </message>
+    <message>
+        <source>Replaces your judgement “%1” of %2; the earlier one stays in the history.</source>
+        <translation>%2 の判定「%1」を置き換えます。以前の判定は履歴に残ります。</translation>
+    </message>
+    <message>
+        <source>This photo shows the same kind of defect (saved in the library)</source>
+        <translation>この写真は同じ種類の不良を示しています（ライブラリに保存されます）</translation>
+    </message>
+    <message>
+        <source>This photo does not match the query (saved in the library)</source>
+        <translation>この写真はクエリと一致しません（ライブラリに保存されます）</translation>
+    </message>
+    <message>
+        <source>Feedback needs an open library.</source>
+        <translation>フィードバックを記録するにはライブラリを開いている必要があります。</translation>
+    </message>
+    <message>
+        <source>Reading earlier judgements…</source>
+        <translation>これまでの判定を読み込んでいます…</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>保存中…</translation>
+    </message>
+    <message>
+        <source>Your judgement: %1 (%2).</source>
+        <translation>あなたの判定：%1（%2）。</translation>
+    </message>
+    <message>
+        <source>Not judged yet. Is this hit a right match for the query?</source>
+        <translation>まだ判定していません。この検索結果はクエリに正しく一致していますか？</translation>
+    </message>
+    <message>
+        <source>%1 %2 · %3</source>
+        <translation>%1 %2 · %3</translation>
+    </message>
+</context>
+<context>
     <name>diffclip::ui::JobCentre</name>
     <message>
         <source>%1 added, %2 updated, %3 unchanged, %4 failed, %5 duplicates (%6 photos/s)</source>
@@ -883,7 +1372,7 @@
     </message>
     <message>
         <source>Failed: %1 — %2</source>
-        <extracomment>%1 is a file, %2 the reason (English, from the core)</extracomment>
+        <extracomment>%1 is a file, %2 the reason</extracomment>
         <translation>失敗：%1 — %2</translation>
     </message>
     <message>
@@ -1000,6 +1489,82 @@
         <source>The job history %1 is damaged; it was set aside and a new one started.</source>
         <translation>ジョブ履歴 %1 が壊れていたため、別名で退避して新しい履歴を始めました。</translation>
     </message>
+    <message>
+        <source>Metadata CSV line %1: the date “%2” is not YYYY-MM-DD and was not imported.</source>
+        <translation>メタデータ CSV の %1 行目：日付「%2」は YYYY-MM-DD 形式ではないため、取り込みませんでした。</translation>
+    </message>
+    <message>
+        <source>Cancelled during “%1” after %2 of %3; what was finished is kept.</source>
+        <translation>「%1」の途中（%3 件中 %2 件）で取り消されました。それまでに終わった分は保持されています。</translation>
+    </message>
+    <message>
+        <source>Cancelled; what was finished is kept.</source>
+        <translation>取り消されました。それまでに終わった分は保持されています。</translation>
+    </message>
+    <message>
+        <source>Scanning</source>
+        <translation>スキャン</translation>
+    </message>
+    <message>
+        <source>Decoding and embedding</source>
+        <translation>デコードと埋め込み</translation>
+    </message>
+    <message>
+        <source>Finishing</source>
+        <translation>最終処理</translation>
+    </message>
+    <message>
+        <source>Labelling</source>
+        <translation>ラベル付け</translation>
+    </message>
+    <message>
+        <source>Loading the model</source>
+        <translation>モデルの読み込み</translation>
+    </message>
+    <message>
+        <source>Loading the embeddings</source>
+        <translation>埋め込みの読み込み</translation>
+    </message>
+    <message>
+        <source>Preparing the photos</source>
+        <translation>写真の準備</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>学習</translation>
+    </message>
+    <message>
+        <source>Evaluating</source>
+        <translation>評価</translation>
+    </message>
+    <message>
+        <source>Writing the model</source>
+        <translation>モデルの書き込み</translation>
+    </message>
+    <message>
+        <source>Explaining</source>
+        <translation>説明</translation>
+    </message>
+    <message>
+        <source>Generating photos</source>
+        <translation>写真の生成</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>読み込み</translation>
+    </message>
+    <message>
+        <source>Converting</source>
+        <translation>変換</translation>
+    </message>
+    <message>
+        <source>Writing</source>
+        <translation>書き込み</translation>
+    </message>
+    <message>
+        <source>Mirroring labels</source>
+        <translation>ラベルのフォルダー反映</translation>
+    </message>
 </context>
 <context>
     <name>diffclip::ui::JobsPage</name>
@@ -1083,6 +1648,10 @@
         <source>%1, ended %2</source>
         <translation>%1、%2 に終了</translation>
     </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
 </context>
 <context>
     <name>diffclip::ui::LabelTree</name>
@@ -1108,154 +1677,7 @@
     </message>
 </context>
 <context>
-    <name>diffclip::ui::LibraryModel</name>
-    <message>
-        <source>No label</source>
-        <translation>ラベルなし</translation>
-    </message>
-    <message>
-        <source>Label: %1</source>
-        <translation>ラベル：%1</translation>
-    </message>
-    <message>
-        <source>Date: %1</source>
-        <translation>日付：%1</translation>
-    </message>
-    <message>
-        <source>%1, label %2</source>
-        <translation>%1、ラベル %2</translation>
-    </message>
-</context>
-<context>
-    <name>diffclip::ui::LibraryPage</name>
-    <message>
-        <source>manual</source>
-        <translation>手動</translation>
-    </message>
-    <message>
-        <source>training</source>
-        <translation>学習</translation>
-    </message>
-    <message>
-        <source>folder</source>
-        <translation>フォルダー</translation>
-    </message>
-    <message>
-        <source>zero-shot</source>
-        <translation>ゼロショット</translation>
-    </message>
-    <message>
-        <source>Add Photos</source>
-        <translation>写真の追加</translation>
-    </message>
-    <message>
-        <source>Folder to add</source>
-        <translation>追加するフォルダー</translation>
-    </message>
-    <message>
-        <source>Browse…</source>
-        <translation>参照…</translation>
-    </message>
-    <message>
-        <source>Choose the folder to add</source>
-        <translation>追加するフォルダーを選ぶ</translation>
-    </message>
-    <message>
-        <source>Folder of Photos</source>
-        <translation>写真のフォルダー</translation>
-    </message>
-    <message>
-        <source>Use the names of the folders as labels (one folder per class)</source>
-        <translation>フォルダー名をラベルとして使う（クラスごとに 1 フォルダー）</translation>
-    </message>
-    <message>
-        <source>Metadata CSV file</source>
-        <translation>メタデータ CSV ファイル</translation>
-    </message>
-    <message>
-        <source>optional: path,product,line,lot,date,inspector,notes</source>
-        <translation>省略可：path,product,line,lot,date,inspector,notes</translation>
-    </message>
-    <message>
-        <source>Choose the metadata CSV file</source>
-        <translation>メタデータ CSV ファイルを選ぶ</translation>
-    </message>
-    <message>
-        <source>Metadata CSV</source>
-        <translation>メタデータ CSV</translation>
-    </message>
-    <message>
-        <source>CSV files (*.csv);;All files (*)</source>
-        <translation>CSV ファイル (*.csv);;すべてのファイル (*)</translation>
-    </message>
-    <message>
-        <source>&amp;Folder:</source>
-        <translation>フォルダー(&amp;F)：</translation>
-    </message>
-    <message>
-        <source>&amp;Metadata CSV:</source>
-        <translation>メタデータ CSV(&amp;M)：</translation>
-    </message>
-    <message>
-        <source>Add</source>
-        <translation>追加</translation>
-    </message>
-    <message>
-        <source>Open Library…</source>
-        <translation>ライブラリを開く…</translation>
-    </message>
-    <message>
-        <source>Open a library file</source>
-        <translation>ライブラリファイルを開く</translation>
-    </message>
-    <message>
-        <source>New Library…</source>
-        <translation>新しいライブラリ…</translation>
-    </message>
-    <message>
-        <source>Create a new library file</source>
-        <translation>新しいライブラリファイルを作成する</translation>
-    </message>
-    <message>
-        <source>Add Folder…</source>
-        <translation>フォルダーを追加…</translation>
-    </message>
-    <message>
-        <source>Add a folder of photos to the library</source>
-        <translation>写真のフォルダーをライブラリに追加する</translation>
-    </message>
-    <message>
-        <source>Mirror Labels…</source>
-        <translation>ラベルをフォルダーに反映…</translation>
-    </message>
-    <message>
-        <source>Mirror the labels as one folder per class</source>
-        <translation>ラベルをクラスごとのフォルダーとして反映する</translation>
-    </message>
-    <message>
-        <source>Make a folder per class with links to (or copies of) the labelled photos, for training</source>
-        <translation>学習用に、ラベル付きの写真へのリンク（またはコピー）をクラスごとのフォルダーに作成します</translation>
-    </message>
-    <message>
-        <source>Library</source>
-        <translation>ライブラリ</translation>
-    </message>
-    <message>
-        <source>No library is open.
-
-A library is one file that holds your photos&apos; paths, metadata, labels and embeddings; the photos stay where they are. Create the default library, or open or create one elsewhere (for example on a shared drive).</source>
-        <translation>ライブラリが開かれていません。
-
-ライブラリは、写真のパス・メタデータ・ラベル・埋め込みをまとめた 1 つのファイルです。写真そのものは元の場所に置いたままです。既定のライブラリを作成するか、別の場所（共有ドライブなど）にあるライブラリを開くか作成してください。</translation>
-    </message>
-    <message>
-        <source>Create the Default Library</source>
-        <translation>既定のライブラリを作成</translation>
-    </message>
-    <message>
-        <source>Create the default library</source>
-        <translation>既定のライブラリを作成する</translation>
-    </message>
+    <name>diffclip::ui::LibraryFilterBar</name>
     <message>
         <source>Filter by label</source>
         <translation>ラベルで絞り込む</translation>
@@ -1273,12 +1695,12 @@ A library is one file that holds your photos&apos; paths, metadata, labels and e
         <translation>開始日</translation>
     </message>
     <message>
-        <source>YYYY-MM-DD</source>
-        <translation>YYYY-MM-DD</translation>
-    </message>
-    <message>
         <source>Dates to</source>
         <translation>終了日</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
     </message>
     <message>
         <source>Filter by text</source>
@@ -1345,6 +1767,119 @@ A library is one file that holds your photos&apos; paths, metadata, labels and e
         <translation>並べ替え(&amp;S)：</translation>
     </message>
     <message>
+        <source>All labels</source>
+        <translation>すべてのラベル</translation>
+    </message>
+    <message>
+        <source>No label</source>
+        <translation>ラベルなし</translation>
+    </message>
+    <message>
+        <source>All lines</source>
+        <translation>すべてのライン</translation>
+    </message>
+    <message>
+        <source>All products</source>
+        <translation>すべての製品</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::LibraryHeader</name>
+    <message>
+        <source>Library</source>
+        <translation>ライブラリ</translation>
+    </message>
+    <message>
+        <source>Open Library…</source>
+        <translation>ライブラリを開く…</translation>
+    </message>
+    <message>
+        <source>Open a library file</source>
+        <translation>ライブラリファイルを開く</translation>
+    </message>
+    <message>
+        <source>New Library…</source>
+        <translation>新しいライブラリ…</translation>
+    </message>
+    <message>
+        <source>Create a new library file</source>
+        <translation>新しいライブラリファイルを作成する</translation>
+    </message>
+    <message>
+        <source>Add Folder…</source>
+        <translation>フォルダーを追加…</translation>
+    </message>
+    <message>
+        <source>Add a folder of photos to the library</source>
+        <translation>写真のフォルダーをライブラリに追加する</translation>
+    </message>
+    <message>
+        <source>Mirror Labels…</source>
+        <translation>ラベルをフォルダーに反映…</translation>
+    </message>
+    <message>
+        <source>Mirror the labels as one folder per class</source>
+        <translation>ラベルをクラスごとのフォルダーとして反映する</translation>
+    </message>
+    <message>
+        <source>Make a folder per class with links to (or copies of) the labelled photos, for training</source>
+        <translation>学習用に、ラベル付きの写真へのリンク（またはコピー）をクラスごとのフォルダーに作成します</translation>
+    </message>
+    <message>
+        <source>Auto-Label…</source>
+        <translation>自動ラベル付け…</translation>
+    </message>
+    <message>
+        <source>Label the unlabelled photos automatically</source>
+        <translation>ラベルのない写真に自動でラベルを付ける</translation>
+    </message>
+    <message>
+        <source>Give photos the class whose prompts their picture matches best (zero-shot, from the stored embeddings), with editable prompts and a minimum confidence. Labels you set by hand always win.</source>
+        <translation>画像が最もよく一致するプロンプトのクラスを写真に付けます（保存済みの埋め込みによるゼロショット）。プロンプトと最低信頼度は編集できます。手作業で付けたラベルが常に優先されます。</translation>
+    </message>
+    <message>
+        <source>No library open</source>
+        <translation>ライブラリが開かれていません</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::LibraryModel</name>
+    <message>
+        <source>No label</source>
+        <translation>ラベルなし</translation>
+    </message>
+    <message>
+        <source>Label: %1</source>
+        <translation>ラベル：%1</translation>
+    </message>
+    <message>
+        <source>Date: %1</source>
+        <translation>日付：%1</translation>
+    </message>
+    <message>
+        <source>%1, label %2</source>
+        <translation>%1、ラベル %2</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::LibraryPage</name>
+    <message>
+        <source>No library is open.
+
+A library is one file that holds your photos&apos; paths, metadata, labels and embeddings; the photos stay where they are. Create the default library, or open or create one elsewhere (for example on a shared drive).</source>
+        <translation>ライブラリが開かれていません。
+
+ライブラリは、写真のパス・メタデータ・ラベル・埋め込みをまとめた 1 つのファイルです。写真そのものは元の場所に置いたままです。既定のライブラリを作成するか、別の場所（共有ドライブなど）にあるライブラリを開くか作成してください。</translation>
+    </message>
+    <message>
+        <source>Create the Default Library</source>
+        <translation>既定のライブラリを作成</translation>
+    </message>
+    <message>
+        <source>Create the default library</source>
+        <translation>既定のライブラリを作成する</translation>
+    </message>
+    <message>
         <source>Photos</source>
         <translation>写真</translation>
     </message>
@@ -1355,102 +1890,6 @@ A library is one file that holds your photos&apos; paths, metadata, labels and e
     <message>
         <source>Redo Label Change</source>
         <translation>ラベルの変更をやり直す</translation>
-    </message>
-    <message>
-        <source>Label to assign</source>
-        <translation>付けるラベル</translation>
-    </message>
-    <message>
-        <source>class name</source>
-        <translation>クラス名</translation>
-    </message>
-    <message>
-        <source>Assign</source>
-        <translation>付ける</translation>
-    </message>
-    <message>
-        <source>Assign the label to the selected photos</source>
-        <translation>選択した写真にラベルを付ける</translation>
-    </message>
-    <message>
-        <source>Clear</source>
-        <translation>外す</translation>
-    </message>
-    <message>
-        <source>Remove the manual label of the selected photos</source>
-        <translation>選択した写真の手動ラベルを外す</translation>
-    </message>
-    <message>
-        <source>Product</source>
-        <translation>製品</translation>
-    </message>
-    <message>
-        <source>Line</source>
-        <translation>ライン</translation>
-    </message>
-    <message>
-        <source>Lot</source>
-        <translation>ロット</translation>
-    </message>
-    <message>
-        <source>Inspector</source>
-        <translation>検査者</translation>
-    </message>
-    <message>
-        <source>Notes</source>
-        <translation>備考</translation>
-    </message>
-    <message>
-        <source>Save Metadata</source>
-        <translation>メタデータを保存</translation>
-    </message>
-    <message>
-        <source>Save the metadata of the current photo</source>
-        <translation>現在の写真のメタデータを保存する</translation>
-    </message>
-    <message>
-        <source>Metadata</source>
-        <translation>メタデータ</translation>
-    </message>
-    <message>
-        <source>Product:</source>
-        <translation>製品：</translation>
-    </message>
-    <message>
-        <source>Line:</source>
-        <translation>ライン：</translation>
-    </message>
-    <message>
-        <source>Lot:</source>
-        <translation>ロット：</translation>
-    </message>
-    <message>
-        <source>Date:</source>
-        <translation>日付：</translation>
-    </message>
-    <message>
-        <source>Inspector:</source>
-        <translation>検査者：</translation>
-    </message>
-    <message>
-        <source>Notes:</source>
-        <translation>備考：</translation>
-    </message>
-    <message>
-        <source>Files that could not be added</source>
-        <translation>追加できなかったファイル</translation>
-    </message>
-    <message>
-        <source>File</source>
-        <translation>ファイル</translation>
-    </message>
-    <message>
-        <source>Reason</source>
-        <translation>理由</translation>
-    </message>
-    <message>
-        <source>These files were found but could not be added: unreadable, damaged, too large, or not a supported image format (JPEG, PNG, TIFF, WebP, BMP). They are tried again when you add their folder again.</source>
-        <translation>以下のファイルは見つかりましたが、追加できませんでした（読み取れない、壊れている、大きすぎる、または対応していない画像形式。対応形式は JPEG、PNG、TIFF、WebP、BMP）。フォルダーをもう一度追加すると再試行されます。</translation>
     </message>
     <message>
         <source>Failed Files</source>
@@ -1475,10 +1914,6 @@ A library is one file that holds your photos&apos; paths, metadata, labels and e
     <message>
         <source>Failed Files (%1)</source>
         <translation>失敗したファイル（%1）</translation>
-    </message>
-    <message>
-        <source>Photos are added and embedded with the model %1.</source>
-        <translation>写真はモデル %1 で追加・埋め込みされます。</translation>
     </message>
     <message>
         <source>No model is active. You can browse, label and describe photos; to add photos, open a model on the Models page (it embeds the photos for search).</source>
@@ -1513,58 +1948,8 @@ A library is one file that holds your photos&apos; paths, metadata, labels and e
         <translation>ラベルを保存できませんでした</translation>
     </message>
     <message>
-        <source>Type a class name and press Assign. The first nine classes then get the keys 1–9 in the photo grid; 0 clears, Ctrl+Z undoes.</source>
-        <translation>クラス名を入力して「付ける」を押してください。最初の 9 クラスには写真一覧でキー 1〜9 が割り当てられます。0 で外し、Ctrl+Z で元に戻します。</translation>
-    </message>
-    <message>
-        <source>Keys in the photo grid: %1 · 0 clears · Ctrl+Z undoes</source>
-        <translation>写真一覧でのキー：%1 · 0 で外す · Ctrl+Z で元に戻す</translation>
-    </message>
-    <message>
-        <source>All labels</source>
-        <translation>すべてのラベル</translation>
-    </message>
-    <message>
-        <source>No label</source>
-        <translation>ラベルなし</translation>
-    </message>
-    <message>
-        <source>All lines</source>
-        <translation>すべてのライン</translation>
-    </message>
-    <message>
-        <source>All products</source>
-        <translation>すべての製品</translation>
-    </message>
-    <message>
-        <source>No library open</source>
-        <translation>ライブラリが開かれていません</translation>
-    </message>
-    <message>
         <source>%1 photos, %2 shown, %3 selected</source>
         <translation>写真 %1 枚、表示中 %2 枚、選択中 %3 枚</translation>
-    </message>
-    <message>
-        <source>Select photos to label them or edit their metadata.</source>
-        <translation>写真を選ぶと、ラベル付けやメタデータの編集ができます。</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n photos selected; the metadata below is of the current one.</source>
-        <translation>
-            <numerusform>%n 枚の写真を選択中です。下のメタデータは現在の写真のものです。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Labels could not be read: %1</source>
-        <translation>ラベルを読み込めませんでした：%1</translation>
-    </message>
-    <message>
-        <source>No label yet.</source>
-        <translation>ラベルはまだありません。</translation>
-    </message>
-    <message>
-        <source>Current: %1</source>
-        <translation>現在：%1</translation>
     </message>
     <message>
         <source>The metadata could not be saved</source>
@@ -1591,14 +1976,6 @@ A library is one file that holds your photos&apos; paths, metadata, labels and e
         <translation>DiffCLIP ライブラリ (*.dclib)</translation>
     </message>
     <message>
-        <source>Cannot add photos</source>
-        <translation>写真を追加できません</translation>
-    </message>
-    <message>
-        <source>The folder “%1” does not exist.</source>
-        <translation>フォルダー「%1」は存在しません。</translation>
-    </message>
-    <message>
         <source>Folder for the Class Folders</source>
         <translation>クラスフォルダーを置くフォルダー</translation>
     </message>
@@ -1619,24 +1996,12 @@ A library is one file that holds your photos&apos; paths, metadata, labels and e
         <translation>コピー</translation>
     </message>
     <message>
-        <source>Auto-Label…</source>
-        <translation>自動ラベル付け…</translation>
-    </message>
-    <message>
-        <source>Label the unlabelled photos automatically</source>
-        <translation>ラベルのない写真に自動でラベルを付ける</translation>
-    </message>
-    <message>
         <source>Cannot label automatically</source>
         <translation>自動でラベルを付けられません</translation>
     </message>
     <message>
         <source>Automatic labels need a model. Open a model on the Models page first.</source>
         <translation>自動ラベル付けにはモデルが必要です。先にモデルページでモデルを開いてください。</translation>
-    </message>
-    <message>
-        <source>Give photos the class whose prompts their picture matches best (zero-shot, from the stored embeddings), with editable prompts and a minimum confidence. Labels you set by hand always win.</source>
-        <translation>画像が最もよく一致するプロンプトのクラスを写真に付けます（保存済みの埋め込みによるゼロショット）。プロンプトと最低信頼度は編集できます。手作業で付けたラベルが常に優先されます。</translation>
     </message>
     <message>
         <source>Automatic labels need a library and a model. Open a model on the Models page first.</source>
@@ -1653,6 +2018,64 @@ A library is one file that holds your photos&apos; paths, metadata, labels and e
     <message>
         <source>This library is read-only for you: you can browse and search it, but labels, metadata and new photos cannot be saved.</source>
         <translation>このライブラリは読み取り専用です。閲覧と検索はできますが、ラベル、メタデータ、新しい写真は保存できません。</translation>
+    </message>
+    <message>
+        <source>Undo the last label change (Ctrl+Z)</source>
+        <translation>直前のラベルの変更を元に戻す（Ctrl+Z）</translation>
+    </message>
+    <message>
+        <source>Photos are added and embedded with the active model %1.</source>
+        <translation>写真は有効なモデル %1 で埋め込んで追加されます。</translation>
+    </message>
+    <message>
+        <source>Opening the library with its active model…</source>
+        <translation>ライブラリを有効なモデルで開いています…</translation>
+    </message>
+    <message>
+        <source>Opening the library with the active model %1…</source>
+        <translation>ライブラリを有効なモデル %1 で開いています…</translation>
+    </message>
+    <message>
+        <source>The active model is %1. Open or create a library to add photos with it.</source>
+        <translation>有効なモデルは %1 です。このモデルで写真を追加するには、ライブラリを開くか作成してください。</translation>
+    </message>
+    <message>
+        <source>Undone: the photo has its earlier label again.</source>
+        <translation>元に戻しました。写真のラベルは以前のものに戻りました。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Undone: the %n photos have their earlier labels again.</source>
+        <translation>
+            <numerusform>元に戻しました。%n 枚の写真のラベルは以前のものに戻りました。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cleared the label of 1 photo.</source>
+        <translation>1 枚の写真のラベルを外しました。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Cleared the label of %n photos.</source>
+        <translation>
+            <numerusform>%n 枚の写真のラベルを外しました。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Labelled 1 photo “%1”.</source>
+        <translation>1 枚の写真に「%1」を付けました。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Labelled %n photos “%1”.</source>
+        <translation>
+            <numerusform>%n 枚の写真に「%1」を付けました。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Saved the metadata of %1.</source>
+        <translation>%1 のメタデータを保存しました。</translation>
+    </message>
+    <message>
+        <source>Adding the photos of “%1”; the Jobs page shows the progress.</source>
+        <translation>「%1」の写真を追加しています。進捗はジョブページで確認できます。</translation>
     </message>
 </context>
 <context>
@@ -1817,6 +2240,156 @@ A library is one file that holds your photos&apos; paths, metadata, labels and e
     <message>
         <source>Training</source>
         <translation>学習</translation>
+    </message>
+    <message>
+        <source>Cancelled; the library was not opened.</source>
+        <translation>取り消されました。ライブラリは開かれていません。</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::MetadataEditor</name>
+    <message>
+        <source>Metadata</source>
+        <translation>メタデータ</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>製品</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>ライン</translation>
+    </message>
+    <message>
+        <source>Lot</source>
+        <translation>ロット</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日付</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD</translation>
+    </message>
+    <message>
+        <source>Inspector</source>
+        <translation>検査者</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>備考</translation>
+    </message>
+    <message>
+        <source>Save Metadata</source>
+        <translation>メタデータを保存</translation>
+    </message>
+    <message>
+        <source>Save the metadata of the current photo</source>
+        <translation>現在の写真のメタデータを保存する</translation>
+    </message>
+    <message>
+        <source>Product:</source>
+        <translation>製品：</translation>
+    </message>
+    <message>
+        <source>Line:</source>
+        <translation>ライン：</translation>
+    </message>
+    <message>
+        <source>Lot:</source>
+        <translation>ロット：</translation>
+    </message>
+    <message>
+        <source>Date:</source>
+        <translation>日付：</translation>
+    </message>
+    <message>
+        <source>Inspector:</source>
+        <translation>検査者：</translation>
+    </message>
+    <message>
+        <source>Notes:</source>
+        <translation>備考：</translation>
+    </message>
+    <message>
+        <source>“%1” is not a date. Type it as YYYY-MM-DD (for example %2) or as %3.</source>
+        <translation>「%1」は日付ではありません。YYYY-MM-DD（例：%2）または %3 の形式で入力してください。</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::ModelEmbeddingsTable</name>
+    <message>
+        <source>Embeddings in this library per model</source>
+        <translation>このライブラリのモデルごとの埋め込み数</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <source>Embeddings</source>
+        <translation>埋め込み数</translation>
+    </message>
+    <message>
+        <source>Not in the registry (fingerprint %1…, recorded as %2)</source>
+        <extracomment>%1 the first digits of the model&apos;s fingerprint, %2 the path the library recorded</extracomment>
+        <translation>レジストリにありません（フィンガープリント %1…、記録されたパス %2）</translation>
+    </message>
+    <message>
+        <source>%1 (active)</source>
+        <translation>%1（有効）</translation>
+    </message>
+    <message>
+        <source>%1
+Fingerprint %2</source>
+        <translation>%1
+フィンガープリント %2</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::ModelInspector</name>
+    <message>
+        <source>Open models</source>
+        <translation>開いているモデル</translation>
+    </message>
+    <message>
+        <source>Close Model</source>
+        <translation>モデルを閉じる</translation>
+    </message>
+    <message>
+        <source>Remove the selected model from this list (the file is not touched)</source>
+        <translation>選択したモデルをこの一覧から外します（ファイル自体はそのままです）</translation>
+    </message>
+    <message>
+        <source>Close selected model</source>
+        <translation>選択したモデルを閉じる</translation>
+    </message>
+    <message>
+        <source>Open models:</source>
+        <translation>開いているモデル：</translation>
+    </message>
+    <message>
+        <source>No model is open.
+Choose Open Model… or drop a model file or package folder onto this window.</source>
+        <translation>モデルが開かれていません。
+「モデルを開く…」を選ぶか、モデルファイルまたはパッケージフォルダーをこのウィンドウにドロップしてください。</translation>
+    </message>
+    <message>
+        <source>Copy Summary</source>
+        <translation>概要をコピー</translation>
+    </message>
+    <message>
+        <source>Copy the whole summary as text, for a report or a support request</source>
+        <translation>概要全体をテキストとしてコピーします（報告書や問い合わせ用）</translation>
+    </message>
+    <message>
+        <source>Copy model summary</source>
+        <translation>モデルの概要をコピー</translation>
+    </message>
+    <message>
+        <source>Inspect model files</source>
+        <translation>モデルファイルの確認</translation>
     </message>
 </context>
 <context>
@@ -2089,44 +2662,6 @@ A library is one file that holds your photos&apos; paths, metadata, labels and e
         <translation>モデルを開いています</translation>
     </message>
     <message>
-        <source>Open models</source>
-        <translation>開いているモデル</translation>
-    </message>
-    <message>
-        <source>Close Model</source>
-        <translation>モデルを閉じる</translation>
-    </message>
-    <message>
-        <source>Remove the selected model from this list (the file is not touched)</source>
-        <translation>選択したモデルをこの一覧から外します（ファイル自体はそのままです）</translation>
-    </message>
-    <message>
-        <source>Close selected model</source>
-        <translation>選択したモデルを閉じる</translation>
-    </message>
-    <message>
-        <source>Open models:</source>
-        <translation>開いているモデル：</translation>
-    </message>
-    <message>
-        <source>No model is open.
-Choose Open Model… or drop a model file or package folder onto this window.</source>
-        <translation>モデルが開かれていません。
-「モデルを開く…」を選ぶか、モデルファイルまたはパッケージフォルダーをこのウィンドウにドロップしてください。</translation>
-    </message>
-    <message>
-        <source>Copy Summary</source>
-        <translation>概要をコピー</translation>
-    </message>
-    <message>
-        <source>Copy the whole summary as text, for a report or a support request</source>
-        <translation>概要全体をテキストとしてコピーします（報告書や問い合わせ用）</translation>
-    </message>
-    <message>
-        <source>Copy model summary</source>
-        <translation>モデルの概要をコピー</translation>
-    </message>
-    <message>
         <source>Models (*.pt *.pth *.safetensors);;All files (*)</source>
         <translation>モデル (*.pt *.pth *.safetensors);;すべてのファイル (*)</translation>
     </message>
@@ -2167,78 +2702,6 @@ Choose Open Model… or drop a model file or package folder onto this window.</s
         <translation>レジストリには取り込んだモデルと学習したモデルのすべてのバージョンが保存され、有効なモデルで開いているライブラリを検索します。下で DiffCLIP または CLIP モデルを開くと、構成、前処理、チェックサムを確認できます。.pt、.pth、.safetensors ファイルやモデルパッケージのフォルダーをここにドロップすることもできます。</translation>
     </message>
     <message>
-        <source>Inspect model files</source>
-        <translation>モデルファイルの確認</translation>
-    </message>
-    <message>
-        <source>Model registry</source>
-        <translation>モデルレジストリ</translation>
-    </message>
-    <message>
-        <source>Model versions in the registry</source>
-        <translation>レジストリ内のモデルバージョン</translation>
-    </message>
-    <message>
-        <source>Make &amp;Active</source>
-        <translation>有効にする(&amp;A)</translation>
-    </message>
-    <message>
-        <source>Make the selected model active for this library</source>
-        <translation>選択したモデルをこのライブラリで有効にする</translation>
-    </message>
-    <message>
-        <source>Search the open library with the selected model; photos it has not embedded yet are embedded as a job (Enter in the list does the same)</source>
-        <translation>選択したモデルで開いているライブラリを検索します。まだ埋め込まれていない写真はジョブとして埋め込まれます(一覧で Enter キーを押しても同じです)</translation>
-    </message>
-    <message>
-        <source>&amp;Roll Back</source>
-        <translation>元に戻す(&amp;R)</translation>
-    </message>
-    <message>
-        <source>Make the previously active model active again</source>
-        <translation>以前に有効だったモデルを再び有効にする</translation>
-    </message>
-    <message>
-        <source>&amp;Delete…</source>
-        <translation>削除(&amp;D)…</translation>
-    </message>
-    <message>
-        <source>Delete the selected model version</source>
-        <translation>選択したモデルバージョンを削除</translation>
-    </message>
-    <message>
-        <source>Delete the selected model version from the registry (the active model cannot be deleted)</source>
-        <translation>選択したモデルバージョンをレジストリから削除します(有効なモデルは削除できません)</translation>
-    </message>
-    <message>
-        <source>Re&amp;fresh</source>
-        <translation>再読み込み(&amp;F)</translation>
-    </message>
-    <message>
-        <source>List the registry again</source>
-        <translation>レジストリを読み込み直す</translation>
-    </message>
-    <message>
-        <source>Details of the selected model version</source>
-        <translation>選択したモデルバージョンの詳細</translation>
-    </message>
-    <message>
-        <source>Embeddings in this library:</source>
-        <translation>このライブラリの埋め込み:</translation>
-    </message>
-    <message>
-        <source>Embeddings in this library per model</source>
-        <translation>このライブラリのモデルごとの埋め込み数</translation>
-    </message>
-    <message>
-        <source>Model</source>
-        <translation>モデル</translation>
-    </message>
-    <message>
-        <source>Embeddings</source>
-        <translation>埋め込み数</translation>
-    </message>
-    <message>
         <source>The model registry could not be read</source>
         <translation>モデルレジストリを読み込めませんでした</translation>
     </message>
@@ -2259,99 +2722,6 @@ Choose Open Model… or drop a model file or package folder onto this window.</s
         <translation>ライブラリ %1 — 有効なモデル: %2</translation>
     </message>
     <message>
-        <source>Not in the registry (fingerprint %1…, recorded as %2)</source>
-        <extracomment>%1 the first digits of the model&apos;s fingerprint, %2 the path the library recorded</extracomment>
-        <translation>レジストリにありません(フィンガープリント %1…、記録名 %2)</translation>
-    </message>
-    <message>
-        <source>%1 (active)</source>
-        <translation>%1(有効)</translation>
-    </message>
-    <message>
-        <source>%1
-Fingerprint %2</source>
-        <translation>%1
-フィンガープリント %2</translation>
-    </message>
-    <message>
-        <source>The registry is empty. Import a model file, or train one on the Training page; each version is kept in %1.</source>
-        <translation>レジストリは空です。モデルファイルを取り込むか、学習ページでモデルを学習してください。各バージョンは %1 に保存されます。</translation>
-    </message>
-    <message>
-        <source>Name:</source>
-        <translation>名前:</translation>
-    </message>
-    <message>
-        <source>Folder:</source>
-        <translation>フォルダー:</translation>
-    </message>
-    <message>
-        <source>Unusable:</source>
-        <translation>使用不可:</translation>
-    </message>
-    <message>
-        <source>Architecture:</source>
-        <translation>構成:</translation>
-    </message>
-    <message>
-        <source>Weights:</source>
-        <translation>重み:</translation>
-    </message>
-    <message>
-        <source>Trained from:</source>
-        <translation>学習元:</translation>
-    </message>
-    <message>
-        <source>unknown</source>
-        <translation>不明</translation>
-    </message>
-    <message>
-        <source>Recipe:</source>
-        <translation>レシピ:</translation>
-    </message>
-    <message>
-        <source>Data fingerprint:</source>
-        <translation>データのフィンガープリント:</translation>
-    </message>
-    <message>
-        <source>Validation:</source>
-        <translation>検証:</translation>
-    </message>
-    <message>
-        <source>Origin:</source>
-        <translation>由来:</translation>
-    </message>
-    <message>
-        <source>imported (no training record)</source>
-        <translation>取り込み(学習記録なし)</translation>
-    </message>
-    <message>
-        <source>Weights SHA-256:</source>
-        <translation>重みの SHA-256:</translation>
-    </message>
-    <message>
-        <source>In this library:</source>
-        <translation>このライブラリ内:</translation>
-    </message>
-    <message>
-        <source>no embeddings</source>
-        <translation>埋め込みなし</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n embedding(s)</source>
-        <translation>
-            <numerusform>%n 件の埋め込み</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>No earlier model of this library to go back to</source>
-        <translation>このライブラリには戻せる以前のモデルがありません</translation>
-    </message>
-    <message>
-        <source>Make %1 active again</source>
-        <translation>%1 を再び有効にする</translation>
-    </message>
-    <message>
         <source>Could not make “%1” active</source>
         <translation>「%1」を有効にできませんでした</translation>
     </message>
@@ -2370,14 +2740,6 @@ Fingerprint %2</source>
     <message>
         <source>Make %1 active</source>
         <translation>%1 を有効にする</translation>
-    </message>
-    <message>
-        <source>Storing %1 as the active model of %2</source>
-        <translation>%1 を %2 の有効なモデルとして保存しています</translation>
-    </message>
-    <message>
-        <source>Active model changed; the library is reopened with it</source>
-        <translation>有効なモデルを変更しました。このモデルでライブラリを開き直します</translation>
     </message>
     <message>
         <source>Nothing to roll back to</source>
@@ -2407,36 +2769,6 @@ Fingerprint %2</source>
         <source>Delete model %1</source>
         <translation>モデル %1 を削除</translation>
     </message>
-    <message numerus="yes">
-        <source>Removed %n embedding(s) from the library</source>
-        <translation>
-            <numerusform>ライブラリから %n 件の埋め込みを削除しました</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Deleted %1</source>
-        <translation>%1 を削除しました</translation>
-    </message>
-    <message>
-        <source>Delete Model Version</source>
-        <translation>モデルバージョンの削除</translation>
-    </message>
-    <message>
-        <source>Delete “%1” from the model registry?
-The folder %2 is removed; this cannot be undone.</source>
-        <translation>「%1」をモデルレジストリから削除しますか?
-フォルダー %2 が削除されます。この操作は元に戻せません。</translation>
-    </message>
-    <message>
-        <source>Delete</source>
-        <translation>削除</translation>
-    </message>
-    <message numerus="yes">
-        <source>Also delete its %n embedding(s) from this library</source>
-        <translation>
-            <numerusform>このライブラリにあるこのモデルの %n 件の埋め込みも削除する</numerusform>
-        </translation>
-    </message>
     <message>
         <source>Import Model into Registry</source>
         <translation>モデルをレジストリに取り込む</translation>
@@ -2454,12 +2786,92 @@ The folder %2 is removed; this cannot be undone.</source>
         <translation>%1 をレジストリに取り込む</translation>
     </message>
     <message>
-        <source>Reading and checking %1</source>
-        <translation>%1 を読み込んで確認しています</translation>
+        <source>No library is open. The active model %1 is used for the library you open or create next.</source>
+        <translation>ライブラリが開かれていません。有効なモデル %1 は、次に開くか作成するライブラリで使われます。</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::PhotoDetailsPane</name>
+    <message>
+        <source>manual</source>
+        <translation>手動</translation>
     </message>
     <message>
-        <source>Added %1 to the registry</source>
-        <translation>%1 をレジストリに追加しました</translation>
+        <source>training</source>
+        <translation>学習</translation>
+    </message>
+    <message>
+        <source>folder</source>
+        <translation>フォルダー</translation>
+    </message>
+    <message>
+        <source>zero-shot</source>
+        <translation>ゼロショット</translation>
+    </message>
+    <message>
+        <source>Label to assign</source>
+        <translation>付けるラベル</translation>
+    </message>
+    <message>
+        <source>class name</source>
+        <translation>クラス名</translation>
+    </message>
+    <message>
+        <source>Assign</source>
+        <translation>付ける</translation>
+    </message>
+    <message>
+        <source>Assign the label to the selected photos</source>
+        <translation>選択した写真にラベルを付ける</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>外す</translation>
+    </message>
+    <message>
+        <source>Remove the manual label of the selected photos</source>
+        <translation>選択した写真の手動ラベルを外す</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>ラベル</translation>
+    </message>
+    <message>
+        <source>Type a class name and press Assign. The first nine classes then get the keys 1–9 in the photo grid; 0 clears, Ctrl+Z undoes.</source>
+        <translation>クラス名を入力して「付ける」を押してください。最初の 9 クラスには写真一覧でキー 1〜9 が割り当てられます。0 で外し、Ctrl+Z で元に戻します。</translation>
+    </message>
+    <message>
+        <source>Keys in the photo grid: %1 · 0 clears · Ctrl+Z undoes</source>
+        <translation>写真一覧でのキー：%1 · 0 で外す · Ctrl+Z で元に戻す</translation>
+    </message>
+    <message>
+        <source>Select photos to label them or edit their metadata.</source>
+        <translation>写真を選ぶと、ラベル付けやメタデータの編集ができます。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n photos selected; the metadata below is of the current one.</source>
+        <translation>
+            <numerusform>%n 枚の写真を選択中です。下のメタデータは現在の写真のものです。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No label yet.</source>
+        <translation>ラベルはまだありません。</translation>
+    </message>
+    <message>
+        <source>Current: %1</source>
+        <translation>現在：%1</translation>
+    </message>
+    <message>
+        <source>Labels could not be read: %1</source>
+        <translation>ラベルを読み込めませんでした：%1</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::PhotoGrid</name>
+    <message>
+        <source>Photos</source>
+        <translation>写真</translation>
     </message>
 </context>
 <context>
@@ -2541,140 +2953,193 @@ The folder %2 is removed; this cannot be undone.</source>
         <source>Status</source>
         <translation>状態</translation>
     </message>
+    <message>
+        <source>differential attention</source>
+        <translation>差分アテンション</translation>
+    </message>
+    <message>
+        <source>standard attention</source>
+        <translation>標準アテンション</translation>
+    </message>
+    <message>
+        <source>ViT %1 px / patch %2</source>
+        <extracomment>%1 input side in pixels, %2 patch side in pixels</extracomment>
+        <translation>ViT %1 px / パッチ %2</translation>
+    </message>
+    <message>
+        <source>width %1 × %2 blocks</source>
+        <extracomment>%1 token width, %2 number of transformer blocks</extracomment>
+        <translation>幅 %1 × %2 ブロック</translation>
+    </message>
+    <message>
+        <source>embedding %1</source>
+        <translation>埋め込み %1</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <extracomment>separator between the parts of the architecture line</extracomment>
+        <translation>、</translation>
+    </message>
 </context>
 <context>
-    <name>diffclip::ui::SearchHitDelegate</name>
+    <name>diffclip::ui::RegistryPanel</name>
     <message>
-        <source>Photo not available</source>
-        <translation>写真を表示できません</translation>
+        <source>Model registry</source>
+        <translation>モデルレジストリ</translation>
     </message>
     <message>
-        <source>Loading…</source>
-        <translation>読み込み中…</translation>
+        <source>Model versions in the registry</source>
+        <translation>レジストリ内のモデルバージョン</translation>
     </message>
     <message>
-        <source>+%1 similar</source>
-        <translation>+%1 件の類似</translation>
+        <source>Make &amp;Active</source>
+        <translation>有効にする(&amp;A)</translation>
     </message>
     <message>
-        <source>(no label)</source>
-        <translation>（ラベルなし）</translation>
+        <source>Make the selected model active for this library</source>
+        <translation>選択したモデルをこのライブラリで有効にする</translation>
+    </message>
+    <message>
+        <source>Search the open library with the selected model; photos it has not embedded yet are embedded as a job (Enter in the list does the same)</source>
+        <translation>選択したモデルで開いているライブラリを検索します。まだ埋め込まれていない写真はジョブとして埋め込まれます（一覧で Enter キーを押しても同じです）</translation>
+    </message>
+    <message>
+        <source>&amp;Roll Back</source>
+        <translation>元に戻す(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Make the previously active model active again</source>
+        <translation>以前に有効だったモデルを再び有効にする</translation>
+    </message>
+    <message>
+        <source>&amp;Delete…</source>
+        <translation>削除(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Delete the selected model version</source>
+        <translation>選択したモデルバージョンを削除</translation>
+    </message>
+    <message>
+        <source>Delete the selected model version from the registry (the active model cannot be deleted)</source>
+        <translation>選択したモデルバージョンをレジストリから削除します（有効なモデルは削除できません）</translation>
+    </message>
+    <message>
+        <source>Re&amp;fresh</source>
+        <translation>再読み込み(&amp;F)</translation>
+    </message>
+    <message>
+        <source>List the registry again</source>
+        <translation>レジストリを読み込み直す</translation>
+    </message>
+    <message>
+        <source>Details of the selected model version</source>
+        <translation>選択したモデルバージョンの詳細</translation>
+    </message>
+    <message>
+        <source>Embeddings in this library:</source>
+        <translation>このライブラリの埋め込み：</translation>
+    </message>
+    <message>
+        <source>No earlier model of this library to go back to</source>
+        <translation>このライブラリには戻せる以前のモデルがありません</translation>
+    </message>
+    <message>
+        <source>Make %1 active again</source>
+        <translation>%1 を再び有効にする</translation>
+    </message>
+    <message>
+        <source>The registry is empty. Import a model file, or train one on the Training page; each version is kept in %1.</source>
+        <translation>レジストリは空です。モデルファイルを取り込むか、学習ページでモデルを学習してください。各バージョンは %1 に保存されます。</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名前：</translation>
+    </message>
+    <message>
+        <source>Folder:</source>
+        <translation>フォルダー：</translation>
+    </message>
+    <message>
+        <source>Unusable:</source>
+        <translation>使用不可：</translation>
+    </message>
+    <message>
+        <source>Architecture:</source>
+        <translation>構成：</translation>
+    </message>
+    <message>
+        <source>Weights:</source>
+        <translation>重み：</translation>
+    </message>
+    <message>
+        <source>Trained from:</source>
+        <translation>学習元：</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>不明</translation>
+    </message>
+    <message>
+        <source>Recipe:</source>
+        <translation>レシピ：</translation>
+    </message>
+    <message>
+        <source>Data fingerprint:</source>
+        <translation>データのフィンガープリント：</translation>
+    </message>
+    <message>
+        <source>Validation:</source>
+        <translation>検証：</translation>
+    </message>
+    <message>
+        <source>Origin:</source>
+        <translation>由来：</translation>
+    </message>
+    <message>
+        <source>imported (no training record)</source>
+        <translation>取り込み（学習記録なし）</translation>
+    </message>
+    <message>
+        <source>Weights SHA-256:</source>
+        <translation>重みの SHA-256：</translation>
+    </message>
+    <message>
+        <source>In this library:</source>
+        <translation>このライブラリ内：</translation>
+    </message>
+    <message>
+        <source>no embeddings</source>
+        <translation>埋め込みなし</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n embedding(s)</source>
+        <translation>
+            <numerusform>%n 件の埋め込み</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Delete Model Version</source>
+        <translation>モデルバージョンの削除</translation>
+    </message>
+    <message>
+        <source>Delete “%1” from the model registry?
+The folder %2 is removed; this cannot be undone.</source>
+        <translation>「%1」をモデルレジストリから削除しますか？
+フォルダー %2 が削除されます。この操作は元に戻せません。</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>削除</translation>
+    </message>
+    <message numerus="yes">
+        <source>Also delete its %n embedding(s) from this library</source>
+        <translation>
+            <numerusform>このライブラリにあるこのモデルの %n 件の埋め込みも削除する</numerusform>
+        </translation>
     </message>
 </context>
 <context>
-    <name>diffclip::ui::SearchPage</name>
-    <message>
-        <source>The photo does not exist any more, or it was moved.</source>
-        <translation>写真がもう存在しないか、移動されました。</translation>
-    </message>
-    <message>
-        <source>Something the search needs is missing from the library or the model.</source>
-        <translation>検索に必要なものがライブラリまたはモデルにありません。</translation>
-    </message>
-    <message>
-        <source>This file is not an image DiffCLIP Studio can read (JPEG, PNG, TIFF, WebP or BMP), or it is damaged or too large.</source>
-        <translation>このファイルは DiffCLIP Studio が読み込める画像（JPEG、PNG、TIFF、WebP、BMP）ではないか、壊れているか大きすぎます。</translation>
-    </message>
-    <message>
-        <source>A file could not be read, or the library is busy. Check the file and try again.</source>
-        <translation>ファイルを読み込めなかったか、ライブラリが使用中です。ファイルを確認して、もう一度お試しください。</translation>
-    </message>
-    <message>
-        <source>The model cannot search with this photo.</source>
-        <translation>このモデルではこの写真で検索できません。</translation>
-    </message>
-    <message>
-        <source>The model cannot search by text: it has no tokenizer.</source>
-        <translation>このモデルはトークナイザーを持たないため、テキストで検索できません。</translation>
-    </message>
-    <message>
-        <source>The search settings are not valid. Check the filters.</source>
-        <translation>検索の設定が正しくありません。絞り込み条件を確認してください。</translation>
-    </message>
-    <message>
-        <source>The library&apos;s photos were embedded by another model. Re-embed them with this one.</source>
-        <translation>ライブラリの写真は別のモデルで埋め込まれています。このモデルで再埋め込みしてください。</translation>
-    </message>
-    <message>
-        <source>There is not enough memory for this search.</source>
-        <translation>この検索に必要なメモリが不足しています。</translation>
-    </message>
-    <message>
-        <source>The search was cancelled.</source>
-        <translation>検索は取り消されました。</translation>
-    </message>
-    <message>
-        <source>An unexpected error occurred. Please report it together with the details below.</source>
-        <translation>予期しないエラーが発生しました。下の詳細とともにご報告ください。</translation>
-    </message>
-    <message>
-        <source>Choose Photo…</source>
-        <translation>写真を選ぶ…</translation>
-    </message>
-    <message>
-        <source>Search with one or more photos (Ctrl+O)</source>
-        <translation>1 枚以上の写真で検索します（Ctrl+O）</translation>
-    </message>
-    <message>
-        <source>Choose query photo</source>
-        <translation>クエリ写真を選ぶ</translation>
-    </message>
-    <message>
-        <source>Paste</source>
-        <translation>貼り付け</translation>
-    </message>
-    <message>
-        <source>Search with the image on the clipboard (Ctrl+V)</source>
-        <translation>クリップボードの画像で検索します（Ctrl+V）</translation>
-    </message>
-    <message>
-        <source>Paste query image</source>
-        <translation>クエリ画像を貼り付ける</translation>
-    </message>
-    <message>
-        <source>Or describe the defect, e.g. hairline crack near the weld</source>
-        <translation>または不良を言葉で説明（例：溶接部付近の細いひび割れ）</translation>
-    </message>
-    <message>
-        <source>Text search</source>
-        <translation>テキスト検索</translation>
-    </message>
-    <message>
-        <source>Search Text</source>
-        <translation>テキストで検索</translation>
-    </message>
-    <message>
-        <source>Search by text</source>
-        <translation>テキストで検索する</translation>
-    </message>
-    <message>
-        <source>Number of results</source>
-        <translation>結果の件数</translation>
-    </message>
-    <message>
-        <source>How many results (groups of similar photos) to show</source>
-        <translation>表示する結果（類似写真のグループ）の件数</translation>
-    </message>
-    <message>
-        <source>&amp;Results:</source>
-        <translation>結果(&amp;R)：</translation>
-    </message>
-    <message>
-        <source>Export CSV…</source>
-        <translation>CSV に書き出す…</translation>
-    </message>
-    <message>
-        <source>Export results as CSV</source>
-        <translation>結果を CSV に書き出す</translation>
-    </message>
-    <message>
-        <source>Save the results of every query as a CSV file</source>
-        <translation>すべてのクエリの結果を CSV ファイルに保存します</translation>
-    </message>
-    <message>
-        <source>Search</source>
-        <translation>検索</translation>
-    </message>
+    <name>diffclip::ui::SearchFilterBar</name>
     <message>
         <source>Label filter</source>
         <translation>ラベルの絞り込み</translation>
@@ -2724,57 +3189,79 @@ The folder %2 is removed; this cannot be undone.</source>
         <translation>その他の絞り込み</translation>
     </message>
     <message>
-        <source>Conditions on lot, inspector, notes or imported CSV columns, e.g. lot=A12; inspector=Sato</source>
-        <translation>ロット、検査者、備考、取り込んだ CSV の列に対する条件（例：lot=A12; inspector=Sato）</translation>
+        <source>Number of results</source>
+        <translation>結果の件数</translation>
+    </message>
+    <message>
+        <source>How many results (groups of similar photos) to show</source>
+        <translation>表示する結果（類似写真のグループ）の件数</translation>
+    </message>
+    <message>
+        <source>&amp;Results:</source>
+        <translation>結果(&amp;R)：</translation>
     </message>
     <message>
         <source>Filters:</source>
         <translation>絞り込み：</translation>
     </message>
     <message>
-        <source>Searching</source>
-        <translation>検索中</translation>
+        <source>Filter not understood: “%1”</source>
+        <translation>絞り込み条件を解釈できません：「%1」</translation>
     </message>
     <message>
-        <source>No confident match</source>
-        <translation>確かな一致なし</translation>
+        <source>Write each condition as field=value and separate them with semicolons, e.g. lot=A12; inspector=Sato.</source>
+        <translation>各条件を 項目=値 の形で書き、セミコロンで区切ってください（例：lot=A12; inspector=Sato）。</translation>
     </message>
     <message>
-        <source>Photos not yet embedded</source>
-        <translation>まだ埋め込まれていない写真</translation>
+        <source>Conditions can name these fields: %1.</source>
+        <translation>条件に使える項目：%1。</translation>
     </message>
     <message>
-        <source>Embed Them Now</source>
-        <translation>今すぐ埋め込む</translation>
+        <source>Labels are chosen in the label list, not with field=value.</source>
+        <translation>ラベルは 項目=値 ではなく、ラベルの一覧から選んでください。</translation>
     </message>
     <message>
-        <source>Embed the missing photos now</source>
-        <translation>足りない写真を今すぐ埋め込む</translation>
+        <source>Unknown filter field “%1”</source>
+        <translation>不明な絞り込み項目「%1」</translation>
     </message>
     <message>
-        <source>Runs as a background job; the search is repeated when it ends</source>
-        <translation>バックグラウンドのジョブとして実行し、終わったら検索をやり直します</translation>
+        <source>Conditions on lot, inspector, notes or imported CSV columns, e.g. lot=A12; inspector=Sato</source>
+        <translation>ロット、検査者、備考、取り込んだ CSV の列に対する条件（例：lot=A12; inspector=Sato）</translation>
     </message>
     <message>
-        <source>Query</source>
-        <translation>クエリ</translation>
+        <source>Conditions as field=value; separate them with semicolons. Fields: %1</source>
+        <translation>条件は 項目=値 の形で書き、セミコロンで区切ります。項目：%1</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::SearchHitDelegate</name>
+    <message>
+        <source>Photo not available</source>
+        <translation>写真を表示できません</translation>
     </message>
     <message>
-        <source>Queries</source>
-        <translation>クエリ</translation>
+        <source>Loading…</source>
+        <translation>読み込み中…</translation>
     </message>
     <message>
-        <source>&amp;Queries:</source>
-        <translation>クエリ(&amp;Q)：</translation>
+        <source>+%1 similar</source>
+        <translation>+%1 件の類似</translation>
     </message>
     <message>
-        <source>Search results</source>
-        <translation>検索結果</translation>
+        <source>(no label)</source>
+        <translation>（ラベルなし）</translation>
     </message>
     <message>
-        <source>Search status</source>
-        <translation>検索の状態</translation>
+        <source>✓ right</source>
+        <translation>✓ 正しい</translation>
     </message>
+    <message>
+        <source>✗ wrong</source>
+        <translation>✗ 誤り</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::SearchPage</name>
     <message>
         <source>Choose Photo</source>
         <translation>写真を選ぶ</translation>
@@ -2786,10 +3273,6 @@ The folder %2 is removed; this cannot be undone.</source>
     <message>
         <source>Text Search</source>
         <translation>テキスト検索</translation>
-    </message>
-    <message>
-        <source>Photos (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.bmp);;All files (*)</source>
-        <translation>写真 (*.jpg *.jpeg *.png *.tif *.tiff *.webp *.bmp);;すべてのファイル (*)</translation>
     </message>
     <message>
         <source>Choose Query Photos</source>
@@ -2828,52 +3311,6 @@ The folder %2 is removed; this cannot be undone.</source>
         <translation>先にライブラリを開くか作成してください。検索では、写真をライブラリ内の写真と比較します。</translation>
     </message>
     <message>
-        <source>Filter not understood: “%1”</source>
-        <translation>絞り込み条件を解釈できません：「%1」</translation>
-    </message>
-    <message>
-        <source>Write each condition as field=value and separate them with semicolons, e.g. lot=A12; inspector=Sato.</source>
-        <translation>各条件を 項目=値 の形で書き、セミコロンで区切ってください（例：lot=A12; inspector=Sato）。</translation>
-    </message>
-    <message>
-        <source>“%1”</source>
-        <translation>「%1」</translation>
-    </message>
-    <message>
-        <source>Pasted image</source>
-        <translation>貼り付けた画像</translation>
-    </message>
-    <message>
-        <source>searching…</source>
-        <translation>検索中…</translation>
-    </message>
-    <message>
-        <source>waiting</source>
-        <translation>待機中</translation>
-    </message>
-    <message>
-        <source>failed</source>
-        <translation>失敗</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n result(s)</source>
-        <translation>
-            <numerusform>%n 件の結果</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Drop a photo here</source>
-        <translation>ここに写真をドロップ</translation>
-    </message>
-    <message>
-        <source>This photo cannot be shown.</source>
-        <translation>この写真は表示できません。</translation>
-    </message>
-    <message>
-        <source>Loading…</source>
-        <translation>読み込み中…</translation>
-    </message>
-    <message>
         <source>Drop a defect photo here, paste one with Ctrl+V, choose one with Ctrl+O, or type words above and press Enter.</source>
         <translation>ここに不良の写真をドロップするか、Ctrl+V で貼り付けるか、Ctrl+O で選ぶか、上に言葉を入力して Enter を押してください。</translation>
     </message>
@@ -2904,12 +3341,6 @@ The folder %2 is removed; this cannot be undone.</source>
     <message>
         <source>No confident match. The best score, %1, is below this library&apos;s own threshold of %2: this photo is further from the library than 95% of its photos are from their nearest neighbour. The closest photos are listed anyway.</source>
         <translation>確かな一致はありません。最高スコア %1 は、このライブラリ独自のしきい値 %2 を下回っています。つまりこの写真は、ライブラリの写真の 95% がそれぞれの最も近い写真から離れている距離よりも、ライブラリから離れています。参考として最も近い写真を表示しています。</translation>
-    </message>
-    <message numerus="yes">
-        <source>Not yet embedded by this model: %n photo(s). They are left out of this search until they are embedded.</source>
-        <translation>
-            <numerusform>このモデルでまだ埋め込まれていない写真：%n 枚。埋め込まれるまで検索の対象外です。</numerusform>
-        </translation>
     </message>
     <message numerus="yes">
         <source>%n result(s) from %1 photos in %2 s</source>
@@ -2977,6 +3408,144 @@ The folder %2 is removed; this cannot be undone.</source>
         <source>CSV files (*.csv)</source>
         <translation>CSV ファイル (*.csv)</translation>
     </message>
+    <message>
+        <source>Could not read the library</source>
+        <translation>ライブラリを読み込めませんでした</translation>
+    </message>
+    <message>
+        <source>The filters offer no choices and judgements cannot be saved until the library can be read.</source>
+        <translation>ライブラリを読み込めるまで、絞り込みに選択肢は表示されず、判定も保存できません。</translation>
+    </message>
+    <message>
+        <source>Photos (%1);;All files (*)</source>
+        <translation>写真 (%1);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Not searched: the filters are not valid (see the message above).</source>
+        <translation>検索していません：絞り込み条件が正しくありません（上のメッセージを参照）。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n row(s) to %1</source>
+        <translation>
+            <numerusform>%n 行を %1 に書き出しました</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::SearchQueryBar</name>
+    <message>
+        <source>Choose Photo…</source>
+        <translation>写真を選ぶ…</translation>
+    </message>
+    <message>
+        <source>Search with one or more photos (Ctrl+O)</source>
+        <translation>1 枚以上の写真で検索します（Ctrl+O）</translation>
+    </message>
+    <message>
+        <source>Choose query photo</source>
+        <translation>クエリ写真を選ぶ</translation>
+    </message>
+    <message>
+        <source>Paste</source>
+        <translation>貼り付け</translation>
+    </message>
+    <message>
+        <source>Search with the image on the clipboard (Ctrl+V)</source>
+        <translation>クリップボードの画像で検索します（Ctrl+V）</translation>
+    </message>
+    <message>
+        <source>Paste query image</source>
+        <translation>クエリ画像を貼り付ける</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV に書き出す…</translation>
+    </message>
+    <message>
+        <source>Export results as CSV</source>
+        <translation>結果を CSV に書き出す</translation>
+    </message>
+    <message>
+        <source>Save the results of every query as a CSV file</source>
+        <translation>すべてのクエリの結果を CSV ファイルに保存します</translation>
+    </message>
+    <message>
+        <source>Or describe the defect, e.g. hairline crack near the weld</source>
+        <translation>または不良を言葉で説明（例：溶接部付近の細いひび割れ）</translation>
+    </message>
+    <message>
+        <source>Text search</source>
+        <translation>テキスト検索</translation>
+    </message>
+    <message>
+        <source>Search Text</source>
+        <translation>テキストで検索</translation>
+    </message>
+    <message>
+        <source>Search by text</source>
+        <translation>テキストで検索する</translation>
+    </message>
+    <message>
+        <source>Search</source>
+        <translation>検索</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::SearchQueryPanel</name>
+    <message>
+        <source>Query</source>
+        <translation>クエリ</translation>
+    </message>
+    <message>
+        <source>Queries</source>
+        <translation>クエリ</translation>
+    </message>
+    <message>
+        <source>&amp;Queries:</source>
+        <translation>クエリ(&amp;Q)：</translation>
+    </message>
+    <message>
+        <source>“%1”</source>
+        <translation>「%1」</translation>
+    </message>
+    <message>
+        <source>Pasted image</source>
+        <translation>貼り付けた画像</translation>
+    </message>
+    <message>
+        <source>searching…</source>
+        <translation>検索中…</translation>
+    </message>
+    <message>
+        <source>waiting</source>
+        <translation>待機中</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n result(s)</source>
+        <translation>
+            <numerusform>%n 件の結果</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Drop a photo here</source>
+        <translation>ここに写真をドロップ</translation>
+    </message>
+    <message>
+        <source>Text search</source>
+        <translation>テキスト検索</translation>
+    </message>
+    <message>
+        <source>This photo cannot be shown.</source>
+        <translation>この写真は表示できません。</translation>
+    </message>
+    <message>
+        <source>Loading…</source>
+        <translation>読み込み中…</translation>
+    </message>
 </context>
 <context>
     <name>diffclip::ui::SearchResultsModel</name>
@@ -3029,6 +3598,67 @@ The folder %2 is removed; this cannot be undone.</source>
     <message>
         <source>%1: %2</source>
         <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>right match</source>
+        <translation>正しい一致</translation>
+    </message>
+    <message>
+        <source>wrong match</source>
+        <translation>誤った一致</translation>
+    </message>
+    <message>
+        <source>Your judgement: %1</source>
+        <translation>あなたの判定：%1</translation>
+    </message>
+    <message>
+        <source>, judged %1</source>
+        <translation>、判定 %1</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::SearchResultsPanel</name>
+    <message>
+        <source>Searching</source>
+        <translation>検索中</translation>
+    </message>
+    <message>
+        <source>No confident match</source>
+        <translation>確かな一致なし</translation>
+    </message>
+    <message>
+        <source>Photos not yet embedded</source>
+        <translation>まだ埋め込まれていない写真</translation>
+    </message>
+    <message>
+        <source>Embed Them Now</source>
+        <translation>今すぐ埋め込む</translation>
+    </message>
+    <message>
+        <source>Embed the missing photos now</source>
+        <translation>足りない写真を今すぐ埋め込む</translation>
+    </message>
+    <message>
+        <source>Runs as a background job; the search is repeated when it ends</source>
+        <translation>バックグラウンドのジョブとして実行し、終わったら検索をやり直します</translation>
+    </message>
+    <message>
+        <source>Search results</source>
+        <translation>検索結果</translation>
+    </message>
+    <message>
+        <source>Search status</source>
+        <translation>検索の状態</translation>
+    </message>
+    <message>
+        <source>Last action</source>
+        <translation>直前の操作</translation>
+    </message>
+    <message numerus="yes">
+        <source>Not yet embedded by this model: %n photo(s). They are left out of this search until they are embedded.</source>
+        <translation>
+            <numerusform>このモデルでまだ埋め込まれていない写真：%n 枚。埋め込まれるまで検索の対象外です。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -3297,44 +3927,69 @@ The folder %2 is removed; this cannot be undone.</source>
         <translation>DiffCLIP Studio は、DiffCLIP を不良品写真の品質業務に活用するためのアプリです。DiffCLIP は、画像とテキストを 1 つの共通空間に配置するモデル CLIP に差分アテンションを組み合わせたものです。各アテンションヘッドが 1 つ目のアテンションマップから 2 つ目を差し引くことで、アテンションのノイズを打ち消し、対象物に焦点を保ちます。処理はすべてこのコンピューター上で行われ、写真やモデルが外部に送られることはありません。モデルを開いて構成やチェックサムを確認し、写真をラベルやメタデータとともにライブラリで管理し、時間のかかる処理（写真の追加、再埋め込み）はジョブページでバックグラウンド実行できます。</translation>
     </message>
     <message>
-        <source>Nothing is set up yet. First open a model (it turns photos into embeddings for search), then create a library and add a folder of photos to it. The library is one file; your photos stay where they are.</source>
-        <translation>まだ何も設定されていません。まずモデルを開き（写真を検索用の埋め込みに変換します）、次にライブラリを作成して写真のフォルダーを追加してください。ライブラリは 1 つのファイルで、写真は元の場所に置いたままです。</translation>
+        <source>Nothing is set up yet. First open a model: it becomes the active model, which turns photos into embeddings for search. Then create a library and add a folder of photos to it. The library is one file; your photos stay where they are.</source>
+        <translation>まだ何も準備されていません。まずモデルを開いてください。開いたモデルが有効なモデルになり、写真を検索用の埋め込みに変換します。次にライブラリを作成し、写真のフォルダーを追加します。ライブラリは 1 つのファイルで、写真そのものは元の場所に置いたままです。</translation>
     </message>
     <message>
-        <source>A model is open. Now create a library (or open an existing one) and add a folder of photos on the Library page.</source>
-        <translation>モデルが開かれています。次にライブラリを作成（または既存のものを開く）し、ライブラリページで写真のフォルダーを追加してください。</translation>
+        <source>The active model is %1. Now create a library (or open an existing one): it uses the active model. Then add a folder of photos on the Library page.</source>
+        <translation>有効なモデルは %1 です。次にライブラリを作成してください（既存のライブラリを開くこともできます）。ライブラリでは有効なモデルが使われます。その後、ライブラリページで写真のフォルダーを追加します。</translation>
     </message>
     <message>
-        <source>The library %1 is open. To add and search photos, open a model: the one the library was indexed with, or another one.</source>
-        <translation>ライブラリ %1 が開かれています。写真を追加・検索するには、モデルを開いてください（このライブラリのインデックス作成に使ったモデル、または別のモデル）。</translation>
+        <source>The library %1 is open, but no model is active. Open a model: the one the library was indexed with, or another one. It becomes the library&apos;s active model.</source>
+        <translation>ライブラリ %1 は開いていますが、有効なモデルがありません。モデルを開いてください（ライブラリのインデックス作成に使ったモデル、または別のモデル）。開いたモデルがライブラリの有効なモデルになります。</translation>
     </message>
     <message>
-        <source>Ready: the library %1 is open with a model. Add a folder of photos on the Library page, label them, and follow the work on the Jobs page.</source>
-        <translation>準備完了：ライブラリ %1 がモデルとともに開かれています。ライブラリページで写真のフォルダーを追加してラベルを付け、処理の進み具合はジョブページで確認できます。</translation>
+        <source>The library %1 is being opened with the active model %2…</source>
+        <translation>ライブラリ %1 を有効なモデル %2 で開いています…</translation>
+    </message>
+    <message>
+        <source>Ready: the library %1 is open with the active model %2. Add a folder of photos on the Library page, label them, and follow the work on the Jobs page.</source>
+        <translation>準備完了：ライブラリ %1 が有効なモデル %2 で開かれています。ライブラリページで写真のフォルダーを追加してラベルを付け、処理の状況はジョブページで確認してください。</translation>
     </message>
 </context>
 <context>
-    <name>diffclip::ui::TrainingPage</name>
+    <name>diffclip::ui::StatusLine</name>
     <message>
-        <source>The data or the settings cannot be used for training. The details say which.</source>
-        <translation>このデータまたは設定では学習できません。詳細に理由が示されています。</translation>
+        <source>Undo</source>
+        <translation>元に戻す</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::TrainingCharts</name>
+    <message>
+        <source>Training loss</source>
+        <translation>学習損失</translation>
     </message>
     <message>
-        <source>A folder or model was not found. Check the data folder and the base model.</source>
-        <translation>フォルダーまたはモデルが見つかりません。データフォルダーとベースモデルを確認してください。</translation>
+        <source>loss</source>
+        <translation>損失</translation>
     </message>
     <message>
-        <source>A checkpoint with this output name belongs to other settings or data. Choose another output name, or remove the checkpoint folder named in the details.</source>
-        <translation>この出力名のチェックポイントは別の設定またはデータのものです。別の出力名を選ぶか、詳細に示されたチェックポイントフォルダーを削除してください。</translation>
+        <source>Validation top-1</source>
+        <translation>検証 top-1</translation>
     </message>
     <message>
-        <source>Writing the model or its checkpoint failed. Check the free space and permissions of the model folder.</source>
-        <translation>モデルまたはチェックポイントを書き込めませんでした。モデルフォルダーの空き容量と権限を確認してください。</translation>
+        <source>%</source>
+        <translation>%</translation>
     </message>
     <message>
-        <source>Training ran out of memory. Choose the quick preset, a smaller architecture or the CPU.</source>
-        <translation>学習中にメモリーが不足しました。クイックプリセット、より小さいアーキテクチャ、または CPU を選んでください。</translation>
+        <source>Learning rate</source>
+        <translation>学習率</translation>
     </message>
+    <message>
+        <source>rate</source>
+        <translation>学習率</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::TrainingCurveModels</name>
+    <message>
+        <source>training</source>
+        <translation>学習</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::TrainingDataPanel</name>
     <message>
         <source>Data</source>
         <translation>データ</translation>
@@ -3376,120 +4031,45 @@ The folder %2 is removed; this cannot be undone.</source>
         <translation>プロンプト</translation>
     </message>
     <message>
+        <source>Folder with One Subfolder per Class</source>
+        <translation>クラスごとにサブフォルダーがあるフォルダー</translation>
+    </message>
+    <message>
+        <source>Listing the classes of “%1”…</source>
+        <translation>「%1」のクラスを調べています…</translation>
+    </message>
+    <message>
+        <source>From prompt.txt</source>
+        <translation>prompt.txt から</translation>
+    </message>
+    <message>
+        <source>Default prompt</source>
+        <translation>既定のプロンプト</translation>
+    </message>
+    <message>
+        <source>Each subfolder is a class; its name is the label.</source>
+        <translation>各サブフォルダーが 1 つのクラスで、その名前がラベルになります。</translation>
+    </message>
+    <message>
+        <source>The folder “%1” does not exist.</source>
+        <translation>フォルダー「%1」は存在しません。</translation>
+    </message>
+    <message>
+        <source>The folder “%1” cannot be read completely.</source>
+        <translation>フォルダー「%1」を完全には読み込めません。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n class(es), %1 photos.</source>
+        <translation>
+            <numerusform>%n クラス、写真 %1 枚。</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::TrainingPage</name>
+    <message>
         <source>Training</source>
         <translation>学習</translation>
-    </message>
-    <message>
-        <source>Linear probe (fast, base model frozen)</source>
-        <translation>線形プローブ（高速、ベースモデルは固定）</translation>
-    </message>
-    <message>
-        <source>Contrastive fine-tuning</source>
-        <translation>対照ファインチューニング</translation>
-    </message>
-    <message>
-        <source>From scratch (small DiffCLIP)</source>
-        <translation>ゼロから学習（小型 DiffCLIP）</translation>
-    </message>
-    <message>
-        <source>&amp;Mode:</source>
-        <translation>モード(&amp;M):</translation>
-    </message>
-    <message>
-        <source>Quick</source>
-        <translation>クイック</translation>
-    </message>
-    <message>
-        <source>Standard</source>
-        <translation>標準</translation>
-    </message>
-    <message>
-        <source>Thorough</source>
-        <translation>入念</translation>
-    </message>
-    <message>
-        <source>&amp;Preset:</source>
-        <translation>プリセット(&amp;P):</translation>
-    </message>
-    <message>
-        <source>Base model</source>
-        <translation>ベースモデル</translation>
-    </message>
-    <message>
-        <source>&amp;Base model:</source>
-        <translation>ベースモデル(&amp;B):</translation>
-    </message>
-    <message>
-        <source>By preset</source>
-        <translation>プリセットに従う</translation>
-    </message>
-    <message>
-        <source>DiffCLIP tiny (32 px, for trials)</source>
-        <translation>DiffCLIP tiny（32 px、試行用）</translation>
-    </message>
-    <message>
-        <source>DiffCLIP mini (64 px)</source>
-        <translation>DiffCLIP mini（64 px）</translation>
-    </message>
-    <message>
-        <source>DiffCLIP starter (96 px)</source>
-        <translation>DiffCLIP starter（96 px）</translation>
-    </message>
-    <message>
-        <source>&amp;Architecture:</source>
-        <translation>アーキテクチャ(&amp;A):</translation>
-    </message>
-    <message>
-        <source>Compare standard and differential attention</source>
-        <translation>標準アテンションと差分アテンションを比較</translation>
-    </message>
-    <message>
-        <source>Train a standard-attention and a differential-attention model on the same split, each with half of the time budget.</source>
-        <translation>同じ分割で標準アテンションと差分アテンションのモデルを、それぞれ時間予算の半分ずつで学習します。</translation>
-    </message>
-    <message>
-        <source>Automatic</source>
-        <translation>自動</translation>
-    </message>
-    <message>
-        <source>CPU</source>
-        <translation>CPU</translation>
-    </message>
-    <message>
-        <source>GPU (CUDA)</source>
-        <translation>GPU（CUDA）</translation>
-    </message>
-    <message>
-        <source>&amp;Device:</source>
-        <translation>デバイス(&amp;D):</translation>
-    </message>
-    <message>
-        <source> min</source>
-        <translation> 分</translation>
-    </message>
-    <message>
-        <source>No limit</source>
-        <translation>制限なし</translation>
-    </message>
-    <message>
-        <source>Training stops cleanly at this time and keeps the best epoch. With a limit, the limit decides how many epochs run.</source>
-        <translation>この時間で学習をきれいに終了し、最良のエポックを残します。制限を設けると、エポック数は制限時間で決まります。</translation>
-    </message>
-    <message>
-        <source>&amp;Time budget:</source>
-        <translation>時間予算(&amp;T):</translation>
-    </message>
-    <message>
-        <source>Output name</source>
-        <translation>出力名</translation>
-    </message>
-    <message>
-        <source>The new model&apos;s folder name in the model registry. Starting again with the same name after a cancel resumes from the checkpoint.</source>
-        <translation>モデルレジストリ内の新しいモデルのフォルダー名です。キャンセル後に同じ名前で再度開始すると、チェックポイントから再開します。</translation>
-    </message>
-    <message>
-        <source>&amp;Output name:</source>
-        <translation>出力名(&amp;O):</translation>
     </message>
     <message>
         <source>Start Training</source>
@@ -3508,78 +4088,6 @@ The folder %2 is removed; this cannot be undone.</source>
         <translation>データフォルダーを選んでから開始してください。</translation>
     </message>
     <message>
-        <source>Training loss</source>
-        <translation>学習損失</translation>
-    </message>
-    <message>
-        <source>loss</source>
-        <translation>損失</translation>
-    </message>
-    <message>
-        <source>Validation top-1</source>
-        <translation>検証 top-1</translation>
-    </message>
-    <message>
-        <source>%</source>
-        <translation>%</translation>
-    </message>
-    <message>
-        <source>Learning rate</source>
-        <translation>学習率</translation>
-    </message>
-    <message>
-        <source>rate</source>
-        <translation>学習率</translation>
-    </message>
-    <message>
-        <source>Result on the validation photos</source>
-        <translation>検証用写真での結果</translation>
-    </message>
-    <message>
-        <source>Attention variant</source>
-        <translation>アテンションの種類</translation>
-    </message>
-    <message>
-        <source>Activate This Model</source>
-        <translation>このモデルを有効にする</translation>
-    </message>
-    <message>
-        <source>Use the new model for the library, search and explanations.</source>
-        <translation>新しいモデルをライブラリ、検索、説明に使います。</translation>
-    </message>
-    <message>
-        <source>Before and after</source>
-        <translation>学習前と学習後</translation>
-    </message>
-    <message>
-        <source>Before</source>
-        <translation>学習前</translation>
-    </message>
-    <message>
-        <source>After</source>
-        <translation>学習後</translation>
-    </message>
-    <message>
-        <source>Per class</source>
-        <translation>クラス別</translation>
-    </message>
-    <message>
-        <source>Precision</source>
-        <translation>適合率</translation>
-    </message>
-    <message>
-        <source>Recall</source>
-        <translation>再現率</translation>
-    </message>
-    <message>
-        <source>Folder with One Subfolder per Class</source>
-        <translation>クラスごとにサブフォルダーがあるフォルダー</translation>
-    </message>
-    <message>
-        <source>Base Model</source>
-        <translation>ベースモデル</translation>
-    </message>
-    <message>
         <source>Cannot use the library&apos;s labels</source>
         <translation>ライブラリのラベルを使えません</translation>
     </message>
@@ -3592,26 +4100,8 @@ The folder %2 is removed; this cannot be undone.</source>
         <translation>学習用にラベルをミラー</translation>
     </message>
     <message>
-        <source>From prompt.txt</source>
-        <translation>prompt.txt から</translation>
-    </message>
-    <message>
-        <source>Default prompt</source>
-        <translation>既定のプロンプト</translation>
-    </message>
-    <message>
-        <source>Each subfolder is a class; its name is the label.</source>
-        <translation>各サブフォルダーが 1 つのクラスで、その名前がラベルになります。</translation>
-    </message>
-    <message>
         <source>The folder “%1” does not exist.</source>
         <translation>フォルダー「%1」は存在しません。</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n class(es), %1 photos.</source>
-        <translation>
-            <numerusform>%n クラス、写真 %1 枚。</numerusform>
-        </translation>
     </message>
     <message>
         <source>Cannot start training</source>
@@ -3664,38 +4154,6 @@ The folder %2 is removed; this cannot be undone.</source>
         <translation>開始しています…</translation>
     </message>
     <message>
-        <source>training</source>
-        <translation>学習</translation>
-    </message>
-    <message>
-        <source>Iteration %1 of %2</source>
-        <translation>反復 %1 / %2</translation>
-    </message>
-    <message>
-        <source>Epoch %1 of %2</source>
-        <translation>エポック %1 / %2</translation>
-    </message>
-    <message>
-        <source>loss %1</source>
-        <translation>損失 %1</translation>
-    </message>
-    <message>
-        <source>validation top-1 %1</source>
-        <translation>検証 top-1 %1</translation>
-    </message>
-    <message>
-        <source>%1 photos/s</source>
-        <translation>%1 枚/秒</translation>
-    </message>
-    <message>
-        <source>elapsed %1</source>
-        <translation>経過 %1</translation>
-    </message>
-    <message>
-        <source>about %1 left</source>
-        <translation>残り約 %1</translation>
-    </message>
-    <message>
         <source>Finished. The new model is %1.</source>
         <translation>完了しました。新しいモデルは %1 です。</translation>
     </message>
@@ -3712,12 +4170,218 @@ The folder %2 is removed; this cannot be undone.</source>
         <translation>学習に失敗しました</translation>
     </message>
     <message>
-        <source>Differential attention</source>
-        <translation>差分アテンション</translation>
+        <source>iteration</source>
+        <translation>反復</translation>
     </message>
     <message>
-        <source>Standard attention</source>
-        <translation>標準アテンション</translation>
+        <source>epoch</source>
+        <translation>エポック</translation>
+    </message>
+    <message>
+        <source>Listing the classes…</source>
+        <translation>クラスを調べています…</translation>
+    </message>
+    <message>
+        <source>The data folder does not exist; choose another one.</source>
+        <translation>データフォルダーが存在しません。別のフォルダーを選んでください。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Training needs at least two classes: subfolders with photos in them. This folder has %n.</source>
+        <translation>
+            <numerusform>学習には少なくとも 2 つのクラス（写真を含むサブフォルダー）が必要です。このフォルダーには %n 個あります。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Ready to train on %n class(es). Check the settings, then start.</source>
+        <translation>
+            <numerusform>%n クラスで学習できます。設定を確認してから開始してください。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1…</source>
+        <translation>%1…</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::TrainingRecipeForm</name>
+    <message>
+        <source>Linear probe (fast, base model frozen)</source>
+        <translation>線形プローブ（高速、ベースモデルは固定）</translation>
+    </message>
+    <message>
+        <source>Contrastive fine-tuning</source>
+        <translation>対照ファインチューニング</translation>
+    </message>
+    <message>
+        <source>From scratch (small DiffCLIP)</source>
+        <translation>ゼロから学習（小型 DiffCLIP）</translation>
+    </message>
+    <message>
+        <source>&amp;Mode:</source>
+        <translation>モード(&amp;M)：</translation>
+    </message>
+    <message>
+        <source>Quick</source>
+        <translation>クイック</translation>
+    </message>
+    <message>
+        <source>Standard</source>
+        <translation>標準</translation>
+    </message>
+    <message>
+        <source>Thorough</source>
+        <translation>入念</translation>
+    </message>
+    <message>
+        <source>&amp;Preset:</source>
+        <translation>プリセット(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Base model</source>
+        <translation>ベースモデル</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>選択…</translation>
+    </message>
+    <message>
+        <source>Choose the base model</source>
+        <translation>ベースモデルを選ぶ</translation>
+    </message>
+    <message>
+        <source>&amp;Base model:</source>
+        <translation>ベースモデル(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>By preset</source>
+        <translation>プリセットに従う</translation>
+    </message>
+    <message>
+        <source>DiffCLIP tiny (32 px, for trials)</source>
+        <translation>DiffCLIP tiny（32 px、試行用）</translation>
+    </message>
+    <message>
+        <source>DiffCLIP mini (64 px)</source>
+        <translation>DiffCLIP mini（64 px）</translation>
+    </message>
+    <message>
+        <source>DiffCLIP starter (96 px)</source>
+        <translation>DiffCLIP starter（96 px）</translation>
+    </message>
+    <message>
+        <source>&amp;Architecture:</source>
+        <translation>アーキテクチャ(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Compare standard and differential attention</source>
+        <translation>標準アテンションと差分アテンションを比較</translation>
+    </message>
+    <message>
+        <source>Train a standard-attention and a differential-attention model on the same split, each with half of the time budget.</source>
+        <translation>同じ分割で標準アテンションと差分アテンションのモデルを、それぞれ時間予算の半分ずつで学習します。</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>自動</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>GPU (CUDA)</source>
+        <translation>GPU（CUDA）</translation>
+    </message>
+    <message>
+        <source>&amp;Device:</source>
+        <translation>デバイス(&amp;D)：</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分</translation>
+    </message>
+    <message>
+        <source>No limit</source>
+        <translation>制限なし</translation>
+    </message>
+    <message>
+        <source>Training stops cleanly at this time and keeps the best epoch. With a limit, the limit decides how many epochs run.</source>
+        <translation>この時間になると学習を正常に終了し、最良のエポックを残します。制限を設けると、実行するエポック数は制限時間で決まります。</translation>
+    </message>
+    <message>
+        <source>&amp;Time budget:</source>
+        <translation>時間予算(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Output name</source>
+        <translation>出力名</translation>
+    </message>
+    <message>
+        <source>The new model&apos;s folder name in the model registry. Starting again with the same name after a cancel resumes from the checkpoint.</source>
+        <translation>モデルレジストリ内の新しいモデルのフォルダー名です。キャンセル後に同じ名前で再度開始すると、チェックポイントから再開します。</translation>
+    </message>
+    <message>
+        <source>&amp;Output name:</source>
+        <translation>出力名(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>Base Model</source>
+        <translation>ベースモデル</translation>
+    </message>
+    <message>
+        <source>Models (*.safetensors *.pt *.pth config.json);;All files (*)</source>
+        <translation>モデル (*.safetensors *.pt *.pth config.json);;すべてのファイル (*)</translation>
+    </message>
+</context>
+<context>
+    <name>diffclip::ui::TrainingResults</name>
+    <message>
+        <source>Result on the validation photos</source>
+        <translation>検証用写真での結果</translation>
+    </message>
+    <message>
+        <source>Attention variant</source>
+        <translation>アテンションの種類</translation>
+    </message>
+    <message>
+        <source>Activate This Model</source>
+        <translation>このモデルを有効にする</translation>
+    </message>
+    <message>
+        <source>Use the new model for the library, search and explanations.</source>
+        <translation>新しいモデルをライブラリ、検索、説明に使います。</translation>
+    </message>
+    <message>
+        <source>Before and after</source>
+        <translation>学習前と学習後</translation>
+    </message>
+    <message>
+        <source>Before</source>
+        <translation>学習前</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>学習後</translation>
+    </message>
+    <message>
+        <source>Per class</source>
+        <translation>クラス別</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>クラス</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>適合率</translation>
+    </message>
+    <message>
+        <source>Recall</source>
+        <translation>再現率</translation>
     </message>
     <message>
         <source>Top-1 accuracy</source>
@@ -3742,18 +4406,6 @@ The folder %2 is removed; this cannot be undone.</source>
     <message>
         <source>The starting model: zero-shot with the class prompts, or the nearest class mean.</source>
         <translation>開始時のモデル：クラスプロンプトによるゼロショット、または最も近いクラス平均。</translation>
-    </message>
-    <message>
-        <source>iteration</source>
-        <translation>反復</translation>
-    </message>
-    <message>
-        <source>epoch</source>
-        <translation>エポック</translation>
-    </message>
-    <message>
-        <source>Models (*.safetensors *.pt *.pth config.json);;All files (*)</source>
-        <translation>モデル (*.safetensors *.pt *.pth config.json);;すべてのファイル (*)</translation>
     </message>
 </context>
 <context>
