@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "Commands.h"
+#include "CompareModels.h"
 #include "LibraryModel.h"
 #include "Output.h"
 #include "diffclip/indexing/Evaluate.h"
@@ -230,16 +231,23 @@ int runClassify(int argc, char** argv) {
 
 int runEvaluate(int argc, char** argv) {
     CommandLine cli("evaluate",
-                    "(--library LIB [--k 1,5,10] | --model MODEL --data FOLDER) [--min X] [--json]\n\n"
+                    "(--library LIB [--k 1,5,10] | --model MODEL --data FOLDER) [--min X] [--json]\n"
+                    "       diffclip evaluate --library LIB --models A,B [--k 1,5,10] [--bootstrap N] [--seed S] [--json]\n\n"
                     "With --library: leave-one-out image->image retrieval over the labelled photos (top-K hit rate = "
                     "recall@K, and mAP), per class and overall. With --data: zero-shot classification accuracy on a "
                     "folder-per-class tree. --min X exits 1 when the main figure (recall@first K, or accuracy) is "
-                    "below X.");
+                    "below X.\n"
+                    "With --models A,B: the two models compared on the labelled photos both have embedded: hit@K, "
+                    "MRR and mAP of each with paired bootstrap 95% intervals, the difference B - A, exact McNemar "
+                    "(hit@K, Holm over the K values) and paired randomization (MRR, mAP) p-values, per class and "
+                    "overall, and one sentence per result.");
     WorkspaceArgs args;
     std::string libraryPath, modelSpec, data, kList = "1,5,10";
     long long latencyQueries = 100;
     double minimum = -1.0;
     bool json = false;
+    std::string modelPair;
+    long long iterations = 10000, seed = 0;
     cli.addFlag("--json", json, kJsonHelp);
     cli.addText("--tokenizer", args.tokenizer, "FILE", kTokenizerHelp);
     cli.addText("--library", libraryPath, "LIB", "the labelled library");
@@ -250,17 +258,42 @@ int runEvaluate(int argc, char** argv) {
     cli.addText("--data", data, "FOLDER", "folder-per-class tree");
     cli.addText("--k", kList, "LIST", "K values (default 1,5,10)");
     cli.addNumber("--min", minimum, 0, 1, "X", "threshold on the main figure, 0..1");
+    cli.addText("--models", modelPair, "A,B", "compare two models on the library (MODEL arguments)");
+    cli.addInteger("--bootstrap", iterations, 1, 10000000, "N",
+                   "with --models: bootstrap resamples and randomization draws (default 10000)");
+    cli.addInteger("--seed", seed, 0, kNoLimit, "S", "with --models: random seed (default 0)");
     if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
     if (cli.given("--library") == cli.given("--data")) return cli.usageError("evaluate needs --library or --data");
+    if (!cli.given("--models") && (cli.given("--bootstrap") || cli.given("--seed")))
+        return cli.usageError("--bootstrap and --seed go with --models");
+    if (cli.given("--models") && !cli.given("--library")) return cli.usageError("--models needs --library");
     if (cli.given("--library")) {
         std::vector<int> ks;
         for (const auto& k : splitList(kList, ',')) {
             char* end = nullptr;
             const long v = std::strtol(k.c_str(), &end, 10);
             if (*end || v < 1 || v > 100000) return cli.usageError("--k needs positive integers like 1,5,10");
+            if (std::find(ks.begin(), ks.end(), int(v)) != ks.end()) return cli.usageError("--k lists " + k + " twice");
             ks.push_back(int(v));
         }
         if (ks.empty()) return cli.usageError("--k needs positive integers like 1,5,10");
+        if (cli.given("--models")) {
+            if (cli.given("--model") || cli.given("--min") || cli.given("--latency-queries"))
+                return cli.usageError("--models compares two models: it takes no --model, --min or --latency-queries");
+            const std::vector<std::string> pair = splitList(modelPair, ',');
+            if (pair.size() != 2) return cli.usageError("--models needs two models: --models A,B");
+            if (pair[0] == pair[1]) return cli.usageError("--models names " + pair[0] + " twice: give two models");
+            CompareModelsArgs ca;
+            ca.library = libraryPath;
+            ca.modelA = pair[0];
+            ca.modelB = pair[1];
+            ca.tokenizer = args.tokenizer;
+            ca.ks = ks;
+            ca.iterations = iterations;
+            ca.seed = seed;
+            ca.json = json;
+            return runCompareModels(ca);
+        }
         LibraryOptions lo;
         lo.create = false;
         lo.readOnly = true;

@@ -179,7 +179,8 @@ private Q_SLOTS:
                                   << QStringList{"IMAGE", "--model", "--library", "--classes", "--classes-file",
                                                  "--templates", "--min-confidence", "--only-unlabelled"};
         QTest::newRow("evaluate") << QStringList{"evaluate"}
-                                  << QStringList{"--library", "--k", "--model", "--data", "--min", "--latency-queries"};
+                                  << QStringList{"--library", "--k", "--model", "--data", "--min", "--latency-queries",
+                                                 "--models", "--bootstrap", "--seed"};
         QTest::newRow("export") << QStringList{"export"} << QStringList{"--library", "--csv"};
         QTest::newRow("library check") << QStringList{"library", "check"} << QStringList{"LIB", "--json"};
         QTest::newRow("train") << QStringList{"train"}

@@ -12,6 +12,7 @@
 #include <QProcess>
 
 #include <cmath>
+#include <cstring>
 #include <random>
 
 #include "../support/TestSupport.h"
@@ -501,6 +502,134 @@ private Q_SLOTS:
         QVERIFY(QFile::setPermissions(m_dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
         QVERIFY(QFile::setPermissions(lib, QFile::ReadOwner | QFile::WriteOwner));
         QCOMPARE(diffclip({"library", "check", lib}).exitCode, 0);
+    }
+
+    // `evaluate --models A,B` on 30 NEU photos (5 per class) embedded by two tiny fixture models.
+    // The figures depend on the models; their arithmetic does not (the statistics themselves are
+    // worked out by hand in tst_compare): 30 queries, each a hit or a miss; the difference in hit
+    // rate is (only B − only A)/30; intervals hold their point estimates; p-values in [0, 1] and
+    // Holm's never below the raw one; classes of 5 queries get no p-values; the same seed gives the
+    // same numbers.
+    void compareTwoModels() {
+        const QString folder = sampleFolder("compare-neu", 5);
+        const QString lib = m_dir.filePath("compare.db");
+        const QString a = kShared + "/fixtures/diffclip-tiny-a", b = kShared + "/fixtures/clip-std-tiny-a";
+        QVERIFY2(QFileInfo(a + "/model.safetensors").isFile() && QFileInfo(b + "/model.safetensors").isFile(),
+                 "fixture models missing");
+        Run ia = diffclip({"index", "--library", lib, "--model", a, "--labels-from-folders", folder, "--json"});
+        QVERIFY2(ia.exitCode == 0, ia.err.constData());
+        QCOMPARE(json(ia)["added"].toInt(), 30);
+        Run ib = diffclip({"index", "--library", lib, "--model", b, "--json"});  // the photos B lacks
+        QVERIFY2(ib.exitCode == 0, ib.err.constData());
+
+        const QStringList args{"evaluate", "--library", lib, "--models", a + "," + b, "--k", "1,5",
+                               "--bootstrap", "500", "--seed", "3", "--json"};
+        Run ev = diffclip(args);
+        QVERIFY2(ev.exitCode == 0, ev.err.constData());
+        const QJsonObject j = json(ev);
+        QCOMPARE(j["queries"].toInt(), 30);
+        QCOMPARE(j["a"].toObject()["name"].toString(), QString("diffclip-tiny-a"));
+        QCOMPARE(j["b"].toObject()["name"].toString(), QString("clip-std-tiny-a"));
+        const QJsonObject leftOut = j["left_out"].toObject();
+        QCOMPARE(leftOut["embedded_by_a_only"].toInt(), 0);
+        QCOMPARE(leftOut["embedded_by_b_only"].toInt(), 0);
+        QCOMPARE(leftOut["no_other_photo_of_label"].toInt(), 0);
+        auto checkMetric = [](const QJsonObject& m, int queries, bool withP) {
+            const QString what = m["metric"].toString();
+            QCOMPARE(m["queries"].toInt(), queries);
+            for (const char* side : {"a", "b", "difference"}) {
+                const double v = m[side].toDouble();
+                const QJsonArray ci = m[QString(side) + "_ci95"].toArray();
+                QVERIFY2(ci.size() == 2 && ci[0].toDouble() <= v + 1e-12 && v <= ci[1].toDouble() + 1e-12,
+                         qPrintable(what + " " + side));
+                const double lo = std::strcmp(side, "difference") == 0 ? -1.0 : 0.0;
+                QVERIFY2(ci[0].toDouble() >= lo && ci[1].toDouble() <= 1.0, qPrintable(what + " " + side));
+            }
+            QVERIFY(std::fabs(m["difference"].toDouble() - (m["b"].toDouble() - m["a"].toDouble())) < 1e-12);
+            if (m.contains("k")) {
+                const double hitsA = m["a"].toDouble() * queries, hitsB = m["b"].toDouble() * queries;
+                QVERIFY2(std::fabs(hitsA - std::round(hitsA)) < 1e-9 && std::fabs(hitsB - std::round(hitsB)) < 1e-9,
+                         qPrintable(what));
+                QVERIFY2(std::fabs(hitsB - hitsA - (m["only_b"].toInt() - m["only_a"].toInt())) < 1e-9, qPrintable(what));
+                QCOMPARE(m["test"].toString(), QString("mcnemar-exact"));
+            } else {
+                QCOMPARE(m["test"].toString(), QString("paired-randomization"));
+            }
+            if (!withP) {
+                QVERIFY2(m["p"].isNull(), qPrintable(what));
+                return;
+            }
+            const double p = m["p"].toDouble(-1);
+            QVERIFY2(p > 0.0 && p <= 1.0, qPrintable(what));
+            if (m.contains("k")) QVERIFY2(m["p_holm"].toDouble() >= p && m["p_holm"].toDouble() <= 1.0, qPrintable(what));
+        };
+        const QJsonArray overall = j["overall"].toArray();
+        QStringList names;
+        for (const auto& m : overall) {
+            names << m.toObject()["metric"].toString();
+            checkMetric(m.toObject(), 30, true);
+        }
+        QCOMPARE(names, (QStringList{"hit@1", "hit@5", "MRR", "mAP"}));
+        const QJsonObject classes = j["classes"].toObject();
+        QCOMPARE(classes.size(), 6);
+        for (const QString& name : classes.keys()) {
+            QCOMPARE(classes[name].toObject()["queries"].toInt(), 5);
+            for (const auto& m : classes[name].toObject()["metrics"].toArray()) checkMetric(m.toObject(), 5, false);
+        }
+        const QJsonArray sentences = j["sentences"].toArray();
+        QCOMPARE(sentences.size(), 4);
+        for (const auto& s : sentences) {
+            const QString text = s.toString();
+            QVERIFY2(text.contains("'diffclip-tiny-a'") && text.contains("'clip-std-tiny-a'") && text.contains("95% CI") &&
+                         text.contains("p ") && text.endsWith("."),
+                     qPrintable(text));
+        }
+        // The same seed, the same numbers (the time taken aside).
+        QJsonObject again = json(diffclip(args));
+        QJsonObject first = j;
+        first.remove("seconds");
+        again.remove("seconds");
+        QCOMPARE(again, first);
+
+        // The text form: a table per metric, then the sentences.
+        QStringList textArgs = args;
+        textArgs.removeLast();  // --json
+        Run text = diffclip(textArgs);
+        QVERIFY2(text.exitCode == 0, text.err.constData());
+        for (const char* part : {"A: diffclip-tiny-a", "B: clip-std-tiny-a", "\nhit@1 ", "\nhit@5 ", "\nMRR ", "\nmAP ",
+                                 "\noverall ", "McNemar"})
+            QVERIFY2(text.out.contains(part), qPrintable(QString(part) + "\n" + text.out));
+        for (const auto& s : sentences)
+            QVERIFY2(text.out.contains("\n" + s.toString().toUtf8() + "\n"), qPrintable(s.toString()));
+
+        // Bad input: one model, an unknown model, a model that embedded nothing, one model twice.
+        Run one = diffclip({"evaluate", "--library", lib, "--models", a});
+        QCOMPARE(one.exitCode, 2);
+        QVERIFY2(one.err.contains("--models needs two models"), one.err.constData());
+        const QString missing = m_dir.filePath("no-such-model");
+        Run unknown = diffclip({"evaluate", "--library", lib, "--models", a + "," + missing});
+        QCOMPARE(unknown.exitCode, 1);
+        QVERIFY2(unknown.err.contains("model B") && unknown.err.contains(missing.toUtf8()), unknown.err.constData());
+        Run nothing = diffclip({"evaluate", "--library", lib, "--models", m_model + "," + b});
+        QCOMPARE(nothing.exitCode, 1);
+        QVERIFY2(nothing.err.contains("model A (" + m_model.toUtf8() + ") has embedded no photos") &&
+                     nothing.err.contains("diffclip index --library " + lib.toUtf8() + " --model " + m_model.toUtf8()),
+                 nothing.err.constData());
+        Run twice = diffclip({"evaluate", "--library", lib, "--models", a + "," + a});
+        QCOMPARE(twice.exitCode, 2);
+        QVERIFY2(twice.err.contains("--models names " + a.toUtf8() + " twice"), twice.err.constData());
+        // A copy of B under another name: the weights, not the names, tell models apart.
+        const QString copy = m_dir.filePath("b-copy");
+        QVERIFY(QDir().mkpath(copy));
+        for (const char* file : {"config.json", "model.safetensors"})
+            QVERIFY(QFile::copy(b + "/" + file, copy + "/" + file));
+        Run same = diffclip({"evaluate", "--library", lib, "--models", b + "," + copy});
+        QCOMPARE(same.exitCode, 1);
+        QVERIFY2(same.err.contains("(clip-std-tiny-a) and B (b-copy) have the same weights"), same.err.constData());
+        QCOMPARE(diffclip({"evaluate", "--library", lib, "--models", a + "," + b, "--k", "1,1"}).exitCode, 2);
+        QCOMPARE(diffclip({"evaluate", "--library", lib, "--models", a + "," + b, "--bootstrap", "0"}).exitCode, 2);
+        QCOMPARE(diffclip({"evaluate", "--library", lib, "--seed", "1"}).exitCode, 2);  // --seed without --models
+        QCOMPARE(diffclip({"evaluate", "--library", lib, "--models", a + "," + b, "--min", "0.5"}).exitCode, 2);
     }
 
     void libraryErrors() {

@@ -94,45 +94,43 @@ Result<ClassScores> classifyPhoto(const LoadedModel& model, const std::vector<fl
     return out;
 }
 
-Result<RetrievalReport> evaluateRetrieval(Library& library, const LoadedModel& model, const std::vector<int>& ks) {
-    if (ks.empty()) return makeError(ErrorCode::InvalidArgument, "no K given");
-    for (int k : ks)
-        if (k < 1) return makeError(ErrorCode::InvalidArgument, "K must be positive");
-    auto modelId = findModelId(library, model);
-    if (!modelId) return modelId.error();
-    auto matrix = library.loadEmbeddings(*modelId);
+Result<RetrievalQueries> retrievalQueries(Library& library, int64_t modelId, const std::vector<int64_t>* only) {
+    auto matrix = library.loadEmbeddings(modelId);
     if (!matrix) return matrix.error();
     auto images = library.listImages();
     if (!images) return images.error();
+    auto labels = library.currentLabels();
+    if (!labels) return labels.error();
     std::unordered_map<int64_t, const ImageRecord*> byId;
     for (const auto& r : *images) byId[r.id] = &r;
+    std::unordered_map<int64_t, const std::string*> labelOf;
+    for (const auto& [id, l] : *labels)
+        if (!l.empty()) labelOf[id] = &l;
 
-    // Labelled photos with an embedding, their label index and content hash.
+    // Labelled photos with an embedding (within `only`), their label index and content hash.
     std::vector<size_t> rows;
     std::vector<int> label;
     std::vector<std::string> hash, names;
     std::unordered_map<std::string, int> labelIndex;
     for (size_t i = 0; i < matrix->rows(); ++i) {
-        auto l = library.label(matrix->ids[i]);
-        if (!l || l->empty() || !byId.count(matrix->ids[i])) continue;
-        auto [it, inserted] = labelIndex.emplace(*l, int(names.size()));
-        if (inserted) names.push_back(*l);
+        const int64_t id = matrix->ids[i];
+        if (only && !std::binary_search(only->begin(), only->end(), id)) continue;
+        auto l = labelOf.find(id);
+        if (l == labelOf.end() || !byId.count(id)) continue;
+        auto [it, inserted] = labelIndex.emplace(*l->second, int(names.size()));
+        if (inserted) names.push_back(*l->second);
         rows.push_back(i);
         label.push_back(it->second);
-        hash.push_back(byId[matrix->ids[i]]->contentHash);
+        hash.push_back(byId[id]->contentHash);
     }
-    if (rows.size() < 2) return makeError(ErrorCode::NotFound, "the library has fewer than two labelled photos");
+    RetrievalQueries out;
+    if (rows.size() < 2) return out;
     const int64_t n = int64_t(rows.size()), dim = matrix->dim;
     at::Tensor x = at::empty({n, dim}, at::kFloat);
     for (int64_t i = 0; i < n; ++i) std::copy_n(matrix->row(rows[size_t(i)]), dim, x[i].data_ptr<float>());
     x = normalised(x);
 
-    RetrievalReport report;
-    std::vector<RetrievalReport::PerClass> perClass(names.size());
-    std::vector<double> apSum(names.size(), 0.0);
-    double apAll = 0.0;
-    std::map<int, int64_t> hitsAll;
-    std::vector<std::map<int, int64_t>> hitsClass(names.size());
+    out.queries.reserve(size_t(n));
     const int64_t chunk = 256;
     for (int64_t q0 = 0; q0 < n; q0 += chunk) {
         const int64_t q1 = std::min(n, q0 + chunk);
@@ -144,44 +142,71 @@ Result<RetrievalReport> evaluateRetrieval(Library& library, const LoadedModel& m
             for (int64_t j = 0; j < n; ++j) {
                 if (j == q) continue;
                 if (!hash[size_t(j)].empty() && hash[size_t(j)] == hash[size_t(q)]) {
-                    ++report.excludedDuplicates;
+                    ++out.excludedDuplicates;
                     continue;
                 }
                 order.push_back(j);
             }
             std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return s[a] > s[b]; });
             const int c = label[size_t(q)];
-            int64_t relevant = 0;
+            RetrievalQuery row;
+            row.imageId = matrix->ids[rows[size_t(q)]];
+            row.label = names[size_t(c)];
+            row.candidates = int64_t(order.size());
             double ap = 0.0;
-            int64_t firstHit = -1;
             for (size_t r = 0; r < order.size(); ++r) {
                 if (label[size_t(order[r])] == c) {
-                    ++relevant;
-                    ap += double(relevant) / double(r + 1);
-                    if (firstHit < 0) firstHit = int64_t(r);
+                    ++row.relevant;
+                    ap += double(row.relevant) / double(r + 1);
+                    if (row.firstHitRank == 0) row.firstHitRank = int64_t(r) + 1;
                 }
             }
-            ap = relevant ? ap / double(relevant) : 0.0;
-            apAll += ap;
-            apSum[size_t(c)] += ap;
-            ++perClass[size_t(c)].queries;
-            for (int k : ks) {
-                const bool hit = firstHit >= 0 && firstHit < k;
-                hitsAll[k] += hit;
-                hitsClass[size_t(c)][k] += hit;
-            }
+            row.averagePrecision = row.relevant ? ap / double(row.relevant) : 0.0;
+            row.reciprocalRank = row.firstHitRank ? 1.0 / double(row.firstHitRank) : 0.0;
+            out.queries.push_back(std::move(row));
         }
     }
-    for (size_t c = 0; c < names.size(); ++c) {
-        auto& pc = perClass[c];
-        pc.meanAveragePrecision = pc.queries ? apSum[c] / double(pc.queries) : 0.0;
-        for (int k : ks) pc.recallAtK[k] = pc.queries ? double(hitsClass[c][k]) / double(pc.queries) : 0.0;
-        report.classes[names[c]] = pc;
+    return out;
+}
+
+RetrievalReport summariseRetrieval(const RetrievalQueries& rows, const std::vector<int>& ks) {
+    RetrievalReport report;
+    report.excludedDuplicates = rows.excludedDuplicates;
+    std::map<std::string, double> apSum;
+    std::map<std::string, std::map<int, int64_t>> hits;
+    double apAll = 0.0;
+    std::map<int, int64_t> hitsAll;
+    for (const RetrievalQuery& q : rows.queries) {
+        ++report.classes[q.label].queries;
+        apSum[q.label] += q.averagePrecision;
+        apAll += q.averagePrecision;
+        for (int k : ks) {
+            hits[q.label][k] += q.hitAt(k);
+            hitsAll[k] += q.hitAt(k);
+        }
     }
+    for (auto& [name, pc] : report.classes) {
+        pc.meanAveragePrecision = apSum[name] / double(pc.queries);
+        for (int k : ks) pc.recallAtK[k] = double(hits[name][k]) / double(pc.queries);
+    }
+    const int64_t n = int64_t(rows.queries.size());
     report.overall.queries = n;
-    report.overall.meanAveragePrecision = apAll / double(n);
-    for (int k : ks) report.overall.recallAtK[k] = double(hitsAll[k]) / double(n);
+    report.overall.meanAveragePrecision = n ? apAll / double(n) : 0.0;
+    for (int k : ks) report.overall.recallAtK[k] = n ? double(hitsAll[k]) / double(n) : 0.0;
     return report;
+}
+
+Result<RetrievalReport> evaluateRetrieval(Library& library, const LoadedModel& model, const std::vector<int>& ks) {
+    if (ks.empty()) return makeError(ErrorCode::InvalidArgument, "no K given");
+    for (int k : ks)
+        if (k < 1) return makeError(ErrorCode::InvalidArgument, "K must be positive");
+    auto modelId = findModelId(library, model);
+    if (!modelId) return modelId.error();
+    auto rows = retrievalQueries(library, *modelId);
+    if (!rows) return rows.error();
+    if (rows->queries.size() < 2)
+        return makeError(ErrorCode::NotFound, "the library has fewer than two labelled photos");
+    return summariseRetrieval(*rows, ks);
 }
 
 }  // namespace diffclip

@@ -9,6 +9,7 @@
 #include "diffclip/imaging/ImageDecode.h"
 #include "diffclip/indexing/IndexTypes.h"
 #include "diffclip/indexing/Prompts.h"
+#include "diffclip/indexing/Retrieval.h"
 #include "diffclip/library/Library.h"
 #include "diffclip/model/ModelIO.h"
 #include "diffclip/base/Result.h"
@@ -54,6 +55,11 @@ struct RetrievalReport {
 /// query with no photo of its label among its candidates (a class of one photo) is a miss at
 /// every K with AP 0. Errors: NotFound when the library has no embeddings of this model or
 /// fewer than two labelled photos with embeddings; InvalidArgument for no K or K < 1.
+/// The per-query rows are retrievalQueries (Retrieval.h); this is summariseRetrieval of them.
 Result<RetrievalReport> evaluateRetrieval(Library& library, const LoadedModel& model, const std::vector<int>& ks);
+
+/// The report of per-query rows: recall@K (K >= 1, all given) and mAP per label and overall,
+/// every query counting (one that cannot be answered is a miss with AP 0).
+RetrievalReport summariseRetrieval(const RetrievalQueries& rows, const std::vector<int>& ks);
 
 }  // namespace diffclip
