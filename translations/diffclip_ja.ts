@@ -1565,6 +1565,10 @@ to draw a region</source>
         <source>Mirroring labels</source>
         <translation>ラベルのフォルダー反映</translation>
     </message>
+    <message>
+        <source>; %1 indexed by another run</source>
+        <translation>、別の実行でインデックス作成済み %1</translation>
+    </message>
 </context>
 <context>
     <name>diffclip::ui::JobsPage</name>

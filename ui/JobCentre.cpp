@@ -34,7 +34,11 @@ QString indexSummaryText(const diffclip::IndexSummary& s) {
     return JobCentre::tr("%1 added, %2 updated, %3 unchanged, %4 failed, %5 duplicates (%6 photos/s)")
         .arg(l.toString(qlonglong(s.added)), l.toString(qlonglong(s.updated)), l.toString(qlonglong(s.unchanged)),
              l.toString(qlonglong(s.failed)), l.toString(qlonglong(s.duplicates)),
-             l.toString(s.photosPerSecond, 'f', 1));
+             l.toString(s.photosPerSecond, 'f', 1)) +
+           // Another indexing run on the same library took these photos (only when there was one).
+           (s.indexedByAnotherRun > 0
+                ? JobCentre::tr("; %1 indexed by another run").arg(l.toString(qlonglong(s.indexedByAnotherRun)))
+                : QString());
 }
 
 void logIndexSummary(const JobContext& ctx, const diffclip::IndexSummary& s) {
