@@ -4195,12 +4195,6 @@ The folder %2 is removed; this cannot be undone.</source>
             <numerusform>学習には少なくとも 2 つのクラス（写真を含むサブフォルダー）が必要です。このフォルダーには %n 個あります。</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <source>Ready to train on %n class(es). Check the settings, then start.</source>
-        <translation>
-            <numerusform>%n クラスで学習できます。設定を確認してから開始してください。</numerusform>
-        </translation>
-    </message>
     <message>
         <source>%1…</source>
         <translation>%1…</translation>
@@ -4208,6 +4202,10 @@ The folder %2 is removed; this cannot be undone.</source>
     <message>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>Ready to train on %1 classes. Check the settings, then start.</source>
+        <translation>%1 クラスで学習できます。設定を確認してから開始してください。</translation>
     </message>
 </context>
 <context>

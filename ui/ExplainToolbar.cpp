@@ -75,6 +75,7 @@ ExplainToolbar::ExplainToolbar(QWidget* parent) : QWidget(parent) {
         m_method->addItem(ExplainText::methodName(m));
     m_method->setAccessibleName(tr("Method"));
     m_query = new ElidedLineEdit(this);
+    m_query->setObjectName(QStringLiteral("queryEdit"));
     m_query->setPlaceholderText(tr("Query: words or a photo"));
     m_query->setAccessibleName(tr("Query"));
     m_query->setClearButtonEnabled(true);

@@ -257,7 +257,7 @@ void TrainingPage::showReadiness() {
     else if (classes < 2)
         m_status->setText(tr("Training needs at least two classes: subfolders with photos in them. This folder has %n.",
                              nullptr, classes));
-    else m_status->setText(tr("Ready to train on %n class(es). Check the settings, then start.", nullptr, classes));
+    else m_status->setText(tr("Ready to train on %1 classes. Check the settings, then start.").arg(classes));  // >= 2
 }
 
 void TrainingPage::updateControls() {

@@ -36,7 +36,9 @@ TrainingRecipeForm::TrainingRecipeForm(QWidget* parent) : QWidget(parent) {
     m_base = new QComboBox(this);
     m_base->setEditable(true);
     m_base->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_base->setMinimumContentsLength(16);
+    // Room for a package and its file ("diffclip-tiny-a/model.safetensors") beside Choose….
+    m_base->setMinimumContentsLength(26);
+    m_base->setObjectName(QStringLiteral("baseModel"));
     m_base->setAccessibleName(tr("Base model"));
     for (const QString& m : AppSettings::recentModels()) m_base->addItem(ModelListModel::displayName(m), m);
     m_base->setCurrentIndex(-1);

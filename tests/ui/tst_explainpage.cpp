@@ -601,7 +601,8 @@ private Q_SLOTS:
                     QVERIFY2(w->width() >= w->sizeHint().width(), qPrintable(name + QStringLiteral(" squeezed")));
                 if (qobject_cast<QSlider*>(w)) QVERIFY2(w->width() >= 60, qPrintable(name + QStringLiteral(" squeezed")));
             }
-            auto* query = named<QLineEdit>(page, QStringLiteral("Query"));
+            // By object name: its accessible name is translated.
+            auto* query = page.findChild<QLineEdit*>(QStringLiteral("queryEdit"));
             QVERIFY(query);
             const QString name = QFileInfo(kQuery).fileName();
             QVERIFY2(query->width() >= query->fontMetrics().horizontalAdvance(name) + 30, qPrintable(at));

@@ -6,6 +6,7 @@
 #include <QDropEvent>
 #include <QFile>
 #include <QFileDialog>
+#include <QLineEdit>
 #include <QFileInfo>
 #include <QImage>
 #include <QSet>
@@ -68,6 +69,16 @@ QString answerFileDialog(const std::function<void()>& open, const std::function<
     open();
     poll.stop();
     return shown;
+}
+
+// Chooses `file` in an open file dialog as a user would: types its path into the file name
+// box (selectFile() leaves that box alone while it has the focus) and accepts.
+void chooseFile(QFileDialog* dialog, const QString& file) {
+    dialog->setDirectory(QFileInfo(file).absolutePath());
+    auto* name = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
+    QVERIFY(name);
+    name->setText(file);
+    static_cast<QDialog*>(dialog)->accept();  // QFileDialog::accept(), through the public base
 }
 
 QString sha256Of(const QString& path) {
@@ -398,11 +409,7 @@ void TestMainWindow::dialogsOpenWhereTheUserExpects() {
     ModelsPage* models = m_window->modelsPage();
     QSignalSpy opened(models, &ModelsPage::modelOpened);
     answerFileDialog([models] { models->chooseModelFile(); },
-                     [this](QFileDialog* d) {
-                         d->setDirectory(kFixtureDir);
-                         d->selectFile(fixture());
-                         static_cast<QDialog*>(d)->accept();  // QFileDialog::accept(), through the public base
-                     });
+                     [this](QFileDialog* d) { chooseFile(d, fixture()); });
     QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, kLoadTimeoutMs);
 
     // New Library opens in the default library's folder (made when missing), with its name.
@@ -423,21 +430,13 @@ void TestMainWindow::dialogsOpenWhereTheUserExpects() {
     const QString photo = QStringLiteral(DIFFCLIP_SHARED_DIR "/data/neu-cls/crazing/crazing_1.jpg");
     QVERIFY2(QFileInfo::exists(photo), qPrintable(photo));
     QCOMPARE(answerFileDialog([this] { m_window->explainPage()->choosePhoto(); },
-                              [&photo](QFileDialog* d) {
-                                  d->setDirectory(QFileInfo(photo).absolutePath());
-                                  d->selectFile(photo);
-                                  static_cast<QDialog*>(d)->accept();  // QFileDialog::accept(), through the public base
-                              }),
+                              [&photo](QFileDialog* d) { chooseFile(d, photo); }),
              QDir::cleanPath(firstPhotoFolder));
     // Also after another dialog visited the model's folder again: the photo folder is the app's
     // own setting (kept across sessions), not Qt's last folder.
     QSignalSpy reopened(models, &ModelsPage::modelOpened);
     answerFileDialog([models] { models->chooseModelFile(); },
-                     [this](QFileDialog* d) {
-                         d->setDirectory(kFixtureDir);
-                         d->selectFile(fixture());
-                         static_cast<QDialog*>(d)->accept();  // QFileDialog::accept(), through the public base
-                     });
+                     [this](QFileDialog* d) { chooseFile(d, fixture()); });
     QTRY_COMPARE_WITH_TIMEOUT(reopened.count(), 1, kLoadTimeoutMs);
     QVERIFY(m_window->searchPage());
     QCOMPARE(answerFileDialog([this] { m_window->searchPage()->choosePhotos(); }, [](QFileDialog* d) { d->reject(); }),

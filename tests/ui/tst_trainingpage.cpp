@@ -390,9 +390,8 @@ private Q_SLOTS:
             window.showPage(diffclip::ui::MainWindow::Page::Training);
             TrainingPage* page = window.trainingPage();
             page->setBaseModel(kModel);
-            QComboBox* base = nullptr;
-            for (QComboBox* c : page->findChildren<QComboBox*>())
-                if (c->accessibleName() == QStringLiteral("Base model")) base = c;
+            // By object name: its accessible name is translated.
+            auto* base = page->findChild<QComboBox*>(QStringLiteral("baseModel"));
             QVERIFY(base && base->lineEdit());
             const QLineEdit* edit = base->lineEdit();
             QCOMPARE(edit->text(), QStringLiteral("diffclip-tiny-a/model.safetensors"));
