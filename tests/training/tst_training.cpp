@@ -1,6 +1,6 @@
 // Training core: one optimizer step, deterministic split and fingerprint, resume equals an
-// uninterrupted run, the job contract's stages in order, cancel leaves no package. Tiny models
-// and synthetic photos only.
+// uninterrupted run, the job contract's stages in order, cancel leaves no package, the
+// evaluation figures on a hand-computed case. Tiny models and synthetic photos only.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -263,6 +263,57 @@ private Q_SLOTS:
         fs::create_directories(base + "/taken");
         auto refused = runTraining(base + "/data", tinyScratch(), base + "/taken");
         QVERIFY(!refused.ok());
+    }
+
+    void evaluationFiguresByHand() {
+        // 16 photos of 3 classes whose top answers give this confusion (rows true, columns predicted):
+        //   true 0: 8 1 1   recall 8/10 = 0.80, precision of 0:  8/9
+        //   true 1: 1 3 0   recall 3/4  = 0.75, precision of 1:  3/5
+        //   true 2: 0 1 1   recall 1/2  = 0.50, precision of 2:  1/2
+        // top-1 = 12/16 = 0.75, balanced accuracy = (0.80 + 0.75 + 0.50) / 3 = 0.68333; with 3
+        // classes top-5 is 1. The second-ranked answer is always the class after the first.
+        const int64_t conf[3][3] = {{8, 1, 1}, {1, 3, 0}, {0, 1, 1}};
+        std::vector<int64_t> labels;
+        std::vector<float> logits;
+        for (int64_t t = 0; t < 3; ++t)
+            for (int64_t p = 0; p < 3; ++p)
+                for (int64_t n = 0; n < conf[t][p]; ++n) {
+                    labels.push_back(t);
+                    for (int64_t k = 0; k < 3; ++k) logits.push_back(k == p ? 2.f : k == (p + 1) % 3 ? 1.f : 0.f);
+                }
+        const auto count = static_cast<int64_t>(labels.size());
+        auto emb = torch::zeros({count, 2});
+        emb.select(1, 0).fill_(1.f);  // all alike: recall@K is not the point of this case
+        std::vector<std::string> hashes;
+        for (int64_t i = 0; i < count; ++i) hashes.push_back("h" + std::to_string(i));
+        const EvalMetrics m = computeMetrics(torch::tensor(logits).view({count, 3}), torch::tensor(labels, torch::kLong),
+                                             emb, hashes, 3);
+        QCOMPARE(m.count, int64_t(16));
+        QCOMPARE(m.top1, 0.75);
+        QCOMPARE(m.top5, 1.0);
+        QVERIFY(std::fabs(m.balancedAccuracy - (0.80 + 0.75 + 0.50) / 3.0) < 1e-12);
+        const std::vector<double> recall{0.80, 0.75, 0.50}, precision{8.0 / 9.0, 3.0 / 5.0, 1.0 / 2.0};
+        for (size_t c = 0; c < 3; ++c) {
+            QVERIFY(std::fabs(m.recall[c] - recall[c]) < 1e-12);
+            QVERIFY(std::fabs(m.precision[c] - precision[c]) < 1e-12);
+            for (size_t p = 0; p < 3; ++p) QCOMPARE(m.confusion[c][p], conf[c][p]);
+        }
+        const Json j = m.toJson({ClassInfo{"a", "a", false}, ClassInfo{"b", "b", false}, ClassInfo{"c", "c", false}});
+        QVERIFY(std::fabs(j.at("balanced_accuracy").get<double>() - m.balancedAccuracy) < 1e-15);
+
+        // Image->image recall, leave-one-out. Labels 0 0 1 1 at unit vectors a=(1,0), b=(.8,.6),
+        // c=(.6,.8), d=(0,1). Nearest other: a->b (0.8, same class), b->c (0.96, other),
+        // c->b (0.96, other), d->c (0.8, same): recall@1 = 2/4. Within the 3 others every photo has
+        // its classmate: recall@5 = recall@10 = 1.
+        const auto e4 = torch::tensor(std::vector<float>{1.f, 0.f, .8f, .6f, .6f, .8f, 0.f, 1.f}).view({4, 2});
+        const auto l4 = torch::tensor(std::vector<int64_t>{0, 0, 1, 1}, torch::kLong);
+        const auto lg4 = torch::tensor(std::vector<float>{1.f, 0.f, 1.f, 0.f, 0.f, 1.f, 0.f, 1.f}).view({4, 2});
+        const EvalMetrics r = computeMetrics(lg4, l4, e4, {"a", "b", "c", "d"}, 2);
+        QCOMPARE(r.recallAtK.at(1), 0.5);
+        QCOMPARE(r.recallAtK.at(5), 1.0);
+        QCOMPARE(r.recallAtK.at(10), 1.0);
+        QCOMPARE(r.top1, 1.0);
+        QCOMPARE(r.balancedAccuracy, 1.0);
     }
 
     void linearProbeWritesHead() {

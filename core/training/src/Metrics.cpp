@@ -1,9 +1,23 @@
-// Evaluation on the validation split: accuracy, per-class figures, confusion, image->image recall.
+// Evaluation on the validation split: accuracy, balanced accuracy, per-class figures, confusion,
+// image->image recall.
 #include "TrainInternal.h"
 
 #include <limits>
 
-namespace diffclip::train {
+namespace diffclip {
+
+double balancedAccuracy(const std::vector<std::vector<int64_t>>& confusion) {
+    double sum = 0.0;
+    int present = 0;
+    for (size_t t = 0; t < confusion.size(); ++t) {
+        int64_t actual = 0;
+        for (int64_t n : confusion[t]) actual += n;
+        if (actual == 0) continue;  // no validation photo: its recall is undefined, not 0
+        ++present;
+        sum += t < confusion[t].size() ? static_cast<double>(confusion[t][t]) / static_cast<double>(actual) : 0.0;
+    }
+    return present ? sum / present : 0.0;
+}
 
 EvalMetrics computeMetrics(const at::Tensor& logits, const at::Tensor& labels, const at::Tensor& emb,
                            const std::vector<std::string>& hashes, int64_t classes) {
@@ -37,6 +51,7 @@ EvalMetrics computeMetrics(const at::Tensor& logits, const at::Tensor& labels, c
         m.precision[c] = predicted ? tp / static_cast<double>(predicted) : 0.0;
         m.recall[c] = actual ? tp / static_cast<double>(actual) : 0.0;
     }
+    m.balancedAccuracy = balancedAccuracy(m.confusion);
     // Image->image retrieval inside the split: the query itself and identical files are left out.
     const int64_t kmax = std::min<int64_t>(10, m.count - 1);
     if (kmax > 0) {
@@ -62,6 +77,10 @@ EvalMetrics computeMetrics(const at::Tensor& logits, const at::Tensor& labels, c
     return m;
 }
 
+}  // namespace diffclip
+
+namespace diffclip::train {
+
 EvalMetrics evalClassModel(const Job& job, const ClipModel& model, const at::Tensor& tokens) {
     torch::NoGradGuard ng;
     const auto& cfg = model->config();
@@ -82,6 +101,7 @@ Json EvalMetrics::toJson(const std::vector<ClassInfo>& classes) const {
     j["count"] = count;
     j["top1"] = top1;
     j["top5"] = top5;
+    j["balanced_accuracy"] = balancedAccuracy;
     Json r = Json::object();
     for (const auto& [k, v] : recallAtK) r["r@" + std::to_string(k)] = v;
     j["image_recall"] = r;

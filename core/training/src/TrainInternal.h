@@ -57,9 +57,6 @@ at::Tensor embedImages(const ClipModel& model, const Dataset& data, const std::v
 at::Tensor textEmbeddings(const ClipModel& model, const at::Tensor& tokens);
 double logitScaleValue(const ClipModel& model);
 
-EvalMetrics computeMetrics(const at::Tensor& logits, const at::Tensor& labels, const at::Tensor& emb,
-                           const std::vector<std::string>& hashes, int64_t classes);
-
 Status writeTextAtomic(const fs::path& path, const std::string& text);
 Result<Json> readJsonFile(const fs::path& path);
 std::string archiveKey(const std::string& name);

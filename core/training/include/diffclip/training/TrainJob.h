@@ -110,11 +110,17 @@ struct TrainOptions {
 struct EvalMetrics {
     int64_t count = 0;
     double top1 = 0.0, top5 = 0.0;             // fractions 0..1
+    double balancedAccuracy = 0.0;             // mean per-class recall over classes with photos
     std::map<int, double> recallAtK;           // image->image, K = 1, 5, 10; leave-one-out, duplicates left out
     std::vector<double> precision, recall;     // per class, 0..1 (0 when undefined)
     std::vector<std::vector<int64_t>> confusion;  // [true][predicted]
     Json toJson(const std::vector<ClassInfo>& classes) const;
 };
+
+/// Mean of the per-class recall over the classes with at least one validation photo, from a
+/// confusion matrix [true][predicted]; 0 when there are none. Top-1 rewards answering the common
+/// class; this does not.
+double balancedAccuracy(const std::vector<std::vector<int64_t>>& confusion);
 
 struct TrainReport {
     Json summary;           // what training.json holds (plus "package")
