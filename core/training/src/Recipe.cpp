@@ -44,6 +44,7 @@ Json TrainRecipe::toJson() const {
     j["clip_norm"] = clipNorm;
     j["label_smoothing"] = labelSmoothing;
     j["balance_classes"] = balanceClasses;
+    if (mode != TrainMode::Linear) j["recover_stalls"] = recoverStalls;
     j["patience"] = patience;
     if (mode == TrainMode::Contrastive) {
         j["freeze_blocks"] = freezeBlocks;

@@ -52,6 +52,8 @@ struct TrainRecipe {
     double clipNorm = 1.0;                 // gradient clipping by global norm; 0 off
     double labelSmoothing = 0.1;           // 0..0.5
     bool balanceClasses = true;            // loss weights n / (C * n_class)
+    bool recoverStalls = true;             // contrastive, scratch: restart at a lower rate when the
+                                           // loss stalls at chance or diverges (LearningMonitor.h)
     int patience = 0;                      // early stopping: epochs without val improvement; 0 off
     int freezeBlocks = 0;                  // contrastive: vision blocks (from the input) left frozen
     bool trainText = false;                // contrastive: also fine-tune the text tower
