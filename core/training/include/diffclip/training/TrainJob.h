@@ -52,6 +52,8 @@ struct TrainRecipe {
     double clipNorm = 1.0;                 // gradient clipping by global norm; 0 off
     double labelSmoothing = 0.1;           // 0..0.5
     bool balanceClasses = true;            // loss weights n / (C * n_class)
+    bool recoverStalls = true;             // contrastive, scratch: restart at a lower rate when the
+                                           // loss stalls at chance or diverges (LearningMonitor.h)
     int patience = 0;                      // early stopping: epochs without val improvement; 0 off
     int freezeBlocks = 0;                  // contrastive: vision blocks (from the input) left frozen
     bool trainText = false;                // contrastive: also fine-tune the text tower
@@ -110,11 +112,17 @@ struct TrainOptions {
 struct EvalMetrics {
     int64_t count = 0;
     double top1 = 0.0, top5 = 0.0;             // fractions 0..1
+    double balancedAccuracy = 0.0;             // mean per-class recall over classes with photos
     std::map<int, double> recallAtK;           // image->image, K = 1, 5, 10; leave-one-out, duplicates left out
     std::vector<double> precision, recall;     // per class, 0..1 (0 when undefined)
     std::vector<std::vector<int64_t>> confusion;  // [true][predicted]
     Json toJson(const std::vector<ClassInfo>& classes) const;
 };
+
+/// Mean of the per-class recall over the classes with at least one validation photo, from a
+/// confusion matrix [true][predicted]; 0 when there are none. Top-1 rewards answering the common
+/// class; this does not.
+double balancedAccuracy(const std::vector<std::vector<int64_t>>& confusion);
 
 struct TrainReport {
     Json summary;           // what training.json holds (plus "package")

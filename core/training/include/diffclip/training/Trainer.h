@@ -55,6 +55,11 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
+/// Validation figures from class logits (N, C), labels (N) int64 and normalised image embeddings
+/// (N, E) on the CPU; `hashes` (N) mark identical files, which image recall leaves out.
+EvalMetrics computeMetrics(const at::Tensor& logits, const at::Tensor& labels, const at::Tensor& emb,
+                           const std::vector<std::string>& hashes, int64_t classes);
+
 /// Byte-level prompt row for a text tower without a merges file: ids 1..256 are bytes + 1,
 /// 257 start, 258 end (the largest id, which the text tower reads), zero-padded to contextLength.
 std::vector<int64_t> byteTokenRow(const std::string& text, int64_t contextLength);

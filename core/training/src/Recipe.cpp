@@ -1,0 +1,100 @@
+// The recipe: mode names, the recipe's JSON form and the presets per mode.
+#include "diffclip/training/TrainJob.h"
+
+#include <array>
+
+namespace diffclip {
+
+const char* trainModeName(TrainMode mode) {
+    switch (mode) {
+    case TrainMode::Linear: return "linear";
+    case TrainMode::Contrastive: return "contrastive";
+    case TrainMode::Scratch: return "scratch";
+    }
+    return "?";
+}
+
+Result<TrainMode> parseTrainMode(const std::string& text) {
+    if (text == "linear") return TrainMode::Linear;
+    if (text == "contrastive") return TrainMode::Contrastive;
+    if (text == "scratch") return TrainMode::Scratch;
+    return makeError(ErrorCode::InvalidArgument, "unknown mode \"" + text + "\" (linear, contrastive, scratch)");
+}
+
+Json TrainRecipe::toJson() const {
+    Json j = Json::object();
+    j["mode"] = trainModeName(mode);
+    j["preset"] = preset;
+    if (mode != TrainMode::Scratch) j["base"] = base;
+    if (mode == TrainMode::Scratch) {
+        j["architecture"] = architecture;
+        j["image_size"] = imageSize;
+        j["compare_attention"] = compareAttention;
+    }
+    j["epochs"] = epochs;
+    j["time_budget_minutes"] = timeBudgetMinutes;
+    j["val_fraction"] = valFraction;
+    j["seed"] = static_cast<uint64_t>(seed);
+    j["batch_size"] = batchSize;
+    j["accumulation"] = accumulation;
+    j["learning_rate"] = learningRate;
+    j["min_learning_rate_ratio"] = minLearningRateRatio;
+    j["weight_decay"] = weightDecay;
+    j["warmup_epochs"] = warmupEpochs;
+    j["clip_norm"] = clipNorm;
+    j["label_smoothing"] = labelSmoothing;
+    j["balance_classes"] = balanceClasses;
+    if (mode != TrainMode::Linear) j["recover_stalls"] = recoverStalls;
+    j["patience"] = patience;
+    if (mode == TrainMode::Contrastive) {
+        j["freeze_blocks"] = freezeBlocks;
+        j["train_text"] = trainText;
+        j["wise_alpha"] = wiseAlpha;
+    }
+    j["augment"] = augment.toJson();
+    return j;
+}
+
+Result<TrainRecipe> presetRecipe(TrainMode mode, const std::string& preset) {
+    const int level = preset == "quick" ? 0 : preset == "standard" ? 1 : preset == "thorough" ? 2 : -1;
+    if (level < 0)
+        return makeError(ErrorCode::InvalidArgument, "unknown preset \"" + preset + "\" (quick, standard, thorough)");
+    TrainRecipe r;
+    r.mode = mode;
+    r.preset = preset;
+    switch (mode) {
+    case TrainMode::Linear:
+        r.epochs = 300;  // full-batch iterations of the head
+        r.learningRate = 0.01;
+        r.weightDecay = 1e-4;
+        r.labelSmoothing = 0.0;
+        r.augment.enabled = false;
+        break;
+    case TrainMode::Contrastive:
+        // Small steps keep the pretrained features (Wortsman et al.: fine-tune gently, then WiSE-FT).
+        r.epochs = std::array<int, 3>{3, 10, 25}[level];
+        r.learningRate = 1e-5;
+        r.weightDecay = 0.1;
+        r.batchSize = 32;
+        r.warmupEpochs = 0.5;
+        r.labelSmoothing = 0.1;
+        r.patience = std::array<int, 3>{0, 3, 5}[level];
+        r.augment.cropScaleMin = 0.5;
+        break;
+    case TrainMode::Scratch:
+        // A ViT from scratch needs many epochs, heavy augmentation and label smoothing.
+        r.epochs = std::array<int, 3>{15, 60, 150}[level];
+        r.architecture = level < 2 ? "preset:diffclip-mini" : "preset:diffclip-starter";
+        r.imageSize = 0;  // the architecture's own (64 px mini, 96 px starter)
+        r.learningRate = 1e-3;
+        r.weightDecay = 0.05;
+        r.batchSize = 64;
+        r.warmupEpochs = std::array<double, 3>{1.0, 3.0, 5.0}[level];
+        r.labelSmoothing = 0.1;
+        r.patience = 0;  // the cosine schedule ends the run
+        break;
+    }
+    return r;
+}
+
+}  // namespace diffclip

@@ -1,0 +1,115 @@
+#pragma once
+// Private to diffclip_training: the pieces the training modes share (Trainer.cpp split by what
+// it holds). Not installed, not for the UI: it includes LibTorch.
+
+#include <torch/torch.h>
+
+#include <ATen/autocast_mode.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "diffclip/model/ModelIO.h"
+#include "diffclip/training/Trainer.h"
+
+namespace diffclip {
+class Tokenizer;
+}
+
+namespace diffclip::train {
+
+namespace fs = std::filesystem;
+
+using Clock = std::chrono::steady_clock;
+
+double secondsSince(Clock::time_point t);
+Error torchError(const std::string& what, const std::exception& e);
+
+// Model input for the given samples: augmented views when `aug` is set, else the evaluation view.
+at::Tensor makeBatch(const Dataset& data, const std::vector<size_t>& idx, int size, const AugmentConfig* aug,
+                     std::mt19937_64* rng, const PreprocessConfig& pp);
+at::Tensor labelTensor(const Dataset& data, const std::vector<size_t>& idx);
+
+// bf16 autocast on CUDA only: LibTorch's CPU autocast in 1.13 covers too few ops to pay off.
+struct AutocastGuard {
+    bool on;
+    explicit AutocastGuard(bool cuda) : on(cuda) {
+        if (on) {
+            at::autocast::set_enabled(true);
+            at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+        }
+    }
+    ~AutocastGuard() {
+        if (on) {
+            at::autocast::set_enabled(false);
+            at::autocast::clear_cache();
+        }
+    }
+    AutocastGuard(const AutocastGuard&) = delete;
+    AutocastGuard& operator=(const AutocastGuard&) = delete;
+};
+
+// Normalised image embeddings (N, E) on the CPU, without gradients.
+at::Tensor embedImages(const ClipModel& model, const Dataset& data, const std::vector<size_t>& idx, int size,
+                       const PreprocessConfig& pp, at::Device device, int batch);
+at::Tensor textEmbeddings(const ClipModel& model, const at::Tensor& tokens);
+double logitScaleValue(const ClipModel& model);
+
+Status writeTextAtomic(const fs::path& path, const std::string& text);
+Result<Json> readJsonFile(const fs::path& path);
+std::string archiveKey(const std::string& name);
+Status saveWeights(const ClipModel& model, const fs::path& path);
+void readWeights(torch::serialize::InputArchive& ar, ClipModel& model);
+Status loadWeightsFile(ClipModel& model, const fs::path& path);
+
+std::vector<int64_t> trainCounts(const Dataset& data, const DataSplit& split);
+at::Tensor classWeightTensor(const std::vector<int64_t>& counts, bool balance);
+
+struct Job {
+    const TrainRecipe& recipe;
+    const TrainOptions& options;
+    const Dataset& data;
+    const DataSplit& split;
+    at::Device device;
+    double budgetSeconds = 0.0;  // for the current variant; 0 none
+
+    void metrics(const TrainMetrics& m) const {
+        if (options.onMetrics) options.onMetrics(m);
+    }
+    const Progress& progress() const { return options.job.progress; }
+    // A log line, marked with the variant when two are compared.
+    void say(const std::string& variant, const std::string& text) const {
+        progress().message(variant.empty() ? text : "[" + variant + "] " + text);
+    }
+    bool cancelled() const { return options.job.cancel.cancelled(); }
+};
+
+std::vector<std::string> hashesOf(const Dataset& data, const std::vector<size_t>& idx);
+EvalMetrics evalClassModel(const Job& job, const ClipModel& model, const at::Tensor& tokens);
+
+Json classesJson(const Dataset& data, const at::Tensor& embeddings, const std::string& kind);
+Status installPackage(const ClipModel& model, const std::string& mergesPath, const std::string& source,
+                      const fs::path& ckpt, const fs::path& out, const Json& training, const Json& classes,
+                      bool overwrite);
+Json dataJson(const Dataset& data, const DataSplit& split);
+Json parentJson(const LoadedModel& m);
+Result<at::Tensor> promptTokens(const Dataset& data, const Tokenizer* tok, int64_t contextLength);
+
+struct VariantInput {
+    std::string variant;      // "" or "differential" / "standard"
+    ClipModel model{nullptr};
+    at::Tensor tokens;
+    std::string mergesPath;
+    Json parent;
+    fs::path out, ckpt;
+    const StateDict* base = nullptr;  // contrastive: the weights WiSE-FT interpolates from
+};
+
+/// Contrastive and scratch: trains one variant, returns its part of training.json.
+Result<Json> trainClassVariant(Job& job, VariantInput& in);
+/// The linear probe; the class head comes back under "_head".
+Result<Json> runLinear(Job& job, const LoadedModel& base);
+
+}  // namespace diffclip::train
