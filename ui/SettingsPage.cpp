@@ -16,6 +16,8 @@
 
 #include "AppSettings.h"
 #include "Theme.h"
+#include "diffclip/indexing/Workspace.h"
+#include "diffclip/model/ModelSummary.h"
 
 namespace diffclip::ui {
 
@@ -134,6 +136,34 @@ SettingsPage::SettingsPage(QWidget* parent) : QWidget(parent), m_initialLanguage
                                              this),
                                         this));
 
+    m_precision = new QComboBox(this);
+    m_precision->setObjectName(QStringLiteral("precisionCombo"));
+    m_precision->setAccessibleName(tr("Precision"));
+    m_precision->addItem(tr("Automatic (%1 on this CPU)").arg(QString::fromStdString(diffclip::automaticCpuPrecision())),
+                         QStringLiteral("auto"));
+    m_precision->addItem(tr("fp32 (exact, slowest)"), QStringLiteral("fp32"));
+    m_precision->addItem(tr("bf16"), QStringLiteral("bf16"));
+    m_precision->addItem(tr("int8 (CPU)"), QStringLiteral("int8"));
+    m_precision->setCurrentIndex(qMax(0, m_precision->findData(AppSettings::precision())));
+    connect(m_precision, &QComboBox::currentIndexChanged, this,
+            [this] { AppSettings::setPrecision(m_precision->currentData().toString()); });
+    m_precisionInUse = note(QString(), this);
+    m_precisionInUse->setObjectName(QStringLiteral("precisionInUse"));
+    auto* precisionBox = new QWidget(this);
+    auto* precisionLayout = new QVBoxLayout(precisionBox);
+    precisionLayout->setContentsMargins(0, 0, 0, 0);
+    precisionLayout->addWidget(m_precision, 0, Qt::AlignLeft);
+    precisionLayout->addWidget(m_precisionInUse);
+    precisionLayout->addWidget(note(tr("How models compute. Automatic uses bf16 on a GPU or a processor with bf16, "
+                                       "else int8 when its results stay within 0.1 % of fp32 on a check made when "
+                                       "the model is opened, else fp32. Applies the next time a library or model "
+                                       "is opened."),
+                                    this));
+    auto* precisionLabel = new QLabel(tr("&Precision:"), this);
+    precisionLabel->setBuddy(m_precision);
+    performanceForm->insertRow(1, precisionLabel, precisionBox);
+    setWorkspace(nullptr);
+
     m_batch = new QSpinBox(this);
     m_batch->setObjectName(QStringLiteral("batchSizeSpin"));
     m_batch->setAccessibleName(tr("Batch size"));
@@ -224,6 +254,27 @@ SettingsPage::SettingsPage(QWidget* parent) : QWidget(parent), m_initialLanguage
     layout->addWidget(scroll);
 
     updateRestartNote();
+}
+
+void SettingsPage::setWorkspace(const std::shared_ptr<diffclip::Workspace>& workspace) {
+    if (!workspace) {
+        m_precisionInUse->setText(tr("In use: shown once a library is open with a model."));
+        m_precisionInUse->setToolTip(QString());
+        return;
+    }
+    const QString precision = QString::fromStdString(workspace->precision());
+    const auto cosine = workspace->int8CheckCosine();
+    QString text;
+    if (cosine && precision.startsWith(QLatin1String("int8")))
+        text = tr("In use: %1 (cosine with fp32 %2 on the check at load).").arg(precision).arg(*cosine, 0, 'f', 5);
+    else if (cosine)
+        text = tr("In use: %1 (int8 reached only cosine %2 with fp32 on the check at load).")
+                   .arg(precision)
+                   .arg(*cosine, 0, 'f', 5);
+    else
+        text = tr("In use: %1.").arg(precision);
+    m_precisionInUse->setText(text);
+    m_precisionInUse->setToolTip(QString::fromStdString(workspace->precisionNote()));
 }
 
 void SettingsPage::updateRestartNote() {

@@ -206,10 +206,11 @@ int runClassify(int argc, char** argv) {
     if (!model) return fail(model.error());
     auto emb = classEmbeddings(*model, prompts, templates);
     if (!emb) return fail(emb.error());
+    const ClipModel encoder = defaultEncoder(*model);  // once, not per photo
     Json all = Json::array();
     int status = kOk;
     for (const auto& path : photos) {
-        auto s = classifyPhoto(*model, *emb, classes.size(), path, DecodeOptions{});
+        auto s = classifyPhoto(*model, *emb, classes.size(), path, DecodeOptions{}, &encoder);
         if (!s) {
             std::cerr << "diffclip: " << s.error().message << "\n";
             status = kFailed;
@@ -271,6 +272,10 @@ int runEvaluate(int argc, char** argv) {
         if (!model) return fail(model.error());
         auto r = evaluateRetrieval(*library, *model, ks);
         if (!r) return fail(r.error());
+        auto precisions = embeddingPrecisions(*library, *model);
+        if (!precisions) return fail(precisions.error());
+        std::string precision;  // as recorded when indexing; empty for older libraries
+        for (const auto& p : *precisions) precision += (precision.empty() ? "" : ",") + p;
         const double main = r->overall.recallAtK.at(ks.front());
         auto latency = measureSearchLatency(args, libraryPath, spec, int(latencyQueries));
         if (!latency) return fail(latency.error());
@@ -285,6 +290,7 @@ int runEvaluate(int argc, char** argv) {
             Json j = Json::object();
             j.set("library", libraryPath);
             j.set("model", spec);
+            j.set("embedding_precision", precision.empty() ? Json() : Json(precision));
             j.set("overall", pc(r->overall));
             Json classes = Json::object();
             for (const auto& [name, c] : r->classes) classes.set(name, pc(c));
@@ -307,6 +313,7 @@ int runEvaluate(int argc, char** argv) {
             };
             for (const auto& [name, c] : r->classes) row(name, c);
             row("overall", r->overall);
+            if (!precision.empty()) std::cout << "embeddings made in " << precision << "\n";
             if (latency->library.count)
                 std::cout << "search latency (" << latency->index << " index, library photo as query, "
                           << latency->library.count << " queries): " << latency->library.text()
@@ -330,13 +337,14 @@ int runEvaluate(int argc, char** argv) {
     if (!model) return fail(model.error());
     auto emb = classEmbeddings(*model, classes, defaultPromptTemplates());
     if (!emb) return fail(emb.error());
+    const ClipModel encoder = defaultEncoder(*model);
     std::vector<int64_t> total(classes.size(), 0), correct(classes.size(), 0);
     int64_t failed = 0;
     for (size_t c = 0; c < classes.size(); ++c) {
         auto files = collectPhotoPaths({(fs::path(data) / classes[c]).string()});
         if (!files) return fail(files.error());
         for (const auto& f : *files) {
-            auto s = classifyPhoto(*model, *emb, classes.size(), f, DecodeOptions{});
+            auto s = classifyPhoto(*model, *emb, classes.size(), f, DecodeOptions{}, &encoder);
             if (!s) {
                 ++failed;
                 continue;

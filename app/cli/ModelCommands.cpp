@@ -10,6 +10,7 @@
 #include "Output.h"
 #include "diffclip/model/Bench.h"
 #include "diffclip/model/ModelIO.h"
+#include "diffclip/model/Precision.h"
 #include "diffclip/model/Runtime.h"
 #include "diffclip/model/Verify.h"
 #ifdef DIFFCLIP_HAVE_IMAGING
@@ -289,24 +290,22 @@ int runEmbed(int argc, char** argv) {
     cli.addTexts("--image", images, "FILE", "photos to embed");
     cli.addTexts("--text", texts, "TEXT", "texts to embed");
     cli.addFlag("--raw", raw, "do not normalise");
-    cli.addText("--dtype", dtypeArg, "D", "auto | fp32 | bf16 | fp16 (default auto)");
+    cli.addText("--dtype", dtypeArg, "D", "auto | fp32 | bf16 | fp16 | int8 (default auto)");
     if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
     if (images.empty() == texts.empty()) return cli.usageError("embed needs either --image or --text");
     c10::Device device(c10::kCPU);
     int threads = 0;
     std::string err;
     if (!setupDevice(args, device, threads, err)) return cli.usageError(err);
-    at::ScalarType dtype = preferredDtype(device);
-    if (dtypeArg != "auto") {
-        auto d = parseDtype(dtypeArg);
-        if (!d) return cli.usageError(d.error().message);
-        dtype = *d;
-    }
-    if (Status s = checkDtypeSupported(device, dtype); !s) return fail(s.error());
+    if (dtypeArg != "auto")
+        if (auto d = parseDtype(dtypeArg); !d) return cli.usageError(d.error().message);
     auto m = openModel(args, modelSpec, !texts.empty());
     if (!m) return fail(m.error());
-    configureCpuThreads(dtype, threads);
-    ClipModel model = convertModel(m->model, device, dtype);
+    auto choice = prepareEncoder(m->model, device, dtypeArg, threads);
+    if (!choice) return fail(choice.error());
+    std::cerr << "precision: " << choice->note << "\n";
+    const at::ScalarType dtype = choice->precision;
+    ClipModel model = choice->encoder;
     c10::InferenceMode inference;
     at::Tensor out;
     try {
@@ -362,6 +361,7 @@ int runEmbed(int argc, char** argv) {
         j.set("kind", texts.empty() ? "image" : "text");
         j.set("normalised", !raw);
         j.set("dtype", dtypeName(dtype));
+        j.set("precision_note", choice->note);
         j.set("embeddings", list);
         printJson(j);
     }
@@ -369,9 +369,10 @@ int runEmbed(int argc, char** argv) {
 }
 
 int runBench(int argc, char** argv) {
-    CommandLine cli("bench", "--model MODEL [--device D] [--batch N] [--dtype fp32|bf16|fp16] [--iters N] "
+    CommandLine cli("bench", "--model MODEL [--device D] [--batch N] [--dtype fp32|bf16|fp16|int8] [--iters N] "
                              "[--what image|text|both] [--json]\n\nMeasures encoder throughput on random input after "
-                             "warm-up, and the cosine similarity of reduced-precision embeddings with fp32 ones.");
+                             "warm-up and, for other precisions, fp32's in the same run and the cosine similarity of "
+                             "their embeddings with fp32 ones.");
     ModelArgs args;
     std::string model, dtypeArg = "auto", what = "both";
     long long batch = 8, iters = 5, warmup = 1;
@@ -381,11 +382,11 @@ int runBench(int argc, char** argv) {
     addModelOptions(cli, args);
     cli.addText("--model", model, "MODEL", "the model (preset:NAME is fine)")->required();
     cli.addInteger("--batch", batch, 1, 65536, "N", "inputs per forward (default 8)");
-    cli.addText("--dtype", dtypeArg, "D", "auto | fp32 | bf16 | fp16 (default auto)");
+    cli.addText("--dtype", dtypeArg, "D", "auto | fp32 | bf16 | fp16 | int8 (default auto, unchecked)");
     cli.addInteger("--iters", iters, 1, 100000, "N", "timed forwards (default 5)");
     cli.addInteger("--warmup", warmup, 0, 1000, "N", "untimed forwards first (default 1)");
     cli.addChoice("--what", what, {"image", "text", "both"}, "W", "image | text | both (default both)");
-    cli.addFlag("--no-compare", noCompare, "skip the fp32 comparison");
+    cli.addFlag("--no-compare", noCompare, "skip the fp32 baseline and comparison");
     cli.addFlag("--explicit-attention", explicitAttention, "do not use fused attention kernels");
     if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
     BenchOptions o;
@@ -418,30 +419,37 @@ int runBench(int argc, char** argv) {
         j.set("threads", r->threads);
         j.set("attention", r->attention);
         j.set("libtorch", libtorchVersion());
+        j.set("cpu_flags", r->cpuFlags);
         j.set("images_per_second", o.images ? Json(r->imagesPerSecond) : Json());
         j.set("prompts_per_second", o.texts ? Json(r->promptsPerSecond) : Json());
         j.set("image_batch_ms", o.images ? Json(r->imageBatchMs) : Json());
         j.set("text_batch_ms", o.texts ? Json(r->textBatchMs) : Json());
         j.set("image_cosine_min_vs_fp32", o.images && o.compareWithFp32 ? Json(r->imageCosineMin) : Json());
         j.set("text_cosine_min_vs_fp32", o.texts && o.compareWithFp32 ? Json(r->textCosineMin) : Json());
+        const bool baseline = o.compareWithFp32 && o.dtype != at::kFloat;
+        j.set("fp32_images_per_second", o.images && baseline ? Json(r->fp32ImagesPerSecond) : Json());
+        j.set("fp32_prompts_per_second", o.texts && baseline ? Json(r->fp32PromptsPerSecond) : Json());
+        j.set("fp32_threads", baseline ? Json(r->fp32Threads) : Json());
         j.set("peak_memory_bytes", r->peakMemoryBytes);
         printJson(j);
     } else {
+        const bool baseline = o.compareWithFp32 && o.dtype != at::kFloat;
         std::cout << std::fixed << std::setprecision(2) << "device " << r->device << ", " << r->dtype << ", batch "
                   << r->batch << ", " << r->iters << " iterations, " << r->threads << " threads, " << r->attention
-                  << " attention, LibTorch " << libtorchVersion() << "\n";
+                  << " attention, LibTorch " << libtorchVersion() << ", CPU " << r->cpuFlags << "\n";
+        auto versus = [&](double ours, double fp32, double cosine) {
+            if (!baseline) return std::string();
+            std::ostringstream s;
+            s << std::fixed << std::setprecision(2) << "; fp32 " << fp32 << " (" << r->fp32Threads << " threads), "
+              << ours / fp32 << "x; min cosine vs fp32 " << std::setprecision(6) << cosine;
+            return s.str();
+        };
         if (o.images)
             std::cout << "image encoder: " << r->imagesPerSecond << " images/s (" << r->imageBatchMs << " ms a batch)"
-                      << (o.compareWithFp32 && o.dtype != at::kFloat
-                              ? ", min cosine vs fp32 " + std::to_string(r->imageCosineMin)
-                              : std::string())
-                      << "\n";
+                      << versus(r->imagesPerSecond, r->fp32ImagesPerSecond, r->imageCosineMin) << "\n";
         if (o.texts)
             std::cout << "text encoder:  " << r->promptsPerSecond << " prompts/s (" << r->textBatchMs << " ms a batch)"
-                      << (o.compareWithFp32 && o.dtype != at::kFloat
-                              ? ", min cosine vs fp32 " + std::to_string(r->textCosineMin)
-                              : std::string())
-                      << "\n";
+                      << versus(r->promptsPerSecond, r->fp32PromptsPerSecond, r->textCosineMin) << "\n";
         std::cout << "peak memory:   " << std::setprecision(1) << double(r->peakMemoryBytes) / (1 << 20) << " MiB\n";
     }
     return kOk;

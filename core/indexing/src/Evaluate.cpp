@@ -56,9 +56,7 @@ Result<std::vector<float>> classEmbeddings(const LoadedModel& model, const std::
         perClass.push_back(count);
     }
     try {
-        const at::ScalarType dtype = preferredDtype(c10::Device(c10::kCPU));
-        configureCpuThreads(dtype, 0);
-        ClipModel enc = convertModel(model.model, c10::Device(c10::kCPU), dtype);
+        ClipModel enc = defaultEncoder(model);
         c10::InferenceMode inference;
         const int64_t total = int64_t(ids.size()) / L;
         at::Tensor tokens = at::tensor(ids, at::kLong).view({total, L});
@@ -79,8 +77,8 @@ Result<std::vector<float>> classEmbeddings(const LoadedModel& model, const std::
 }
 
 Result<ClassScores> classifyPhoto(const LoadedModel& model, const std::vector<float>& classEmb, size_t classCount,
-                                  const std::string& path, const DecodeOptions& decode) {
-    auto v = embedPhoto(model, path, decode);
+                                  const std::string& path, const DecodeOptions& decode, const ClipModel* encoder) {
+    auto v = embedPhoto(model, path, decode, encoder);
     if (!v) return v.error();
     const int64_t dim = int64_t(v->size());
     if (classCount == 0 || classEmb.size() != classCount * size_t(dim))

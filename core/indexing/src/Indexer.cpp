@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "diffclip/imaging/Preprocess.h"
+#include "diffclip/model/Precision.h"
 #include "diffclip/model/Runtime.h"
 #include "diffclip/formats/Sha256.h"
 #include "diffclip/search/ExactIndex.h"
@@ -133,9 +134,60 @@ Result<int64_t> findModelId(Library& library, const LoadedModel& model) {
 }
 
 ClipModel defaultEncoder(const LoadedModel& model) {
-    const at::ScalarType dtype = preferredDtype(c10::Device(c10::kCPU));
-    configureCpuThreads(dtype, 0);
-    return convertModel(model.model, c10::Device(c10::kCPU), dtype);
+    auto choice = prepareEncoder(model.model, c10::Device(c10::kCPU), "auto");
+    if (choice) return choice->encoder;
+    configureCpuThreads(at::kFloat, 0);
+    return convertModel(model.model, c10::Device(c10::kCPU), at::kFloat);
+}
+
+namespace {
+std::string precisionKey(const std::string& fingerprint) { return "embedding_precision:" + fingerprint; }
+
+std::vector<std::string> splitPrecisions(const std::string& text) {
+    std::vector<std::string> out;
+    size_t at = 0;
+    while (at < text.size()) {
+        size_t comma = text.find(',', at);
+        if (comma == std::string::npos) comma = text.size();
+        if (comma > at) out.push_back(text.substr(at, comma - at));
+        at = comma + 1;
+    }
+    return out;
+}
+}  // namespace
+
+Result<std::vector<std::string>> embeddingPrecisions(Library& library, const LoadedModel& model) {
+    auto recorded = library.setting(precisionKey(modelFingerprint(model)));
+    if (!recorded) return recorded.error();
+    return splitPrecisions(*recorded);
+}
+
+Result<std::string> admitEmbeddingPrecision(Library& library, const LoadedModel& model, int64_t modelId,
+                                           const std::string& precision) {
+    const std::string fingerprint = modelFingerprint(model);
+    auto recorded = library.setting(precisionKey(fingerprint));
+    if (!recorded) return recorded.error();
+    std::vector<std::string> known = splitPrecisions(*recorded);
+    auto counts = library.embeddingCountsByModel();
+    if (!counts) return counts.error();
+    int64_t stored = 0;
+    for (const auto& c : *counts)
+        if (c.model.id == modelId) stored = c.embeddings;
+    // A record outlives deleted embeddings; with none stored, nothing can be mixed. Libraries made
+    // before the record existed hold fp32 or bf16 embeddings.
+    if (stored == 0) known.clear();
+    else if (known.empty()) known.push_back("fp32");
+    for (const auto& k : known)
+        if (!embeddingPrecisionsCompatible(k, precision))
+            return makeError(ErrorCode::Mismatch,
+                             "the library holds " + k + " embeddings of this model, which cannot be mixed with " +
+                                 precision + " ones (int8 embeddings that did not pass the check against fp32 stay "
+                                             "apart): index with the same precision, or into another library");
+    if (std::find(known.begin(), known.end(), precision) == known.end()) known.push_back(precision);
+    std::sort(known.begin(), known.end());
+    std::string joined;
+    for (const auto& k : known) joined += (joined.empty() ? "" : ",") + k;
+    return joined;
 }
 
 Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, const std::vector<std::string>& paths,
@@ -179,6 +231,13 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
 
     ClipModel encoder = givenEncoder ? *givenEncoder : ClipModel(nullptr);
     if (!encoder && !todo.empty()) encoder = defaultEncoder(model);
+    // The precision record, written with the first batch.
+    std::string precisions;
+    if (!todo.empty()) {
+        auto admitted = admitEmbeddingPrecision(library, model, *modelId, embeddingPrecision(encoder));
+        if (!admitted) return admitted.error();
+        precisions = *admitted;
+    }
     const size_t batch = size_t(options.batchSize);
     auto launch = [&](size_t begin) {
         return std::async(std::launch::async, prepareBatch, std::cref(todo), begin, std::min(todo.size(), begin + batch),
@@ -206,6 +265,8 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
         }
         auto tx = library.begin();
         if (!tx) return tx.error();
+        if (begin == 0)
+            if (Status s = library.setSetting(precisionKey(modelFingerprint(model)), precisions); !s) return s.error();
         int64_t row = 0;
         for (const auto& p : items) {
             if (!p.error.empty()) {

@@ -12,6 +12,7 @@
 #include "diffclip/imaging/Preprocess.h"
 #include "diffclip/indexing/Evaluate.h"
 #include "diffclip/indexing/Indexer.h"
+#include "diffclip/model/Precision.h"
 #include "diffclip/model/Runtime.h"
 #include "diffclip/search/ApproximateIndex.h"
 #include "diffclip/search/ExactIndex.h"
@@ -51,6 +52,9 @@ struct Workspace::Impl {
     WorkspaceOptions options;
     LoadedModel model;
     ClipModel encoder{nullptr};  // `model` on its device in its precision
+    std::string precision;       // embeddingPrecision(encoder)
+    std::string precisionNote;   // why (EncoderChoice::note)
+    std::optional<double> int8CheckCosine;
     std::string fingerprint;
     std::atomic<int64_t> modelId{0};
 
@@ -113,14 +117,8 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const std::string& libraryPat
 
     auto device = parseDevice(options.device);
     if (!device) return device.error();
-    at::ScalarType dtype = preferredDtype(*device);
-    if (options.dtype != "auto") {
-        auto parsed = parseDtype(options.dtype);
-        if (!parsed) return parsed.error();
-        dtype = *parsed;
-    }
-    if (Status s = checkDtypeSupported(*device, dtype); !s) return s.error();
-    if (device->is_cpu()) configureCpuThreads(dtype, options.threads);
+    auto choice = prepareEncoder(model->model, *device, options.dtype, options.threads);
+    if (!choice) return choice.error();
 
     auto impl = std::make_unique<Impl>(std::move(*writer), std::move(*reader));
     impl->libraryPath = libraryPath;
@@ -128,11 +126,10 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const std::string& libraryPat
     impl->options = options;
     impl->model = std::move(*model);
     impl->fingerprint = modelFingerprint(impl->model);
-    try {
-        impl->encoder = convertModel(impl->model.model, *device, dtype);
-    } catch (const std::exception& e) {
-        return makeError(ErrorCode::Internal, std::string("preparing the model failed: ") + e.what());
-    }
+    impl->encoder = choice->encoder;
+    impl->precision = embeddingPrecision(impl->encoder);
+    impl->precisionNote = choice->note;
+    if (choice->int8Check) impl->int8CheckCosine = choice->int8Check->minimum();
     auto id = findModelId(impl->writer, impl->model);
     if (id) impl->modelId = *id;
     else if (id.error().code != ErrorCode::NotFound) return id.error();
@@ -152,6 +149,9 @@ const std::string& Workspace::libraryPath() const { return m->libraryPath; }
 const std::string& Workspace::modelSpec() const { return m->spec; }
 const WorkspaceOptions& Workspace::options() const { return m->options; }
 int64_t Workspace::modelId() const { return m->modelId.load(); }
+const std::string& Workspace::precision() const { return m->precision; }
+const std::string& Workspace::precisionNote() const { return m->precisionNote; }
+std::optional<double> Workspace::int8CheckCosine() const { return m->int8CheckCosine; }
 
 IndexKind Workspace::lastIndexKind() const {
     std::lock_guard<std::mutex> lock(m->searchMutex);

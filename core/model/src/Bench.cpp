@@ -41,6 +41,10 @@ Result<BenchResult> runBench(const ClipModel& model, const BenchOptions& o) {
     r.iters = o.iters;
     r.device = o.device.str();
     r.dtype = dtypeName(o.dtype);
+    const CpuCaps caps = cpuCaps();
+    for (auto [has, name] : {std::pair{caps.avx2, "avx2"}, {caps.avx512, "avx512"}, {caps.vnni, "vnni"}, {caps.bf16, "bf16"}})
+        if (has) r.cpuFlags += (r.cpuFlags.empty() ? "" : " ") + std::string(name);
+    if (caps.source != "/proc/cpuinfo") r.cpuFlags += " (from " + caps.source + ")";
     try {
         r.threads = o.device.is_cpu() ? configureCpuThreads(o.dtype, o.threads) : 0;
         ClipModel m = convertModel(model, o.device, o.dtype);
@@ -53,7 +57,8 @@ Result<BenchResult> runBench(const ClipModel& model, const BenchOptions& o) {
                                         at::TensorOptions().dtype(at::kLong));
         tokens.select(1, 0).fill_(std::min<int64_t>(49406, cfg.text.vocabSize - 2));
         tokens.select(1, L - 1).fill_(cfg.text.vocabSize - 1);
-        at::Tensor imagesDev = images.to(o.device, o.dtype), tokensDev = tokens.to(o.device);
+        // int8 models keep float32 weights and inputs.
+        at::Tensor imagesDev = images.to(o.device, m->dtype()), tokensDev = tokens.to(o.device);
 #ifdef DIFFCLIP_HAVE_C10_CUDA
         if (o.device.is_cuda()) c10::cuda::CUDACachingAllocator::resetPeakStats(o.device.index());
 #endif
@@ -76,11 +81,24 @@ Result<BenchResult> runBench(const ClipModel& model, const BenchOptions& o) {
 #endif
         if (!o.device.is_cuda()) r.peakMemoryBytes = peakResidentBytes();
         if (o.compareWithFp32 && o.dtype != at::kFloat) {
-            configureCpuThreads(at::kFloat, o.threads);
+            r.fp32Threads = o.device.is_cpu() ? configureCpuThreads(at::kFloat, o.threads) : 0;
             ClipModel ref = convertModel(model, o.device, at::kFloat);
-            if (o.images) r.imageCosineMin = minRowCosine(imageOut, ref->encodeImage(images.to(o.device)));
-            if (o.texts) r.textCosineMin = minRowCosine(textOut, ref->encodeText(tokensDev));
-            configureCpuThreads(o.dtype, o.threads);
+            at::Tensor refImages = images.to(o.device);
+            if (o.images) {
+                at::Tensor e;
+                for (int i = 0; i < o.warmup; ++i) e = ref->encodeImage(refImages);
+                const double ms = timeMs(o.device, o.iters, [&] { e = ref->encodeImage(refImages); });
+                r.fp32ImagesPerSecond = 1000.0 * double(o.batch) / ms;
+                r.imageCosineMin = minRowCosine(imageOut, e);
+            }
+            if (o.texts) {
+                at::Tensor e;
+                for (int i = 0; i < o.warmup; ++i) e = ref->encodeText(tokensDev);
+                const double ms = timeMs(o.device, o.iters, [&] { e = ref->encodeText(tokensDev); });
+                r.fp32PromptsPerSecond = 1000.0 * double(o.batch) / ms;
+                r.textCosineMin = minRowCosine(textOut, e);
+            }
+            if (o.device.is_cpu()) configureCpuThreads(o.dtype, o.threads);
         }
     } catch (const c10::Error& e) {
         const std::string what = e.what_without_backtrace();

@@ -1,9 +1,12 @@
 #include "diffclip/model/Model.h"
 
+#include <ATen/core/dispatch/Dispatcher.h>
 #include <torch/version.h>
 
 #include <cmath>
 #include <sstream>
+
+#include "diffclip/model/Runtime.h"
 
 namespace diffclip {
 
@@ -28,15 +31,48 @@ struct ParamsImpl : torch::nn::Module {
     }
 };
 
+// LibTorch's quantized operators are registered with the dispatcher only (no at:: functions in
+// 1.13 or 2.x); looked up once, called boxed. The packed weights stay an opaque IValue, so no
+// header of the quantized backends is needed.
+const c10::OperatorHandle& linearPrepackOp() {
+    static const c10::OperatorHandle op = c10::Dispatcher::singleton().findSchemaOrThrow("quantized::linear_prepack", "");
+    return op;
+}
+const c10::OperatorHandle& linearDynamicOp() {
+    static const c10::OperatorHandle op = c10::Dispatcher::singleton().findSchemaOrThrow("quantized::linear_dynamic", "");
+    return op;
+}
+
 struct Linear {
     at::Tensor w, b;
+    c10::IValue packed;  // int8 weights packed for the quantized engine; None on other paths
     void reg(torch::nn::Module& parent, const std::string& name, int64_t in, int64_t out) {
         auto p = std::make_shared<ParamsImpl>();
         w = p->add("weight", {out, in});
         b = p->add("bias", {out});
         parent.register_module(name, p);
     }
-    at::Tensor operator()(const at::Tensor& x) const { return at::linear(x, w, b); }
+    at::Tensor operator()(const at::Tensor& x) const {
+        if (packed.isNone()) return at::linear(x, w, b);
+        // Dynamic quantisation: the operator measures the activations' range per call and
+        // quantises them to uint8 per tensor; int32 sums are rescaled to float32 with the bias.
+        torch::jit::Stack stack{x.contiguous(), packed, false};
+        linearDynamicOp().callBoxed(&stack);
+        return stack.back().toTensor();
+    }
+    // Per output channel, symmetric: scale = max|w_row| / qmax, zero point 0 (the oneDNN engine
+    // needs symmetric weights). qmax 127, or 63 for CPUs whose int8 products saturate (see
+    // Runtime.h, int8WeightBits). Returns the packed weights for `packed`.
+    c10::IValue quantized(int weightBits) const {
+        const double qmax = double((1 << (weightBits - 1)) - 1);
+        at::Tensor wf = w.detach().to(at::kFloat).contiguous();
+        at::Tensor scales = (wf.abs().amax(1) / qmax).clamp_min(1e-12).to(at::kDouble);
+        at::Tensor zeros = at::zeros({wf.size(0)}, at::TensorOptions().dtype(at::kLong));
+        at::Tensor wq = at::quantize_per_channel(wf, scales, zeros, 0, at::kQInt8);
+        torch::jit::Stack stack{wq, c10::optional<at::Tensor>(b.detach().to(at::kFloat).contiguous())};
+        linearPrepackOp().callBoxed(&stack);
+        return stack.back();
+    }
 };
 
 struct Norm {
@@ -76,6 +112,7 @@ at::Tensor softmaxRows(const at::Tensor& scores) {
 struct AttentionBase : torch::nn::Module {
     int64_t heads = 1;
     virtual at::Tensor forward(const at::Tensor& x, bool causal, bool fused, AttentionMaps* maps) const = 0;
+    virtual std::vector<Linear*> linears() = 0;
 };
 
 // Differential attention (DIFFCLIP.md): q,k as 2h heads of d, v as h heads of 2d.
@@ -99,6 +136,8 @@ struct DiffAttention : AttentionBase {
         out.reg(*this, "out_proj", width, width);
         subNorm.reg(*this, "diff_norm", 2 * d, 1e-5, false);
     }
+
+    std::vector<Linear*> linears() override { return {&q, &k, &v, &out}; }
 
     at::Tensor lambda() const {
         auto l1 = at::exp(at::sum(lq1.to(at::kFloat) * lk1.to(at::kFloat)));
@@ -159,6 +198,8 @@ struct StdAttention : AttentionBase {
         }
     }
 
+    std::vector<Linear*> linears() override { return {&qkv, &out}; }
+
     at::Tensor forward(const at::Tensor& x, bool causal, bool fused, AttentionMaps* maps) const override {
         const int64_t B = x.size(0), N = x.size(1), D = x.size(2);
         const int64_t H = heads, d = D / H;
@@ -196,6 +237,13 @@ struct Block : torch::nn::Module {
         fc1.reg(*mlpMod, text ? "c_fc" : "fc1", width, mlp);
         fc2.reg(*mlpMod, text ? "c_proj" : "fc2", mlp, width);
         register_module("mlp", mlpMod);
+    }
+
+    std::vector<Linear*> linears() {
+        std::vector<Linear*> all = attn->linears();
+        all.push_back(&fc1);
+        all.push_back(&fc2);
+        return all;
     }
 
     at::Tensor forward(at::Tensor x, bool causal, bool fused, AttentionMaps* maps) const {
@@ -268,6 +316,30 @@ ClipModelImpl::ClipModelImpl(const ModelConfig& config) : m_config(config) {
 
 at::ScalarType ClipModelImpl::dtype() const { return m_imageProjection.scalar_type(); }
 at::Device ClipModelImpl::device() const { return m_imageProjection.device(); }
+at::ScalarType ClipModelImpl::precision() const { return m_int8 ? at::kQInt8 : dtype(); }
+
+Status ClipModelImpl::quantizeLinears(int weightBits) {
+    if (m_int8) return Status::success();
+    if (weightBits < 2 || weightBits > 8) return makeError(ErrorCode::InvalidArgument, "int8 weight bits must be 2..8");
+    if (!device().is_cpu() || dtype() != at::kFloat)
+        return makeError(ErrorCode::Unsupported, "int8 needs float32 weights on the CPU");
+    if (Status s = selectInt8Engine(); !s) return s;
+    std::vector<Linear*> layers;
+    for (const auto& tower : {m_visual, m_text})
+        for (const auto& block : std::static_pointer_cast<Tower>(tower)->blocks)
+            for (Linear* l : block->linears()) layers.push_back(l);
+    // All or nothing: a failure leaves the model on its float path.
+    std::vector<c10::IValue> packed;
+    try {
+        torch::NoGradGuard noGrad;
+        for (const Linear* l : layers) packed.push_back(l->quantized(weightBits));
+    } catch (const c10::Error& e) {
+        return makeError(ErrorCode::Internal, std::string("int8 quantisation failed: ") + e.what_without_backtrace());
+    }
+    for (size_t i = 0; i < layers.size(); ++i) layers[i]->packed = std::move(packed[i]);
+    m_int8 = true;
+    return Status::success();
+}
 
 at::Tensor ClipModelImpl::encodeImage(const at::Tensor& images, std::vector<AttentionMaps>* maps) const {
     const auto& vis = static_cast<const Visual&>(*m_visual);
@@ -395,6 +467,11 @@ void ClipModelImpl::initialiseRandom(uint64_t seed) {
 }
 
 ClipModel convertModel(const ClipModel& model, at::Device device, at::ScalarType dtype) {
+    if (dtype == at::kQInt8) {
+        ClipModel copy = convertModel(model, device, at::kFloat);
+        if (Status s = copy->quantizeLinears(int8WeightBits()); !s) throw std::runtime_error(s.error().message);
+        return copy;
+    }
     ClipModel copy(model->config());
     copy->to(device, dtype);
     torch::NoGradGuard noGrad;

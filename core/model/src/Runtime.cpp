@@ -2,7 +2,9 @@
 
 #include "diffclip/model/ModelSummary.h"
 
+#include <ATen/Context.h>
 #include <ATen/Parallel.h>
+#include <ATen/core/dispatch/Dispatcher.h>
 #include <torch/cuda.h>
 #include <torch/version.h>
 
@@ -11,9 +13,13 @@
 #include <malloc.h>
 #endif
 
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <mutex>
+#include <optional>
+#include <sstream>
 #include <thread>
 
 namespace diffclip {
@@ -43,7 +49,8 @@ Result<at::ScalarType> parseDtype(const std::string& spec) {
     if (spec == "fp32" || spec == "float32") return at::kFloat;
     if (spec == "bf16" || spec == "bfloat16") return at::kBFloat16;
     if (spec == "fp16" || spec == "float16") return at::kHalf;
-    return makeError(ErrorCode::InvalidArgument, "bad dtype \"" + spec + "\" (use fp32, bf16 or fp16)");
+    if (spec == "int8") return at::kQInt8;
+    return makeError(ErrorCode::InvalidArgument, "bad dtype \"" + spec + "\" (use fp32, bf16, fp16 or int8)");
 }
 
 const char* dtypeName(at::ScalarType type) {
@@ -51,6 +58,7 @@ const char* dtypeName(at::ScalarType type) {
     case at::kFloat: return "fp32";
     case at::kBFloat16: return "bf16";
     case at::kHalf: return "fp16";
+    case at::kQInt8: return "int8";
     default: return "other";
     }
 }
@@ -58,20 +66,97 @@ const char* dtypeName(at::ScalarType type) {
 Status checkDtypeSupported(c10::Device device, at::ScalarType dtype) {
     if (dtype == at::kFloat || dtype == at::kBFloat16) return Status::success();
     if (dtype == at::kHalf && device.is_cuda()) return Status::success();
-    return makeError(ErrorCode::Unsupported, std::string(dtypeName(dtype)) + " runs on CUDA only; use bf16 or fp32 on the CPU");
+    if (dtype == at::kQInt8) {
+        if (!device.is_cpu()) return makeError(ErrorCode::Unsupported, "int8 runs on the CPU only; use bf16 on a GPU");
+        return int8Supported();
+    }
+    if (dtype == at::kHalf)
+        return makeError(ErrorCode::Unsupported, "fp16 runs on CUDA only; use bf16, int8 or fp32 on the CPU");
+    return makeError(ErrorCode::Unsupported, std::string("precision ") + dtypeName(dtype) + " is not supported");
 }
 
-bool cpuHasFastBf16() {
-    static const bool has = [] {
+namespace {
+
+std::mutex g_capsMutex;
+std::optional<std::string> g_capsOverride;
+
+CpuCaps capsFromFlags(const std::string& flags, std::string source) {
+    std::istringstream in(flags);
+    std::string f;
+    CpuCaps c;
+    c.source = std::move(source);
+    while (in >> f) {
+        if (f == "avx2") c.avx2 = true;
+        else if (f == "avx512f") c.avx512 = true;
+        else if (f == "avx512_vnni" || f == "avx_vnni" || f == "amx_int8") c.vnni = true;
+        else if (f == "avx512_bf16" || f == "amx_bf16") c.bf16 = true;
+    }
+    return c;
+}
+
+CpuCaps detectedCaps() {
+    static const CpuCaps caps = [] {
+        if (const char* env = std::getenv("DIFFCLIP_CPU_CAPS"); env && *env) {
+            CpuCaps c = capsFromFlags(env, "DIFFCLIP_CPU_CAPS");
+            // Make oneDNN use the kernels such a CPU has, unless told otherwise. Effective when
+            // set before oneDNN's first primitive (configureCpuThreads reads the caps first).
+            const char* isa = !c.avx512 ? "AVX2" : c.bf16 ? "AVX512_CORE_BF16" : c.vnni ? "AVX512_CORE_VNNI" : "AVX512_CORE";
+            setenv("ONEDNN_MAX_CPU_ISA", isa, 0);
+            return c;
+        }
         std::ifstream in("/proc/cpuinfo");
         std::string line;
-        while (std::getline(in, line)) {
-            if (line.rfind("flags", 0) == 0)
-                return line.find(" avx512_bf16") != std::string::npos || line.find(" amx_bf16") != std::string::npos;
-        }
-        return false;
+        while (std::getline(in, line))
+            if (line.rfind("flags", 0) == 0) return capsFromFlags(line.substr(line.find(':') + 1), "/proc/cpuinfo");
+        return capsFromFlags("", "/proc/cpuinfo");
     }();
-    return has;
+    return caps;
+}
+
+}  // namespace
+
+CpuCaps cpuCaps() {
+    {
+        std::lock_guard<std::mutex> lock(g_capsMutex);
+        if (g_capsOverride) return capsFromFlags(*g_capsOverride, "override");
+    }
+    return detectedCaps();
+}
+
+void setCpuCapsOverride(const std::string& flags) {
+    std::lock_guard<std::mutex> lock(g_capsMutex);
+    if (flags.empty()) g_capsOverride.reset();
+    else g_capsOverride = flags;
+}
+
+bool cpuHasFastBf16() { return cpuCaps().bf16; }
+
+Status int8Supported() {
+    static const Status status = []() -> Status {
+        const auto engines = at::globalContext().supportedQEngines();
+        if (std::find(engines.begin(), engines.end(), at::QEngine::ONEDNN) == engines.end())
+            return makeError(ErrorCode::Unsupported, "this LibTorch " + libtorchVersion() +
+                                                         " has no oneDNN quantized engine");
+        for (const char* op : {"quantized::linear_prepack", "quantized::linear_dynamic"})
+            if (!c10::Dispatcher::singleton().findSchema({op, ""}))
+                return makeError(ErrorCode::Unsupported, std::string("this LibTorch has no ") + op);
+        return Status::success();
+    }();
+    return status;
+}
+
+Status selectInt8Engine() {
+    if (Status s = int8Supported(); !s) return s;
+    // Process-wide; only the int8 path uses quantized operators, always with this engine.
+    if (at::globalContext().qEngine() != at::QEngine::ONEDNN) at::globalContext().setQEngine(at::QEngine::ONEDNN);
+    return Status::success();
+}
+
+int int8WeightBits() { return cpuCaps().vnni ? 8 : 7; }
+
+std::string automaticCpuPrecision() {
+    if (cpuHasFastBf16()) return "bf16";
+    return int8Supported() ? "int8" : "fp32";
 }
 
 namespace {
@@ -98,6 +183,7 @@ void keepTensorMemoryMapped() {
 
 int configureCpuThreads(at::ScalarType dtype, int requested) {
     keepTensorMemoryMapped();
+    (void)cpuCaps();  // before oneDNN's first use: DIFFCLIP_CPU_CAPS may restrict its kernels
     if (requested <= 0) requested = g_threadPreference;
     int cores = static_cast<int>(std::thread::hardware_concurrency());
     if (cores <= 0) cores = 1;
@@ -115,7 +201,8 @@ int configureCpuThreads(at::ScalarType dtype, int requested) {
 
 at::ScalarType preferredDtype(c10::Device device) {
     if (device.is_cuda()) return at::kBFloat16;
-    return cpuHasFastBf16() ? at::kBFloat16 : at::kFloat;
+    if (cpuHasFastBf16()) return at::kBFloat16;
+    return int8Supported() ? at::kQInt8 : at::kFloat;
 }
 
 double minRowCosine(const at::Tensor& a, const at::Tensor& b) {

@@ -30,9 +30,11 @@ struct ClassScores {
     size_t best = 0;                    // index of the most probable class
 };
 
-/// Zero-shot scores of one photo (decoded by content) against class embeddings.
+/// Zero-shot scores of one photo (decoded by content) against class embeddings. `encoder` as for
+/// embedPhoto (Indexer.h); pass one when classifying many photos, else each call prepares its own.
 Result<ClassScores> classifyPhoto(const LoadedModel& model, const std::vector<float>& classEmbeddings,
-                                  size_t classCount, const std::string& path, const DecodeOptions& decode);
+                                  size_t classCount, const std::string& path, const DecodeOptions& decode,
+                                  const ClipModel* encoder = nullptr);
 
 struct RetrievalReport {
     struct PerClass {

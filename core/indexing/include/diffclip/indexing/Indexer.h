@@ -35,8 +35,10 @@ std::string modelFingerprint(const LoadedModel& model, uint64_t seed = 0);
 Result<int64_t> findModelId(Library& library, const LoadedModel& model);
 
 /// Adds or updates the photos under `paths` with embeddings of `model`. `encoder` (optional) is
-/// `model` already converted for its device and precision (convertModel); without it a CPU copy
-/// in the preferred precision is made for the call.
+/// `model` already converted for its device and precision (prepareEncoder, convertModel); without
+/// it defaultEncoder(model) is made for the call. The precision of the embeddings is checked and
+/// recorded with the first batch (admitEmbeddingPrecision): Mismatch when it cannot be mixed
+/// with the library's embeddings of this model.
 Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, const std::vector<std::string>& paths,
                                  const IndexOptions& options, const ClipModel* encoder = nullptr);
 
@@ -46,7 +48,18 @@ Result<std::vector<float>> embedPhoto(const LoadedModel& model, const std::strin
 Result<std::vector<float>> embedText(const LoadedModel& model, const std::string& text,
                                      const ClipModel* encoder = nullptr);
 
-/// The CPU copy of `model` in the preferred precision, with CPU threads set for it.
+/// The CPU copy of `model` in the automatic precision (prepareEncoder "auto": bf16, int8 when it
+/// passes the check, or fp32), with CPU threads set for it.
 ClipModel defaultEncoder(const LoadedModel& model);
+
+/// The precisions the library's embeddings of `model` were made in, as recorded by indexing
+/// (library_info "embedding_precision:<fingerprint>", see Precision.h embeddingPrecision):
+/// e.g. {"fp32", "int8"}. Empty for a library indexed before the record existed (fp32 or bf16).
+Result<std::vector<std::string>> embeddingPrecisions(Library& library, const LoadedModel& model);
+/// Whether embeddings in `precision` may join the library's embeddings of `model` (library id
+/// `modelId`): Mismatch, naming both, when they cannot be compared (embeddingPrecisionsCompatible).
+/// Returns the record to store with them (the sorted, comma-separated set). Writes nothing.
+Result<std::string> admitEmbeddingPrecision(Library& library, const LoadedModel& model, int64_t modelId,
+                                            const std::string& precision);
 
 }  // namespace diffclip

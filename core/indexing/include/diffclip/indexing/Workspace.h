@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,7 +37,7 @@ const char* indexKindName(IndexKind kind);  // "auto" | "exact" | "approximate"
 
 struct WorkspaceOptions {
     std::string device = "auto";  // "auto" | "cpu" | "cuda[:N]"
-    std::string dtype = "auto";   // "auto" | "fp32" | "bf16" | "fp16" (Runtime.h preferredDtype)
+    std::string dtype = "auto";   // "auto" | "fp32" | "bf16" | "fp16" | "int8" (Precision.h prepareEncoder)
     int threads = 0;              // CPU threads; 0 = chosen for the precision (configureCpuThreads)
     int batchSize = 16;           // photos per encoder batch (indexing, re-embedding, auto-tagging)
     IndexKind index = IndexKind::Auto;
@@ -80,6 +81,13 @@ public:
     const WorkspaceOptions& options() const;
     /// The library's id of the active model; 0 before anything was embedded with it.
     int64_t modelId() const;
+    /// The precision the encoder runs in, as recorded with its embeddings: "fp32", "bf16", "fp16",
+    /// "int8" or "int8-unchecked" (Precision.h embeddingPrecision); fixed while open.
+    const std::string& precision() const;
+    /// One English line: why that precision (e.g. the int8 check's cosines), for logs and Settings.
+    const std::string& precisionNote() const;
+    /// The smallest cosine with fp32 on the int8 check when int8 was tried at open (Precision.h).
+    std::optional<double> int8CheckCosine() const;
 
     /// Adds or updates photos (files or folders) with the active model (indexPhotos).
     Result<IndexSummary> index(const std::vector<std::string>& paths, const IndexOptions& options);

@@ -19,8 +19,10 @@ struct BenchOptions {
     int warmup = 1;              // untimed forwards first
     int threads = 0;             // CPU intra-op threads; 0 = chosen for the dtype
     c10::Device device{c10::kCPU};
-    at::ScalarType dtype = at::kFloat;
-    bool compareWithFp32 = true; // also run fp32 once and report the cosine of the embeddings
+    at::ScalarType dtype = at::kFloat;  // at::kQInt8: the int8 path (CPU)
+    /// Also time fp32 in the same run (same input, iterations and warm-up; threads chosen for
+    /// fp32) and report the cosine of the embeddings against it.
+    bool compareWithFp32 = true;
     uint64_t seed = 0;
 };
 
@@ -31,6 +33,9 @@ struct BenchResult {
     double textBatchMs = 0.0;
     double imageCosineMin = 1.0;   // smallest cosine(ours, fp32) over the batch; 1 for fp32
     double textCosineMin = 1.0;
+    double fp32ImagesPerSecond = 0.0;   // the fp32 baseline of the same run (compareWithFp32, dtype not fp32)
+    double fp32PromptsPerSecond = 0.0;
+    int fp32Threads = 0;
     int64_t peakMemoryBytes = 0;   // CUDA: peak allocated on the device; CPU: peak RSS
     int64_t batch = 0;
     int iters = 0;
@@ -38,6 +43,7 @@ struct BenchResult {
     std::string device;
     std::string dtype;
     std::string attention;         // "fused" or "explicit"
+    std::string cpuFlags;          // the CPU features that matter here, e.g. "avx2 avx512 vnni bf16"
 };
 
 /// Times the encoders of `model` (any dtype/device: converted as asked). Text rows fill the
