@@ -42,15 +42,19 @@ SearchQueryPanel::SearchQueryPanel(ThumbnailCache* thumbnails, QWidget* parent)
     connect(m_strip, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row >= 0) Q_EMIT currentChanged(row);
     });
-    auto* stripLabel = new QLabel(tr("&Queries:"), this);
-    stripLabel->setBuddy(m_strip);
+    m_stripLabel = new QLabel(tr("&Queries:"), this);
+    m_stripLabel->setBuddy(m_strip);
+    // One query: no strip and no label; the preview and its name stay at the top.
+    m_strip->hide();
+    m_stripLabel->hide();
 
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_preview);
     layout->addWidget(m_name);
-    layout->addWidget(stripLabel);
+    layout->addWidget(m_stripLabel);
     layout->addWidget(m_strip, 1);
+    layout->addStretch(0);  // takes the height only while the strip is hidden
 }
 
 QString SearchQueryPanel::title(const SearchQuery& q) {
@@ -70,6 +74,7 @@ void SearchQueryPanel::setQueries(const std::vector<SearchQuery>& queries, int c
         m_strip->setCurrentRow(current);
     }
     m_strip->setVisible(queries.size() > 1);
+    m_stripLabel->setVisible(queries.size() > 1);
 }
 
 void SearchQueryPanel::updateQuery(const std::vector<SearchQuery>& queries, int index, int running) {

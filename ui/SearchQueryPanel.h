@@ -42,6 +42,7 @@ private:
     QLabel* m_preview = nullptr;
     QLabel* m_name = nullptr;
     QListWidget* m_strip = nullptr;
+    QLabel* m_stripLabel = nullptr;  // shown with the strip only
 };
 
 }  // namespace diffclip::ui
