@@ -14,6 +14,7 @@
 #include <QVBoxLayout>
 
 #include "JobCentre.h"
+#include "PageTitle.h"
 
 namespace diffclip::ui {
 
@@ -21,15 +22,6 @@ namespace {
 
 enum Column { TitleColumn, StateColumn, ProgressColumn, TimeColumn, OutcomeColumn, ColumnCount };
 constexpr int kIdRole = Qt::UserRole + 1;
-
-QLabel* pageTitle(const QString& text, QWidget* parent) {
-    auto* l = new QLabel(text, parent);
-    QFont f = l->font();
-    f.setPointSizeF(f.pointSizeF() * 1.6);
-    f.setBold(true);
-    l->setFont(f);
-    return l;
-}
 
 }  // namespace
 
@@ -102,7 +94,7 @@ JobsPage::JobsPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_jobs(j
     splitter->setStretchFactor(1, 2);
 
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(pageTitle(tr("Jobs"), this));
+    layout->addWidget(makePageTitle(tr("Jobs"), this));
     layout->addWidget(intro);
     layout->addWidget(splitter, 1);
 

@@ -6,15 +6,12 @@
 
 #include "ElidedText.h"
 #include "FlowLayout.h"
+#include "PageTitle.h"
 
 namespace diffclip::ui {
 
 LibraryHeader::LibraryHeader(QWidget* parent) : QWidget(parent) {
-    auto* title = new QLabel(tr("Library"), this);
-    QFont f = title->font();
-    f.setPointSizeF(f.pointSizeF() * 1.6);
-    f.setBold(true);
-    title->setFont(f);
+    QLabel* title = makePageTitle(tr("Library"), this);
     m_path = new ElidedLabel(this);
     m_path->setObjectName(QStringLiteral("libraryPathLabel"));
     m_path->setForegroundRole(QPalette::PlaceholderText);

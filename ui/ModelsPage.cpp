@@ -25,6 +25,7 @@
 #include "ModelDrop.h"
 #include "ModelInspector.h"
 #include "ModelListModel.h"
+#include "PageTitle.h"
 #include "RegistryModel.h"
 #include "RegistryJobs.h"
 #include "RegistryPanel.h"
@@ -40,16 +41,6 @@ namespace {
 QString canonicalModelPath(const QString& path) {
     const QFileInfo info(path);
     return QDir::cleanPath(info.absoluteFilePath());
-}
-
-QLabel* pageTitle(const QString& text, QWidget* parent) {
-    auto* l = new QLabel(text, parent);
-    QFont f = l->font();
-    f.setPointSizeF(f.pointSizeF() * 1.6);
-    f.setBold(true);
-    l->setFont(f);
-    l->setAccessibleName(text);
-    return l;
 }
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
@@ -79,7 +70,7 @@ ModelsPage::ModelsPage(QWidget* parent) : QWidget(parent) {
     connect(importButton, &QPushButton::clicked, this, &ModelsPage::chooseModelToImport);
 
     auto* header = new QHBoxLayout;
-    header->addWidget(pageTitle(tr("Models"), this));
+    header->addWidget(makePageTitle(tr("Models"), this));
     header->addStretch(1);
     header->addWidget(importButton);
     header->addWidget(openFile);

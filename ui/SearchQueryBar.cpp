@@ -6,23 +6,10 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include "PageTitle.h"
 #include "PlaceholderFit.h"
 
 namespace diffclip::ui {
-
-namespace {
-
-QLabel* pageTitle(const QString& text, QWidget* parent) {
-    auto* l = new QLabel(text, parent);
-    QFont f = l->font();
-    f.setPointSizeF(f.pointSizeF() * 1.6);
-    f.setBold(true);
-    l->setFont(f);
-    l->setAccessibleName(text);
-    return l;
-}
-
-}  // namespace
 
 SearchQueryBar::SearchQueryBar(QWidget* parent) : QWidget(parent) {
     auto* choose = new QPushButton(tr("Choose Photo…"), this);
@@ -56,7 +43,7 @@ SearchQueryBar::SearchQueryBar(QWidget* parent) : QWidget(parent) {
     connect(textButton, &QPushButton::clicked, this, [this] { Q_EMIT textSearchRequested(m_text->text()); });
 
     auto* header = new QHBoxLayout;
-    header->addWidget(pageTitle(tr("Search"), this));
+    header->addWidget(makePageTitle(tr("Search"), this));
     header->addStretch(1);
     header->addWidget(choose);
     header->addWidget(pasteButton);

@@ -15,6 +15,7 @@
 #include <QVBoxLayout>
 
 #include "AppSettings.h"
+#include "PageTitle.h"
 #include "Theme.h"
 
 namespace diffclip::ui {
@@ -43,11 +44,7 @@ QWidget* withNote(QWidget* control, QLabel* noteLabel, QWidget* parent) {
 SettingsPage::SettingsPage(QWidget* parent) : QWidget(parent), m_initialLanguage(AppSettings::language()) {
     setObjectName(QStringLiteral("settingsPage"));
 
-    auto* title = new QLabel(tr("Settings"), this);
-    QFont f = title->font();
-    f.setPointSizeF(f.pointSizeF() * 1.6);
-    f.setBold(true);
-    title->setFont(f);
+    QLabel* title = makePageTitle(tr("Settings"), this);
 
     // Appearance
     m_language = new QComboBox(this);
