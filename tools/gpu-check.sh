@@ -3,33 +3,28 @@
 # model target against PyTorch's LibTorch, build the CLI, check CUDA parity with the reference
 # fixtures and measure the encoders. Prints one table at the end.
 #   tools/gpu-check.sh --stage          on the development machine, before the copy: puts the
-#                                       header-only nlohmann-json (/usr/include/nlohmann) into
-#                                       build-gpu-deps/include, to carry along with the tree
+#                                       header-only nlohmann-json and CLI11 (/usr/include/nlohmann,
+#                                       /usr/include/CLI) into build-gpu-deps/include, to carry
+#                                       along with the tree (it is ignored by git)
 #   tools/gpu-check.sh [SHARED_DIR]     on the GPU machine (default ../shared)
 # Set DIFFCLIP_TORCH_PREFIX to use another LibTorch (default: the one inside python3's torch).
-#
-# The CLI also needs the CLI11 headers (header-only, Debian's libcli11-dev). A GPU machine without
-# the package or a network gets a copy that travels with the working tree: before leaving a
-# machine that has them, stage
-#   mkdir -p build-deps/include && cp -r /usr/include/CLI build-deps/include/
-# (build-deps/ is ignored by git, so carry it explicitly); CMake uses that copy when it finds no
-# CLI11 package, and stops with a message naming both ways when it finds neither.
+# CMake takes the staged copies through DIFFCLIP_EXTRA_INCLUDE where it finds no package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 deps=build-gpu-deps/include
 if [ "${1:-}" = "--stage" ]; then
-  rm -rf "$deps/nlohmann"
+  rm -rf "$deps/nlohmann" "$deps/CLI"
   mkdir -p "$deps"
-  cp -r /usr/include/nlohmann "$deps/"
-  echo "gpu-check: staged $(du -sh "$deps/nlohmann" | cut -f1) of nlohmann-json in $deps; carry build-gpu-deps"
+  cp -r /usr/include/nlohmann /usr/include/CLI "$deps/"
+  echo "gpu-check: staged nlohmann-json and CLI11 ($(du -sh "$deps" | cut -f1)) in $deps; carry build-gpu-deps"
   exit 0
 fi
 shared=${1:-../shared}
 prefix=${DIFFCLIP_TORCH_PREFIX:-$(python3 -c 'import torch;print(torch.utils.cmake_prefix_path)')}
 build=build-gpu
-# nlohmann-json: the staged copy when there is one, else an installed package.
+# nlohmann-json and CLI11: the staged copies when there are some, else installed packages.
 json=()
-[ -f "$deps/nlohmann/json.hpp" ] && json=(-DDIFFCLIP_EXTRA_INCLUDE="$PWD/$deps")
+[ -d "$deps" ] && json=(-DDIFFCLIP_EXTRA_INCLUDE="$PWD/$deps")
 
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DDIFFCLIP_MODEL_ONLY=ON \
   -DDIFFCLIP_BUILD_TESTS=OFF -DCMAKE_PREFIX_PATH="$prefix" ${json[@]+"${json[@]}"}
