@@ -204,15 +204,10 @@ void ModelsPage::showEvent(QShowEvent* event) {
     if (!event->spontaneous()) refreshRegistry();
 }
 
-void ModelsPage::dragEnterEvent(QDragEnterEvent* event) {
-    if (!modelPathsFromMimeData(event->mimeData()).isEmpty()) event->acceptProposedAction();
-}
+void ModelsPage::dragEnterEvent(QDragEnterEvent* event) { acceptModelPaths(event); }
 
 void ModelsPage::dropEvent(QDropEvent* event) {
-    const QStringList paths = modelPathsFromMimeData(event->mimeData());
-    if (paths.isEmpty()) return;
-    event->acceptProposedAction();
-    for (const QString& p : paths) openModel(p);
+    for (const QString& p : acceptModelPaths(event)) openModel(p);
 }
 
 // ---------------------------------------------------------------------------------------------
