@@ -417,12 +417,16 @@ void ExplainPage::applyScale() {
         rerender();
 }
 
-void ExplainPage::choosePhoto() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Photo to explain"), AppSettings::photoFolder(),
+QString ExplainPage::askForPhoto(const QString& title) {
+    const QString path = QFileDialog::getOpenFileName(this, title, AppSettings::photoFolder(),
                                                       tr("Photos (%1)").arg(photoFilePatterns()));
-    if (path.isEmpty()) return;
-    AppSettings::rememberPhotoFolder(path);
-    setPhoto(path);
+    if (!path.isEmpty()) AppSettings::rememberPhotoFolder(path);
+    return path;
+}
+
+void ExplainPage::choosePhoto() {
+    const QString path = askForPhoto(tr("Photo to explain"));
+    if (!path.isEmpty()) setPhoto(path);
 }
 
 void ExplainPage::chooseModelB() {
@@ -435,11 +439,8 @@ void ExplainPage::chooseModelB() {
 }
 
 void ExplainPage::chooseQueryPhoto() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Query photo"), AppSettings::photoFolder(),
-                                                      tr("Photos (%1)").arg(photoFilePatterns()));
-    if (path.isEmpty()) return;
-    AppSettings::rememberPhotoFolder(path);
-    setQuery(path);
+    const QString path = askForPhoto(tr("Query photo"));
+    if (!path.isEmpty()) setQuery(path);
 }
 
 ExplainReportInputs ExplainPage::reportInputs() const {
@@ -455,32 +456,28 @@ ExplainReportInputs ExplainPage::reportInputs() const {
 }
 
 bool ExplainPage::exportPng(const QString& path) {
-    if (!hasResult()) {
-        m_error->showError(tr("Nothing to export"), tr("Explain a photo first."), {});
-        return false;
-    }
-    if (!ExplainReport::writePng(path, ExplainReport::figure(*m_result, *m_rendered, m_region))) {
-        m_error->showError(tr("The PNG could not be written"),
-                           tr("Check that the folder exists and that you may write to it."), path);
-        return false;
-    }
-    m_error->clear();
-    m_status->setText(tr("Saved the comparison as %1").arg(QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath())));
-    return true;
+    return exportWith(
+        path, [&] { return ExplainReport::writePng(path, ExplainReport::figure(*m_result, *m_rendered, m_region)); },
+        tr("The PNG could not be written"), tr("Saved the comparison as %1"));
 }
 
 bool ExplainPage::exportPdf(const QString& path) {
+    return exportWith(path, [&] { return ExplainReport::writePdf(path, reportInputs()); },
+                      tr("The PDF could not be written"), tr("Saved the report as %1"));
+}
+
+bool ExplainPage::exportWith(const QString& path, const std::function<bool()>& write, const QString& failed,
+                             const QString& saved) {
     if (!hasResult()) {
         m_error->showError(tr("Nothing to export"), tr("Explain a photo first."), {});
         return false;
     }
-    if (!ExplainReport::writePdf(path, reportInputs())) {
-        m_error->showError(tr("The PDF could not be written"),
-                           tr("Check that the folder exists and that you may write to it."), path);
+    if (!write()) {
+        m_error->showError(failed, tr("Check that the folder exists and that you may write to it."), path);
         return false;
     }
     m_error->clear();
-    m_status->setText(tr("Saved the report as %1").arg(QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath())));
+    m_status->setText(saved.arg(QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath())));
     return true;
 }
 
