@@ -14,6 +14,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "CoreCall.h"
 #include "ErrorText.h"
 #include "ModelListModel.h"
 #include "ModelSummaryView.h"
@@ -135,18 +136,9 @@ void ModelInspector::startNextLoad() {
     watcher->setFuture(QtConcurrent::run([path = m_loadingPath, spec]() -> Outcome {
         Outcome out;
         out.path = path;
-        try {
-            auto result = diffclip::summariseModel(spec);
-            out.ok = result.ok();
-            if (result.ok())
-                out.summary = std::move(result).value();
-            else
-                out.error = result.error();
-        } catch (const std::bad_alloc&) {
-            out.error = diffclip::makeError(diffclip::ErrorCode::OutOfMemory, spec + ": out of memory");
-        } catch (const std::exception& e) {
-            out.error = diffclip::makeError(diffclip::ErrorCode::Internal, spec + ": " + e.what());
-        }
+        out.ok = takeResult(catchCoreErrors([&] { return diffclip::summariseModel(spec); }, spec + ": out of memory",
+                                            spec + ": "),
+                            out.summary, out.error);
         return out;
     }));
 }
