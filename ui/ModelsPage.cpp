@@ -11,7 +11,6 @@
 #include <QLabel>
 #include <QMimeData>
 #include <QPointer>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QShowEvent>
 #include <QSplitter>
@@ -19,6 +18,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "AppSettings.h"
+#include "BusyRow.h"
 #include "ErrorBanner.h"
 #include "ErrorText.h"
 #include "JobCentre.h"
@@ -85,20 +85,8 @@ ModelsPage::ModelsPage(QWidget* parent) : QWidget(parent) {
 
     // Busy indicator: an indeterminate bar, because the core reports no progress while it
     // reads and checks a model.
-    m_busyPanel = new QWidget(this);
-    m_busyBar = new QProgressBar(m_busyPanel);
-    m_busyBar->setRange(0, 0);
-    m_busyBar->setTextVisible(false);
-    m_busyBar->setAccessibleName(tr("Opening model"));
-    m_busyBar->setMaximumWidth(fontMetrics().averageCharWidth() * 24);
-    m_busyLabel = new QLabel(m_busyPanel);
-    m_busyLabel->setObjectName(QStringLiteral("busyLabel"));
-    m_busyLabel->setWordWrap(true);
-    auto* busyRow = new QHBoxLayout(m_busyPanel);
-    busyRow->setContentsMargins(0, 0, 0, 0);
-    busyRow->addWidget(m_busyBar);
-    busyRow->addWidget(m_busyLabel, 1);
-    m_busyPanel->hide();
+    m_busyRow = new BusyRow(tr("Opening model"), 24, this);
+    m_busyRow->label()->setWordWrap(true);
 
     m_error = new ErrorBanner(this);
 
@@ -140,7 +128,7 @@ ModelsPage::ModelsPage(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(header);
     layout->addWidget(intro);
-    layout->addWidget(m_busyPanel);
+    layout->addWidget(m_busyRow);
     layout->addWidget(m_error);
     layout->addWidget(m_pageSplitter, 1);
 
@@ -186,13 +174,13 @@ void ModelsPage::copySummary() { m_inspector->copySummary(); }
 
 void ModelsPage::updateBusyUi() {
     const bool busy = m_inspector->isBusy();
+    QString text;
     if (busy) {
-        QString text = tr("Opening “%1”… Reading and checking the weights can take a while for large models.")
-                           .arg(ModelListModel::displayName(m_inspector->loadingPath()));
+        text = tr("Opening “%1”… Reading and checking the weights can take a while for large models.")
+                   .arg(ModelListModel::displayName(m_inspector->loadingPath()));
         if (m_inspector->queuedCount() > 0) text += QLatin1Char(' ') + tr("%1 more waiting.").arg(m_inspector->queuedCount());
-        m_busyLabel->setText(text);
     }
-    m_busyPanel->setVisible(busy);
+    m_busyRow->say(text);
     if (busy != m_busy) {
         m_busy = busy;
         Q_EMIT busyChanged(busy);
