@@ -18,6 +18,7 @@
 #include <cmath>
 
 #include "AppSettings.h"
+#include "Controls.h"
 #include "ElidedText.h"
 #include "ErrorBanner.h"
 #include "ErrorText.h"
@@ -80,17 +81,12 @@ void ExplainPage::buildLayout() {
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
 
-    m_status = new QLabel(this);
+    m_status = makeSelectableLabel(this);
     m_status->setAccessibleName(tr("Status"));
-    m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_clearRegion = new QPushButton(tr("Clear &region"), this);
-    m_clearRegion->setAccessibleName(tr("Clear region of interest"));
-    m_clearRegion->setToolTip(tr("Shift-drag on a pane to draw a region of interest"));
-    m_exportPng = new QPushButton(tr("Export P&NG…"), this);
-    m_exportPng->setAccessibleName(tr("Export PNG"));
-    m_exportPdf = new QPushButton(tr("Export PDF &report…"), this);
-    m_exportPdf->setAccessibleName(tr("Export PDF report"));
+    m_clearRegion = makeButton(tr("Clear &region"), tr("Clear region of interest"), this,
+                               tr("Shift-drag on a pane to draw a region of interest"));
+    m_exportPng = makeButton(tr("Export P&NG…"), tr("Export PNG"), this);
+    m_exportPdf = makeButton(tr("Export PDF &report…"), tr("Export PDF report"), this);
     auto* bottom = new QHBoxLayout;
     bottom->addWidget(m_status, 1);
     bottom->addWidget(m_clearRegion);

@@ -19,6 +19,7 @@
 
 #include "AppSettings.h"
 #include "BusyRow.h"
+#include "Controls.h"
 #include "ErrorBanner.h"
 #include "ErrorText.h"
 #include "JobCentre.h"
@@ -53,28 +54,22 @@ ModelsPage::ModelsPage(QWidget* parent) : QWidget(parent) {
     setObjectName(QStringLiteral("modelsPage"));
     setAcceptDrops(true);
 
-    auto* openFile = new QPushButton(tr("Open Model…"), this);
+    auto* openFile =
+        makeButton(tr("Open Model…"), tr("Open model file"), this, tr("Open a .pt, .pth or .safetensors file"));
     openFile->setObjectName(QStringLiteral("openModelButton"));
-    openFile->setToolTip(tr("Open a .pt, .pth or .safetensors file"));
-    openFile->setAccessibleName(tr("Open model file"));
     connect(openFile, &QPushButton::clicked, this, &ModelsPage::chooseModelFile);
-    auto* openFolder = new QPushButton(tr("Open Package Folder…"), this);
-    openFolder->setToolTip(tr("Open a model package: a folder with config.json and model.safetensors"));
-    openFolder->setAccessibleName(tr("Open model package folder"));
+    auto* openFolder =
+        makeButton(tr("Open Package Folder…"), tr("Open model package folder"), this,
+                   tr("Open a model package: a folder with config.json and model.safetensors"));
     connect(openFolder, &QPushButton::clicked, this, &ModelsPage::chooseModelFolder);
 
-    auto* importButton = new QPushButton(tr("&Import into Registry…"), this);
+    auto* importButton =
+        makeButton(tr("&Import into Registry…"), tr("Import a model file into the registry"), this,
+                   tr("Copy or convert a .pt, .pth or .safetensors file into the model registry"));
     importButton->setObjectName(QStringLiteral("importModelButton"));
-    importButton->setToolTip(tr("Copy or convert a .pt, .pth or .safetensors file into the model registry"));
-    importButton->setAccessibleName(tr("Import a model file into the registry"));
     connect(importButton, &QPushButton::clicked, this, &ModelsPage::chooseModelToImport);
 
-    auto* header = new QHBoxLayout;
-    header->addWidget(makePageTitle(tr("Models"), this));
-    header->addStretch(1);
-    header->addWidget(importButton);
-    header->addWidget(openFile);
-    header->addWidget(openFolder);
+    QHBoxLayout* header = makePageHeader(tr("Models"), this, {importButton, openFile, openFolder});
 
     auto* intro = new QLabel(tr("The registry keeps every imported and trained model version; the active one is used "
                                 "to search the open library. Open a DiffCLIP or CLIP model below to see its "

@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "BusyRow.h"
+#include "Controls.h"
 #include "SearchHitDelegate.h"
 #include "SearchResultsModel.h"
 
@@ -34,9 +35,8 @@ SearchResultsPanel::SearchResultsPanel(SearchResultsModel* model, int thumbnailE
     m_notEmbeddedText = new QLabel(m_notEmbedded);
     m_notEmbeddedText->setWordWrap(true);
     m_notEmbeddedText->setAccessibleName(tr("Photos not yet embedded"));
-    m_reembedButton = new QPushButton(tr("Embed Them Now"), m_notEmbedded);
-    m_reembedButton->setAccessibleName(tr("Embed the missing photos now"));
-    m_reembedButton->setToolTip(tr("Runs as a background job; the search is repeated when it ends"));
+    m_reembedButton = makeButton(tr("Embed Them Now"), tr("Embed the missing photos now"), m_notEmbedded,
+                                 tr("Runs as a background job; the search is repeated when it ends"));
     m_reembedButton->setVisible(canReembed);
     connect(m_reembedButton, &QPushButton::clicked, this, &SearchResultsPanel::reembedRequested);
     auto* neRow = new QHBoxLayout(m_notEmbedded);
