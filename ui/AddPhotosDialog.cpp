@@ -13,6 +13,7 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include "Controls.h"
 #include "ErrorBanner.h"
 
 namespace diffclip::ui {
@@ -39,8 +40,7 @@ AddPhotosDialog::AddPhotosDialog(QWidget* parent) : QDialog(parent) {
     setWindowTitle(tr("Add Photos"));
     m_folder = new QLineEdit(this);
     m_folder->setAccessibleName(tr("Folder to add"));
-    auto* browse = new QPushButton(tr("Browse…"), this);
-    browse->setAccessibleName(tr("Choose the folder to add"));
+    auto* browse = makeButton(tr("Browse…"), tr("Choose the folder to add"), this);
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString d = QFileDialog::getExistingDirectory(this, tr("Folder of Photos"), m_folder->text());
         if (!d.isEmpty()) m_folder->setText(d);
@@ -49,41 +49,28 @@ AddPhotosDialog::AddPhotosDialog(QWidget* parent) : QDialog(parent) {
     m_csv = new QLineEdit(this);
     m_csv->setAccessibleName(tr("Metadata CSV file"));
     m_csv->setPlaceholderText(tr("optional: path,product,line,lot,date,inspector,notes"));
-    auto* browseCsv = new QPushButton(tr("Browse…"), this);
-    browseCsv->setAccessibleName(tr("Choose the metadata CSV file"));
+    auto* browseCsv = makeButton(tr("Browse…"), tr("Choose the metadata CSV file"), this);
     connect(browseCsv, &QPushButton::clicked, this, [this] {
         const QString f = QFileDialog::getOpenFileName(this, tr("Metadata CSV"), m_folder->text(),
                                                        tr("CSV files (*.csv);;All files (*)"));
         if (!f.isEmpty()) m_csv->setText(f);
     });
-    m_problem = new QLabel(this);
-    m_problem->setObjectName(QStringLiteral("addPhotosProblem"));
-    m_problem->setWordWrap(true);
-    styleProblemLabel(m_problem);
-    m_problem->hide();
+    m_problem = makeProblemLabel(QStringLiteral("addPhotosProblem"), this);
     for (QLineEdit* e : {m_folder, m_csv}) connect(e, &QLineEdit::textChanged, m_problem, &QLabel::hide);
 
     // The rows' fields are layouts (entry and Browse), so the labels are made here with their
     // buddies: QFormLayout sets a buddy only for a widget field, and "&Folder:" would show as typed.
-    auto buddyLabel = [this](const QString& text, QWidget* buddy) {
-        auto* l = new QLabel(text, this);
-        l->setBuddy(buddy);
-        return l;
-    };
     auto* form = new QFormLayout;
     auto* folderRow = new QHBoxLayout;
     folderRow->addWidget(m_folder, 1);
     folderRow->addWidget(browse);
-    form->addRow(buddyLabel(tr("&Folder:"), m_folder), folderRow);
+    form->addRow(makeBuddyLabel(tr("&Folder:"), m_folder, this), folderRow);
     form->addRow(QString(), m_labels);
     auto* csvRow = new QHBoxLayout;
     csvRow->addWidget(m_csv, 1);
     csvRow->addWidget(browseCsv);
-    form->addRow(buddyLabel(tr("&Metadata CSV:"), m_csv), csvRow);
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("Add"));
-    connect(buttons, &QDialogButtonBox::accepted, this, &AddPhotosDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    form->addRow(makeBuddyLabel(tr("&Metadata CSV:"), m_csv, this), csvRow);
+    QDialogButtonBox* buttons = makeOkCancelButtons(this, tr("Add"));
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_problem);

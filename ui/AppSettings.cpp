@@ -6,6 +6,8 @@
 #include <QFileInfo>
 #include <QSettings>
 #include <QStandardPaths>
+#include <initializer_list>
+#include <utility>
 
 namespace diffclip::ui {
 
@@ -25,52 +27,69 @@ const QString kRecentLibraries = QStringLiteral("library/recent");
 const QString kLibrarySplitter = QStringLiteral("library/splitter");
 const QString kPhotoFolder = QStringLiteral("dialogs/photoFolder");
 
-QStringList cleanList(QStringList list, int max) {
+QString normalisedPath(const QString& path) { return QDir::cleanPath(path); }
+
+// A most-recent-first list of paths under `key`: at most `max`, no empty or repeated entries.
+QStringList recentList(const QString& key, int max) {
+    QStringList list = QSettings().value(key).toStringList();
     list.removeAll(QString());
     list.removeDuplicates();
     return list.mid(0, max);
 }
 
-// Stored as words, not enum numbers, so the file stays readable and survives reordering.
-QString languageKey(LanguageChoice c) {
-    switch (c) {
-    case LanguageChoice::English: return QStringLiteral("en");
-    case LanguageChoice::Japanese: return QStringLiteral("ja");
-    case LanguageChoice::System: break;
-    }
-    return QStringLiteral("system");
+void addToRecentList(const QString& key, int max, const QString& path) {
+    const QString p = normalisedPath(path);
+    QStringList list = recentList(key, max);
+    list.removeAll(p);
+    list.prepend(p);
+    QSettings().setValue(key, list.mid(0, max));
 }
 
-QString themeKey(ThemeChoice c) {
-    switch (c) {
-    case ThemeChoice::Light: return QStringLiteral("light");
-    case ThemeChoice::Dark: return QStringLiteral("dark");
-    case ThemeChoice::System: break;
-    }
-    return QStringLiteral("system");
+void removeFromRecentList(const QString& key, int max, const QString& path) {
+    QStringList list = recentList(key, max);
+    list.removeAll(normalisedPath(path));
+    QSettings().setValue(key, list);
 }
 
-QString normalisedPath(const QString& path) { return QDir::cleanPath(path); }
+// A file or folder under <XDG data home>/diffclip-studio.
+QString dataPath(const QString& name) {
+    // GenericDataLocation is $XDG_DATA_HOME (~/.local/share); the folder is named like the
+    // program, as its installed data under share/diffclip-studio.
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation))
+        .filePath(QStringLiteral("diffclip-studio/") + name);
+}
+
+// Choices are stored as words, not enum numbers, so the file stays readable and survives
+// reordering; System is "system", and a missing or unknown word reads as System.
+template <typename Choice>
+using ChoiceWords = std::initializer_list<std::pair<Choice, const char*>>;
+
+const ChoiceWords<LanguageChoice> kLanguageWords = {{LanguageChoice::English, "en"}, {LanguageChoice::Japanese, "ja"}};
+const ChoiceWords<ThemeChoice> kThemeWords = {{ThemeChoice::Light, "light"}, {ThemeChoice::Dark, "dark"}};
+
+template <typename Choice>
+Choice readChoice(const QString& key, ChoiceWords<Choice> words) {
+    const QString v = QSettings().value(key).toString();
+    for (const auto& [choice, word] : words)
+        if (v == QLatin1String(word)) return choice;
+    return Choice::System;
+}
+
+template <typename Choice>
+void writeChoice(const QString& key, ChoiceWords<Choice> words, Choice choice) {
+    const char* value = "system";
+    for (const auto& [c, word] : words)
+        if (c == choice) value = word;
+    QSettings().setValue(key, QString::fromLatin1(value));
+}
 
 }  // namespace
 
-LanguageChoice AppSettings::language() {
-    const QString v = QSettings().value(kLanguage).toString();
-    if (v == QLatin1String("en")) return LanguageChoice::English;
-    if (v == QLatin1String("ja")) return LanguageChoice::Japanese;
-    return LanguageChoice::System;
-}
+LanguageChoice AppSettings::language() { return readChoice(kLanguage, kLanguageWords); }
+void AppSettings::setLanguage(LanguageChoice choice) { writeChoice(kLanguage, kLanguageWords, choice); }
 
-void AppSettings::setLanguage(LanguageChoice choice) { QSettings().setValue(kLanguage, languageKey(choice)); }
-
-ThemeChoice AppSettings::theme() {
-    const QString v = QSettings().value(kTheme).toString();
-    if (v == QLatin1String("light")) return ThemeChoice::Light;
-    if (v == QLatin1String("dark")) return ThemeChoice::Dark;
-    return ThemeChoice::System;
-}
-
-void AppSettings::setTheme(ThemeChoice choice) { QSettings().setValue(kTheme, themeKey(choice)); }
+ThemeChoice AppSettings::theme() { return readChoice(kTheme, kThemeWords); }
+void AppSettings::setTheme(ThemeChoice choice) { writeChoice(kTheme, kThemeWords, choice); }
 
 int AppSettings::cpuThreads() {
     bool ok = false;
@@ -83,26 +102,9 @@ void AppSettings::setCpuThreads(int threads) {
     setCpuThreadPreference(qBound(0, threads, kMaxCpuThreads));
 }
 
-QStringList AppSettings::recentModels() {
-    QStringList list = QSettings().value(kRecent).toStringList();
-    list.removeAll(QString());
-    list.removeDuplicates();
-    return list.mid(0, kMaxRecentModels);
-}
-
-void AppSettings::addRecentModel(const QString& path) {
-    const QString p = normalisedPath(path);
-    QStringList list = recentModels();
-    list.removeAll(p);
-    list.prepend(p);
-    QSettings().setValue(kRecent, list.mid(0, kMaxRecentModels));
-}
-
-void AppSettings::removeRecentModel(const QString& path) {
-    QStringList list = recentModels();
-    list.removeAll(normalisedPath(path));
-    QSettings().setValue(kRecent, list);
-}
+QStringList AppSettings::recentModels() { return recentList(kRecent, kMaxRecentModels); }
+void AppSettings::addRecentModel(const QString& path) { addToRecentList(kRecent, kMaxRecentModels, path); }
+void AppSettings::removeRecentModel(const QString& path) { removeFromRecentList(kRecent, kMaxRecentModels, path); }
 
 void AppSettings::clearRecentModels() { QSettings().remove(kRecent); }
 
@@ -133,22 +135,9 @@ int AppSettings::batchSize() {
 
 void AppSettings::setBatchSize(int size) { QSettings().setValue(kBatchSize, qBound(kMinBatchSize, size, kMaxBatchSize)); }
 
-QString AppSettings::builtinLibraryPath() {
-    // GenericDataLocation is $XDG_DATA_HOME (~/.local/share); the folder is named like the
-    // program, as its installed data under share/diffclip-studio.
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation))
-        .filePath(QStringLiteral("diffclip-studio/library.dclib"));
-}
-
-QString AppSettings::modelRegistryDir() {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation))
-        .filePath(QStringLiteral("diffclip-studio/models"));
-}
-
-QString AppSettings::jobHistoryFile() {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation))
-        .filePath(QStringLiteral("diffclip-studio/jobs.json"));
-}
+QString AppSettings::builtinLibraryPath() { return dataPath(QStringLiteral("library.dclib")); }
+QString AppSettings::modelRegistryDir() { return dataPath(QStringLiteral("models")); }
+QString AppSettings::jobHistoryFile() { return dataPath(QStringLiteral("jobs.json")); }
 
 QString AppSettings::defaultLibraryPath() {
     const QString v = QSettings().value(kDefaultLibrary).toString();
@@ -162,22 +151,12 @@ void AppSettings::setDefaultLibraryPath(const QString& path) {
         QSettings().setValue(kDefaultLibrary, normalisedPath(path));
 }
 
-QStringList AppSettings::recentLibraries() {
-    return cleanList(QSettings().value(kRecentLibraries).toStringList(), kMaxRecentLibraries);
-}
-
+QStringList AppSettings::recentLibraries() { return recentList(kRecentLibraries, kMaxRecentLibraries); }
 void AppSettings::addRecentLibrary(const QString& path) {
-    const QString p = normalisedPath(path);
-    QStringList list = recentLibraries();
-    list.removeAll(p);
-    list.prepend(p);
-    QSettings().setValue(kRecentLibraries, list.mid(0, kMaxRecentLibraries));
+    addToRecentList(kRecentLibraries, kMaxRecentLibraries, path);
 }
-
 void AppSettings::removeRecentLibrary(const QString& path) {
-    QStringList list = recentLibraries();
-    list.removeAll(normalisedPath(path));
-    QSettings().setValue(kRecentLibraries, list);
+    removeFromRecentList(kRecentLibraries, kMaxRecentLibraries, path);
 }
 
 void AppSettings::clearRecentLibraries() { QSettings().remove(kRecentLibraries); }

@@ -11,10 +11,24 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include "Controls.h"
 #include "ErrorBanner.h"
 #include "diffclip/indexing/Prompts.h"
 
 namespace diffclip::ui {
+
+namespace {
+
+// A multi-line field of the dialog; Tab moves on to the next field rather than typing a tab.
+QPlainTextEdit* textField(const QString& text, const QString& accessibleName, const QString& toolTip, QWidget* parent) {
+    auto* field = new QPlainTextEdit(text, parent);
+    field->setAccessibleName(accessibleName);
+    field->setToolTip(toolTip);
+    field->setTabChangesFocus(true);
+    return field;
+}
+
+}  // namespace
 
 QString AutoLabelSettings::defaultTemplates() {
     QStringList lines;
@@ -92,21 +106,19 @@ AutoLabelDialog::AutoLabelDialog(const AutoLabelSettings& settings, const QStrin
         this);
     intro->setWordWrap(true);
 
-    m_classes = new QPlainTextEdit(settings.classes, this);
-    m_classes->setAccessibleName(tr("Classes and their prompts"));
-    m_classes->setToolTip(tr("One class per line: \"name\" or \"name: prompt text; another prompt\". "
-                             "Lines starting with # are ignored."));
-    m_classes->setTabChangesFocus(true);
+    m_classes = textField(settings.classes, tr("Classes and their prompts"),
+                          tr("One class per line: \"name\" or \"name: prompt text; another prompt\". "
+                             "Lines starting with # are ignored."),
+                          this);
     auto* useLibrary = new QPushButton(tr("Use the Library's Classes"), this);
     useLibrary->setEnabled(!currentClasses.isEmpty());
     connect(useLibrary, &QPushButton::clicked, this,
             [this] { m_classes->setPlainText(AutoLabelSettings::classesFromNames(m_currentClasses)); });
 
-    m_templates = new QPlainTextEdit(settings.templates, this);
-    m_templates->setAccessibleName(tr("Prompt templates"));
-    m_templates->setToolTip(tr("One template per line; {} is replaced by each prompt text. A class's "
-                               "embedding is the mean over its prompts and these templates."));
-    m_templates->setTabChangesFocus(true);
+    m_templates = textField(settings.templates, tr("Prompt templates"),
+                            tr("One template per line; {} is replaced by each prompt text. A class's "
+                               "embedding is the mean over its prompts and these templates."),
+                            this);
     auto* resetTemplates = new QPushButton(tr("Default Templates"), this);
     connect(resetTemplates, &QPushButton::clicked, this,
             [this] { m_templates->setPlainText(AutoLabelSettings::defaultTemplates()); });
@@ -123,11 +135,7 @@ AutoLabelDialog::AutoLabelDialog(const AutoLabelSettings& settings, const QStrin
     m_onlyUnlabelled = new QCheckBox(tr("Only photos without a label"), this);
     m_onlyUnlabelled->setChecked(settings.onlyUnlabelled);
 
-    m_problem = new QLabel(this);
-    m_problem->setObjectName(QStringLiteral("autoLabelProblem"));
-    m_problem->setWordWrap(true);
-    styleProblemLabel(m_problem);
-    m_problem->hide();
+    m_problem = makeProblemLabel(QStringLiteral("autoLabelProblem"), this);
 
     auto* classesRow = new QHBoxLayout;
     classesRow->addWidget(m_classes, 1);
@@ -143,10 +151,7 @@ AutoLabelDialog::AutoLabelDialog(const AutoLabelSettings& settings, const QStrin
     qobject_cast<QLabel*>(form->labelForField(classesRow))->setBuddy(m_classes);
     qobject_cast<QLabel*>(form->labelForField(templatesRow))->setBuddy(m_templates);
 
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    buttons->button(QDialogButtonBox::Ok)->setText(tr("Label Photos"));
-    connect(buttons, &QDialogButtonBox::accepted, this, &AutoLabelDialog::accept);
-    connect(buttons, &QDialogButtonBox::rejected, this, &AutoLabelDialog::reject);
+    QDialogButtonBox* buttons = makeOkCancelButtons(this, tr("Label Photos"));
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(intro);

@@ -8,10 +8,17 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "Controls.h"
+
 namespace diffclip::ui {
 
-void styleProblemLabel(QLabel* label) {
+QLabel* makeProblemLabel(const QString& objectName, QWidget* parent) {
+    auto* label = new QLabel(parent);
+    label->setObjectName(objectName);
+    label->setWordWrap(true);
     label->setStyleSheet(QStringLiteral("color: palette(highlight); font-weight: bold;"));
+    label->hide();
+    return label;
 }
 
 namespace {
@@ -33,22 +40,12 @@ ErrorBanner::ErrorBanner(QWidget* parent) : QFrame(parent) {
 
     m_icon = new QLabel(this);
     m_icon->setAlignment(Qt::AlignTop);
-    m_title = new QLabel(this);
-    m_title->setObjectName(QStringLiteral("errorTitle"));
-    m_title->setWordWrap(true);
+    m_title = makeSelectableLabel(this, QStringLiteral("errorTitle"));
     m_title->setTextFormat(Qt::PlainText);
-    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QFont bold = m_title->font();
-    bold.setBold(true);
-    m_title->setFont(bold);
-    m_reason = new QLabel(this);
-    m_reason->setObjectName(QStringLiteral("errorReason"));
-    m_reason->setWordWrap(true);
+    setBold(m_title);
+    m_reason = makeSelectableLabel(this, QStringLiteral("errorReason"));
     m_reason->setTextFormat(Qt::PlainText);
-    m_reason->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_details = new QLabel(this);
-    m_details->setObjectName(QStringLiteral("errorDetails"));
-    m_details->setWordWrap(true);
+    m_details = makeSelectableLabel(this, QStringLiteral("errorDetails"));
     m_details->setTextFormat(Qt::PlainText);
     m_details->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
     m_details->setAccessibleName(tr("Error details"));

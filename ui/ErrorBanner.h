@@ -9,9 +9,10 @@ class QToolButton;
 
 namespace diffclip::ui {
 
-/// Styles `label` as a short problem message beside the fields of a form or dialog (bold, in the
-/// palette's highlight colour), the inline counterpart of the banner.
-void styleProblemLabel(QLabel* label);
+/// A short problem message beside the fields of a form or dialog (word-wrapped, bold, in the
+/// palette's highlight colour), the inline counterpart of the banner; hidden until shown.
+/// Named `objectName`, owned by `parent`.
+QLabel* makeProblemLabel(const QString& objectName, QWidget* parent);
 
 class ErrorBanner : public QFrame {
     Q_OBJECT

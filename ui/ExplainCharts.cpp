@@ -2,9 +2,13 @@
 
 #include "QCustomPlotQt.h"
 
+#include "ChartStyle.h"
+
 #include <QAbstractItemModel>
 #include <QHBoxLayout>
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 namespace diffclip::ui {
 
@@ -67,6 +71,18 @@ void clearPlot(QCustomPlot* plot) {
     plot->clearItems();
 }
 
+// Clears the chart and draws the columns of `m` as lines over the layers (rows) on a layer
+// axis. Returns the values' range (lo > hi: none), or nothing when there are no layers.
+std::optional<std::pair<double, double>> drawLayerLines(QCustomPlot* plot, const QAbstractItemModel* m,
+                                                        const QColor& base) {
+    clearPlot(plot);
+    const int rows = m->rowCount();
+    if (rows == 0) return std::nullopt;
+    const auto range = addLines(plot, m, base);
+    setLayerAxis(plot, rows);
+    return range;
+}
+
 }  // namespace
 
 ExplainCharts::ExplainCharts(QAbstractItemModel* lambda, QAbstractItemModel* entropy, QAbstractItemModel* region,
@@ -108,24 +124,10 @@ ExplainCharts::ExplainCharts(QAbstractItemModel* lambda, QAbstractItemModel* ent
 
 QCustomPlot* ExplainCharts::makePlot(const QString& name, const QString& title, const QString& xLabel,
                                      const QString& yLabel) {
-    auto* p = new QCustomPlot(this);
-    p->setAccessibleName(name);
-    p->setMinimumHeight(140);
-    p->plotLayout()->insertRow(0);
-    auto* t = new QCPTextElement(p, title, QFont(font().family(), font().pointSize(), QFont::Bold));
-    p->plotLayout()->addElement(0, 0, t);
+    QCustomPlot* p = makeTitledChart(this, title, name, 140);
     p->xAxis->setLabel(xLabel);
     p->yAxis->setLabel(yLabel);
-    p->setBackground(palette().base());
-    const QColor text = palette().text().color();
-    for (QCPAxis* a : {p->xAxis, p->yAxis}) {
-        a->setBasePen(QPen(text));
-        a->setTickPen(QPen(text));
-        a->setSubTickPen(QPen(text));
-        a->setTickLabelColor(text);
-        a->setLabelColor(text);
-    }
-    t->setTextColor(text);
+    applyChartPalette(p, palette());
     return p;
 }
 
@@ -137,13 +139,9 @@ QList<QImage> ExplainCharts::images() const {
 
 void ExplainCharts::drawLambda() {
     QCustomPlot* plot = m_lambdaPlot;
-    clearPlot(plot);
-    const int rows = m_lambda->rowCount();
-    if (rows > 0) {
-        const auto [lo, hi] = addLines(plot, m_lambda, palette().base().color());
-        setLayerAxis(plot, rows);
-        if (lo <= hi) {
-            setPaddedRange(plot->yAxis, lo, hi);
+    if (const auto range = drawLayerLines(plot, m_lambda, palette().base().color())) {
+        if (range->first <= range->second) {
+            setPaddedRange(plot->yAxis, range->first, range->second);
         } else {
             addNote(plot, tr("No λ: standard attention"), 0.5, palette().text().color());
             plot->yAxis->setRange(0, 1);
@@ -154,13 +152,9 @@ void ExplainCharts::drawLambda() {
 
 void ExplainCharts::drawEntropy() {
     QCustomPlot* plot = m_entropyPlot;
-    clearPlot(plot);
-    const int rows = m_entropy->rowCount();
-    if (rows > 0) {
-        const auto [lo, hi] = addLines(plot, m_entropy, palette().base().color());
-        setLayerAxis(plot, rows);
-        setPaddedRange(plot->yAxis, lo, hi);
-        for (int r = 0; r < rows; ++r) {
+    if (const auto range = drawLayerLines(plot, m_entropy, palette().base().color())) {
+        setPaddedRange(plot->yAxis, range->first, range->second);
+        for (int r = 0; r < m_entropy->rowCount(); ++r) {
             if (!m_entropy->headerData(r, Qt::Vertical, Qt::UserRole).toBool()) continue;
             auto* line = new QCPItemStraightLine(plot);
             line->point1->setCoords(r, 0);

@@ -18,6 +18,7 @@
 #include <cmath>
 
 #include "AppSettings.h"
+#include "Controls.h"
 #include "ElidedText.h"
 #include "ErrorBanner.h"
 #include "ErrorText.h"
@@ -80,17 +81,12 @@ void ExplainPage::buildLayout() {
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
 
-    m_status = new QLabel(this);
+    m_status = makeSelectableLabel(this);
     m_status->setAccessibleName(tr("Status"));
-    m_status->setWordWrap(true);
-    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_clearRegion = new QPushButton(tr("Clear &region"), this);
-    m_clearRegion->setAccessibleName(tr("Clear region of interest"));
-    m_clearRegion->setToolTip(tr("Shift-drag on a pane to draw a region of interest"));
-    m_exportPng = new QPushButton(tr("Export P&NG…"), this);
-    m_exportPng->setAccessibleName(tr("Export PNG"));
-    m_exportPdf = new QPushButton(tr("Export PDF &report…"), this);
-    m_exportPdf->setAccessibleName(tr("Export PDF report"));
+    m_clearRegion = makeButton(tr("Clear &region"), tr("Clear region of interest"), this,
+                               tr("Shift-drag on a pane to draw a region of interest"));
+    m_exportPng = makeButton(tr("Export P&NG…"), tr("Export PNG"), this);
+    m_exportPdf = makeButton(tr("Export PDF &report…"), tr("Export PDF report"), this);
     auto* bottom = new QHBoxLayout;
     bottom->addWidget(m_status, 1);
     bottom->addWidget(m_clearRegion);
@@ -417,12 +413,16 @@ void ExplainPage::applyScale() {
         rerender();
 }
 
-void ExplainPage::choosePhoto() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Photo to explain"), AppSettings::photoFolder(),
+QString ExplainPage::askForPhoto(const QString& title) {
+    const QString path = QFileDialog::getOpenFileName(this, title, AppSettings::photoFolder(),
                                                       tr("Photos (%1)").arg(photoFilePatterns()));
-    if (path.isEmpty()) return;
-    AppSettings::rememberPhotoFolder(path);
-    setPhoto(path);
+    if (!path.isEmpty()) AppSettings::rememberPhotoFolder(path);
+    return path;
+}
+
+void ExplainPage::choosePhoto() {
+    const QString path = askForPhoto(tr("Photo to explain"));
+    if (!path.isEmpty()) setPhoto(path);
 }
 
 void ExplainPage::chooseModelB() {
@@ -435,11 +435,8 @@ void ExplainPage::chooseModelB() {
 }
 
 void ExplainPage::chooseQueryPhoto() {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Query photo"), AppSettings::photoFolder(),
-                                                      tr("Photos (%1)").arg(photoFilePatterns()));
-    if (path.isEmpty()) return;
-    AppSettings::rememberPhotoFolder(path);
-    setQuery(path);
+    const QString path = askForPhoto(tr("Query photo"));
+    if (!path.isEmpty()) setQuery(path);
 }
 
 ExplainReportInputs ExplainPage::reportInputs() const {
@@ -455,32 +452,28 @@ ExplainReportInputs ExplainPage::reportInputs() const {
 }
 
 bool ExplainPage::exportPng(const QString& path) {
-    if (!hasResult()) {
-        m_error->showError(tr("Nothing to export"), tr("Explain a photo first."), {});
-        return false;
-    }
-    if (!ExplainReport::writePng(path, ExplainReport::figure(*m_result, *m_rendered, m_region))) {
-        m_error->showError(tr("The PNG could not be written"),
-                           tr("Check that the folder exists and that you may write to it."), path);
-        return false;
-    }
-    m_error->clear();
-    m_status->setText(tr("Saved the comparison as %1").arg(QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath())));
-    return true;
+    return exportWith(
+        path, [&] { return ExplainReport::writePng(path, ExplainReport::figure(*m_result, *m_rendered, m_region)); },
+        tr("The PNG could not be written"), tr("Saved the comparison as %1"));
 }
 
 bool ExplainPage::exportPdf(const QString& path) {
+    return exportWith(path, [&] { return ExplainReport::writePdf(path, reportInputs()); },
+                      tr("The PDF could not be written"), tr("Saved the report as %1"));
+}
+
+bool ExplainPage::exportWith(const QString& path, const std::function<bool()>& write, const QString& failed,
+                             const QString& saved) {
     if (!hasResult()) {
         m_error->showError(tr("Nothing to export"), tr("Explain a photo first."), {});
         return false;
     }
-    if (!ExplainReport::writePdf(path, reportInputs())) {
-        m_error->showError(tr("The PDF could not be written"),
-                           tr("Check that the folder exists and that you may write to it."), path);
+    if (!write()) {
+        m_error->showError(failed, tr("Check that the folder exists and that you may write to it."), path);
         return false;
     }
     m_error->clear();
-    m_status->setText(tr("Saved the report as %1").arg(QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath())));
+    m_status->setText(saved.arg(QDir::toNativeSeparators(QFileInfo(path).absoluteFilePath())));
     return true;
 }
 

@@ -180,8 +180,14 @@ private:
     void showResult();
     void updateControls();
     ExplainReportInputs reportInputs() const;
+    /// An export to `path` by `write`: the error banner says `failed` when it fails, the status
+    /// line `saved` (%1: the file) when it worked; nothing is written without a result.
+    bool exportWith(const QString& path, const std::function<bool()>& write, const QString& failed,
+                    const QString& saved);
     QString resultPhoto() const;
     void applyScale();
+    /// A photo chosen in a file dialog titled `title` (its folder remembered); empty when cancelled.
+    QString askForPhoto(const QString& title);
 
     ErrorBanner* m_error = nullptr;
     ExplainToolbar* m_bar = nullptr;

@@ -5,6 +5,7 @@
 #include <QScrollBar>
 #include <algorithm>
 
+#include "Controls.h"
 #include "ExplainReport.h"
 #include "ExplainText.h"
 #include "ExplainView.h"
@@ -21,9 +22,7 @@ ExplainPanes::ExplainPanes(QWidget* parent) : QWidget(parent) {
         m_titles[i] = new QLabel(this);
         m_titles[i]->setAlignment(Qt::AlignCenter);
         m_titles[i]->setWordWrap(true);
-        QFont f = m_titles[i]->font();
-        f.setBold(true);
-        m_titles[i]->setFont(f);
+        setBold(m_titles[i]);
         m_views[i] = new ExplainView(this);
         m_views[i]->setAccessibleName(i == 0 ? tr("Left map") : tr("Right map"));
         m_views[i]->setToolTip(tr("Wheel or +/− to zoom, drag to pan, 0 to fit, shift-drag to draw a region"));

@@ -6,6 +6,7 @@
 #include <QPushButton>
 #include <cmath>
 
+#include "Controls.h"
 #include "ErrorText.h"
 #include "ExplainFolderScales.h"
 #include "diffclip/explain/ExplainSession.h"
@@ -15,17 +16,14 @@ namespace diffclip::ui {
 namespace ex = diffclip::explain;
 
 ExplainScaleRow::ExplainScaleRow(QWidget* parent) : QWidget(parent), m_folder(new ExplainFolderScales(this)) {
-    m_label = new QLabel(this);
+    m_label = makeSelectableLabel(this);
     m_label->setAccessibleName(tr("Scale in use"));
-    m_label->setWordWrap(true);
-    m_label->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_progress = new QProgressBar(this);
     m_progress->setAccessibleName(tr("Folder scale progress"));
     m_progress->setMaximumWidth(200);
     m_progress->setFormat(tr("%v of %m photos"));
     m_progress->setVisible(false);
-    m_cancel = new QPushButton(tr("Cancel"), this);
-    m_cancel->setAccessibleName(tr("Cancel the folder scale"));
+    m_cancel = makeButton(tr("Cancel"), tr("Cancel the folder scale"), this);
     m_cancel->setVisible(false);
     auto* row = new QHBoxLayout(this);
     row->setContentsMargins(0, 0, 0, 0);

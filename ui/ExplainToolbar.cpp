@@ -10,6 +10,7 @@
 #include <QVBoxLayout>
 #include <initializer_list>
 
+#include "Controls.h"
 #include "ElidedText.h"
 #include "ExplainText.h"
 #include "FlowLayout.h"
@@ -22,20 +23,7 @@ namespace ex = diffclip::explain;
 namespace {
 
 // A label and its control(s) as one piece of a bar, so that wrapping never separates them.
-QWidget* group(QWidget* parent, std::initializer_list<QWidget*> widgets) {
-    auto* box = new QWidget(parent);
-    auto* row = new QHBoxLayout(box);
-    row->setContentsMargins(0, 0, 0, 0);
-    row->setSpacing(4);
-    for (QWidget* w : widgets) row->addWidget(w);
-    return box;
-}
-
-QLabel* buddyLabel(const QString& text, QWidget* buddy, QWidget* parent) {
-    auto* label = new QLabel(text, parent);
-    label->setBuddy(buddy);
-    return label;
-}
+QWidget* group(QWidget* parent, std::initializer_list<QWidget*> widgets) { return makeGroup(parent, widgets, 4); }
 
 // Enables item `index` of `combo`; a disabled one shows `why` as its tooltip.
 void allow(QComboBox* combo, int index, const QString& why) {
@@ -49,9 +37,8 @@ void allow(QComboBox* combo, int index, const QString& why) {
 
 ExplainToolbar::ExplainToolbar(QWidget* parent) : QWidget(parent) {
     // What to explain: photo, comparison, models.
-    m_photoButton = new QPushButton(tr("&Photo…"), this);
-    m_photoButton->setAccessibleName(tr("Choose photo"));
-    m_photoButton->setToolTip(tr("Choose the photo to explain (or drop one on this page)"));
+    m_photoButton = makeButton(tr("&Photo…"), tr("Choose photo"), this,
+                               tr("Choose the photo to explain (or drop one on this page)"));
     m_photoLabel = new ElidedLabel(this);
     m_photoLabel->setAccessibleName(tr("Photo"));
     m_photoLabel->setPreferredWidth(fontMetrics().averageCharWidth() * 36);
@@ -63,8 +50,7 @@ ExplainToolbar::ExplainToolbar(QWidget* parent) : QWidget(parent) {
     m_modelALabel = new ElidedLabel(this);
     m_modelALabel->setAccessibleName(tr("Model A"));
     m_modelALabel->setPreferredWidth(fontMetrics().averageCharWidth() * 30);
-    m_modelBButton = new QPushButton(tr("Model &B…"), this);
-    m_modelBButton->setAccessibleName(tr("Choose model B"));
+    m_modelBButton = makeButton(tr("Model &B…"), tr("Choose model B"), this);
     m_modelBLabel = new ElidedLabel(this);
     m_modelBLabel->setAccessibleName(tr("Model B"));
     m_modelBLabel->setPreferredWidth(fontMetrics().averageCharWidth() * 30);
@@ -80,15 +66,14 @@ ExplainToolbar::ExplainToolbar(QWidget* parent) : QWidget(parent) {
     m_query->setAccessibleName(tr("Query"));
     m_query->setClearButtonEnabled(true);
     m_query->setPreferredCharacters(32);
-    m_queryButton = new QPushButton(tr("&Query photo…"), this);
-    m_queryButton->setAccessibleName(tr("Choose query photo"));
+    m_queryButton = makeButton(tr("&Query photo…"), tr("Choose query photo"), this);
     m_layer = new QSlider(Qt::Horizontal, this);
     m_layer->setRange(0, 0);
     m_layer->setAccessibleName(tr("Layer"));
     m_layer->setPageStep(1);
     m_layer->setTickPosition(QSlider::TicksBelow);
     m_layer->setFixedWidth(fontMetrics().averageCharWidth() * 14);
-    m_layerLabel = buddyLabel(tr("&Layer: last"), m_layer, this);
+    m_layerLabel = makeBuddyLabel(tr("&Layer: last"), m_layer, this);
     m_layerLabel->setMinimumWidth(m_layerLabel->fontMetrics().horizontalAdvance(tr("Layer: 00 / 00")));
     m_head = new QComboBox(this);
     m_head->setAccessibleName(tr("Head"));
@@ -108,16 +93,16 @@ ExplainToolbar::ExplainToolbar(QWidget* parent) : QWidget(parent) {
 
     auto* what = new FlowLayout;
     what->addWidget(group(this, {m_photoButton, m_photoLabel}));
-    what->addWidget(group(this, {buddyLabel(tr("&Compare:"), m_mode, this), m_mode}));
+    what->addWidget(group(this, {makeBuddyLabel(tr("&Compare:"), m_mode, this), m_mode}));
     what->addWidget(group(this, {new QLabel(tr("Model A:"), this), m_modelALabel}));
     what->addWidget(group(this, {m_modelBButton, m_modelBLabel}));
     auto* how = new FlowLayout;
-    how->addWidget(group(this, {buddyLabel(tr("&Method:"), m_method, this), m_method}));
+    how->addWidget(group(this, {makeBuddyLabel(tr("&Method:"), m_method, this), m_method}));
     how->addWidget(group(this, {m_query, m_queryButton}));
     how->addWidget(group(this, {m_layerLabel, m_layer}));
-    how->addWidget(group(this, {buddyLabel(tr("&Head:"), m_head, this), m_head}));
-    how->addWidget(group(this, {buddyLabel(tr("&Opacity:"), m_opacity, this), m_opacity}));
-    how->addWidget(group(this, {buddyLabel(tr("&Scale:"), m_scaleMode, this), m_scaleMode}));
+    how->addWidget(group(this, {makeBuddyLabel(tr("&Head:"), m_head, this), m_head}));
+    how->addWidget(group(this, {makeBuddyLabel(tr("&Opacity:"), m_opacity, this), m_opacity}));
+    how->addWidget(group(this, {makeBuddyLabel(tr("&Scale:"), m_scaleMode, this), m_scaleMode}));
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(what);

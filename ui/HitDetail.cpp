@@ -11,6 +11,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "Controls.h"
 #include "HitFeedbackPanel.h"
 #include "SearchQuery.h"
 #include "SearchResultsModel.h"
@@ -87,9 +88,7 @@ HitDetail::HitDetail(LibraryAccess* access, const SearchQuery& query, const diff
     score->setObjectName(QStringLiteral("hitScore"));
     hitLayout->addWidget(score);
     auto* label = selectable(tr("Label: %1").arg(hit.label.empty() ? tr("(none)") : fromUtf8(hit.label)), hitBox);
-    QFont bold = label->font();
-    bold.setBold(true);
-    label->setFont(bold);
+    setBold(label);
     hitLayout->addWidget(label);
     const QString meta = SearchResultsModel::metadataDetails(hit.image);
     auto* metaLabel = selectable(meta.isEmpty() ? tr("No metadata recorded for this photo.") : meta, hitBox);
@@ -123,10 +122,9 @@ HitDetail::HitDetail(LibraryAccess* access, const SearchQuery& query, const diff
     close->button(QDialogButtonBox::Close)->setDefault(true);
 
     // Explaining needs a query photo (text queries have no image to condition the map on).
-    auto* why = new QPushButton(tr("Why Did This Match?"), this);
+    auto* why = makeButton(tr("Why Did This Match?"), tr("Explain this match"), this,
+                           tr("Show where the model looks in the hit, conditioned on the query photo"));
     why->setObjectName(QStringLiteral("explainButton"));
-    why->setToolTip(tr("Show where the model looks in the hit, conditioned on the query photo"));
-    why->setAccessibleName(tr("Explain this match"));
     why->setAutoDefault(false);
     why->setEnabled(!query.isText());
     const QString queryPath = query.path, hitPathCopy = hitPath;

@@ -87,6 +87,18 @@ JobOutcome indexOutcome(const JobContext& ctx, const diffclip::Result<diffclip::
     return JobOutcome::success(indexSummaryText(*r));
 }
 
+using IndexRun = std::function<diffclip::Result<diffclip::IndexSummary>(const diffclip::IndexOptions&)>;
+
+// An indexing job: logs `line`, then runs `index` with `options` under the job's control and
+// reports its summary.
+JobCentre::Function indexJob(const QString& line, diffclip::IndexOptions options, IndexRun index) {
+    return [line, options, index = std::move(index)](const JobContext& ctx) mutable {
+        options.job = ctx.control();
+        ctx.log(line);
+        return indexOutcome(ctx, index(options));
+    };
+}
+
 }  // namespace
 
 JobOutcome JobOutcome::success(const QString& summary) { return {JobState::Succeeded, summary, {}, {}}; }
@@ -159,28 +171,22 @@ int JobCentre::submitIndexing(std::shared_ptr<diffclip::Workspace> workspace, co
                               diffclip::IndexOptions options, Finished whenFinished) {
     const QString what = paths.size() == 1 ? QDir::toNativeSeparators(paths.first())
                                            : tr("%n items", nullptr, int(paths.size()));
-    return submit(
-        JobKind::Indexing, tr("Add photos: %1").arg(what),
-        [workspace, paths, options](const JobContext& ctx) mutable {
-            options.job = ctx.control();
-            ctx.log(tr("Indexing %1 with %2").arg(paths.join(QStringLiteral(", ")),
-                                                  QString::fromStdString(workspace->modelSpec())));
-            return indexOutcome(ctx, workspace->index(toStdPaths(paths), options));
-        },
-        std::move(whenFinished));
+    const QString spec = QString::fromStdString(workspace->modelSpec());
+    return submit(JobKind::Indexing, tr("Add photos: %1").arg(what),
+                  indexJob(tr("Indexing %1 with %2").arg(paths.join(QStringLiteral(", ")), spec), std::move(options),
+                           [workspace, files = toStdPaths(paths)](const diffclip::IndexOptions& o) {
+                               return workspace->index(files, o);
+                           }),
+                  std::move(whenFinished));
 }
 
 int JobCentre::submitReembedding(std::shared_ptr<diffclip::Workspace> workspace, diffclip::IndexOptions options,
                                  Finished whenFinished) {
-    return submit(
-        JobKind::Reembedding, tr("Re-embed the library"),
-        [workspace, options](const JobContext& ctx) mutable {
-            options.job = ctx.control();
-            ctx.log(tr("Embedding the photos that %1 has not embedded yet")
-                        .arg(QString::fromStdString(workspace->modelSpec())));
-            return indexOutcome(ctx, workspace->reembed(options));
-        },
-        std::move(whenFinished));
+    const QString spec = QString::fromStdString(workspace->modelSpec());
+    return submit(JobKind::Reembedding, tr("Re-embed the library"),
+                  indexJob(tr("Embedding the photos that %1 has not embedded yet").arg(spec), std::move(options),
+                           [workspace](const diffclip::IndexOptions& o) { return workspace->reembed(o); }),
+                  std::move(whenFinished));
 }
 
 int JobCentre::submitAutoTagging(std::shared_ptr<diffclip::Workspace> workspace, diffclip::AutoTagOptions options,

@@ -13,6 +13,7 @@
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
+#include "Controls.h"
 #include "JobCentre.h"
 #include "PageTitle.h"
 
@@ -55,12 +56,10 @@ JobsPage::JobsPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_jobs(j
     m_empty->setForegroundRole(QPalette::PlaceholderText);
     m_empty->setAlignment(Qt::AlignCenter);
 
-    m_cancel = new QPushButton(tr("Cancel Job"), this);
+    m_cancel = makeButton(tr("Cancel Job"), tr("Cancel the selected job"), this);
     m_cancel->setObjectName(QStringLiteral("cancelJobButton"));
-    m_cancel->setAccessibleName(tr("Cancel the selected job"));
     connect(m_cancel, &QPushButton::clicked, this, &JobsPage::cancelSelected);
-    m_clear = new QPushButton(tr("Clear Finished"), this);
-    m_clear->setAccessibleName(tr("Remove finished jobs from the list"));
+    m_clear = makeButton(tr("Clear Finished"), tr("Remove finished jobs from the list"), this);
     connect(m_clear, &QPushButton::clicked, m_jobs, &JobCentre::clearFinished);
 
     m_detailTitle = new QLabel(this);
@@ -76,11 +75,7 @@ JobsPage::JobsPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_jobs(j
     topLayout->setContentsMargins(0, 0, 0, 0);
     topLayout->addWidget(m_list, 1);
     topLayout->addWidget(m_empty);
-    auto* buttons = new QHBoxLayout;
-    buttons->addWidget(m_cancel);
-    buttons->addWidget(m_clear);
-    buttons->addStretch(1);
-    topLayout->addLayout(buttons);
+    topLayout->addLayout(makeButtonRow({m_cancel, m_clear}));
     auto* bottom = new QWidget(this);
     auto* bottomLayout = new QVBoxLayout(bottom);
     bottomLayout->setContentsMargins(0, 0, 0, 0);

@@ -7,6 +7,7 @@
 #include <QRegularExpressionValidator>
 #include <QVBoxLayout>
 
+#include "Controls.h"
 #include "FlowLayout.h"
 #include "LibraryModel.h"
 
@@ -73,19 +74,9 @@ LibraryFilterBar::LibraryFilterBar(LibraryModel* model, LibraryFilterProxy* prox
     connect(m_sort, &QComboBox::currentIndexChanged, this, &LibraryFilterBar::applySort);
     connect(m_order, &QComboBox::currentIndexChanged, this, &LibraryFilterBar::applySort);
 
-    auto labelled = [this](const QString& text, QWidget* w) {
-        auto* l = new QLabel(text, this);
-        l->setBuddy(w);
-        return l;
-    };
+    auto labelled = [this](const QString& text, QWidget* w) { return makeBuddyLabel(text, w, this); };
     // Each label stays with its field; the groups wrap in a narrow window.
-    auto group = [this](std::initializer_list<QWidget*> widgets) {
-        auto* g = new QWidget(this);
-        auto* l = new QHBoxLayout(g);
-        l->setContentsMargins(0, 0, 0, 0);
-        for (QWidget* w : widgets) l->addWidget(w);
-        return g;
-    };
+    auto group = [this](std::initializer_list<QWidget*> widgets) { return makeGroup(this, widgets); };
     auto* filters = new FlowLayout;
     filters->addWidget(group({labelled(tr("La&bel:"), m_label), m_label}));
     filters->addWidget(group({labelled(tr("L&ine:"), m_line), m_line}));

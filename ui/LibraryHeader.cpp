@@ -4,6 +4,7 @@
 #include <QLabel>
 #include <QPushButton>
 
+#include "Controls.h"
 #include "ElidedText.h"
 #include "FlowLayout.h"
 #include "PageTitle.h"
@@ -15,25 +16,20 @@ LibraryHeader::LibraryHeader(QWidget* parent) : QWidget(parent) {
     m_path = new ElidedLabel(this);
     m_path->setObjectName(QStringLiteral("libraryPathLabel"));
     m_path->setForegroundRole(QPalette::PlaceholderText);
-    auto* open = new QPushButton(tr("Open Library…"), this);
-    open->setAccessibleName(tr("Open a library file"));
+    auto* open = makeButton(tr("Open Library…"), tr("Open a library file"), this);
     connect(open, &QPushButton::clicked, this, &LibraryHeader::openRequested);
-    auto* create = new QPushButton(tr("New Library…"), this);
-    create->setAccessibleName(tr("Create a new library file"));
+    auto* create = makeButton(tr("New Library…"), tr("Create a new library file"), this);
     connect(create, &QPushButton::clicked, this, &LibraryHeader::createRequested);
-    m_addFolder = new QPushButton(tr("Add Folder…"), this);
+    m_addFolder = makeButton(tr("Add Folder…"), tr("Add a folder of photos to the library"), this);
     m_addFolder->setObjectName(QStringLiteral("addFolderButton"));
-    m_addFolder->setAccessibleName(tr("Add a folder of photos to the library"));
     connect(m_addFolder, &QPushButton::clicked, this, &LibraryHeader::addPhotosRequested);
-    m_mirror = new QPushButton(tr("Mirror Labels…"), this);
-    m_mirror->setAccessibleName(tr("Mirror the labels as one folder per class"));
-    m_mirror->setToolTip(tr("Make a folder per class with links to (or copies of) the labelled photos, for training"));
+    m_mirror = makeButton(tr("Mirror Labels…"), tr("Mirror the labels as one folder per class"), this,
+                          tr("Make a folder per class with links to (or copies of) the labelled photos, for training"));
     connect(m_mirror, &QPushButton::clicked, this, &LibraryHeader::mirrorRequested);
-    m_autoLabel = new QPushButton(tr("Auto-Label…"), this);
-    m_autoLabel->setAccessibleName(tr("Label the unlabelled photos automatically"));
-    m_autoLabel->setToolTip(tr("Give photos the class whose prompts their picture matches best (zero-shot, "
-                               "from the stored embeddings), with editable prompts and a minimum confidence. "
-                               "Labels you set by hand always win."));
+    m_autoLabel = makeButton(tr("Auto-Label…"), tr("Label the unlabelled photos automatically"), this,
+                             tr("Give photos the class whose prompts their picture matches best (zero-shot, "
+                                "from the stored embeddings), with editable prompts and a minimum confidence. "
+                                "Labels you set by hand always win."));
     connect(m_autoLabel, &QPushButton::clicked, this, &LibraryHeader::autoLabelRequested);
     // The buttons wrap onto a second row in a narrow window (or a long language) rather than
     // making the window wider; the path gives way first.

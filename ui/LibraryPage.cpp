@@ -22,6 +22,7 @@
 #include "AddPhotosDialog.h"
 #include "AppSettings.h"
 #include "AutoLabelDialog.h"
+#include "Controls.h"
 #include "ErrorBanner.h"
 #include "ErrorText.h"
 #include "FailedFilesView.h"
@@ -85,9 +86,8 @@ LibraryPage::LibraryPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_
         text->setObjectName(QStringLiteral("libraryEmptyLabel"));
         text->setWordWrap(true);
         text->setAlignment(Qt::AlignCenter);
-        auto* makeDefault = new QPushButton(tr("Create the Default Library"), m_emptyState);
-        makeDefault->setAccessibleName(tr("Create the default library"));
-        makeDefault->setToolTip(QDir::toNativeSeparators(AppSettings::defaultLibraryPath()));
+        auto* makeDefault = makeButton(tr("Create the Default Library"), tr("Create the default library"), m_emptyState,
+                                       QDir::toNativeSeparators(AppSettings::defaultLibraryPath()));
         connect(makeDefault, &QPushButton::clicked, this, &LibraryPage::createDefaultLibrary);
         auto* l = new QVBoxLayout(m_emptyState);
         l->addStretch(1);

@@ -383,45 +383,41 @@ void MainWindow::createMenus() {
 }
 
 void MainWindow::updateRecentMenu() {
-    m_recentMenu->clear();
-    const QStringList recent = AppSettings::recentModels();
-    for (int i = 0; i < recent.size(); ++i) {
-        const QString& path = recent[i];
-        // Numbered mnemonics 1-9 make the list usable from the keyboard.
-        const QString label = i < 9 ? QStringLiteral("&%1  %2").arg(i + 1).arg(ModelListModel::displayName(path))
-                                    : ModelListModel::displayName(path);
-        QAction* a = m_recentMenu->addAction(label, this, [this, path] { openModel(path); });
-        a->setToolTip(QDir::toNativeSeparators(path));
-        a->setStatusTip(QDir::toNativeSeparators(path));
-    }
-    if (recent.isEmpty()) m_recentMenu->addAction(tr("No recent models"))->setEnabled(false);
-    m_recentMenu->addSeparator();
-    QAction* clear = m_recentMenu->addAction(tr("&Clear List"), this, [this] {
-        AppSettings::clearRecentModels();
-        updateRecentMenu();
-        m_start->refreshRecentModels();
-    });
-    clear->setEnabled(!recent.isEmpty());
+    fillRecentMenu(m_recentMenu, AppSettings::recentModels(), tr("No recent models"), &ModelListModel::displayName,
+                   [this](const QString& path) { openModel(path); },
+                   [this] {
+                       AppSettings::clearRecentModels();
+                       updateRecentMenu();
+                       m_start->refreshRecentModels();
+                   });
 }
 
 void MainWindow::updateRecentLibrariesMenu() {
-    m_recentLibrariesMenu->clear();
-    const QStringList recent = AppSettings::recentLibraries();
-    for (int i = 0; i < recent.size(); ++i) {
-        const QString& path = recent[i];
-        const QString name = QFileInfo(path).fileName();
-        const QString label = i < 9 ? QStringLiteral("&%1  %2").arg(i + 1).arg(name) : name;
-        QAction* a = m_recentLibrariesMenu->addAction(label, this, [this, path] { openLibrary(path); });
+    fillRecentMenu(
+        m_recentLibrariesMenu, AppSettings::recentLibraries(), tr("No recent libraries"),
+        [](const QString& path) { return QFileInfo(path).fileName(); },
+        [this](const QString& path) { openLibrary(path); },
+        [this] {
+            AppSettings::clearRecentLibraries();
+            updateRecentLibrariesMenu();
+        });
+}
+
+void MainWindow::fillRecentMenu(QMenu* menu, const QStringList& paths, const QString& none,
+                                const std::function<QString(const QString&)>& name,
+                                const std::function<void(const QString&)>& open, const std::function<void()>& clear) {
+    menu->clear();
+    for (int i = 0; i < paths.size(); ++i) {
+        const QString& path = paths[i];
+        // Numbered mnemonics 1-9 make the list usable from the keyboard.
+        const QString label = i < 9 ? QStringLiteral("&%1  %2").arg(i + 1).arg(name(path)) : name(path);
+        QAction* a = menu->addAction(label, this, [open, path] { open(path); });
         a->setToolTip(QDir::toNativeSeparators(path));
         a->setStatusTip(QDir::toNativeSeparators(path));
     }
-    if (recent.isEmpty()) m_recentLibrariesMenu->addAction(tr("No recent libraries"))->setEnabled(false);
-    m_recentLibrariesMenu->addSeparator();
-    QAction* clear = m_recentLibrariesMenu->addAction(tr("&Clear List"), this, [this] {
-        AppSettings::clearRecentLibraries();
-        updateRecentLibrariesMenu();
-    });
-    clear->setEnabled(!recent.isEmpty());
+    if (paths.isEmpty()) menu->addAction(none)->setEnabled(false);
+    menu->addSeparator();
+    menu->addAction(tr("&Clear List"), this, clear)->setEnabled(!paths.isEmpty());
 }
 
 MainWindow::Page MainWindow::currentPage() const {
@@ -481,15 +477,10 @@ void MainWindow::closeEvent(QCloseEvent* event) {
     QMainWindow::closeEvent(event);
 }
 
-void MainWindow::dragEnterEvent(QDragEnterEvent* event) {
-    if (!modelPathsFromMimeData(event->mimeData()).isEmpty()) event->acceptProposedAction();
-}
+void MainWindow::dragEnterEvent(QDragEnterEvent* event) { acceptModelPaths(event); }
 
 void MainWindow::dropEvent(QDropEvent* event) {
-    const QStringList paths = modelPathsFromMimeData(event->mimeData());
-    if (paths.isEmpty()) return;
-    event->acceptProposedAction();
-    for (const QString& p : paths) openModel(p);
+    for (const QString& p : acceptModelPaths(event)) openModel(p);
 }
 
 void MainWindow::saveScreenshots(const QString& dir, const QString& language) {

@@ -8,6 +8,9 @@
 
 #include <QMainWindow>
 
+#include <QStringList>
+
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -92,6 +95,10 @@ private:
     void createMenus();
     void updateRecentMenu();
     void updateRecentLibrariesMenu();
+    /// Lists `paths` in `menu` by `name`, numbered, with Clear List; `none` when there are none.
+    void fillRecentMenu(QMenu* menu, const QStringList& paths, const QString& none,
+                        const std::function<QString(const QString&)>& name,
+                        const std::function<void(const QString&)>& open, const std::function<void()>& clear);
     void openWorkspace();
     void setWorkspace(std::shared_ptr<diffclip::Workspace> workspace);
     void updateSetupState();

@@ -7,6 +7,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 
+#include "Controls.h"
 #include "ErrorBanner.h"
 
 namespace diffclip::ui {
@@ -28,11 +29,7 @@ MetadataEditor::MetadataEditor(QWidget* parent) : QGroupBox(tr("Metadata"), pare
     m_lot = field(tr("Lot"));
     m_date = field(tr("Date"));
     m_date->setPlaceholderText(tr("YYYY-MM-DD"));
-    m_dateProblem = new QLabel(this);
-    m_dateProblem->setObjectName(QStringLiteral("metadataDateProblem"));
-    m_dateProblem->setWordWrap(true);
-    styleProblemLabel(m_dateProblem);
-    m_dateProblem->hide();
+    m_dateProblem = makeProblemLabel(QStringLiteral("metadataDateProblem"), this);
     // Once the date is edited again, the message speaks of text that is gone.
     connect(m_date, &QLineEdit::textEdited, m_dateProblem, &QLabel::hide);
     m_inspector = field(tr("Inspector"));
@@ -40,9 +37,8 @@ MetadataEditor::MetadataEditor(QWidget* parent) : QGroupBox(tr("Metadata"), pare
     m_notes->setAccessibleName(tr("Notes"));
     m_notes->setTabChangesFocus(true);
     m_notes->setMaximumHeight(fontMetrics().height() * 5);
-    m_save = new QPushButton(tr("Save Metadata"), this);
+    m_save = makeButton(tr("Save Metadata"), tr("Save the metadata of the current photo"), this);
     m_save->setObjectName(QStringLiteral("saveMetadataButton"));
-    m_save->setAccessibleName(tr("Save the metadata of the current photo"));
     connect(m_save, &QPushButton::clicked, this, &MetadataEditor::saveRequested);
     auto* form = new QFormLayout(this);
     form->addRow(tr("Product:"), m_product);

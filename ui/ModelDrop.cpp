@@ -1,5 +1,6 @@
 #include "ModelDrop.h"
 
+#include <QDropEvent>
 #include <QFileInfo>
 #include <QMimeData>
 #include <QUrl>
@@ -22,6 +23,12 @@ QStringList modelPathsFromMimeData(const QMimeData* mime) {
         const QString path = url.toLocalFile();
         if (looksLikeModelPath(path)) paths.append(path);
     }
+    return paths;
+}
+
+QStringList acceptModelPaths(QDropEvent* event) {
+    QStringList paths = modelPathsFromMimeData(event->mimeData());
+    if (!paths.isEmpty()) event->acceptProposedAction();
     return paths;
 }
 

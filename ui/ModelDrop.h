@@ -5,6 +5,7 @@
 #include <QString>
 #include <QStringList>
 
+class QDropEvent;
 class QMimeData;
 
 namespace diffclip::ui {
@@ -14,5 +15,9 @@ bool looksLikeModelPath(const QString& path);
 
 /// The local paths in `mime` that look like models, in drop order; empty when none do.
 QStringList modelPathsFromMimeData(const QMimeData* mime);
+
+/// The model paths that `event` (a drag entering, or a drop) carries; accepts its proposed
+/// action when there are any, so a window or page takes only models.
+QStringList acceptModelPaths(QDropEvent* event);
 
 }  // namespace diffclip::ui

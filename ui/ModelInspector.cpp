@@ -14,6 +14,8 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "Controls.h"
+#include "CoreCall.h"
 #include "ErrorText.h"
 #include "ModelListModel.h"
 #include "ModelSummaryView.h"
@@ -45,13 +47,11 @@ ModelInspector::ModelInspector(QWidget* parent) : QWidget(parent) {
     auto* del = new QShortcut(QKeySequence::Delete, m_list, nullptr, nullptr, Qt::WidgetShortcut);
     connect(del, &QShortcut::activated, this, &ModelInspector::closeCurrentModel);
 
-    m_closeButton = new QPushButton(tr("Close Model"), this);
-    m_closeButton->setToolTip(tr("Remove the selected model from this list (the file is not touched)"));
-    m_closeButton->setAccessibleName(tr("Close selected model"));
+    m_closeButton = makeButton(tr("Close Model"), tr("Close selected model"), this,
+                               tr("Remove the selected model from this list (the file is not touched)"));
     connect(m_closeButton, &QPushButton::clicked, this, &ModelInspector::closeCurrentModel);
 
-    auto* listLabel = new QLabel(tr("Open models:"), this);
-    listLabel->setBuddy(m_list);
+    QLabel* listLabel = makeBuddyLabel(tr("Open models:"), m_list, this);
     auto* left = new QWidget(this);
     auto* leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
@@ -70,9 +70,8 @@ ModelInspector::ModelInspector(QWidget* parent) : QWidget(parent) {
     m_emptyState = emptyLabel;
 
     m_summary = new ModelSummaryView(this);
-    m_copyButton = new QPushButton(tr("Copy Summary"), this);
-    m_copyButton->setToolTip(tr("Copy the whole summary as text, for a report or a support request"));
-    m_copyButton->setAccessibleName(tr("Copy model summary"));
+    m_copyButton = makeButton(tr("Copy Summary"), tr("Copy model summary"), this,
+                              tr("Copy the whole summary as text, for a report or a support request"));
     connect(m_copyButton, &QPushButton::clicked, this, &ModelInspector::copySummary);
     m_summaryPane = new QWidget(this);
     auto* paneLayout = new QVBoxLayout(m_summaryPane);
@@ -94,9 +93,7 @@ ModelInspector::ModelInspector(QWidget* parent) : QWidget(parent) {
     m_splitter->setSizes({listWidth, listWidth * 3});
 
     auto* title = new QLabel(tr("Inspect model files"), this);
-    QFont bold = title->font();
-    bold.setBold(true);
-    title->setFont(bold);
+    setBold(title);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(title);
@@ -135,18 +132,9 @@ void ModelInspector::startNextLoad() {
     watcher->setFuture(QtConcurrent::run([path = m_loadingPath, spec]() -> Outcome {
         Outcome out;
         out.path = path;
-        try {
-            auto result = diffclip::summariseModel(spec);
-            out.ok = result.ok();
-            if (result.ok())
-                out.summary = std::move(result).value();
-            else
-                out.error = result.error();
-        } catch (const std::bad_alloc&) {
-            out.error = diffclip::makeError(diffclip::ErrorCode::OutOfMemory, spec + ": out of memory");
-        } catch (const std::exception& e) {
-            out.error = diffclip::makeError(diffclip::ErrorCode::Internal, spec + ": " + e.what());
-        }
+        out.ok = takeResult(catchCoreErrors([&] { return diffclip::summariseModel(spec); }, spec + ": out of memory",
+                                            spec + ": "),
+                            out.summary, out.error);
         return out;
     }));
 }

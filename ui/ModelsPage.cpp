@@ -11,7 +11,6 @@
 #include <QLabel>
 #include <QMimeData>
 #include <QPointer>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QShowEvent>
 #include <QSplitter>
@@ -19,6 +18,8 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "AppSettings.h"
+#include "BusyRow.h"
+#include "Controls.h"
 #include "ErrorBanner.h"
 #include "ErrorText.h"
 #include "JobCentre.h"
@@ -53,28 +54,22 @@ ModelsPage::ModelsPage(QWidget* parent) : QWidget(parent) {
     setObjectName(QStringLiteral("modelsPage"));
     setAcceptDrops(true);
 
-    auto* openFile = new QPushButton(tr("Open Model…"), this);
+    auto* openFile =
+        makeButton(tr("Open Model…"), tr("Open model file"), this, tr("Open a .pt, .pth or .safetensors file"));
     openFile->setObjectName(QStringLiteral("openModelButton"));
-    openFile->setToolTip(tr("Open a .pt, .pth or .safetensors file"));
-    openFile->setAccessibleName(tr("Open model file"));
     connect(openFile, &QPushButton::clicked, this, &ModelsPage::chooseModelFile);
-    auto* openFolder = new QPushButton(tr("Open Package Folder…"), this);
-    openFolder->setToolTip(tr("Open a model package: a folder with config.json and model.safetensors"));
-    openFolder->setAccessibleName(tr("Open model package folder"));
+    auto* openFolder =
+        makeButton(tr("Open Package Folder…"), tr("Open model package folder"), this,
+                   tr("Open a model package: a folder with config.json and model.safetensors"));
     connect(openFolder, &QPushButton::clicked, this, &ModelsPage::chooseModelFolder);
 
-    auto* importButton = new QPushButton(tr("&Import into Registry…"), this);
+    auto* importButton =
+        makeButton(tr("&Import into Registry…"), tr("Import a model file into the registry"), this,
+                   tr("Copy or convert a .pt, .pth or .safetensors file into the model registry"));
     importButton->setObjectName(QStringLiteral("importModelButton"));
-    importButton->setToolTip(tr("Copy or convert a .pt, .pth or .safetensors file into the model registry"));
-    importButton->setAccessibleName(tr("Import a model file into the registry"));
     connect(importButton, &QPushButton::clicked, this, &ModelsPage::chooseModelToImport);
 
-    auto* header = new QHBoxLayout;
-    header->addWidget(makePageTitle(tr("Models"), this));
-    header->addStretch(1);
-    header->addWidget(importButton);
-    header->addWidget(openFile);
-    header->addWidget(openFolder);
+    QHBoxLayout* header = makePageHeader(tr("Models"), this, {importButton, openFile, openFolder});
 
     auto* intro = new QLabel(tr("The registry keeps every imported and trained model version; the active one is used "
                                 "to search the open library. Open a DiffCLIP or CLIP model below to see its "
@@ -85,20 +80,8 @@ ModelsPage::ModelsPage(QWidget* parent) : QWidget(parent) {
 
     // Busy indicator: an indeterminate bar, because the core reports no progress while it
     // reads and checks a model.
-    m_busyPanel = new QWidget(this);
-    m_busyBar = new QProgressBar(m_busyPanel);
-    m_busyBar->setRange(0, 0);
-    m_busyBar->setTextVisible(false);
-    m_busyBar->setAccessibleName(tr("Opening model"));
-    m_busyBar->setMaximumWidth(fontMetrics().averageCharWidth() * 24);
-    m_busyLabel = new QLabel(m_busyPanel);
-    m_busyLabel->setObjectName(QStringLiteral("busyLabel"));
-    m_busyLabel->setWordWrap(true);
-    auto* busyRow = new QHBoxLayout(m_busyPanel);
-    busyRow->setContentsMargins(0, 0, 0, 0);
-    busyRow->addWidget(m_busyBar);
-    busyRow->addWidget(m_busyLabel, 1);
-    m_busyPanel->hide();
+    m_busyRow = new BusyRow(tr("Opening model"), 24, this);
+    m_busyRow->label()->setWordWrap(true);
 
     m_error = new ErrorBanner(this);
 
@@ -140,7 +123,7 @@ ModelsPage::ModelsPage(QWidget* parent) : QWidget(parent) {
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(header);
     layout->addWidget(intro);
-    layout->addWidget(m_busyPanel);
+    layout->addWidget(m_busyRow);
     layout->addWidget(m_error);
     layout->addWidget(m_pageSplitter, 1);
 
@@ -186,13 +169,13 @@ void ModelsPage::copySummary() { m_inspector->copySummary(); }
 
 void ModelsPage::updateBusyUi() {
     const bool busy = m_inspector->isBusy();
+    QString text;
     if (busy) {
-        QString text = tr("Opening “%1”… Reading and checking the weights can take a while for large models.")
-                           .arg(ModelListModel::displayName(m_inspector->loadingPath()));
+        text = tr("Opening “%1”… Reading and checking the weights can take a while for large models.")
+                   .arg(ModelListModel::displayName(m_inspector->loadingPath()));
         if (m_inspector->queuedCount() > 0) text += QLatin1Char(' ') + tr("%1 more waiting.").arg(m_inspector->queuedCount());
-        m_busyLabel->setText(text);
     }
-    m_busyPanel->setVisible(busy);
+    m_busyRow->say(text);
     if (busy != m_busy) {
         m_busy = busy;
         Q_EMIT busyChanged(busy);
@@ -204,15 +187,10 @@ void ModelsPage::showEvent(QShowEvent* event) {
     if (!event->spontaneous()) refreshRegistry();
 }
 
-void ModelsPage::dragEnterEvent(QDragEnterEvent* event) {
-    if (!modelPathsFromMimeData(event->mimeData()).isEmpty()) event->acceptProposedAction();
-}
+void ModelsPage::dragEnterEvent(QDragEnterEvent* event) { acceptModelPaths(event); }
 
 void ModelsPage::dropEvent(QDropEvent* event) {
-    const QStringList paths = modelPathsFromMimeData(event->mimeData());
-    if (paths.isEmpty()) return;
-    event->acceptProposedAction();
-    for (const QString& p : paths) openModel(p);
+    for (const QString& p : acceptModelPaths(event)) openModel(p);
 }
 
 // ---------------------------------------------------------------------------------------------

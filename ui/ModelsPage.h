@@ -27,11 +27,11 @@ class Workspace;
 }
 
 class QLabel;
-class QProgressBar;
 class QSplitter;
 
 namespace diffclip::ui {
 
+class BusyRow;
 class ErrorBanner;
 class JobCentre;
 class ModelInspector;
@@ -152,9 +152,7 @@ private:
     void registryError(const QString& title, const QString& reason, const QString& details);
 
     ErrorBanner* m_error = nullptr;
-    QWidget* m_busyPanel = nullptr;
-    QProgressBar* m_busyBar = nullptr;
-    QLabel* m_busyLabel = nullptr;
+    BusyRow* m_busyRow = nullptr;
     bool m_busy = false;  // as last announced by busyChanged
     ModelInspector* m_inspector = nullptr;
     RegistryPanel* m_registryPanel = nullptr;

@@ -1,5 +1,6 @@
 #include "PageTitle.h"
 
+#include <QHBoxLayout>
 #include <QLabel>
 
 namespace diffclip::ui {
@@ -12,6 +13,14 @@ QLabel* makePageTitle(const QString& text, QWidget* parent) {
     label->setFont(f);
     label->setAccessibleName(text);
     return label;
+}
+
+QHBoxLayout* makePageHeader(const QString& title, QWidget* parent, std::initializer_list<QWidget*> actions) {
+    auto* header = new QHBoxLayout;
+    header->addWidget(makePageTitle(title, parent));
+    header->addStretch(1);
+    for (QWidget* w : actions) header->addWidget(w);
+    return header;
 }
 
 }  // namespace diffclip::ui

@@ -12,6 +12,7 @@
 #include <QScrollBar>
 #include <QVBoxLayout>
 
+#include "Controls.h"
 #include "MetadataEditor.h"
 #include "PhotoGrid.h"
 
@@ -36,9 +37,7 @@ PhotoDetailsPane::PhotoDetailsPane(QWidget* parent) : QScrollArea(parent) {
     m_title = new QLabel(pane);
     m_title->setObjectName(QStringLiteral("photoDetailTitle"));
     m_title->setWordWrap(true);
-    QFont bold = m_title->font();
-    bold.setBold(true);
-    m_title->setFont(bold);
+    setBold(m_title);
     m_classHint = new QLabel(pane);
     m_classHint->setObjectName(QStringLiteral("classHint"));
     m_classHint->setWordWrap(true);
@@ -48,15 +47,13 @@ PhotoDetailsPane::PhotoDetailsPane(QWidget* parent) : QScrollArea(parent) {
     m_labelEdit->setInsertPolicy(QComboBox::NoInsert);
     m_labelEdit->setAccessibleName(tr("Label to assign"));
     m_labelEdit->lineEdit()->setPlaceholderText(tr("class name"));
-    m_assign = new QPushButton(tr("Assign"), pane);
-    m_assign->setAccessibleName(tr("Assign the label to the selected photos"));
+    m_assign = makeButton(tr("Assign"), tr("Assign the label to the selected photos"), pane);
     connect(m_assign, &QPushButton::clicked, this, [this] {
         const QString l = m_labelEdit->currentText().trimmed();
         if (!l.isEmpty()) Q_EMIT labelRequested(l);
     });
     connect(m_labelEdit->lineEdit(), &QLineEdit::returnPressed, m_assign, &QPushButton::click);
-    m_clear = new QPushButton(tr("Clear"), pane);
-    m_clear->setAccessibleName(tr("Remove the manual label of the selected photos"));
+    m_clear = makeButton(tr("Clear"), tr("Remove the manual label of the selected photos"), pane);
     connect(m_clear, &QPushButton::clicked, this, [this] { Q_EMIT labelRequested(QString()); });
     m_sources = new QLabel(pane);
     m_sources->setObjectName(QStringLiteral("labelSources"));

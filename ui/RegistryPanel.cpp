@@ -14,6 +14,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "Controls.h"
 #include "ModelListModel.h"
 #include "RegistryModel.h"
 
@@ -27,13 +28,8 @@ QString qs(const std::string& s) { return QString::fromStdString(s); }
 
 RegistryPanel::RegistryPanel(QWidget* parent) : QWidget(parent) {
     auto* title = new QLabel(tr("Model registry"), this);
-    QFont bold = title->font();
-    bold.setBold(true);
-    title->setFont(bold);
-    m_library = new QLabel(this);
-    m_library->setObjectName(QStringLiteral("registryLibraryLabel"));
-    m_library->setWordWrap(true);
-    m_library->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    setBold(title);
+    m_library = makeSelectableLabel(this, QStringLiteral("registryLibraryLabel"));
 
     m_model = new RegistryModel(this);
     m_view = new QTableView(this);
@@ -56,24 +52,20 @@ RegistryPanel::RegistryPanel(QWidget* parent) : QWidget(parent) {
     auto* del = new QShortcut(QKeySequence::Delete, m_view, nullptr, nullptr, Qt::WidgetShortcut);
     connect(del, &QShortcut::activated, this, &RegistryPanel::deleteRequested);
 
-    m_activate = new QPushButton(tr("Make &Active"), this);
+    m_activate = makeButton(tr("Make &Active"), tr("Make the selected model active for this library"), this,
+                            tr("Search the open library with the selected model; photos it has not embedded yet "
+                               "are embedded as a job (Enter in the list does the same)"));
     m_activate->setObjectName(QStringLiteral("makeActiveButton"));
-    m_activate->setAccessibleName(tr("Make the selected model active for this library"));
-    m_activate->setToolTip(tr("Search the open library with the selected model; photos it has not embedded yet "
-                              "are embedded as a job (Enter in the list does the same)"));
     connect(m_activate, &QPushButton::clicked, this, &RegistryPanel::activateRequested);
-    m_rollBack = new QPushButton(tr("&Roll Back"), this);
+    m_rollBack = makeButton(tr("&Roll Back"), tr("Make the previously active model active again"), this);
     m_rollBack->setObjectName(QStringLiteral("rollBackButton"));
-    m_rollBack->setAccessibleName(tr("Make the previously active model active again"));
     connect(m_rollBack, &QPushButton::clicked, this, &RegistryPanel::rollBackRequested);
-    m_delete = new QPushButton(tr("&Delete…"), this);
+    m_delete = makeButton(tr("&Delete…"), tr("Delete the selected model version"), this,
+                          tr("Delete the selected model version from the registry (the active model cannot be "
+                             "deleted)"));
     m_delete->setObjectName(QStringLiteral("deleteModelButton"));
-    m_delete->setAccessibleName(tr("Delete the selected model version"));
-    m_delete->setToolTip(tr("Delete the selected model version from the registry (the active model cannot be "
-                            "deleted)"));
     connect(m_delete, &QPushButton::clicked, this, &RegistryPanel::deleteRequested);
-    auto* refresh = new QPushButton(tr("Re&fresh"), this);
-    refresh->setAccessibleName(tr("List the registry again"));
+    auto* refresh = makeButton(tr("Re&fresh"), tr("List the registry again"), this);
     connect(refresh, &QPushButton::clicked, this, &RegistryPanel::refreshRequested);
     m_import = new QLabel(this);
     m_import->setObjectName(QStringLiteral("importLabel"));

@@ -6,26 +6,24 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include "Controls.h"
 #include "PageTitle.h"
 #include "PlaceholderFit.h"
 
 namespace diffclip::ui {
 
 SearchQueryBar::SearchQueryBar(QWidget* parent) : QWidget(parent) {
-    auto* choose = new QPushButton(tr("Choose Photo…"), this);
+    auto* choose = makeButton(tr("Choose Photo…"), tr("Choose query photo"), this,
+                              tr("Search with one or more photos (Ctrl+O)"));
     choose->setObjectName(QStringLiteral("choosePhotoButton"));
-    choose->setToolTip(tr("Search with one or more photos (Ctrl+O)"));
-    choose->setAccessibleName(tr("Choose query photo"));
     connect(choose, &QPushButton::clicked, this, &SearchQueryBar::choosePhotosRequested);
-    auto* pasteButton = new QPushButton(tr("Paste"), this);
+    auto* pasteButton = makeButton(tr("Paste"), tr("Paste query image"), this,
+                                   tr("Search with the image on the clipboard (Ctrl+V)"));
     pasteButton->setObjectName(QStringLiteral("pasteButton"));
-    pasteButton->setToolTip(tr("Search with the image on the clipboard (Ctrl+V)"));
-    pasteButton->setAccessibleName(tr("Paste query image"));
     connect(pasteButton, &QPushButton::clicked, this, &SearchQueryBar::pasteRequested);
-    m_exportButton = new QPushButton(tr("Export CSV…"), this);
+    m_exportButton = makeButton(tr("Export CSV…"), tr("Export results as CSV"), this,
+                                tr("Save the results of every query as a CSV file"));
     m_exportButton->setObjectName(QStringLiteral("exportButton"));
-    m_exportButton->setAccessibleName(tr("Export results as CSV"));
-    m_exportButton->setToolTip(tr("Save the results of every query as a CSV file"));
     m_exportButton->setEnabled(false);
     connect(m_exportButton, &QPushButton::clicked, this, &SearchQueryBar::exportRequested);
 
@@ -38,16 +36,10 @@ SearchQueryBar::SearchQueryBar(QWidget* parent) : QWidget(parent) {
     // Never narrower than its (translated) placeholder: Qt would cut it off.
     m_text->setMinimumWidth(widthShowingPlaceholder(m_text));
     connect(m_text, &QLineEdit::returnPressed, this, [this] { Q_EMIT textSearchRequested(m_text->text()); });
-    auto* textButton = new QPushButton(tr("Search Text"), this);
-    textButton->setAccessibleName(tr("Search by text"));
+    auto* textButton = makeButton(tr("Search Text"), tr("Search by text"), this);
     connect(textButton, &QPushButton::clicked, this, [this] { Q_EMIT textSearchRequested(m_text->text()); });
 
-    auto* header = new QHBoxLayout;
-    header->addWidget(makePageTitle(tr("Search"), this));
-    header->addStretch(1);
-    header->addWidget(choose);
-    header->addWidget(pasteButton);
-    header->addWidget(m_exportButton);
+    QHBoxLayout* header = makePageHeader(tr("Search"), this, {choose, pasteButton, m_exportButton});
 
     auto* textRow = new QHBoxLayout;
     textRow->addWidget(m_text, 1);

@@ -3,13 +3,14 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QListView>
-#include <QProgressBar>
 #include <QPushButton>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
 #include <algorithm>
 
+#include "BusyRow.h"
+#include "Controls.h"
 #include "SearchHitDelegate.h"
 #include "SearchResultsModel.h"
 
@@ -17,19 +18,7 @@ namespace diffclip::ui {
 
 SearchResultsPanel::SearchResultsPanel(SearchResultsModel* model, int thumbnailEdge, bool canReembed, QWidget* parent)
     : QWidget(parent) {
-    m_busy = new QWidget(this);
-    auto* bar = new QProgressBar(m_busy);
-    bar->setRange(0, 0);  // the core reports no progress within one search
-    bar->setTextVisible(false);
-    bar->setAccessibleName(tr("Searching"));
-    bar->setMaximumWidth(fontMetrics().averageCharWidth() * 20);
-    m_busyText = new QLabel(m_busy);
-    m_busyText->setObjectName(QStringLiteral("busyLabel"));
-    auto* busyRow = new QHBoxLayout(m_busy);
-    busyRow->setContentsMargins(0, 0, 0, 0);
-    busyRow->addWidget(bar);
-    busyRow->addWidget(m_busyText, 1);
-    m_busy->hide();
+    m_busy = new BusyRow(tr("Searching"), 20, this);  // the core reports no progress within one search
 
     m_confidence = new QLabel(this);
     m_confidence->setObjectName(QStringLiteral("noConfidentMatch"));
@@ -46,9 +35,8 @@ SearchResultsPanel::SearchResultsPanel(SearchResultsModel* model, int thumbnailE
     m_notEmbeddedText = new QLabel(m_notEmbedded);
     m_notEmbeddedText->setWordWrap(true);
     m_notEmbeddedText->setAccessibleName(tr("Photos not yet embedded"));
-    m_reembedButton = new QPushButton(tr("Embed Them Now"), m_notEmbedded);
-    m_reembedButton->setAccessibleName(tr("Embed the missing photos now"));
-    m_reembedButton->setToolTip(tr("Runs as a background job; the search is repeated when it ends"));
+    m_reembedButton = makeButton(tr("Embed Them Now"), tr("Embed the missing photos now"), m_notEmbedded,
+                                 tr("Runs as a background job; the search is repeated when it ends"));
     m_reembedButton->setVisible(canReembed);
     connect(m_reembedButton, &QPushButton::clicked, this, &SearchResultsPanel::reembedRequested);
     auto* neRow = new QHBoxLayout(m_notEmbedded);
@@ -102,10 +90,7 @@ SearchResultsPanel::SearchResultsPanel(SearchResultsModel* model, int thumbnailE
     layout->addWidget(m_message);
 }
 
-void SearchResultsPanel::setBusy(const QString& text) {
-    m_busyText->setText(text);
-    m_busy->setVisible(!text.isEmpty());
-}
+void SearchResultsPanel::setBusy(const QString& text) { m_busy->say(text); }
 
 void SearchResultsPanel::showSentence(const QString& text) {
     m_sentence->setText(text);

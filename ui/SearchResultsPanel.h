@@ -8,12 +8,12 @@
 
 class QLabel;
 class QListView;
-class QProgressBar;
 class QPushButton;
 class QStackedWidget;
 
 namespace diffclip::ui {
 
+class BusyRow;
 class SearchResultsModel;
 
 class SearchResultsPanel : public QWidget {
@@ -49,8 +49,7 @@ Q_SIGNALS:
     void reembedRequested();
 
 private:
-    QWidget* m_busy = nullptr;
-    QLabel* m_busyText = nullptr;
+    BusyRow* m_busy = nullptr;
     QListView* m_grid = nullptr;
     QLabel* m_sentence = nullptr;
     QStackedWidget* m_stack = nullptr;

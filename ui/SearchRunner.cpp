@@ -5,6 +5,7 @@
 #include <QFutureWatcher>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "CoreCall.h"
 #include "diffclip/indexing/Workspace.h"
 
 namespace diffclip::ui {
@@ -75,24 +76,14 @@ void SearchRunner::startNext() {
         Outcome out;
         out.generation = generation;
         out.index = next;
-        try {
-            if (!pasted.isNull() && !QFileInfo::exists(path) && !pasted.save(path, "PNG", 80)) {
-                out.error = diffclip::makeError(diffclip::ErrorCode::Io,
-                                                path.toStdString() + ": could not save the pasted image (disk full?)");
-                return out;
-            }
-            auto r = path.isEmpty() ? ws->searchText(text, options, filter)
-                                    : ws->searchPhoto(QFile::encodeName(path).toStdString(), options, filter);
-            out.ok = r.ok();
-            if (r.ok())
-                out.result = std::move(r).value();
-            else
-                out.error = r.error();
-        } catch (const std::bad_alloc&) {
-            out.error = diffclip::makeError(diffclip::ErrorCode::OutOfMemory, "out of memory during the search");
-        } catch (const std::exception& e) {
-            out.error = diffclip::makeError(diffclip::ErrorCode::Internal, e.what());
-        }
+        auto search = [&]() -> diffclip::Result<diffclip::SearchResult> {
+            if (!pasted.isNull() && !QFileInfo::exists(path) && !pasted.save(path, "PNG", 80))
+                return diffclip::makeError(diffclip::ErrorCode::Io,
+                                           path.toStdString() + ": could not save the pasted image (disk full?)");
+            return path.isEmpty() ? ws->searchText(text, options, filter)
+                                  : ws->searchPhoto(QFile::encodeName(path).toStdString(), options, filter);
+        };
+        out.ok = takeResult(catchCoreErrors(search, "out of memory during the search"), out.result, out.error);
         return out;
     }));
     if (!m_busySignalled) {

@@ -14,7 +14,11 @@
 #include <QThread>
 #include <QVBoxLayout>
 
+#include <initializer_list>
+#include <utility>
+
 #include "AppSettings.h"
+#include "Controls.h"
 #include "PageTitle.h"
 #include "Theme.h"
 
@@ -39,6 +43,25 @@ QWidget* withNote(QWidget* control, QLabel* noteLabel, QWidget* parent) {
     return box;
 }
 
+// A form row: `label` for `control` (its mnemonic focuses the control) and `explanation` under
+// the control; at `row`, or at the end when it is -1.
+void addRow(QFormLayout* form, const QString& label, QWidget* control, QLabel* explanation, QWidget* parent,
+            int row = -1) {
+    form->insertRow(row, makeBuddyLabel(label, control, parent), withNote(control, explanation, parent));
+}
+
+// A drop-down list of `choices` (text, stored value) showing `current`.
+QComboBox* choiceCombo(const QString& objectName, const QString& accessibleName,
+                       std::initializer_list<std::pair<QString, QVariant>> choices, const QVariant& current,
+                       QWidget* parent) {
+    auto* combo = new QComboBox(parent);
+    combo->setObjectName(objectName);
+    combo->setAccessibleName(accessibleName);
+    for (const auto& [text, value] : choices) combo->addItem(text, value);
+    combo->setCurrentIndex(qMax(0, combo->findData(current)));
+    return combo;
+}
+
 }  // namespace
 
 SettingsPage::SettingsPage(QWidget* parent) : QWidget(parent), m_initialLanguage(AppSettings::language()) {
@@ -47,14 +70,12 @@ SettingsPage::SettingsPage(QWidget* parent) : QWidget(parent), m_initialLanguage
     QLabel* title = makePageTitle(tr("Settings"), this);
 
     // Appearance
-    m_language = new QComboBox(this);
-    m_language->setObjectName(QStringLiteral("languageCombo"));
-    m_language->setAccessibleName(tr("Language"));
-    m_language->addItem(tr("System default"), int(LanguageChoice::System));
-    // Each language is named in itself, so anyone can find their own.
-    m_language->addItem(QStringLiteral("English"), int(LanguageChoice::English));
-    m_language->addItem(QStringLiteral("日本語"), int(LanguageChoice::Japanese));
-    m_language->setCurrentIndex(m_language->findData(int(AppSettings::language())));
+    m_language = choiceCombo(QStringLiteral("languageCombo"), tr("Language"),
+                             {{tr("System default"), int(LanguageChoice::System)},
+                              // Each language is named in itself, so anyone can find their own.
+                              {QStringLiteral("English"), int(LanguageChoice::English)},
+                              {QStringLiteral("日本語"), int(LanguageChoice::Japanese)}},
+                             int(AppSettings::language()), this);
     m_restartNote = note(QString(), this);
     m_restartNote->setObjectName(QStringLiteral("restartNote"));
     connect(m_language, &QComboBox::currentIndexChanged, this, [this] {
@@ -62,13 +83,11 @@ SettingsPage::SettingsPage(QWidget* parent) : QWidget(parent), m_initialLanguage
         updateRestartNote();
     });
 
-    m_theme = new QComboBox(this);
-    m_theme->setObjectName(QStringLiteral("themeCombo"));
-    m_theme->setAccessibleName(tr("Theme"));
-    m_theme->addItem(tr("System default"), int(ThemeChoice::System));
-    m_theme->addItem(tr("Light"), int(ThemeChoice::Light));
-    m_theme->addItem(tr("Dark"), int(ThemeChoice::Dark));
-    m_theme->setCurrentIndex(m_theme->findData(int(AppSettings::theme())));
+    m_theme = choiceCombo(QStringLiteral("themeCombo"), tr("Theme"),
+                          {{tr("System default"), int(ThemeChoice::System)},
+                           {tr("Light"), int(ThemeChoice::Light)},
+                           {tr("Dark"), int(ThemeChoice::Dark)}},
+                          int(AppSettings::theme()), this);
     connect(m_theme, &QComboBox::currentIndexChanged, this, [this] {
         const auto choice = ThemeChoice(m_theme->currentData().toInt());
         AppSettings::setTheme(choice);
@@ -78,16 +97,9 @@ SettingsPage::SettingsPage(QWidget* parent) : QWidget(parent), m_initialLanguage
     auto* appearance = new QGroupBox(tr("Appearance"), this);
     auto* appearanceForm = new QFormLayout(appearance);
     appearanceForm->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    auto* languageLabel = new QLabel(tr("&Language:"), this);
-    languageLabel->setBuddy(m_language);
-    appearanceForm->addRow(languageLabel, withNote(m_language, m_restartNote, this));
-    auto* themeLabel = new QLabel(tr("&Theme:"), this);
-    themeLabel->setBuddy(m_theme);
-    appearanceForm->addRow(themeLabel, withNote(m_theme,
-                                                note(tr("Light and Dark use the Fusion style; System default uses "
-                                                        "the look of your desktop."),
-                                                     this),
-                                                this));
+    addRow(appearanceForm, tr("&Language:"), m_language, m_restartNote, this);
+    addRow(appearanceForm, tr("&Theme:"), m_theme,
+           note(tr("Light and Dark use the Fusion style; System default uses the look of your desktop."), this), this);
 
     // Performance
     m_threads = new QSpinBox(this);
@@ -101,35 +113,25 @@ SettingsPage::SettingsPage(QWidget* parent) : QWidget(parent), m_initialLanguage
     auto* performance = new QGroupBox(tr("Performance"), this);
     auto* performanceForm = new QFormLayout(performance);
     performanceForm->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    auto* threadsLabel = new QLabel(tr("CPU t&hreads:"), this);
-    threadsLabel->setBuddy(m_threads);
-    performanceForm->addRow(threadsLabel,
-                            withNote(m_threads,
-                                     note(tr("Threads used when a model runs on the CPU. Automatic (0) picks a "
-                                             "number that suits this processor and precision. Logical processors "
-                                             "in this computer: %1.")
-                                              .arg(QThread::idealThreadCount()),
-                                          this),
-                                     this));
+    addRow(performanceForm, tr("CPU t&hreads:"), m_threads,
+           note(tr("Threads used when a model runs on the CPU. Automatic (0) picks a number that suits this "
+                   "processor and precision. Logical processors in this computer: %1.")
+                    .arg(QThread::idealThreadCount()),
+                this),
+           this);
 
-    m_device = new QComboBox(this);
-    m_device->setObjectName(QStringLiteral("deviceCombo"));
-    m_device->setAccessibleName(tr("Device"));
-    m_device->addItem(tr("Automatic (GPU when available)"), QStringLiteral("auto"));
-    m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
-    m_device->addItem(tr("GPU (CUDA)"), QStringLiteral("cuda"));
-    m_device->setCurrentIndex(qMax(0, m_device->findData(AppSettings::device())));
+    m_device = choiceCombo(QStringLiteral("deviceCombo"), tr("Device"),
+                           {{tr("Automatic (GPU when available)"), QStringLiteral("auto")},
+                            {tr("CPU"), QStringLiteral("cpu")},
+                            {tr("GPU (CUDA)"), QStringLiteral("cuda")}},
+                           AppSettings::device(), this);
     connect(m_device, &QComboBox::currentIndexChanged, this,
             [this] { AppSettings::setDevice(m_device->currentData().toString()); });
-    auto* deviceLabel = new QLabel(tr("&Device:"), this);
-    deviceLabel->setBuddy(m_device);
-    performanceForm->insertRow(0, deviceLabel,
-                               withNote(m_device,
-                                        note(tr("Where models run. Automatic uses an NVIDIA GPU when one is usable "
-                                                "and the CPU otherwise. Applies the next time a library or model "
-                                                "is opened."),
-                                             this),
-                                        this));
+    addRow(performanceForm, tr("&Device:"), m_device,
+           note(tr("Where models run. Automatic uses an NVIDIA GPU when one is usable and the CPU otherwise. "
+                   "Applies the next time a library or model is opened."),
+                this),
+           this, 0);
 
     m_batch = new QSpinBox(this);
     m_batch->setObjectName(QStringLiteral("batchSizeSpin"));
@@ -137,15 +139,12 @@ SettingsPage::SettingsPage(QWidget* parent) : QWidget(parent), m_initialLanguage
     m_batch->setRange(AppSettings::kMinBatchSize, AppSettings::kMaxBatchSize);
     m_batch->setValue(AppSettings::batchSize());
     connect(m_batch, &QSpinBox::valueChanged, this, [](int v) { AppSettings::setBatchSize(v); });
-    auto* batchLabel = new QLabel(tr("&Batch size:"), this);
-    batchLabel->setBuddy(m_batch);
-    performanceForm->addRow(batchLabel,
-                            withNote(m_batch,
-                                     note(tr("Photos embedded together when adding photos, re-embedding or "
-                                             "auto-tagging. Larger batches are faster on a GPU and need more "
-                                             "memory; each batch is saved to the library as it finishes."),
-                                          this),
-                                     this));
+    addRow(performanceForm, tr("&Batch size:"), m_batch,
+           note(tr("Photos embedded together when adding photos, re-embedding or auto-tagging. Larger batches "
+                   "are faster on a GPU and need more memory; each batch is saved to the library as it "
+                   "finishes."),
+                this),
+           this);
 
     // Library
     m_libraryPath = new QLineEdit(this);
@@ -157,8 +156,7 @@ SettingsPage::SettingsPage(QWidget* parent) : QWidget(parent), m_initialLanguage
         AppSettings::setDefaultLibraryPath(p == AppSettings::builtinLibraryPath() ? QString() : p);
         m_libraryPath->setText(QDir::toNativeSeparators(AppSettings::defaultLibraryPath()));
     });
-    auto* browse = new QPushButton(tr("Browse…"), this);
-    browse->setAccessibleName(tr("Choose the default library location"));
+    auto* browse = makeButton(tr("Browse…"), tr("Choose the default library location"), this);
     connect(browse, &QPushButton::clicked, this, [this] {
         const QString p = QFileDialog::getSaveFileName(this, tr("Default Library"), AppSettings::newLibraryPath(),
                                                        tr("DiffCLIP libraries (*.dclib)"),
@@ -167,8 +165,7 @@ SettingsPage::SettingsPage(QWidget* parent) : QWidget(parent), m_initialLanguage
         AppSettings::setDefaultLibraryPath(p);
         m_libraryPath->setText(QDir::toNativeSeparators(AppSettings::defaultLibraryPath()));
     });
-    auto* reset = new QPushButton(tr("Reset"), this);
-    reset->setAccessibleName(tr("Use the built-in default library location"));
+    auto* reset = makeButton(tr("Reset"), tr("Use the built-in default library location"), this);
     connect(reset, &QPushButton::clicked, this, [this] {
         AppSettings::setDefaultLibraryPath(QString());
         m_libraryPath->setText(QDir::toNativeSeparators(AppSettings::defaultLibraryPath()));
@@ -179,14 +176,11 @@ SettingsPage::SettingsPage(QWidget* parent) : QWidget(parent), m_initialLanguage
     pathLayout->addWidget(m_libraryPath, 1);
     pathLayout->addWidget(browse);
     pathLayout->addWidget(reset);
-    auto* forget = new QPushButton(tr("Forget Recent Libraries"), this);
-    forget->setAccessibleName(tr("Clear the list of recently opened libraries"));
+    auto* forget = makeButton(tr("Forget Recent Libraries"), tr("Clear the list of recently opened libraries"), this);
     connect(forget, &QPushButton::clicked, this, [] { AppSettings::clearRecentLibraries(); });
     auto* libraryBox = new QGroupBox(tr("Library"), this);
     auto* libraryForm = new QFormLayout(libraryBox);
     libraryForm->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    auto* pathLabel = new QLabel(tr("Default &location:"), this);
-    pathLabel->setBuddy(m_libraryPath);
     auto* pathBox = new QWidget(this);
     auto* pathBoxLayout = new QVBoxLayout(pathBox);
     pathBoxLayout->setContentsMargins(0, 0, 0, 0);
@@ -196,7 +190,7 @@ SettingsPage::SettingsPage(QWidget* parent) : QWidget(parent), m_initialLanguage
                                       .arg(QDir::toNativeSeparators(AppSettings::builtinLibraryPath())),
                                   this));
     pathBoxLayout->addWidget(forget, 0, Qt::AlignLeft);
-    libraryForm->addRow(pathLabel, pathBox);
+    libraryForm->addRow(makeBuddyLabel(tr("Default &location:"), m_libraryPath, this), pathBox);
 
     // Explanations read best at a limited width; measured in characters, so DPI-safe.
     auto* column = new QWidget(this);

@@ -12,6 +12,7 @@
 #include <QVBoxLayout>
 
 #include "AppSettings.h"
+#include "Controls.h"
 #include "ModelListModel.h"
 
 namespace diffclip::ui {
@@ -77,25 +78,17 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
     m_nextStep = paragraph(QString(), stepFrame);
     m_nextStep->setObjectName(QStringLiteral("nextStepLabel"));
     stepLayout->addWidget(m_nextStep);
-    m_stepModel = new QPushButton(tr("Open Model…"), stepFrame);
-    m_stepModel->setAccessibleName(tr("Open a model file"));
+    m_stepModel = makeButton(tr("Open Model…"), tr("Open a model file"), stepFrame);
     connect(m_stepModel, &QPushButton::clicked, this, &StartPage::chooseModelFileRequested);
-    m_stepCreateLibrary = new QPushButton(tr("Create the Default Library"), stepFrame);
-    m_stepCreateLibrary->setAccessibleName(tr("Create the default library"));
-    m_stepCreateLibrary->setToolTip(QDir::toNativeSeparators(AppSettings::defaultLibraryPath()));
+    m_stepCreateLibrary = makeButton(tr("Create the Default Library"), tr("Create the default library"), stepFrame,
+                                     QDir::toNativeSeparators(AppSettings::defaultLibraryPath()));
     connect(m_stepCreateLibrary, &QPushButton::clicked, this, &StartPage::createDefaultLibraryRequested);
-    m_stepOpenLibrary = new QPushButton(tr("Open Library…"), stepFrame);
-    m_stepOpenLibrary->setAccessibleName(tr("Open a library file"));
+    m_stepOpenLibrary = makeButton(tr("Open Library…"), tr("Open a library file"), stepFrame);
     connect(m_stepOpenLibrary, &QPushButton::clicked, this, &StartPage::openLibraryRequested);
-    m_stepShowLibrary = new QPushButton(tr("Go to the Library"), stepFrame);
-    m_stepShowLibrary->setAccessibleName(tr("Show the Library page"));
+    m_stepShowLibrary = makeButton(tr("Go to the Library"), tr("Show the Library page"), stepFrame);
     connect(m_stepShowLibrary, &QPushButton::clicked, this, &StartPage::showLibraryRequested);
-    auto* stepButtons = new QHBoxLayout;
-    stepButtons->addWidget(m_stepModel);
-    stepButtons->addWidget(m_stepCreateLibrary);
-    stepButtons->addWidget(m_stepOpenLibrary);
-    stepButtons->addWidget(m_stepShowLibrary);
-    stepButtons->addStretch(1);
+    QHBoxLayout* stepButtons =
+        makeButtonRow({m_stepModel, m_stepCreateLibrary, m_stepOpenLibrary, m_stepShowLibrary});
     stepLayout->addLayout(stepButtons);
     col->addWidget(stepFrame);
     col->addWidget(paragraph(
@@ -112,16 +105,11 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
     col->addWidget(paragraph(tr("Open a model: a DiffCLIP or CLIP training checkpoint (.pt, .pth), a .safetensors "
                                 "file, or a model package folder. You can also drop it onto this window."),
                              content));
-    auto* openFile = new QPushButton(tr("Open Model…"), content);
-    openFile->setAccessibleName(tr("Open model file"));
+    auto* openFile = makeButton(tr("Open Model…"), tr("Open model file"), content);
     connect(openFile, &QPushButton::clicked, this, &StartPage::chooseModelFileRequested);
-    auto* openFolder = new QPushButton(tr("Open Package Folder…"), content);
-    openFolder->setAccessibleName(tr("Open model package folder"));
+    auto* openFolder = makeButton(tr("Open Package Folder…"), tr("Open model package folder"), content);
     connect(openFolder, &QPushButton::clicked, this, &StartPage::chooseModelFolderRequested);
-    auto* buttons = new QHBoxLayout;
-    buttons->addWidget(openFile);
-    buttons->addWidget(openFolder);
-    buttons->addStretch(1);
+    QHBoxLayout* buttons = makeButtonRow({openFile, openFolder});
     col->addLayout(buttons);
 
     col->addWidget(paragraph(tr("For the public DiffCLIP checkpoints, the command-line tool can first convert the "
@@ -149,19 +137,14 @@ StartPage::StartPage(QWidget* parent) : QWidget(parent) {
     connect(m_recent, &QListWidget::currentItemChanged, this, &StartPage::updateButtons);
     m_noRecent = paragraph(tr("No models opened yet."), content);
     m_noRecent->setForegroundRole(QPalette::PlaceholderText);
-    m_openRecent = new QPushButton(tr("Open"), content);
-    m_openRecent->setAccessibleName(tr("Open the selected recent model"));
+    m_openRecent = makeButton(tr("Open"), tr("Open the selected recent model"), content);
     connect(m_openRecent, &QPushButton::clicked, this, [this] { openItem(m_recent->currentItem()); });
-    m_clearRecent = new QPushButton(tr("Clear List"), content);
-    m_clearRecent->setAccessibleName(tr("Clear the list of recent models"));
+    m_clearRecent = makeButton(tr("Clear List"), tr("Clear the list of recent models"), content);
     connect(m_clearRecent, &QPushButton::clicked, this, [this] {
         AppSettings::clearRecentModels();
         refreshRecentModels();
     });
-    auto* recentButtons = new QHBoxLayout;
-    recentButtons->addWidget(m_openRecent);
-    recentButtons->addWidget(m_clearRecent);
-    recentButtons->addStretch(1);
+    QHBoxLayout* recentButtons = makeButtonRow({m_openRecent, m_clearRecent});
     col->addWidget(m_noRecent);
     col->addWidget(m_recent);
     col->addLayout(recentButtons);

@@ -4,13 +4,11 @@
 #include <QLabel>
 #include <QToolButton>
 
+#include "Controls.h"
 namespace diffclip::ui {
 
 StatusLine::StatusLine(QWidget* parent) : QWidget(parent) {
-    m_text = new QLabel(this);
-    m_text->setObjectName(QStringLiteral("statusText"));
-    m_text->setWordWrap(true);
-    m_text->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_text = makeSelectableLabel(this, QStringLiteral("statusText"));
     m_undo = new QToolButton(this);
     m_undo->setObjectName(QStringLiteral("statusUndo"));
     m_undo->setText(tr("Undo"));

@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include "ChartSeriesModel.h"
+#include "ChartStyle.h"
 
 namespace diffclip::ui {
 
@@ -36,11 +37,7 @@ TrainingCharts::TrainingCharts(QAbstractItemModel* loss, QAbstractItemModel* val
 }
 
 QCustomPlot* TrainingCharts::makePlot(const QString& title, const QString& yLabel) {
-    auto* p = new QCustomPlot(this);
-    p->setAccessibleName(title);
-    p->setMinimumHeight(kPlotHeight);
-    p->plotLayout()->insertRow(0);
-    p->plotLayout()->addElement(0, 0, new QCPTextElement(p, title, QFont(font().family(), font().pointSize(), QFont::Bold)));
+    QCustomPlot* p = makeTitledChart(this, title, title, kPlotHeight);
     p->yAxis->setLabel(yLabel);
     p->xAxis->ticker()->setTickCount(3);  // the plots are narrow: few, readable labels
     p->yAxis->ticker()->setTickCount(4);
@@ -89,16 +86,8 @@ void TrainingCharts::draw(QCustomPlot* plot, const QAbstractItemModel* model) {
 void TrainingCharts::applyPalette() {
     const QColor text = palette().color(QPalette::Text);
     for (QCustomPlot* p : {m_lossPlot, m_valPlot, m_ratePlot}) {
-        p->setBackground(palette().base());
-        for (QCPAxis* a : {p->xAxis, p->yAxis}) {
-            a->setBasePen(QPen(text));
-            a->setTickPen(QPen(text));
-            a->setSubTickPen(QPen(text));
-            a->setTickLabelColor(text);
-            a->setLabelColor(text);
-            a->grid()->setPen(QPen(palette().color(QPalette::Mid), 0, Qt::DotLine));
-        }
-        if (auto* t = qobject_cast<QCPTextElement*>(p->plotLayout()->element(0, 0))) t->setTextColor(text);
+        applyChartPalette(p, palette());
+        for (QCPAxis* a : {p->xAxis, p->yAxis}) a->grid()->setPen(QPen(palette().color(QPalette::Mid), 0, Qt::DotLine));
         p->legend->setBrush(palette().base());
         p->legend->setTextColor(text);
         p->legend->setBorderPen(QPen(palette().color(QPalette::Mid)));

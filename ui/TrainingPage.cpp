@@ -20,6 +20,7 @@
 #include <mutex>
 
 #include "AppSettings.h"
+#include "Controls.h"
 #include "ErrorBanner.h"
 #include "ErrorText.h"
 #include "JobCentre.h"
@@ -73,16 +74,12 @@ TrainingPage::TrainingPage(JobCentre* jobs, QWidget* parent)
     trainCol->addWidget(m_recipe);
     col->addWidget(trainBox);
 
-    auto* buttons = new QHBoxLayout;
     m_start = new QPushButton(tr("Start Training"), settings);
     m_start->setDefault(true);
     connect(m_start, &QPushButton::clicked, this, [this] { start(); });
     m_cancel = new QPushButton(tr("Cancel"), settings);
     connect(m_cancel, &QPushButton::clicked, this, &TrainingPage::cancel);
-    buttons->addWidget(m_start);
-    buttons->addWidget(m_cancel);
-    buttons->addStretch(1);
-    col->addLayout(buttons);
+    col->addLayout(makeButtonRow({m_start, m_cancel}));
 
     auto* scroll = new QScrollArea;
     scroll->setWidget(settings);

@@ -15,6 +15,7 @@
 #include <algorithm>
 
 #include "AppSettings.h"
+#include "Controls.h"
 #include "ModelListModel.h"
 
 namespace diffclip::ui {
@@ -47,8 +48,7 @@ TrainingRecipeForm::TrainingRecipeForm(QWidget* parent) : QWidget(parent) {
         const QString spec = baseModel();
         m_base->setToolTip(spec.isEmpty() ? QString() : QDir::toNativeSeparators(spec));
     });
-    m_baseBrowse = new QPushButton(tr("Choose…"), this);
-    m_baseBrowse->setAccessibleName(tr("Choose the base model"));
+    m_baseBrowse = makeButton(tr("Choose…"), tr("Choose the base model"), this);
     connect(m_baseBrowse, &QPushButton::clicked, this, &TrainingRecipeForm::chooseBaseModel);
     auto* baseField = new QWidget(this);
     auto* baseRow = new QHBoxLayout(baseField);
@@ -56,9 +56,7 @@ TrainingRecipeForm::TrainingRecipeForm(QWidget* parent) : QWidget(parent) {
     baseRow->addWidget(m_base, 1);
     baseRow->addWidget(m_baseBrowse);
     // A label of its own: a row holding a layout gets no buddy, so the mnemonic would show.
-    auto* baseLabel = new QLabel(tr("&Base model:"), this);
-    baseLabel->setBuddy(m_base);
-    form->addRow(baseLabel, baseField);
+    form->addRow(makeBuddyLabel(tr("&Base model:"), m_base, this), baseField);
     m_arch = new QComboBox(this);
     m_arch->addItem(tr("By preset"), QString());
     m_arch->addItem(tr("DiffCLIP tiny (32 px, for trials)"), QStringLiteral("preset:diffclip-tiny"));
