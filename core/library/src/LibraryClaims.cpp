@@ -29,12 +29,7 @@ Result<std::vector<Library::Claim>> Library::claimPaths(const std::vector<std::s
         return tx.error();
     }
     const int64_t now = nowMs();
-    Result<Statement> expire = m_db.prepare("DELETE FROM claims WHERE expires_at <= ?1");
-    if (!expire) {
-        return expire.error();
-    }
-    expire->bind(1, now);
-    if (Status s = expire->run(); !s) {
+    if (Status s = runWith(m_db, "DELETE FROM claims WHERE expires_at <= ?1", now); !s) {
         return s.error();
     }
     // Takes a free path, or renews this run's own claim; leaves another run's live one alone.
@@ -80,12 +75,7 @@ Status Library::renewClaims(const std::string& runId, int64_t ttlMs) {
     if (Status s = checkRun(runId, ttlMs); !s) {
         return s;
     }
-    Result<Statement> st = m_db.prepare("UPDATE claims SET expires_at = ?2 WHERE run_id = ?1 AND done = 0");
-    if (!st) {
-        return st.error();
-    }
-    st->bind(1, runId).bind(2, nowMs() + ttlMs);
-    return st->run();
+    return runWith(m_db, "UPDATE claims SET expires_at = ?2 WHERE run_id = ?1 AND done = 0", runId, nowMs() + ttlMs);
 }
 
 Status Library::finishClaims(const std::vector<std::string>& paths, int64_t modelId, const std::string& runId,
@@ -110,12 +100,7 @@ Status Library::finishClaims(const std::vector<std::string>& paths, int64_t mode
 }
 
 Status Library::releaseClaims(const std::string& runId) {
-    Result<Statement> st = m_db.prepare("DELETE FROM claims WHERE run_id = ?1 AND done = 0");
-    if (!st) {
-        return st.error();
-    }
-    st->bind(1, runId);
-    return st->run();
+    return runWith(m_db, "DELETE FROM claims WHERE run_id = ?1 AND done = 0", runId);
 }
 
 }  // namespace diffclip

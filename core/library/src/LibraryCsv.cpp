@@ -72,17 +72,13 @@ Result<CsvImportReport> Library::importMetadataCsv(const std::string& csvPath) {
         if (!st) {
             return st.error();
         }
-        for (;;) {
-            Result<bool> row = st->step();
-            if (!row) {
-                return row.error();
-            }
-            if (!*row) {
-                break;
-            }
-            const std::string p = st->columnText(1);
-            byPath.emplace(p, st->columnInt(0));
-            byName.emplace(fileName(p), st->columnInt(0));
+        Status read = forEachRow(*st, [&](const Statement& row) {
+            const std::string p = row.columnText(1);
+            byPath.emplace(p, row.columnInt(0));
+            byName.emplace(fileName(p), row.columnInt(0));
+        });
+        if (!read) {
+            return read.error();
         }
     }
 
@@ -182,21 +178,17 @@ Status Library::exportCsv(const std::string& csvPath) {
         return st.error();
     }
     std::string out = "path,label,product,line,lot,date,inspector,notes,extra,status,error\r\n";
-    for (;;) {
-        Result<bool> row = st->step();
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            break;
-        }
+    Status read = forEachRow(*st, [&](const Statement& row) {
         for (int c = 0; c < 11; ++c) {
             if (c > 0) {
                 out += ',';
             }
-            appendCsvField(out, st->columnText(c));
+            appendCsvField(out, row.columnText(c));
         }
         out += "\r\n";
+    });
+    if (!read) {
+        return read;
     }
     std::string tmpl = csvPath + ".tmp-XXXXXX";
     const int fd = mkstemp(tmpl.data());
