@@ -126,37 +126,35 @@ Status Library::recordActiveModel(const std::string& spec) {
     if (spec.empty()) {
         return makeError(ErrorCode::InvalidArgument, "no model given to make active");
     }
-    Result<Transaction> tx = m_db.begin();
-    if (!tx) {
-        return tx.error();
-    }
-    Result<std::vector<std::string>> history = activeModelHistory();
-    if (!history) {
-        return history.error();
-    }
-    // The model active until now comes second even when it was set without a history (by
-    // opening a workspace, or by an older version), so it can be rolled back to.
-    Result<std::string> previous = setting("active_model");
-    if (!previous) {
-        return previous.error();
-    }
-    Json list = Json::array();
-    list.push_back(spec);
-    if (!previous->empty() && *previous != spec) {
-        list.push_back(*previous);
-    }
-    for (const std::string& h : *history) {
-        if (h != spec && h != *previous && list.size() < kActiveModelHistoryMax) {
-            list.push_back(h);
+    return withTransaction(m_db, [&]() -> Status {
+        Result<std::vector<std::string>> history = activeModelHistory();
+        if (!history) {
+            return history.error();
         }
-    }
-    if (Status s = setSetting("active_model", spec); !s) {
-        return s;
-    }
-    if (Status s = setSetting("active_model_history", dumpJson(list)); !s) {
-        return s;
-    }
-    return tx->commit();
+        // The model active until now comes second even when it was set without a history (by
+        // opening a workspace, or by an older version), so it can be rolled back to.
+        Result<std::string> previous = setting("active_model");
+        if (!previous) {
+            return previous.error();
+        }
+        Json list = Json::array();
+        list.push_back(spec);
+        if (!previous->empty() && *previous != spec) {
+            list.push_back(*previous);
+        }
+        for (const std::string& h : *history) {
+            if (h != spec && h != *previous && list.size() < kActiveModelHistoryMax) {
+                list.push_back(h);
+            }
+        }
+        if (Status s = setSetting("active_model", spec); !s) {
+            return s;
+        }
+        if (Status s = setSetting("active_model_history", dumpJson(list)); !s) {
+            return s;
+        }
+        return Status::success();
+    });
 }
 
 Result<std::vector<Library::ModelEmbeddingCount>> Library::embeddingCountsByModel() {
@@ -175,28 +173,23 @@ Result<std::vector<Library::ModelEmbeddingCount>> Library::embeddingCountsByMode
 }
 
 Result<int64_t> Library::deleteModelEmbeddings(int64_t modelId) {
-    Result<Transaction> tx = m_db.begin();
-    if (!tx) {
-        return tx.error();
-    }
-    Result<FirstRow> count = queryFirst(m_db, "SELECT COUNT(*) FROM embeddings WHERE model_id = ?1", modelId);
-    if (!count) {
-        return count.error();
-    }
-    const int64_t removed = count->st.columnInt(0);
-    if (Status s = runWith(m_db, "DELETE FROM embeddings WHERE model_id = ?1", modelId); !s) {
-        return s.error();
-    }
-    if (Status s = runWith(m_db, "DELETE FROM models WHERE id = ?1", modelId); !s) {
-        return s.error();
-    }
-    if (m_db.changes() != 1) {
-        return makeError(ErrorCode::NotFound, "the library has no model with id " + std::to_string(modelId));
-    }
-    if (Status s = tx->commit(); !s) {
-        return s.error();
-    }
-    return removed;
+    return withTransaction(m_db, [&]() -> Result<int64_t> {
+        Result<FirstRow> count = queryFirst(m_db, "SELECT COUNT(*) FROM embeddings WHERE model_id = ?1", modelId);
+        if (!count) {
+            return count.error();
+        }
+        const int64_t removed = count->st.columnInt(0);
+        if (Status s = runWith(m_db, "DELETE FROM embeddings WHERE model_id = ?1", modelId); !s) {
+            return s.error();
+        }
+        if (Status s = runWith(m_db, "DELETE FROM models WHERE id = ?1", modelId); !s) {
+            return s.error();
+        }
+        if (m_db.changes() != 1) {
+            return makeError(ErrorCode::NotFound, "the library has no model with id " + std::to_string(modelId));
+        }
+        return removed;
+    });
 }
 
 
@@ -224,41 +217,30 @@ Result<int64_t> Library::ensureModel(const std::string& name, const std::string&
     if (!config) {
         return makeError(ErrorCode::InvalidArgument, "model config is not valid JSON: " + config.error().message);
     }
-    Result<Transaction> tx = m_db.begin();
-    if (!tx) {
-        return tx.error();
-    }
-    Result<FirstRow> find = queryFirst(m_db, "SELECT id, dim FROM models WHERE fingerprint = ?1", fingerprint);
-    if (!find) {
-        return find.error();
-    }
-    if (find->found) {
-        const int64_t id = find->st.columnInt(0);
-        if (find->st.columnInt(1) != dim) {
-            return makeError(ErrorCode::Mismatch, "model " + fingerprint + " is registered with embedding size " +
-                                                      std::to_string(find->st.columnInt(1)) + ", not " +
-                                                      std::to_string(dim));
+    return withTransaction(m_db, [&]() -> Result<int64_t> {
+        Result<FirstRow> find = queryFirst(m_db, "SELECT id, dim FROM models WHERE fingerprint = ?1", fingerprint);
+        if (!find) {
+            return find.error();
+        }
+        if (find->found) {
+            const int64_t id = find->st.columnInt(0);
+            if (find->st.columnInt(1) != dim) {
+                return makeError(ErrorCode::Mismatch, "model " + fingerprint + " is registered with embedding size " +
+                                                          std::to_string(find->st.columnInt(1)) + ", not " +
+                                                          std::to_string(dim));
+            }
+            find->st.reset();
+            return id;
         }
         find->st.reset();
-        Status c = tx->commit();
-        if (!c) {
-            return c.error();
+        Status s = runWith(
+            m_db, "INSERT INTO models(name, fingerprint, config_json, dim, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            name, fingerprint, config->dump(), dim, nowMs());
+        if (!s) {
+            return s.error();
         }
-        return id;
-    }
-    find->st.reset();
-    Status s =
-        runWith(m_db, "INSERT INTO models(name, fingerprint, config_json, dim, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                name, fingerprint, config->dump(), dim, nowMs());
-    if (!s) {
-        return s.error();
-    }
-    const int64_t id = m_db.lastInsertId();
-    Status c = tx->commit();
-    if (!c) {
-        return c.error();
-    }
-    return id;
+        return m_db.lastInsertId();
+    });
 }
 
 Status Library::putEmbedding(int64_t imageId, int64_t modelId, const float* v, int dim) {

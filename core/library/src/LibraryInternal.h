@@ -84,6 +84,24 @@ Result<Statement> queryRow(Database& db, const Error& missing, std::string_view 
     return std::move(first->st);
 }
 
+// Runs body() in a transaction (Database::begin) and commits it when body succeeds; when body
+// fails, the transaction rolls back. body returns a Status or a Result.
+template <class Body>
+auto withTransaction(Database& db, Body body) -> decltype(body()) {
+    Result<Transaction> tx = db.begin();
+    if (!tx) {
+        return tx.error();
+    }
+    auto outcome = body();
+    if (!outcome) {
+        return outcome;
+    }
+    if (Status committed = tx->commit(); !committed) {
+        return committed.error();
+    }
+    return outcome;
+}
+
 // Steps `st` to its end, calling eachRow(st) for every row. eachRow returns nothing, or a Status
 // whose failure stops the walk and is returned.
 template <class EachRow>

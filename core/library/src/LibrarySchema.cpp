@@ -235,28 +235,26 @@ Result<Library> Library::openExisting(const std::string& path, const LibraryOpti
 }
 
 Status Library::migrate() {
-    Result<Transaction> tx = m_db.begin();
-    if (!tx) {
-        return tx.error();
-    }
-    // Another process may have migrated between our check and our write lock.
-    Result<int64_t> current = m_db.queryInt("PRAGMA user_version");
-    if (!current) {
-        return current.error();
-    }
-    for (int v = static_cast<int>(*current); v < kSchemaVersion; ++v) {
-        Status s = m_db.exec(kMigrations[v]);
+    return withTransaction(m_db, [&]() -> Status {
+        // Another process may have migrated between our check and our write lock.
+        Result<int64_t> current = m_db.queryInt("PRAGMA user_version");
+        if (!current) {
+            return current.error();
+        }
+        for (int v = static_cast<int>(*current); v < kSchemaVersion; ++v) {
+            Status s = m_db.exec(kMigrations[v]);
+            if (!s) {
+                return s;
+            }
+        }
+        // Both pragmas write the database header inside the transaction.
+        Status s = m_db.exec("PRAGMA application_id=" + std::to_string(kApplicationId) +
+                             "; PRAGMA user_version=" + std::to_string(kSchemaVersion));
         if (!s) {
             return s;
         }
-    }
-    // Both pragmas write the database header inside the transaction.
-    Status s = m_db.exec("PRAGMA application_id=" + std::to_string(kApplicationId) +
-                         "; PRAGMA user_version=" + std::to_string(kSchemaVersion));
-    if (!s) {
-        return s;
-    }
-    return tx->commit();
+        return Status::success();
+    });
 }
 
 Result<Transaction> Library::begin() {
