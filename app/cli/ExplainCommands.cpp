@@ -179,19 +179,6 @@ std::string sig(double v) {
     return s.str();
 }
 
-// A short name for a MODEL argument in pane titles: "preset:x" stays, a package folder is its
-// name, a file keeps its folder when the file name alone says nothing (model.safetensors).
-std::string modelLabel(const std::string& spec) {
-    if (spec.rfind("preset:", 0) == 0) return spec;
-    fs::path p(spec);
-    if (!p.has_filename()) p = p.parent_path();
-    const std::string name = p.filename().string();
-    if ((name == "model.safetensors" || name.rfind("checkpoint", 0) == 0) && p.has_parent_path() &&
-        !p.parent_path().filename().empty())
-        return p.parent_path().filename().string() + "/" + name;
-    return name;
-}
-
 std::string describeLine(const PaneResult& p) {
     std::string line = p.explanation.title + ": entropy " + fmt(p.summary.entropy) + " nats (" +
                        fmt(p.summary.normalisedEntropy) + " of max), top-10% share " + fmt(p.summary.top10Share);

@@ -14,6 +14,7 @@
 #include <opencv2/imgcodecs.hpp>
 
 #include "Random.h"
+#include "diffclip/base/EnumNames.h"
 #include "diffclip/base/ThreadPool.h"
 #include "diffclip/demo/DemoData.h"
 #include "diffclip/formats/Csv.h"
@@ -211,28 +212,19 @@ Result<Encoded> encodeSample(SampleSpec spec) {
 
 }  // namespace
 
-const char* surfaceName(Surface surface) {
-    switch (surface) {
-    case Surface::BrushedMetal: return "brushed-metal";
-    case Surface::CastMetal: return "cast-metal";
-    case Surface::PaintedPanel: return "painted-panel";
-    case Surface::Fabric: return "fabric";
-    case Surface::Wood: return "wood";
-    }
-    return "";
-}
+constexpr EnumName<Surface> kSurfaceNames[] = {
+    {Surface::BrushedMetal, "brushed-metal"}, {Surface::CastMetal, "cast-metal"},
+    {Surface::PaintedPanel, "painted-panel"}, {Surface::Fabric, "fabric"}, {Surface::Wood, "wood"}};
+static_assert(namesEveryValue(kSurfaceNames, Surface::Wood));
 
-const char* defectName(Defect defect) {
-    switch (defect) {
-    case Defect::Scratch: return "scratch";
-    case Defect::Crack: return "crack";
-    case Defect::Pit: return "pit";
-    case Defect::Stain: return "stain";
-    case Defect::Inclusion: return "inclusion";
-    case Defect::Dent: return "dent";
-    }
-    return "";
-}
+constexpr EnumName<Defect> kDefectNames[] = {
+    {Defect::Scratch, "scratch"}, {Defect::Crack, "crack"}, {Defect::Pit, "pit"}, {Defect::Stain, "stain"},
+    {Defect::Inclusion, "inclusion"}, {Defect::Dent, "dent"}};
+static_assert(namesEveryValue(kDefectNames, Defect::Dent));
+
+const char* surfaceName(Surface surface) { return enumName(kSurfaceNames, surface, ""); }
+
+const char* defectName(Defect defect) { return enumName(kDefectNames, defect, ""); }
 
 const std::vector<std::string>& demoClasses() {
     static const std::vector<std::string> classes = {"good", "scratch", "crack", "pit", "stain", "inclusion", "dent"};

@@ -6,6 +6,8 @@
 #include <new>
 #include <sstream>
 
+#include "diffclip/base/EnumNames.h"
+
 namespace diffclip::explain {
 
 namespace {
@@ -86,38 +88,26 @@ int64_t resolveLayer(const ModelConfig& c, int64_t layer) { return layer < 0 ? c
 
 }  // namespace
 
-const char* methodName(Method m) {
-    switch (m) {
-        case Method::Attention: return "attention";
-        case Method::Rollout: return "rollout";
-        case Method::Similarity: return "similarity";
-        case Method::Gradient: return "gradient";
-    }
-    return "attention";
-}
+constexpr EnumName<Method> kMethodNames[] = {
+    {Method::Attention, "attention"}, {Method::Rollout, "rollout"}, {Method::Similarity, "similarity"},
+    {Method::Gradient, "gradient"}};
+static_assert(namesEveryValue(kMethodNames, Method::Gradient));
 
-const char* componentName(Component c) {
-    switch (c) {
-        case Component::Auto: return "auto";
-        case Component::A1: return "a1";
-        case Component::A2: return "a2";
-        case Component::Difference: return "diff";
-        case Component::Standard: return "a";
-    }
-    return "auto";
-}
+constexpr EnumName<Component> kComponentNames[] = {
+    {Component::Auto, "auto"}, {Component::A1, "a1"}, {Component::A2, "a2"}, {Component::Difference, "diff"},
+    {Component::Standard, "a"}};
+static_assert(namesEveryValue(kComponentNames, Component::Standard));
+
+const char* methodName(Method m) { return enumName(kMethodNames, m, "attention"); }
+
+const char* componentName(Component c) { return enumName(kComponentNames, c, "auto"); }
 
 Result<Method> parseMethod(const std::string& text) {
-    for (Method m : {Method::Attention, Method::Rollout, Method::Similarity, Method::Gradient})
-        if (text == methodName(m)) return m;
-    return makeError(ErrorCode::InvalidArgument,
-                     "unknown method \"" + text + "\" (attention, rollout, similarity or gradient)");
+    return parseEnum(kMethodNames, text, "method", "attention, rollout, similarity or gradient");
 }
 
 Result<Component> parseComponent(const std::string& text) {
-    for (Component c : {Component::Auto, Component::A1, Component::A2, Component::Difference, Component::Standard})
-        if (text == componentName(c)) return c;
-    return makeError(ErrorCode::InvalidArgument, "unknown component \"" + text + "\" (auto, a1, a2, diff or a)");
+    return parseEnum(kComponentNames, text, "component", "auto, a1, a2, diff or a");
 }
 
 Result<HeadChoice> parseHeads(const std::string& text) {

@@ -26,17 +26,6 @@ namespace {
 
 constexpr int kMinDisplay = 224;
 
-std::string modelLabel(const std::string& spec) {
-    if (spec.rfind("preset:", 0) == 0) return spec;
-    fs::path p(spec);
-    if (!p.has_filename()) p = p.parent_path();
-    const std::string name = p.filename().string();
-    if ((name == "model.safetensors" || name.rfind("checkpoint", 0) == 0) && p.has_parent_path() &&
-        !p.parent_path().filename().empty())
-        return p.parent_path().filename().string() + "/" + name;
-    return name;
-}
-
 std::string sig(double v) {
     std::ostringstream s;
     s << std::setprecision(3) << v;

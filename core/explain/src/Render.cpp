@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "diffclip/base/EnumNames.h"
+
 namespace diffclip::explain {
 
 namespace {
@@ -104,20 +106,15 @@ Result<T> guarded(const char* what, F&& body) {
 
 }  // namespace
 
-const char* paletteName(Palette p) {
-    switch (p) {
-        case Palette::Viridis: return "viridis";
-        case Palette::Inferno: return "inferno";
-        case Palette::Magma: return "magma";
-        case Palette::Plasma: return "plasma";
-    }
-    return "viridis";
-}
+constexpr EnumName<Palette> kPaletteNames[] = {
+    {Palette::Viridis, "viridis"}, {Palette::Inferno, "inferno"}, {Palette::Magma, "magma"},
+    {Palette::Plasma, "plasma"}};
+static_assert(namesEveryValue(kPaletteNames, Palette::Plasma));
+
+const char* paletteName(Palette p) { return enumName(kPaletteNames, p, "viridis"); }
 
 Result<Palette> parsePalette(const std::string& text) {
-    for (Palette p : {Palette::Viridis, Palette::Inferno, Palette::Magma, Palette::Plasma})
-        if (text == paletteName(p)) return p;
-    return makeError(ErrorCode::InvalidArgument, "unknown colour map \"" + text + "\" (viridis, inferno, magma, plasma)");
+    return parseEnum(kPaletteNames, text, "colour map", "viridis, inferno, magma, plasma");
 }
 
 Result<ColourScale> sharedScale(const std::vector<const PatchGrid*>& maps) {

@@ -9,6 +9,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "diffclip/base/EnumNames.h"
 #include "diffclip/formats/Json.h"
 #include "diffclip/imaging/Preprocess.h"
 #include "diffclip/indexing/Evaluate.h"
@@ -19,14 +20,11 @@
 
 namespace diffclip {
 
-const char* indexKindName(IndexKind kind) {
-    switch (kind) {
-    case IndexKind::Auto: return "auto";
-    case IndexKind::Exact: return "exact";
-    case IndexKind::Approximate: return "approximate";
-    }
-    return "auto";
-}
+constexpr EnumName<IndexKind> kIndexKindNames[] = {
+    {IndexKind::Auto, "auto"}, {IndexKind::Exact, "exact"}, {IndexKind::Approximate, "approximate"}};
+static_assert(namesEveryValue(kIndexKindNames, IndexKind::Approximate));
+
+const char* indexKindName(IndexKind kind) { return enumName(kIndexKindNames, kind, "auto"); }
 
 namespace {
 

@@ -3,11 +3,37 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "SqliteError.h"
 
 namespace diffclip {
+
+namespace {
+
+// The table of Database.h: primary result codes (SQLITE_OK, 0, pads the shorter lists), our code and
+// the fixed text.
+struct SqliteErrorKind {
+    int codes[3];
+    ErrorCode code;
+    const char* text;
+};
+
+constexpr SqliteErrorKind kSqliteErrorKinds[] = {
+    {{SQLITE_BUSY, SQLITE_LOCKED}, ErrorCode::Io, "the library is busy: another program is writing to it"},
+    {{SQLITE_FULL}, ErrorCode::Io, "disk full"},
+    {{SQLITE_READONLY}, ErrorCode::Io, "the library is read-only"},
+    {{SQLITE_CORRUPT, SQLITE_NOTADB}, ErrorCode::Format, "not a DiffCLIP library or damaged"},
+    {{SQLITE_CONSTRAINT}, ErrorCode::InvalidArgument, "constraint failed"},
+    {{SQLITE_NOMEM}, ErrorCode::OutOfMemory, "out of memory"},
+    {{SQLITE_CANTOPEN, SQLITE_PERM, SQLITE_AUTH}, ErrorCode::Io, "cannot open or access the library file"},
+    {{SQLITE_IOERR}, ErrorCode::Io, "input/output error"},
+    {{SQLITE_TOOBIG, SQLITE_RANGE, SQLITE_MISMATCH}, ErrorCode::InvalidArgument, "value not accepted"},
+};
+
+}  // namespace
 
 Error sqliteError(sqlite3* db, int rc, const std::string& context) {
     std::string detail = context;
@@ -17,34 +43,14 @@ Error sqliteError(sqlite3* db, int rc, const std::string& context) {
         detail += text;
     }
     const std::string suffix = " (" + detail + ")";
-    switch (rc & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return makeError(ErrorCode::Io, "the library is busy: another program is writing to it" + suffix);
-    case SQLITE_FULL:
-        return makeError(ErrorCode::Io, "disk full" + suffix);
-    case SQLITE_READONLY:
-        return makeError(ErrorCode::Io, "the library is read-only" + suffix);
-    case SQLITE_CORRUPT:
-    case SQLITE_NOTADB:
-        return makeError(ErrorCode::Format, "not a DiffCLIP library or damaged" + suffix);
-    case SQLITE_CONSTRAINT:
-        return makeError(ErrorCode::InvalidArgument, "constraint failed" + suffix);
-    case SQLITE_NOMEM:
-        return makeError(ErrorCode::OutOfMemory, "out of memory" + suffix);
-    case SQLITE_CANTOPEN:
-    case SQLITE_PERM:
-    case SQLITE_AUTH:
-        return makeError(ErrorCode::Io, "cannot open or access the library file" + suffix);
-    case SQLITE_IOERR:
-        return makeError(ErrorCode::Io, "input/output error" + suffix);
-    case SQLITE_TOOBIG:
-    case SQLITE_RANGE:
-    case SQLITE_MISMATCH:
-        return makeError(ErrorCode::InvalidArgument, "value not accepted" + suffix);
-    default:
-        return makeError(ErrorCode::Internal, "database error" + suffix);
+    const int primary = rc & 0xff;
+    for (const SqliteErrorKind& kind : kSqliteErrorKinds) {
+        if (primary != SQLITE_OK &&
+            std::find(std::begin(kind.codes), std::end(kind.codes), primary) != std::end(kind.codes)) {
+            return makeError(kind.code, kind.text + suffix);
+        }
     }
+    return makeError(ErrorCode::Internal, "database error" + suffix);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -24,68 +24,53 @@ Result<std::vector<Library::Claim>> Library::claimPaths(const std::vector<std::s
     }
     // BEGIN IMMEDIATE: the check and the claim happen under the write lock, so two runs can
     // never both see a path free.
-    Result<Transaction> tx = m_db.begin();
-    if (!tx) {
-        return tx.error();
-    }
-    const int64_t now = nowMs();
-    Result<Statement> expire = m_db.prepare("DELETE FROM claims WHERE expires_at <= ?1");
-    if (!expire) {
-        return expire.error();
-    }
-    expire->bind(1, now);
-    if (Status s = expire->run(); !s) {
-        return s.error();
-    }
-    // Takes a free path, or renews this run's own claim; leaves another run's live one alone.
-    Result<Statement> take = m_db.prepare(
-        "INSERT INTO claims(path, model_id, run_id, expires_at, done) VALUES (?1, ?4, ?2, ?3, 0) "
-        "ON CONFLICT(path, model_id) DO UPDATE SET expires_at = excluded.expires_at, done = 0 "
-        "WHERE run_id = excluded.run_id");
-    Result<Statement> holder = m_db.prepare("SELECT done FROM claims WHERE path = ?1 AND model_id = ?2");
-    if (!take) {
-        return take.error();
-    }
-    if (!holder) {
-        return holder.error();
-    }
-    std::vector<Claim> out;
-    out.reserve(paths.size());
-    for (const std::string& path : paths) {
-        take->reset();
-        take->bind(1, path).bind(2, runId).bind(3, now + ttlMs).bind(4, modelId);
-        if (Status s = take->run(); !s) {
+    return withTransaction(m_db, [&]() -> Result<std::vector<Claim>> {
+        const int64_t now = nowMs();
+        if (Status s = runWith(m_db, "DELETE FROM claims WHERE expires_at <= ?1", now); !s) {
             return s.error();
         }
-        if (m_db.changes() == 1) {
-            out.push_back(Claim::Claimed);
-            continue;
+        // Takes a free path, or renews this run's own claim; leaves another run's live one alone.
+        Result<Statement> take = m_db.prepare(
+            "INSERT INTO claims(path, model_id, run_id, expires_at, done) VALUES (?1, ?4, ?2, ?3, 0) "
+            "ON CONFLICT(path, model_id) DO UPDATE SET expires_at = excluded.expires_at, done = 0 "
+            "WHERE run_id = excluded.run_id");
+        Result<Statement> holder = m_db.prepare("SELECT done FROM claims WHERE path = ?1 AND model_id = ?2");
+        if (!take) {
+            return take.error();
         }
-        holder->reset();
-        holder->bind(1, path).bind(2, modelId);
-        Result<bool> row = holder->step();
-        if (!row) {
-            return row.error();
+        if (!holder) {
+            return holder.error();
         }
-        out.push_back(*row && holder->columnInt(0) != 0 ? Claim::Done : Claim::Busy);
-        holder->reset();
-    }
-    if (Status s = tx->commit(); !s) {
-        return s.error();
-    }
-    return out;
+        std::vector<Claim> out;
+        out.reserve(paths.size());
+        for (const std::string& path : paths) {
+            take->reset();
+            take->bind(1, path).bind(2, runId).bind(3, now + ttlMs).bind(4, modelId);
+            if (Status s = take->run(); !s) {
+                return s.error();
+            }
+            if (m_db.changes() == 1) {
+                out.push_back(Claim::Claimed);
+                continue;
+            }
+            holder->reset();
+            holder->bind(1, path).bind(2, modelId);
+            Result<bool> row = holder->step();
+            if (!row) {
+                return row.error();
+            }
+            out.push_back(*row && holder->columnInt(0) != 0 ? Claim::Done : Claim::Busy);
+            holder->reset();
+        }
+        return out;
+    });
 }
 
 Status Library::renewClaims(const std::string& runId, int64_t ttlMs) {
     if (Status s = checkRun(runId, ttlMs); !s) {
         return s;
     }
-    Result<Statement> st = m_db.prepare("UPDATE claims SET expires_at = ?2 WHERE run_id = ?1 AND done = 0");
-    if (!st) {
-        return st.error();
-    }
-    st->bind(1, runId).bind(2, nowMs() + ttlMs);
-    return st->run();
+    return runWith(m_db, "UPDATE claims SET expires_at = ?2 WHERE run_id = ?1 AND done = 0", runId, nowMs() + ttlMs);
 }
 
 Status Library::finishClaims(const std::vector<std::string>& paths, int64_t modelId, const std::string& runId,
@@ -110,12 +95,7 @@ Status Library::finishClaims(const std::vector<std::string>& paths, int64_t mode
 }
 
 Status Library::releaseClaims(const std::string& runId) {
-    Result<Statement> st = m_db.prepare("DELETE FROM claims WHERE run_id = ?1 AND done = 0");
-    if (!st) {
-        return st.error();
-    }
-    st->bind(1, runId);
-    return st->run();
+    return runWith(m_db, "DELETE FROM claims WHERE run_id = ?1 AND done = 0", runId);
 }
 
 }  // namespace diffclip

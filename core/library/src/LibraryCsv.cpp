@@ -72,106 +72,97 @@ Result<CsvImportReport> Library::importMetadataCsv(const std::string& csvPath) {
         if (!st) {
             return st.error();
         }
-        for (;;) {
-            Result<bool> row = st->step();
-            if (!row) {
-                return row.error();
-            }
-            if (!*row) {
-                break;
-            }
-            const std::string p = st->columnText(1);
-            byPath.emplace(p, st->columnInt(0));
-            byName.emplace(fileName(p), st->columnInt(0));
+        Status read = forEachRow(*st, [&](const Statement& row) {
+            const std::string p = row.columnText(1);
+            byPath.emplace(p, row.columnInt(0));
+            byName.emplace(fileName(p), row.columnInt(0));
+        });
+        if (!read) {
+            return read.error();
         }
     }
 
-    Result<Transaction> tx = m_db.begin();
-    if (!tx) {
-        return tx.error();
-    }
-    Result<Statement> read = m_db.prepare("SELECT extra FROM images WHERE id = ?1");
-    Result<Statement> write = m_db.prepare(
-        "UPDATE images SET product = COALESCE(NULLIF(?2, ''), product), line = COALESCE(NULLIF(?3, ''), line), "
-        "lot = COALESCE(NULLIF(?4, ''), lot), date = COALESCE(NULLIF(?5, ''), date), "
-        "inspector = COALESCE(NULLIF(?6, ''), inspector), notes = COALESCE(NULLIF(?7, ''), notes), extra = ?8 "
-        "WHERE id = ?1");
-    if (!read) {
-        return read.error();
-    }
-    if (!write) {
-        return write.error();
-    }
-    CsvImportReport report;
-    for (size_t r = 1; r < rows.size(); ++r) {
-        const CsvRow& row = rows[r];
-        if (row.fields.size() == 1 && row.fields[0].empty()) {
-            continue;  // blank line
+    return withTransaction(m_db, [&]() -> Result<CsvImportReport> {
+        Result<Statement> read = m_db.prepare("SELECT extra FROM images WHERE id = ?1");
+        Result<Statement> write = m_db.prepare(
+            "UPDATE images SET product = COALESCE(NULLIF(?2, ''), product), line = COALESCE(NULLIF(?3, ''), line), "
+            "lot = COALESCE(NULLIF(?4, ''), lot), date = COALESCE(NULLIF(?5, ''), date), "
+            "inspector = COALESCE(NULLIF(?6, ''), inspector), notes = COALESCE(NULLIF(?7, ''), notes), extra = ?8 "
+            "WHERE id = ?1");
+        if (!read) {
+            return read.error();
         }
-        if (row.fields.size() > names.size()) {
-            return makeError(ErrorCode::Format, "CSV line " + std::to_string(row.line) + " has " +
-                                                    std::to_string(row.fields.size()) + " fields, the header " +
-                                                    std::to_string(names.size()) + ": " + csvPath);
+        if (!write) {
+            return write.error();
         }
-        ++report.rows;
-        const std::string key = pathColumn < static_cast<int>(row.fields.size()) ? trim(row.fields[pathColumn]) : "";
-        int64_t id = -1;
-        if (auto it = byPath.find(key); it != byPath.end()) {
-            id = it->second;
-        } else if (byName.count(fileName(key)) == 1) {
-            id = byName.find(fileName(key))->second;
-        }
-        if (key.empty() || id < 0) {
-            ++report.unmatched;
-            if (report.unmatchedExamples.size() < 10) {
-                report.unmatchedExamples.push_back(key);
+        CsvImportReport report;
+        for (size_t r = 1; r < rows.size(); ++r) {
+            const CsvRow& row = rows[r];
+            if (row.fields.size() == 1 && row.fields[0].empty()) {
+                continue;  // blank line
             }
-            continue;
-        }
-        std::map<std::string, std::string> known;
-        read->reset();
-        read->bind(1, id);
-        Result<bool> got = read->step();
-        if (!got) {
-            return got.error();
-        }
-        Result<Json> extra = parseJson(*got ? read->columnText(0) : std::string("{}"));
-        Json object = extra && extra->is_object() ? std::move(extra).value() : Json::object();
-        read->reset();
-        for (size_t c = 0; c < row.fields.size(); ++c) {
-            if (static_cast<int>(c) == pathColumn || names[c].empty()) {
+            if (row.fields.size() > names.size()) {
+                return makeError(ErrorCode::Format, "CSV line " + std::to_string(row.line) + " has " +
+                                                        std::to_string(row.fields.size()) + " fields, the header " +
+                                                        std::to_string(names.size()) + ": " + csvPath);
+            }
+            ++report.rows;
+            const std::string key =
+                pathColumn < static_cast<int>(row.fields.size()) ? trim(row.fields[pathColumn]) : "";
+            int64_t id = -1;
+            if (auto it = byPath.find(key); it != byPath.end()) {
+                id = it->second;
+            } else if (byName.count(fileName(key)) == 1) {
+                id = byName.find(fileName(key))->second;
+            }
+            if (key.empty() || id < 0) {
+                ++report.unmatched;
+                if (report.unmatchedExamples.size() < 10) {
+                    report.unmatchedExamples.push_back(key);
+                }
                 continue;
             }
-            const std::string value = trim(row.fields[c]);
-            if (names[c] == "date" && !value.empty() && !isIsoDate(value)) {
-                // Not imported: the stored date stays, the rest of the row is applied.
-                report.rejected.push_back(CsvRejectedCell{static_cast<int64_t>(row.line), "date", value});
-            } else if (std::find(std::begin(kKnown), std::end(kKnown), names[c]) != std::end(kKnown)) {
-                known[names[c]] = value;
-            } else if (!value.empty()) {
-                object[names[c]] = value;
+            std::map<std::string, std::string> known;
+            read->reset();
+            read->bind(1, id);
+            Result<bool> got = read->step();
+            if (!got) {
+                return got.error();
             }
+            Result<Json> extra = parseJson(*got ? read->columnText(0) : std::string("{}"));
+            Json object = extra && extra->is_object() ? std::move(extra).value() : Json::object();
+            read->reset();
+            for (size_t c = 0; c < row.fields.size(); ++c) {
+                if (static_cast<int>(c) == pathColumn || names[c].empty()) {
+                    continue;
+                }
+                const std::string value = trim(row.fields[c]);
+                if (names[c] == "date" && !value.empty() && !isIsoDate(value)) {
+                    // Not imported: the stored date stays, the rest of the row is applied.
+                    report.rejected.push_back(CsvRejectedCell{static_cast<int64_t>(row.line), "date", value});
+                } else if (std::find(std::begin(kKnown), std::end(kKnown), names[c]) != std::end(kKnown)) {
+                    known[names[c]] = value;
+                } else if (!value.empty()) {
+                    object[names[c]] = value;
+                }
+            }
+            write->reset();
+            write->bind(1, id)
+                .bind(2, known["product"])
+                .bind(3, known["line"])
+                .bind(4, known["lot"])
+                .bind(5, known["date"])
+                .bind(6, known["inspector"])
+                .bind(7, known["notes"])
+                .bind(8, dumpJson(object));
+            Status s = write->run();
+            if (!s) {
+                return s.error();
+            }
+            ++report.matched;
         }
-        write->reset();
-        write->bind(1, id)
-            .bind(2, known["product"])
-            .bind(3, known["line"])
-            .bind(4, known["lot"])
-            .bind(5, known["date"])
-            .bind(6, known["inspector"])
-            .bind(7, known["notes"])
-            .bind(8, dumpJson(object));
-        Status s = write->run();
-        if (!s) {
-            return s.error();
-        }
-        ++report.matched;
-    }
-    Status c = tx->commit();
-    if (!c) {
-        return c.error();
-    }
-    return report;
+        return report;
+    });
 }
 
 Status Library::exportCsv(const std::string& csvPath) {
@@ -182,21 +173,17 @@ Status Library::exportCsv(const std::string& csvPath) {
         return st.error();
     }
     std::string out = "path,label,product,line,lot,date,inspector,notes,extra,status,error\r\n";
-    for (;;) {
-        Result<bool> row = st->step();
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            break;
-        }
+    Status read = forEachRow(*st, [&](const Statement& row) {
         for (int c = 0; c < 11; ++c) {
             if (c > 0) {
                 out += ',';
             }
-            appendCsvField(out, st->columnText(c));
+            appendCsvField(out, row.columnText(c));
         }
         out += "\r\n";
+    });
+    if (!read) {
+        return read;
     }
     std::string tmpl = csvPath + ".tmp-XXXXXX";
     const int fd = mkstemp(tmpl.data());

@@ -11,6 +11,16 @@ namespace diffclip {
 
 using namespace library_internal;
 
+namespace {
+
+// The models row of `modelId` standing on its dim column; NotFound when there is none.
+Result<Statement> queryModelDim(Database& db, int64_t modelId) {
+    return queryRow(db, makeError(ErrorCode::NotFound, "no model with id " + std::to_string(modelId)),
+                    "SELECT dim FROM models WHERE id = ?1", modelId);
+}
+
+}  // namespace
+
 // ---------------------------------------------------------------------------------------------
 // fp16
 
@@ -63,31 +73,29 @@ float halfToFloat(uint16_t half) {
 }
 
 Result<std::vector<ImageRecord>> Library::imagesWithoutEmbedding(int64_t modelId) {
-    Result<Statement> st = m_db.prepare(std::string("SELECT ") + kImageColumns +
-                                        " FROM images i WHERE i.status = 'ok' AND NOT EXISTS (SELECT 1 FROM "
-                                        "embeddings e WHERE e.image_id = i.id AND e.model_id = ?1) ORDER BY i.id");
+    Result<Statement> st = prepareWith(m_db,
+                                       std::string("SELECT ") + kImageColumns +
+                                           " FROM images i WHERE i.status = 'ok' AND NOT EXISTS (SELECT 1 FROM "
+                                           "embeddings e WHERE e.image_id = i.id AND e.model_id = ?1) ORDER BY i.id",
+                                       modelId);
     if (!st) {
         return st.error();
     }
-    st->bind(1, modelId);
     return collectRows<ImageRecord>(*st, [](const Statement& s) -> ImageRecord { return readImage(s); });
 }
 
 Result<Library::EmbeddingStamp> Library::embeddingStamp(int64_t modelId) {
-    Result<Statement> st = m_db.prepare(
-        "SELECT COUNT(*), COALESCE(MAX(rowid), 0), COALESCE(SUM(image_id), 0) FROM embeddings WHERE model_id = ?1");
-    if (!st) {
-        return st.error();
-    }
-    st->bind(1, modelId);
-    Result<bool> row = st->step();
+    Result<FirstRow> row = queryFirst(
+        m_db,
+        "SELECT COUNT(*), COALESCE(MAX(rowid), 0), COALESCE(SUM(image_id), 0) FROM embeddings WHERE model_id = ?1",
+        modelId);
     if (!row) {
         return row.error();
     }
     EmbeddingStamp stamp;
-    stamp.count = st->columnInt(0);
-    stamp.maxRowId = st->columnInt(1);
-    stamp.idSum = st->columnInt(2);
+    stamp.count = row->st.columnInt(0);
+    stamp.maxRowId = row->st.columnInt(1);
+    stamp.idSum = row->st.columnInt(2);
     return stamp;
 }
 
@@ -118,37 +126,35 @@ Status Library::recordActiveModel(const std::string& spec) {
     if (spec.empty()) {
         return makeError(ErrorCode::InvalidArgument, "no model given to make active");
     }
-    Result<Transaction> tx = m_db.begin();
-    if (!tx) {
-        return tx.error();
-    }
-    Result<std::vector<std::string>> history = activeModelHistory();
-    if (!history) {
-        return history.error();
-    }
-    // The model active until now comes second even when it was set without a history (by
-    // opening a workspace, or by an older version), so it can be rolled back to.
-    Result<std::string> previous = setting("active_model");
-    if (!previous) {
-        return previous.error();
-    }
-    Json list = Json::array();
-    list.push_back(spec);
-    if (!previous->empty() && *previous != spec) {
-        list.push_back(*previous);
-    }
-    for (const std::string& h : *history) {
-        if (h != spec && h != *previous && list.size() < kActiveModelHistoryMax) {
-            list.push_back(h);
+    return withTransaction(m_db, [&]() -> Status {
+        Result<std::vector<std::string>> history = activeModelHistory();
+        if (!history) {
+            return history.error();
         }
-    }
-    if (Status s = setSetting("active_model", spec); !s) {
-        return s;
-    }
-    if (Status s = setSetting("active_model_history", dumpJson(list)); !s) {
-        return s;
-    }
-    return tx->commit();
+        // The model active until now comes second even when it was set without a history (by
+        // opening a workspace, or by an older version), so it can be rolled back to.
+        Result<std::string> previous = setting("active_model");
+        if (!previous) {
+            return previous.error();
+        }
+        Json list = Json::array();
+        list.push_back(spec);
+        if (!previous->empty() && *previous != spec) {
+            list.push_back(*previous);
+        }
+        for (const std::string& h : *history) {
+            if (h != spec && h != *previous && list.size() < kActiveModelHistoryMax) {
+                list.push_back(h);
+            }
+        }
+        if (Status s = setSetting("active_model", spec); !s) {
+            return s;
+        }
+        if (Status s = setSetting("active_model_history", dumpJson(list)); !s) {
+            return s;
+        }
+        return Status::success();
+    });
 }
 
 Result<std::vector<Library::ModelEmbeddingCount>> Library::embeddingCountsByModel() {
@@ -167,43 +173,23 @@ Result<std::vector<Library::ModelEmbeddingCount>> Library::embeddingCountsByMode
 }
 
 Result<int64_t> Library::deleteModelEmbeddings(int64_t modelId) {
-    Result<Transaction> tx = m_db.begin();
-    if (!tx) {
-        return tx.error();
-    }
-    Result<Statement> count = m_db.prepare("SELECT COUNT(*) FROM embeddings WHERE model_id = ?1");
-    if (!count) {
-        return count.error();
-    }
-    count->bind(1, modelId);
-    Result<bool> row = count->step();
-    if (!row) {
-        return row.error();
-    }
-    const int64_t removed = count->columnInt(0);
-    Result<Statement> del = m_db.prepare("DELETE FROM embeddings WHERE model_id = ?1");
-    if (!del) {
-        return del.error();
-    }
-    del->bind(1, modelId);
-    if (Result<bool> done = del->step(); !done) {
-        return done.error();
-    }
-    Result<Statement> delModel = m_db.prepare("DELETE FROM models WHERE id = ?1");
-    if (!delModel) {
-        return delModel.error();
-    }
-    delModel->bind(1, modelId);
-    if (Result<bool> done = delModel->step(); !done) {
-        return done.error();
-    }
-    if (m_db.changes() != 1) {
-        return makeError(ErrorCode::NotFound, "the library has no model with id " + std::to_string(modelId));
-    }
-    if (Status s = tx->commit(); !s) {
-        return s.error();
-    }
-    return removed;
+    return withTransaction(m_db, [&]() -> Result<int64_t> {
+        Result<FirstRow> count = queryFirst(m_db, "SELECT COUNT(*) FROM embeddings WHERE model_id = ?1", modelId);
+        if (!count) {
+            return count.error();
+        }
+        const int64_t removed = count->st.columnInt(0);
+        if (Status s = runWith(m_db, "DELETE FROM embeddings WHERE model_id = ?1", modelId); !s) {
+            return s.error();
+        }
+        if (Status s = runWith(m_db, "DELETE FROM models WHERE id = ?1", modelId); !s) {
+            return s.error();
+        }
+        if (m_db.changes() != 1) {
+            return makeError(ErrorCode::NotFound, "the library has no model with id " + std::to_string(modelId));
+        }
+        return removed;
+    });
 }
 
 
@@ -231,67 +217,39 @@ Result<int64_t> Library::ensureModel(const std::string& name, const std::string&
     if (!config) {
         return makeError(ErrorCode::InvalidArgument, "model config is not valid JSON: " + config.error().message);
     }
-    Result<Transaction> tx = m_db.begin();
-    if (!tx) {
-        return tx.error();
-    }
-    Result<Statement> find = m_db.prepare("SELECT id, dim FROM models WHERE fingerprint = ?1");
-    if (!find) {
-        return find.error();
-    }
-    find->bind(1, fingerprint);
-    Result<bool> row = find->step();
-    if (!row) {
-        return row.error();
-    }
-    if (*row) {
-        const int64_t id = find->columnInt(0);
-        if (find->columnInt(1) != dim) {
-            return makeError(ErrorCode::Mismatch, "model " + fingerprint + " is registered with embedding size " +
-                                                      std::to_string(find->columnInt(1)) + ", not " +
-                                                      std::to_string(dim));
+    return withTransaction(m_db, [&]() -> Result<int64_t> {
+        Result<FirstRow> find = queryFirst(m_db, "SELECT id, dim FROM models WHERE fingerprint = ?1", fingerprint);
+        if (!find) {
+            return find.error();
         }
-        find->reset();
-        Status c = tx->commit();
-        if (!c) {
-            return c.error();
+        if (find->found) {
+            const int64_t id = find->st.columnInt(0);
+            if (find->st.columnInt(1) != dim) {
+                return makeError(ErrorCode::Mismatch, "model " + fingerprint + " is registered with embedding size " +
+                                                          std::to_string(find->st.columnInt(1)) + ", not " +
+                                                          std::to_string(dim));
+            }
+            find->st.reset();
+            return id;
         }
-        return id;
-    }
-    find->reset();
-    Result<Statement> ins =
-        m_db.prepare("INSERT INTO models(name, fingerprint, config_json, dim, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
-    if (!ins) {
-        return ins.error();
-    }
-    ins->bind(1, name).bind(2, fingerprint).bind(3, config->dump()).bind(4, dim).bind(5, nowMs());
-    Status s = ins->run();
-    if (!s) {
-        return s.error();
-    }
-    const int64_t id = m_db.lastInsertId();
-    Status c = tx->commit();
-    if (!c) {
-        return c.error();
-    }
-    return id;
+        find->st.reset();
+        Status s = runWith(
+            m_db, "INSERT INTO models(name, fingerprint, config_json, dim, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            name, fingerprint, config->dump(), dim, nowMs());
+        if (!s) {
+            return s.error();
+        }
+        return m_db.lastInsertId();
+    });
 }
 
 Status Library::putEmbedding(int64_t imageId, int64_t modelId, const float* v, int dim) {
     if (v == nullptr || dim < 1) {
         return makeError(ErrorCode::InvalidArgument, "empty embedding");
     }
-    Result<Statement> model = m_db.prepare("SELECT dim FROM models WHERE id = ?1");
+    Result<Statement> model = queryModelDim(m_db, modelId);
     if (!model) {
         return model.error();
-    }
-    model->bind(1, modelId);
-    Result<bool> row = model->step();
-    if (!row) {
-        return row.error();
-    }
-    if (!*row) {
-        return makeError(ErrorCode::NotFound, "no model with id " + std::to_string(modelId));
     }
     if (model->columnInt(0) != dim) {
         return makeError(ErrorCode::Mismatch, "embedding has " + std::to_string(dim) + " values, the model " +
@@ -308,31 +266,21 @@ Status Library::putEmbedding(int64_t imageId, int64_t modelId, const float* v, i
         blob[2 * static_cast<size_t>(k)] = static_cast<unsigned char>(h & 0xff);
         blob[2 * static_cast<size_t>(k) + 1] = static_cast<unsigned char>(h >> 8);
     }
-    Result<Statement> st = m_db.prepare(
-        "INSERT OR REPLACE INTO embeddings(image_id, model_id, dim, dtype, vector) VALUES (?1, ?2, ?3, 'f16', ?4)");
+    Result<Statement> st = prepareWith(
+        m_db,
+        "INSERT OR REPLACE INTO embeddings(image_id, model_id, dim, dtype, vector) VALUES (?1, ?2, ?3, 'f16', ?4)",
+        imageId, modelId, dim);
     if (!st) {
         return st.error();
     }
-    st->bind(1, imageId).bind(2, modelId).bind(3, dim).bindBlob(4, blob.data(), blob.size());
-    Status s = st->run();
-    if (!s && s.error().code == ErrorCode::InvalidArgument) {
-        return makeError(ErrorCode::NotFound, "no image with id " + std::to_string(imageId));
-    }
-    return s;
+    st->bindBlob(4, blob.data(), blob.size());
+    return refersToImage(st->run(), imageId);
 }
 
 Result<EmbeddingMatrix> Library::loadEmbeddings(int64_t modelId) {
-    Result<Statement> model = m_db.prepare("SELECT dim FROM models WHERE id = ?1");
+    Result<Statement> model = queryModelDim(m_db, modelId);
     if (!model) {
         return model.error();
-    }
-    model->bind(1, modelId);
-    Result<bool> row = model->step();
-    if (!row) {
-        return row.error();
-    }
-    if (!*row) {
-        return makeError(ErrorCode::NotFound, "no model with id " + std::to_string(modelId));
     }
     EmbeddingMatrix m;
     m.dim = static_cast<int>(model->columnInt(0));
@@ -345,26 +293,18 @@ Result<EmbeddingMatrix> Library::loadEmbeddings(int64_t modelId) {
     }
     m.ids.reserve(static_cast<size_t>(*count));
     m.values.reserve(static_cast<size_t>(*count) * dim);
-    Result<Statement> st =
-        m_db.prepare("SELECT image_id, dim, dtype, vector FROM embeddings WHERE model_id = ?1 ORDER BY image_id");
+    Result<Statement> st = prepareWith(
+        m_db, "SELECT image_id, dim, dtype, vector FROM embeddings WHERE model_id = ?1 ORDER BY image_id", modelId);
     if (!st) {
         return st.error();
     }
-    st->bind(1, modelId);
-    for (;;) {
-        Result<bool> r = st->step();
-        if (!r) {
-            return r.error();
-        }
-        if (!*r) {
-            break;
-        }
-        const int64_t imageId = st->columnInt(0);
-        const std::string dtype = st->columnText(2);
+    Status read = forEachRow(*st, [&](const Statement& row) -> Status {
+        const int64_t imageId = row.columnInt(0);
+        const std::string dtype = row.columnText(2);
         const size_t width = dtype == "f32" ? 4 : 2;
-        const auto* bytes = static_cast<const unsigned char*>(st->columnBlob(3));
-        const auto size = static_cast<size_t>(st->columnBytes(3));
-        if (st->columnInt(1) != m.dim || size != dim * width || bytes == nullptr) {
+        const auto* bytes = static_cast<const unsigned char*>(row.columnBlob(3));
+        const auto size = static_cast<size_t>(row.columnBytes(3));
+        if (row.columnInt(1) != m.dim || size != dim * width || bytes == nullptr) {
             return makeError(ErrorCode::Format, "the embedding of image " + std::to_string(imageId) +
                                                     " has the wrong size for its model (run library check)");
         }
@@ -381,17 +321,21 @@ Result<EmbeddingMatrix> Library::loadEmbeddings(int64_t modelId) {
                 m.values.push_back(f);
             }
         }
+        return Status::success();
+    });
+    if (!read) {
+        return read.error();
     }
     return m;
 }
 
 Result<bool> Library::hasEmbedding(int64_t imageId, int64_t modelId) {
-    Result<Statement> st = m_db.prepare("SELECT 1 FROM embeddings WHERE image_id = ?1 AND model_id = ?2");
-    if (!st) {
-        return st.error();
+    Result<FirstRow> row =
+        queryFirst(m_db, "SELECT 1 FROM embeddings WHERE image_id = ?1 AND model_id = ?2", imageId, modelId);
+    if (!row) {
+        return row.error();
     }
-    st->bind(1, imageId).bind(2, modelId);
-    return st->step();
+    return row->found;
 }
 
 }  // namespace diffclip

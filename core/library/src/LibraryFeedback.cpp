@@ -15,18 +15,10 @@ Status Library::addFeedback(const std::string& query, int64_t hitImageId, bool r
     if (query.empty()) {
         return makeError(ErrorCode::InvalidArgument, "feedback without a query");
     }
-    Result<Statement> st =
-        m_db.prepare("INSERT INTO feedback(query, hit_image_id, correct, created_at) VALUES (?1, ?2, ?3, ?4)");
-    if (!st) {
-        return st.error();
-    }
-    st->bind(1, query).bind(2, hitImageId).bind(3, right ? 1 : 0).bind(4, nowMs());
-    Status s = st->run();
-    // The only constraint that can fail is the foreign key to images.
-    if (!s && s.error().code == ErrorCode::InvalidArgument) {
-        return makeError(ErrorCode::NotFound, "no image with id " + std::to_string(hitImageId));
-    }
-    return s;
+    return refersToImage(
+        runWith(m_db, "INSERT INTO feedback(query, hit_image_id, correct, created_at) VALUES (?1, ?2, ?3, ?4)", query,
+                hitImageId, right ? 1 : 0, nowMs()),
+        hitImageId);
 }
 
 namespace {
@@ -46,35 +38,39 @@ Library::FeedbackRecord readFeedback(const Statement& st) {
 }  // namespace
 
 Result<std::vector<Library::FeedbackRecord>> Library::feedback(int64_t hitImageId) {
-    Result<Statement> st = m_db.prepare(std::string("SELECT ") + kFeedbackColumns +
-                                        " FROM feedback WHERE ?1 <= 0 OR hit_image_id = ?1 ORDER BY id");
+    Result<Statement> st = prepareWith(
+        m_db,
+        std::string("SELECT ") + kFeedbackColumns + " FROM feedback WHERE ?1 <= 0 OR hit_image_id = ?1 ORDER BY id",
+        hitImageId);
     if (!st) {
         return st.error();
     }
-    st->bind(1, hitImageId);
     return collectRows<FeedbackRecord>(*st, readFeedback);
 }
 
 Result<std::vector<Library::FeedbackRecord>> Library::feedbackHistory(const std::string& query, int64_t hitImageId) {
-    Result<Statement> st = m_db.prepare(std::string("SELECT ") + kFeedbackColumns +
-                                        " FROM feedback WHERE hit_image_id = ?1 AND query = ?2 ORDER BY id");
+    Result<Statement> st = prepareWith(
+        m_db,
+        std::string("SELECT ") + kFeedbackColumns + " FROM feedback WHERE hit_image_id = ?1 AND query = ?2 ORDER BY id",
+        hitImageId, query);
     if (!st) {
         return st.error();
     }
-    st->bind(1, hitImageId).bind(2, query);
     return collectRows<FeedbackRecord>(*st, readFeedback);
 }
 
 Result<std::vector<Library::FeedbackRecord>> Library::currentFeedback(const std::string& query) {
     // The newest row per hit; feedback holds a person's clicks, small enough to scan by query.
-    Result<Statement> st = m_db.prepare(std::string("SELECT ") + kFeedbackColumns +
-                                        " FROM feedback f WHERE query = ?1 AND id = (SELECT MAX(g.id) FROM feedback g "
-                                        "WHERE g.query = f.query AND g.hit_image_id = f.hit_image_id) "
-                                        "ORDER BY hit_image_id");
+    Result<Statement> st =
+        prepareWith(m_db,
+                    std::string("SELECT ") + kFeedbackColumns +
+                        " FROM feedback f WHERE query = ?1 AND id = (SELECT MAX(g.id) FROM feedback g "
+                        "WHERE g.query = f.query AND g.hit_image_id = f.hit_image_id) "
+                        "ORDER BY hit_image_id",
+                    query);
     if (!st) {
         return st.error();
     }
-    st->bind(1, query);
     return collectRows<FeedbackRecord>(*st, readFeedback);
 }
 

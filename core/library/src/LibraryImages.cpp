@@ -6,6 +6,7 @@
 #include <iterator>
 #include <utility>
 
+#include "diffclip/base/EnumNames.h"
 #include "diffclip/formats/Json.h"
 
 namespace diffclip {
@@ -111,53 +112,27 @@ bool isIsoDate(std::string_view s) {
            zm >= 0 && zm <= 59;
 }
 
-const char* failureCodeName(FailureCode code) {
-    switch (code) {
-        case FailureCode::Unknown:
-            return "";
-        case FailureCode::Unreadable:
-            return "unreadable";
-        case FailureCode::Missing:
-            return "missing";
-        case FailureCode::TooLarge:
-            return "too-large";
-        case FailureCode::NotAnImage:
-            return "not-an-image";
-        case FailureCode::Damaged:
-            return "damaged";
-        case FailureCode::OutOfMemory:
-            return "out-of-memory";
-        case FailureCode::ModelInput:
-            return "model-input";
-    }
-    return "";
-}
+// Unknown is stored as "" (NULL in the column), the name every unknown name also reads as.
+constexpr EnumName<FailureCode> kFailureCodeNames[] = {
+    {FailureCode::Unknown, ""}, {FailureCode::Unreadable, "unreadable"}, {FailureCode::Missing, "missing"},
+    {FailureCode::TooLarge, "too-large"}, {FailureCode::NotAnImage, "not-an-image"}, {FailureCode::Damaged, "damaged"},
+    {FailureCode::OutOfMemory, "out-of-memory"}, {FailureCode::ModelInput, "model-input"}};
+static_assert(namesEveryValue(kFailureCodeNames, FailureCode::ModelInput));
+
+const char* failureCodeName(FailureCode code) { return enumName(kFailureCodeNames, code, ""); }
 
 FailureCode parseFailureCode(std::string_view name) {
-    for (FailureCode c : {FailureCode::Unreadable, FailureCode::Missing, FailureCode::TooLarge, FailureCode::NotAnImage,
-                          FailureCode::Damaged, FailureCode::OutOfMemory, FailureCode::ModelInput}) {
-        if (name == failureCodeName(c)) {
-            return c;
-        }
-    }
-    return FailureCode::Unknown;
+    return enumFromName(kFailureCodeNames, name).value_or(FailureCode::Unknown);
 }
 
 // ---------------------------------------------------------------------------------------------
 // images
 
 Result<ImageRecord> Library::findImageByPath(const std::string& path) {
-    Result<Statement> st = m_db.prepare(std::string("SELECT ") + kImageColumns + " FROM images i WHERE i.path = ?1");
+    Result<Statement> st = queryRow(m_db, makeError(ErrorCode::NotFound, "no image with path " + path),
+                                    std::string("SELECT ") + kImageColumns + " FROM images i WHERE i.path = ?1", path);
     if (!st) {
         return st.error();
-    }
-    st->bind(1, path);
-    Result<bool> row = st->step();
-    if (!row) {
-        return row.error();
-    }
-    if (!*row) {
-        return makeError(ErrorCode::NotFound, "no image with path " + path);
     }
     return readImage(*st);
 }
@@ -228,24 +203,20 @@ Status Library::recordFailure(const std::string& path, int64_t size, int64_t mti
     if (path.empty()) {
         return makeError(ErrorCode::InvalidArgument, "a failure needs a path");
     }
-    Result<Statement> st = m_db.prepare(
-        "INSERT INTO images(path, size, mtime_ns, added_at, status, error, error_code) "
-        "VALUES (?1, ?2, ?3, ?4, 'failed', ?5, NULLIF(?6, '')) "
-        "ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, status = 'failed', "
-        "error = excluded.error, error_code = excluded.error_code");
-    if (!st) {
-        return st.error();
-    }
-    st->bind(1, path).bind(2, size).bind(3, mtimeNs).bind(4, nowMs()).bind(5, reason).bind(6, failureCodeName(code));
-    return st->run();
+    return runWith(m_db,
+                   "INSERT INTO images(path, size, mtime_ns, added_at, status, error, error_code) "
+                   "VALUES (?1, ?2, ?3, ?4, 'failed', ?5, NULLIF(?6, '')) "
+                   "ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, "
+                   "status = 'failed', error = excluded.error, error_code = excluded.error_code",
+                   path, size, mtimeNs, nowMs(), reason, failureCodeName(code));
 }
 
 Result<std::vector<int64_t>> Library::imagesWithSameHash(const std::string& hash) {
-    Result<Statement> st = m_db.prepare("SELECT id FROM images WHERE content_hash = ?1 AND status = 'ok' ORDER BY id");
+    Result<Statement> st =
+        prepareWith(m_db, "SELECT id FROM images WHERE content_hash = ?1 AND status = 'ok' ORDER BY id", hash);
     if (!st) {
         return st.error();
     }
-    st->bind(1, hash);
     return collectRows<int64_t>(*st, [](const Statement& s) -> int64_t { return s.columnInt(0); });
 }
 
@@ -336,17 +307,12 @@ Status Library::checkFilter(const ImageFilter& filter) {
         if (field.empty() || isFilterColumn(lowerAscii(field)) || !usableExtraKey(field)) {
             continue;  // columns always exist; filterSql refuses empty and unusable names itself
         }
-        Result<Statement> st =
-            m_db.prepare("SELECT EXISTS (SELECT 1 FROM images WHERE json_type(extra, ?1) IS NOT NULL)");
-        if (!st) {
-            return st.error();
-        }
-        st->bind(1, "$.\"" + field + "\"");
-        Result<bool> row = st->step();
+        Result<FirstRow> row = queryFirst(
+            m_db, "SELECT EXISTS (SELECT 1 FROM images WHERE json_type(extra, ?1) IS NOT NULL)", "$.\"" + field + "\"");
         if (!row) {
             return row.error();
         }
-        if (*row && st->columnInt(0) != 0) {
+        if (row->found && row->st.columnInt(0) != 0) {
             continue;
         }
         auto known = filterFields();
@@ -413,17 +379,10 @@ Result<std::vector<int64_t>> Library::listImageIds(const ImageFilter& filter) {
 }
 
 Result<ImageRecord> Library::imageById(int64_t id) {
-    Result<Statement> st = m_db.prepare(std::string("SELECT ") + kImageColumns + " FROM images i WHERE i.id = ?1");
+    Result<Statement> st =
+        queryRow(m_db, noImage(id), std::string("SELECT ") + kImageColumns + " FROM images i WHERE i.id = ?1", id);
     if (!st) {
         return st.error();
-    }
-    st->bind(1, id);
-    Result<bool> row = st->step();
-    if (!row) {
-        return row.error();
-    }
-    if (!*row) {
-        return makeError(ErrorCode::NotFound, "no image with id " + std::to_string(id));
     }
     return readImage(*st);
 }
@@ -432,17 +391,9 @@ Result<ImageRecord> Library::imageById(int64_t id) {
 // metadata edited in the desktop application
 
 Status library_internal::requireImage(Database& db, int64_t imageId) {
-    Result<Statement> st = db.prepare("SELECT 1 FROM images WHERE id = ?1");
+    Result<Statement> st = queryRow(db, noImage(imageId), "SELECT 1 FROM images WHERE id = ?1", imageId);
     if (!st) {
         return st.error();
-    }
-    st->bind(1, imageId);
-    Result<bool> row = st->step();
-    if (!row) {
-        return row.error();
-    }
-    if (!*row) {
-        return makeError(ErrorCode::NotFound, "no image with id " + std::to_string(imageId));
     }
     return Status::success();
 }
@@ -455,20 +406,11 @@ Status Library::updateMetadata(int64_t imageId, const ImageRecord& metadata) {
     if (Status date = requireIsoDate(metadata.date, "image " + std::to_string(imageId)); !date) {
         return date;
     }
-    Result<Statement> st = m_db.prepare(
-        "UPDATE images SET product = NULLIF(?2, ''), line = NULLIF(?3, ''), lot = NULLIF(?4, ''), "
-        "date = NULLIF(?5, ''), inspector = NULLIF(?6, ''), notes = NULLIF(?7, '') WHERE id = ?1");
-    if (!st) {
-        return st.error();
-    }
-    st->bind(1, imageId)
-        .bind(2, metadata.product)
-        .bind(3, metadata.line)
-        .bind(4, metadata.lot)
-        .bind(5, metadata.date)
-        .bind(6, metadata.inspector)
-        .bind(7, metadata.notes);
-    return st->run();
+    return runWith(m_db,
+                   "UPDATE images SET product = NULLIF(?2, ''), line = NULLIF(?3, ''), lot = NULLIF(?4, ''), "
+                   "date = NULLIF(?5, ''), inspector = NULLIF(?6, ''), notes = NULLIF(?7, '') WHERE id = ?1",
+                   imageId, metadata.product, metadata.line, metadata.lot, metadata.date, metadata.inspector,
+                   metadata.notes);
 }
 
 }  // namespace diffclip

@@ -5,6 +5,8 @@
 #include <optional>
 #include <utility>
 
+#include "diffclip/base/EnumNames.h"
+
 namespace diffclip {
 
 using namespace library_internal;
@@ -12,27 +14,15 @@ using namespace library_internal;
 // ---------------------------------------------------------------------------------------------
 // labels
 
-const char* labelSourceName(LabelSource source) {
-    switch (source) {
-        case LabelSource::Manual:
-            return "manual";
-        case LabelSource::Training:
-            return "training";
-        case LabelSource::Folder:
-            return "folder";
-        case LabelSource::ZeroShot:
-            return "zero-shot";
-    }
-    return "manual";
-}
+constexpr EnumName<LabelSource> kLabelSourceNames[] = {
+    {LabelSource::Manual, "manual"}, {LabelSource::Training, "training"}, {LabelSource::Folder, "folder"},
+    {LabelSource::ZeroShot, "zero-shot"}};
+static_assert(namesEveryValue(kLabelSourceNames, LabelSource::ZeroShot));
+
+const char* labelSourceName(LabelSource source) { return enumName(kLabelSourceNames, source, "manual"); }
 
 std::optional<LabelSource> parseLabelSource(std::string_view name) {
-    for (LabelSource s : {LabelSource::Manual, LabelSource::Training, LabelSource::Folder, LabelSource::ZeroShot}) {
-        if (name == labelSourceName(s)) {
-            return s;
-        }
-    }
-    return std::nullopt;
+    return enumFromName(kLabelSourceNames, name);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -45,31 +35,18 @@ Status Library::setLabel(int64_t imageId, const std::string& label, LabelSource 
     if (!(confidence >= 0.0 && confidence <= 1.0)) {
         return makeError(ErrorCode::InvalidArgument, "label confidence outside [0, 1]");
     }
-    Result<Statement> st = m_db.prepare(
-        "INSERT OR REPLACE INTO labels(image_id, label, source, confidence, created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
-    if (!st) {
-        return st.error();
-    }
-    st->bind(1, imageId).bind(2, label).bind(3, labelSourceName(source)).bind(4, confidence).bind(5, nowMs());
-    Status s = st->run();
-    if (!s && s.error().code == ErrorCode::InvalidArgument) {
-        return makeError(ErrorCode::NotFound, "no image with id " + std::to_string(imageId));
-    }
-    return s;
+    return refersToImage(runWith(m_db,
+                                 "INSERT OR REPLACE INTO labels(image_id, label, source, confidence, created_at) "
+                                 "VALUES (?1, ?2, ?3, ?4, ?5)",
+                                 imageId, label, labelSourceName(source), confidence, nowMs()),
+                         imageId);
 }
 
 Result<std::string> Library::label(int64_t imageId) {
-    Result<Statement> st = m_db.prepare(std::string("SELECT ") + kCurrentLabelSql + " FROM images i WHERE i.id = ?1");
+    Result<Statement> st = queryRow(
+        m_db, noImage(imageId), std::string("SELECT ") + kCurrentLabelSql + " FROM images i WHERE i.id = ?1", imageId);
     if (!st) {
         return st.error();
-    }
-    st->bind(1, imageId);
-    Result<bool> row = st->step();
-    if (!row) {
-        return row.error();
-    }
-    if (!*row) {
-        return makeError(ErrorCode::NotFound, "no image with id " + std::to_string(imageId));
     }
     return st->columnText(0);
 }
@@ -88,12 +65,7 @@ Status Library::clearLabel(int64_t imageId, LabelSource source) {
     if (!exists) {
         return exists;
     }
-    Result<Statement> st = m_db.prepare("DELETE FROM labels WHERE image_id = ?1 AND source = ?2");
-    if (!st) {
-        return st.error();
-    }
-    st->bind(1, imageId).bind(2, labelSourceName(source));
-    return st->run();
+    return runWith(m_db, "DELETE FROM labels WHERE image_id = ?1 AND source = ?2", imageId, labelSourceName(source));
 }
 
 Result<std::vector<Library::LabelEntry>> Library::labelEntries(int64_t imageId) {
@@ -101,33 +73,32 @@ Result<std::vector<Library::LabelEntry>> Library::labelEntries(int64_t imageId) 
     if (!exists) {
         return exists.error();
     }
-    Result<Statement> st = m_db.prepare(
-        "SELECT label, source, confidence, created_at FROM labels WHERE image_id = ?1 ORDER BY CASE source "
-        "WHEN 'manual' THEN 0 WHEN 'training' THEN 1 WHEN 'folder' THEN 2 ELSE 3 END");
+    Result<Statement> st = prepareWith(m_db,
+                                       "SELECT label, source, confidence, created_at FROM labels WHERE image_id = ?1 "
+                                       "ORDER BY CASE source WHEN 'manual' THEN 0 WHEN 'training' THEN 1 "
+                                       "WHEN 'folder' THEN 2 ELSE 3 END",
+                                       imageId);
     if (!st) {
         return st.error();
     }
-    st->bind(1, imageId);
     std::vector<LabelEntry> out;
-    for (;;) {
-        Result<bool> row = st->step();
-        if (!row) {
-            return row.error();
-        }
-        if (!*row) {
-            return out;
-        }
+    Status read = forEachRow(*st, [&](const Statement& row) -> Status {
         LabelEntry e;
-        e.label = st->columnText(0);
-        const std::optional<LabelSource> source = parseLabelSource(st->columnText(1));
+        e.label = row.columnText(0);
+        const std::optional<LabelSource> source = parseLabelSource(row.columnText(1));
         if (!source) {
-            return makeError(ErrorCode::Format, "unknown label source " + st->columnText(1));
+            return makeError(ErrorCode::Format, "unknown label source " + row.columnText(1));
         }
         e.source = *source;
-        e.confidence = st->columnDouble(2);
-        e.createdAtMs = st->columnInt(3);
+        e.confidence = row.columnDouble(2);
+        e.createdAtMs = row.columnInt(3);
         out.push_back(std::move(e));
+        return Status::success();
+    });
+    if (!read) {
+        return read.error();
     }
+    return out;
 }
 
 Result<std::vector<std::pair<int64_t, std::string>>> Library::currentLabels() {

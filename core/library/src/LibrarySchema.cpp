@@ -167,16 +167,13 @@ Result<Library> Library::openExisting(const std::string& path, const LibraryOpti
 
     // quick_check reads every page: a text file fails here with NOTADB, a damaged one lists problems.
     {
-        Result<Statement> st = db.prepare("PRAGMA quick_check");
-        if (!st) {
-            return st.error();
+        Result<FirstRow> check = queryFirst(db, "PRAGMA quick_check");
+        if (!check) {
+            return check.error();
         }
-        Result<bool> row = st->step();
-        if (!row) {
-            return row.error();
-        }
-        if (!*row || st->columnText(0) != "ok") {
-            return makeError(ErrorCode::Format, notLibrary + " (quick_check: " + (*row ? st->columnText(0) : "") + ")");
+        const std::string answer = check->found ? check->st.columnText(0) : "";
+        if (!check->found || answer != "ok") {
+            return makeError(ErrorCode::Format, notLibrary + " (quick_check: " + answer + ")");
         }
     }
     Result<int64_t> appId = db.queryInt("PRAGMA application_id");
@@ -213,15 +210,11 @@ Result<Library> Library::openExisting(const std::string& path, const LibraryOpti
 
     if (!options.readOnly) {
         // WAL keeps readers and one writer apart and makes a killed writer's batch vanish.
-        Result<Statement> wal = db.prepare("PRAGMA journal_mode=WAL");
+        Result<FirstRow> wal = queryFirst(db, "PRAGMA journal_mode=WAL");
         if (!wal) {
             return wal.error();
         }
-        Result<bool> row = wal->step();
-        if (!row) {
-            return row.error();
-        }
-        if (lowerAscii(wal->columnText(0)) != "wal") {
+        if (lowerAscii(wal->st.columnText(0)) != "wal") {
             return makeError(ErrorCode::Io, "cannot switch the library to WAL mode: " + path);
         }
     }
@@ -242,28 +235,26 @@ Result<Library> Library::openExisting(const std::string& path, const LibraryOpti
 }
 
 Status Library::migrate() {
-    Result<Transaction> tx = m_db.begin();
-    if (!tx) {
-        return tx.error();
-    }
-    // Another process may have migrated between our check and our write lock.
-    Result<int64_t> current = m_db.queryInt("PRAGMA user_version");
-    if (!current) {
-        return current.error();
-    }
-    for (int v = static_cast<int>(*current); v < kSchemaVersion; ++v) {
-        Status s = m_db.exec(kMigrations[v]);
+    return withTransaction(m_db, [&]() -> Status {
+        // Another process may have migrated between our check and our write lock.
+        Result<int64_t> current = m_db.queryInt("PRAGMA user_version");
+        if (!current) {
+            return current.error();
+        }
+        for (int v = static_cast<int>(*current); v < kSchemaVersion; ++v) {
+            Status s = m_db.exec(kMigrations[v]);
+            if (!s) {
+                return s;
+            }
+        }
+        // Both pragmas write the database header inside the transaction.
+        Status s = m_db.exec("PRAGMA application_id=" + std::to_string(kApplicationId) +
+                             "; PRAGMA user_version=" + std::to_string(kSchemaVersion));
         if (!s) {
             return s;
         }
-    }
-    // Both pragmas write the database header inside the transaction.
-    Status s = m_db.exec("PRAGMA application_id=" + std::to_string(kApplicationId) +
-                         "; PRAGMA user_version=" + std::to_string(kSchemaVersion));
-    if (!s) {
-        return s;
-    }
-    return tx->commit();
+        return Status::success();
+    });
 }
 
 Result<Transaction> Library::begin() {
@@ -275,32 +266,18 @@ Result<int64_t> Library::dataVersion() {
 }
 
 Result<std::string> Library::setting(const std::string& key) {
-    Result<Statement> st = m_db.prepare("SELECT value FROM library_info WHERE key = ?1");
-    if (!st) {
-        return st.error();
-    }
-    st->bind(1, key);
-    Result<bool> row = st->step();
+    Result<FirstRow> row = queryFirst(m_db, "SELECT value FROM library_info WHERE key = ?1", key);
     if (!row) {
         return row.error();
     }
-    return *row ? st->columnText(0) : std::string();
+    return row->found ? row->st.columnText(0) : std::string();
 }
 
 Status Library::setSetting(const std::string& key, const std::string& value) {
     if (key.empty() || key == "app") {
         return makeError(ErrorCode::InvalidArgument, "unusable library setting name: " + key);
     }
-    Result<Statement> st = m_db.prepare("INSERT OR REPLACE INTO library_info(key, value) VALUES (?1, ?2)");
-    if (!st) {
-        return st.error();
-    }
-    st->bind(1, key).bind(2, value);
-    Result<bool> done = st->step();
-    if (!done) {
-        return done.error();
-    }
-    return {};
+    return runWith(m_db, "INSERT OR REPLACE INTO library_info(key, value) VALUES (?1, ?2)", key, value);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -313,19 +290,12 @@ Result<CheckReport> Library::check() {
         if (!st) {
             return st.error();
         }
-        for (;;) {
-            Result<bool> row = st->step();
-            if (!row) {
-                return row.error();
-            }
-            if (!*row) {
-                return Status::success();
-            }
-            std::string line = describe(*st);
+        return forEachRow(*st, [&](const Statement& row) {
+            std::string line = describe(row);
             if (!line.empty()) {
                 report.problems.push_back(std::move(line));
             }
-        }
+        });
     };
     const std::pair<std::string, std::function<std::string(const Statement&)>> checks[] = {
         {"PRAGMA integrity_check",

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <variant>
 
 namespace diffclip {
 
@@ -82,46 +83,57 @@ int64_t ModelConfig::parameterCount() const {
     return n;
 }
 
-Json ModelConfig::toJson() const {
-    Json v = Json::object();
-    v["img_size"] = vision.imageSize;
-    v["patch_size"] = vision.patchSize;
-    v["embed_dim"] = vision.width;
-    v["depth"] = vision.depth;
-    v["num_heads"] = vision.heads;
-    v["mlp_ratio"] = vision.mlpRatio;
-    v["norm_eps"] = vision.normEps;
-    Json t = Json::object();
-    t["context_length"] = text.contextLength;
-    t["vocab_size"] = text.vocabSize;
-    t["width"] = text.width;
-    t["heads"] = text.heads;
-    t["layers"] = text.layers;
-    t["norm_eps"] = text.normEps;
-    Json pre = Json::object();
-    pre["resize_shorter"] = preprocess.resizeShorter;
-    pre["crop_size"] = preprocess.cropSize;
-    pre["interpolation"] = preprocess.interpolation;
-    pre["mean"] = Json::array({preprocess.mean[0], preprocess.mean[1], preprocess.mean[2]});
-    pre["std"] = Json::array({preprocess.std[0], preprocess.std[1], preprocess.std[2]});
-    Json tok = Json::object();
-    tok["kind"] = tokenizer.kind;
-    tok["merges"] = tokenizer.merges;
+namespace {
 
+// A member of one config section and its JSON key. toJson writes and fromJson reads the sections
+// through these tables, so writing and reading cannot disagree on a key or its order.
+template <class Section>
+struct Field {
+    const char* key;
+    std::variant<int64_t Section::*, double Section::*, std::string Section::*, std::array<double, 3> Section::*>
+        member;
+};
+
+constexpr Field<VisionConfig> kVisionFields[] = {
+    {"img_size", &VisionConfig::imageSize}, {"patch_size", &VisionConfig::patchSize},
+    {"embed_dim", &VisionConfig::width},    {"depth", &VisionConfig::depth},
+    {"num_heads", &VisionConfig::heads},    {"mlp_ratio", &VisionConfig::mlpRatio},
+    {"norm_eps", &VisionConfig::normEps}};
+constexpr Field<TextConfig> kTextFields[] = {
+    {"context_length", &TextConfig::contextLength}, {"vocab_size", &TextConfig::vocabSize},
+    {"width", &TextConfig::width},                  {"heads", &TextConfig::heads},
+    {"layers", &TextConfig::layers},                {"norm_eps", &TextConfig::normEps}};
+constexpr Field<PreprocessConfig> kPreprocessFields[] = {
+    {"resize_shorter", &PreprocessConfig::resizeShorter}, {"crop_size", &PreprocessConfig::cropSize},
+    {"interpolation", &PreprocessConfig::interpolation},  {"mean", &PreprocessConfig::mean},
+    {"std", &PreprocessConfig::std}};
+constexpr Field<TokenizerConfig> kTokenizerFields[] = {{"kind", &TokenizerConfig::kind},
+                                                       {"merges", &TokenizerConfig::merges}};
+
+template <class Section, size_t N>
+Json fieldsToJson(const Section& section, const Field<Section> (&fields)[N]) {
+    Json j = Json::object();
+    for (const auto& f : fields) std::visit([&](auto member) { j[f.key] = section.*member; }, f.member);
+    return j;
+}
+
+}  // namespace
+
+Json ModelConfig::toJson() const {
     Json root = Json::object();
     root["format"] = "diffclip-studio-model";
     root["format_version"] = 1;
     root["name"] = name;
     root["attention"] = attentionKindName(attention);
-    root["vision"] = v;
-    root["text"] = t;
+    root["vision"] = fieldsToJson(vision, kVisionFields);
+    root["text"] = fieldsToJson(text, kTextFields);
     root["embed_dim"] = embedDim;
     root["vocab_size"] = text.vocabSize;
     root["lambda_init"] = lambdaInit;
     root["vision_norm_eps"] = vision.normEps;
     root["text_norm_eps"] = text.normEps;
-    root["preprocess"] = pre;
-    root["tokenizer"] = tok;
+    root["preprocess"] = fieldsToJson(preprocess, kPreprocessFields);
+    root["tokenizer"] = fieldsToJson(tokenizer, kTokenizerFields);
     return root;
 }
 
@@ -129,7 +141,7 @@ namespace {
 
 // Reads an optional integer member; a present member of the wrong type is an error.
 // Integral doubles (224.0) are accepted as the old writers produced them.
-bool readInt(const Json& obj, const char* key, int64_t& out, std::string& err) {
+bool readValue(const Json& obj, const char* key, int64_t& out, std::string& err) {
     const Json* v = jsonFind(obj, key);
     if (!v) return true;
     constexpr auto kInt64Max = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
@@ -146,7 +158,7 @@ bool readInt(const Json& obj, const char* key, int64_t& out, std::string& err) {
     return true;
 }
 
-bool readDouble(const Json& obj, const char* key, double& out, std::string& err) {
+bool readValue(const Json& obj, const char* key, double& out, std::string& err) {
     const Json* v = jsonFind(obj, key);
     if (!v) return true;
     if (!v->is_number()) {
@@ -157,7 +169,7 @@ bool readDouble(const Json& obj, const char* key, double& out, std::string& err)
     return true;
 }
 
-bool readString(const Json& obj, const char* key, std::string& out, std::string& err) {
+bool readValue(const Json& obj, const char* key, std::string& out, std::string& err) {
     const Json* v = jsonFind(obj, key);
     if (!v) return true;
     if (!v->is_string()) {
@@ -168,7 +180,7 @@ bool readString(const Json& obj, const char* key, std::string& out, std::string&
     return true;
 }
 
-bool readTriple(const Json& obj, const char* key, std::array<double, 3>& out, std::string& err) {
+bool readValue(const Json& obj, const char* key, std::array<double, 3>& out, std::string& err) {
     const Json* v = jsonFind(obj, key);
     if (!v) return true;
     if (!v->is_array() || v->size() != 3) {
@@ -185,6 +197,16 @@ bool readTriple(const Json& obj, const char* key, std::array<double, 3>& out, st
     return true;
 }
 
+// Reads every field of `fields` present in `obj`; false (with `err`) at the first of the wrong type.
+template <class Section, size_t N>
+bool readFields(const Json& obj, Section& section, const Field<Section> (&fields)[N], std::string& err) {
+    for (const auto& f : fields) {
+        if (!std::visit([&](auto member) { return readValue(obj, f.key, section.*member, err); }, f.member))
+            return false;
+    }
+    return true;
+}
+
 }  // namespace
 
 Result<ModelConfig> ModelConfig::fromJson(const Json& root) {
@@ -192,7 +214,7 @@ Result<ModelConfig> ModelConfig::fromJson(const Json& root) {
     ModelConfig c;
     std::string err;
     std::string attention = "differential";  // the fixtures leave it out for DiffCLIP
-    bool ok = readString(root, "name", c.name, err) && readString(root, "attention", attention, err);
+    bool ok = readValue(root, "name", c.name, err) && readValue(root, "attention", attention, err);
     if (ok && attention != "differential" && attention != "standard") err = "\"attention\" must be differential or standard", ok = false;
     c.attention = attention == "standard" ? AttentionKind::Standard : AttentionKind::Differential;
     if (c.attention == AttentionKind::Standard) c.vision.normEps = 1e-6;  // timm's default
@@ -201,25 +223,17 @@ Result<ModelConfig> ModelConfig::fromJson(const Json& root) {
     const Json* t = jsonFind(root, "text");
     if (ok && (!v || !v->is_object() || !t || !t->is_object())) err = "\"vision\" and \"text\" objects are required", ok = false;
     if (ok) {
-        ok = readInt(*v, "img_size", c.vision.imageSize, err) && readInt(*v, "patch_size", c.vision.patchSize, err) &&
-             readInt(*v, "embed_dim", c.vision.width, err) && readInt(*v, "depth", c.vision.depth, err) &&
-             readInt(*v, "num_heads", c.vision.heads, err) && readDouble(*v, "mlp_ratio", c.vision.mlpRatio, err) &&
-             readDouble(*v, "norm_eps", c.vision.normEps, err) && readInt(*t, "context_length", c.text.contextLength, err) &&
-             readInt(*t, "vocab_size", c.text.vocabSize, err) && readInt(*t, "width", c.text.width, err) &&
-             readInt(*t, "heads", c.text.heads, err) && readInt(*t, "layers", c.text.layers, err) &&
-             readDouble(*t, "norm_eps", c.text.normEps, err) && readInt(root, "embed_dim", c.embedDim, err) &&
-             readInt(root, "vocab_size", c.text.vocabSize, err) && readDouble(root, "lambda_init", c.lambdaInit, err) &&
-             readDouble(root, "vision_norm_eps", c.vision.normEps, err) &&
-             readDouble(root, "text_norm_eps", c.text.normEps, err);
+        ok = readFields(*v, c.vision, kVisionFields, err) && readFields(*t, c.text, kTextFields, err) &&
+             readValue(root, "embed_dim", c.embedDim, err) && readValue(root, "vocab_size", c.text.vocabSize, err) &&
+             readValue(root, "lambda_init", c.lambdaInit, err) &&
+             readValue(root, "vision_norm_eps", c.vision.normEps, err) &&
+             readValue(root, "text_norm_eps", c.text.normEps, err);
     }
     if (ok) {
         if (const Json* p = jsonFind(root, "preprocess")) {
             if (!p->is_object()) err = "\"preprocess\" must be an object", ok = false;
             else
-                ok = readInt(*p, "resize_shorter", c.preprocess.resizeShorter, err) &&
-                     readInt(*p, "crop_size", c.preprocess.cropSize, err) &&
-                     readString(*p, "interpolation", c.preprocess.interpolation, err) &&
-                     readTriple(*p, "mean", c.preprocess.mean, err) && readTriple(*p, "std", c.preprocess.std, err);
+                ok = readFields(*p, c.preprocess, kPreprocessFields, err);
         } else {
             // The reference evaluation resizes the shorter side to the image size, then crops it.
             c.preprocess.resizeShorter = c.preprocess.cropSize = c.vision.imageSize;
@@ -228,7 +242,7 @@ Result<ModelConfig> ModelConfig::fromJson(const Json& root) {
     if (ok) {
         if (const Json* k = jsonFind(root, "tokenizer")) {
             if (!k->is_object()) err = "\"tokenizer\" must be an object", ok = false;
-            else ok = readString(*k, "kind", c.tokenizer.kind, err) && readString(*k, "merges", c.tokenizer.merges, err);
+            else ok = readFields(*k, c.tokenizer, kTokenizerFields, err);
         }
     }
     if (!ok) return invalid(err);

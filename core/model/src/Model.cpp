@@ -242,6 +242,14 @@ struct Visual : Tower {
         build("blocks", false, c, v.width, v.depth, v.heads, v.mlpWidth(), v.normEps);
         norm.reg(*this, "norm", v.width, v.normEps);
     }
+
+    /// The input tokens of the blocks: patch embeddings after the CLS token, plus positions.
+    at::Tensor tokens(const at::Tensor& images) const {
+        at::Tensor x = at::conv2d(images, patchW, patchB, {patch, patch});
+        const int64_t B = x.size(0);
+        x = x.flatten(2).transpose(1, 2);
+        return at::cat({cls.expand({B, -1, -1}), x}, 1) + pos;
+    }
 };
 
 }  // namespace
@@ -272,11 +280,7 @@ at::Device ClipModelImpl::device() const { return m_imageProjection.device(); }
 at::Tensor ClipModelImpl::encodeImage(const at::Tensor& images, std::vector<AttentionMaps>* maps) const {
     const auto& vis = static_cast<const Visual&>(*m_visual);
     const bool fused = m_path == AttentionPath::Auto && hasFusedAttention();
-    at::Tensor x = at::conv2d(images.to(device(), dtype()), vis.patchW, vis.patchB, {vis.patch, vis.patch});
-    const int64_t B = x.size(0);
-    x = x.flatten(2).transpose(1, 2);
-    x = at::cat({vis.cls.expand({B, -1, -1}), x}, 1) + vis.pos;
-    x = vis.run(x, false, fused, maps);
+    at::Tensor x = vis.run(vis.tokens(images.to(device(), dtype())), false, fused, maps);
     x = vis.norm.layerNorm(x).select(1, 0);
     return at::matmul(x, m_imageProjection).to(at::kFloat);
 }
@@ -284,10 +288,7 @@ at::Tensor ClipModelImpl::encodeImage(const at::Tensor& images, std::vector<Atte
 VisionTokens ClipModelImpl::encodeImageTokens(const at::Tensor& images, std::vector<AttentionMaps>* maps) const {
     const auto& vis = static_cast<const Visual&>(*m_visual);
     const bool fused = m_path == AttentionPath::Auto && hasFusedAttention();
-    at::Tensor x = at::conv2d(images.to(device(), dtype()), vis.patchW, vis.patchB, {vis.patch, vis.patch});
-    const int64_t B = x.size(0);
-    x = x.flatten(2).transpose(1, 2);
-    x = at::cat({vis.cls.expand({B, -1, -1}), x}, 1) + vis.pos;
+    at::Tensor x = vis.tokens(images.to(device(), dtype()));
     VisionTokens out;
     if (maps) maps->assign(vis.blocks.size(), AttentionMaps{});
     out.hidden.push_back(x);

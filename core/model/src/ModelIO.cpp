@@ -78,6 +78,17 @@ Status addChecksum(LoadedModel& out, const std::string& path) {
 
 }  // namespace
 
+std::string modelLabel(const std::string& spec) {
+    if (spec.rfind("preset:", 0) == 0) return spec;
+    fs::path p(spec);
+    if (!p.has_filename()) p = p.parent_path();
+    const std::string name = p.filename().string();
+    if ((name == "model.safetensors" || name.rfind("checkpoint", 0) == 0) && p.has_parent_path() &&
+        !p.parent_path().filename().empty())
+        return p.parent_path().filename().string() + "/" + name;
+    return name;
+}
+
 bool isPackage(const std::string& path) {
     std::error_code ec;
     return fs::is_directory(path, ec) && fs::exists(fs::path(path) / "config.json", ec) &&

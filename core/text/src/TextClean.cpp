@@ -215,6 +215,8 @@ std::u32string htmlUnescape(const std::u32string& s) {
     std::u32string out;
     out.reserve(s.size());
     const std::size_t n = s.size();
+    // A reference may end with ';', which then belongs to it.
+    auto withSemicolon = [&](std::size_t end) { return end < n && s[end] == U';' ? end + 1 : end; };
     std::size_t i = 0;
     while (i < n) {
         if (s[i] != U'&') {
@@ -242,10 +244,8 @@ std::u32string htmlUnescape(const std::u32string& s) {
                 out.push_back(s[i++]);
                 continue;
             }
-            if (j < n && s[j] == U';')
-                ++j;
             out += numericReference(value, overflow);
-            i = j;
+            i = withSemicolon(j);
             continue;
         }
         std::size_t j = start;
@@ -255,8 +255,7 @@ std::u32string htmlUnescape(const std::u32string& s) {
             out.push_back(s[i++]);
             continue;
         }
-        if (j < n && s[j] == U';')
-            ++j;
+        j = withSemicolon(j);
         // Names are ASCII, so a name with anything else never matches in full, only its prefixes.
         const std::string name = toUtf8(s.data() + start, s.data() + j);
         const std::size_t length = j - start;

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "diffclip/base/EnumNames.h"
+
 namespace diffclip {
 
 namespace {
@@ -56,14 +58,12 @@ AnswerSpread answerSpread(const std::vector<std::vector<int64_t>>& confusion) {
     return a;
 }
 
-const char* learningStateName(LearningState state) {
-    switch (state) {
-    case LearningState::Learning: return "learning";
-    case LearningState::Stalled: return "stalled";
-    case LearningState::Diverging: return "diverging";
-    }
-    return "?";
-}
+constexpr EnumName<LearningState> kLearningStateNames[] = {
+    {LearningState::Learning, "learning"}, {LearningState::Stalled, "stalled"},
+    {LearningState::Diverging, "diverging"}};
+static_assert(namesEveryValue(kLearningStateNames, LearningState::Diverging));
+
+const char* learningStateName(LearningState state) { return enumName(kLearningStateNames, state, "?"); }
 
 LearningMonitor::LearningMonitor(int classes, double chanceLoss) : m_classes(std::max(2, classes)), m_chance(chanceLoss) {}
 

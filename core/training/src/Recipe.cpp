@@ -3,22 +3,18 @@
 
 #include <array>
 
+#include "diffclip/base/EnumNames.h"
+
 namespace diffclip {
 
-const char* trainModeName(TrainMode mode) {
-    switch (mode) {
-    case TrainMode::Linear: return "linear";
-    case TrainMode::Contrastive: return "contrastive";
-    case TrainMode::Scratch: return "scratch";
-    }
-    return "?";
-}
+constexpr EnumName<TrainMode> kTrainModeNames[] = {
+    {TrainMode::Linear, "linear"}, {TrainMode::Contrastive, "contrastive"}, {TrainMode::Scratch, "scratch"}};
+static_assert(namesEveryValue(kTrainModeNames, TrainMode::Scratch));
+
+const char* trainModeName(TrainMode mode) { return enumName(kTrainModeNames, mode, "?"); }
 
 Result<TrainMode> parseTrainMode(const std::string& text) {
-    if (text == "linear") return TrainMode::Linear;
-    if (text == "contrastive") return TrainMode::Contrastive;
-    if (text == "scratch") return TrainMode::Scratch;
-    return makeError(ErrorCode::InvalidArgument, "unknown mode \"" + text + "\" (linear, contrastive, scratch)");
+    return parseEnum(kTrainModeNames, text, "mode", "linear, contrastive, scratch");
 }
 
 Json TrainRecipe::toJson() const {

@@ -58,6 +58,10 @@ Status writePackage(const LoadedModel& model, const std::string& dir, const std:
 /// found relative to the executable, or via $DIFFCLIP_DATA_DIR. Empty when not found.
 std::string bundledMergesPath();
 
+/// A short name for a MODEL argument in titles: "preset:x" stays, a package folder is its name, a
+/// file keeps its folder when the file name alone says nothing (model.safetensors, checkpoint*).
+std::string modelLabel(const std::string& spec);
+
 /// True when `path` is a folder containing config.json and model.safetensors.
 bool isPackage(const std::string& path);
 
