@@ -1,4 +1,5 @@
 #include "ConfusionMatrixView.h"
+#include "StdText.h"
 
 #include <QEvent>
 #include <QFontMetrics>
@@ -15,11 +16,6 @@ namespace {
 double luminance(const QColor& c) {
     auto lin = [](double v) { return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); };
     return 0.2126 * lin(c.redF()) + 0.7152 * lin(c.greenF()) + 0.0722 * lin(c.blueF());
-}
-
-QColor mix(const QColor& a, const QColor& b, double t) {
-    return QColor::fromRgbF(float(a.redF() + (b.redF() - a.redF()) * t), float(a.greenF() + (b.greenF() - a.greenF()) * t),
-                            float(a.blueF() + (b.blueF() - a.blueF()) * t));
 }
 
 constexpr int kMaxLabelChars = 18;

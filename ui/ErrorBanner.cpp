@@ -1,4 +1,5 @@
 #include "ErrorBanner.h"
+#include "StdText.h"
 
 #include <QEvent>
 #include <QHBoxLayout>
@@ -22,11 +23,6 @@ QLabel* makeProblemLabel(const QString& objectName, QWidget* parent) {
 }
 
 namespace {
-
-QColor mix(const QColor& a, const QColor& b, double t) {
-    return QColor::fromRgbF(float(a.redF() * (1 - t) + b.redF() * t), float(a.greenF() * (1 - t) + b.greenF() * t),
-                            float(a.blueF() * (1 - t) + b.blueF() * t));
-}
 
 const QColor kErrorRed(0xd9, 0x3b, 0x3b);
 

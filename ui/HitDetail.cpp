@@ -1,4 +1,5 @@
 #include "HitDetail.h"
+#include "StdText.h"
 
 #include <QDialogButtonBox>
 #include <QFileInfo>
@@ -20,15 +21,14 @@ namespace diffclip::ui {
 
 namespace {
 
-constexpr int kPreviewEdge = 360;
+constexpr int kDetailPreviewEdge = 360;
 
-QString fromUtf8(const std::string& s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
 
 QLabel* previewLabel(QWidget* parent, const QString& accessibleName) {
     auto* l = new QLabel(parent);
     l->setAlignment(Qt::AlignCenter);
-    l->setMinimumSize(kPreviewEdge / 2, kPreviewEdge / 2);
-    l->setFixedSize(kPreviewEdge, kPreviewEdge);
+    l->setMinimumSize(kDetailPreviewEdge / 2, kDetailPreviewEdge / 2);
+    l->setFixedSize(kDetailPreviewEdge, kDetailPreviewEdge);
     l->setFrameShape(QFrame::StyledPanel);
     l->setWordWrap(true);
     l->setAccessibleName(accessibleName);
@@ -49,7 +49,7 @@ HitDetail::HitDetail(LibraryAccess* access, const SearchQuery& query, const diff
                      bool thresholdKnown, QWidget* parent)
     : QDialog(parent), m_hit(hit) {
     setObjectName(QStringLiteral("hitDetail"));
-    const QString hitPath = fromUtf8(hit.image.path);
+    const QString hitPath = fromStd(hit.image.path);
     setWindowTitle(tr("Search Hit — %1").arg(QFileInfo(hitPath).fileName()));
     setAccessibleName(tr("Search hit details"));
 
@@ -67,7 +67,7 @@ HitDetail::HitDetail(LibraryAccess* access, const SearchQuery& query, const diff
         QFont f = words->font();
         f.setPointSizeF(f.pointSizeF() * 1.3);
         words->setFont(f);
-        words->setMinimumWidth(kPreviewEdge / 2);
+        words->setMinimumWidth(kDetailPreviewEdge / 2);
         queryLayout->addWidget(words);
     }
     queryLayout->addStretch(1);
@@ -87,7 +87,7 @@ HitDetail::HitDetail(LibraryAccess* access, const SearchQuery& query, const diff
     auto* score = selectable(scoreLine, hitBox);
     score->setObjectName(QStringLiteral("hitScore"));
     hitLayout->addWidget(score);
-    auto* label = selectable(tr("Label: %1").arg(hit.label.empty() ? tr("(none)") : fromUtf8(hit.label)), hitBox);
+    auto* label = selectable(tr("Label: %1").arg(hit.label.empty() ? tr("(none)") : fromStd(hit.label)), hitBox);
     setBold(label);
     hitLayout->addWidget(label);
     const QString meta = SearchResultsModel::metadataDetails(hit.image);
@@ -99,7 +99,7 @@ HitDetail::HitDetail(LibraryAccess* access, const SearchQuery& query, const diff
     if (!hit.nearDuplicates.empty()) {
         QStringList lines;
         for (const auto& d : hit.nearDuplicates)
-            lines << tr("%1 (score %2)").arg(fromUtf8(d.image.path)).arg(double(d.score), 0, 'f', 3);
+            lines << tr("%1 (score %2)").arg(fromStd(d.image.path)).arg(double(d.score), 0, 'f', 3);
         auto* dupTitle = new QLabel(tr("Similar photos in this group (%1):").arg(hit.nearDuplicates.size()), hitBox);
         hitLayout->addWidget(dupTitle);
         auto* dups = selectable(lines.join(QLatin1Char('\n')), hitBox);
@@ -158,14 +158,14 @@ void HitDetail::showPreview(QLabel* target, const QString& path) {
             return;
         }
         const qreal dpr = target->devicePixelRatioF();
-        QPixmap pm = QPixmap::fromImage(img.scaled(QSize(kPreviewEdge, kPreviewEdge) * dpr, Qt::KeepAspectRatio,
+        QPixmap pm = QPixmap::fromImage(img.scaled(QSize(kDetailPreviewEdge, kDetailPreviewEdge) * dpr, Qt::KeepAspectRatio,
                                                    Qt::SmoothTransformation));
         pm.setDevicePixelRatio(dpr);
         target->setPixmap(pm);
     });
     watcher->setFuture(QtConcurrent::run([path] {
         QString error;
-        QImage img = loadScaledImage(path, kPreviewEdge * 2, &error);
+        QImage img = loadScaledImage(path, kDetailPreviewEdge * 2, &error);
         return std::make_pair(img, error);
     }));
 }

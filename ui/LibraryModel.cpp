@@ -1,4 +1,5 @@
 #include "LibraryModel.h"
+#include "StdText.h"
 
 #include <QCollator>
 #include <QDir>
@@ -9,12 +10,6 @@
 #include "ThumbnailLoader.h"
 
 namespace diffclip::ui {
-
-namespace {
-
-QString fromStd(const std::string& s) { return QString::fromStdString(s); }
-
-}  // namespace
 
 LibraryModel::LibraryModel(QObject* parent)
     : QAbstractListModel(parent), m_thumbnails(new ThumbnailLoader(this)) {

@@ -1,4 +1,5 @@
 #include "LibraryPage.h"
+#include "StdText.h"
 
 #include <QAction>
 #include <QDir>
@@ -44,7 +45,6 @@ namespace diffclip::ui {
 
 namespace {
 
-QString fromStd(const std::string& s) { return QString::fromStdString(s); }
 
 struct Snapshot {
     std::vector<diffclip::ImageRecord> images;

@@ -1,4 +1,5 @@
 #include "MetadataEditor.h"
+#include "StdText.h"
 
 #include <QDate>
 #include <QFormLayout>
@@ -11,12 +12,6 @@
 #include "ErrorBanner.h"
 
 namespace diffclip::ui {
-
-namespace {
-
-QString fromStd(const std::string& s) { return QString::fromStdString(s); }
-
-}  // namespace
 
 MetadataEditor::MetadataEditor(QWidget* parent) : QGroupBox(tr("Metadata"), parent) {
     auto field = [this](const QString& accessible) {

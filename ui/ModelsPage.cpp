@@ -1,4 +1,5 @@
 #include "ModelsPage.h"
+#include "StdText.h"
 
 #include <QDir>
 #include <QDragEnterEvent>
@@ -44,9 +45,6 @@ QString canonicalModelPath(const QString& path) {
     return QDir::cleanPath(info.absoluteFilePath());
 }
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
-std::string encoded(const QString& path) { return QFile::encodeName(path).toStdString(); }
-QString cleanOrEmpty(const QString& path) { return path.isEmpty() ? QString() : QDir::cleanPath(path); }
 
 }  // namespace
 
@@ -308,13 +306,13 @@ void ModelsPage::refreshLibraryState() {
         m_counts = state.counts;
         for (EmbeddingCount& row : m_counts) {
             const int r = row.name.isEmpty() ? -1 : m_registry->rowOf(row.name);
-            if (r >= 0) row.registryId = qs(m_registry->entryAt(r).id);
+            if (r >= 0) row.registryId = fromStd(m_registry->entryAt(r).id);
         }
         m_registry->setActivePath(m_activePath);
         const int activeRow = m_activePath.isEmpty() ? -1 : m_registry->rowOf(m_activePath);
         const QString activeText = m_activePath.isEmpty()
                                        ? tr("none yet")
-                                       : activeRow >= 0 ? qs(m_registry->entryAt(activeRow).displayName)
+                                       : activeRow >= 0 ? fromStd(m_registry->entryAt(activeRow).displayName)
                                                         : QDir::toNativeSeparators(m_activePath);
         m_registryPanel->setLibraryText(tr("Library %1 — active model: %2")
                                             .arg(QDir::toNativeSeparators(m_libraryPath), activeText));
@@ -364,7 +362,7 @@ void ModelsPage::activateModel(const QString& packagePath) {
     }
     const diffclip::RegistryEntry entry = diffclip::readRegistryEntry(encoded(path));
     if (!entry.usable) {
-        registryError(title, tr("This model version cannot be used: %1").arg(qs(entry.problem)), {});
+        registryError(title, tr("This model version cannot be used: %1").arg(fromStd(entry.problem)), {});
         return;
     }
     if (m_activating) return;  // one activation at a time; the button is disabled meanwhile
@@ -373,7 +371,7 @@ void ModelsPage::activateModel(const QString& packagePath) {
     updateRegistryButtons();
     const QString library = m_libraryPath;
     m_jobs->submit(
-        JobKind::Other, tr("Make %1 active").arg(qs(entry.displayName)),
+        JobKind::Other, tr("Make %1 active").arg(fromStd(entry.displayName)),
         RegistryJobs::activate(library, path),
         [self = QPointer<ModelsPage>(this), path, title](const JobInfo& info) {
             if (!self) return;

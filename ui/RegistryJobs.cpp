@@ -1,4 +1,5 @@
 #include "RegistryJobs.h"
+#include "StdText.h"
 
 #include <QDir>
 #include <QFile>
@@ -9,13 +10,6 @@
 #include "diffclip/registry/RegistryImport.h"
 
 namespace diffclip::ui {
-
-namespace {
-
-std::string encoded(const QString& path) { return QFile::encodeName(path).toStdString(); }
-QString cleanOrEmpty(const QString& path) { return path.isEmpty() ? QString() : QDir::cleanPath(path); }
-
-}  // namespace
 
 JobCentre::Function RegistryJobs::activate(const QString& library, const QString& path) {
     return [library, path](const JobContext& ctx) {

@@ -1,4 +1,5 @@
 #include "RegistryModel.h"
+#include "StdText.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -7,12 +8,6 @@
 #include <QStringList>
 
 namespace diffclip::ui {
-
-namespace {
-
-QString qs(const std::string& s) { return QString::fromStdString(s); }
-
-}  // namespace
 
 RegistryModel::RegistryModel(QObject* parent) : QAbstractTableModel(parent) {}
 
@@ -31,7 +26,7 @@ QString RegistryModel::architectureText(const diffclip::RegistryEntry& e) {
     QStringList parts;
     if (e.attention == "differential") parts << tr("differential attention");
     else if (e.attention == "standard") parts << tr("standard attention");
-    else if (!e.attention.empty()) parts << qs(e.attention);  // a kind this version does not know: as written
+    else if (!e.attention.empty()) parts << fromStd(e.attention);  // a kind this version does not know: as written
     const QLocale locale;
     if (e.imageSize > 0 && e.patchSize > 0)
         //: %1 input side in pixels, %2 patch side in pixels
@@ -53,7 +48,7 @@ QString RegistryModel::metricsText(const diffclip::RegistryEntry& e) {
         else if (m.name == "val top-5") name = tr("val top-5");
         else if (m.name == "image R@1") name = tr("image R@1");
         else if (m.name == "before top-1") name = tr("before top-1");
-        else name = qs(m.name);
+        else name = fromStd(m.name);
         //: %1 metric name, %2 percentage
         parts << tr("%1 %2 %").arg(name, locale.toString(m.value * 100.0, 'f', 1));
     }
@@ -63,14 +58,14 @@ QString RegistryModel::metricsText(const diffclip::RegistryEntry& e) {
 QVariant RegistryModel::data(const QModelIndex& index, int role) const {
     if (!index.isValid() || index.row() >= rowCount()) return {};
     const auto& e = m_entries[size_t(index.row())];
-    const bool active = !m_activePath.isEmpty() && QDir::cleanPath(qs(e.path)) == m_activePath;
+    const bool active = !m_activePath.isEmpty() && QDir::cleanPath(fromStd(e.path)) == m_activePath;
     switch (role) {
-    case PathRole: return qs(e.path);
+    case PathRole: return fromStd(e.path);
     case ActiveRole: return active;
     case UsableRole: return e.usable;
     case Qt::ToolTipRole:
-        if (index.column() == StatusColumn && !e.usable) return qs(e.problem);
-        return QDir::toNativeSeparators(qs(e.path));
+        if (index.column() == StatusColumn && !e.usable) return fromStd(e.problem);
+        return QDir::toNativeSeparators(fromStd(e.path));
     case Qt::FontRole:
         if (active) {
             QFont f;
@@ -85,19 +80,19 @@ QVariant RegistryModel::data(const QModelIndex& index, int role) const {
     }
     switch (index.column()) {
     case NameColumn:
-        return e.displayName == e.id ? qs(e.id) : tr("%1 (%2)").arg(qs(e.displayName), qs(e.id));
+        return e.displayName == e.id ? fromStd(e.id) : tr("%1 (%2)").arg(fromStd(e.displayName), fromStd(e.id));
     case ArchitectureColumn: return architectureText(e);
     case CreatedColumn:
         return e.createdAtMs > 0 ? QLocale().toString(QDateTime::fromMSecsSinceEpoch(e.createdAtMs), QLocale::ShortFormat)
                                  : QString();
     case ParentColumn:
-        if (!e.parentId.empty()) return qs(e.parentId);
-        if (!e.parentSpec.empty()) return QDir::toNativeSeparators(qs(e.parentSpec));
+        if (!e.parentId.empty()) return fromStd(e.parentId);
+        if (!e.parentSpec.empty()) return QDir::toNativeSeparators(fromStd(e.parentSpec));
         return e.hasTraining ? QString() : tr("imported");
-    case TrainingColumn: return modeText(qs(e.recipeMode));
+    case TrainingColumn: return modeText(fromStd(e.recipeMode));
     case MetricsColumn: return metricsText(e);
     case StatusColumn:
-        if (!e.usable) return tr("Unusable: %1").arg(qs(e.problem));
+        if (!e.usable) return tr("Unusable: %1").arg(fromStd(e.problem));
         return active ? tr("Active") : QString();
     }
     return {};
@@ -133,12 +128,12 @@ void RegistryModel::setActivePath(const QString& path) {
 int RegistryModel::rowOf(const QString& path) const {
     const QString clean = QDir::cleanPath(path);
     for (size_t i = 0; i < m_entries.size(); ++i)
-        if (QDir::cleanPath(qs(m_entries[i].path)) == clean) return int(i);
+        if (QDir::cleanPath(fromStd(m_entries[i].path)) == clean) return int(i);
     return -1;
 }
 
 QString RegistryModel::pathAt(int row) const {
-    return row >= 0 && row < rowCount() ? qs(m_entries[size_t(row)].path) : QString();
+    return row >= 0 && row < rowCount() ? fromStd(m_entries[size_t(row)].path) : QString();
 }
 
 }  // namespace diffclip::ui

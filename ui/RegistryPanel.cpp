@@ -1,4 +1,5 @@
 #include "RegistryPanel.h"
+#include "StdText.h"
 
 #include <QCheckBox>
 #include <QDir>
@@ -19,12 +20,6 @@
 #include "RegistryModel.h"
 
 namespace diffclip::ui {
-
-namespace {
-
-QString qs(const std::string& s) { return QString::fromStdString(s); }
-
-}  // namespace
 
 RegistryPanel::RegistryPanel(QWidget* parent) : QWidget(parent) {
     auto* title = new QLabel(tr("Model registry"), this);
@@ -168,24 +163,24 @@ void RegistryPanel::showDetails(const QString& registryRoot, const QList<ModelEm
         return QStringLiteral("<b>%1</b> %2<br>").arg(key.toHtmlEscaped(), v);
     };
     QString html = QStringLiteral("<p>");
-    html += line(tr("Name:"), qs(e.displayName));
-    html += line(tr("Folder:"), QDir::toNativeSeparators(qs(e.path)));
-    if (!e.usable) html += line(tr("Unusable:"), qs(e.problem));
+    html += line(tr("Name:"), fromStd(e.displayName));
+    html += line(tr("Folder:"), QDir::toNativeSeparators(fromStd(e.path)));
+    if (!e.usable) html += line(tr("Unusable:"), fromStd(e.problem));
     const QString architecture = RegistryModel::architectureText(e);
     if (!architecture.isEmpty()) html += line(tr("Architecture:"), architecture);
     if (e.weightsBytes > 0) html += line(tr("Weights:"), QLocale().formattedDataSize(e.weightsBytes));
     if (e.hasTraining) {
-        html += line(tr("Trained from:"), e.parentSpec.empty() ? tr("unknown") : QDir::toNativeSeparators(qs(e.parentSpec)));
-        html += line(tr("Recipe:"), RegistryModel::modeText(qs(e.recipeMode)));
-        if (!e.dataFingerprint.empty()) html += line(tr("Data fingerprint:"), qs(e.dataFingerprint));
+        html += line(tr("Trained from:"), e.parentSpec.empty() ? tr("unknown") : QDir::toNativeSeparators(fromStd(e.parentSpec)));
+        html += line(tr("Recipe:"), RegistryModel::modeText(fromStd(e.recipeMode)));
+        if (!e.dataFingerprint.empty()) html += line(tr("Data fingerprint:"), fromStd(e.dataFingerprint));
         if (!e.metrics.empty()) html += line(tr("Validation:"), RegistryModel::metricsText(e));
     } else {
         html += line(tr("Origin:"), tr("imported (no training record)"));
     }
-    if (!e.weightsFingerprint.empty()) html += line(tr("Weights SHA-256:"), qs(e.weightsFingerprint));
+    if (!e.weightsFingerprint.empty()) html += line(tr("Weights SHA-256:"), fromStd(e.weightsFingerprint));
     qint64 embedded = -1;
     for (const ModelEmbeddingCount& c : counts)
-        if (!c.name.isEmpty() && QDir::cleanPath(c.name) == QDir::cleanPath(qs(e.path))) embedded = c.embeddings;
+        if (!c.name.isEmpty() && QDir::cleanPath(c.name) == QDir::cleanPath(fromStd(e.path))) embedded = c.embeddings;
     if (libraryOpen)
         html += line(tr("In this library:"), embedded < 0 ? tr("no embeddings") : tr("%n embedding(s)", nullptr, int(embedded)));
     html += QStringLiteral("</p>");

@@ -1,4 +1,5 @@
 #include "SearchCsv.h"
+#include "StdText.h"
 
 #include <QSaveFile>
 #include <QStringList>
@@ -7,13 +8,6 @@
 #include "diffclip/formats/Csv.h"
 
 namespace diffclip::ui {
-
-namespace {
-
-QString fromUtf8(const std::string& s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
-
-
-}  // namespace
 
 SearchCsvOutcome writeSearchCsv(const QString& path, const std::vector<SearchQuery>& queries) {
     SearchCsvOutcome outcome;
@@ -38,16 +32,16 @@ SearchCsvOutcome writeSearchCsv(const QString& path, const std::vector<SearchQue
                 const QStringList fields = {key,
                                             QString::number(++rank),
                                             QString::number(group),
-                                            fromUtf8(im.path),
+                                            fromStd(im.path),
                                             QString::number(double(h->score), 'f', 6),
-                                            fromUtf8(h->label),
-                                            fromUtf8(im.product),
-                                            fromUtf8(im.line),
-                                            fromUtf8(im.lot),
-                                            fromUtf8(im.date),
-                                            fromUtf8(im.inspector),
-                                            fromUtf8(im.notes),
-                                            im.extraJson == "{}" ? QString() : fromUtf8(im.extraJson)};
+                                            fromStd(h->label),
+                                            fromStd(im.product),
+                                            fromStd(im.line),
+                                            fromStd(im.lot),
+                                            fromStd(im.date),
+                                            fromStd(im.inspector),
+                                            fromStd(im.notes),
+                                            im.extraJson == "{}" ? QString() : fromStd(im.extraJson)};
                 std::vector<std::string> utf8;
                 for (const QString& f : fields) utf8.push_back(f.toUtf8().toStdString());
                 diffclip::appendCsvRow(out, utf8);

@@ -13,7 +13,7 @@ namespace diffclip::ui {
 
 namespace {
 
-constexpr int kPreviewEdge = 256;
+constexpr int kQueryPreviewEdge = 256;
 constexpr int kStripIcon = 48;
 
 }  // namespace
@@ -23,7 +23,7 @@ SearchQueryPanel::SearchQueryPanel(ThumbnailCache* thumbnails, QWidget* parent)
     m_preview = new QLabel(this);
     m_preview->setObjectName(QStringLiteral("queryPreview"));
     m_preview->setAlignment(Qt::AlignCenter);
-    m_preview->setFixedSize(kPreviewEdge, kPreviewEdge);
+    m_preview->setFixedSize(kQueryPreviewEdge, kQueryPreviewEdge);
     m_preview->setFrameShape(QFrame::StyledPanel);
     m_preview->setWordWrap(true);
     m_preview->setAccessibleName(tr("Query"));
@@ -32,12 +32,12 @@ SearchQueryPanel::SearchQueryPanel(ThumbnailCache* thumbnails, QWidget* parent)
     m_name->setWordWrap(true);
     m_name->setTextFormat(Qt::PlainText);
     m_name->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_name->setMaximumWidth(kPreviewEdge);
+    m_name->setMaximumWidth(kQueryPreviewEdge);
     m_strip = new QListWidget(this);
     m_strip->setObjectName(QStringLiteral("queryStrip"));
     m_strip->setAccessibleName(tr("Queries"));
     m_strip->setIconSize(QSize(kStripIcon, kStripIcon));
-    m_strip->setMaximumWidth(kPreviewEdge);
+    m_strip->setMaximumWidth(kQueryPreviewEdge);
     m_strip->setSelectionMode(QAbstractItemView::SingleSelection);
     connect(m_strip, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row >= 0) Q_EMIT currentChanged(row);
@@ -123,7 +123,7 @@ void SearchQueryPanel::showQuery(const SearchQuery* q) {
         return;
     }
     m_preview->setPixmap(
-        QPixmap::fromImage(img.scaled(kPreviewEdge - 8, kPreviewEdge - 8, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
+        QPixmap::fromImage(img.scaled(kQueryPreviewEdge - 8, kQueryPreviewEdge - 8, Qt::KeepAspectRatio, Qt::SmoothTransformation)));
 }
 
 }  // namespace diffclip::ui

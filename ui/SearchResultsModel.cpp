@@ -1,16 +1,11 @@
 #include "SearchResultsModel.h"
+#include "StdText.h"
 
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 
 namespace diffclip::ui {
-
-namespace {
-
-QString fromUtf8(const std::string& s) { return QString::fromUtf8(s.data(), qsizetype(s.size())); }
-
-}  // namespace
 
 SearchResultsModel::SearchResultsModel(ThumbnailCache* thumbnails, QObject* parent)
     : QAbstractListModel(parent), m_thumbnails(thumbnails) {
@@ -56,7 +51,7 @@ int SearchResultsModel::rowCount(const QModelIndex& parent) const {
 QVariant SearchResultsModel::data(const QModelIndex& index, int role) const {
     const diffclip::SearchHit* hit = index.isValid() ? hitAt(index.row()) : nullptr;
     if (!hit) return {};
-    const QString path = fromUtf8(hit->image.path);
+    const QString path = fromStd(hit->image.path);
     const auto judged = m_judgements.find(qint64(hit->image.id));
     const int judgement = judged == m_judgements.end() ? 0 : judged->second ? 1 : -1;
     switch (role) {
@@ -66,7 +61,7 @@ QVariant SearchResultsModel::data(const QModelIndex& index, int role) const {
         return m_thumbnails->thumbnail(path);
     case Qt::ToolTipRole: {
         QString tip = path + QLatin1Char('\n') + tr("Score: %1").arg(double(hit->score), 0, 'f', 3);
-        if (!hit->label.empty()) tip += QLatin1Char('\n') + tr("Label: %1").arg(fromUtf8(hit->label));
+        if (!hit->label.empty()) tip += QLatin1Char('\n') + tr("Label: %1").arg(fromStd(hit->label));
         const QString meta = metadataDetails(hit->image);
         if (!meta.isEmpty()) tip += QLatin1Char('\n') + meta;
         if (!hit->nearDuplicates.empty()) tip += QLatin1Char('\n') + tr("%n similar photo(s) in this group", nullptr, int(hit->nearDuplicates.size()));
@@ -77,14 +72,14 @@ QVariant SearchResultsModel::data(const QModelIndex& index, int role) const {
         QString text = tr("%1, score %2, label %3")
                            .arg(QFileInfo(path).fileName())
                            .arg(double(hit->score), 0, 'f', 3)
-                           .arg(hit->label.empty() ? tr("none") : fromUtf8(hit->label));
+                           .arg(hit->label.empty() ? tr("none") : fromStd(hit->label));
         if (judgement != 0) text += tr(", judged %1").arg(judgementText(judgement > 0));
         return text;
     }
     case ScoreRole:
         return double(hit->score);
     case LabelRole:
-        return fromUtf8(hit->label);
+        return fromStd(hit->label);
     case PathRole:
         return path;
     case ImageIdRole:
@@ -106,7 +101,7 @@ QVariant SearchResultsModel::data(const QModelIndex& index, int role) const {
 
 void SearchResultsModel::thumbnailReady(const QString& path) {
     for (int row = 0; row < int(m_result.hits.size()); ++row) {
-        if (fromUtf8(m_result.hits[size_t(row)].image.path) == path) {
+        if (fromStd(m_result.hits[size_t(row)].image.path) == path) {
             const QModelIndex i = index(row);
             Q_EMIT dataChanged(i, i, {Qt::DecorationRole, ThumbnailFailedRole});
         }
@@ -116,7 +111,7 @@ void SearchResultsModel::thumbnailReady(const QString& path) {
 QString SearchResultsModel::metadataLine(const diffclip::ImageRecord& image) {
     QStringList parts;
     for (const std::string* s : {&image.product, &image.line, &image.date, &image.lot})
-        if (!s->empty()) parts << fromUtf8(*s);
+        if (!s->empty()) parts << fromStd(*s);
     return parts.join(QStringLiteral(" · "));
 }
 
@@ -127,7 +122,7 @@ QString SearchResultsModel::metadataDetails(const diffclip::ImageRecord& image) 
         {tr("Date"), &image.date},       {tr("Inspector"), &image.inspector}, {tr("Notes"), &image.notes},
     };
     for (const auto& [name, value] : fields)
-        if (!value->empty()) lines << tr("%1: %2").arg(name, fromUtf8(*value));
+        if (!value->empty()) lines << tr("%1: %2").arg(name, fromStd(*value));
     const QJsonObject extra = QJsonDocument::fromJson(QByteArray::fromStdString(image.extraJson)).object();
     for (auto it = extra.begin(); it != extra.end(); ++it) {
         const QString v = it.value().isString() ? it.value().toString()

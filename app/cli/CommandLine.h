@@ -20,6 +20,10 @@
 
 namespace diffclip::cli {
 
+/// Help texts of options several commands share.
+inline constexpr const char* kJsonHelp = "print one JSON document on standard output";
+inline constexpr const char* kTokenizerHelp = "CLIP BPE merges (default: the model's)";
+
 class CommandLine : public CLI::App {
 public:
     /// `command` as typed after `diffclip` ("verify", "library check"). `synopsis` follows it on

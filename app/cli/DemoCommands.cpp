@@ -29,7 +29,7 @@ int runGenerate(int argc, char** argv) {
     std::string out;
     long long perClass = 40, seed = 1, size = 224;
     bool json = false;
-    cli.addFlag("--json", json, "print one JSON document on standard output");
+    cli.addFlag("--json", json, kJsonHelp);
     cli.addText("--out", out, "DIR", "folder to write (created if missing)")->required();
     cli.addInteger("--per-class", perClass, 1, 100000, "N", "photos per class (default 40)");
     cli.addInteger("--seed", seed, 0, kNoLimit, "S", "random seed (default 1)");

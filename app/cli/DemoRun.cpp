@@ -119,7 +119,7 @@ int runDemoAll(int argc, char** argv) {
     long long perClass = kDefaultPerClass, threads = 0;
     double minutes = 4.0;
     bool json = false, noOpen = false;
-    cli.addFlag("--json", json, "print one JSON document on standard output");
+    cli.addFlag("--json", json, kJsonHelp);
     cli.addText("--dir", dir, "DIR", "where the demo lives (default ~/.local/share/diffclip-studio/demo)");
     cli.addInteger("--per-class", perClass, 4, 10000, "N", "photos per class (default 120)");
     cli.addNumber("--minutes", minutes, 0, 600, "M", "training time budget (default 4)", true);

@@ -20,9 +20,6 @@ namespace diffclip::cli {
 
 namespace {
 
-const char* const kJsonHelp = "print one JSON document on standard output";
-const char* const kTokenizerHelp = "CLIP BPE merges (default: the model's)";
-
 std::vector<std::string> splitList(const std::string& text, char sep) {
     std::vector<std::string> out;
     std::stringstream ss(text);

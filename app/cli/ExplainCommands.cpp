@@ -210,7 +210,7 @@ int runExplain(int argc, char** argv) {
     long long layer = -1, steps = 10, threads = 0, seed = 0;
     double opacity = 0.55;
     bool json = false, diffVsA1 = false, blocks = false;
-    cli.addFlag("--json", json, "print one JSON document on standard output");
+    cli.addFlag("--json", json, kJsonHelp);
     cli.addText("--device", deviceName, "D", "auto | cpu | cuda | cuda:N (default auto)");
     cli.addInteger("--threads", threads, 0, 1024, "N", "CPU threads (default: chosen for the machine)");
     cli.addInteger("--seed", seed, 0, kNoLimit, "S", "seed of preset:NAME weights (default 0)");

@@ -15,9 +15,7 @@ namespace diffclip::cli {
 
 namespace {
 
-const char* const kJsonHelp = "print one JSON document on standard output";
 const char* const kLibraryHelp = "the library file (created by index)";
-const char* const kTokenizerHelp = "CLIP BPE merges (default: the model's)";
 
 Json imageJson(const ImageRecord& r, const std::string& label) {
     Json j = Json::object();

@@ -21,8 +21,6 @@ namespace diffclip::cli {
 
 namespace {
 
-const char* const kJsonHelp = "print one JSON document on standard output";
-
 // The options of the commands that open a model (--seed, --tokenizer) and run it (--device, --threads).
 struct ModelArgs {
     std::string device = "auto";

@@ -54,6 +54,12 @@ HeadChoice toHeads(int head) {
 
 Error cancelled() { return makeError(ErrorCode::Cancelled, "explain: cancelled"); }
 
+}  // namespace
+
+// Named, not anonymous: Impl holds them, and a type with internal linkage inside Impl draws
+// -Wsubobject-linkage when the release preset's unity build compiles this file as an include.
+namespace session_detail {
+
 struct Side {
     LoadedModel loaded;
     ClipModel model{nullptr};
@@ -67,7 +73,10 @@ struct Capture {
     AttentionCapture capture;
 };
 
-}  // namespace
+}  // namespace session_detail
+
+using session_detail::Capture;
+using session_detail::Side;
 
 struct ExplainSession::Impl {
     SessionOptions options;

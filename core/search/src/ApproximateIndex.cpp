@@ -22,7 +22,6 @@ using namespace search_detail;
 namespace {
 
 using Codes = std::vector<uint8_t, AlignedAllocator<uint8_t>>;
-constexpr size_t kBlockRows = 256;  // rows per kernel call: 256 x 512 B = 128 KiB, stays in L2
 // A scattered row read (filtered exact scan, with prefetching and huge pages) costs about 1.3
 // times a row read in a list scan (measured on 1M x 512: ~40 ns against ~30 ns per row), rounded
 // up to 1.5; sets the exact-scan switch-over, see search().

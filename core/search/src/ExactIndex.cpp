@@ -21,12 +21,6 @@ namespace diffclip {
 
 using namespace search_detail;
 
-namespace {
-
-constexpr size_t kBlockRows = 256;  // rows scored per kernel call (256 x 512 B = 128 KiB, stays in L2)
-
-}  // namespace
-
 // ---------------------------------------------------------------------------------------------
 
 Filter::Filter(size_t rows, bool allowAll) { resize(rows, allowAll); }

@@ -16,6 +16,8 @@ namespace diffclip {
 namespace search_detail {
 
 constexpr size_t kAlign = 64;
+// Rows scored per kernel call by both indexes: 256 x 512 B = 128 KiB, stays in L2.
+constexpr size_t kBlockRows = 256;
 constexpr int kMaxDim = 65536;
 
 /// Bytes per int8 row: dim rounded up to a multiple of 64 (whole cache lines, aligned loads).
