@@ -24,7 +24,9 @@
 using diffclip::ErrorCode;
 using diffclip::Tokenizer;
 
-namespace {
+// Named, not anonymous: the test class's lambdas capture these types, which draws
+// -Wsubobject-linkage when the release preset's unity build compiles this file as an include.
+namespace tokenizer_test {
 
 const std::string kSharedDir = DIFFCLIP_SHARED_DIR;
 const std::string kMergesGz = kSharedDir + "/data/clip/bpe_simple_vocab_16e6.txt.gz";
@@ -146,7 +148,9 @@ private:
     std::vector<std::string> m_byteChars;
 };
 
-}  // namespace
+}  // namespace tokenizer_test
+
+using namespace tokenizer_test;
 
 class TestTokenizer : public QObject {
     Q_OBJECT

@@ -11,7 +11,9 @@
 
 namespace diffclip {
 
-namespace {
+// Named, not anonymous: a type with internal linkage inside ThreadPool::State draws -Wsubobject-linkage when
+// the release preset's unity build compiles this file as an include.
+namespace threadpool_detail {
 
 // One run() call: its items are claimed through `next`; the caller waits for `finished == n`.
 // Workers hold it by shared_ptr, because a worker may take the job from the queue after the
@@ -47,7 +49,9 @@ struct Loop {
     }
 };
 
-}  // namespace
+}  // namespace threadpool_detail
+
+using threadpool_detail::Loop;
 
 struct ThreadPool::State {
     unsigned size = 1;

@@ -19,7 +19,9 @@ namespace diffclip {
 
 using namespace search_detail;
 
-namespace {
+// Named, not anonymous: a type with internal linkage inside ApproximateIndex::Impl draws -Wsubobject-linkage when
+// the release preset's unity build compiles this file as an include.
+namespace approx_detail {
 
 using Codes = std::vector<uint8_t, AlignedAllocator<uint8_t>>;
 // A scattered row read (filtered exact scan, with prefetching and huge pages) costs about 1.3
@@ -134,7 +136,9 @@ struct TopCandidates {
     std::vector<Candidate> buf;
 };
 
-}  // namespace
+}  // namespace approx_detail
+
+using namespace approx_detail;
 
 struct ApproximateIndex::Impl {
     int dim = 0;
