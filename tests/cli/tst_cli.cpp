@@ -9,46 +9,16 @@
 #include <QProcess>
 #include <QRegularExpression>
 
+#include "../support/CliRun.h"
+
 namespace {
 
 const QString kShared = QStringLiteral(DIFFCLIP_SHARED_DIR);
 const QString kFixtures = kShared + "/fixtures/";
 
-struct Run {
-    int exitCode = -1;
-    bool crashed = false;
-    QByteArray out, err;
-};
-
-Run diffclip(const QStringList& args, int timeoutMs = 300000) {
-    QProcess p;
-    p.start(QStringLiteral(DIFFCLIP_BINARY_DIR) + "/bin/diffclip", args);
-    Run r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        r.crashed = true;
-        return r;
-    }
-    r.crashed = p.exitStatus() != QProcess::NormalExit;
-    r.exitCode = p.exitCode();
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
-QByteArray readFile(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-void writeFile(const QString& path, const QByteArray& bytes) {
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(bytes);
-}
-
 }  // namespace
+
+using namespace testsupport;  // Run, diffclip(), json(), readFile(), writeFile()
 
 class TestCli : public QObject {
     Q_OBJECT
@@ -143,7 +113,7 @@ private Q_SLOTS:
         Run r = diffclip({"embed", "--model", "preset:diffclip-tiny", "--text", "a scratch", "a crack", "a stain",
                           "--json", "--text", "a dent", "--dtype=fp32"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        const auto doc = QJsonDocument::fromJson(r.out).object();
+        const auto doc = json(r);
         const auto e = doc["embeddings"].toArray();
         QCOMPARE(e.size(), 4);
         QStringList inputs;
@@ -225,7 +195,7 @@ private Q_SLOTS:
         QFETCH(QString, reference);
         Run r = diffclip({"verify", "--model", model, "--reference", reference, "--atol", "1e-4", "--json"});
         QCOMPARE(r.exitCode, 0);
-        auto doc = QJsonDocument::fromJson(r.out).object();
+        auto doc = json(r);
         QVERIFY(doc["passed"].toBool());
         QVERIFY(doc["max_abs_error"].toDouble() < 1e-4);
         QVERIFY(doc["entries"].toArray().size() >= 5);
@@ -278,7 +248,7 @@ private Q_SLOTS:
 
         Run ins = diffclip({"inspect", pkg, "--json"});
         QCOMPARE(ins.exitCode, 0);
-        auto info = QJsonDocument::fromJson(ins.out).object();
+        auto info = json(ins);
         QCOMPARE(info["format"].toString(), QString("package"));
         auto cfg = info["config"].toObject();
         QCOMPARE(cfg["attention"].toString(), QString("differential"));
@@ -289,7 +259,7 @@ private Q_SLOTS:
 
         Run emb = diffclip({"embed", "--model", pkg, "--text", "a photo of a scratch", "pitted surface", "--json"});
         QCOMPARE(emb.exitCode, 0);
-        auto e = QJsonDocument::fromJson(emb.out).object()["embeddings"].toArray();
+        auto e = json(emb)["embeddings"].toArray();
         QCOMPARE(e.size(), 2);
         const auto v = e[0].toObject()["embedding"].toArray();
         QCOMPARE(v.size(), 24);
@@ -302,7 +272,7 @@ private Q_SLOTS:
         const QString photo = kShared + "/data/neu-cls/scratches/scratches_1.jpg";
         Run r = diffclip({"embed", "--model", "preset:diffclip-tiny", "--image", photo, photo, "--json", "--dtype", "fp32"});
         QCOMPARE(r.exitCode, 0);
-        auto e = QJsonDocument::fromJson(r.out).object()["embeddings"].toArray();
+        auto e = json(r)["embeddings"].toArray();
         QCOMPARE(e.size(), 2);
         // The same photo twice: the same embedding up to the GEMM's rounding per row.
         const auto a = e[0].toObject()["embedding"].toArray(), b = e[1].toObject()["embedding"].toArray();
@@ -355,7 +325,7 @@ private Q_SLOTS:
         Run r = diffclip({"bench", "--model", "preset:diffclip-tiny", "--device", "cpu", "--batch", "2", "--iters", "1",
                           "--dtype", "bf16", "--json"});
         QCOMPARE(r.exitCode, 0);
-        auto j = QJsonDocument::fromJson(r.out).object();
+        auto j = json(r);
         for (const char* key : {"images_per_second", "prompts_per_second", "batch", "device", "dtype", "peak_memory_bytes"})
             QVERIFY2(j.contains(key), key);
         // Throughput is a figure to read, not to assert; what must hold is its arithmetic: a batch

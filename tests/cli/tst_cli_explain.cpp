@@ -11,6 +11,8 @@
 #include <QProcess>
 #include <QTemporaryDir>
 
+#include "../support/CliRun.h"
+
 namespace {
 
 const QString kShared = QStringLiteral(DIFFCLIP_SHARED_DIR);
@@ -19,30 +21,10 @@ const QString kStd = kShared + "/fixtures/clip-std-tiny-a/model.safetensors";
 const QString kPhoto = kShared + "/data/neu-cls/crazing/crazing_1.jpg";
 const QString kOther = kShared + "/data/neu-cls/scratches/scratches_1.jpg";
 
-struct Run {
-    int exitCode = -1;
-    bool crashed = false;
-    QByteArray out, err;
-};
+using namespace testsupport;  // Run, json()
 
-Run diffclip(const QStringList& args, int timeoutMs = 300000) {
-    QProcess p;
-    p.start(QStringLiteral(DIFFCLIP_BINARY_DIR) + "/bin/diffclip", QStringList{"explain"} + args);
-    Run r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        r.crashed = true;
-        return r;
-    }
-    r.crashed = p.exitStatus() != QProcess::NormalExit;
-    r.exitCode = p.exitCode();
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
-QJsonObject json(const Run& r) { return QJsonDocument::fromJson(r.out).object(); }
+// `diffclip explain args`.
+Run explain(const QStringList& args) { return diffclip(QStringList{"explain"} + args); }
 
 }  // namespace
 
@@ -56,7 +38,7 @@ private Q_SLOTS:
     }
 
     void help() {
-        Run h = diffclip({"--help"});
+        Run h = explain({"--help"});
         QCOMPARE(h.exitCode, 0);
         QVERIFY(h.out.contains("--diff-vs-a1"));
         QVERIFY(h.out.contains("--masks"));
@@ -64,7 +46,7 @@ private Q_SLOTS:
 
     void attentionFigureAndJson() {
         const QString out = m_dir.filePath("attention.png");
-        Run r = diffclip({"--model", kDiff, "--image", kPhoto, "--out", out, "--json", "--steps", "4"});
+        Run r = explain({"--model", kDiff, "--image", kPhoto, "--out", out, "--json", "--steps", "4"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QJsonObject j = json(r);
         QCOMPARE(j["method"].toString(), QString("attention"));
@@ -89,8 +71,8 @@ private Q_SLOTS:
 
     void diffVsA1Rollout() {
         const QString out = m_dir.filePath("rollout.png");
-        Run r = diffclip({"--model", kDiff, "--image", kPhoto, "--method", "rollout", "--diff-vs-a1", "--head", "max",
-                          "--out", out, "--json", "--steps", "0"});
+        Run r = explain({"--model", kDiff, "--image", kPhoto, "--method", "rollout", "--diff-vs-a1", "--head", "max",
+                         "--out", out, "--json", "--steps", "0"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QJsonArray panes = json(r)["images"].toArray()[0].toObject()["panes"].toArray();
         QCOMPARE(panes.size(), 2);
@@ -102,8 +84,8 @@ private Q_SLOTS:
 
     void compareWithStandardOnText() {
         const QString out = m_dir.filePath("compare.png");
-        Run r = diffclip({"--model", kDiff, "--compare", kStd, "--image", kPhoto, "--method", "similarity", "--text",
-                          "crazing on a steel surface", "--out", out, "--json", "--steps", "3"});
+        Run r = explain({"--model", kDiff, "--compare", kStd, "--image", kPhoto, "--method", "similarity", "--text",
+                         "crazing on a steel surface", "--out", out, "--json", "--steps", "3"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QJsonObject j = json(r);
         QCOMPARE(j["query"].toObject()["kind"].toString(), QString("text"));
@@ -116,8 +98,8 @@ private Q_SLOTS:
 
     void gradientAgainstPhoto() {
         const QString out = m_dir.filePath("gradient.png");
-        Run r = diffclip({"--model", kStd, "--image", kPhoto, "--method", "gradient", "--against", kOther, "--layer",
-                          "0", "--out", out, "--steps", "2"});
+        Run r = explain({"--model", kStd, "--image", kPhoto, "--method", "gradient", "--against", kOther, "--layer",
+                         "0", "--out", out, "--steps", "2"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QVERIFY(r.out.contains("grad x input, block 0"));
         QVERIFY(r.out.contains("deletion AUC"));
@@ -140,8 +122,8 @@ private Q_SLOTS:
         cells.fill(0);
         cells.setPixel(1, 1, qRgb(255, 255, 255));
         QVERIFY(cells.save(root.filePath("masks/two.png")));
-        Run r = diffclip({"--model", kDiff, "--folder", root.filePath("photos"), "--masks", root.filePath("masks"),
-                          "--out", root.filePath("figures"), "--json", "--steps", "2"});
+        Run r = explain({"--model", kDiff, "--folder", root.filePath("photos"), "--masks", root.filePath("masks"),
+                         "--out", root.filePath("figures"), "--json", "--steps", "2"});
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QJsonObject j = json(r);
         QJsonArray images = j["images"].toArray();
@@ -160,8 +142,8 @@ private Q_SLOTS:
         QVERIFY(avg["deletion_auc"].isDouble());
         QVERIFY(QFile::exists(root.filePath("figures/a_one.png")));
         // Human output prints the averages.
-        Run h = diffclip({"--model", kDiff, "--folder", root.filePath("photos"), "--out", root.filePath("figures"),
-                          "--steps", "0"});
+        Run h = explain({"--model", kDiff, "--folder", root.filePath("photos"), "--out", root.filePath("figures"),
+                         "--steps", "0"});
         QCOMPARE(h.exitCode, 0);
         QVERIFY(h.out.contains("Average over 3 photos"));
     }
@@ -216,7 +198,7 @@ private Q_SLOTS:
         QFETCH(QStringList, args);
         QFETCH(int, exitCode);
         QFETCH(QString, message);
-        Run r = diffclip(args);
+        Run r = explain(args);
         QVERIFY(!r.crashed);
         QVERIFY2(r.exitCode == exitCode, r.err.constData());
         QVERIFY2(r.err.contains(message.toUtf8()), r.err.constData());

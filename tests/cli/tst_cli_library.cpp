@@ -15,6 +15,7 @@
 #include <cstring>
 #include <random>
 
+#include "../support/CliRun.h"
 #include "../support/TestSupport.h"
 
 namespace {
@@ -22,46 +23,7 @@ namespace {
 const QString kShared = QStringLiteral(DIFFCLIP_SHARED_DIR);
 const QString kNeu = kShared + "/data/neu-cls";
 
-struct Run {
-    int exitCode = -1;
-    bool crashed = false;
-    QByteArray out, err;
-};
-
-QString binary() { return QStringLiteral(DIFFCLIP_BINARY_DIR) + "/bin/diffclip"; }
-
-// Runs `program args` (diffclip by default), waiting up to ten minutes.
-Run runProgram(const QString& program, const QStringList& args) {
-    QProcess p;
-    p.start(program, args);
-    Run r;
-    if (!p.waitForFinished(600000)) {
-        p.kill();
-        p.waitForFinished();
-        r.crashed = true;
-        return r;
-    }
-    r.crashed = p.exitStatus() != QProcess::NormalExit;
-    r.exitCode = p.exitCode();
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
-Run diffclip(const QStringList& args) { return runProgram(binary(), args); }
-
-QJsonObject json(const Run& r) { return QJsonDocument::fromJson(r.out).object(); }
-
-QByteArray readFile(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-void writeFile(const QString& path, const QByteArray& bytes) {
-    QFile f(path);
-    QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(bytes);
-}
+using namespace testsupport;  // Run, diffclip(), json(), readFile(), writeFile() ...
 
 quint32 crc32(const QByteArray& data) {
     quint32 c = 0xffffffffu;
@@ -347,7 +309,7 @@ private Q_SLOTS:
         std::mt19937_64 rng(seed);
         for (int i = 0; i < 5; ++i) {
             QProcess p;
-            p.start(binary(), {"index", "--library", lib, "--model", m_model, "--labels-from-folders", kNeu});
+            p.start(diffclipBinary(), {"index", "--library", lib, "--model", m_model, "--labels-from-folders", kNeu});
             QVERIFY(p.waitForStarted());
             // Kill while photos are being written: once the library exists, after a random delay
             // (the first runs also cover a kill before or during the library's creation).
@@ -471,7 +433,7 @@ private Q_SLOTS:
         QVERIFY(holder.waitForFinished(10000));
 
         // Full disk: a file size limit makes the library's writes fail part-way.
-        Run full = runProgram("prlimit", {"--fsize=200000", binary(), "index", "--library", lib, "--model", m_model, more});
+        Run full = runProgram("prlimit", {"--fsize=200000", diffclipBinary(), "index", "--library", lib, "--model", m_model, more});
         QCOMPARE(full.exitCode, 1);
         QVERIFY2(full.err.contains("disk full") || full.err.contains("input/output error"), full.err.constData());
         Run check = diffclip({"library", "check", lib, "--json"});
@@ -490,7 +452,7 @@ private Q_SLOTS:
         const bool root = ::geteuid() == 0;
         auto asUser = [&](QStringList args) {
             if (!root) return diffclip(args);
-            args.prepend(binary());
+            args.prepend(diffclipBinary());
             return runProgram("setpriv", QStringList{"--reuid=65534", "--regid=65534", "--clear-groups"} + args);
         };
         Run ro = asUser({"index", "--library", lib, "--model", m_model, extra});

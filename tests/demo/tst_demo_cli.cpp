@@ -12,29 +12,9 @@
 #include <QFileInfo>
 #include <QTemporaryDir>
 
-namespace {
+#include "../support/CliRun.h"
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out, err;
-};
-
-Run diffclip(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(DIFFCLIP_BINARY_DIR) + "/bin/diffclip", args);
-    Run r;
-    if (!p.waitForFinished(300000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    if (p.exitStatus() == QProcess::NormalExit) r.exitCode = p.exitCode();
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
-}  // namespace
+using namespace testsupport;  // Run, diffclip(), json(), readFile(), writeFile()
 
 class TestDemoCli : public QObject {
     Q_OBJECT
@@ -66,7 +46,7 @@ private Q_SLOTS:
         const QStringList args{"demo", "--dir", dir, "--per-class", "4", "--minutes", "0.15", "--no-open", "--json"};
         Run r = diffclip(args);
         QVERIFY2(r.exitCode == 0, r.err.constData());
-        const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+        const QJsonObject j = json(r);
         QCOMPARE(j["photos"].toInt(), 28);
         // The figures depend on the training; what they are made of does not.
         // Search: 28 leave-one-out queries, each a hit or a miss, so recall@K is a multiple of 1/28;
@@ -79,15 +59,14 @@ private Q_SLOTS:
         Run ev = diffclip({"evaluate", "--library", dir + "/demo.dclib", "--model", dir + "/model", "--k", "1,5",
                            "--latency-queries", "0", "--json"});
         QVERIFY2(ev.exitCode == 0, ev.err.constData());
-        const QJsonObject overall = QJsonDocument::fromJson(ev.out).object()["overall"].toObject();
+        const QJsonObject overall = json(ev)["overall"].toObject();
         QCOMPARE(overall["queries"].toInt(), 28);
         QCOMPARE(overall["recall@1"].toDouble(), r1);
         QCOMPARE(overall["recall@5"].toDouble(), r5);
         QCOMPARE(overall["map"].toDouble(), j["map"].toDouble(-1));
         // Validation top-1: the figure training recorded, correct predictions over validation photos.
-        QFile trainingFile(dir + "/model/training.json");
-        QVERIFY(trainingFile.open(QIODevice::ReadOnly));
-        const QJsonObject after = QJsonDocument::fromJson(trainingFile.readAll()).object()["after"].toObject();
+        const QJsonObject after =
+            QJsonDocument::fromJson(readFile(dir + "/model/training.json")).object()["after"].toObject();
         const int validation = after["count"].toInt();
         QVERIFY2(validation >= 7, qPrintable(QString::number(validation)));  // a stratified 20 %: at least one per class
         QCOMPARE(j["val_top1"].toDouble(-1), after["top1"].toDouble());
@@ -104,7 +83,7 @@ private Q_SLOTS:
         Run again = diffclip(args);
         QCOMPARE(again.exitCode, 0);
         QVERIFY(again.err.contains("reusing the trained model"));
-        QCOMPARE(QJsonDocument::fromJson(again.out).object()["recall@1"].toDouble(), j["recall@1"].toDouble());
+        QCOMPARE(json(again)["recall@1"].toDouble(), j["recall@1"].toDouble());
     }
 
     void generateAndReuse() {
@@ -112,7 +91,7 @@ private Q_SLOTS:
         const QString dir = tmp.path() + "/demo";
         Run r = diffclip({"demo", "generate", "--out", dir, "--per-class", "2", "--seed", "4", "--json"});
         QCOMPARE(r.exitCode, 0);
-        const QJsonObject j = QJsonDocument::fromJson(r.out).object();
+        const QJsonObject j = json(r);
         QCOMPARE(j["photos"].toInt(), 14);
         QCOMPARE(j["written"].toInt(), 14);
         QCOMPARE(j["reused"].toBool(), false);
@@ -131,7 +110,7 @@ private Q_SLOTS:
         Run index = diffclip({"index", "--library", tmp.path() + "/demo.db", "--model", "preset:diffclip-tiny",
                               "--labels-from-folders", "--metadata", dir + "/metadata.csv", dir + "/photos", "--json"});
         QCOMPARE(index.exitCode, 0);
-        const QJsonObject ij = QJsonDocument::fromJson(index.out).object();
+        const QJsonObject ij = json(index);
         QCOMPARE(ij["added"].toInt(), 14);
         QCOMPARE(ij["metadata_matched"].toInt(), 14);
         QCOMPARE(ij["metadata_unmatched"].toInt(), 0);
@@ -139,9 +118,7 @@ private Q_SLOTS:
 
     void errorsAreOneLine() {
         QTemporaryDir tmp;
-        QFile f(tmp.path() + "/file");
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.close();
+        writeFile(tmp.path() + "/file", {});
         Run r = diffclip({"demo", "generate", "--out", tmp.path() + "/file", "--per-class", "1"});
         QCOMPARE(r.exitCode, 1);
         QVERIFY(r.err.startsWith("diffclip: "));

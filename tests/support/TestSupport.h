@@ -5,9 +5,12 @@
 //  - AddressSpaceCap: a scoped RLIMIT_AS a little above what the process maps now, so that a
 //    test can show that hostile input is refused before a big allocation (the allocation would
 //    fail under the cap) instead of timing the call.
+//  - readFile(), writeFile(): a file's bytes, and writing a file as a checked step of a test.
 
 #include <QByteArray>
+#include <QFile>
 #include <QtGlobal>
+#include <QtTest/qtest.h>
 
 #include <sys/resource.h>
 #include <unistd.h>
@@ -35,6 +38,20 @@ inline std::uint64_t testSeed(const char* test) {
     qInfo("%s: seed %llu (replay with DIFFCLIP_TEST_SEED=%llu)", test, static_cast<unsigned long long>(seed),
           static_cast<unsigned long long>(seed));
     return seed;
+}
+
+/// The bytes of a file, empty when it cannot be read.
+inline QByteArray readFile(const QString& path) {
+    QFile f(path);
+    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+}
+
+/// Writes `bytes` to a new or truncated file; a failure fails the calling test (QVERIFY2 in a
+/// function of its own: the test goes on, marked failed).
+inline void writeFile(const QString& path, const QByteArray& bytes) {
+    QFile f(path);
+    QVERIFY2(f.open(QIODevice::WriteOnly), qPrintable(path + QStringLiteral(": ") + f.errorString()));
+    QVERIFY2(f.write(bytes) == bytes.size(), qPrintable(path + QStringLiteral(": ") + f.errorString()));
 }
 
 /// Bytes of address space the process maps now (VmSize), 0 when it cannot be read.

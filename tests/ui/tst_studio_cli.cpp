@@ -7,13 +7,14 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "../support/CliRun.h"
+
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    bool crashed = false;
-    QString out, err;
-};
+using testsupport::Run;
+
+// The program's output as text.
+QString text(const QByteArray& bytes) { return QString::fromUtf8(bytes); }
 
 Run studio(const QStringList& args) {
     QTemporaryDir home;  // no user settings (language, theme) of the machine's user
@@ -23,22 +24,9 @@ Run studio(const QStringList& args) {
     env.insert(QStringLiteral("LANG"), QStringLiteral("C.UTF-8"));
     env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral("config")));
     env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral("data")));
-    QProcess p;
-    p.setProcessEnvironment(env);
-    p.start(qEnvironmentVariable("DIFFCLIP_BIN_DIR") + QStringLiteral("/diffclip-studio"), args);
-    Run r;
     // A guard against a hang, not a speed check: help is printed at once.
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        r.crashed = true;
-        return r;
-    }
-    r.crashed = p.exitStatus() != QProcess::NormalExit;
-    r.exitCode = p.exitCode();
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return testsupport::runProgram(qEnvironmentVariable("DIFFCLIP_BIN_DIR") + QStringLiteral("/diffclip-studio"), args,
+                                   120000, env);
 }
 
 }  // namespace
@@ -55,28 +43,28 @@ private Q_SLOTS:
     void helpWithoutDisplay() {
         for (const QString& flag : {QStringLiteral("--help"), QStringLiteral("-h")}) {
             const Run r = studio({flag});
-            QVERIFY2(!r.crashed, qPrintable(r.err));
+            QVERIFY2(!r.crashed, r.err.constData());
             QCOMPARE(r.exitCode, 0);
-            QVERIFY2(r.out.contains(QStringLiteral("Usage:")), qPrintable(r.out + r.err));
+            QVERIFY2(r.out.contains("Usage:"), qPrintable(text(r.out + r.err)));
             for (const char* option : {"--library", "--model", "--screenshot", "--lang", "--version"})
-                QVERIFY2(r.out.contains(QLatin1String(option)), option);
+                QVERIFY2(r.out.contains(option), option);
         }
     }
 
     void versionWithoutDisplay() {
         const Run r = studio({QStringLiteral("--version")});
-        QVERIFY2(!r.crashed, qPrintable(r.err));
+        QVERIFY2(!r.crashed, r.err.constData());
         QCOMPARE(r.exitCode, 0);
-        QVERIFY2(QRegularExpression(QStringLiteral("^diffclip-studio \\d+\\.\\d+")).match(r.out).hasMatch(),
-                 qPrintable(r.out + r.err));
+        QVERIFY2(QRegularExpression(QStringLiteral("^diffclip-studio \\d+\\.\\d+")).match(text(r.out)).hasMatch(),
+                 qPrintable(text(r.out + r.err)));
     }
 
     void helpIsTranslated() {
         // The options' descriptions follow --lang, also without a display.
         const Run r = studio({QStringLiteral("--lang"), QStringLiteral("ja"), QStringLiteral("--help")});
-        QVERIFY2(!r.crashed, qPrintable(r.err));
+        QVERIFY2(!r.crashed, r.err.constData());
         QCOMPARE(r.exitCode, 0);
-        QVERIFY2(r.out.contains(QStringLiteral("今回の起動で使う表示言語")), qPrintable(r.out));
+        QVERIFY2(text(r.out).contains(QStringLiteral("今回の起動で使う表示言語")), qPrintable(text(r.out)));
     }
 
     void helpAfterOtherOptions() {
@@ -84,9 +72,9 @@ private Q_SLOTS:
         // application knows) does not turn it into an error.
         const Run r = studio({QStringLiteral("--theme"), QStringLiteral("dark"), QStringLiteral("-platform"),
                               QStringLiteral("xcb"), QStringLiteral("--help")});
-        QVERIFY2(!r.crashed, qPrintable(r.err));
+        QVERIFY2(!r.crashed, r.err.constData());
         QCOMPARE(r.exitCode, 0);
-        QVERIFY2(r.out.contains(QStringLiteral("Usage:")), qPrintable(r.out + r.err));
+        QVERIFY2(r.out.contains("Usage:"), qPrintable(text(r.out + r.err)));
     }
 };
 
