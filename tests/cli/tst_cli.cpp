@@ -345,5 +345,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCli)
+DIFFCLIP_TEST_GUILESS_MAIN(TestCli)
 #include "tst_cli.moc"

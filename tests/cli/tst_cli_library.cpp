@@ -642,5 +642,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCliLibrary)
+DIFFCLIP_TEST_GUILESS_MAIN(TestCliLibrary)
 #include "tst_cli_library.moc"

@@ -6,9 +6,15 @@
 //    test can show that hostile input is refused before a big allocation (the allocation would
 //    fail under the cap) instead of timing the call.
 //  - readFile(), writeFile(): a file's bytes, and writing a file as a checked step of a test.
+//  - DIFFCLIP_TEST_GUILESS_MAIN(T): QTEST_GUILESS_MAIN for an executable that CTest runs in parts
+//    (diffclip_add_test PARTS, cmake/DiffclipTesting.cmake): the part that runs "the other
+//    functions" names those it leaves out in DIFFCLIP_TEST_SKIP.
 
 #include <QByteArray>
+#include <QCoreApplication>
 #include <QFile>
+#include <QMetaMethod>
+#include <QStringList>
 #include <QtGlobal>
 #include <QtTest/qtest.h>
 
@@ -101,4 +107,46 @@ private:
     std::uint64_t m_limit = 0;
 };
 
+/// The arguments for QTest::qExec: argv as it is, and when DIFFCLIP_TEST_SKIP names test
+/// functions (separated by commas) and argv names none, every test function of `test` but those,
+/// in their order (what CTest's "others" part of a split executable runs); a name there that is
+/// no test function fails the run. Empty when nothing is left to run. Test functions as Qt Test
+/// finds them: private slots without parameters, other than initTestCase, cleanupTestCase, init,
+/// cleanup and the *_data functions.
+inline QStringList argumentsSkipping(const QObject& test, int argc, char** argv) {
+    QStringList args;
+    for (int i = 0; i < argc; ++i) args << QString::fromLocal8Bit(argv[i]);
+    const QStringList skip = qEnvironmentVariable("DIFFCLIP_TEST_SKIP").split(QLatin1Char(','), Qt::SkipEmptyParts);
+    if (skip.isEmpty()) return args;
+    QStringList functions;
+    const QMetaObject* meta = test.metaObject();
+    for (int i = 0; i < meta->methodCount(); ++i) {
+        const QMetaMethod m = meta->method(i);
+        const QString name = QString::fromLatin1(m.name());
+        if (m.access() != QMetaMethod::Private || m.methodType() != QMetaMethod::Slot || m.parameterCount() != 0 ||
+            name.endsWith(QLatin1String("_data")) ||
+            QStringList{"initTestCase", "cleanupTestCase", "init", "cleanup"}.contains(name))
+            continue;
+        functions << name;
+    }
+    for (int i = 1; i < args.size(); ++i)
+        if (functions.contains(args[i].section(QLatin1Char(':'), 0, 0))) return args;  // functions named: run those
+    QStringList unknown;  // passed on, so that Qt Test fails on them as on any unknown function
+    for (const QString& name : skip)
+        if (!functions.removeAll(name)) unknown << name;
+    if (functions.isEmpty() && unknown.isEmpty()) return {};
+    return args + functions + unknown;
+}
+
 }  // namespace testsupport
+
+/// QTEST_GUILESS_MAIN that honours DIFFCLIP_TEST_SKIP (argumentsSkipping).
+#define DIFFCLIP_TEST_GUILESS_MAIN(TestObject)                                                   \
+    int main(int argc, char* argv[]) {                                                          \
+        QCoreApplication app(argc, argv);                                                       \
+        app.setAttribute(Qt::AA_Use96Dpi, true);                                                \
+        TestObject tc;                                                                          \
+        QTEST_SET_MAIN_SOURCE_PATH                                                              \
+        const QStringList arguments = testsupport::argumentsSkipping(tc, argc, argv);           \
+        return arguments.isEmpty() ? 0 : QTest::qExec(&tc, arguments);                          \
+    }
