@@ -19,23 +19,22 @@ using namespace testsupport;  // Run, diffclip(), json(), readFile(), writeFile(
 class TestDemoCli : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void help() {
-        Run h = diffclip({"--help"});
-        QCOMPARE(h.exitCode, 0);
-        QVERIFY(h.out.contains("demo generate"));
-        Run g = diffclip({"demo", "generate", "--help"});
-        QCOMPARE(g.exitCode, 0);
-        QVERIFY(g.out.contains("--per-class"));
-        Run d = diffclip({"demo", "--help"});
-        QCOMPARE(d.exitCode, 0);
-        QVERIFY(d.out.contains("--minutes"));
-        QCOMPARE(diffclip({"demo", "--per-class", "0"}).exitCode, 2);
-        QCOMPARE(diffclip({"demo", "--minutes", "-1"}).exitCode, 2);
-        QCOMPARE(diffclip({"demo", "--threads", "-1"}).exitCode, 2);
-        QCOMPARE(diffclip({"demo", "paint"}).exitCode, 2);
-        QCOMPARE(diffclip({"demo", "generate"}).exitCode, 2);  // no --out
-        QCOMPARE(diffclip({"demo", "generate", "--out", "x", "--per-class", "0"}).exitCode, 2);
-        QCOMPARE(diffclip({"demo", "generate", "--out", "x", "--seed", "-1"}).exitCode, 2);
+    // Usage errors exit 2 (the help of `demo` and `demo generate` is checked with every
+    // command's in tst_cli).
+    void usageErrorsExitTwo_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::newRow("no photos per class") << QStringList{"demo", "--per-class", "0"};
+        QTest::newRow("negative minutes") << QStringList{"demo", "--minutes", "-1"};
+        QTest::newRow("negative threads") << QStringList{"demo", "--threads", "-1"};
+        QTest::newRow("unknown subcommand") << QStringList{"demo", "paint"};
+        QTest::newRow("generate without --out") << QStringList{"demo", "generate"};
+        QTest::newRow("generate no photos") << QStringList{"demo", "generate", "--out", "x", "--per-class", "0"};
+        QTest::newRow("generate negative seed") << QStringList{"demo", "generate", "--out", "x", "--seed", "-1"};
+    }
+    void usageErrorsExitTwo() {
+        QFETCH(QStringList, args);
+        const Run r = diffclip(args);
+        QVERIFY2(r.exitCode == 2, r.err.constData());
     }
 
     // The whole demo, small: photos, a starter model trained for a few seconds, the demo library
