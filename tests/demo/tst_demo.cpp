@@ -22,6 +22,8 @@
 #include "diffclip/demo/DemoData.h"
 #include "diffclip/library/Library.h"
 
+#include "../support/TestSupport.h"
+
 using namespace diffclip;
 using namespace diffclip::demo;
 
@@ -381,12 +383,7 @@ private Q_SLOTS:
             }
         } else {
             // The child reports "<ok> <code> <message>" through a pipe.
-            int fds[2];
-            QCOMPARE(::pipe(fds), 0);
-            const pid_t pid = ::fork();
-            QVERIFY(pid >= 0);
-            if (pid == 0) {
-                ::close(fds[0]);
+            const testsupport::ForkedChild child = testsupport::forkWithPipe([&](int fd) {
                 std::string report = "dropped";
                 if (::setgroups(0, nullptr) != 0 || ::setgid(65534) != 0 || ::setuid(65534) != 0) {
                     report = "cannot drop root privileges";
@@ -396,16 +393,16 @@ private Q_SLOTS:
                     auto r = generateDemoDataset(target, options(1, 1));
                     report = r ? std::string("1 0 ") : "0 " + std::to_string(int(r.error().code)) + " " + r.error().message;
                 }
-                const ssize_t written = ::write(fds[1], report.data(), report.size());
+                const ssize_t written = ::write(fd, report.data(), report.size());
                 _exit(written == ssize_t(report.size()) ? 0 : 1);
-            }
-            ::close(fds[1]);
+            });
+            QVERIFY(child.pid > 0);
             QByteArray report;
             char buffer[512];
-            for (ssize_t n; (n = ::read(fds[0], buffer, sizeof buffer)) > 0;) report.append(buffer, int(n));
-            ::close(fds[0]);
+            for (ssize_t n; (n = ::read(child.readFd, buffer, sizeof buffer)) > 0;) report.append(buffer, int(n));
+            ::close(child.readFd);
             int status = 0;
-            QCOMPARE(::waitpid(pid, &status, 0), pid);
+            QCOMPARE(::waitpid(child.pid, &status, 0), child.pid);
             QVERIFY(WIFEXITED(status) && WEXITSTATUS(status) == 0);
             const QList<QByteArray> parts = report.split(' ');
             QVERIFY2(parts.size() >= 2 && (parts[0] == "0" || parts[0] == "1"),

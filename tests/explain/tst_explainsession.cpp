@@ -12,6 +12,8 @@
 
 #include "diffclip/explain/ExplainSession.h"
 
+#include "../support/TestSupport.h"
+
 using namespace diffclip;
 using namespace diffclip::explain;
 
@@ -47,10 +49,7 @@ private Q_SLOTS:
         m_session = std::move(*s);
         QVERIFY(m_dir.isValid());
         const QString bad = m_dir.filePath(QStringLiteral("not-a-photo.jpg"));
-        QFile f(bad);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("text, not a JPEG");
-        f.close();
+        testsupport::writeFile(bad, "text, not a JPEG");
         m_photos = {kPhotoA.toStdString(), bad.toStdString(), kPhotoB.toStdString()};
     }
 

@@ -14,21 +14,16 @@
 #include "diffclip/library/Database.h"
 #include "diffclip/library/Library.h"
 
+#include "../support/LibrarySupport.h"
+
 using namespace diffclip;
+using testsupport::rawExec;
+using testsupport::rawInt;
 using Claim = Library::Claim;
 
 constexpr int64_t kModel = 1;  // claims are per model; no models row is needed
 
 namespace {
-
-int64_t rawInt(const std::string& file, const std::string& sql) {
-    auto db = Database::open(file, {});
-    if (!db) {
-        return -1;
-    }
-    auto v = db->queryInt(sql);
-    return v ? *v : -1;
-}
 
 std::vector<Claim> claim(Library& lib, const std::vector<std::string>& paths, const std::string& run,
                          int64_t ttlMs = 60000) {
@@ -146,13 +141,8 @@ private Q_SLOTS:
     void schemaTwoIsMigrated() {
         const std::string file = path("v2.dclib");
         QVERIFY(Library::open(file).ok());
-        {
-            auto db = Database::open(file, {});
-            QVERIFY(db.ok());
-            QVERIFY(db->exec("DROP TABLE claims; PRAGMA user_version = 2;"
-                             "INSERT INTO images(path, content_hash, added_at) VALUES ('/p/old.jpg', 'ab', 0)")
-                        .ok());
-        }
+        QVERIFY(rawExec(file, "DROP TABLE claims; PRAGMA user_version = 2;"
+                              "INSERT INTO images(path, content_hash, added_at) VALUES ('/p/old.jpg', 'ab', 0)"));
         {
             auto ro = Library::open(file, {true, false, 5000});
             QVERIFY2(ro.ok(), ro.error().describe().c_str());

@@ -17,9 +17,12 @@
 
 #include "diffclip/library/Database.h"
 #include "diffclip/library/Library.h"
+#include "../support/LibrarySupport.h"
 #include "../support/TestSupport.h"
 
 using namespace diffclip;
+using testsupport::rawExec;
+using testsupport::rawInt;
 
 namespace {
 
@@ -41,13 +44,10 @@ ImageRecord image(const std::string& path, int k) {
     return r;
 }
 
-int64_t rawInt(const std::string& file, const std::string& sql) {
-    auto db = Database::open(file, {});
-    if (!db) {
-        return -1;
-    }
-    auto v = db->queryInt(sql);
-    return v ? *v : -1;
+// A CSV import's counts as one line (or why it failed), for one comparison.
+QString counts(const Result<CsvImportReport>& r) {
+    if (!r) return QString::fromStdString(r.error().describe());
+    return QStringLiteral("%1 rows, %2 matched, %3 unmatched").arg(r->rows).arg(r->matched).arg(r->unmatched);
 }
 
 }  // namespace
@@ -92,11 +92,7 @@ private Q_SLOTS:
     void newerVersionRefused() {
         const std::string file = path("new.dclib");
         QVERIFY(Library::open(file).ok());
-        {
-            auto db = Database::open(file, {});
-            QVERIFY(db.ok());
-            QVERIFY(db->exec("PRAGMA user_version = 99").ok());
-        }
+        QVERIFY(rawExec(file, "PRAGMA user_version = 99"));
         auto lib = Library::open(file);
         QVERIFY(!lib.ok());
         QCOMPARE(lib.error().code, ErrorCode::Unsupported);
@@ -106,11 +102,7 @@ private Q_SLOTS:
 
     void foreignSqliteRefused() {
         const std::string file = path("other.sqlite");
-        {
-            auto db = Database::open(file, {});
-            QVERIFY(db.ok());
-            QVERIFY(db->exec("CREATE TABLE songs(title TEXT); INSERT INTO songs VALUES ('x')").ok());
-        }
+        QVERIFY(rawExec(file, "CREATE TABLE songs(title TEXT); INSERT INTO songs VALUES ('x')"));
         auto lib = Library::open(file);
         QVERIFY(!lib.ok());
         QCOMPARE(lib.error().code, ErrorCode::Format);
@@ -414,14 +406,9 @@ private Q_SLOTS:
         // with its English reason.
         const std::string file = path("v1.dclib");
         QVERIFY(Library::open(file).ok());
-        {
-            auto db = Database::open(file, {});
-            QVERIFY(db.ok());
-            QVERIFY(db->exec("DROP TABLE claims; ALTER TABLE images DROP COLUMN error_code; PRAGMA user_version = 1;"
-                             "INSERT INTO images(path, added_at, status, error) "
-                             "VALUES ('/p/old.jpg', 0, 'failed', 'truncated JPEG')")
-                        .ok());
-        }
+        QVERIFY(rawExec(file, "DROP TABLE claims; ALTER TABLE images DROP COLUMN error_code; PRAGMA user_version = 1;"
+                              "INSERT INTO images(path, added_at, status, error) "
+                              "VALUES ('/p/old.jpg', 0, 'failed', 'truncated JPEG')"));
         {
             // Read-only (a share nobody may write): still readable, the failure without a code.
             auto ro = Library::open(file, {true, false, 5000});
@@ -497,19 +484,12 @@ private Q_SLOTS:
         QVERIFY(!lib->findImageByPath("/p/d/c.png").ok());
 
         // CSV: the bad date of line 3 is reported and left out, the rest of the file imported.
-        const std::string csv = path("dates.csv");
-        QFile f(QString::fromStdString(csv));
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("path,date,lot\n"
-                "/p/d/a.png,2026-01-20,L1\n"
-                "/p/d/b.png,20/01/2026,L2\n"
-                "missing.png,bad,L3\n");
-        f.close();
-        auto rep = lib->importMetadataCsv(csv);
-        QVERIFY2(rep.ok(), rep.error().describe().c_str());
-        QCOMPARE(rep->rows, int64_t(3));
-        QCOMPARE(rep->matched, int64_t(2));
-        QCOMPARE(rep->unmatched, int64_t(1));
+        auto rep = importCsv(*lib, "dates.csv",
+                             "path,date,lot\n"
+                             "/p/d/a.png,2026-01-20,L1\n"
+                             "/p/d/b.png,20/01/2026,L2\n"
+                             "missing.png,bad,L3\n");
+        QCOMPARE(counts(rep), QString("3 rows, 2 matched, 1 unmatched"));
         QCOMPARE(rep->rejected.size(), size_t(1));  // unmatched rows are not checked
         QCOMPARE(rep->rejected[0].line, int64_t(3));
         QCOMPARE(QString::fromStdString(rep->rejected[0].column), QString("date"));
@@ -531,20 +511,13 @@ private Q_SLOTS:
         auto b = lib->upsertImage(image("/photos/line2/b.png", 2));
         QVERIFY(a.ok() && b.ok());
         QVERIFY(lib->setLabel(*a, "dent, deep", LabelSource::Manual).ok());
-        const std::string csv = path("meta.csv");
-        QFile f(QString::fromStdString(csv));
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("\xEF\xBB\xBF" "File,Product,Lot,Date,Notes,Camera\r\n"
-                "/photos/line1/a.png,\"bracket, left\",L1,2024-05-01,\"said \"\"bad\"\"\nsecond line\",cam1\r\n"
-                "b.png,hinge,L2,2024-05-02,,\"cam, 2\"\r\n"
-                "missing.png,x,y,z,,\r\n"
-                "\r\n");
-        f.close();
-        auto rep = lib->importMetadataCsv(csv);
-        QVERIFY2(rep.ok(), rep.error().describe().c_str());
-        QCOMPARE(rep->rows, int64_t(3));
-        QCOMPARE(rep->matched, int64_t(2));
-        QCOMPARE(rep->unmatched, int64_t(1));
+        auto rep = importCsv(*lib, "meta.csv",
+                             "\xEF\xBB\xBF" "File,Product,Lot,Date,Notes,Camera\r\n"
+                             "/photos/line1/a.png,\"bracket, left\",L1,2024-05-01,\"said \"\"bad\"\"\nsecond line\",cam1\r\n"
+                             "b.png,hinge,L2,2024-05-02,,\"cam, 2\"\r\n"
+                             "missing.png,x,y,z,,\r\n"
+                             "\r\n");
+        QCOMPARE(counts(rep), QString("3 rows, 2 matched, 1 unmatched"));
         QCOMPARE(QString::fromStdString(rep->unmatchedExamples.at(0)), QString("missing.png"));
         auto ra = lib->findImageByPath("/photos/line1/a.png");
         QVERIFY(ra.ok());
@@ -556,11 +529,8 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(rb->lot), QString("L2"));
         QCOMPARE(QString::fromStdString(rb->extraJson), QString(R"({"Camera":"cam, 2"})"));
 
-        QFile bad(QString::fromStdString(path("bad.csv")));
-        QVERIFY(bad.open(QIODevice::WriteOnly));
-        bad.write("path,notes\n/photos/line1/a.png,\"unterminated\n");
-        bad.close();
-        QCOMPARE(lib->importMetadataCsv(path("bad.csv")).error().code, ErrorCode::Format);
+        QCOMPARE(importCsv(*lib, "bad.csv", "path,notes\n/photos/line1/a.png,\"unterminated\n").error().code,
+                 ErrorCode::Format);
         QCOMPARE(lib->importMetadataCsv(path("nope.csv")).error().code, ErrorCode::NotFound);
 
         const std::string out = path("export.csv");
@@ -590,17 +560,12 @@ private Q_SLOTS:
             QVERIFY(rep.ok());
             QVERIFY2(rep->clean(), rep->clean() ? "" : rep->problems.front().c_str());
         }
-        {
-            // A second connection with raw SQL (foreign keys are off by default there).
-            auto db = Database::open(file, {});
-            QVERIFY(db.ok());
-            QVERIFY(db->exec("INSERT INTO images(path, added_at, status) VALUES ('/p/nohash.png', 0, 'ok');"
-                             "INSERT INTO embeddings VALUES (999, 1, 4, 'f16', zeroblob(8));"
-                             "INSERT INTO images(path, content_hash, added_at) VALUES ('/p/b.png', 'ab', 0);"
-                             "INSERT INTO embeddings SELECT id, 1, 3, 'f16', zeroblob(6) FROM images "
-                             "WHERE path = '/p/b.png';")
-                        .ok());
-        }
+        // A second connection with raw SQL (foreign keys are off by default there).
+        QVERIFY(rawExec(file, "INSERT INTO images(path, added_at, status) VALUES ('/p/nohash.png', 0, 'ok');"
+                              "INSERT INTO embeddings VALUES (999, 1, 4, 'f16', zeroblob(8));"
+                              "INSERT INTO images(path, content_hash, added_at) VALUES ('/p/b.png', 'ab', 0);"
+                              "INSERT INTO embeddings SELECT id, 1, 3, 'f16', zeroblob(6) FROM images "
+                              "WHERE path = '/p/b.png';"));
         auto lib = Library::open(file);
         QVERIFY(lib.ok());
         auto rep = lib->check();
@@ -707,12 +672,7 @@ private Q_SLOTS:
             auto lib = Library::open(file);
             QVERIFY(lib.ok());
         }
-        int fds[2];
-        QCOMPARE(::pipe(fds), 0);
-        const pid_t pid = ::fork();
-        QVERIFY(pid >= 0);
-        if (pid == 0) {
-            ::close(fds[0]);
+        const testsupport::ForkedChild child = testsupport::forkWithPipe([&](int fd) {
             auto lib = Library::open(file);
             if (!lib.ok()) {
                 _exit(2);
@@ -734,7 +694,7 @@ private Q_SLOTS:
                     }
                 } else {
                     const char c = 'x';  // half way through batch 1: tell the parent, then wait
-                    if (::write(fds[1], &c, 1) != 1) {
+                    if (::write(fd, &c, 1) != 1) {
                         _exit(5);
                     }
                     for (;;) {
@@ -742,15 +702,14 @@ private Q_SLOTS:
                     }
                 }
             }
-            _exit(0);
-        }
-        ::close(fds[1]);
+        });
+        QVERIFY(child.pid > 0);
         char c = 0;
-        const ssize_t n = ::read(fds[0], &c, 1);
-        ::kill(pid, SIGKILL);
+        const ssize_t n = ::read(child.readFd, &c, 1);
+        ::kill(child.pid, SIGKILL);
         int wstatus = 0;
-        ::waitpid(pid, &wstatus, 0);
-        ::close(fds[0]);
+        ::waitpid(child.pid, &wstatus, 0);
+        ::close(child.readFd);
         QCOMPARE(n, ssize_t(1));
         QVERIFY(WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL);
 
@@ -844,12 +803,12 @@ private Q_SLOTS:
     }
 
     void editingFromTheApplication() {
-        auto lib = Library::open(path("e.dclib"));
-        QVERIFY(lib.ok());
         ImageRecord r = image("/p/e.png", 7);
         r.product = "bracket";
         r.line = "L1";
         r.notes = "first";
+        auto lib = Library::open(path("e.dclib"));
+        QVERIFY(lib.ok());
         auto id = lib->upsertImage(r);
         QVERIFY(id.ok());
         auto other = lib->upsertImage(image("/p/f.png", 8));
@@ -1055,6 +1014,11 @@ private Q_SLOTS:
 
 private:
     std::string path(const char* name) const { return QDir(m_dir.path()).filePath(name).toStdString(); }
+    // Writes `text` as the file `name` in the test's folder and imports it into `lib`.
+    Result<CsvImportReport> importCsv(Library& lib, const char* name, const QByteArray& text) {
+        testsupport::writeFile(QString::fromStdString(path(name)), text);
+        return lib.importMetadataCsv(path(name));
+    }
     QTemporaryDir m_dir;
 };
 

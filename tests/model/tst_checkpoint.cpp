@@ -17,6 +17,8 @@
 #include "diffclip/model/Checkpoint.h"
 #include "diffclip/model/Safetensors.h"
 
+#include "../support/PickleBuilder.h"
+
 using namespace diffclip;
 
 namespace {
@@ -25,50 +27,7 @@ QString fixture(const char* relative) {
     return QStringLiteral(DIFFCLIP_SHARED_DIR "/fixtures/") + QString::fromUtf8(relative);
 }
 
-// Just enough of a pickle writer for torch.save-shaped test files.
-class PickleBuilder {
-public:
-    PickleBuilder& op(unsigned char c) {
-        m_bytes += static_cast<char>(c);
-        return *this;
-    }
-    PickleBuilder& raw(const std::string& s) {
-        m_bytes += s;
-        return *this;
-    }
-    PickleBuilder& str(const std::string& s) {
-        op('X');
-        for (int i = 0; i < 4; ++i) m_bytes += static_cast<char>((s.size() >> (8 * i)) & 0xff);
-        return raw(s);
-    }
-    PickleBuilder& int4(std::int32_t v) {
-        op('J');
-        const auto u = static_cast<std::uint32_t>(v);
-        for (int i = 0; i < 4; ++i) m_bytes += static_cast<char>((u >> (8 * i)) & 0xff);
-        return *this;
-    }
-    PickleBuilder& global(const std::string& module, const std::string& name) {
-        return op('c').raw(module + "\n" + name + "\n");
-    }
-    PickleBuilder& intTuple(const std::vector<int>& v) {
-        op('(');
-        for (int x : v) int4(x);
-        return op('t');
-    }
-    // torch._utils._rebuild_tensor_v2(('storage', torch.<type>, key, 'cpu', numel), offset, sizes, strides,
-    //                                 False, OrderedDict())
-    PickleBuilder& tensor(const std::string& type, const std::string& key, int numel, int offset,
-                          const std::vector<int>& sizes, const std::vector<int>& strides) {
-        global("torch._utils", "_rebuild_tensor_v2").op('(');
-        op('(').str("storage").global("torch", type).str(key).str("cpu").int4(numel).op('t').op('Q');
-        int4(offset).intTuple(sizes).intTuple(strides).op(0x89).global("collections", "OrderedDict");
-        return op(')').op('R').op('t').op('R');
-    }
-    const std::string& bytes() const { return m_bytes; }
-
-private:
-    std::string m_bytes;
-};
+using testsupport::PickleBuilder;
 
 // {'epoch': 1, 'state_dict': {<body>}}; `body` adds key/value pairs.
 template <typename Body>

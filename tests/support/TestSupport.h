@@ -6,6 +6,8 @@
 //    test can show that hostile input is refused before a big allocation (the allocation would
 //    fail under the cap) instead of timing the call.
 //  - readFile(), writeFile(): a file's bytes, and writing a file as a checked step of a test.
+//  - useOwnSettings(): QSettings of the test's own, never the developer's.
+//  - forkWithPipe(): a forked child that reports to the test through a pipe.
 //  - DIFFCLIP_TEST_GUILESS_MAIN(T): QTEST_GUILESS_MAIN for an executable that CTest runs in parts
 //    (diffclip_add_test PARTS, cmake/DiffclipTesting.cmake): the part that runs "the other
 //    functions" names those it leaves out in DIFFCLIP_TEST_SKIP.
@@ -13,6 +15,7 @@
 #include <QByteArray>
 #include <QCoreApplication>
 #include <QFile>
+#include <QSettings>
 #include <QMetaMethod>
 #include <QStringList>
 #include <QtGlobal>
@@ -58,6 +61,43 @@ inline void writeFile(const QString& path, const QByteArray& bytes) {
     QFile f(path);
     QVERIFY2(f.open(QIODevice::WriteOnly), qPrintable(path + QStringLiteral(": ") + f.errorString()));
     QVERIFY2(f.write(bytes) == bytes.size(), qPrintable(path + QStringLiteral(": ") + f.errorString()));
+}
+
+/// Settings of the test's own, never the developer's: QSettings in INI files below `dir`, under
+/// the organisation "DiffClipStudioTest" (the application name is the test executable's).
+inline void useOwnSettings(const QString& dir) {
+    QCoreApplication::setOrganizationName(QStringLiteral("DiffClipStudioTest"));
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir);
+}
+
+/// A child forked with a pipe to the parent (forkWithPipe): its pid, -1 when it could not be
+/// started, and the pipe's reading end.
+struct ForkedChild {
+    pid_t pid = -1;
+    int readFd = -1;
+};
+
+/// Forks; the child runs `child(fd)` with the pipe's writing end `fd` and then _exit(0)s unless
+/// `child` exits first (a child never returns into the test). The parent gets the child's pid and
+/// the reading end, to read and close, and waits for the child itself.
+template <typename Child>
+ForkedChild forkWithPipe(Child child) {
+    int fds[2];
+    if (::pipe(fds) != 0) return {};
+    const pid_t pid = ::fork();
+    if (pid < 0) {
+        ::close(fds[0]);
+        ::close(fds[1]);
+        return {};
+    }
+    if (pid == 0) {
+        ::close(fds[0]);
+        child(fds[1]);
+        _exit(0);
+    }
+    ::close(fds[1]);
+    return {pid, fds[0]};
 }
 
 /// Bytes of address space the process maps now (VmSize), 0 when it cannot be read.

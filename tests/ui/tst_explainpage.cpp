@@ -33,7 +33,11 @@
 #include "ExplainPage.h"
 #include "QCustomPlotQt.h"
 
+#include "../support/TestSupport.h"
+#include "../support/Translators.h"
+
 using diffclip::ui::ExplainPage;
+using testsupport::MarkingTranslator;
 
 namespace {
 const QString kModelA = QStringLiteral(DIFFCLIP_SHARED_DIR "/fixtures/diffclip-tiny-a/model.safetensors");
@@ -76,14 +80,12 @@ QStringList paneTitles(const QWidget& page) {
     return titles;
 }
 
-// Marks every translated text, so a test sees which visible texts went through tr().
-class MarkingTranslator : public QTranslator {
-public:
-    QString translate(const char*, const char* source, const char* = nullptr, int = -1) const override {
-        return QStringLiteral("⟦") + QString::fromUtf8(source) + QStringLiteral("⟧");
-    }
-    bool isEmpty() const override { return false; }
-};
+// A file in `dir` named like a photo that holds `text`; its path.
+QString notAPhoto(const QTemporaryDir& dir, const QString& name, const QByteArray& text) {
+    const QString path = dir.filePath(name);
+    testsupport::writeFile(path, text);
+    return path;
+}
 
 }  // namespace
 
@@ -411,15 +413,11 @@ private Q_SLOTS:
     // Issue 20.1: a photo that fails to load leaves no maps of the previous photo behind, and
     // nothing to export (the report would name the failed file beside the old maps).
     void failedLoadClearsMapsAndExports() {
-        ExplainPage page;
-        QVERIFY(showMaps(page, ExplainPage::Mode::A1VsDifference, kPhoto));
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        const QString bad = dir.filePath(QStringLiteral("notes.jpg"));
-        QFile text(bad);
-        QVERIFY(text.open(QIODevice::WriteOnly));
-        text.write("not a photo, just a note\n");
-        text.close();
+        const QString bad = notAPhoto(dir, QStringLiteral("notes.jpg"), "not a photo, just a note\n");
+        ExplainPage page;
+        QVERIFY(showMaps(page, ExplainPage::Mode::A1VsDifference, kPhoto));
 
         QSignalSpy spy(&page, &ExplainPage::explained);
         page.setPhoto(bad);
@@ -455,11 +453,7 @@ private Q_SLOTS:
     void unreadablePhotoIsCalledThat() {
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
-        const QString bad = dir.filePath(QStringLiteral("scan.jpg"));
-        QFile text(bad);
-        QVERIFY(text.open(QIODevice::WriteOnly));
-        text.write("id,label\n1,crazing\n");
-        text.close();
+        const QString bad = notAPhoto(dir, QStringLiteral("scan.jpg"), "id,label\n1,crazing\n");
         ExplainPage page;
         page.show();
         page.setModelA(kModelA);

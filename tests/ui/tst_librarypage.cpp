@@ -42,7 +42,12 @@
 #include "diffclip/indexing/Workspace.h"
 #include "diffclip/library/Library.h"
 
+#include "../support/TestSupport.h"
+#include "../support/Translators.h"
+
 using namespace diffclip::ui;
+using testsupport::LongerTranslator;
+using testsupport::MarkingTranslator;
 
 namespace {
 
@@ -87,33 +92,6 @@ std::vector<int64_t> makeLibrary(const QString& path, const char* cls, int count
     return ids;
 }
 
-// Marks every text of the application's own classes, so a test sees which visible texts went
-// through tr(): "⟦Saved …⟧" is translatable, "Saved …" is not.
-class MarkingTranslator : public QTranslator {
-public:
-    bool isEmpty() const override { return false; }
-    QString translate(const char* context, const char* source, const char* disambiguation, int n) const override {
-        Q_UNUSED(disambiguation)
-        Q_UNUSED(n)
-        if (QByteArray(context).startsWith('Q')) return {};  // Qt's own texts (QDialogButtonBox, ...)
-        return QStringLiteral("⟦%1⟧").arg(QString::fromUtf8(source));
-    }
-};
-
-// Makes every text of the application half as long again, as some languages are, to check that
-// a layout wraps instead of growing (pseudo-localisation).
-class LongerTranslator : public QTranslator {
-public:
-    bool isEmpty() const override { return false; }
-    QString translate(const char* context, const char* source, const char* disambiguation, int n) const override {
-        Q_UNUSED(disambiguation)
-        Q_UNUSED(n)
-        if (QByteArray(context).startsWith('Q')) return {};
-        const QString text = QString::fromUtf8(source);
-        return text + QLatin1Char(' ') + text.left(text.size() / 2).remove(QLatin1Char('&'));
-    }
-};
-
 // Shows `page` and opens `file` in it; true once the photos are read.
 bool showWithLibrary(LibraryPage& page, const QString& file) {
     page.show();
@@ -125,7 +103,7 @@ bool showWithLibrary(LibraryPage& page, const QString& file) {
 
 // Installs a MarkingTranslator for the scope of a test.
 struct Marked {
-    MarkingTranslator translator;
+    MarkingTranslator translator{true};  // Qt's own texts stay unmarked
     Marked() { QCoreApplication::installTranslator(&translator); }
     ~Marked() { QCoreApplication::removeTranslator(&translator); }
 };
@@ -166,10 +144,7 @@ private:
 void TestLibraryPage::initTestCase() {
     QVERIFY(m_settingsDir.isValid());
     QVERIFY(m_dir.isValid());
-    QCoreApplication::setOrganizationName(QStringLiteral("DiffClipStudioTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_librarypage"));
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    testsupport::useOwnSettings(m_settingsDir.path());
     QVERIFY2(QFileInfo::exists(photo("crazing", 1)), qPrintable(photo("crazing", 1)));
 
     // A library whose rows point at real photos; the first of each class has a folder label,
@@ -199,12 +174,8 @@ void TestLibraryPage::labellingWithKeysAndUndo() {
     JobCentre jobs;
     LibraryPage page(&jobs);
     page.resize(1200, 800);
-    page.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&page));
     QSignalSpy opened(&page, &LibraryPage::libraryOpened);
-    QSignalSpy reloaded(&page, &LibraryPage::reloaded);
-    page.openLibrary(libPath());
-    QTRY_COMPARE_WITH_TIMEOUT(reloaded.count(), 1, kTimeoutMs);
+    QVERIFY(showWithLibrary(page, libPath()));
     QCOMPARE(opened.count(), 1);
     QCOMPARE(page.photoModel()->rowCount(), 8);
     QCOMPARE(page.classes(), QStringList({QStringLiteral("crazing"), QStringLiteral("scratches")}));
@@ -295,11 +266,7 @@ void TestLibraryPage::filtersThumbnailsAndFailures() {
     JobCentre jobs;
     LibraryPage page(&jobs);
     page.resize(1200, 800);
-    page.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&page));
-    QSignalSpy reloaded(&page, &LibraryPage::reloaded);
-    page.openLibrary(libPath());
-    QTRY_COMPARE_WITH_TIMEOUT(reloaded.count(), 1, kTimeoutMs);
+    QVERIFY(showWithLibrary(page, libPath()));
     QCOMPARE(page.photoModel()->rowCount(), 8);  // the failed file is not in the grid...
     QCOMPARE(page.failuresView()->topLevelItemCount(), 1);  // ...but listed with its reason
     QCOMPARE(page.failuresView()->topLevelItem(0)->text(1), QStringLiteral("truncated JPEG"));
@@ -1060,7 +1027,7 @@ void TestLibraryPage::failedFilesSayWhyInTheUsersLanguage() {
 void TestLibraryPage::pageFitsANarrowWindow() {
     // An 800-pixel window leaves the page about 560 pixels beside the navigation. With texts half
     // as long again, the header's buttons and the filters must wrap rather than need more.
-    LongerTranslator longer;
+    LongerTranslator longer(true);  // Qt's own texts as they are
     QCoreApplication::installTranslator(&longer);
     struct Remove {
         QTranslator* t;

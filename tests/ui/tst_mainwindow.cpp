@@ -42,6 +42,8 @@
 #include "diffclip/library/Library.h"
 #include "diffclip/model/Config.h"
 
+#include "../support/TestSupport.h"
+
 using namespace diffclip::ui;
 
 namespace {
@@ -120,11 +122,7 @@ private:
 void TestMainWindow::initTestCase() {
     QVERIFY(m_settingsDir.isValid());
     QVERIFY(m_work.isValid());
-    // Never read or write the developer's own settings.
-    QCoreApplication::setOrganizationName(QStringLiteral("DiffClipStudioTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    testsupport::useOwnSettings(m_settingsDir.path());
     // The default library and the model registry live below XDG_DATA_HOME: the test's own.
     qputenv("XDG_DATA_HOME", QFile::encodeName(m_work.filePath(QStringLiteral("xdg"))));
     // Numbers in the summary are locale-formatted; pin the locale the expectations use.

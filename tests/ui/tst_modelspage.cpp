@@ -37,21 +37,13 @@
 #include "diffclip/indexing/Workspace.h"
 #include "diffclip/library/Library.h"
 
+#include "../support/TestSupport.h"
+#include "../support/Translators.h"
+
 using namespace diffclip::ui;
+using testsupport::MarkingTranslator;
 
 namespace {
-
-// Marks every translated text, so a test can tell what went through tr() from what did not.
-class MarkingTranslator : public QTranslator {
-public:
-    bool isEmpty() const override { return false; }
-    QString translate(const char* context, const char* source, const char* disambiguation, int n) const override {
-        Q_UNUSED(context)
-        Q_UNUSED(disambiguation)
-        Q_UNUSED(n)
-        return QStringLiteral("⟦") + QString::fromUtf8(source) + QStringLiteral("⟧");
-    }
-};
 
 const QString kFixtureDir = QStringLiteral(DIFFCLIP_SHARED_DIR "/fixtures/diffclip-tiny-a");
 const QString kPhotos = QStringLiteral(DIFFCLIP_SHARED_DIR "/data/neu-cls");
@@ -121,10 +113,7 @@ private:
 void TestModelsPage::initTestCase() {
     QVERIFY(m_settingsDir.isValid());
     QVERIFY(m_dir.isValid());
-    QCoreApplication::setOrganizationName(QStringLiteral("DiffClipStudioTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_modelspage"));
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_settingsDir.path());
+    testsupport::useOwnSettings(m_settingsDir.path());
     // The registry lives under XDG_DATA_HOME: point it at the test's folder.
     qputenv("XDG_DATA_HOME", QFile::encodeName(m_dir.filePath(QStringLiteral("xdg"))));
     m_registry = AppSettings::modelRegistryDir();

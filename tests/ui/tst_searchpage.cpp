@@ -41,7 +41,11 @@
 #include "diffclip/indexing/Workspace.h"
 #include "diffclip/library/Library.h"
 
+#include "../support/TestSupport.h"
+#include "../support/Translators.h"
+
 using namespace diffclip::ui;
+using testsupport::MarkingTranslator;
 
 namespace {
 
@@ -69,16 +73,6 @@ QStringList readLines(const QString& path) {
     if (!f.open(QIODevice::ReadOnly)) return {};
     return QString::fromUtf8(f.readAll()).split(QStringLiteral("\r\n"), Qt::SkipEmptyParts);
 }
-
-// Every text that goes through tr() comes out as ⟦source⟧, so a text shown without the marks
-// was not translatable.
-class MarkingTranslator : public QTranslator {
-public:
-    bool isEmpty() const override { return false; }
-    QString translate(const char*, const char* source, const char* = nullptr, int = -1) const override {
-        return QStringLiteral("⟦") + QString::fromUtf8(source) + QStringLiteral("⟧");
-    }
-};
 
 bool marked(const QString& text) { return text.startsWith(QStringLiteral("⟦")); }
 
@@ -154,10 +148,7 @@ void TestSearchPage::initTestCase() {
     QVERIFY(m_dir.isValid());
     QVERIFY2(QFileInfo::exists(kModel), qPrintable(kModel));
     // The main window of labelChoicesFollowTheLibrary never reads or writes the user's settings.
-    QCoreApplication::setOrganizationName(QStringLiteral("DiffClipStudioTest"));
-    QCoreApplication::setApplicationName(QStringLiteral("tst_searchpage"));
-    QSettings::setDefaultFormat(QSettings::IniFormat);
-    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.filePath(QStringLiteral("settings")));
+    testsupport::useOwnSettings(m_dir.filePath(QStringLiteral("settings")));
     QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
     // Copies in class folders, so that labels come from the folder names.
     const QDir data(kShared + QStringLiteral("/data/neu-cls"));

@@ -18,24 +18,16 @@
 #include <QTranslator>
 #include <QtTest>
 
-// qcustomplot.h uses Qt's lower-case keywords (tests build with QT_NO_KEYWORDS).
-#define signals Q_SIGNALS
-#define slots Q_SLOTS
-#define emit Q_EMIT
-#define foreach Q_FOREACH
-#include <qcustomplot.h>
-#undef signals
-#undef slots
-#undef emit
-#undef foreach
-
 #include "ConfusionMatrixView.h"
 #include "ErrorBanner.h"
 #include "JobCentre.h"
 #include "MainWindow.h"
+#include "QCustomPlotQt.h"
 #include "TrainingPage.h"
 #include "diffclip/indexing/Workspace.h"
 #include "diffclip/formats/Json.h"
+
+#include "../support/TestSupport.h"
 
 using diffclip::ui::JobCentre;
 using diffclip::ui::TrainingPage;
@@ -88,6 +80,21 @@ class TestTrainingPage : public QObject {
 
     QTemporaryDir m_tmp;
     QString m_data;
+
+    // Shows `page` on the generated data with `mode`, `preset` and (when given) `architecture`;
+    // returns the registry its packages go to, the folder `name` below the test's.
+    QString prepare(TrainingPage& page, const QString& name, TrainingPage::Mode mode, const QString& preset,
+                    const QString& architecture = QString()) {
+        const QString registry = m_tmp.filePath(name);
+        page.resize(1400, 900);
+        page.show();
+        page.setRegistryDir(registry);
+        page.setDataFolder(m_data);
+        page.setMode(mode);
+        page.setPreset(preset);
+        if (!architecture.isEmpty()) page.setArchitecture(architecture);
+        return registry;
+    }
 
 private Q_SLOTS:
     void initTestCase() {
@@ -199,13 +206,8 @@ private Q_SLOTS:
         QVERIFY2(QFileInfo::exists(kModel), qPrintable(QStringLiteral("missing shared fixture: ") + kModel));
         JobCentre jobs;
         TrainingPage page(&jobs);
-        page.resize(1400, 900);
-        page.show();
-        const QString registry = m_tmp.filePath(QStringLiteral("registry"));
-        page.setRegistryDir(registry);
-        page.setDataFolder(m_data);
-        page.setMode(TrainingPage::Mode::Linear);
-        page.setPreset(QStringLiteral("quick"));
+        const QString registry =
+            prepare(page, QStringLiteral("registry"), TrainingPage::Mode::Linear, QStringLiteral("quick"));
         page.setBaseModel(kModel);
         page.setOutputName(QStringLiteral("probe"));
         QSignalSpy finished(&page, &TrainingPage::trainingFinished);
@@ -284,14 +286,8 @@ private Q_SLOTS:
     void scratchComparesAttentionKinds() {
         JobCentre jobs;
         TrainingPage page(&jobs);
-        page.resize(1400, 900);
-        page.show();
-        const QString registry = m_tmp.filePath(QStringLiteral("registry-compare"));
-        page.setRegistryDir(registry);
-        page.setDataFolder(m_data);
-        page.setMode(TrainingPage::Mode::Scratch);
-        page.setPreset(QStringLiteral("quick"));
-        page.setArchitecture(QStringLiteral("preset:diffclip-tiny"));
+        const QString registry = prepare(page, QStringLiteral("registry-compare"), TrainingPage::Mode::Scratch,
+                                         QStringLiteral("quick"), QStringLiteral("preset:diffclip-tiny"));
         page.setCompareAttention(true);
         page.setOutputName(QStringLiteral("ab"));
         QSignalSpy finished(&page, &TrainingPage::trainingFinished);
@@ -355,8 +351,7 @@ private Q_SLOTS:
 
     void mainWindowHasTheTrainingPage() {
         // Settings of its own, so the window reopens nothing of the user's.
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_tmp.filePath(QStringLiteral("settings")));
+        testsupport::useOwnSettings(m_tmp.filePath(QStringLiteral("settings")));
         diffclip::ui::MainWindow window;
         using Page = diffclip::ui::MainWindow::Page;
         QVERIFY(window.trainingPage());
@@ -374,8 +369,7 @@ private Q_SLOTS:
     void baseModelFitsTheDefaultWindow() {
         // The default window is 1,120 px wide; the base model's name must show whole there, in
         // English and in Japanese (longer labels), without making the window wider.
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_tmp.filePath(QStringLiteral("settings")));
+        testsupport::useOwnSettings(m_tmp.filePath(QStringLiteral("settings")));
         const QString shots = qEnvironmentVariable("DIFFCLIP_TEST_SHOTS");  // set to look at the pictures
         for (const QString& language : {QStringLiteral("en"), QStringLiteral("ja")}) {
             QTranslator translator;
@@ -415,14 +409,9 @@ private Q_SLOTS:
     void cancelledScratchKeepsCheckpointAndResumes() {
         JobCentre jobs;
         TrainingPage page(&jobs);
-        page.resize(1400, 900);
-        page.show();
-        const QString registry = m_tmp.filePath(QStringLiteral("registry-cancel"));
-        page.setRegistryDir(registry);
-        page.setDataFolder(m_data);
-        page.setMode(TrainingPage::Mode::Scratch);
-        page.setPreset(QStringLiteral("standard"));  // 60 epochs: far more than the test waits for
-        page.setArchitecture(QStringLiteral("preset:diffclip-tiny"));
+        // The standard preset's 60 epochs: far more than the test waits for.
+        const QString registry = prepare(page, QStringLiteral("registry-cancel"), TrainingPage::Mode::Scratch,
+                                         QStringLiteral("standard"), QStringLiteral("preset:diffclip-tiny"));
         page.setOutputName(QStringLiteral("scratch"));
         QSignalSpy finished(&page, &TrainingPage::trainingFinished);
         QVERIFY(page.start());
