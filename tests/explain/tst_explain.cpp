@@ -30,6 +30,25 @@ at::Tensor tensorNamed(const SafetensorsFile& f, const std::string& name) {
     return {};
 }
 
+// A reference fixture (shared/fixtures/<name>): its model and the reference implementation's
+// outputs; an empty model (the reason logged) when either cannot be read.
+struct Fixture {
+    ClipModel model{nullptr};
+    SafetensorsFile ref;
+};
+Fixture loadFixture(const std::string& name) {
+    Fixture f;
+    auto m = loadModel(kFixtures + name + "/model.safetensors");
+    auto ref = readSafetensors(kFixtures + name + "/expected.safetensors");
+    if (!m || !ref) {
+        qWarning("fixture %s: %s", name.c_str(), (m ? ref.error() : m.error()).message.c_str());
+        return f;
+    }
+    f.model = m->model;
+    f.ref = std::move(*ref);
+    return f;
+}
+
 double maxAbs(const at::Tensor& a, const at::Tensor& b) { return (a.to(at::kFloat) - b.to(at::kFloat)).abs().max().item<double>(); }
 double maxAbs64(const at::Tensor& a, const at::Tensor& b) {
     return (a.to(at::kDouble) - b.to(at::kDouble)).abs().max().item<double>();
@@ -71,23 +90,21 @@ private Q_SLOTS:
 
     // CLS-to-patch rows of A1, A2 and A1 - lambda*A2 equal the reference implementation's.
     void differentialMapsMatchReference() {
-        auto m = loadModel(kFixtures + "diffclip-tiny-a/model.safetensors");
-        QVERIFY2(m.ok(), m.error().message.c_str());
-        auto ref = readSafetensors(kFixtures + "diffclip-tiny-a/expected.safetensors");
-        QVERIFY2(ref.ok(), ref.error().message.c_str());
-        at::Tensor images = tensorNamed(*ref, "input.image");
+        Fixture f = loadFixture("diffclip-tiny-a");
+        QVERIFY(!f.model.is_empty());
+        at::Tensor images = tensorNamed(f.ref, "input.image");
         QVERIFY(images.defined());
-        const ModelConfig& c = m->model->config();
+        const ModelConfig& c = f.model->config();
         QCOMPARE(mapHeads(c), int64_t(2));
         for (int64_t b = 0; b < images.size(0); ++b) {
-            auto cap = captureAttention(m->model, images[b]);
+            auto cap = captureAttention(f.model, images[b]);
             QVERIFY2(cap.ok(), cap.error().message.c_str());
             QCOMPARE(int64_t(cap->blocks.size()), c.vision.depth);
             for (int64_t l = 0; l < c.vision.depth; ++l) {
                 const std::string key = "vision.blocks." + std::to_string(l) + ".attn.";
                 for (auto [comp, name] : {std::pair{Component::A1, "a1"}, std::pair{Component::A2, "a2"},
                                           std::pair{Component::Difference, "diff"}}) {
-                    at::Tensor expected = tensorNamed(*ref, key + name);
+                    at::Tensor expected = tensorNamed(f.ref, key + name);
                     QVERIFY2(expected.defined(), (key + name).c_str());
                     at::Tensor expectedRows = expected[b].select(1, 0).slice(1, 1);  // (heads, P)
                     auto rows = clsToPatches(cap->blocks[size_t(l)], comp);
@@ -124,26 +141,24 @@ private Q_SLOTS:
                 QVERIFY(e.ok());
                 QCOMPARE(e->component, Component::Difference);
                 QCOMPARE(int64_t(e->lambdas.size()), l + 1);
-                const double lambda = tensorNamed(*ref, key + "lambda").item<double>();
+                const double lambda = tensorNamed(f.ref, key + "lambda").item<double>();
                 QVERIFY(std::fabs(e->lambdas.back() - lambda) < 1e-5);
             }
         }
     }
 
     void standardMapsMatchReference() {
-        auto m = loadModel(kFixtures + "clip-std-tiny-a/model.safetensors");
-        QVERIFY2(m.ok(), m.error().message.c_str());
-        auto ref = readSafetensors(kFixtures + "clip-std-tiny-a/expected.safetensors");
-        QVERIFY2(ref.ok(), ref.error().message.c_str());
-        at::Tensor images = tensorNamed(*ref, "input.image");
-        const ModelConfig& c = m->model->config();
+        Fixture f = loadFixture("clip-std-tiny-a");
+        QVERIFY(!f.model.is_empty());
+        at::Tensor images = tensorNamed(f.ref, "input.image");
+        const ModelConfig& c = f.model->config();
         QCOMPARE(mapHeads(c), int64_t(4));
         for (int64_t b = 0; b < images.size(0); ++b) {
-            auto cap = captureAttention(m->model, images[b]);
+            auto cap = captureAttention(f.model, images[b]);
             QVERIFY2(cap.ok(), cap.error().message.c_str());
             for (int64_t l = 0; l < c.vision.depth; ++l) {
                 const std::string key = "vision.blocks." + std::to_string(l) + ".attn.a";
-                at::Tensor expectedRows = tensorNamed(*ref, key)[b].select(1, 0).slice(1, 1);
+                at::Tensor expectedRows = tensorNamed(f.ref, key)[b].select(1, 0).slice(1, 1);
                 auto rows = clsToPatches(cap->blocks[size_t(l)], Component::Standard);
                 QVERIFY2(rows.ok(), rows.error().message.c_str());
                 QVERIFY2(maxAbs(rows->squeeze(0), expectedRows) < 1e-4, key.c_str());
@@ -267,20 +282,18 @@ private Q_SLOTS:
     }
 
     void rolloutOnFixture() {
-        auto m = loadModel(kFixtures + "diffclip-tiny-a/model.safetensors");
-        QVERIFY(m.ok());
-        auto ref = readSafetensors(kFixtures + "diffclip-tiny-a/expected.safetensors");
-        QVERIFY(ref.ok());
+        Fixture f = loadFixture("diffclip-tiny-a");
+        QVERIFY(!f.model.is_empty());
         ExplainOptions o;
         o.method = Method::Rollout;
-        auto e = explainImage(m->model, tensorNamed(*ref, "input.image")[0], o);
+        auto e = explainImage(f.model, tensorNamed(f.ref, "input.image")[0], o);
         QVERIFY2(e.ok(), e.error().message.c_str());
         QVERIFY(e->map.isSigned);
         QCOMPARE(int(e->map.values.size()), 16);
         // By hand from the reference diff maps (mean over heads).
         at::Tensor R;
         for (int l = 0; l < 2; ++l) {
-            at::Tensor d = tensorNamed(*ref, "vision.blocks." + std::to_string(l) + ".attn.diff")[0].mean(0);
+            at::Tensor d = tensorNamed(f.ref, "vision.blocks." + std::to_string(l) + ".attn.diff")[0].mean(0);
             at::Tensor step = 0.5 * d / d.sum(-1, true) + 0.5 * at::eye(17);
             R = l ? at::matmul(step, R) : step;
         }
@@ -288,22 +301,20 @@ private Q_SLOTS:
     }
 
     void tokensAndWhyMaps() {
-        auto m = loadModel(kFixtures + "diffclip-tiny-a/model.safetensors");
-        QVERIFY(m.ok());
-        auto ref = readSafetensors(kFixtures + "diffclip-tiny-a/expected.safetensors");
-        QVERIFY(ref.ok());
-        at::Tensor images = tensorNamed(*ref, "input.image");
-        at::Tensor expectedEmbed = tensorNamed(*ref, "output.image_embed");
+        Fixture f = loadFixture("diffclip-tiny-a");
+        QVERIFY(!f.model.is_empty());
+        at::Tensor images = tensorNamed(f.ref, "input.image");
+        at::Tensor expectedEmbed = tensorNamed(f.ref, "output.image_embed");
         c10::InferenceMode inference;  // the gradient map must work under the caller's inference mode
-        VisionTokens tokens = m->model->encodeImageTokens(images);
+        VisionTokens tokens = f.model->encodeImageTokens(images);
         QCOMPARE(int64_t(tokens.hidden.size()), int64_t(3));
         QCOMPARE(tokens.projected.size(1), int64_t(17));
         QVERIFY(maxAbs(tokens.embedding, expectedEmbed) < 1e-4);
-        QVERIFY(maxAbs(tokens.embedding, m->model->encodeImage(images)) < 1e-5);
+        QVERIFY(maxAbs(tokens.embedding, f.model->encodeImage(images)) < 1e-5);
         const at::Tensor query = expectedEmbed[1];
         ExplainOptions o;
         o.method = Method::Similarity;
-        auto sim = explainImage(m->model, images[0], o, query);
+        auto sim = explainImage(f.model, images[0], o, query);
         QVERIFY2(sim.ok(), sim.error().message.c_str());
         QVERIFY(sim->map.isSigned);
         at::Tensor manual = at::cosine_similarity(tokens.projected[0].slice(0, 1), query.unsqueeze(0), 1);
@@ -313,7 +324,7 @@ private Q_SLOTS:
         o.method = Method::Gradient;
         for (int64_t layer : {int64_t(0), int64_t(1)}) {
             o.layer = layer;
-            auto g = explainImage(m->model, images[0], o, query);
+            auto g = explainImage(f.model, images[0], o, query);
             QVERIFY2(g.ok(), g.error().message.c_str());
             QVERIFY(std::fabs(g->similarity - cos) < 1e-4);
             double mass = 0;
@@ -322,12 +333,12 @@ private Q_SLOTS:
             QCOMPARE(g->layer, layer);
         }
         o.layer = 5;
-        QVERIFY(!explainImage(m->model, images[0], o, query).ok());
+        QVERIFY(!explainImage(f.model, images[0], o, query).ok());
         o.layer = -1;
-        QVERIFY(!explainImage(m->model, images[0], o).ok());  // needs a query
+        QVERIFY(!explainImage(f.model, images[0], o).ok());  // needs a query
         o.method = Method::Similarity;
         o.layer = 0;
-        QVERIFY(!explainImage(m->model, images[0], o, query).ok());  // final tokens only
+        QVERIFY(!explainImage(f.model, images[0], o, query).ok());  // final tokens only
     }
 
     // The gradient x input map against finite differences (docs/EXPLAIN.md, "Checked against
@@ -337,16 +348,14 @@ private Q_SLOTS:
     // differences with Richardson extrapolation over h and h/2 keep the truncation error at
     // O(h^4) while the rounding error stays ~1e-7 / h.
     void gradientMapMatchesFiniteDifferences() {
-        auto m = loadModel(kFixtures + "diffclip-tiny-a/model.safetensors");
-        QVERIFY2(m.ok(), m.ok() ? "" : m.error().message.c_str());
-        auto ref = readSafetensors(kFixtures + "diffclip-tiny-a/expected.safetensors");
-        QVERIFY(ref.ok());
-        const at::Tensor query = tensorNamed(*ref, "output.image_embed")[1];
+        Fixture f = loadFixture("diffclip-tiny-a");
+        QVERIFY(!f.model.is_empty());
+        const at::Tensor query = tensorNamed(f.ref, "output.image_embed")[1];
         for (at::ScalarType dtype : {at::kDouble, at::kFloat}) {
-            ClipModel model = convertModel(m->model, at::kCPU, dtype);
+            ClipModel model = convertModel(f.model, at::kCPU, dtype);
             const ModelConfig& c = model->config();
             const int64_t S = c.vision.imageSize, p = c.vision.patchSize, g = c.vision.gridSize();
-            const at::Tensor image = tensorNamed(*ref, "input.image")[0].to(dtype);
+            const at::Tensor image = tensorNamed(f.ref, "input.image")[0].to(dtype);
             const double tol = dtype == at::kDouble ? 1e-3 : 5e-3;
             // Large enough that float32 rounding in s (~1e-7), divided by the step, stays near
             // 1e-5; the extrapolation keeps the truncation error at O(step^4).
@@ -453,20 +462,19 @@ private Q_SLOTS:
             QVERIFY2(worstToken < tol, qPrintable(QString::number(worstToken)));
         }
         // Bad input is refused with a clear error.
-        const at::Tensor image = tensorNamed(*ref, "input.image")[0];
-        QVERIFY(!similarityGradient(m->model, image, {}, 0).ok());
-        QVERIFY(!similarityGradient(m->model, image, query, 7).ok());
-        QVERIFY(!similarityGradient(m->model, image.slice(1, 0, 8), query, 0).ok());
+        const at::Tensor image = tensorNamed(f.ref, "input.image")[0];
+        QVERIFY(!similarityGradient(f.model, image, {}, 0).ok());
+        QVERIFY(!similarityGradient(f.model, image, query, 7).ok());
+        QVERIFY(!similarityGradient(f.model, image.slice(1, 0, 8), query, 0).ok());
     }
 
     void faithfulnessCurves() {
-        auto m = loadModel(kFixtures + "diffclip-tiny-a/model.safetensors");
-        QVERIFY(m.ok());
-        auto ref = readSafetensors(kFixtures + "diffclip-tiny-a/expected.safetensors");
-        at::Tensor image = tensorNamed(*ref, "input.image")[0];
+        Fixture f = loadFixture("diffclip-tiny-a");
+        QVERIFY(!f.model.is_empty());
+        at::Tensor image = tensorNamed(f.ref, "input.image")[0];
         std::vector<float> ramp;
         for (int i = 0; i < 16; ++i) ramp.push_back(float(i));
-        auto c = faithfulness(m->model, image, grid(4, 4, ramp), {}, 4, 3);
+        auto c = faithfulness(f.model, image, grid(4, 4, ramp), {}, 4, 3);
         QVERIFY2(c.ok(), c.error().message.c_str());
         QCOMPARE(int(c->fraction.size()), 5);
         QCOMPARE(c->fraction.front(), 0.0);
@@ -475,8 +483,8 @@ private Q_SLOTS:
         QVERIFY(std::fabs(c->insertion.back() - 1.0) < 1e-5);
         QVERIFY(std::fabs(c->deletion.back() - c->insertion.front()) < 1e-5);  // both the blank image
         QVERIFY(std::fabs(c->deletionAuc - areaUnderCurve(c->fraction, c->deletion)) < 1e-12);
-        QVERIFY(!faithfulness(m->model, image, grid(2, 2, {1, 2, 3, 4}), {}, 4).ok());
-        QVERIFY(!faithfulness(m->model, image, grid(4, 4, ramp), {}, 0).ok());
+        QVERIFY(!faithfulness(f.model, image, grid(2, 2, {1, 2, 3, 4}), {}, 4).ok());
+        QVERIFY(!faithfulness(f.model, image, grid(4, 4, ramp), {}, 0).ok());
     }
 
     void summaryNumbers() {

@@ -102,6 +102,20 @@ class TestCompare : public QObject {
                             {"u", "", e1, e1}});
     }
 
+    // compareModels(A, B) on the worked example's library, written afresh as `name`, with K = 1, 2
+    // and the rest of `o`; empty (the reason logged) when either fails.
+    std::optional<ModelComparison> compareWorked(const std::string& name, CompareOptions o = {}) {
+        auto lib = worked(name);
+        if (!lib) return std::nullopt;
+        o.ks = {1, 2};
+        auto r = compareModels(*lib, kA, kB, o);
+        if (!r) {
+            qWarning("%s", r.error().describe().c_str());
+            return std::nullopt;
+        }
+        return std::move(r).value();
+    }
+
 private Q_SLOTS:
     void initTestCase() { QVERIFY(m_dir.isValid()); }
 
@@ -151,12 +165,8 @@ private Q_SLOTS:
     //   crack hit@1: A c2, c3 = 2/3; B c1, c2 = 2/3.  dent hit@1: A 0; B 3/3.
     //   crack hit@2: A 3/3; B c1, c2 = 2/3.            dent hit@2: A d2, d3 = 2/3; B 3/3.
     void handWorkedComparison() {
-        auto lib = worked("worked.dclib");
-        QVERIFY(lib);
-        CompareOptions o;
-        o.ks = {1, 2};
-        auto r = compareModels(*lib, kA, kB, o);
-        QVERIFY2(r.ok(), r.ok() ? "" : r.error().describe().c_str());
+        auto r = compareWorked("worked.dclib");
+        QVERIFY(r);
         QCOMPARE(r->queries, int64_t(6));
         QCOMPARE(r->unanswerable, int64_t(1));
         QCOMPARE(r->embeddedByAOnly, int64_t(1));
@@ -177,35 +187,28 @@ private Q_SLOTS:
             QCOMPARE(r->rowsA[i].relevant, int64_t(2));
         }
 
+        // name, A, B, B - A, discordant queries (hit@K only), p, Holm's p (hit@K only)
+        const struct {
+            const char* name;
+            double a, b, difference;
+            int onlyA, onlyB;
+            double p;
+            std::optional<double> pHolm;
+        } expected[] = {{"hit@1", 2.0 / 6, 5.0 / 6, 3.0 / 6, 1, 4, 0.375, 0.75},
+                        {"hit@2", 5.0 / 6, 5.0 / 6, 0.0, 1, 1, 1.0, 1.0},
+                        {"MRR", 23.0 / 36, 7.0 / 8, 17.0 / 72, -1, -1, 3.0 / 8, std::nullopt},
+                        {"mAP", 17.0 / 30, 539.0 / 720, 131.0 / 720, -1, -1, 3.0 / 8, std::nullopt}};
         QCOMPARE(r->overall.size(), size_t(4));
-        const MetricComparison& h1 = r->overall[0];
-        QCOMPARE(h1.name(), std::string("hit@1"));
-        QCOMPARE(h1.queries, int64_t(6));
-        QVERIFY(near(h1.a, 2.0 / 6) && near(h1.b, 5.0 / 6) && near(h1.difference, 3.0 / 6));
-        QCOMPARE(h1.onlyA, int64_t(1));
-        QCOMPARE(h1.onlyB, int64_t(4));
-        QVERIFY(h1.p && near(*h1.p, 0.375));
-        QVERIFY(h1.pHolm && near(*h1.pHolm, 0.75));
-
-        const MetricComparison& h2 = r->overall[1];
-        QCOMPARE(h2.name(), std::string("hit@2"));
-        QVERIFY(near(h2.a, 5.0 / 6) && near(h2.b, 5.0 / 6) && near(h2.difference, 0.0));
-        QCOMPARE(h2.onlyA, int64_t(1));
-        QCOMPARE(h2.onlyB, int64_t(1));
-        QVERIFY(h2.p && near(*h2.p, 1.0));
-        QVERIFY(h2.pHolm && near(*h2.pHolm, 1.0));
-
-        const MetricComparison& mrr = r->overall[2];
-        QCOMPARE(mrr.name(), std::string("MRR"));
-        QVERIFY(near(mrr.a, 23.0 / 36) && near(mrr.b, 7.0 / 8) && near(mrr.difference, 17.0 / 72));
-        QVERIFY(mrr.p && near(*mrr.p, 3.0 / 8));
-        QVERIFY(!mrr.pHolm);
-
-        const MetricComparison& map = r->overall[3];
-        QCOMPARE(map.name(), std::string("mAP"));
-        QVERIFY(near(map.a, 17.0 / 30) && near(map.b, 539.0 / 720) && near(map.difference, 131.0 / 720));
-        QVERIFY(map.p && near(*map.p, 3.0 / 8));
-        QVERIFY(!map.pHolm);
+        for (size_t i = 0; i < 4; ++i) {
+            const MetricComparison& m = r->overall[i];
+            const auto& e = expected[i];
+            QCOMPARE(m.name(), std::string(e.name));
+            QCOMPARE(m.queries, int64_t(6));
+            QVERIFY2(near(m.a, e.a) && near(m.b, e.b) && near(m.difference, e.difference), e.name);
+            if (e.onlyA >= 0) QVERIFY2(m.onlyA == e.onlyA && m.onlyB == e.onlyB, e.name);
+            QVERIFY2(m.p && near(*m.p, e.p), e.name);
+            QVERIFY2(e.pHolm ? m.pHolm && near(*m.pHolm, *e.pHolm) : !m.pHolm, e.name);
+        }
 
         QCOMPARE(r->classes.size(), size_t(2));  // scratch has no compared query
         const ClassComparison& crack = cls(*r, "crack");
@@ -229,13 +232,10 @@ private Q_SLOTS:
     //   dent mAP differences in 180ths: 5/6 − 11/30 = 84, 5/6 − 9/20 = 69, 1 − 1/2 = 90, all
     //   positive: only all-plus and all-minus reach |sum| 243: p = 2/8 = 0.25.
     void perClassTestsFromTheThreshold() {
-        auto lib = worked("threshold.dclib");
-        QVERIFY(lib);
         CompareOptions o;
-        o.ks = {1, 2};
         o.minClassQueriesForTests = 3;
-        auto r = compareModels(*lib, kA, kB, o);
-        QVERIFY2(r.ok(), r.ok() ? "" : r.error().describe().c_str());
+        auto r = compareWorked("threshold.dclib", o);
+        QVERIFY(r);
         const ClassComparison& crack = cls(*r, "crack");
         const ClassComparison& dent = cls(*r, "dent");
         QVERIFY(metric(crack.metrics, "hit@1").p && near(*metric(crack.metrics, "hit@1").p, 1.0));
@@ -258,16 +258,13 @@ private Q_SLOTS:
     //   the upper end is 4/6. (10,000 resamples put more than 250 of them at X >= 5, or fewer than
     //   251 at X = 0, with a probability below 1e-8.) B: 5 of 6, X ~ Bin(6, 5/6): P(X = 6) = 33 %,
     //   P(X <= 2) = 0.9 % < 2.5 % <= P(X <= 3) = 6.2 %: [3/6, 1].
-    // - The same seed gives the same numbers; every interval lies within the range of the
+    // - The same seed on the same photos gives the same numbers; every interval lies within the range of the
     //   per-query values and holds its point estimate.
     void pairedBootstrap() {
-        auto lib = worked("bootstrap.dclib");
-        QVERIFY(lib);
         CompareOptions o;
-        o.ks = {1, 2};
         o.seed = 7;
-        auto r = compareModels(*lib, kA, kB, o);
-        QVERIFY2(r.ok(), r.ok() ? "" : r.error().describe().c_str());
+        auto r = compareWorked("bootstrap.dclib", o);
+        QVERIFY(r);
         const MetricComparison& dent1 = metric(cls(*r, "dent").metrics, "hit@1");
         QVERIFY(sameInterval(dent1.aInterval, {0.0, 0.0}));
         QVERIFY(sameInterval(dent1.bInterval, {1.0, 1.0}));
@@ -278,8 +275,8 @@ private Q_SLOTS:
         QVERIFY2(near(h1.bInterval.low, 3.0 / 6) && near(h1.bInterval.high, 1.0),
                  qPrintable(QStringLiteral("%1 %2").arg(h1.bInterval.low).arg(h1.bInterval.high)));
 
-        auto again = compareModels(*lib, kA, kB, o);
-        QVERIFY(again.ok());
+        auto again = compareWorked("bootstrap-again.dclib", o);
+        QVERIFY(again);
         auto check = [](const MetricComparison& m, const MetricComparison& n, double lo, double hi) {
             QVERIFY(sameInterval(m.aInterval, n.aInterval));
             QVERIFY(sameInterval(m.bInterval, n.bInterval));

@@ -63,6 +63,20 @@ class TestIndexing : public QObject {
         return ws ? std::move(*ws) : nullptr;
     }
 
+    // Indexes the photos into `ws` with `o`, cancelled once stage `stage` reports `done`; the
+    // run's error (code Ok when it was not refused).
+    Error cancelledRun(Workspace& ws, IndexOptions o, const std::string& stage, int64_t done) {
+        CancelToken cancel;
+        o.job.cancel = cancel;
+        o.job.progress = Progress(
+            [cancel, stage, done](const ProgressUpdate& u) {
+                if (u.stage == stage && u.done == done) cancel.cancel();
+            },
+            std::chrono::milliseconds(0));
+        auto s = ws.index({m_root.string()}, o);
+        return s ? Error{ErrorCode::Ok, "not cancelled"} : s.error();
+    }
+
     static Library readLibrary(const std::string& path) {
         LibraryOptions o;
         o.readOnly = true;
@@ -132,16 +146,9 @@ private Q_SLOTS:
         IndexOptions o;
         o.batchSize = 4;
         o.labelsFromFolders = true;
-        o.job.cancel = CancelToken();
-        o.job.progress = Progress(
-            [&o](const ProgressUpdate& u) {
-                if (u.stage == "decode+embed" && u.done == 4) o.job.cancel.cancel();
-            },
-            std::chrono::milliseconds(0));
-        auto s = ws->index({m_root.string()}, o);
-        QVERIFY(!s.ok());
-        QCOMPARE(s.error().code, ErrorCode::Cancelled);
-        QVERIFY2(s.error().message.find("4 of 10") != std::string::npos, s.error().message.c_str());
+        const Error e = cancelledRun(*ws, o, "decode+embed", 4);
+        QCOMPARE(e.code, ErrorCode::Cancelled);
+        QVERIFY2(e.message.find("4 of 10") != std::string::npos, e.message.c_str());
         {
             Library l = readLibrary(lib);
             auto report = l.check();
@@ -169,16 +176,7 @@ private Q_SLOTS:
         const std::string lib = newLibrary();
         auto ws = open(lib);
         QVERIFY(ws);
-        IndexOptions o;
-        o.job.cancel = CancelToken();
-        o.job.progress = Progress(
-            [&o](const ProgressUpdate& u) {
-                if (u.stage == "scan" && u.done == 3) o.job.cancel.cancel();
-            },
-            std::chrono::milliseconds(0));
-        auto s = ws->index({m_root.string()}, o);
-        QVERIFY(!s.ok());
-        QCOMPARE(s.error().code, ErrorCode::Cancelled);
+        QCOMPARE(cancelledRun(*ws, IndexOptions{}, "scan", 3).code, ErrorCode::Cancelled);
         Library l = readLibrary(lib);
         QCOMPARE(l.listImages()->size(), size_t(0));
         QVERIFY(l.check()->clean());

@@ -33,6 +33,14 @@ std::string refuse(const std::string& text, JsonLimits limits = {})
 
 bool has(const std::string& message, const std::string& part) { return message.find(part) != std::string::npos; }
 
+// Checks that `text` is refused with a message that contains `part` and names byte `offset`.
+void checkRefused(const std::string& text, const std::string& part, int offset)
+{
+    const std::string msg = refuse(text);
+    QVERIFY2(has(msg, part), msg.c_str());
+    QVERIFY2(has(msg, "(offset " + std::to_string(offset) + ")"), msg.c_str());
+}
+
 std::string readFile(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
@@ -154,9 +162,7 @@ private Q_SLOTS:
         QFETCH(QByteArray, text);
         QFETCH(QString, part);
         QFETCH(int, offset);
-        const std::string msg = refuse(text.toStdString());
-        QVERIFY2(has(msg, part.toStdString()), msg.c_str());
-        QVERIFY2(has(msg, "(offset " + std::to_string(offset) + ")"), msg.c_str());
+        checkRefused(text.toStdString(), part.toStdString(), offset);
     }
 
     void refusesInvalidUtf8_data()
@@ -179,9 +185,7 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, text);
         QFETCH(int, offset);
-        const std::string msg = refuse(text.toStdString());
-        QVERIFY2(has(msg, "UTF-8"), msg.c_str());
-        QVERIFY2(has(msg, "(offset " + std::to_string(offset) + ")"), msg.c_str());
+        checkRefused(text.toStdString(), "UTF-8", offset);
     }
 
     void refusesMalformed_data()
@@ -227,9 +231,7 @@ private Q_SLOTS:
     {
         QFETCH(QString, text);
         QFETCH(int, offset);
-        const std::string msg = refuse(text.toStdString());
-        QVERIFY2(has(msg, "invalid JSON: "), msg.c_str());
-        QVERIFY2(has(msg, "(offset " + std::to_string(offset) + ")"), msg.c_str());
+        checkRefused(text.toStdString(), "invalid JSON: ", offset);
     }
 
     void refusesBom()

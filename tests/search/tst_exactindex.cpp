@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <limits>
+#include <numeric>
 #include <random>
 #include <thread>
 #include <vector>
@@ -62,6 +63,47 @@ std::vector<float> clusteredRows(size_t n, size_t dim, size_t clusters, std::mt1
         normaliseRow(v, dim);
     }
     return rows;
+}
+
+// Appends to `queries` noisy copies of `count` data rows (rows 0, stride, 2 * stride, ...): queries
+// near data rows, so that the top scores are well above the noise floor.
+void appendNearRows(std::vector<float>& queries, const std::vector<float>& rows, size_t dim, size_t count,
+                    size_t stride, float noise, std::mt19937& rng)
+{
+    std::normal_distribution<float> g(0.0f, 1.0f);
+    for (size_t q = 0; q < count; ++q) {
+        std::vector<float> v(rows.begin() + long(q * stride * dim), rows.begin() + long((q * stride + 1) * dim));
+        for (auto& x : v)
+            x += noise * g(rng);
+        queries.insert(queries.end(), v.begin(), v.end());
+    }
+}
+
+// Searches from `threads` threads at once, `rounds` times each (query (thread + round) modulo the
+// number of queries): how many results fail or differ from `expected` (ids and scores) in a place.
+template <typename Search>
+int concurrentMismatches(size_t threads, int rounds, const std::vector<std::vector<Hit>>& expected, Search search)
+{
+    std::vector<int> mismatches(threads, 0);
+    std::vector<std::thread> running;
+    for (size_t t = 0; t < threads; ++t) {
+        running.emplace_back([&, t] {
+            for (int round = 0; round < rounds; ++round) {
+                const size_t q = (t + size_t(round)) % expected.size();
+                auto r = search(q);
+                if (!r.ok() || r->size() != expected[q].size()) {
+                    ++mismatches[t];
+                    continue;
+                }
+                for (size_t i = 0; i < r->size(); ++i)
+                    if ((*r)[i].id != expected[q][i].id || (*r)[i].score != expected[q][i].score)
+                        ++mismatches[t];
+            }
+        });
+    }
+    for (auto& th : running)
+        th.join();
+    return std::accumulate(mismatches.begin(), mismatches.end(), 0);
 }
 
 std::vector<int64_t> makeIds(size_t n)
@@ -179,14 +221,7 @@ void TestExactIndex::randomDataMatchesReference()
     const size_t dim = 512;
     const auto rows = randomRows(50000, dim, rng);
     auto queries = randomRows(10, dim, rng);
-    // Queries near data rows as well, so the top scores are well above the noise floor.
-    std::normal_distribution<float> g(0.0f, 1.0f);
-    for (size_t q = 0; q < 10; ++q) {
-        std::vector<float> v(rows.begin() + long(q * 4999 * dim), rows.begin() + long((q * 4999 + 1) * dim));
-        for (auto& x : v)
-            x += 0.05f * g(rng);
-        queries.insert(queries.end(), v.begin(), v.end());
-    }
+    appendNearRows(queries, rows, dim, 10, 4999, 0.05f, rng);  // near data rows as well
     checkAgainstReference(rows, dim, queries);
 }
 
@@ -196,13 +231,7 @@ void TestExactIndex::clusteredDataMatchesReference()
     const size_t dim = 512;
     const auto rows = clusteredRows(50000, dim, 50, rng);
     std::vector<float> queries;
-    std::normal_distribution<float> g(0.0f, 1.0f);
-    for (size_t q = 0; q < 20; ++q) {
-        std::vector<float> v(rows.begin() + long(q * 2477 * dim), rows.begin() + long((q * 2477 + 1) * dim));
-        for (auto& x : v)
-            x += 0.01f * g(rng);
-        queries.insert(queries.end(), v.begin(), v.end());
-    }
+    appendNearRows(queries, rows, dim, 20, 2477, 0.01f, rng);
     checkAgainstReference(rows, dim, queries);
 }
 
@@ -434,27 +463,10 @@ void TestExactIndex::concurrentSearches()
     QVERIFY(index.add(rows, makeIds(n)).ok());
     auto expected = index.searchBatch(queries.data(), 8, 10);
     QVERIFY(expected.ok());
-    std::vector<int> mismatches(4, 0);
-    std::vector<std::thread> threads;
-    for (size_t t = 0; t < 4; ++t) {
-        threads.emplace_back([&, t] {
-            for (int round = 0; round < 20; ++round) {
-                const size_t q = (t + size_t(round)) % 8;
-                auto r = index.search(queries.data() + q * dim, 10);
-                if (!r.ok() || r->size() != 10) {
-                    ++mismatches[t];
-                    continue;
-                }
-                for (size_t i = 0; i < 10; ++i)
-                    if ((*r)[i].id != (*expected)[q][i].id || (*r)[i].score != (*expected)[q][i].score)
-                        ++mismatches[t];
-            }
-        });
-    }
-    for (auto& th : threads)
-        th.join();
-    for (int m : mismatches)
-        QCOMPARE(m, 0);
+    for (const auto& hits : *expected)
+        QCOMPARE(hits.size(), size_t(10));
+    QCOMPARE(concurrentMismatches(4, 20, *expected, [&](size_t q) { return index.search(queries.data() + q * dim, 10); }),
+             0);
 }
 
 // Queries near library rows: `count` rows spread over the library, each plus noise of norm `noise`.
@@ -748,27 +760,11 @@ void TestExactIndex::approximateConcurrentSearches()
         QVERIFY(r.ok());
         expected.push_back(*r);
     }
-    std::vector<int> mismatches(2, 0);
-    std::vector<std::thread> threads;
-    for (size_t t = 0; t < 2; ++t) {
-        threads.emplace_back([&, t] {
-            for (int round = 0; round < 50; ++round) {
-                const size_t q = (t + size_t(round)) % 8;
-                auto r = index.search(queries.data() + q * dim, 10, q % 2 ? &half : nullptr);
-                if (!r.ok() || r->size() != expected[q].size()) {
-                    ++mismatches[t];
-                    continue;
-                }
-                for (size_t i = 0; i < r->size(); ++i)
-                    if ((*r)[i].id != expected[q][i].id || (*r)[i].score != expected[q][i].score)
-                        ++mismatches[t];
-            }
-        });
-    }
-    for (auto& th : threads)
-        th.join();
-    QCOMPARE(mismatches[0], 0);
-    QCOMPARE(mismatches[1], 0);
+    QCOMPARE(concurrentMismatches(2, 50, expected,
+                                  [&](size_t q) {
+                                      return index.search(queries.data() + q * dim, 10, q % 2 ? &half : nullptr);
+                                  }),
+             0);
 }
 
 // keepExact off: no fp32 copy, scores are int8 estimates close to the exact cosines.

@@ -28,12 +28,10 @@ EpochObservation collapsedEpoch(double loss, int64_t steps) {
     e.loss = loss;
     e.steps = steps;
     e.afterWarmup = true;
-    e.answers = answerSpread({{10, 0, 0, 0, 0, 0},
-                              {4, 0, 0, 0, 0, 0},
-                              {4, 0, 0, 0, 0, 0},
-                              {4, 0, 0, 0, 0, 0},
-                              {4, 0, 0, 0, 0, 0},
-                              {4, 0, 0, 0, 0, 0}});
+    // Six classes (10 validation photos of the first, 4 of each other), every answer class 0.
+    std::vector<std::vector<int64_t>> confusion(6, std::vector<int64_t>(6, 0));
+    for (size_t c = 0; c < 6; ++c) confusion[c][0] = c == 0 ? 10 : 4;
+    e.answers = answerSpread(confusion);
     return e;
 }
 
@@ -114,12 +112,13 @@ private Q_SLOTS:
         // At chance but spreading its answers over the classes: turning, not stalled.
         mon.reset();
         EpochObservation spread = collapsedEpoch(1.79, 20);
-        spread.answers = answerSpread({{3, 1, 0, 0, 0, 0},
-                                       {1, 3, 0, 0, 0, 0},
-                                       {0, 0, 3, 1, 0, 0},
-                                       {0, 0, 1, 3, 0, 0},
-                                       {0, 0, 0, 0, 3, 1},
-                                       {0, 0, 0, 0, 1, 3}});
+        // Each class answered right 3 times in 4 and confused with its pair's other class (0-1, 2-3, 4-5) once.
+        std::vector<std::vector<int64_t>> confusion(6, std::vector<int64_t>(6, 0));
+        for (size_t c = 0; c < 6; ++c) {
+            confusion[c][c] = 3;
+            confusion[c][c ^ 1] = 1;
+        }
+        spread.answers = answerSpread(confusion);
         for (int i = 0; i < 6; ++i) QCOMPARE(mon.epoch(spread).state, LearningState::Learning);
         // Inside the chance band but falling 0.03 an epoch (more than 1% of ln 6): left alone.
         mon.reset();
