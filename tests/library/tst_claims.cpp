@@ -1,9 +1,14 @@
 // Tests of the claims of indexing runs (Library::claimPaths and friends, schema 3): who holds a
-// path, done and unfinished claims, expiry and renewal, two connections racing for the same
+// path, done and unfinished claims, expiry and renewal, claims of a process that no longer runs
+// (run ids naming their process, base/ProcessIdentity.h), two connections racing for the same
 // paths, and the migration of a schema 2 library (read-only it stays readable and unchanged).
 
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
+
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <set>
@@ -11,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "diffclip/base/ProcessIdentity.h"
 #include "diffclip/library/Database.h"
 #include "diffclip/library/Library.h"
 
@@ -86,6 +92,90 @@ private Q_SLOTS:
         std::this_thread::sleep_for(std::chrono::milliseconds(120));
         QCOMPARE(claim(*other, {"/p/x", "/p/y", "/p/z"}, "other"),
                  (std::vector<Claim>{Claim::Claimed, Claim::Claimed, Claim::Busy}));
+    }
+
+    // A run id names its process (host, boot, pid namespace, pid, start time) and reads back;
+    // ids of other formats name none.
+    void runIdsNameTheirProcess() {
+        const ProcessIdentity self = currentProcessIdentity();
+        QCOMPARE(self.pid, int64_t(::getpid()));
+        const std::string id = newRunId();
+        QVERIFY(id != newRunId());  // unique per run, also within one process
+        const auto holder = runIdHolder(id);
+        QVERIFY2(holder.has_value(), id.c_str());
+        QCOMPARE(holder->host, self.host);
+        QCOMPARE(holder->bootId, self.bootId);
+        QCOMPARE(holder->pidNamespace, self.pidNamespace);
+        QCOMPARE(holder->pid, self.pid);
+        QCOMPARE(holder->startTime, self.startTime);
+        QVERIFY(!runHolderIsGone(id));
+        QVERIFY(!runIdHolder("12345-0123456789abcdef").has_value());  // the format before run ids named their process
+        QVERIFY(!runIdHolder("dc1|host|boot|ns|x|1|u").has_value());
+        QVERIFY(!runIdHolder("").has_value());
+#ifdef __linux__
+        QVERIFY(!self.bootId.empty());
+        QVERIFY(!self.pidNamespace.empty());
+        QVERIFY(self.startTime > 0);
+        QCOMPARE(processStartTime(self.pid).value_or(0), self.startTime);
+#endif
+    }
+
+    // Unfinished claims of a run whose process no longer runs on this machine (ended: its pid
+    // names no process; or its pid now names a process that started at another time) are taken
+    // over at once; those of a live process, of another host or boot, and of run ids of the older
+    // format wait for their time to live; a done claim stays done.
+    void claimsOfAGoneProcessAreTakenOverAtOnce() {
+        const ProcessIdentity self = currentProcessIdentity();
+        if (self.bootId.empty() || self.pidNamespace.empty() || self.startTime == 0)
+            QSKIP("no /proc here: every claim waits for its time to live");
+        // A child that ended and was reaped: its pid names no process now.
+        const pid_t child = ::fork();
+        if (child == 0) ::_exit(0);
+        QVERIFY(child > 0);
+        int status = 0;
+        QCOMPARE(::waitpid(child, &status, 0), child);
+        ProcessIdentity ended = self;
+        ended.pid = child;
+        ProcessIdentity reused = self;  // this test's pid, but another start time: a reused pid
+        reused.startTime = self.startTime + 1;
+        ProcessIdentity otherHost = ended;
+        otherHost.host = self.host + "-elsewhere";
+        ProcessIdentity otherBoot = ended;
+        otherBoot.bootId = "00000000-0000-0000-0000-000000000000";
+        ProcessIdentity otherContainer = ended;
+        otherContainer.pidNamespace = "1";
+        const std::vector<std::pair<std::string, std::string>> holders = {
+            {"/p/ended", makeRunId(ended, "a")},
+            {"/p/reused", makeRunId(reused, "b")},
+            {"/p/live", makeRunId(self, "c")},  // this process, another run
+            {"/p/host", makeRunId(otherHost, "d")},
+            {"/p/boot", makeRunId(otherBoot, "e")},
+            {"/p/container", makeRunId(otherContainer, "f")},
+            {"/p/old", std::to_string(child) + "-0123456789abcdef"},
+            {"/p/done", makeRunId(ended, "g")},
+        };
+        const std::string file = path("gone.dclib");
+        auto first = Library::open(file);
+        auto next = Library::open(file);
+        QVERIFY(first.ok() && next.ok());
+        for (const auto& [p, run] : holders) QCOMPARE(claim(*first, {p}, run), std::vector<Claim>{Claim::Claimed});
+        QVERIFY(first->finishClaims({"/p/done"}, kModel, holders.back().second, 60000).ok());
+        QVERIFY(runHolderIsGone(holders[0].second));
+        QVERIFY(runHolderIsGone(holders[1].second));
+        for (size_t i = 2; i + 1 < holders.size(); ++i)
+            QVERIFY2(!runHolderIsGone(holders[i].second), holders[i].first.c_str());
+
+        std::vector<std::string> paths;
+        for (const auto& h : holders) paths.push_back(h.first);
+        const std::string run = newRunId();
+        QCOMPARE(claim(*next, paths, run), (std::vector<Claim>{Claim::Claimed, Claim::Claimed, Claim::Busy, Claim::Busy,
+                                                               Claim::Busy, Claim::Busy, Claim::Busy, Claim::Done}));
+        QCOMPARE(rawInt(file, "SELECT COUNT(*) FROM claims WHERE path IN ('/p/ended', '/p/reused') AND run_id = '" +
+                                  run + "'"),
+                 int64_t(2));
+        // The claims taken over are this run's now: renewed and released like its own.
+        QVERIFY(next->releaseClaims(run).ok());
+        QCOMPARE(rawInt(file, "SELECT COUNT(*) FROM claims WHERE path IN ('/p/ended', '/p/reused')"), int64_t(0));
     }
 
     void refusesUnusableArguments() {

@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "diffclip/base/ProcessIdentity.h"
 #include "diffclip/imaging/ImageDecode.h"
 #include "diffclip/imaging/Preprocess.h"
 #include "diffclip/model/Runtime.h"
@@ -110,16 +111,11 @@ int64_t nowMs() {
 }
 
 // How long a claim holds without renewal (a run renews after every batch, so a batch must take
-// less), and how often a run waiting for photos another run holds asks again.
+// less), and how often a run waiting for photos another run holds asks again. The run id
+// (newRunId, ProcessIdentity.h) names this process, so that a run on this machine takes over the
+// claims of a killed one at once instead of waiting for them to expire.
 constexpr int64_t kClaimTtlMs = 2 * 60 * 1000;
 constexpr auto kClaimPoll = std::chrono::milliseconds(200);
-
-std::string newRunId() {
-    std::random_device device;
-    char id[48];
-    std::snprintf(id, sizeof id, "%ld-%08x%08x", long(::getpid()), unsigned(device()), unsigned(device()));
-    return id;
-}
 
 // Hands out a run's photos in claimed batches (Library::claimPaths), so that runs indexing one
 // library at once never embed the same photo. A photo another run holds goes to the back and is

@@ -2,6 +2,10 @@
 
 #include "LibraryInternal.h"
 
+#include <map>
+
+#include "diffclip/base/ProcessIdentity.h"
+
 namespace diffclip {
 
 using namespace library_internal;
@@ -34,13 +38,27 @@ Result<std::vector<Library::Claim>> Library::claimPaths(const std::vector<std::s
             "INSERT INTO claims(path, model_id, run_id, expires_at, done) VALUES (?1, ?4, ?2, ?3, 0) "
             "ON CONFLICT(path, model_id) DO UPDATE SET expires_at = excluded.expires_at, done = 0 "
             "WHERE run_id = excluded.run_id");
-        Result<Statement> holder = m_db.prepare("SELECT done FROM claims WHERE path = ?1 AND model_id = ?2");
+        Result<Statement> holder = m_db.prepare("SELECT done, run_id FROM claims WHERE path = ?1 AND model_id = ?2");
+        // Takes over an unfinished claim of a run whose process is gone (killed, crashed).
+        Result<Statement> takeOver = m_db.prepare(
+            "UPDATE claims SET run_id = ?3, expires_at = ?4, done = 0 "
+            "WHERE path = ?1 AND model_id = ?5 AND run_id = ?2 AND done = 0");
         if (!take) {
             return take.error();
         }
         if (!holder) {
             return holder.error();
         }
+        if (!takeOver) {
+            return takeOver.error();
+        }
+        // Whether each other run met here has ended: asked once per run id and call.
+        std::map<std::string, bool> gone;
+        auto holderGone = [&gone](const std::string& other) {
+            auto it = gone.find(other);
+            if (it == gone.end()) it = gone.emplace(other, runHolderIsGone(other)).first;
+            return it->second;
+        };
         std::vector<Claim> out;
         out.reserve(paths.size());
         for (const std::string& path : paths) {
@@ -59,8 +77,25 @@ Result<std::vector<Library::Claim>> Library::claimPaths(const std::vector<std::s
             if (!row) {
                 return row.error();
             }
-            out.push_back(*row && holder->columnInt(0) != 0 ? Claim::Done : Claim::Busy);
+            const bool done = *row && holder->columnInt(0) != 0;
+            const std::string other = *row ? holder->columnText(1) : std::string();
             holder->reset();
+            if (done) {
+                out.push_back(Claim::Done);  // its photo was stored (or failed) whether that run still runs or not
+                continue;
+            }
+            if (*row && holderGone(other)) {
+                takeOver->reset();
+                takeOver->bind(1, path).bind(2, other).bind(3, runId).bind(4, now + ttlMs).bind(5, modelId);
+                if (Status s = takeOver->run(); !s) {
+                    return s.error();
+                }
+                if (m_db.changes() == 1) {
+                    out.push_back(Claim::Claimed);
+                    continue;
+                }
+            }
+            out.push_back(Claim::Busy);
         }
         return out;
     });

@@ -361,14 +361,17 @@ public:
     // ---- claims: indexing runs working on one library at once ----
     // A run claims the paths of a batch for its model before decoding them, so two runs never
     // embed the same photo with the same model. Claims expire (wall clock, milliseconds), so a killed run blocks nothing for long;
-    // machines sharing a library over the network need roughly synchronised clocks.
+    // machines sharing a library over the network need roughly synchronised clocks. A run id
+    // made by newRunId() (base/ProcessIdentity.h) names its process: an unfinished claim whose
+    // holder was a process of this machine (same boot) that no longer runs is taken over at once.
     enum class Claim {
         Claimed,  // held by this run now (also when it already was)
         Busy,     // held by another run whose claim has not expired: ask again later
         Done,     // another run finished it (stored or failed) within its claim's time: skip it
     };
     /// In one short transaction: drops expired claims, then claims each of `paths` with model
-    /// `modelId` for `runId` until now + ttlMs unless another run holds it. One entry per path,
+    /// `modelId` for `runId` until now + ttlMs unless another run holds it (an unfinished claim
+    /// whose holder is certainly gone, runHolderIsGone(), is taken over). One entry per path,
     /// in order. Errors: InvalidArgument (empty runId, ttlMs < 1), Io (busy, read-only).
     Result<std::vector<Claim>> claimPaths(const std::vector<std::string>& paths, int64_t modelId,
                                           const std::string& runId, int64_t ttlMs);
