@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <QDateTime>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QImage>
@@ -58,14 +59,22 @@ int storedPercent(const QByteArray& err) {
     return slash > 0 && total > 0 ? 100 * done / total : -1;
 }
 
-// Ages the claims that runs which ended abruptly (killed, or unable to write) left on the photos
-// they were working on, as if the next run started after they expired: they would hold it back
-// for their two minutes. tst_indexing checks the waiting for claims that still hold. The number
-// aged, -1 when sqlite3 fails.
-int ageUnfinishedClaims(const QString& lib) {
-    const Run r = runProgram("sqlite3", {lib, "UPDATE claims SET expires_at = 0 WHERE done = 0; SELECT changes();"});
+// The unfinished claims that runs which ended abruptly (killed, or unable to write) left on the
+// photos they were working on: how many, and the earliest time (ms since the epoch) one expires.
+// Until then they would hold a next run back, unless it sees that their processes are gone
+// (base/ProcessIdentity.h); tst_indexing and tst_claims check the waiting for claims that still
+// hold. Count -1 when sqlite3 fails.
+struct LeftClaims {
+    int count = -1;
+    qint64 firstExpiryMs = 0;
+};
+LeftClaims unfinishedClaims(const QString& lib) {
+    const Run r = runProgram(
+        "sqlite3", {lib, "SELECT COUNT(*) || ' ' || COALESCE(MIN(expires_at), 0) FROM claims WHERE done = 0"});
     if (r.exitCode != 0) qWarning("sqlite3: %s", r.err.constData());
-    return r.exitCode == 0 ? r.out.trimmed().toInt() : -1;
+    const QList<QByteArray> parts = r.out.trimmed().split(' ');
+    if (r.exitCode != 0 || parts.size() != 2) return {};
+    return {parts[0].toInt(), parts[1].toLongLong()};
 }
 
 // A PNG whose header declares 60000x60000 RGB pixels (a decompression bomb's header).
@@ -367,10 +376,17 @@ private Q_SLOTS:
             const int images = json(check)["images"].toInt();
             if (i >= 2) QVERIFY2(images > 0 && images < total, qPrintable(what + QStringLiteral(": %1 stored").arg(images)));
         }
-        // The killed runs left claims on the photos they were working on: the last run takes them over.
-        QVERIFY2(ageUnfinishedClaims(lib) > 0, replay.constData());
+        // The killed runs left claims on the photos they were working on, live for up to two
+        // more minutes: the last run sees that their processes are gone and takes them over at
+        // once, so it ends before any of them would have expired.
+        const LeftClaims left = unfinishedClaims(lib);
+        QVERIFY2(left.count > 0, replay.constData());
         Run last = diffclip({"index", "--library", lib, "--model", m_model, "--labels-from-folders", photos, "--json"});
         QVERIFY2(last.exitCode == 0, replay.constData());
+        QVERIFY2(QDateTime::currentMSecsSinceEpoch() < left.firstExpiryMs,
+                 qPrintable(QStringLiteral("the last run waited for the killed runs' %1 claims (%2)")
+                                .arg(left.count)
+                                .arg(QString::fromLatin1(replay))));
         const auto j = json(last);
         QVERIFY2(j["added"].toInt() > 0, replay.constData());  // the kills left it work to do
         QVERIFY2(j["added"].toInt() + j["unchanged"].toInt() == total, replay.constData());
@@ -486,9 +502,13 @@ private Q_SLOTS:
         QCOMPARE(check.exitCode, 0);
         const int stored = json(check)["images"].toInt();
         QVERIFY2(stored >= 12 && stored < 12 + 120, qPrintable(QString::number(stored)));  // all from before, not all new
-        QVERIFY(ageUnfinishedClaims(lib) >= 0);  // those the failed run could not release on the full disk
+        // The claims the failed run could not release on the full disk are taken over at once:
+        // its process has ended.
+        const LeftClaims left = unfinishedClaims(lib);
+        QVERIFY(left.count >= 0);
         Run resumed = diffclip({"index", "--library", lib, "--model", m_model, first, more, "--json"});
         QCOMPARE(resumed.exitCode, 0);
+        if (left.count > 0) QVERIFY(QDateTime::currentMSecsSinceEpoch() < left.firstExpiryMs);
         QCOMPARE(json(resumed)["unchanged"].toInt(), stored);
         QCOMPARE(json(resumed)["added"].toInt(), 12 + 120 - stored);
 
