@@ -60,17 +60,17 @@ int storedPercent(const QByteArray& err) {
 }
 
 // The unfinished claims that runs which ended abruptly (killed, or unable to write) left on the
-// photos they were working on: how many, and the earliest time (ms since the epoch) one expires.
-// Until then they would hold a next run back, unless it sees that their processes are gone
-// (base/ProcessIdentity.h); tst_indexing and tst_claims check the waiting for claims that still
-// hold. Count -1 when sqlite3 fails.
+// photos they were working on: how many, and when (ms since the epoch) the last of them expires.
+// A next run that waited for them (instead of seeing that their processes are gone,
+// base/ProcessIdentity.h) could not end before then. tst_indexing and tst_claims check the
+// waiting for claims that still hold. Count -1 when sqlite3 fails.
 struct LeftClaims {
     int count = -1;
-    qint64 firstExpiryMs = 0;
+    qint64 lastExpiryMs = 0;
 };
 LeftClaims unfinishedClaims(const QString& lib) {
     const Run r = runProgram(
-        "sqlite3", {lib, "SELECT COUNT(*) || ' ' || COALESCE(MIN(expires_at), 0) FROM claims WHERE done = 0"});
+        "sqlite3", {lib, "SELECT COUNT(*) || ' ' || COALESCE(MAX(expires_at), 0) FROM claims WHERE done = 0"});
     if (r.exitCode != 0) qWarning("sqlite3: %s", r.err.constData());
     const QList<QByteArray> parts = r.out.trimmed().split(' ');
     if (r.exitCode != 0 || parts.size() != 2) return {};
@@ -378,12 +378,12 @@ private Q_SLOTS:
         }
         // The killed runs left claims on the photos they were working on, live for up to two
         // more minutes: the last run sees that their processes are gone and takes them over at
-        // once, so it ends before any of them would have expired.
+        // once, so it ends before they would have expired.
         const LeftClaims left = unfinishedClaims(lib);
         QVERIFY2(left.count > 0, replay.constData());
         Run last = diffclip({"index", "--library", lib, "--model", m_model, "--labels-from-folders", photos, "--json"});
         QVERIFY2(last.exitCode == 0, replay.constData());
-        QVERIFY2(QDateTime::currentMSecsSinceEpoch() < left.firstExpiryMs,
+        QVERIFY2(QDateTime::currentMSecsSinceEpoch() < left.lastExpiryMs,
                  qPrintable(QStringLiteral("the last run waited for the killed runs' %1 claims (%2)")
                                 .arg(left.count)
                                 .arg(QString::fromLatin1(replay))));
@@ -508,7 +508,7 @@ private Q_SLOTS:
         QVERIFY(left.count >= 0);
         Run resumed = diffclip({"index", "--library", lib, "--model", m_model, first, more, "--json"});
         QCOMPARE(resumed.exitCode, 0);
-        if (left.count > 0) QVERIFY(QDateTime::currentMSecsSinceEpoch() < left.firstExpiryMs);
+        if (left.count > 0) QVERIFY(QDateTime::currentMSecsSinceEpoch() < left.lastExpiryMs);
         QCOMPARE(json(resumed)["unchanged"].toInt(), stored);
         QCOMPARE(json(resumed)["added"].toInt(), 12 + 120 - stored);
 
