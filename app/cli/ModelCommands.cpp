@@ -437,6 +437,8 @@ int runBench(int argc, char** argv) {
         j["attention"] = r->attention;
         j["libtorch"] = libtorchVersion();
         j["cpu"] = r->cpuFlags;
+        j["load_average_start"] = r->loadAverageStart >= 0 ? Json(r->loadAverageStart) : Json();
+        j["load_average_end"] = r->loadAverageEnd >= 0 ? Json(r->loadAverageEnd) : Json();
         j["int8_weight_bits"] = r->int8WeightBits ? Json(r->int8WeightBits) : Json();
         j["images_per_second"] = o.images ? Json(r->imagesPerSecond) : Json();
         j["prompts_per_second"] = o.texts ? Json(r->promptsPerSecond) : Json();
@@ -460,7 +462,11 @@ int runBench(int argc, char** argv) {
                   << (r->int8WeightBits ? " (" + std::to_string(r->int8WeightBits) + "-bit weights)" : std::string())
                   << ", batch " << r->batch << ", " << o.rounds << " x " << r->iters << " iterations, " << r->threads
                   << " threads, " << r->attention << " attention, LibTorch " << libtorchVersion() << "\n"
-                  << "CPU: " << r->cpuFlags << "\n";
+                  << "CPU: " << r->cpuFlags;
+        if (r->loadAverageStart >= 0)
+            std::cout << "; load average " << std::setprecision(1) << r->loadAverageStart << " -> " << r->loadAverageEnd
+                      << " while timing" << std::setprecision(2);
+        std::cout << "\n";
         auto versus = [&](double fp32, double speedup, double cosine) {
             if (!baseline) return std::string();
             std::ostringstream s;

@@ -222,6 +222,8 @@ int main(int argc, char** argv) {
         variants.push_back(v);
     }
 
+    double load[1] = {-1};
+    if (getloadavg(load, 1) == 1) std::printf("load average (1 min) before timing: %.1f\n", load[0]);
     // Reference output and warm-up.
     at::set_num_threads(1);
     const at::Tensor reference = variants[0].run();
@@ -242,6 +244,7 @@ int main(int argc, char** argv) {
             (void)v.run();
             v.ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
         }
+    if (getloadavg(load, 1) == 1) std::printf("load average (1 min) after timing: %.1f\n", load[0]);
     const double base = median(variants[0].ms);
     std::printf("%-58s %7s %10s %8s %10s\n", "variant", "threads", "ms (med)", "x fp32", "min cos");
     for (const auto& v : variants) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <vector>
 
 #include "diffclip/model/Runtime.h"
@@ -34,6 +35,11 @@ double timeMs(const c10::Device& device, int iters, F&& f) {
 }  // namespace
 
 namespace {
+
+double loadAverage() {
+    double load[1];
+    return getloadavg(load, 1) == 1 ? load[0] : -1.0;
+}
 
 double median(std::vector<double> v) {
     if (v.empty()) return 0.0;
@@ -92,6 +98,7 @@ Result<BenchResult> runBench(const ClipModel& model, const BenchOptions& o) {
         };
         at::Tensor imageOut, textOut, refImageOut, refTextOut;
         std::vector<double> imageRatios, textRatios;
+        r.loadAverageStart = loadAverage();
         for (int round = 0; round < o.rounds; ++round) {
             const bool first = round == 0;
             if (o.images) {
@@ -113,6 +120,7 @@ Result<BenchResult> runBench(const ClipModel& model, const BenchOptions& o) {
                 }
             }
         }
+        r.loadAverageEnd = loadAverage();
         if (o.images) {
             r.imagesPerSecond = median(r.imageRoundsPerSecond);
             r.imageBatchMs = 1000.0 * double(o.batch) / r.imagesPerSecond;

@@ -54,6 +54,8 @@ struct BenchResult {
     std::string dtype;
     std::string attention;         // "fused" or "explicit"
     std::string cpuFlags;          // CpuCaps::describe(): "avx2 avx512f avx512_vnni avx512_bf16" ...
+    double loadAverageStart = -1;  // the system's 1-minute load average when timing began and
+    double loadAverageEnd = -1;    // ended (-1 where unknown): others' work shares the cores
 };
 
 /// Times the encoders of `model` (any dtype/device: converted as asked). Text rows fill the
