@@ -106,7 +106,7 @@ int main(int argc, char** argv) {
     const std::vector<std::pair<at::Tensor, at::Tensor>> layers{{wqkv, bqkv}, {wo, bo}, {w1, b1}, {w2, b2}};
 
     std::vector<Variant> variants;
-    variants.reserve(16);  // rows copy earlier rows' functions
+    variants.reserve(24);  // rows copy earlier rows' functions
     variants.emplace_back("fp32 (OpenBLAS)", 1, [&] { return block([&](int i, const at::Tensor& in) {
                             return at::linear(in, layers[size_t(i)].first, layers[size_t(i)].second);
                         }); });
@@ -156,36 +156,36 @@ int main(int argc, char** argv) {
         packAll(at::QEngine::ONEDNN, 7, "onednn7");
         for (int part = 0; part < 3; ++part)
             separateQkv.push_back(pack(wqkv.narrow(0, part * D, D).contiguous(), bqkv.narrow(0, part * D, D), 8));
-        for (int bits : {8, 7}) {
-            const std::string key = "onednn" + std::to_string(bits);
-            variants.emplace_back("int8 oneDNN linear_dynamic, w" + std::to_string(bits), cores, [&, key] {
-                                    at::globalContext().setQEngine(at::QEngine::ONEDNN);
-                                    return block([&](int i, const at::Tensor& in) {
-                                        return dyn(in, packed[key][size_t(i)]);
-                                    });
-                                });
-            // What the model runs (Int8Linear.h): each token divided by its largest magnitude
-            // first, the factor and the bias applied to the float32 result.
-            variants.emplace_back("int8 oneDNN linear_dynamic, per-token scaled, w" + std::to_string(bits), cores,
-                                  [&, key] {
-                                      at::globalContext().setQEngine(at::QEngine::ONEDNN);
-                                      return block([&](int i, const at::Tensor& in) {
-                                          at::Tensor scale = in.abs().amax(-1, true).clamp_min(1e-30);
-                                          return at::addcmul(layers[size_t(i)].second,
-                                                             dyn(in / scale, unbiased[key][size_t(i)]), scale);
-                                      });
-                                  });
-        }
-        variants.emplace_back("int8 oneDNN, q/k/v as three products, w8", cores, [&] {
-                                at::globalContext().setQEngine(at::QEngine::ONEDNN);
-                                return block([&](int i, const at::Tensor& in) {
-                                    if (i != 0) return dyn(in, packed["onednn8"][size_t(i)]);
-                                    return at::cat({dyn(in, separateQkv[0]), dyn(in, separateQkv[1]),
-                                                    dyn(in, separateQkv[2])},
-                                                   1);
-                                });
-                            });
-        variants.emplace_back("int8 oneDNN linear_dynamic, per-token scaled, w8", 1, variants[variants.size() - 4].run);
+        std::vector<int> threadCounts{1};
+        if (cores > 1) threadCounts.push_back(cores);
+        for (int threads : threadCounts)
+            for (int bits : {8, 7}) {
+                const std::string key = "onednn" + std::to_string(bits);
+                variants.emplace_back("int8 oneDNN linear_dynamic, w" + std::to_string(bits), threads, [&, key] {
+                    at::globalContext().setQEngine(at::QEngine::ONEDNN);
+                    return block([&](int i, const at::Tensor& in) { return dyn(in, packed[key][size_t(i)]); });
+                });
+                // What the model runs (Int8Linear.h): each token divided by its largest magnitude
+                // first, the factor and the bias applied to the float32 result.
+                variants.emplace_back(
+                    "int8 oneDNN linear_dynamic, per-token scaled, w" + std::to_string(bits), threads, [&, key] {
+                        at::globalContext().setQEngine(at::QEngine::ONEDNN);
+                        return block([&](int i, const at::Tensor& in) {
+                            auto [lo, hi] = at::aminmax(in, -1, true);
+                            at::Tensor scale = at::maximum(hi, -lo).clamp_min(1e-30);
+                            return at::addcmul(layers[size_t(i)].second, dyn(in / scale, unbiased[key][size_t(i)]),
+                                               scale);
+                        });
+                    });
+            }
+        for (int threads : threadCounts)
+            variants.emplace_back("int8 oneDNN, q/k/v as three products, w8", threads, [&] {
+                at::globalContext().setQEngine(at::QEngine::ONEDNN);
+                return block([&](int i, const at::Tensor& in) {
+                    if (i != 0) return dyn(in, packed["onednn8"][size_t(i)]);
+                    return at::cat({dyn(in, separateQkv[0]), dyn(in, separateQkv[1]), dyn(in, separateQkv[2])}, 1);
+                });
+            });
     }
     if (prepack && dynamic && has(at::QEngine::QNNPACK)) {
         packAll(at::QEngine::QNNPACK, 8, "qnnpack");

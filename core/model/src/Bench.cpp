@@ -83,10 +83,12 @@ Result<BenchResult> runBench(const ClipModel& model, const BenchOptions& o) {
 #ifdef DIFFCLIP_HAVE_C10_CUDA
         if (o.device.is_cuda()) c10::cuda::CUDACachingAllocator::resetPeakStats(o.device.index());
 #endif
-        auto useThreads = [&](at::ScalarType dtype) {
+        // `threads` is for the precision measured; the fp32 baseline runs as fp32 runs by default
+        // (one intra-op thread beside OpenBLAS's own pool, README "CPU threads").
+        auto useThreads = [&](at::ScalarType dtype, bool isBaseline) {
             if (o.device.is_cpu()) {
-                const int n = configureCpuThreads(dtype, o.threads);
-                if (dtype == at::kFloat && baseline) r.fp32Threads = n;
+                const int n = configureCpuThreads(dtype, isBaseline ? 0 : o.threads);
+                if (isBaseline) r.fp32Threads = n;
             }
         };
         // One encoder, one precision: warm-up in the first round, then `iters` timed forwards.
@@ -102,19 +104,19 @@ Result<BenchResult> runBench(const ClipModel& model, const BenchOptions& o) {
         for (int round = 0; round < o.rounds; ++round) {
             const bool first = round == 0;
             if (o.images) {
-                useThreads(o.dtype);
+                useThreads(o.dtype, false);
                 r.imageRoundsPerSecond.push_back(timed(m, imagesDev, true, first, imageOut));
                 if (baseline) {
-                    useThreads(at::kFloat);
+                    useThreads(at::kFloat, true);
                     r.fp32ImageRoundsPerSecond.push_back(timed(ref, refImages, true, first, refImageOut));
                     imageRatios.push_back(r.imageRoundsPerSecond.back() / r.fp32ImageRoundsPerSecond.back());
                 }
             }
             if (o.texts) {
-                useThreads(o.dtype);
+                useThreads(o.dtype, false);
                 r.textRoundsPerSecond.push_back(timed(m, tokensDev, false, first, textOut));
                 if (baseline) {
-                    useThreads(at::kFloat);
+                    useThreads(at::kFloat, true);
                     r.fp32TextRoundsPerSecond.push_back(timed(ref, tokensDev, false, first, refTextOut));
                     textRatios.push_back(r.textRoundsPerSecond.back() / r.fp32TextRoundsPerSecond.back());
                 }
@@ -137,7 +139,7 @@ Result<BenchResult> runBench(const ClipModel& model, const BenchOptions& o) {
             if (o.images) r.imageCosineMin = minRowCosine(imageOut, refImageOut);
             if (o.texts) r.textCosineMin = minRowCosine(textOut, refTextOut);
         }
-        useThreads(o.dtype);
+        useThreads(o.dtype, false);
 #ifdef DIFFCLIP_HAVE_C10_CUDA
         if (o.device.is_cuda()) {
             auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(o.device.index());

@@ -18,11 +18,12 @@ struct BenchOptions {
     int64_t batch = 8;           // images or prompts per forward
     int iters = 5;               // timed forwards per encoder
     int warmup = 1;              // untimed forwards first
-    int threads = 0;             // CPU intra-op threads; 0 = chosen for the dtype
+    int threads = 0;             // CPU intra-op threads of `dtype`; 0 = chosen for it (the fp32
+                                 // baseline always runs with fp32's own choice)
     c10::Device device{c10::kCPU};
     at::ScalarType dtype = at::kFloat;  // at::kQInt8: the int8 path (CPU)
     /// Also time fp32 in the same run (same input, iterations and warm-up; threads chosen for
-    /// fp32, or `threads`) and report the cosine of the embeddings against it.
+    /// fp32) and report the cosine of the embeddings against it.
     bool compareWithFp32 = true;
     /// Timed rounds: each times `iters` forwards of the precision asked for and then, with
     /// compareWithFp32, of fp32, so both see the same load on a shared machine. Figures are the
