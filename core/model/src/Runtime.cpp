@@ -239,11 +239,9 @@ int configureCpuThreads(at::ScalarType dtype, int requested) {
         const bool blasOwnThreads = at::get_parallel_info().find("OpenBLAS") != std::string::npos ||
                                     dtype == at::kFloat;
         n = (dtype == at::kFloat && blasOwnThreads) ? 1 : cores;
-        // int8: oneDNN's products on LibTorch's OpenMP threads, the fp32 attention products on
-        // OpenBLAS's own. One core is left to those, to photo decoding (indexing overlaps it with
-        // encoding) and the application: on the 2-core machine two OpenMP threads ran at a third
-        // of one thread's speed whenever anything else wanted a core (README, "int8 on the CPU").
-        if (dtype == at::kQInt8) n = std::max(1, cores - 1);
+        // int8 (oneDNN on LibTorch's threads) takes every core too: on the quiet 2-core machine
+        // two threads ran 1.6x one thread's speed (README, "int8 on the CPU"). Under other load
+        // OpenMP threads that spin at barriers lose much more; --threads 1 is the remedy there.
     }
     at::set_num_threads(n);
     return n;

@@ -65,8 +65,7 @@ int int8WeightBits();
 void keepTensorMemoryMapped();
 
 /// Sets LibTorch's intra-op threads for CPU work in `dtype`. requested > 0 is used as is;
-/// 0 picks from the machine: all cores for bf16/fp16 (oneDNN), all but one for int8 (its
-/// attention products, photo decoding and the application keep a core), and for fp32 one intra-op
+/// 0 picks from the machine: all cores for bf16/fp16/int8 (oneDNN), and for fp32 one intra-op
 /// thread when LibTorch's GEMM is OpenBLAS with its own thread pool (two pools on the same
 /// cores fight and run slower), else all cores. Returns the count set. Process-wide.
 int configureCpuThreads(at::ScalarType dtype, int requested);
