@@ -2249,6 +2249,10 @@ A library is one file that holds your photos&apos; paths, metadata, labels and e
         <source>Cancelled; the library was not opened.</source>
         <translation>取り消されました。ライブラリは開かれていません。</translation>
     </message>
+    <message>
+        <source>Precision: %1</source>
+        <translation>計算精度：%1</translation>
+    </message>
 </context>
 <context>
     <name>diffclip::ui::MetadataEditor</name>
@@ -3818,6 +3822,58 @@ The folder %2 is removed; this cannot be undone.</source>
     <message>
         <source>Where “Create the Default Library” and “New Library…” put the library file. Built in: %1. The last library you opened is opened again at start.</source>
         <translation>「既定のライブラリを作成」と「新しいライブラリ…」でライブラリファイルを置く場所です。組み込みの既定値：%1。前回開いたライブラリは起動時に再び開かれます。</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>計算精度</translation>
+    </message>
+    <message>
+        <source>Automatic (int8 on this processor when it passes the check, else fp32)</source>
+        <translation>自動（このプロセッサーではチェックに合格すれば int8、合格しなければ fp32）</translation>
+    </message>
+    <message>
+        <source>Automatic (%1 on this processor)</source>
+        <translation>自動（このプロセッサーでは %1）</translation>
+    </message>
+    <message>
+        <source>fp32 (exact, slowest)</source>
+        <translation>fp32（正確、最も低速）</translation>
+    </message>
+    <message>
+        <source>bf16</source>
+        <translation>bf16</translation>
+    </message>
+    <message>
+        <source>int8 (processor only)</source>
+        <translation>int8（プロセッサーのみ）</translation>
+    </message>
+    <message>
+        <source>How models compute. Automatic uses bf16 on a GPU or on a processor with bf16 instructions; on other processors int8, when its results stay within 0.1 % of fp32 on a check made each time a model is opened, else fp32. Choose fp32 to compute exactly. Applies the next time a library or model is opened.</source>
+        <translation>モデルの計算方法です。自動では、GPU または bf16 命令を持つプロセッサーでは bf16 を使います。それ以外のプロセッサーでは、モデルを開くたびに行うチェックで結果が fp32 との差 0.1 % 以内に収まれば int8 を、収まらなければ fp32 を使います。正確に計算するには fp32 を選んでください。次にライブラリまたはモデルを開いたときから適用されます。</translation>
+    </message>
+    <message>
+        <source>&amp;Precision:</source>
+        <translation>計算精度(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>In use: shown once a library is open with a model.</source>
+        <translation>使用中：ライブラリをモデルとともに開くと表示されます。</translation>
+    </message>
+    <message>
+        <source>In use: int8 (cosine %1 with fp32 on the check at load).</source>
+        <translation>使用中：int8（読み込み時のチェックで fp32 とのコサイン類似度 %1）。</translation>
+    </message>
+    <message>
+        <source>In use: int8, below the check (cosine %1 with fp32): its embeddings are kept apart from fp32 ones.</source>
+        <translation>使用中：int8、チェック基準未満（fp32 とのコサイン類似度 %1）：その埋め込みは fp32 の埋め込みと混在させません。</translation>
+    </message>
+    <message>
+        <source>In use: %1 (int8 reached only cosine %2 with fp32 on the check at load).</source>
+        <translation>使用中：%1（int8 は読み込み時のチェックで fp32 とのコサイン類似度が %2 にとどまりました）。</translation>
+    </message>
+    <message>
+        <source>In use: %1.</source>
+        <translation>使用中：%1。</translation>
     </message>
 </context>
 <context>

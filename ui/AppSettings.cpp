@@ -21,6 +21,7 @@ const QString kGeometry = QStringLiteral("window/geometry");
 const QString kState = QStringLiteral("window/state");
 const QString kSplitter = QStringLiteral("models/splitter");
 const QString kDevice = QStringLiteral("compute/device");
+const QString kPrecision = QStringLiteral("compute/precision");
 const QString kBatchSize = QStringLiteral("compute/batchSize");
 const QString kDefaultLibrary = QStringLiteral("library/defaultPath");
 const QString kRecentLibraries = QStringLiteral("library/recent");
@@ -126,6 +127,15 @@ QString AppSettings::device() {
 }
 
 void AppSettings::setDevice(const QString& device) { QSettings().setValue(kDevice, device); }
+
+QString AppSettings::precision() {
+    const QString v = QSettings().value(kPrecision).toString();
+    for (const char* known : {"fp32", "bf16", "int8"})
+        if (v == QLatin1String(known)) return v;
+    return QStringLiteral("auto");
+}
+
+void AppSettings::setPrecision(const QString& precision) { QSettings().setValue(kPrecision, precision); }
 
 int AppSettings::batchSize() {
     bool ok = false;

@@ -42,6 +42,12 @@ public:
     static QString device();
     static void setDevice(const QString& device);
 
+    /// Precision of the encoders (WorkspaceOptions::dtype): "auto" (bf16 on a GPU or a CPU with
+    /// bf16, else int8 when it keeps cosine >= 0.999 with fp32 on the check made at load, else
+    /// fp32), "fp32", "bf16" or "int8". Anything else reads as "auto".
+    static QString precision();
+    static void setPrecision(const QString& precision);
+
     /// Photos per encoder batch for indexing, re-embedding and auto-tagging.
     static int batchSize();
     static void setBatchSize(int size);

@@ -165,6 +165,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                                  kStatusMessageMs);
     });
     connect(this, &MainWindow::workspaceChanged, m_library, &LibraryPage::setWorkspace);
+    connect(this, &MainWindow::workspaceChanged, m_settings, &SettingsPage::setWorkspace);
     // The Models page marks the active registry model and re-embeds after an activation.
     connect(this, &MainWindow::workspaceChanged, m_models, &ModelsPage::setWorkspace);
     connect(m_library, &LibraryPage::libraryOpened, m_models, &ModelsPage::setLibraryPath);
@@ -271,6 +272,7 @@ void MainWindow::openWorkspace() {
     const QString model = m_models->workspaceModelPath();
     diffclip::WorkspaceOptions options;
     options.device = AppSettings::device().toStdString();
+    options.dtype = AppSettings::precision().toStdString();
     options.threads = AppSettings::cpuThreads();
     options.batchSize = AppSettings::batchSize();
     options.library.readOnly = !LibraryAccess::mayWrite(library);  // searchable, never written
@@ -296,6 +298,7 @@ void MainWindow::openWorkspace() {
                 return JobOutcome::failure(ErrorText::libraryReason(ws.error().code), ErrorText::details(ws.error()));
             }
             *holder = std::shared_ptr<diffclip::Workspace>(std::move(ws).value());
+            ctx.log(tr("Precision: %1").arg(QString::fromStdString((*holder)->precisionNote())));
             return JobOutcome::success(tr("Ready with %1").arg(QString::fromStdString((*holder)->modelSpec())));
         },
         [this, generation, holder, noModel](const JobInfo& info) {

@@ -21,6 +21,8 @@
 #include "Controls.h"
 #include "PageTitle.h"
 #include "Theme.h"
+#include "diffclip/indexing/Workspace.h"
+#include "diffclip/model/ModelSummary.h"
 
 namespace diffclip::ui {
 
@@ -133,6 +135,38 @@ SettingsPage::SettingsPage(QWidget* parent) : QWidget(parent), m_initialLanguage
                 this),
            this, 0);
 
+    // What "Automatic" means on this computer: bf16, int8 (kept only when the check at load passes) or fp32.
+    const QString automatic = QString::fromStdString(diffclip::automaticCpuPrecision());
+    m_precision = new QComboBox(this);
+    m_precision->setObjectName(QStringLiteral("precisionCombo"));
+    m_precision->setAccessibleName(tr("Precision"));
+    m_precision->addItem(automatic == QLatin1String("int8")
+                             ? tr("Automatic (int8 on this processor when it passes the check, else fp32)")
+                             : tr("Automatic (%1 on this processor)").arg(automatic),
+                         QStringLiteral("auto"));
+    m_precision->addItem(tr("fp32 (exact, slowest)"), QStringLiteral("fp32"));
+    m_precision->addItem(tr("bf16"), QStringLiteral("bf16"));
+    m_precision->addItem(tr("int8 (processor only)"), QStringLiteral("int8"));
+    m_precision->setCurrentIndex(qMax(0, m_precision->findData(AppSettings::precision())));
+    connect(m_precision, &QComboBox::currentIndexChanged, this,
+            [this] { AppSettings::setPrecision(m_precision->currentData().toString()); });
+    m_precisionInUse = note(QString(), this);
+    m_precisionInUse->setObjectName(QStringLiteral("precisionInUse"));
+    m_precisionInUse->setForegroundRole(QPalette::WindowText);
+    auto* precisionBox = withNote(m_precision,
+                                  note(tr("How models compute. Automatic uses bf16 on a GPU or on a processor with "
+                                          "bf16 instructions; on other processors int8, when its results stay within "
+                                          "0.1 % of fp32 on a check made each time a model is opened, else fp32. "
+                                          "Choose fp32 to compute exactly. Applies the next time a library or "
+                                          "model is opened."),
+                                       this),
+                                  this);
+    precisionBox->layout()->addWidget(m_precisionInUse);
+    auto* precisionLabel = new QLabel(tr("&Precision:"), this);
+    precisionLabel->setBuddy(m_precision);
+    performanceForm->insertRow(1, precisionLabel, precisionBox);
+    setWorkspace(nullptr);
+
     m_batch = new QSpinBox(this);
     m_batch->setObjectName(QStringLiteral("batchSizeSpin"));
     m_batch->setAccessibleName(tr("Batch size"));
@@ -215,6 +249,32 @@ SettingsPage::SettingsPage(QWidget* parent) : QWidget(parent), m_initialLanguage
     layout->addWidget(scroll);
 
     updateRestartNote();
+}
+
+void SettingsPage::setWorkspace(const std::shared_ptr<diffclip::Workspace>& workspace) {
+    if (!workspace) {
+        m_precisionInUse->setText(tr("In use: shown once a library is open with a model."));
+        m_precisionInUse->setToolTip(QString());
+        return;
+    }
+    const QString precision = QString::fromStdString(workspace->precision());
+    const auto cosine = workspace->int8CheckCosine();
+    QString text;
+    if (precision == QLatin1String("int8") && cosine)
+        text = tr("In use: int8 (cosine %1 with fp32 on the check at load).").arg(*cosine, 0, 'f', 5);
+    else if (precision == QLatin1String("int8-unchecked") && cosine)
+        text = tr("In use: int8, below the check (cosine %1 with fp32): its embeddings are kept apart from fp32 "
+                  "ones.")
+                   .arg(*cosine, 0, 'f', 5);
+    else if (cosine)
+        text = tr("In use: %1 (int8 reached only cosine %2 with fp32 on the check at load).")
+                   .arg(precision)
+                   .arg(*cosine, 0, 'f', 5);
+    else
+        text = tr("In use: %1.").arg(precision);
+    m_precisionInUse->setText(text);
+    // The core's English line with the reason, as elsewhere for details.
+    m_precisionInUse->setToolTip(QString::fromStdString(workspace->precisionNote()));
 }
 
 void SettingsPage::updateRestartNote() {

@@ -13,6 +13,8 @@
 #include "Output.h"
 #include "diffclip/indexing/Evaluate.h"
 #include "diffclip/indexing/Indexer.h"
+#include "diffclip/model/Precision.h"
+#include "diffclip/model/Runtime.h"
 
 namespace fs = std::filesystem;
 
@@ -113,6 +115,17 @@ struct TagArgs {
     bool json = false;
 };
 
+// The encoder of the commands that embed without a workspace (--device, --dtype, --threads), made
+// once for all their photos; the precision and its reason go to standard error.
+Result<ClipModel> commandEncoder(const WorkspaceArgs& args, const LoadedModel& model) {
+    auto device = parseDevice(args.device);
+    if (!device) return device.error();
+    auto choice = prepareEncoder(model.model, *device, args.dtype, int(args.threads));
+    if (!choice) return choice.error();
+    std::cerr << "precision: " << choice->note << "\n";
+    return choice->encoder;
+}
+
 int tagLibraryPhotos(const TagArgs& args, const std::vector<ClassPrompt>& prompts,
                      const std::vector<std::string>& templates) {
     auto wo = workspaceOptions(args.workspace);
@@ -202,12 +215,14 @@ int runClassify(int argc, char** argv) {
     if (tagLibrary) return tagLibraryPhotos(args, prompts, templates);
     auto model = openModelWithChecksums(args.model, args.workspace.tokenizer, true);
     if (!model) return fail(model.error());
-    auto emb = classEmbeddings(*model, prompts, templates);
+    auto encoder = commandEncoder(args.workspace, *model);
+    if (!encoder) return fail(encoder.error());
+    auto emb = classEmbeddings(*model, prompts, templates, &*encoder);
     if (!emb) return fail(emb.error());
     Json all = Json::array();
     int status = kOk;
     for (const auto& path : photos) {
-        auto s = classifyPhoto(*model, *emb, classes.size(), path, DecodeOptions{});
+        auto s = classifyPhoto(*model, *emb, classes.size(), path, DecodeOptions{}, &*encoder);
         if (!s) {
             std::cerr << "diffclip: " << s.error().message << "\n";
             status = kFailed;
@@ -301,6 +316,11 @@ int runEvaluate(int argc, char** argv) {
         if (!model) return fail(model.error());
         auto r = evaluateRetrieval(*library, *model, ks);
         if (!r) return fail(r.error());
+        // As recorded when indexing: the precisions the evaluated embeddings were made in.
+        auto precisions = embeddingPrecisions(*library, *model);
+        if (!precisions) return fail(precisions.error());
+        std::string precision;
+        for (const auto& p : *precisions) precision += (precision.empty() ? "" : ",") + p;
         const double main = r->overall.recallAtK.at(ks.front());
         auto latency = measureSearchLatency(args, libraryPath, spec, int(latencyQueries));
         if (!latency) return fail(latency.error());
@@ -315,6 +335,7 @@ int runEvaluate(int argc, char** argv) {
             Json j = Json::object();
             j["library"] = libraryPath;
             j["model"] = spec;
+            j["embedding_precision"] = precision;
             j["overall"] = pc(r->overall);
             Json classes = Json::object();
             for (const auto& [name, c] : r->classes) classes[name] = pc(c);
@@ -337,6 +358,7 @@ int runEvaluate(int argc, char** argv) {
             };
             for (const auto& [name, c] : r->classes) row(name, c);
             row("overall", r->overall);
+            if (!precision.empty()) std::cout << "embeddings made in " << precision << "\n";
             if (latency->library.count)
                 std::cout << "search latency (" << latency->index << " index, library photo as query, "
                           << latency->library.count << " queries): " << latency->library.text()
@@ -358,7 +380,9 @@ int runEvaluate(int argc, char** argv) {
     if (classes.size() < 2) return fail(makeError(ErrorCode::InvalidArgument, data + ": needs at least two class folders"));
     auto model = openModelWithChecksums(modelSpec, args.tokenizer, true);
     if (!model) return fail(model.error());
-    auto emb = classEmbeddings(*model, classes, defaultPromptTemplates());
+    auto encoder = commandEncoder(args, *model);
+    if (!encoder) return fail(encoder.error());
+    auto emb = classEmbeddings(*model, classes, defaultPromptTemplates(), &*encoder);
     if (!emb) return fail(emb.error());
     std::vector<int64_t> total(classes.size(), 0), correct(classes.size(), 0);
     int64_t failed = 0;
@@ -366,7 +390,7 @@ int runEvaluate(int argc, char** argv) {
         auto files = collectPhotoPaths({(fs::path(data) / classes[c]).string()});
         if (!files) return fail(files.error());
         for (const auto& f : *files) {
-            auto s = classifyPhoto(*model, *emb, classes.size(), f, DecodeOptions{});
+            auto s = classifyPhoto(*model, *emb, classes.size(), f, DecodeOptions{}, &*encoder);
             if (!s) {
                 ++failed;
                 continue;

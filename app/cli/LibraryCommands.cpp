@@ -39,6 +39,9 @@ int failLibrary(const Error& e, const std::string& path) {
 
 void addWorkspaceOptions(CommandLine& cli, WorkspaceArgs& args, bool withIndex) {
     cli.addText("--device", args.device, "D", "auto|cpu|cuda[:N] (default auto)");
+    cli.addChoice("--dtype", args.dtype, {"auto", "fp32", "bf16", "fp16", "int8"}, "D",
+                  "auto|fp32|bf16|fp16|int8 (default auto: bf16 on a GPU or a CPU with bf16, else int8 when it "
+                  "passes the check against fp32 at load, else fp32)");
     cli.addInteger("--threads", args.threads, 0, 1024, "N", "CPU threads (default: chosen for the precision)");
     if (withIndex)
         cli.addChoice("--index", args.index, {"auto", "exact", "approximate"}, "KIND",
@@ -48,6 +51,7 @@ void addWorkspaceOptions(CommandLine& cli, WorkspaceArgs& args, bool withIndex) 
 Result<WorkspaceOptions> workspaceOptions(const WorkspaceArgs& args) {
     WorkspaceOptions o;
     o.device = args.device;
+    o.dtype = args.dtype;
     o.tokenizer = args.tokenizer;
     o.threads = int(args.threads);
     if (args.index == "auto") o.index = IndexKind::Auto;
@@ -110,6 +114,7 @@ int runIndex(int argc, char** argv) {
     wo->batchSize = int(batch);
     auto workspace = Workspace::open(library, model, *wo);
     if (!workspace) return failLibrary(workspace.error(), library);
+    std::cerr << "precision: " << (*workspace)->precisionNote() << "\n";
     IndexOptions o;
     o.labelsFromFolders = labelsFromFolders;
     o.metadataCsv = metadata;
@@ -132,6 +137,7 @@ int runIndex(int argc, char** argv) {
         j["seconds"] = s->seconds;
         j["photos_per_second"] = s->photosPerSecond;
         j["steady_photos_per_second"] = s->steadyPhotosPerSecond;
+        j["precision"] = (*workspace)->precision();
         if (s->metadata) {
             j["metadata_rows"] = s->metadata->rows;
             j["metadata_matched"] = s->metadata->matched;

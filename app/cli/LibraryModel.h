@@ -21,15 +21,16 @@ Result<LoadedModel> openLibraryModel(Library& library, const std::string& spec, 
 /// The options of the commands that open a library with a model (Workspace).
 struct WorkspaceArgs {
     std::string device = "auto";
+    std::string dtype = "auto";
     long long threads = 0;
     std::string tokenizer;
     std::string index = "auto";
 };
 
-/// --device and --threads, and --index with `withIndex` (--tokenizer is each command's own).
+/// --device, --dtype and --threads, and --index with `withIndex` (--tokenizer is each command's own).
 void addWorkspaceOptions(CommandLine& cli, WorkspaceArgs& args, bool withIndex);
 
-/// Workspace options from --device, --threads, --tokenizer and --index.
+/// Workspace options from --device, --dtype, --threads, --tokenizer and --index.
 Result<WorkspaceOptions> workspaceOptions(const WorkspaceArgs& args);
 
 }  // namespace diffclip::cli

@@ -11,6 +11,7 @@
 #include "ProgressOutput.h"
 #include "diffclip/model/Bench.h"
 #include "diffclip/model/ModelIO.h"
+#include "diffclip/model/Precision.h"
 #include "diffclip/model/Runtime.h"
 #include "diffclip/model/Verify.h"
 #ifdef DIFFCLIP_HAVE_IMAGING
@@ -291,24 +292,24 @@ int runEmbed(int argc, char** argv) {
     cli.addTexts("--image", images, "FILE", "photos to embed");
     cli.addTexts("--text", texts, "TEXT", "texts to embed");
     cli.addFlag("--raw", raw, "do not normalise");
-    cli.addText("--dtype", dtypeArg, "D", "auto | fp32 | bf16 | fp16 (default auto)");
+    cli.addText("--dtype", dtypeArg, "D",
+                "auto | fp32 | bf16 | fp16 | int8 (default auto: bf16 on a GPU or a CPU with bf16, else int8 when "
+                "it passes the check against fp32 at load, else fp32)");
     if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
     if (images.empty() == texts.empty()) return cli.usageError("embed needs either --image or --text");
     c10::Device device(c10::kCPU);
     int threads = 0;
     std::string err;
     if (!setupDevice(args, device, threads, err)) return cli.usageError(err);
-    at::ScalarType dtype = preferredDtype(device);
-    if (dtypeArg != "auto") {
-        auto d = parseDtype(dtypeArg);
-        if (!d) return cli.usageError(d.error().message);
-        dtype = *d;
-    }
-    if (Status s = checkDtypeSupported(device, dtype); !s) return fail(s.error());
+    if (dtypeArg != "auto")
+        if (auto d = parseDtype(dtypeArg); !d) return cli.usageError(d.error().message);
     auto m = openModel(args, modelSpec, !texts.empty());
     if (!m) return fail(m.error());
-    configureCpuThreads(dtype, threads);
-    ClipModel model = convertModel(m->model, device, dtype);
+    auto choice = prepareEncoder(m->model, device, dtypeArg, threads);
+    if (!choice) return fail(choice.error());
+    std::cerr << "precision: " << choice->note << "\n";
+    const at::ScalarType dtype = choice->precision;
+    ClipModel model = choice->encoder;
     c10::InferenceMode inference;
     at::Tensor out;
     try {
@@ -364,6 +365,8 @@ int runEmbed(int argc, char** argv) {
         j["kind"] = texts.empty() ? "image" : "text";
         j["normalised"] = !raw;
         j["dtype"] = dtypeName(dtype);
+        j["precision"] = embeddingPrecision(model);
+        j["precision_note"] = choice->note;
         j["embeddings"] = list;
         printJson(j);
     }
@@ -371,23 +374,28 @@ int runEmbed(int argc, char** argv) {
 }
 
 int runBench(int argc, char** argv) {
-    CommandLine cli("bench", "--model MODEL [--device D] [--batch N] [--dtype fp32|bf16|fp16] [--iters N] "
-                             "[--what image|text|both] [--json]\n\nMeasures encoder throughput on random input after "
-                             "warm-up, and the cosine similarity of reduced-precision embeddings with fp32 ones.");
+    CommandLine cli("bench", "--model MODEL [--device D] [--batch N] [--dtype fp32|bf16|fp16|int8] [--iters N] "
+                             "[--rounds N] [--what image|text|both] [--json]\n\nMeasures encoder throughput on random "
+                             "input after warm-up and, for other precisions, fp32's in the same run (alternating "
+                             "round by round) and the cosine similarity of their embeddings with fp32 ones.");
     ModelArgs args;
     std::string model, dtypeArg = "auto", what = "both";
-    long long batch = 8, iters = 5, warmup = 1;
+    long long batch = 8, iters = 5, warmup = 1, rounds = 1;
     bool json = false, noCompare = false, explicitAttention = false;
     cli.addFlag("--json", json, kJsonHelp);
     addDeviceOptions(cli, args);
     addModelOptions(cli, args);
     cli.addText("--model", model, "MODEL", "the model (preset:NAME is fine)")->required();
     cli.addInteger("--batch", batch, 1, 65536, "N", "inputs per forward (default 8)");
-    cli.addText("--dtype", dtypeArg, "D", "auto | fp32 | bf16 | fp16 (default auto)");
-    cli.addInteger("--iters", iters, 1, 100000, "N", "timed forwards (default 5)");
+    cli.addText("--dtype", dtypeArg, "D",
+                "auto | fp32 | bf16 | fp16 | int8 (default auto: bf16 on a GPU or a CPU with bf16, else int8, "
+                "unchecked)");
+    cli.addInteger("--iters", iters, 1, 100000, "N", "timed forwards per round (default 5)");
+    cli.addInteger("--rounds", rounds, 1, 1000, "N",
+                   "rounds, each timing the precision and then fp32; medians are reported (default 1)");
     cli.addInteger("--warmup", warmup, 0, 1000, "N", "untimed forwards first (default 1)");
     cli.addChoice("--what", what, {"image", "text", "both"}, "W", "image | text | both (default both)");
-    cli.addFlag("--no-compare", noCompare, "skip the fp32 comparison");
+    cli.addFlag("--no-compare", noCompare, "skip the fp32 baseline and comparison");
     cli.addFlag("--explicit-attention", explicitAttention, "do not use fused attention kernels");
     if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
     BenchOptions o;
@@ -401,6 +409,7 @@ int runBench(int argc, char** argv) {
     }
     o.batch = batch;
     o.iters = int(iters);
+    o.rounds = int(rounds);
     o.warmup = int(warmup);
     o.images = what != "text";
     o.texts = what != "image";
@@ -410,40 +419,68 @@ int runBench(int argc, char** argv) {
     if (explicitAttention) m->model->setAttentionPath(AttentionPath::Explicit);
     auto r = runBench(m->model, o);
     if (!r) return fail(r.error());
+    const bool baseline = o.compareWithFp32 && o.dtype != at::kFloat;
     if (json) {
+        auto list = [](const std::vector<double>& v) {
+            Json a = Json::array();
+            for (double x : v) a.push_back(x);
+            return a;
+        };
         Json j = Json::object();
         j["model"] = model;
         j["device"] = r->device;
         j["dtype"] = r->dtype;
         j["batch"] = r->batch;
         j["iters"] = r->iters;
+        j["rounds"] = o.rounds;
         j["threads"] = r->threads;
         j["attention"] = r->attention;
         j["libtorch"] = libtorchVersion();
+        j["cpu"] = r->cpuFlags;
+        j["load_average_start"] = r->loadAverageStart >= 0 ? Json(r->loadAverageStart) : Json();
+        j["load_average_end"] = r->loadAverageEnd >= 0 ? Json(r->loadAverageEnd) : Json();
+        j["int8_weight_bits"] = r->int8WeightBits ? Json(r->int8WeightBits) : Json();
         j["images_per_second"] = o.images ? Json(r->imagesPerSecond) : Json();
         j["prompts_per_second"] = o.texts ? Json(r->promptsPerSecond) : Json();
         j["image_batch_ms"] = o.images ? Json(r->imageBatchMs) : Json();
         j["text_batch_ms"] = o.texts ? Json(r->textBatchMs) : Json();
-        j["image_cosine_min_vs_fp32"] = o.images && o.compareWithFp32 ? Json(r->imageCosineMin) : Json();
-        j["text_cosine_min_vs_fp32"] = o.texts && o.compareWithFp32 ? Json(r->textCosineMin) : Json();
+        j["image_cosine_min_vs_fp32"] = o.images && baseline ? Json(r->imageCosineMin) : Json();
+        j["text_cosine_min_vs_fp32"] = o.texts && baseline ? Json(r->textCosineMin) : Json();
+        j["fp32_threads"] = baseline ? Json(r->fp32Threads) : Json();
+        j["fp32_images_per_second"] = o.images && baseline ? Json(r->fp32ImagesPerSecond) : Json();
+        j["fp32_prompts_per_second"] = o.texts && baseline ? Json(r->fp32PromptsPerSecond) : Json();
+        j["image_speedup_vs_fp32"] = o.images && baseline ? Json(r->imageSpeedup) : Json();
+        j["text_speedup_vs_fp32"] = o.texts && baseline ? Json(r->textSpeedup) : Json();
+        j["image_rounds_per_second"] = list(r->imageRoundsPerSecond);
+        j["fp32_image_rounds_per_second"] = list(r->fp32ImageRoundsPerSecond);
+        j["text_rounds_per_second"] = list(r->textRoundsPerSecond);
+        j["fp32_text_rounds_per_second"] = list(r->fp32TextRoundsPerSecond);
         j["peak_memory_bytes"] = r->peakMemoryBytes;
         printJson(j);
     } else {
-        std::cout << std::fixed << std::setprecision(2) << "device " << r->device << ", " << r->dtype << ", batch "
-                  << r->batch << ", " << r->iters << " iterations, " << r->threads << " threads, " << r->attention
-                  << " attention, LibTorch " << libtorchVersion() << "\n";
+        std::cout << std::fixed << std::setprecision(2) << "device " << r->device << ", " << r->dtype
+                  << (r->int8WeightBits ? " (" + std::to_string(r->int8WeightBits) + "-bit weights)" : std::string())
+                  << ", batch " << r->batch << ", " << o.rounds << " x " << r->iters << " iterations, " << r->threads
+                  << " threads, " << r->attention << " attention, LibTorch " << libtorchVersion() << "\n"
+                  << "CPU: " << r->cpuFlags;
+        if (r->loadAverageStart >= 0)
+            std::cout << "; load average " << std::setprecision(1) << r->loadAverageStart << " -> " << r->loadAverageEnd
+                      << " while timing" << std::setprecision(2);
+        std::cout << "\n";
+        auto versus = [&](double fp32, double speedup, double cosine) {
+            if (!baseline) return std::string();
+            std::ostringstream s;
+            s << std::fixed << std::setprecision(2) << "; fp32 " << fp32 << " (" << r->fp32Threads << " threads), "
+              << speedup << "x" << (o.rounds > 1 ? " (median of the rounds' ratios)" : "") << "; min cosine vs fp32 "
+              << std::setprecision(6) << cosine;
+            return s.str();
+        };
         if (o.images)
             std::cout << "image encoder: " << r->imagesPerSecond << " images/s (" << r->imageBatchMs << " ms a batch)"
-                      << (o.compareWithFp32 && o.dtype != at::kFloat
-                              ? ", min cosine vs fp32 " + std::to_string(r->imageCosineMin)
-                              : std::string())
-                      << "\n";
+                      << versus(r->fp32ImagesPerSecond, r->imageSpeedup, r->imageCosineMin) << "\n";
         if (o.texts)
             std::cout << "text encoder:  " << r->promptsPerSecond << " prompts/s (" << r->textBatchMs << " ms a batch)"
-                      << (o.compareWithFp32 && o.dtype != at::kFloat
-                              ? ", min cosine vs fp32 " + std::to_string(r->textCosineMin)
-                              : std::string())
-                      << "\n";
+                      << versus(r->fp32PromptsPerSecond, r->textSpeedup, r->textCosineMin) << "\n";
         std::cout << "peak memory:   " << std::setprecision(1) << double(r->peakMemoryBytes) / (1 << 20) << " MiB\n";
     }
     return kOk;

@@ -134,20 +134,20 @@ private Q_SLOTS:
         QTest::newRow("embed") << QStringList{"embed"}
                                << QStringList{"--model", "--image", "--text", "--raw", "--dtype", "--json"};
         QTest::newRow("bench") << QStringList{"bench"}
-                               << QStringList{"--model", "--batch", "--dtype", "--iters", "--warmup", "--what",
-                                              "--no-compare", "--explicit-attention", "--device"};
+                               << QStringList{"--model", "--batch", "--dtype", "--iters", "--rounds", "--warmup",
+                                              "--what", "--no-compare", "--explicit-attention", "--device"};
         QTest::newRow("index") << QStringList{"index"}
                                << QStringList{"PATH", "--library", "--model", "--labels-from-folders", "--metadata",
-                                              "--batch", "--max-pixels"};
+                                              "--batch", "--max-pixels", "--dtype"};
         QTest::newRow("search") << QStringList{"search"}
                                 << QStringList{"--library", "--image", "--text", "--top", "--label", "--since",
-                                               "--until", "--where", "--model", "--index", "--duplicate-cosine"};
+                                               "--until", "--where", "--model", "--index", "--duplicate-cosine", "--dtype"};
         QTest::newRow("classify") << QStringList{"classify"}
                                   << QStringList{"IMAGE", "--model", "--library", "--classes", "--classes-file",
-                                                 "--templates", "--min-confidence", "--only-unlabelled"};
+                                                 "--templates", "--min-confidence", "--only-unlabelled", "--dtype"};
         QTest::newRow("evaluate") << QStringList{"evaluate"}
                                   << QStringList{"--library", "--k", "--model", "--data", "--min", "--latency-queries",
-                                                 "--models", "--bootstrap", "--seed"};
+                                                 "--models", "--bootstrap", "--seed", "--dtype"};
         QTest::newRow("export") << QStringList{"export"} << QStringList{"--library", "--csv"};
         QTest::newRow("library check") << QStringList{"library", "check"} << QStringList{"LIB", "--json"};
         QTest::newRow("train") << QStringList{"train"}
@@ -337,6 +337,29 @@ private Q_SLOTS:
         QCOMPARE(j["batch"].toInt(), 2);
         QCOMPARE(j["dtype"].toString(), QString("bf16"));
         QVERIFY(j["image_cosine_min_vs_fp32"].toDouble() >= 0.999);
+    }
+
+    // int8 is timed against fp32 in the same run, round by round; the speed-up is the median of
+    // the rounds' ratios (with one round: the ratio of the two figures), the CPU is named.
+    void benchInt8AgainstFp32() {
+        Run r = diffclip({"bench", "--model", "preset:diffclip-tiny", "--device", "cpu", "--batch", "2", "--iters", "1",
+                          "--dtype", "int8", "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        auto j = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(j["dtype"].toString(), QString("int8"));
+        QCOMPARE(j["rounds"].toInt(), 1);
+        QVERIFY(j["int8_weight_bits"].toInt() == 7 || j["int8_weight_bits"].toInt() == 8);
+        QVERIFY(!j["cpu"].toString().isEmpty());
+        for (const char* kind : {"image", "text"}) {
+            const QString k = QLatin1String(kind);
+            const QString ours = k == QLatin1String("image") ? "images_per_second" : "prompts_per_second";
+            const double fp32 = j["fp32_" + ours].toDouble(-1), mine = j[ours].toDouble(-1);
+            QVERIFY2(fp32 > 0 && mine > 0, kind);
+            QVERIFY2(std::fabs(j[k + "_speedup_vs_fp32"].toDouble() - mine / fp32) <= 1e-9 * mine / fp32, kind);
+            QCOMPARE(j[k + "_rounds_per_second"].toArray().size(), 1);
+            QCOMPARE(j["fp32_" + k + "_rounds_per_second"].toArray().size(), 1);
+            QVERIFY2(j[k + "_cosine_min_vs_fp32"].toDouble() >= 0.999, kind);
+        }
     }
 };
 

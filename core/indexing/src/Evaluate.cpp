@@ -26,14 +26,14 @@ at::Tensor normalised(const at::Tensor& x) { return x / x.norm(2, -1, true).clam
 }  // namespace
 
 Result<std::vector<float>> classEmbeddings(const LoadedModel& model, const std::vector<std::string>& classes,
-                                           const std::vector<std::string>& templates) {
+                                           const std::vector<std::string>& templates, const ClipModel* encoder) {
     std::vector<ClassPrompt> prompts;
     for (const auto& c : classes) prompts.push_back(ClassPrompt{c, {className(c)}});
-    return classEmbeddings(model, prompts, templates);
+    return classEmbeddings(model, prompts, templates, encoder);
 }
 
 Result<std::vector<float>> classEmbeddings(const LoadedModel& model, const std::vector<ClassPrompt>& classes,
-                                           const std::vector<std::string>& templates) {
+                                           const std::vector<std::string>& templates, const ClipModel* encoder) {
     if (!model.tokenizer) return makeError(ErrorCode::NotFound, "the model has no tokenizer");
     if (classes.empty()) return makeError(ErrorCode::InvalidArgument, "no classes given");
     if (templates.empty()) return makeError(ErrorCode::InvalidArgument, "no prompt templates given");
@@ -56,14 +56,13 @@ Result<std::vector<float>> classEmbeddings(const LoadedModel& model, const std::
         perClass.push_back(count);
     }
     try {
-        const at::ScalarType dtype = preferredDtype(c10::Device(c10::kCPU));
-        configureCpuThreads(dtype, 0);
-        ClipModel enc = convertModel(model.model, c10::Device(c10::kCPU), dtype);
+        ClipModel enc = encoder ? *encoder : defaultEncoder(model);
         c10::InferenceMode inference;
         const int64_t total = int64_t(ids.size()) / L;
         at::Tensor tokens = at::tensor(ids, at::kLong).view({total, L});
         std::vector<at::Tensor> parts;
-        for (int64_t b = 0; b < total; b += 64) parts.push_back(enc->encodeText(tokens.slice(0, b, std::min(total, b + 64))));
+        for (int64_t b = 0; b < total; b += 64)
+            parts.push_back(enc->encodeText(tokens.slice(0, b, std::min(total, b + 64)).to(enc->device())).cpu());
         at::Tensor e = normalised(at::cat(parts));
         std::vector<at::Tensor> rows;
         int64_t at0 = 0;
@@ -79,8 +78,8 @@ Result<std::vector<float>> classEmbeddings(const LoadedModel& model, const std::
 }
 
 Result<ClassScores> classifyPhoto(const LoadedModel& model, const std::vector<float>& classEmb, size_t classCount,
-                                  const std::string& path, const DecodeOptions& decode) {
-    auto v = embedPhoto(model, path, decode);
+                                  const std::string& path, const DecodeOptions& decode, const ClipModel* encoder) {
+    auto v = embedPhoto(model, path, decode, encoder);
     if (!v) return v.error();
     const int64_t dim = int64_t(v->size());
     if (classCount == 0 || classEmb.size() != classCount * size_t(dim))

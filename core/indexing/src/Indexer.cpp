@@ -20,6 +20,7 @@
 #include "diffclip/base/ProcessIdentity.h"
 #include "diffclip/imaging/ImageDecode.h"
 #include "diffclip/imaging/Preprocess.h"
+#include "diffclip/model/Precision.h"
 #include "diffclip/model/Runtime.h"
 #include "diffclip/formats/Json.h"
 #include "diffclip/formats/Sha256.h"
@@ -264,9 +265,111 @@ Result<int64_t> findModelId(Library& library, const LoadedModel& model) {
 }
 
 ClipModel defaultEncoder(const LoadedModel& model) {
-    const at::ScalarType dtype = preferredDtype(c10::Device(c10::kCPU));
-    configureCpuThreads(dtype, 0);
-    return convertModel(model.model, c10::Device(c10::kCPU), dtype);
+    auto choice = prepareEncoder(model.model, c10::Device(c10::kCPU), "auto");
+    if (choice) return choice->encoder;
+    configureCpuThreads(at::kFloat, 0);
+    return convertModel(model.model, c10::Device(c10::kCPU), at::kFloat);
+}
+
+namespace {
+
+// The record of the precisions a model's embeddings were made in: library_info
+// "embedding_precision:<fingerprint>" = sorted names joined by commas.
+std::string precisionKey(const std::string& fingerprint) { return "embedding_precision:" + fingerprint; }
+
+std::vector<std::string> splitPrecisions(const std::string& text) {
+    std::vector<std::string> out;
+    size_t at = 0;
+    while (at < text.size()) {
+        size_t comma = text.find(',', at);
+        if (comma == std::string::npos) comma = text.size();
+        if (comma > at) out.push_back(text.substr(at, comma - at));
+        at = comma + 1;
+    }
+    return out;
+}
+
+std::string joinPrecisions(std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    std::string joined;
+    for (const auto& p : v) joined += (joined.empty() ? "" : ",") + p;
+    return joined;
+}
+
+// What the library's embeddings of the model (library id `modelId`, 0: none yet) were made in.
+Result<std::vector<std::string>> storedPrecisions(Library& library, const std::string& fingerprint, int64_t modelId) {
+    auto recorded = library.setting(precisionKey(fingerprint));
+    if (!recorded) return recorded.error();
+    int64_t stored = 0;
+    if (modelId > 0) {
+        auto counts = library.embeddingCountsByModel();
+        if (!counts) return counts.error();
+        for (const auto& c : *counts)
+            if (c.model.id == modelId) stored = c.embeddings;
+    }
+    // A record outlives deleted embeddings: with none stored, nothing can be mixed. Embeddings
+    // stored before the record existed were made in fp32 or bf16.
+    if (stored == 0) return std::vector<std::string>{};
+    std::vector<std::string> known = splitPrecisions(*recorded);
+    if (known.empty()) known.push_back("unrecorded");
+    return known;
+}
+
+Status compatibleWith(const std::vector<std::string>& stored, const std::string& precision) {
+    for (const auto& k : stored)
+        if (!embeddingPrecisionsCompatible(k, precision))
+            return makeError(ErrorCode::Mismatch,
+                             "the library holds " + (k == "unrecorded" ? std::string("fp32/bf16") : k) +
+                                 " embeddings of this model, which cannot be compared with " + precision +
+                                 " ones (int8 that did not pass the check against fp32 stays apart): use the same "
+                                 "precision (e.g. fp32), or another library");
+    return Status::success();
+}
+
+// In the caller's write transaction: checks `precision` against the record and stores it there.
+// `full` (a run's first batch) also drops what the record says of embeddings deleted since.
+Status admitEmbeddingPrecision(Library& library, const std::string& fingerprint, int64_t modelId,
+                               const std::string& precision, bool full) {
+    auto recorded = library.setting(precisionKey(fingerprint));
+    if (!recorded) return recorded.error();
+    std::vector<std::string> known = splitPrecisions(*recorded);
+    const bool listed = std::find(known.begin(), known.end(), precision) != known.end();
+    bool fits = true;
+    for (const auto& k : known) fits = fits && embeddingPrecisionsCompatible(k, precision);
+    if (listed && fits && !full) return Status::success();  // the common case: one read, no write
+    auto stored = storedPrecisions(library, fingerprint, modelId);
+    if (!stored) return stored.error();
+    if (Status s = compatibleWith(*stored, precision); !s) return s;
+    stored->push_back(precision);
+    const std::string record = joinPrecisions(*stored);
+    if (record == *recorded) return Status::success();
+    return library.setSetting(precisionKey(fingerprint), record);
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> embeddingPrecisions(Library& library, const LoadedModel& model) {
+    auto id = findModelId(library, model);
+    if (!id) {
+        if (id.error().code == ErrorCode::NotFound) return std::vector<std::string>{};
+        return id.error();
+    }
+    return storedPrecisions(library, modelFingerprint(model), *id);
+}
+
+Status checkEmbeddingPrecision(Library& library, const LoadedModel& model, const std::string& precision) {
+    // Per query: the record alone answers when it fits (one read); counting embeddings is for
+    // the rare rest (no record, or a record it does not fit, perhaps of deleted embeddings).
+    auto recorded = library.setting(precisionKey(modelFingerprint(model)));
+    if (!recorded) return recorded.error();
+    const std::vector<std::string> known = splitPrecisions(*recorded);
+    bool fits = !known.empty();
+    for (const auto& k : known) fits = fits && embeddingPrecisionsCompatible(k, precision);
+    if (fits) return Status::success();
+    auto stored = embeddingPrecisions(library, model);
+    if (!stored) return stored.error();
+    return compatibleWith(*stored, precision);
 }
 
 Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, const std::vector<std::string>& paths,
@@ -318,6 +421,16 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
     const int64_t total = int64_t(queue.size());
     ClipModel encoder = givenEncoder ? *givenEncoder : ClipModel(nullptr);
     if (!encoder && total > 0) encoder = defaultEncoder(model);
+    // Checked now, before anything is decoded, and again with each batch's write (another run
+    // may have stored embeddings in the meantime).
+    const std::string fingerprint = modelFingerprint(model);
+    const std::string precision = encoder ? embeddingPrecision(encoder) : std::string();
+    if (total > 0) {
+        auto stored = storedPrecisions(library, fingerprint, *modelId);
+        if (!stored) return stored.error();
+        if (Status s = compatibleWith(*stored, precision); !s) return s.error();
+    }
+    bool admitted = false;  // the record checked in full once in this run
     const size_t batch = size_t(options.batchSize);
     auto launch = [&](std::vector<Candidate> batchFiles) {
         return std::async(std::launch::async, prepareBatch, std::move(batchFiles), cfg.preprocess, options.decode,
@@ -368,6 +481,11 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
         }
         auto tx = library.begin();
         if (!tx) return tx.error();
+        if (emb.defined()) {
+            if (Status s = admitEmbeddingPrecision(library, fingerprint, *modelId, precision, !admitted); !s)
+                return s.error();
+            admitted = true;
+        }
         int64_t row = 0;
         for (const auto& p : items) {
             if (!p.error.empty()) {

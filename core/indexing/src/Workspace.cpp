@@ -14,6 +14,7 @@
 #include "diffclip/imaging/Preprocess.h"
 #include "diffclip/indexing/Evaluate.h"
 #include "diffclip/indexing/Indexer.h"
+#include "diffclip/model/Precision.h"
 #include "diffclip/model/Runtime.h"
 #include "diffclip/search/ApproximateIndex.h"
 #include "diffclip/search/ExactIndex.h"
@@ -50,6 +51,9 @@ struct Workspace::Impl {
     WorkspaceOptions options;
     LoadedModel model;
     ClipModel encoder{nullptr};  // `model` on its device in its precision
+    std::string precision;       // embeddingPrecision(encoder)
+    std::string precisionNote;   // why (EncoderChoice::note)
+    std::optional<double> int8CheckCosine;
     std::string fingerprint;
     std::atomic<int64_t> modelId{0};
 
@@ -73,6 +77,8 @@ struct Workspace::Impl {
     Impl(Library w, Library r) : writer(std::move(w)), reader(std::move(r)) {}
 
     Status refreshCache();
+    // Whether queries this encoder embeds may be compared with the stored embeddings.
+    Status queryPrecisionFits();
     Result<SearchResult> search(const std::vector<float>& query, const SearchOptions& options, const ImageFilter& filter,
                                 bool isImageQuery, int64_t exclude, Clock::time_point t0);
 };
@@ -114,14 +120,8 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const std::string& libraryPat
 
     auto device = parseDevice(options.device);
     if (!device) return device.error();
-    at::ScalarType dtype = preferredDtype(*device);
-    if (options.dtype != "auto") {
-        auto parsed = parseDtype(options.dtype);
-        if (!parsed) return parsed.error();
-        dtype = *parsed;
-    }
-    if (Status s = checkDtypeSupported(*device, dtype); !s) return s.error();
-    if (device->is_cpu()) configureCpuThreads(dtype, options.threads);
+    auto choice = prepareEncoder(model->model, *device, options.dtype, options.threads);
+    if (!choice) return choice.error();
 
     auto impl = std::make_unique<Impl>(std::move(*writer), std::move(*reader));
     impl->libraryPath = libraryPath;
@@ -129,11 +129,10 @@ Result<std::unique_ptr<Workspace>> Workspace::open(const std::string& libraryPat
     impl->options = options;
     impl->model = std::move(*model);
     impl->fingerprint = modelFingerprint(impl->model);
-    try {
-        impl->encoder = convertModel(impl->model.model, *device, dtype);
-    } catch (const std::exception& e) {
-        return makeError(ErrorCode::Internal, std::string("preparing the model failed: ") + e.what());
-    }
+    impl->encoder = choice->encoder;
+    impl->precision = embeddingPrecision(impl->encoder);
+    impl->precisionNote = choice->note;
+    if (choice->int8Check) impl->int8CheckCosine = choice->int8Check->minimum();
     auto id = findModelId(impl->writer, impl->model);
     if (id) impl->modelId = *id;
     else if (id.error().code != ErrorCode::NotFound) return id.error();
@@ -156,6 +155,14 @@ const std::string& Workspace::libraryPath() const { return m->libraryPath; }
 const std::string& Workspace::modelSpec() const { return m->spec; }
 const WorkspaceOptions& Workspace::options() const { return m->options; }
 int64_t Workspace::modelId() const { return m->modelId.load(); }
+const std::string& Workspace::precision() const { return m->precision; }
+const std::string& Workspace::precisionNote() const { return m->precisionNote; }
+std::optional<double> Workspace::int8CheckCosine() const { return m->int8CheckCosine; }
+
+Status Workspace::Impl::queryPrecisionFits() {
+    std::lock_guard<std::mutex> lock(searchMutex);
+    return checkEmbeddingPrecision(reader, model, precision);
+}
 
 IndexKind Workspace::lastIndexKind() const {
     std::lock_guard<std::mutex> lock(m->searchMutex);
@@ -422,6 +429,7 @@ Result<SearchResult> Workspace::Impl::search(const std::vector<float>& query, co
 Result<SearchResult> Workspace::searchPhoto(const std::string& path, const SearchOptions& options,
                                             const ImageFilter& filter) {
     const auto t0 = Clock::now();
+    if (Status s = m->queryPrecisionFits(); !s) return s.error();
     auto v = embedPhoto(m->model, path, DecodeOptions{}, &m->encoder);
     if (!v) return v.error();
     return m->search(*v, options, filter, true, 0, t0);
@@ -446,6 +454,7 @@ Result<SearchResult> Workspace::searchLibraryPhoto(int64_t imageId, const Search
             if (!image) return image.error();
             path = image->path;
         }
+        if (Status s = m->queryPrecisionFits(); !s) return s.error();
         auto e = embedPhoto(m->model, path, DecodeOptions{}, &m->encoder);
         if (!e) return e.error();
         v = std::move(*e);
@@ -457,6 +466,7 @@ Result<SearchResult> Workspace::searchText(const std::string& text, const Search
                                            const ImageFilter& filter) {
     const auto t0 = Clock::now();
     if (text.empty()) return makeError(ErrorCode::InvalidArgument, "the search text is empty");
+    if (Status s = m->queryPrecisionFits(); !s) return s.error();
     auto v = embedText(m->model, text, &m->encoder);
     if (!v) return v.error();
     return m->search(*v, options, filter, false, 0, t0);
@@ -469,7 +479,8 @@ Result<AutoTagSummary> Workspace::autoTag(const AutoTagOptions& options) {
         return makeError(ErrorCode::InvalidArgument, "the minimum confidence must be between 0 and 1");
     std::lock_guard<std::mutex> lock(m->writeMutex);
     const auto templates = options.templates.empty() ? defaultPromptTemplates() : options.templates;
-    auto classEmb = classEmbeddings(m->model, options.classes, templates);
+    if (Status s = checkEmbeddingPrecision(m->writer, m->model, m->precision); !s) return s.error();
+    auto classEmb = classEmbeddings(m->model, options.classes, templates, &m->encoder);
     if (!classEmb) return classEmb.error();
     AutoTagSummary summary;
     const int64_t mid = m->modelId.load();

@@ -5,6 +5,10 @@
 #include <cmath>
 #include <sstream>
 
+#include "diffclip/model/Runtime.h"
+
+#include "Int8Linear.h"
+
 namespace diffclip {
 
 bool hasFusedAttention() {
@@ -28,15 +32,25 @@ struct ParamsImpl : torch::nn::Module {
     }
 };
 
+// The int8 path: a packed weight (Int8Linear.h) replaces the float product of each block's
+// linear layers. Packing is two-phase (all layers packed, then swapped in) so that a failure
+// leaves the model as it was.
+using Int8Packing = std::vector<std::pair<c10::IValue*, c10::IValue>>;
+
 struct Linear {
     at::Tensor w, b;
+    c10::IValue packed;  // int8 weights packed for the quantized engine; None on other paths
     void reg(torch::nn::Module& parent, const std::string& name, int64_t in, int64_t out) {
         auto p = std::make_shared<ParamsImpl>();
         w = p->add("weight", {out, in});
         b = p->add("bias", {out});
         parent.register_module(name, p);
     }
-    at::Tensor operator()(const at::Tensor& x) const { return at::linear(x, w, b); }
+    at::Tensor operator()(const at::Tensor& x) const {
+        if (packed.isNone()) return at::linear(x, w, b);
+        return int8::linear(x, packed, b);
+    }
+    void packInt8(int bits, Int8Packing& out) { out.emplace_back(&packed, int8::pack(w, bits)); }
 };
 
 struct Norm {
@@ -76,6 +90,7 @@ at::Tensor softmaxRows(const at::Tensor& scores) {
 struct AttentionBase : torch::nn::Module {
     int64_t heads = 1;
     virtual at::Tensor forward(const at::Tensor& x, bool causal, bool fused, AttentionMaps* maps) const = 0;
+    virtual void packInt8(int bits, Int8Packing& out) = 0;
 };
 
 // Differential attention (DIFFCLIP.md): q,k as 2h heads of d, v as h heads of 2d.
@@ -100,6 +115,16 @@ struct DiffAttention : AttentionBase {
         subNorm.reg(*this, "diff_norm", 2 * d, 1e-5, false);
     }
 
+    // int8: q, k and v read the same input: one product over their stacked weights quantises it
+    // once instead of three times.
+    c10::IValue qkvPacked;
+    at::Tensor qkvBias;
+    void packInt8(int bits, Int8Packing& packs) override {
+        packs.emplace_back(&qkvPacked, int8::pack(at::cat({q.w, k.w, v.w}), bits));
+        qkvBias = at::cat({q.b, k.b, v.b}).detach();
+        out.packInt8(bits, packs);
+    }
+
     at::Tensor lambda() const {
         auto l1 = at::exp(at::sum(lq1.to(at::kFloat) * lk1.to(at::kFloat)));
         auto l2 = at::exp(at::sum(lq2.to(at::kFloat) * lk2.to(at::kFloat)));
@@ -109,9 +134,20 @@ struct DiffAttention : AttentionBase {
     at::Tensor forward(const at::Tensor& x, bool causal, bool fused, AttentionMaps* maps) const override {
         const int64_t B = x.size(0), N = x.size(1), D = x.size(2);
         const int64_t H = heads, h = H / 2, d = D / H;
-        at::Tensor qh = q(x).view({B, N, H, d}).transpose(1, 2);
-        at::Tensor kh = k(x).view({B, N, H, d}).transpose(1, 2);
-        at::Tensor vh = v(x).view({B, N, h, 2 * d}).transpose(1, 2);
+        at::Tensor qx, kx, vx;
+        if (qkvPacked.isNone()) {
+            qx = q(x);
+            kx = k(x);
+            vx = v(x);
+        } else {
+            auto parts = int8::linear(x, qkvPacked, qkvBias).split(D, -1);
+            qx = parts[0];
+            kx = parts[1];
+            vx = parts[2];
+        }
+        at::Tensor qh = qx.reshape({B, N, H, d}).transpose(1, 2);
+        at::Tensor kh = kx.reshape({B, N, H, d}).transpose(1, 2);
+        at::Tensor vh = vx.reshape({B, N, h, 2 * d}).transpose(1, 2);
         at::Tensor lam = lambda();
         at::Tensor o;
 #if TORCH_VERSION_MAJOR >= 2
@@ -159,6 +195,11 @@ struct StdAttention : AttentionBase {
         }
     }
 
+    void packInt8(int bits, Int8Packing& packs) override {
+        qkv.packInt8(bits, packs);
+        out.packInt8(bits, packs);
+    }
+
     at::Tensor forward(const at::Tensor& x, bool causal, bool fused, AttentionMaps* maps) const override {
         const int64_t B = x.size(0), N = x.size(1), D = x.size(2);
         const int64_t H = heads, d = D / H;
@@ -196,6 +237,12 @@ struct Block : torch::nn::Module {
         fc1.reg(*mlpMod, text ? "c_fc" : "fc1", width, mlp);
         fc2.reg(*mlpMod, text ? "c_proj" : "fc2", mlp, width);
         register_module("mlp", mlpMod);
+    }
+
+    void packInt8(int bits, Int8Packing& packs) {
+        attn->packInt8(bits, packs);
+        fc1.packInt8(bits, packs);
+        fc2.packInt8(bits, packs);
     }
 
     at::Tensor forward(at::Tensor x, bool causal, bool fused, AttentionMaps* maps) const {
@@ -276,6 +323,31 @@ ClipModelImpl::ClipModelImpl(const ModelConfig& config) : m_config(config) {
 
 at::ScalarType ClipModelImpl::dtype() const { return m_imageProjection.scalar_type(); }
 at::Device ClipModelImpl::device() const { return m_imageProjection.device(); }
+at::ScalarType ClipModelImpl::precision() const { return m_int8 ? at::kQInt8 : dtype(); }
+
+Status ClipModelImpl::quantizeLinears(int weightBits) {
+    if (m_int8) return Status::success();
+    if (weightBits < 2 || weightBits > 8) return makeError(ErrorCode::InvalidArgument, "int8 weight bits must be 2..8");
+    if (!device().is_cpu() || dtype() != at::kFloat)
+        return makeError(ErrorCode::Unsupported, "int8 needs float32 weights on the CPU");
+    if (Status s = int8Supported(); !s) return s;
+    int8::selectEngine();
+    // All or nothing: a failure leaves the model on its float path.
+    Int8Packing packs;
+    try {
+        torch::NoGradGuard noGrad;
+        for (const auto& tower : {m_visual, m_text})
+            for (const auto& block : std::static_pointer_cast<Tower>(tower)->blocks) block->packInt8(weightBits, packs);
+    } catch (const c10::Error& e) {
+        return makeError(ErrorCode::Internal, std::string("int8 quantisation failed: ") + e.what_without_backtrace());
+    } catch (const std::exception& e) {
+        return makeError(ErrorCode::Internal, std::string("int8 quantisation failed: ") + e.what());
+    }
+    for (auto& [target, value] : packs) *target = std::move(value);
+    m_int8 = true;
+    m_int8WeightBits = weightBits;
+    return Status::success();
+}
 
 at::Tensor ClipModelImpl::encodeImage(const at::Tensor& images, std::vector<AttentionMaps>* maps) const {
     const auto& vis = static_cast<const Visual&>(*m_visual);
@@ -396,6 +468,20 @@ void ClipModelImpl::initialiseRandom(uint64_t seed) {
 }
 
 ClipModel convertModel(const ClipModel& model, at::Device device, at::ScalarType dtype) {
+    if (dtype == at::kQInt8) {
+        // The float32 weights are shared with a CPU float32 source (the int8 products do not
+        // read them): the copy costs the packed int8 weights only.
+        const bool share = model->device().is_cpu() && model->dtype() == at::kFloat && !model->isInt8();
+        ClipModel copy = share ? ClipModel(model->config()) : convertModel(model, c10::Device(c10::kCPU), at::kFloat);
+        if (share) {
+            torch::NoGradGuard noGrad;
+            auto src = model->named_parameters(true);
+            for (auto& item : copy->named_parameters(true)) item.value().set_data(*src.find(item.key()));
+            copy->setAttentionPath(model->attentionPath());
+        }
+        if (Status s = copy->quantizeLinears(int8WeightBits()); !s) throw std::runtime_error(s.error().message);
+        return copy;
+    }
     ClipModel copy(model->config());
     copy->to(device, dtype);
     torch::NoGradGuard noGrad;

@@ -17,13 +17,16 @@
 namespace diffclip {
 
 /// Class text embeddings: for each class, the mean of its normalised template embeddings,
-/// normalised again (a prompt ensemble). Row-major, classes.size() x embedDim.
+/// normalised again (a prompt ensemble). Row-major, classes.size() x embedDim. `encoder` as for
+/// embedText (Indexer.h): the model converted for its precision; without it defaultEncoder(model).
 Result<std::vector<float>> classEmbeddings(const LoadedModel& model, const std::vector<std::string>& classes,
-                                           const std::vector<std::string>& templates);
+                                           const std::vector<std::string>& templates,
+                                           const ClipModel* encoder = nullptr);
 /// Same with editable class prompts: each class's embedding is the mean over its prompt texts
 /// and the templates ("{}" replaced by a prompt text; a template without "{}" is used as is).
 Result<std::vector<float>> classEmbeddings(const LoadedModel& model, const std::vector<ClassPrompt>& classes,
-                                           const std::vector<std::string>& templates);
+                                           const std::vector<std::string>& templates,
+                                           const ClipModel* encoder = nullptr);
 
 
 struct ClassScores {
@@ -31,9 +34,11 @@ struct ClassScores {
     size_t best = 0;                    // index of the most probable class
 };
 
-/// Zero-shot scores of one photo (decoded by content) against class embeddings.
+/// Zero-shot scores of one photo (decoded by content) against class embeddings. `encoder` as for
+/// embedPhoto (Indexer.h); pass one when classifying many photos, else each call prepares its own.
 Result<ClassScores> classifyPhoto(const LoadedModel& model, const std::vector<float>& classEmbeddings,
-                                  size_t classCount, const std::string& path, const DecodeOptions& decode);
+                                  size_t classCount, const std::string& path, const DecodeOptions& decode,
+                                  const ClipModel* encoder = nullptr);
 
 struct RetrievalReport {
     struct PerClass {

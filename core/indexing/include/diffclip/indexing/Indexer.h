@@ -36,8 +36,12 @@ std::string modelFingerprint(const LoadedModel& model, uint64_t seed = 0);
 Result<int64_t> findModelId(Library& library, const LoadedModel& model);
 
 /// Adds or updates the photos under `paths` with embeddings of `model`. `encoder` (optional) is
-/// `model` already converted for its device and precision (convertModel); without it a CPU copy
-/// in the preferred precision is made for the call.
+/// `model` already converted for its device and precision (prepareEncoder, convertModel); without
+/// it defaultEncoder(model) is made for the call. The precision of the embeddings is checked
+/// against and added to the library's record (embeddingPrecisions) before any photo is decoded
+/// and again in each batch's transaction: Mismatch, with nothing written, when it cannot be
+/// mixed with the precisions already stored for this model (Precision.h
+/// embeddingPrecisionsCompatible).
 Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, const std::vector<std::string>& paths,
                                  const IndexOptions& options, const ClipModel* encoder = nullptr);
 
@@ -47,7 +51,18 @@ Result<std::vector<float>> embedPhoto(const LoadedModel& model, const std::strin
 Result<std::vector<float>> embedText(const LoadedModel& model, const std::string& text,
                                      const ClipModel* encoder = nullptr);
 
-/// The CPU copy of `model` in the preferred precision, with CPU threads set for it.
+/// The CPU copy of `model` in the automatic precision (prepareEncoder "auto": bf16 on a CPU with
+/// bf16, else int8 when it passes the check against fp32, else fp32), with CPU threads set for it.
 ClipModel defaultEncoder(const LoadedModel& model);
+
+/// The precisions the library's embeddings of `model` were made in, as recorded by indexing
+/// (library_info "embedding_precision:<fingerprint>"; Precision.h embeddingPrecision), sorted:
+/// e.g. {"fp32", "int8"}. Empty when the library holds none of its embeddings; {"unrecorded"}
+/// for embeddings stored before the record existed (fp32 or bf16: mixed with either freely).
+Result<std::vector<std::string>> embeddingPrecisions(Library& library, const LoadedModel& model);
+/// Whether a query or embedding made in `precision` may be compared with the library's
+/// embeddings of `model`: Mismatch, naming both, when not (an "int8-unchecked" encoder against
+/// other embeddings, or the reverse).
+Status checkEmbeddingPrecision(Library& library, const LoadedModel& model, const std::string& precision);
 
 }  // namespace diffclip

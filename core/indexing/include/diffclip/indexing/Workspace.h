@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,7 @@ const char* indexKindName(IndexKind kind);  // "auto" | "exact" | "approximate"
 
 struct WorkspaceOptions {
     std::string device = "auto";  // "auto" | "cpu" | "cuda[:N]"
-    std::string dtype = "auto";   // "auto" | "fp32" | "bf16" | "fp16" (Runtime.h preferredDtype)
+    std::string dtype = "auto";   // "auto" | "fp32" | "bf16" | "fp16" | "int8" (Precision.h prepareEncoder)
     int threads = 0;              // CPU threads; 0 = chosen for the precision (configureCpuThreads)
     int batchSize = 16;           // photos per encoder batch (indexing, re-embedding, auto-tagging)
     IndexKind index = IndexKind::Auto;
@@ -82,6 +83,14 @@ public:
     const WorkspaceOptions& options() const;
     /// The library's id of the active model; 0 before anything was embedded with it.
     int64_t modelId() const;
+    /// The precision the encoder runs in, as the library records it with its embeddings: "fp32",
+    /// "bf16", "fp16", "int8" (passed the check against fp32) or "int8-unchecked" (forced, below
+    /// the threshold: never mixed with others). Fixed while open.
+    const std::string& precision() const;
+    /// One English line: the precision and why (e.g. the int8 check's cosines), for logs.
+    const std::string& precisionNote() const;
+    /// The smallest cosine with fp32 on the int8 check, when int8 was tried at open.
+    std::optional<double> int8CheckCosine() const;
 
     /// Adds or updates photos (files or folders) with the active model (indexPhotos); progress
     /// and cancel through options.job.
@@ -92,6 +101,9 @@ public:
     /// Library photos (status Ok) without an embedding of the active model.
     Result<int64_t> notEmbeddedCount();
 
+    /// Queries embedded by the encoder (photo files, texts, photos not embedded yet) need a
+    /// precision that may be compared with the library's embeddings of the model (Indexer.h
+    /// checkEmbeddingPrecision): Mismatch otherwise.
     /// Image query from a photo file (inside or outside the library).
     Result<SearchResult> searchPhoto(const std::string& path, const SearchOptions& options, const ImageFilter& filter);
     /// Image query from a library photo (left out of its own results).

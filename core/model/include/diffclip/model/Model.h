@@ -14,6 +14,7 @@
 #include <torch/nn/pimpl.h>
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "diffclip/model/Config.h"
@@ -90,9 +91,32 @@ public:
     at::ScalarType dtype() const;
     at::Device device() const;
 
+    /// The int8 path: every transformer block's linear layers (q/k/v as one stacked product,
+    /// attention output, MLP; both towers) get int8 weights, quantised symmetrically per output
+    /// channel to `weightBits` (8, or 7 where the CPU's int8 products saturate: Runtime.h
+    /// int8WeightBits), and run through LibTorch's oneDNN dynamic quantized linear: activations
+    /// are quantised per call to uint8 over their measured range, sums are int32, results
+    /// float32. Patch embedding, projections, attention products, norms and softmax stay float32.
+    /// The float32 weights stay (weights() is unchanged) but the block products no longer read
+    /// them. Needs float32 weights on the CPU. Not for training or explanations (no gradients
+    /// flow through the quantized operator). Idempotent. Errors: Unsupported (no int8 engine, not
+    /// CPU float32), InvalidArgument (bits outside 2..8), Internal.
+    Status quantizeLinears(int weightBits = 8);
+    bool isInt8() const { return m_int8; }
+    /// The weight bits quantizeLinears used (0 before).
+    int int8WeightBits() const { return m_int8WeightBits; }
+    /// What the encode functions compute in: at::kQInt8 after quantizeLinears, else dtype().
+    at::ScalarType precision() const;
+    /// The smallest cosine with fp32 embeddings measured by the int8 check (Precision.h), when run.
+    std::optional<double> calibrationCosine() const { return m_calibrationCosine; }
+    void setCalibrationCosine(double cosine) { m_calibrationCosine = cosine; }
+
 private:
     ModelConfig m_config;
     AttentionPath m_path = AttentionPath::Auto;
+    bool m_int8 = false;
+    int m_int8WeightBits = 0;
+    std::optional<double> m_calibrationCosine;
     std::shared_ptr<torch::nn::Module> m_visual;
     std::shared_ptr<torch::nn::Module> m_text;
     at::Tensor m_tokenEmbedding;
@@ -102,7 +126,11 @@ private:
 };
 TORCH_MODULE(ClipModel);
 
-/// A copy of `model` with its weights on `device` in `dtype` (float32, bfloat16, float16).
+/// A copy of `model` with its weights on `device` in `dtype` (float32, bfloat16, float16), or,
+/// for at::kQInt8 (CPU only), a copy with quantizeLinears(int8WeightBits()) applied whose float32
+/// weights are those of `model` itself when it is a float32 CPU model (shared, not copied: do
+/// not change that model's weights while the copy is in use). Throws (c10::Error,
+/// std::runtime_error) where that cannot be done; callers check checkDtypeSupported first.
 ClipModel convertModel(const ClipModel& model, at::Device device, at::ScalarType dtype);
 
 /// True when this LibTorch has fused scaled-dot-product attention (>= 2.0).

@@ -29,6 +29,11 @@ struct ModelSummary {
 void setCpuThreadPreference(int threads);
 int cpuThreadPreference();
 
+/// What "automatic" precision tries on this CPU: "bf16" (fast bf16), "int8" (when this LibTorch
+/// has the int8 engine; kept only if the check at load passes, see Precision.h) or "fp32".
+/// Honours DIFFCLIP_CPU_CAPS (Runtime.h). Any thread.
+std::string automaticCpuPrecision();
+
 /// Opens the model as loadModel() does (validating everything) and summarises it.
 Result<ModelSummary> summariseModel(const std::string& spec);
 
