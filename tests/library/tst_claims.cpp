@@ -149,7 +149,8 @@ private Q_SLOTS:
         {
             auto db = Database::open(file, {});
             QVERIFY(db.ok());
-            QVERIFY(db->exec("DROP TABLE claims; PRAGMA user_version = 2;"
+            QVERIFY(db->exec("DROP TABLE searches; ALTER TABLE feedback DROP COLUMN search_id; "
+                             "ALTER TABLE feedback DROP COLUMN rank; DROP TABLE claims; PRAGMA user_version = 2;"
                              "INSERT INTO images(path, content_hash, added_at) VALUES ('/p/old.jpg', 'ab', 0)")
                         .ok());
         }
@@ -167,7 +168,7 @@ private Q_SLOTS:
         auto lib = Library::open(file);
         QVERIFY2(lib.ok(), lib.error().describe().c_str());
         QCOMPARE(lib->openedSchemaVersion(), 2);
-        QCOMPARE(rawInt(file, "PRAGMA user_version"), int64_t(3));
+        QCOMPARE(rawInt(file, "PRAGMA user_version"), int64_t(Library::kSchemaVersion));
         QVERIFY(lib->findImageByPath("/p/old.jpg").ok());
         QCOMPARE(claim(*lib, {"/p/old.jpg"}, "run"), std::vector<Claim>{Claim::Claimed});
         QVERIFY(lib->check()->clean());

@@ -417,7 +417,9 @@ private Q_SLOTS:
         {
             auto db = Database::open(file, {});
             QVERIFY(db.ok());
-            QVERIFY(db->exec("DROP TABLE claims; ALTER TABLE images DROP COLUMN error_code; PRAGMA user_version = 1;"
+            QVERIFY(db->exec("DROP TABLE searches; ALTER TABLE feedback DROP COLUMN search_id; "
+                             "ALTER TABLE feedback DROP COLUMN rank; "
+                             "DROP TABLE claims; ALTER TABLE images DROP COLUMN error_code; PRAGMA user_version = 1;"
                              "INSERT INTO images(path, added_at, status, error) "
                              "VALUES ('/p/old.jpg', 0, 'failed', 'truncated JPEG')")
                         .ok());
