@@ -3434,6 +3434,10 @@ The folder %2 is removed; this cannot be undone.</source>
             <numerusform>%n 行を %1 に書き出しました</numerusform>
         </translation>
     </message>
+    <message>
+        <source>This search was not logged in the library&apos;s usage log: %1</source>
+        <translation>この検索はライブラリの利用ログに記録されませんでした: %1</translation>
+    </message>
 </context>
 <context>
     <name>diffclip::ui::SearchQueryBar</name>

@@ -26,6 +26,7 @@
 #include "SearchResultsModel.h"
 #include "SearchResultsPanel.h"
 #include "SearchRunner.h"
+#include "diffclip/indexing/SearchLog.h"
 #include "diffclip/indexing/Workspace.h"
 #include "diffclip/library/Library.h"
 
@@ -272,9 +273,32 @@ void SearchPage::startSearches() {
 
 void SearchPage::onQueryFinished(int index, bool ok) {
     m_queryPanel->updateQuery(m_runner->queries(), index, m_runner->running());
+    if (ok) logSearch(index);
     if (ok) readJudgements(index);
     if (index == m_current) showCurrent();
     Q_EMIT queryFinished(index, ok);
+}
+
+void SearchPage::logSearch(int index) {
+    // Every answered search goes into the library's usage log (docs/POC.md), on the library's
+    // worker; feedback requests queued after it read the id from the query's slot there.
+    if (!m_workspace || !m_access->isOpen() || m_access->isReadOnly()) return;
+    const SearchQuery& q = m_runner->queries()[size_t(index)];
+    using Logged = diffclip::Result<int64_t>;
+    m_access->run<Logged>(
+        this,
+        [ws = m_workspace, key = q.feedbackKey().toStdString(), text = q.isText(), filter = m_runner->filter(),
+         k = m_runner->options().k, result = q.result, started = q.startedAtMs,
+         slot = q.searchId](diffclip::Library& lib) -> Logged {
+            auto id = lib.logSearch(diffclip::searchLogEntry(lib, *ws, key, text, 0, filter, k, result, started, "app"));
+            if (id) slot->store(*id);
+            return id;
+        },
+        [this](Logged r) {
+            if (!r)
+                m_resultsPanel->setMessage(tr("This search was not logged in the library's usage log: %1")
+                                               .arg(QString::fromStdString(r.error().message)));
+        });
 }
 
 void SearchPage::readJudgements(int index) {
