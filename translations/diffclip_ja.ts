@@ -3098,15 +3098,15 @@ Choose Open Model… or drop a model file or package folder onto this window.</s
         <translation>%1 週</translation>
     </message>
     <message numerus="yes">
-        <source>%n searches in the period, %1 judged</source>
+        <source>Searches in the period: %n, judged: %1</source>
         <translation>
-            <numerusform>期間内の検索 %n 件、判定済み %1 件</numerusform>
+            <numerusform>期間内の検索：%n 件、判定済み：%1 件</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <source>%1 per day on the %n days with searches</source>
+        <source>per day: %1 (days with searches: %n)</source>
         <translation>
-            <numerusform>検索のあった %n 日で 1 日あたり %1 件</numerusform>
+            <numerusform>1 日あたり：%1 件（検索のあった日：%n 日）</numerusform>
         </translation>
     </message>
     <message>

@@ -63,6 +63,7 @@ QTableView* makeTable(QWidget* parent, QStandardItemModel* model, const QString&
     t->horizontalHeader()->setStretchLastSection(true);
     t->setSelectionBehavior(QAbstractItemView::SelectRows);
     t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    t->setWordWrap(false);  // one line per row; the table scrolls sideways instead
     return t;
 }
 
@@ -159,8 +160,8 @@ PocPage::PocPage(QWidget* parent) : QWidget(parent) {
     auto* tables = new QSplitter(Qt::Horizontal, this);
     tables->addWidget(m_rateTable);
     tables->addWidget(m_latencyTable);
-    tables->setStretchFactor(0, 3);
-    tables->setStretchFactor(1, 2);
+    tables->setStretchFactor(0, 4);
+    tables->setStretchFactor(1, 1);
     auto* body = new QSplitter(Qt::Vertical, this);
     body->setObjectName(QStringLiteral("pocSplitter"));
     body->addWidget(m_chart);
@@ -287,10 +288,10 @@ void PocPage::showKpis(const diffclip::UsageKpis& k) {
                               new QStandardItem(QLocale().toString(l.p50Ms, 'f', 1)),
                               new QStandardItem(QLocale().toString(l.p95Ms, 'f', 1))});
 
-    QString summary = tr("%n searches in the period, %1 judged", nullptr, int(k.searches)).arg(k.judged);
+    QString summary = tr("Searches in the period: %n, judged: %1", nullptr, int(k.searches)).arg(k.judged);
     if (!k.perDay.empty())
         summary += QStringLiteral(" · ") +
-                   tr("%1 per day on the %n days with searches", nullptr, int(k.perDay.size()))
+                   tr("per day: %1 (days with searches: %n)", nullptr, int(k.perDay.size()))
                        .arg(QLocale().toString(double(k.searches) / double(k.perDay.size()), 'f', 1));
     if (k.confidenceTested > 0)
         summary += QStringLiteral(" · ") + tr("no confident match: %1 of %2 photo searches")

@@ -120,7 +120,7 @@ private Q_SLOTS:
 
         // Summary and monitoring: 0/10 in the last 7 days against 10/10: Fisher p = 1/C(20,10)
         // = 1/184756 < 0.001, a warning.
-        QVERIFY2(page.summaryText().contains(QStringLiteral("20 searches")), qPrintable(page.summaryText()));
+        QVERIFY2(page.summaryText().contains(QStringLiteral("Searches in the period: 20")), qPrintable(page.summaryText()));
         QVERIFY2(page.summaryText().contains(QStringLiteral("8.0 s")), qPrintable(page.summaryText()));
         QVERIFY2(page.monitorText().startsWith(QStringLiteral("Warning")), qPrintable(page.monitorText()));
         QVERIFY2(page.monitorText().contains(QStringLiteral("p < 0.001")), qPrintable(page.monitorText()));
