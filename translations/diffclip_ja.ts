@@ -3712,6 +3712,14 @@ The folder %2 is removed; this cannot be undone.</source>
         <source>This search was not logged in the library&apos;s usage log: %1</source>
         <translation>この検索はライブラリの利用ログに記録されませんでした: %1</translation>
     </message>
+    <message>
+        <source>Recorded: none of these hits is right.</source>
+        <translation>記録しました：どのヒットも正解ではありません。</translation>
+    </message>
+    <message>
+        <source>Not recorded: %1</source>
+        <translation>記録できませんでした：%1</translation>
+    </message>
 </context>
 <context>
     <name>diffclip::ui::SearchQueryBar</name>
@@ -3941,6 +3949,18 @@ The folder %2 is removed; this cannot be undone.</source>
         <translation>
             <numerusform>このモデルでまだ埋め込まれていない写真：%n 枚。埋め込まれるまで検索の対象外です。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>None Right</source>
+        <translation>正解なし</translation>
+    </message>
+    <message>
+        <source>None of these hits is right</source>
+        <translation>どのヒットも正解ではない</translation>
+    </message>
+    <message>
+        <source>Records that no hit of this search shows the same defect. The PoC figures count it as a miss; mark a hit right instead when one is.</source>
+        <translation>この検索のどのヒットも同じ欠陥を示していないことを記録します。PoC の数値では不一致として数えます。正解のヒットがあれば、代わりにそのヒットを正解としてください。</translation>
     </message>
 </context>
 <context>

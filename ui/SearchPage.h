@@ -125,6 +125,8 @@ private:
     void onQueryFinished(int index, bool ok);
     /// Logs the answered query `index` in the usage log (not for a read-only library).
     void logSearch(int index);
+    /// Records "none of the hits is right" on the current query's logged search.
+    void markNoneRight();
     void readJudgements(int index);
     void showCurrent();
     void updateBusyUi();

@@ -128,6 +128,7 @@ private Q_SLOTS:
     void labelFilterRestrictsHits();
     void badWhereFilterIsExplained();
     void enterOpensHitAndFeedbackIsStored();
+    void noneRightIsRecorded();
     void csvExportWritesHits();
     void badFilesShowErrors();
     void notEmbeddedNoticeForAnotherModel();
@@ -409,6 +410,29 @@ void TestSearchPage::enterOpensHitAndFeedbackIsStored() {
     QVERIFY(logged->taskMs.has_value());
     detail->close();
     QTRY_VERIFY(!m_page->hitDetail());
+}
+
+// "None Right" under the tiles: the logged search counts as judged, no hit right (a miss).
+void TestSearchPage::noneRightIsRecorded() {
+    drop(m_page.get(), {m_photos[7]});
+    waitAllDone(m_page.get());
+    auto* none = m_page->findChild<QPushButton*>(QStringLiteral("noneRightButton"));
+    QVERIFY(none);
+    QTRY_VERIFY_WITH_TIMEOUT(none->isVisible() && none->isEnabled(), kSearchTimeoutMs);
+    QTest::mouseClick(none, Qt::LeftButton);
+    auto* message = m_page->findChild<QLabel*>(QStringLiteral("searchMessage"));
+    QVERIFY(message);
+    QTRY_VERIFY_WITH_TIMEOUT(message->text().startsWith(QStringLiteral("Recorded")), kSearchTimeoutMs);
+    auto lib = diffclip::Library::open(m_lib.toStdString());
+    QVERIFY(lib.ok());
+    auto log = lib->searchLog();
+    QVERIFY(log.ok());
+    QVERIFY(!log->empty());
+    const diffclip::SearchLogRecord& last = log->back();
+    QCOMPARE(QString::fromStdString(last.entry.query), m_photos[7]);
+    QVERIFY(last.judged);
+    QVERIFY(last.noneRight);
+    QCOMPARE(last.firstRightRank, 0);
 }
 
 void TestSearchPage::csvExportWritesHits() {
