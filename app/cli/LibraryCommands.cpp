@@ -334,7 +334,13 @@ int runSearch(int argc, char** argv) {
                       << "\n";
         if (r->hits.empty()) std::cout << "No photo matches the filters.\n";
     }
-    if (feedbackOutOfRange) return cli.usageError(logProblem + "; the search is logged without feedback");
+    if (feedbackOutOfRange) {
+        // A rank beyond the hits is bad usage; the search itself is logged when the log could be written.
+        if (searchId == 0) std::cerr << "diffclip: note: the search was not logged: " << logProblem << "\n";
+        return cli.usageError("--feedback " + std::to_string(feedbackRank) + ": only " +
+                              std::to_string(r->hits.size()) + " hits were found" +
+                              (searchId > 0 ? "; the search is logged without feedback" : ""));
+    }
     if (!logProblem.empty()) {
         // The search itself worked; only --feedback makes the log's failure the command's.
         if (feedbackRank >= 0) return fail(makeError(ErrorCode::Io, library + ": " + logProblem));
