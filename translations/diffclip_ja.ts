@@ -2253,6 +2253,11 @@ A library is one file that holds your photos&apos; paths, metadata, labels and e
         <source>Precision: %1</source>
         <translation>計算精度：%1</translation>
     </message>
+    <message>
+        <source>PoC</source>
+        <extracomment>The proof-of-concept page: the plant&apos;s figures from the usage log</extracomment>
+        <translation>PoC</translation>
+    </message>
 </context>
 <context>
     <name>diffclip::ui::MetadataEditor</name>
@@ -2883,6 +2888,275 @@ Choose Open Model… or drop a model file or package folder onto this window.</s
     </message>
 </context>
 <context>
+    <name>diffclip::ui::PocPage</name>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>再読み込み(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Refresh the figures</source>
+        <translation>数値を再読み込み</translation>
+    </message>
+    <message>
+        <source>Reads the library&apos;s usage log again with the period and filters shown.</source>
+        <translation>表示中の期間と絞り込み条件で、ライブラリの利用ログを読み直します。</translation>
+    </message>
+    <message>
+        <source>First day of the period (included).</source>
+        <translation>期間の最初の日（この日を含む）。</translation>
+    </message>
+    <message>
+        <source>Last day of the period (included). Monitoring compares the last days before its end with the days before them.</source>
+        <translation>期間の最後の日（この日を含む）。監視では、期間末までの直近の日数とその前の同じ日数を比べます。</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>ラベル</translation>
+    </message>
+    <message>
+        <source>Only searches of this label: the query photo&apos;s label when it is a library photo, else the label of the hit marked right.</source>
+        <translation>このラベルの検索だけ：クエリ写真がライブラリの写真ならそのラベル、そうでなければ正解とされたヒットのラベル。</translation>
+    </message>
+    <message>
+        <source>Line</source>
+        <translation>ライン</translation>
+    </message>
+    <message>
+        <source>Only searches of this line (the query photo&apos;s, else the search&apos;s line filter).</source>
+        <translation>このラインの検索だけ（クエリ写真のライン、なければ検索の絞り込み条件のライン）。</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>製品</translation>
+    </message>
+    <message>
+        <source>Only searches of this product (the query photo&apos;s, else the search&apos;s product filter).</source>
+        <translation>この製品の検索だけ（クエリ写真の製品、なければ検索の絞り込み条件の製品）。</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>ユーザー</translation>
+    </message>
+    <message>
+        <source>Only searches by this login name.</source>
+        <translation>このログイン名による検索だけ。</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <source>Only searches with this model (its path or fingerprint).</source>
+        <translation>このモデル（パスまたはフィンガープリント）による検索だけ。</translation>
+    </message>
+    <message>
+        <source> days</source>
+        <translation> 日</translation>
+    </message>
+    <message>
+        <source>Monitoring: hit@5 over these last days against the same number of days before.</source>
+        <translation>監視：直近のこの日数の hit@5 を、その前の同じ日数と比べます。</translation>
+    </message>
+    <message>
+        <source>&amp;From</source>
+        <translation>開始日(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;To</source>
+        <translation>終了日(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Recent &amp;period</source>
+        <translation>直近の期間(&amp;P)</translation>
+    </message>
+    <message>
+        <source>One-sided Fisher exact test on the counts: how likely so few recent hits at 5 would be if both periods had the same hit rate. A warning below p = 0.05.</source>
+        <translation>件数に対する片側 Fisher の正確検定：両期間のヒット率が同じだとしたら、直近の上位 5 件ヒットがこれほど少なくなる確率。p &lt; 0.05 で警告します。</translation>
+    </message>
+    <message>
+        <source>No confident match: photo searches whose best hit is below the library&apos;s confidence threshold, of those tested. Task time: from the query to the first hit marked right (median). Details in docs/POC.md.</source>
+        <translation>確かな一致なし：信頼度を判定した写真検索のうち、最上位のヒットがライブラリの信頼度しきい値を下回ったもの。作業時間：検索してから最初のヒットを正解とするまで（中央値）。詳細は docs/POC.md を参照。</translation>
+    </message>
+    <message>
+        <source>Hit@5 per ISO week, with 95% Wilson intervals</source>
+        <translation>ISO 週ごとの hit@5（95% Wilson 区間つき）</translation>
+    </message>
+    <message>
+        <source>Hit rate per week</source>
+        <translation>週ごとのヒット率</translation>
+    </message>
+    <message>
+        <source>Share of judged searches whose first right hit is among the first 5, per ISO week; the bars are the 95% Wilson score interval.</source>
+        <translation>ISO 週ごとの、判定済みの検索のうち最初の正解ヒットが上位 5 件以内だった割合。縦棒は 95% Wilson スコア区間です。</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>グループ</translation>
+    </message>
+    <message>
+        <source>Searches</source>
+        <translation>検索数</translation>
+    </message>
+    <message>
+        <source>Judged</source>
+        <translation>判定済み</translation>
+    </message>
+    <message>
+        <source>Hit@1</source>
+        <translation>Hit@1</translation>
+    </message>
+    <message>
+        <source>Hit@5</source>
+        <translation>Hit@5</translation>
+    </message>
+    <message>
+        <source>Hit@10</source>
+        <translation>Hit@10</translation>
+    </message>
+    <message>
+        <source>Judged searches whose first right hit is within the first K, with the 95% Wilson interval and hits/judged. A search judged &quot;none right&quot; that showed fewer than K hits is left out.</source>
+        <translation>判定済みの検索のうち、最初の正解ヒットが上位 K 件以内だった割合（95% Wilson 区間、ヒット数/判定数）。「正解なし」と判定され、表示したヒットが K 件未満の検索は数えません。</translation>
+    </message>
+    <message>
+        <source>Searches with a hit marked right or marked &quot;none right&quot;.</source>
+        <translation>正解とされたヒットがある検索、または「正解なし」とされた検索。</translation>
+    </message>
+    <message>
+        <source>Week</source>
+        <translation>週</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>下限</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>上限</translation>
+    </message>
+    <message>
+        <source>Day</source>
+        <translation>日</translation>
+    </message>
+    <message>
+        <source>p50 (ms)</source>
+        <translation>p50 (ms)</translation>
+    </message>
+    <message>
+        <source>p95 (ms)</source>
+        <translation>p95 (ms)</translation>
+    </message>
+    <message>
+        <source>Median and 95th percentile of the whole search time (decode, encode, search), linear interpolation.</source>
+        <translation>検索全体の時間（デコード、エンコード、検索）の中央値と 95 パーセンタイル（線形補間）。</translation>
+    </message>
+    <message>
+        <source>Hit rates</source>
+        <translation>ヒット率</translation>
+    </message>
+    <message>
+        <source>Searches and latency per day</source>
+        <translation>日ごとの検索数とレイテンシ</translation>
+    </message>
+    <message>
+        <source>Proof of Concept</source>
+        <translation>PoC（概念実証）</translation>
+    </message>
+    <message>
+        <source>Open a library to see its figures.</source>
+        <translation>ライブラリを開くと、その数値が表示されます。</translation>
+    </message>
+    <message>
+        <source>Could not read the library</source>
+        <translation>ライブラリを読み込めませんでした</translation>
+    </message>
+    <message>
+        <source>The figures need the library&apos;s usage log.</source>
+        <translation>数値の表示にはライブラリの利用ログが必要です。</translation>
+    </message>
+    <message>
+        <source>The period is empty</source>
+        <translation>期間が空です</translation>
+    </message>
+    <message>
+        <source>The last day is before the first day.</source>
+        <translation>終了日が開始日より前です。</translation>
+    </message>
+    <message>
+        <source>Could not read the usage log</source>
+        <translation>利用ログを読み込めませんでした</translation>
+    </message>
+    <message>
+        <source>The figures are not up to date.</source>
+        <translation>数値は最新ではありません。</translation>
+    </message>
+    <message>
+        <source>Overall</source>
+        <translation>全体</translation>
+    </message>
+    <message>
+        <source>(label unknown)</source>
+        <translation>（ラベル不明）</translation>
+    </message>
+    <message>
+        <source>Week %1</source>
+        <translation>%1 週</translation>
+    </message>
+    <message numerus="yes">
+        <source>Searches in the period: %n, judged: %1</source>
+        <translation>
+            <numerusform>期間内の検索：%n 件、判定済み：%1 件</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>per day: %1 (days with searches: %n)</source>
+        <translation>
+            <numerusform>1 日あたり：%1 件（検索のあった日：%n 日）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>no confident match: %1 of %2 photo searches</source>
+        <translation>確かな一致なし：写真検索 %2 件中 %1</translation>
+    </message>
+    <message>
+        <source>median task time %1 s</source>
+        <translation>作業時間の中央値 %1 秒</translation>
+    </message>
+    <message>
+        <source>p &lt; 0.001</source>
+        <translation>p &lt; 0.001</translation>
+    </message>
+    <message>
+        <source>p = %1</source>
+        <translation>p = %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Monitoring: hit@5 needs judged searches in both the last %n days and the days before.</source>
+        <translation>
+            <numerusform>監視：hit@5 の比較には、直近 %n 日とその前の両方に判定済みの検索が必要です。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Warning: hit@5 over the last %n days (%1/%2) is significantly below the days before (%3/%4), %5.</source>
+        <translation>
+            <numerusform>警告：直近 %n 日の hit@5（%1/%2）は、その前の期間（%3/%4）より有意に低下しています（%5）。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Monitoring: hit@5 over the last %n days (%1/%2) against the days before (%3/%4): no significant drop, %5.</source>
+        <translation>
+            <numerusform>監視：直近 %n 日の hit@5（%1/%2）とその前の期間（%3/%4）：有意な低下はありません（%5）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>95% Wilson interval</source>
+        <translation>95% Wilson 区間</translation>
+    </message>
+    <message>
+        <source>Hit@5 (%)</source>
+        <translation>Hit@5 (%)</translation>
+    </message>
+</context>
+<context>
     <name>diffclip::ui::RegistryModel</name>
     <message>
         <source>fine-tuned (contrastive)</source>
@@ -3438,6 +3712,18 @@ The folder %2 is removed; this cannot be undone.</source>
             <numerusform>%n 行を %1 に書き出しました</numerusform>
         </translation>
     </message>
+    <message>
+        <source>This search was not logged in the library&apos;s usage log: %1</source>
+        <translation>この検索はライブラリの利用ログに記録されませんでした: %1</translation>
+    </message>
+    <message>
+        <source>Recorded: none of these hits is right.</source>
+        <translation>記録しました：どのヒットも正解ではありません。</translation>
+    </message>
+    <message>
+        <source>Not recorded: %1</source>
+        <translation>記録できませんでした：%1</translation>
+    </message>
 </context>
 <context>
     <name>diffclip::ui::SearchQueryBar</name>
@@ -3667,6 +3953,18 @@ The folder %2 is removed; this cannot be undone.</source>
         <translation>
             <numerusform>このモデルでまだ埋め込まれていない写真：%n 枚。埋め込まれるまで検索の対象外です。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>None Right</source>
+        <translation>正解なし</translation>
+    </message>
+    <message>
+        <source>None of these hits is right</source>
+        <translation>どのヒットも正解ではない</translation>
+    </message>
+    <message>
+        <source>Records that no hit of this search shows the same defect. The PoC figures count it as a miss; mark a hit right instead when one is.</source>
+        <translation>この検索のどのヒットも同じ欠陥を示していないことを記録します。PoC の数値では不一致として数えます。正解のヒットがあれば、代わりにそのヒットを正解としてください。</translation>
     </message>
 </context>
 <context>

@@ -113,7 +113,10 @@ HitDetail::HitDetail(LibraryAccess* access, const SearchQuery& query, const diff
     sides->addWidget(hitBox, 1);
 
     // Feedback: a person's judgement, kept for evaluation and training.
-    m_feedback = new HitFeedbackPanel(access, query.feedbackKey(), qint64(hit.image.id), this);
+    int rank = 0;  // the hit's place in the results, for the usage log
+    for (size_t i = 0; i < query.result.hits.size(); ++i)
+        if (query.result.hits[i].image.id == hit.image.id) rank = int(i) + 1;
+    m_feedback = new HitFeedbackPanel(access, query.feedbackKey(), qint64(hit.image.id), this, query.searchId, rank);
     connect(m_feedback, &HitFeedbackPanel::feedbackStored, this, &HitDetail::feedbackStored);
 
     // Enter closes the window (Close is the default button); judging takes a click.

@@ -30,8 +30,14 @@ QPushButton* judgeButton(const QString& name, const QString& accessible, QWidget
 
 }  // namespace
 
-HitFeedbackPanel::HitFeedbackPanel(LibraryAccess* access, const QString& queryKey, qint64 hitImageId, QWidget* parent)
-    : QWidget(parent), m_access(access), m_key(queryKey.toStdString()), m_hitId(hitImageId) {
+HitFeedbackPanel::HitFeedbackPanel(LibraryAccess* access, const QString& queryKey, qint64 hitImageId, QWidget* parent,
+                                   std::shared_ptr<const std::atomic<qint64>> searchId, int rank)
+    : QWidget(parent),
+      m_access(access),
+      m_key(queryKey.toStdString()),
+      m_hitId(hitImageId),
+      m_searchId(std::move(searchId)),
+      m_rank(rank) {
     m_right = judgeButton(QStringLiteral("rightButton"), tr("Mark hit as right"), this);
     connect(m_right, &QPushButton::clicked, this, &HitFeedbackPanel::markRight);
     m_wrong = judgeButton(QStringLiteral("wrongButton"), tr("Mark hit as wrong"), this);
@@ -105,8 +111,12 @@ void HitFeedbackPanel::store(bool right) {
     showHistory();
     m_access->run<History>(
         this,
-        [key = m_key, id = m_hitId, right](diffclip::Library& lib) -> History {
-            if (diffclip::Status s = lib.addFeedback(key, id, right); !s) return s.error();
+        [key = m_key, id = m_hitId, right, searchId = m_searchId, rank = m_rank](diffclip::Library& lib) -> History {
+            // Linked to the logged search (usage log) when it is; the row is the same either way.
+            const qint64 logged = searchId ? searchId->load() : 0;
+            diffclip::Status s = logged > 0 && rank > 0 ? lib.addSearchFeedback(logged, rank, right)
+                                                        : lib.addFeedback(key, id, right);
+            if (!s) return s.error();
             return lib.feedbackHistory(key, id);
         },
         [this, right, before, beforeMs](History r) {

@@ -10,6 +10,9 @@
 #include <QString>
 #include <QWidget>
 
+#include <atomic>
+#include <memory>
+
 #include <optional>
 #include <vector>
 
@@ -28,8 +31,11 @@ class HitFeedbackPanel : public QWidget {
 
 public:
     /// `access` (not owned; null or closed: judging is off, with a note) is the open library;
-    /// `queryKey` is SearchQuery::feedbackKey(). Reads the history at once.
-    HitFeedbackPanel(LibraryAccess* access, const QString& queryKey, qint64 hitImageId, QWidget* parent = nullptr);
+    /// `queryKey` is SearchQuery::feedbackKey(). Reads the history at once. `searchId` (read on
+    /// the library's worker when a judgement is stored; null or 0: not logged) and `rank` (the
+    /// hit's 1-based place in the results; 0: unknown) link judgements to the logged search.
+    HitFeedbackPanel(LibraryAccess* access, const QString& queryKey, qint64 hitImageId, QWidget* parent = nullptr,
+                     std::shared_ptr<const std::atomic<qint64>> searchId = nullptr, int rank = 0);
 
     /// Whether the history is being read or a judgement saved now (the buttons wait).
     bool isBusy() const { return m_loading || m_saving; }
@@ -57,6 +63,8 @@ private:
     QPointer<LibraryAccess> m_access;
     std::string m_key;
     qint64 m_hitId;
+    std::shared_ptr<const std::atomic<qint64>> m_searchId;
+    int m_rank = 0;
     std::vector<diffclip::Library::FeedbackRecord> m_history;  // oldest first
     QLabel* m_state = nullptr;
     QLabel* m_historyText = nullptr;

@@ -31,6 +31,7 @@
 #include "ModelDrop.h"
 #include "ModelListModel.h"
 #include "ModelsPage.h"
+#include "PocPage.h"
 #include "SettingsPage.h"
 #include "StartPage.h"
 #include "TrainingPage.h"
@@ -59,6 +60,8 @@ QString pageTitle(MainWindow::Page page) {
     case MainWindow::Page::Models: return MainWindow::tr("Models");
     case MainWindow::Page::Settings: return MainWindow::tr("Settings");
     case MainWindow::Page::Training: return MainWindow::tr("Training");
+    //: The proof-of-concept page: the plant's figures from the usage log
+    case MainWindow::Page::Poc: return MainWindow::tr("PoC");
     }
     return {};
 }
@@ -87,7 +90,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_models->setJobCentre(m_jobs);  // activation, re-embedding, import and delete run as jobs
     m_settings = new SettingsPage(this);
     m_training = new TrainingPage(m_jobs, this);
-    for (Page p : {Page::Start, Page::Library, Page::Explain, Page::Jobs, Page::Models, Page::Settings, Page::Training})
+    m_poc = new PocPage(this);
+    for (Page p : {Page::Start, Page::Library, Page::Explain, Page::Jobs, Page::Models, Page::Settings, Page::Training,
+                   Page::Poc})
         m_pages.push_back(p);
     m_stack = new QStackedWidget(this);
     for (Page p : m_pages) m_stack->addWidget(pageWidget(p));
@@ -166,6 +171,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     });
     connect(this, &MainWindow::workspaceChanged, m_library, &LibraryPage::setWorkspace);
     connect(this, &MainWindow::workspaceChanged, m_settings, &SettingsPage::setWorkspace);
+    // The PoC page shows the open library's usage log.
+    connect(m_library, &LibraryPage::libraryOpened, m_poc, &PocPage::setLibraryPath);
+    connect(m_library, &LibraryPage::libraryFailed, m_poc, [this] { m_poc->setLibraryPath(QString()); });
     // The Models page marks the active registry model and re-embeds after an activation.
     connect(this, &MainWindow::workspaceChanged, m_models, &ModelsPage::setWorkspace);
     connect(m_library, &LibraryPage::libraryOpened, m_models, &ModelsPage::setLibraryPath);
@@ -245,6 +253,7 @@ QWidget* MainWindow::pageWidget(Page page) const {
     case Page::Models: return m_models;
     case Page::Settings: return m_settings;
     case Page::Training: return m_training;
+    case Page::Poc: return m_poc;
     }
     return nullptr;
 }
@@ -448,6 +457,7 @@ QString MainWindow::pageKey(Page page) {
     case Page::Models: return QStringLiteral("models");
     case Page::Settings: return QStringLiteral("settings");
     case Page::Training: return QStringLiteral("training");
+    case Page::Poc: return QStringLiteral("poc");
     }
     return {};
 }

@@ -35,12 +35,13 @@ class ExplainPage;
 class SettingsPage;
 class StartPage;
 class TrainingPage;
+class PocPage;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 
 public:
-    enum class Page { Search, Start, Library, Explain, Jobs, Models, Settings, Training };
+    enum class Page { Search, Start, Library, Explain, Jobs, Models, Settings, Training, Poc };
 
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
@@ -61,6 +62,7 @@ public:
     LibraryPage* libraryPage() const { return m_library; }
     ExplainPage* explainPage() const { return m_explain; }
     TrainingPage* trainingPage() const { return m_training; }
+    PocPage* pocPage() const { return m_poc; }
     /// Null when the build has no Search page.
     SearchPage* searchPage() const { return m_search; }
     JobsPage* jobsPage() const { return m_jobsPage; }
@@ -118,6 +120,7 @@ private:
     ModelsPage* m_models = nullptr;
     SettingsPage* m_settings = nullptr;
     TrainingPage* m_training = nullptr;
+    PocPage* m_poc = nullptr;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_recentLibrariesMenu = nullptr;
     QActionGroup* m_pageActions = nullptr;

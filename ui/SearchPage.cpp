@@ -26,6 +26,7 @@
 #include "SearchResultsModel.h"
 #include "SearchResultsPanel.h"
 #include "SearchRunner.h"
+#include "diffclip/indexing/SearchLog.h"
 #include "diffclip/indexing/Workspace.h"
 #include "diffclip/library/Library.h"
 
@@ -69,6 +70,7 @@ SearchPage::SearchPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_jo
     m_resultsPanel = new SearchResultsPanel(m_results, kThumbnailEdge, m_jobs != nullptr, this);
     connect(m_resultsPanel, &SearchResultsPanel::hitActivated, this, &SearchPage::openHit);
     connect(m_resultsPanel, &SearchResultsPanel::reembedRequested, this, &SearchPage::startReembedding);
+    connect(m_resultsPanel, &SearchResultsPanel::noneRightRequested, this, &SearchPage::markNoneRight);
 
     m_splitter = new QSplitter(Qt::Horizontal, this);
     m_splitter->setChildrenCollapsible(false);
@@ -272,9 +274,52 @@ void SearchPage::startSearches() {
 
 void SearchPage::onQueryFinished(int index, bool ok) {
     m_queryPanel->updateQuery(m_runner->queries(), index, m_runner->running());
+    if (ok) logSearch(index);
     if (ok) readJudgements(index);
     if (index == m_current) showCurrent();
     Q_EMIT queryFinished(index, ok);
+}
+
+void SearchPage::logSearch(int index) {
+    // Every answered search goes into the library's usage log (docs/POC.md), on the library's
+    // worker; feedback requests queued after it read the id from the query's slot there.
+    if (!m_workspace || !m_access->isOpen() || m_access->isReadOnly()) return;
+    const SearchQuery& q = m_runner->queries()[size_t(index)];
+    using Logged = diffclip::Result<int64_t>;
+    m_access->run<Logged>(
+        this,
+        [ws = m_workspace, key = q.feedbackKey().toStdString(), text = q.isText(), filter = m_runner->filter(),
+         k = m_runner->options().k, result = q.result, started = q.startedAtMs,
+         slot = q.searchId](diffclip::Library& lib) -> Logged {
+            auto id = lib.logSearch(diffclip::searchLogEntry(lib, *ws, key, text, 0, filter, k, result, started, "app"));
+            if (id) slot->store(*id);
+            return id;
+        },
+        [this](Logged r) {
+            if (!r)
+                m_resultsPanel->setMessage(tr("This search was not logged in the library's usage log: %1")
+                                               .arg(QString::fromStdString(r.error().message)));
+        });
+}
+
+void SearchPage::markNoneRight() {
+    if (m_current < 0 || !m_access->isOpen()) return;
+    const SearchQuery& q = m_runner->queries()[size_t(m_current)];
+    m_resultsPanel->setNoneRightState(true, false);  // one click, one row
+    m_access->run<diffclip::Status>(
+        this,
+        [slot = q.searchId](diffclip::Library& lib) -> diffclip::Status {
+            // Read on the library's worker, after the search's own log request.
+            const qint64 id = slot->load();
+            if (id <= 0)
+                return diffclip::makeError(diffclip::ErrorCode::NotFound, "this search is not in the usage log");
+            return lib.addSearchFeedback(id, 0, false);
+        },
+        [this](diffclip::Status s) {
+            m_resultsPanel->setNoneRightState(!m_resultsPanel->noneRightButton()->isHidden(), true);
+            m_resultsPanel->setMessage(s ? tr("Recorded: none of these hits is right.")
+                                         : tr("Not recorded: %1").arg(QString::fromStdString(s.error().message)));
+        });
 }
 
 void SearchPage::readJudgements(int index) {
@@ -303,6 +348,9 @@ void SearchPage::showCurrent() {
     m_resultsPanel->setConfidenceNote(QString());
     m_resultsPanel->setNotEmbedded(0, false);
     m_resultsPanel->setStatus(QString());
+    // "None Right" for an answer with hits, when the library takes feedback.
+    m_resultsPanel->setNoneRightState(q && q->done && q->ok && !q->result.hits.empty(),
+                                      m_access->isOpen() && !m_access->isReadOnly());
     if (!q || !q->done || !q->ok) m_results->clear();
     const QString noLibrary = tr("No library is open. Open a library to search its photos.");
     if (!q) {

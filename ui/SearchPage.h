@@ -123,6 +123,10 @@ private:
     /// Starts the unanswered queries, unless the filters are not valid (then the banner says why).
     void startSearches();
     void onQueryFinished(int index, bool ok);
+    /// Logs the answered query `index` in the usage log (not for a read-only library).
+    void logSearch(int index);
+    /// Records "none of the hits is right" on the current query's logged search.
+    void markNoneRight();
     void readJudgements(int index);
     void showCurrent();
     void updateBusyUi();

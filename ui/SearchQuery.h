@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <atomic>
+#include <memory>
 #include <vector>
 
 #include "SearchResultsModel.h"
@@ -27,6 +29,11 @@ struct SearchQuery {
     diffclip::Error error;
     /// The person's current judgement of each hit (read after the search, updated as they judge).
     SearchResultsModel::Judgements judgements;
+    /// When the answered search started (Unix ms) and its id in the library's usage log: set on
+    /// the library's worker thread once the search is logged (0 until then, or when it was not),
+    /// read there by the feedback requests queued after it. A new answer gets a new slot.
+    qint64 startedAtMs = 0;
+    std::shared_ptr<std::atomic<qint64>> searchId = std::make_shared<std::atomic<qint64>>(0);
 
     bool isText() const { return !text.isEmpty(); }
     /// The key stored with feedback: the photo's path, or "text:" and the words.

@@ -80,6 +80,16 @@ SearchResultsPanel::SearchResultsPanel(SearchResultsModel* model, int thumbnailE
     m_message->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_message->hide();
 
+    // Feedback on the whole answer, for the usage log's hit rates (docs/POC.md): without it a
+    // search whose hits are all wrong would never count as a miss.
+    m_noneRight = makeButton(tr("None Right"), tr("None of these hits is right"), this,
+                             tr("Records that no hit of this search shows the same defect. The PoC figures count "
+                                "it as a miss; mark a hit right instead when one is."));
+    m_noneRight->setObjectName(QStringLiteral("noneRightButton"));
+    m_noneRight->setAutoDefault(false);
+    m_noneRight->hide();
+    connect(m_noneRight, &QPushButton::clicked, this, &SearchResultsPanel::noneRightRequested);
+
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_busy);
@@ -87,6 +97,7 @@ SearchResultsPanel::SearchResultsPanel(SearchResultsModel* model, int thumbnailE
     layout->addWidget(m_notEmbedded);
     layout->addWidget(m_stack, 1);
     layout->addWidget(m_status);
+    layout->addLayout(makeButtonRow({m_noneRight}));  // a row of its own: the status line may be long
     layout->addWidget(m_message);
 }
 
@@ -126,6 +137,11 @@ bool SearchResultsPanel::isNotEmbeddedShown() const { return !m_notEmbedded->isH
 void SearchResultsPanel::setReembedEnabled(bool enabled) { m_reembedButton->setEnabled(enabled); }
 
 void SearchResultsPanel::setStatus(const QString& text) { m_status->setText(text); }
+
+void SearchResultsPanel::setNoneRightState(bool visible, bool enabled) {
+    m_noneRight->setVisible(visible);
+    m_noneRight->setEnabled(enabled);
+}
 
 void SearchResultsPanel::setMessage(const QString& text) {
     m_message->setText(text);

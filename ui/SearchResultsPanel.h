@@ -38,6 +38,10 @@ public:
     void setNotEmbedded(qint64 count, bool canStart);
     bool isNotEmbeddedShown() const;
     void setReembedEnabled(bool enabled);
+    /// The "None Right" button under the tiles (feedback on the whole answer); hidden when not
+    /// `visible`, greyed out when not `enabled`.
+    void setNoneRightState(bool visible, bool enabled);
+    QPushButton* noneRightButton() const { return m_noneRight; }
     void setStatus(const QString& text);
     /// What the last action did (export, …); empty clears it.
     void setMessage(const QString& text);
@@ -47,6 +51,8 @@ Q_SIGNALS:
     /// A tile was activated (double-click or Enter).
     void hitActivated(int row);
     void reembedRequested();
+    /// "None of these hits is right" was clicked.
+    void noneRightRequested();
 
 private:
     BusyRow* m_busy = nullptr;
@@ -58,6 +64,7 @@ private:
     QLabel* m_notEmbeddedText = nullptr;
     QPushButton* m_reembedButton = nullptr;
     QLabel* m_status = nullptr;
+    QPushButton* m_noneRight = nullptr;
     QLabel* m_message = nullptr;
 };
 

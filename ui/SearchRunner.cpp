@@ -1,5 +1,6 @@
 #include "SearchRunner.h"
 
+#include <QDateTime>
 #include <QFile>
 #include <QFileInfo>
 #include <QFutureWatcher>
@@ -76,6 +77,7 @@ void SearchRunner::startNext() {
         Outcome out;
         out.generation = generation;
         out.index = next;
+        out.startedAtMs = QDateTime::currentMSecsSinceEpoch();
         auto search = [&]() -> diffclip::Result<diffclip::SearchResult> {
             if (!pasted.isNull() && !QFileInfo::exists(path) && !pasted.save(path, "PNG", 80))
                 return diffclip::makeError(diffclip::ErrorCode::Io,
@@ -102,6 +104,8 @@ void SearchRunner::finish(const Outcome& outcome) {
     q.result = outcome.result;
     q.error = outcome.error;
     q.judgements.clear();
+    q.startedAtMs = outcome.startedAtMs;
+    q.searchId = std::make_shared<std::atomic<qint64>>(0);  // logged by the page (SearchPage::logSearch)
     q.pasted = QImage();  // saved by now (or failed); the file is the query from here on
     m_running = -1;
     Q_EMIT queryFinished(outcome.index, outcome.ok);

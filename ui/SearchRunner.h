@@ -49,6 +49,9 @@ public:
     bool isBusy() const { return m_running >= 0; }
     /// Bumped whenever the queries or the search settings change.
     int generation() const { return m_generation; }
+    /// The settings of the searches started last (those of every answer of this generation).
+    const diffclip::SearchOptions& options() const { return m_options; }
+    const diffclip::ImageFilter& filter() const { return m_filter; }
 
 Q_SIGNALS:
     void queryStarted(int index);
@@ -60,6 +63,7 @@ private:
     struct Outcome {
         int generation = 0;
         int index = 0;
+        qint64 startedAtMs = 0;  // wall clock, Unix ms
         bool ok = false;
         diffclip::SearchResult result;
         diffclip::Error error;

@@ -16,6 +16,7 @@ const std::vector<Command>& commands() {
         {"tokenize", runTokenize}, {"embed", runEmbed}, {"bench", runBench},
 #ifdef DIFFCLIP_HAVE_LIBRARY
         {"index", runIndex}, {"search", runSearch}, {"library", runLibrary}, {"export", runExport},
+        {"usage", runUsage},
         {"classify", runClassify}, {"evaluate", runEvaluate}, {"explain", runExplain},
         {"train", runTrain},
 #endif

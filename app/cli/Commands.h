@@ -28,6 +28,8 @@ int runIndex(int argc, char** argv);
 int runSearch(int argc, char** argv);
 int runLibrary(int argc, char** argv);
 int runExport(int argc, char** argv);
+/// `diffclip usage export|clear|kpis` (UsageCommands.cpp).
+int runUsage(int argc, char** argv);
 int runClassify(int argc, char** argv);
 int runEvaluate(int argc, char** argv);
 int runTrain(int argc, char** argv);

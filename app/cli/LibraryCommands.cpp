@@ -1,4 +1,6 @@
 // The library commands of `diffclip`: index, search, library check, export.
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <iomanip>
@@ -9,6 +11,7 @@
 #include "Output.h"
 #include "ProgressOutput.h"
 #include "diffclip/indexing/Indexer.h"
+#include "diffclip/indexing/SearchLog.h"
 #include "diffclip/indexing/Workspace.h"
 
 namespace diffclip::cli {
@@ -159,11 +162,23 @@ int runIndex(int argc, char** argv) {
     return kOk;
 }
 
+namespace {
+
+int64_t searchClockMs() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
 int runSearch(int argc, char** argv) {
     CommandLine cli("search", "--library LIB (--image FILE | --text TEXT) [--top K] [--label L] [--since DATE] "
-                              "[--until DATE] [--where FIELD=VALUE]... [--json]\n\nFinds the library photos most similar "
-                              "to a photo or a text. Uses the model the library was last indexed with unless --model "
-                              "names another.");
+                              "[--until DATE] [--where FIELD=VALUE]... [--feedback RANK|none] [--json]\n\nFinds the "
+                              "library photos most similar to a photo or a text. Uses the model the library was last "
+                              "indexed with unless --model names another. Every search is logged in the library "
+                              "(time, user, host, model, query, filters, K, latency, best score, confidence; "
+                              "`diffclip usage`); nothing leaves the machine. --feedback records which printed hit "
+                              "is the first right one (RANK, 1-based) or that none is.");
     WorkspaceArgs args;
     std::string library, model, image, text;
     std::vector<std::string> where;
@@ -185,9 +200,25 @@ int runSearch(int argc, char** argv) {
     cli.addRepeated("--where", where, "F=V", "only photos whose field F equals V (repeatable)");
     cli.addNumber("--duplicate-cosine", so.nearDuplicateCosine, 0, kInfinity, "X",
                   "group hits at least this alike as one part (default: calibrated; >1: off)");
+    std::string feedback;
+    cli.addText("--feedback", feedback, "RANK|none",
+                "record feedback on this search: the printed hit RANK (1-based) is the first right one, or none is");
     if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
     const bool byImage = cli.given("--image");
     if (byImage == cli.given("--text")) return cli.usageError("search needs either --image or --text");
+    int feedbackRank = -1;  // -1: no feedback; 0: none right
+    if (cli.given("--feedback")) {
+        if (feedback == "none") {
+            feedbackRank = 0;
+        } else {
+            const bool digits = !feedback.empty() && feedback.size() <= 6 &&
+                                feedback.find_first_not_of("0123456789") == std::string::npos;
+            feedbackRank = digits ? std::stoi(feedback) : -1;
+            if (feedbackRank < 1 || feedbackRank > top)
+                return cli.usageError("--feedback must be \"none\" or a rank from 1 to " + std::to_string(top) +
+                                      " (the number of hits asked for), not \"" + feedback + "\"");
+        }
+    }
     filter.status = ImageStatus::Ok;
     for (const auto& w : where) {
         const auto eq = w.find('=');
@@ -212,6 +243,9 @@ int runSearch(int argc, char** argv) {
     if (!workspace) return failLibrary(workspace.error(), library);
     const std::string spec = (*workspace)->modelSpec();
     Result<SearchResult> r = makeError(ErrorCode::Internal, "no query");
+    const int64_t startedAtMs = searchClockMs();
+    std::string queryKey = "text:" + text;
+    int64_t queryImageId = 0;
     if (byImage) {
         // A library photo does not find itself: search with its stored embedding, leaving it out.
         std::error_code ec;
@@ -223,10 +257,39 @@ int runSearch(int argc, char** argv) {
         if (auto lib = Library::open(library, ro); lib)
             if (auto rec = lib->findImageByPath(canonical); rec && rec->status == ImageStatus::Ok) known = rec->id;
         r = known ? (*workspace)->searchLibraryPhoto(known, so, filter) : (*workspace)->searchPhoto(image, so, filter);
+        queryKey = canonical.empty() ? image : canonical;
+        queryImageId = known;
     } else {
         r = (*workspace)->searchText(text, so, filter);
     }
     if (!r) return fail(r.error());
+
+    // The usage log: every search is logged; feedback from --feedback is linked to it.
+    int64_t searchId = 0;
+    std::string logProblem;
+    {
+        LibraryOptions lo;
+        lo.create = false;
+        lo.readOnly = ::access(library.c_str(), W_OK) != 0;
+        auto lib = Library::open(library, lo);
+        if (!lib) {
+            logProblem = lib.error().message;
+        } else {
+            auto id = lib->logSearch(
+                searchLogEntry(*lib, **workspace, queryKey, !byImage, queryImageId, filter, int(top), *r, startedAtMs,
+                               "cli"));
+            if (id) searchId = *id;
+            else logProblem = id.error().message;
+            if (id && feedbackRank > 0 && size_t(feedbackRank) > r->hits.size()) {
+                logProblem = "--feedback " + std::to_string(feedbackRank) + ": only " + std::to_string(r->hits.size()) +
+                             " hits were found";
+            } else if (id && feedbackRank >= 0) {
+                if (Status s = lib->addSearchFeedback(*id, feedbackRank, feedbackRank > 0); !s)
+                    logProblem = "feedback not recorded: " + s.error().message;
+            }
+        }
+    }
+    const bool feedbackOutOfRange = feedbackRank > 0 && size_t(feedbackRank) > r->hits.size();
     if (r->notEmbedded > 0)
         std::cerr << r->notEmbedded << " photos are not embedded by this model yet and were not searched; run "
                   << "`diffclip index --library " << library << " --model " << spec << "`\n";
@@ -238,6 +301,13 @@ int runSearch(int argc, char** argv) {
         j["not_embedded"] = r->notEmbedded;
         j["index"] = r->index;
         j["seconds"] = r->seconds;
+        j["search_id"] = searchId > 0 ? Json(searchId) : Json();
+        j["latency_ms"] = Json::object({{"decode", r->decodeSeconds * 1000.0},
+                                        {"encode", r->encodeSeconds * 1000.0},
+                                        {"search", r->searchSeconds * 1000.0},
+                                        {"total", r->seconds * 1000.0}});
+        if (feedbackRank >= 0 && logProblem.empty())
+            j["feedback"] = feedbackRank == 0 ? Json("none") : Json(feedbackRank);
         j["confident"] = r->confident ? Json(*r->confident) : Json();
         if (r->confident) j["confidence_threshold"] = r->threshold;
         j["near_duplicate_threshold"] = r->nearDuplicateThreshold;
@@ -269,6 +339,18 @@ int runSearch(int argc, char** argv) {
                               : "  (+" + std::to_string(r->hits[i].nearDuplicates.size()) + " near-duplicates)")
                       << "\n";
         if (r->hits.empty()) std::cout << "No photo matches the filters.\n";
+    }
+    if (feedbackOutOfRange) {
+        // A rank beyond the hits is bad usage; the search itself is logged when the log could be written.
+        if (searchId == 0) std::cerr << "diffclip: note: the search was not logged: " << logProblem << "\n";
+        return cli.usageError("--feedback " + std::to_string(feedbackRank) + ": only " +
+                              std::to_string(r->hits.size()) + " hits were found" +
+                              (searchId > 0 ? "; the search is logged without feedback" : ""));
+    }
+    if (!logProblem.empty()) {
+        // The search itself worked; only --feedback makes the log's failure the command's.
+        if (feedbackRank >= 0) return fail(makeError(ErrorCode::Io, library + ": " + logProblem));
+        std::cerr << "diffclip: note: the search was not logged: " << logProblem << "\n";
     }
     return kOk;
 }

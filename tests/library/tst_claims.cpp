@@ -231,7 +231,8 @@ private Q_SLOTS:
     void schemaTwoIsMigrated() {
         const std::string file = path("v2.dclib");
         QVERIFY(Library::open(file).ok());
-        QVERIFY(rawExec(file, "DROP TABLE claims; PRAGMA user_version = 2;"
+        QVERIFY(rawExec(file, "DROP TABLE searches; ALTER TABLE feedback DROP COLUMN search_id; "
+                              "ALTER TABLE feedback DROP COLUMN rank; DROP TABLE claims; PRAGMA user_version = 2;"
                               "INSERT INTO images(path, content_hash, added_at) VALUES ('/p/old.jpg', 'ab', 0)"));
         {
             auto ro = Library::open(file, {true, false, 5000});
@@ -247,7 +248,7 @@ private Q_SLOTS:
         auto lib = Library::open(file);
         QVERIFY2(lib.ok(), lib.error().describe().c_str());
         QCOMPARE(lib->openedSchemaVersion(), 2);
-        QCOMPARE(rawInt(file, "PRAGMA user_version"), int64_t(3));
+        QCOMPARE(rawInt(file, "PRAGMA user_version"), int64_t(Library::kSchemaVersion));
         QVERIFY(lib->findImageByPath("/p/old.jpg").ok());
         QCOMPARE(claim(*lib, {"/p/old.jpg"}, "run"), std::vector<Claim>{Claim::Claimed});
         QVERIFY(lib->check()->clean());

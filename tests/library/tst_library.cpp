@@ -406,7 +406,9 @@ private Q_SLOTS:
         // with its English reason.
         const std::string file = path("v1.dclib");
         QVERIFY(Library::open(file).ok());
-        QVERIFY(rawExec(file, "DROP TABLE claims; ALTER TABLE images DROP COLUMN error_code; PRAGMA user_version = 1;"
+        QVERIFY(rawExec(file, "DROP TABLE searches; ALTER TABLE feedback DROP COLUMN search_id; "
+                              "ALTER TABLE feedback DROP COLUMN rank; "
+                              "DROP TABLE claims; ALTER TABLE images DROP COLUMN error_code; PRAGMA user_version = 1;"
                               "INSERT INTO images(path, added_at, status, error) "
                               "VALUES ('/p/old.jpg', 0, 'failed', 'truncated JPEG')"));
         {

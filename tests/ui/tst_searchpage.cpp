@@ -122,6 +122,7 @@ private Q_SLOTS:
     void labelFilterRestrictsHits();
     void badWhereFilterIsExplained();
     void enterOpensHitAndFeedbackIsStored();
+    void noneRightIsRecorded();
     void csvExportWritesHits();
     void badFilesShowErrors();
     void notEmbeddedNoticeForAnotherModel();
@@ -375,8 +376,54 @@ void TestSearchPage::enterOpensHitAndFeedbackIsStored() {
     QCOMPARE(QString::fromStdString((*rows)[0].query), m_photos[4]);
     QVERIFY(!(*rows)[0].right);
     QVERIFY((*rows)[1].right);
+    // The search is in the usage log, and both judgements are linked to it with the hit's rank.
+    QVERIFY((*rows)[0].searchId > 0);
+    QCOMPARE((*rows)[1].searchId, (*rows)[0].searchId);
+    QCOMPARE((*rows)[0].rank, 2);
+    auto log = lib->searchLog();
+    QVERIFY(log.ok());
+    const diffclip::SearchLogRecord* logged = nullptr;
+    for (const auto& r : *log)
+        if (r.id == (*rows)[0].searchId) logged = &r;
+    QVERIFY(logged);
+    QCOMPARE(QString::fromStdString(logged->entry.query), m_photos[4]);
+    QCOMPARE(QString::fromStdString(logged->entry.source), QString("app"));
+    QVERIFY(!logged->entry.textQuery);
+    QVERIFY(!logged->entry.osUser.empty());
+    QVERIFY(!logged->entry.modelFingerprint.empty());
+    QCOMPARE(QString::fromStdString(logged->entry.queryLabel), QString::fromStdString(*lib->label(logged->entry.queryImageId)));
+    QVERIFY(logged->entry.decodeMs > 0 && logged->entry.encodeMs > 0);
+    QVERIFY(logged->entry.totalMs >= logged->entry.decodeMs + logged->entry.encodeMs);
+    QCOMPARE(int64_t(logged->entry.hitIds.size()), int64_t(m_page->resultsModel()->rowCount()));
+    QCOMPARE(logged->entry.hitIds[1], hitId);
+    QVERIFY(logged->judged);
+    QCOMPARE(logged->firstRightRank, 2);
+    QVERIFY(logged->taskMs.has_value());
     detail->close();
     QTRY_VERIFY(!m_page->hitDetail());
+}
+
+// "None Right" under the tiles: the logged search counts as judged, no hit right (a miss).
+void TestSearchPage::noneRightIsRecorded() {
+    drop(m_page.get(), {m_photos[7]});
+    waitAllDone(m_page.get());
+    auto* none = m_page->findChild<QPushButton*>(QStringLiteral("noneRightButton"));
+    QVERIFY(none);
+    QTRY_VERIFY_WITH_TIMEOUT(none->isVisible() && none->isEnabled(), kSearchTimeoutMs);
+    QTest::mouseClick(none, Qt::LeftButton);
+    auto* message = m_page->findChild<QLabel*>(QStringLiteral("searchMessage"));
+    QVERIFY(message);
+    QTRY_VERIFY_WITH_TIMEOUT(message->text().startsWith(QStringLiteral("Recorded")), kSearchTimeoutMs);
+    auto lib = diffclip::Library::open(m_lib.toStdString());
+    QVERIFY(lib.ok());
+    auto log = lib->searchLog();
+    QVERIFY(log.ok());
+    QVERIFY(!log->empty());
+    const diffclip::SearchLogRecord& last = log->back();
+    QCOMPARE(QString::fromStdString(last.entry.query), m_photos[7]);
+    QVERIFY(last.judged);
+    QVERIFY(last.noneRight);
+    QCOMPARE(last.firstRightRank, 0);
 }
 
 void TestSearchPage::csvExportWritesHits() {

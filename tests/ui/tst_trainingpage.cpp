@@ -355,10 +355,12 @@ private Q_SLOTS:
         diffclip::ui::MainWindow window;
         using Page = diffclip::ui::MainWindow::Page;
         QVERIFY(window.trainingPage());
-        QCOMPARE(window.pages().back(), Page::Training);  // last, after the existing pages
+        // After the existing pages, before the PoC page (the last).
+        QCOMPARE(window.pages()[window.pages().size() - 2], Page::Training);
+        QCOMPARE(window.pages().back(), Page::Poc);
         QCOMPARE(diffclip::ui::MainWindow::pageKey(Page::Training), QStringLiteral("training"));
         QCOMPARE(window.pageShortcut(Page::Training),
-                 QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + int(window.pages().size()) - 1)));
+                 QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + int(window.pages().size()) - 2)));
         QCOMPARE(window.pageWidget(Page::Training), static_cast<QWidget*>(window.trainingPage()));
         // Activate goes to the Models page, which makes the package the active model.
         window.showPage(Page::Training);

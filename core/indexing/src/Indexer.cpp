@@ -547,13 +547,20 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
 }
 
 Result<std::vector<float>> embedPhoto(const LoadedModel& model, const std::string& path, const DecodeOptions& decode,
-                                      const ClipModel* givenEncoder) {
+                                      const ClipModel* givenEncoder, EmbedTiming* timing) {
+    using TimingClock = std::chrono::steady_clock;
+    const auto t0 = TimingClock::now();
     auto input = loadImageForModel(path, model.model->config().preprocess, decode);
     if (!input) return input.error();
+    const auto t1 = TimingClock::now();
     try {
         ClipModel enc = givenEncoder ? *givenEncoder : defaultEncoder(model);
         c10::InferenceMode inference;
         at::Tensor e = enc->encodeImage(input->unsqueeze(0).to(enc->device()))[0].to(at::kCPU).contiguous();
+        if (timing) {
+            timing->decodeSeconds = std::chrono::duration<double>(t1 - t0).count();
+            timing->encodeSeconds = std::chrono::duration<double>(TimingClock::now() - t1).count();
+        }
         return std::vector<float>(e.data_ptr<float>(), e.data_ptr<float>() + e.numel());
     } catch (const std::exception& e) {
         return makeError(ErrorCode::Internal, std::string("encoding failed: ") + e.what());

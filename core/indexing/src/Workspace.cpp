@@ -332,12 +332,14 @@ Result<SearchResult> Workspace::Impl::search(const std::vector<float>& query, co
                                              Clock::time_point t0) {
     const int k = options.k;
     if (k < 1 || k > 10000) return makeError(ErrorCode::InvalidArgument, "top-K must be 1..10000");
+    const auto searchStart = Clock::now();
     std::lock_guard<std::mutex> lock(searchMutex);
     if (Status s = refreshCache(); !s) return s.error();
     SearchResult result;
     result.notEmbedded = notEmbedded;
     if (matrix.rows() == 0) {
         result.seconds = secondsSince(t0);
+        result.searchSeconds = secondsSince(searchStart);
         return result;
     }
     if (int(query.size()) != matrix.dim)
@@ -423,6 +425,7 @@ Result<SearchResult> Workspace::Impl::search(const std::vector<float>& query, co
         result.confident = result.hits.front().score >= result.threshold;
     }
     result.seconds = secondsSince(t0);
+    result.searchSeconds = secondsSince(searchStart);
     return result;
 }
 
@@ -430,14 +433,21 @@ Result<SearchResult> Workspace::searchPhoto(const std::string& path, const Searc
                                             const ImageFilter& filter) {
     const auto t0 = Clock::now();
     if (Status s = m->queryPrecisionFits(); !s) return s.error();
-    auto v = embedPhoto(m->model, path, DecodeOptions{}, &m->encoder);
+    EmbedTiming timing;
+    auto v = embedPhoto(m->model, path, DecodeOptions{}, &m->encoder, &timing);
     if (!v) return v.error();
-    return m->search(*v, options, filter, true, 0, t0);
+    auto r = m->search(*v, options, filter, true, 0, t0);
+    if (r) {
+        r->decodeSeconds = timing.decodeSeconds;
+        r->encodeSeconds = timing.encodeSeconds;
+    }
+    return r;
 }
 
 Result<SearchResult> Workspace::searchLibraryPhoto(int64_t imageId, const SearchOptions& options,
                                                    const ImageFilter& filter) {
     const auto t0 = Clock::now();
+    EmbedTiming timing;  // stays zero when the stored embedding is used
     std::vector<float> v;
     {
         std::lock_guard<std::mutex> lock(m->searchMutex);
@@ -455,11 +465,16 @@ Result<SearchResult> Workspace::searchLibraryPhoto(int64_t imageId, const Search
             path = image->path;
         }
         if (Status s = m->queryPrecisionFits(); !s) return s.error();
-        auto e = embedPhoto(m->model, path, DecodeOptions{}, &m->encoder);
+        auto e = embedPhoto(m->model, path, DecodeOptions{}, &m->encoder, &timing);
         if (!e) return e.error();
         v = std::move(*e);
     }
-    return m->search(v, options, filter, true, imageId, t0);
+    auto r = m->search(v, options, filter, true, imageId, t0);
+    if (r) {
+        r->decodeSeconds = timing.decodeSeconds;
+        r->encodeSeconds = timing.encodeSeconds;
+    }
+    return r;
 }
 
 Result<SearchResult> Workspace::searchText(const std::string& text, const SearchOptions& options,
@@ -469,7 +484,10 @@ Result<SearchResult> Workspace::searchText(const std::string& text, const Search
     if (Status s = m->queryPrecisionFits(); !s) return s.error();
     auto v = embedText(m->model, text, &m->encoder);
     if (!v) return v.error();
-    return m->search(*v, options, filter, false, 0, t0);
+    const double encodeSeconds = secondsSince(t0);
+    auto r = m->search(*v, options, filter, false, 0, t0);
+    if (r) r->encodeSeconds = encodeSeconds;
+    return r;
 }
 
 Result<AutoTagSummary> Workspace::autoTag(const AutoTagOptions& options) {

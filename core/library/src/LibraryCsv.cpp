@@ -185,6 +185,12 @@ Status Library::exportCsv(const std::string& csvPath) {
     if (!read) {
         return read;
     }
+    return writeFileAtomically(csvPath, out, "exporting");
+}
+
+namespace library_internal {
+
+Status writeFileAtomically(const std::string& csvPath, const std::string& out, const char* doing) {
     std::string tmpl = csvPath + ".tmp-XXXXXX";
     const int fd = mkstemp(tmpl.data());
     if (fd < 0) {
@@ -202,7 +208,7 @@ Status Library::exportCsv(const std::string& csvPath) {
             ::close(fd);
             ::unlink(tmpl.c_str());
             return makeError(ErrorCode::Io, (err == ENOSPC ? std::string("disk full") : std::string("cannot write")) +
-                                                " while exporting " + csvPath + ": " + std::strerror(err));
+                                                std::string(" while ") + doing + " " + csvPath + ": " + std::strerror(err));
         }
         written += static_cast<size_t>(n);
     }
@@ -218,5 +224,7 @@ Status Library::exportCsv(const std::string& csvPath) {
     }
     return Status::success();
 }
+
+}  // namespace library_internal
 
 }  // namespace diffclip

@@ -193,6 +193,11 @@ inline Status refersToImage(Status written, int64_t imageId) {
     return written;
 }
 
+// Writes `out` into a temporary file next to `csvPath` (mode 0644) that is then renamed over it,
+// so readers never see a half-written file. Io errors name the file, "disk full" for ENOSPC;
+// `doing` ("exporting") goes into the message.
+Status writeFileAtomically(const std::string& csvPath, const std::string& out, const char* doing);
+
 // NotFound unless an image has this id; lets updates report a wrong id instead of doing nothing.
 Status requireImage(Database& db, int64_t imageId);
 

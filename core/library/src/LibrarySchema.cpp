@@ -96,8 +96,42 @@ CREATE INDEX claims_by_run ON claims(run_id, done);
 CREATE INDEX claims_by_expiry ON claims(expires_at);
 )SQL";
 
+// Schema v4: the usage log (UsageLog.h, docs/POC.md): one row per search, and feedback linked to
+// the search it was given on with the hit's rank (rank 0 and no hit: "none right"). Feedback rows
+// of earlier versions keep NULL there and read as not linked. No foreign key from feedback to
+// searches: clearing the log unlinks the judgements itself (Library::clearUsageLog); a photo
+// searched with may leave the library while its searches stay logged.
+constexpr const char* kSchemaV4 = R"SQL(
+CREATE TABLE searches(
+    id INTEGER PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    os_user TEXT NOT NULL DEFAULT '',
+    host TEXT NOT NULL DEFAULT '',
+    model_name TEXT NOT NULL DEFAULT '',
+    model_fingerprint TEXT NOT NULL DEFAULT '',
+    query_kind TEXT NOT NULL CHECK (query_kind IN ('photo', 'text')),
+    query TEXT NOT NULL,
+    query_image_id INTEGER,
+    query_label TEXT NOT NULL DEFAULT '',
+    line TEXT NOT NULL DEFAULT '',
+    product TEXT NOT NULL DEFAULT '',
+    filters TEXT NOT NULL DEFAULT '{}',
+    k INTEGER NOT NULL CHECK (k >= 1),
+    hit_ids TEXT NOT NULL DEFAULT '[]',
+    decode_ms REAL NOT NULL DEFAULT 0,
+    encode_ms REAL NOT NULL DEFAULT 0,
+    search_ms REAL NOT NULL DEFAULT 0,
+    total_ms REAL NOT NULL DEFAULT 0,
+    best_score REAL,
+    confident INTEGER CHECK (confident IN (0, 1)),
+    source TEXT NOT NULL DEFAULT '');
+CREATE INDEX searches_by_time ON searches(created_at);
+ALTER TABLE feedback ADD COLUMN search_id INTEGER;
+ALTER TABLE feedback ADD COLUMN rank INTEGER;
+)SQL";
+
 // kMigrations[v] takes a file from user_version v to v + 1.
-constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3};
+constexpr const char* kMigrations[] = {kSchemaV1, kSchemaV2, kSchemaV3, kSchemaV4};
 static_assert(sizeof(kMigrations) / sizeof(kMigrations[0]) == Library::kSchemaVersion,
               "one migration per schema version");
 

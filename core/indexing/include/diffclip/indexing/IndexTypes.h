@@ -75,6 +75,12 @@ struct SearchResult {
     int64_t notEmbedded = 0;
     std::string index = "exact";  // the index that served the query: "exact" | "approximate"
     double seconds = 0.0;         // wall time of the search, embedding the query included
+    /// Its parts (seconds, wall time): reading and decoding the query photo (0 for text and for a
+    /// library photo whose stored embedding is used), the model's encoding (tokenising and
+    /// preprocessing included), and the search proper (ranking, grouping, reading the hits).
+    double decodeSeconds = 0.0;
+    double encodeSeconds = 0.0;
+    double searchSeconds = 0.0;
 };
 
 /// Class descriptions for zero-shot labelling. Each class has a name (stored as the label) and

@@ -45,9 +45,15 @@ Result<int64_t> findModelId(Library& library, const LoadedModel& model);
 Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, const std::vector<std::string>& paths,
                                  const IndexOptions& options, const ClipModel* encoder = nullptr);
 
-/// `encoder` as for indexPhotos.
+/// Wall time of embedPhoto's two steps, seconds.
+struct EmbedTiming {
+    double decodeSeconds = 0.0;  // reading, decoding and preprocessing the file
+    double encodeSeconds = 0.0;  // the image encoder
+};
+
+/// `encoder` as for indexPhotos; `timing` (optional) receives the time of each step.
 Result<std::vector<float>> embedPhoto(const LoadedModel& model, const std::string& path, const DecodeOptions& decode,
-                                      const ClipModel* encoder = nullptr);
+                                      const ClipModel* encoder = nullptr, EmbedTiming* timing = nullptr);
 Result<std::vector<float>> embedText(const LoadedModel& model, const std::string& text,
                                      const ClipModel* encoder = nullptr);
 

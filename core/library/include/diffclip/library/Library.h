@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "diffclip/library/Database.h"
+#include "diffclip/library/UsageLog.h"
 #include "diffclip/base/Result.h"
 
 namespace diffclip {
@@ -156,8 +157,9 @@ struct LibraryOptions {
 class Library {
 public:
     /// 2 added images.error_code (FailureCode of failed files); 3 the claims table (indexing
-    /// runs working on one library at once).
-    static constexpr int kSchemaVersion = 3;
+    /// runs working on one library at once); 4 the usage log (the searches table, and
+    /// feedback.search_id / feedback.rank linking a judgement to a logged search).
+    static constexpr int kSchemaVersion = 4;
     /// The oldest schema a read-only connection reads: later versions only added columns, which
     /// read as empty there, so a library on a share nobody may write stays browsable.
     static constexpr int kOldestReadableSchema = 1;
@@ -342,6 +344,8 @@ public:
         int64_t hitImageId = 0;  // rows go with their photo when it leaves the library
         bool right = false;      // true: the hit is a right answer for the query
         int64_t createdAtMs = 0;
+        int64_t searchId = 0;    // the logged search it was given on (schema 4); 0: not linked
+        int rank = 0;            // the hit's rank in that search (1-based); 0: not linked
     };
     /// Stores that `hitImageId` is a right (or wrong) answer to `query`. Each call adds a row,
     /// so a changed mind is kept as history; readers take the latest per (query, hit). Rows are
@@ -357,6 +361,32 @@ public:
     /// The current (latest) judgement of each hit judged for `query`, by hit id ascending:
     /// one query for a whole result list.
     Result<std::vector<FeedbackRecord>> currentFeedback(const std::string& query);
+
+    // ---- usage log (schema 4; UsageLog.h, docs/POC.md) ----
+    /// Logs one search; returns its id (> 0, growing). Empty osUser / host are filled with the
+    /// process's login name and this machine's host name, createdAtMs 0 with now. Errors:
+    /// InvalidArgument (k outside 1..10000, a negative or non-finite latency, a score outside
+    /// [-1, 1], filtersJson not a JSON object, more hits than k), Io (read-only library, busy,
+    /// disk full: SQLite's text), Unsupported (a schema 3 library opened read-only).
+    Result<int64_t> logSearch(const SearchLogEntry& entry);
+    /// Records feedback on logged search `searchId`: `rank` (1-based, among its hits) is right or
+    /// wrong; rank 0 with right == false means "none of the hits is right". The row goes to the
+    /// feedback table under the search's query key (so feedbackHistory sees it), with the search
+    /// and rank. atMs 0: now. Errors: NotFound "no search with id N" (also after clearUsageLog),
+    /// InvalidArgument (rank outside 1..hits of the search, rank 0 with right), Io.
+    Status addSearchFeedback(int64_t searchId, int rank, bool right, int64_t atMs = 0);
+    /// The logged searches that pass `filter` (period, user, model, line, product, label), oldest
+    /// first, each with its feedback folded (SearchLogRecord). A library opened read-only with a
+    /// schema before 4 has no log: empty.
+    Result<std::vector<SearchLogRecord>> searchLog(const UsageFilter& filter = {});
+    /// Writes searchLog(filter) as RFC 4180 CSV (UTF-8, CRLF, header row; columns in
+    /// docs/POC.md, "The usage log"), atomically (a temporary file renamed over `csvPath`).
+    /// Returns the number of searches written. Errors: Io (cannot write, disk full).
+    Result<int64_t> exportUsageCsv(const std::string& csvPath, const UsageFilter& filter = {});
+    /// Removes every logged search in one transaction; returns how many went. The "none right"
+    /// marks go with them; judgements of hits stay (they are the photos' feedback, kept for
+    /// evaluation and training), unlinked from the search. Errors: Io (read-only, busy).
+    Result<int64_t> clearUsageLog();
 
     // ---- claims: indexing runs working on one library at once ----
     // A run claims the paths of a batch for its model before decoding them, so two runs never
@@ -394,6 +424,8 @@ private:
     /// open() once the file exists (or may be created in place, as open() does for a new one).
     static Result<Library> openExisting(const std::string& path, const LibraryOptions& options);
     Status migrate();
+    /// The feedback columns of schema 4 (search_id, rank) as SQL, or zeros on an older file.
+    const char* linkColumns() const;
     /// SQL "SELECT <columns> FROM images i WHERE ..." for `filter`, with its text arguments.
     Result<std::pair<std::string, std::vector<std::string>>> filterSql(const std::string& columns,
                                                                       const ImageFilter& filter) const;

@@ -1,0 +1,204 @@
+// `diffclip search` logging itself and `--feedback`, and `diffclip usage export|clear|kpis`, on 12
+// NEU photos with the tiny fixture model, run as separate processes.
+#include <QtTest>
+
+#include <unistd.h>
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+
+namespace {
+
+const QString kNeu = QStringLiteral(DIFFCLIP_SHARED_DIR) + "/data/neu-cls";
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out, err;
+};
+
+QString binary() { return QStringLiteral(DIFFCLIP_BINARY_DIR) + "/bin/diffclip"; }
+
+Run runProgram(const QString& program, const QStringList& args) {
+    QProcess p;
+    p.start(program, args);
+    Run r;
+    if (!p.waitForFinished(600000)) {
+        p.kill();
+        p.waitForFinished();
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = p.readAllStandardOutput();
+    r.err = p.readAllStandardError();
+    return r;
+}
+
+Run diffclip(const QStringList& args) { return runProgram(binary(), args); }
+
+QJsonObject json(const Run& r) { return QJsonDocument::fromJson(r.out).object(); }
+
+QList<QByteArray> csvLines(const QString& path) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return {};
+    QList<QByteArray> lines = f.readAll().split('\n');
+    if (!lines.isEmpty() && lines.back().isEmpty()) lines.removeLast();
+    for (auto& l : lines) l = l.trimmed();
+    return lines;
+}
+
+}  // namespace
+
+class TestCliUsage : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_lib;
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        const QString model = m_dir.filePath("tiny.pkg");
+        QCOMPARE(diffclip({"import", "preset:diffclip-tiny", "--out", model}).exitCode, 0);
+        const QString root = m_dir.filePath("photos");
+        for (const QString& cls : QDir(kNeu).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name)) {
+            QDir().mkpath(root + "/" + cls);
+            for (int i = 1; i <= 2; ++i) {
+                const QString file = cls + "_" + QString::number(i) + ".jpg";
+                QVERIFY(QFile::copy(kNeu + "/" + cls + "/" + file, root + "/" + cls + "/" + file));
+            }
+        }
+        m_lib = m_dir.filePath("usage.db");
+        Run index = diffclip({"index", "--library", m_lib, "--model", model, "--labels-from-folders", root});
+        QVERIFY2(index.exitCode == 0, index.err.constData());
+    }
+
+    void searchesLogThemselves() {
+        // A library photo: its stored embedding is used (no decoding, no encoding).
+        const QString inLibrary = m_dir.filePath("photos/scratches/scratches_1.jpg");
+        Run a = diffclip({"search", "--library", m_lib, "--image", inLibrary, "--top", "5", "--feedback", "2", "--json"});
+        QVERIFY2(a.exitCode == 0, a.err.constData());
+        QVERIFY(json(a)["search_id"].toInt() > 0);
+        QCOMPARE(json(a)["feedback"].toInt(), 2);
+        const QJsonObject latA = json(a)["latency_ms"].toObject();
+        QCOMPARE(latA["decode"].toDouble(), 0.0);
+        QCOMPARE(latA["encode"].toDouble(), 0.0);
+        QVERIFY(latA["total"].toDouble() >= latA["search"].toDouble());
+        // A photo outside the library: decoded and encoded; none of the 3 hits is right.
+        const QString outside = kNeu + "/crazing/crazing_100.jpg";
+        Run b = diffclip({"search", "--library", m_lib, "--image", outside, "--top", "3", "--feedback", "none", "--json"});
+        QVERIFY2(b.exitCode == 0, b.err.constData());
+        QCOMPARE(json(b)["feedback"].toString(), QString("none"));
+        QVERIFY(json(b)["search_id"].toInt() > json(a)["search_id"].toInt());
+        const QJsonObject latB = json(b)["latency_ms"].toObject();
+        QVERIFY(latB["decode"].toDouble() > 0);
+        QVERIFY(latB["encode"].toDouble() > 0);
+        QVERIFY(latB["total"].toDouble() >= latB["decode"].toDouble() + latB["encode"].toDouble());
+
+        // Bad --feedback: refused before searching (nothing logged), exit 2.
+        Run word = diffclip({"search", "--library", m_lib, "--text", "scratch", "--feedback", "first"});
+        QCOMPARE(word.exitCode, 2);
+        QVERIFY2(word.err.contains("--feedback"), word.err.constData());
+        QCOMPARE(diffclip({"search", "--library", m_lib, "--text", "scratch", "--top", "3", "--feedback", "4"}).exitCode, 2);
+        QCOMPARE(diffclip({"search", "--library", m_lib, "--text", "scratch", "--feedback", "0"}).exitCode, 2);
+        // A rank beyond the hits printed (12 photos, K 50): exit 2; the search itself is logged.
+        Run beyond = diffclip({"search", "--library", m_lib, "--text", "scratch", "--top", "50", "--feedback", "20"});
+        QCOMPARE(beyond.exitCode, 2);
+        QVERIFY2(beyond.err.contains("only 12 hits"), beyond.err.constData());
+
+        // The export: three searches, oldest first, with their feedback.
+        const QString csv = m_dir.filePath("usage.csv");
+        Run ex = diffclip({"usage", "export", "--library", m_lib, "--out", csv});
+        QVERIFY2(ex.exitCode == 0, ex.err.constData());
+        const auto lines = csvLines(csv);
+        QCOMPARE(lines.size(), 4);
+        const QList<QByteArray> header = lines[0].split(',');
+        const int rank = header.indexOf("first_right_rank"), none = header.indexOf("none_right"),
+                  kind = header.indexOf("query_kind"), source = header.indexOf("source"), k = header.indexOf("k");
+        QVERIFY(rank > 0 && none > 0 && kind > 0 && source > 0 && k > 0);
+        QCOMPARE(lines[1].split(',')[rank], QByteArray("2"));
+        QCOMPARE(lines[1].split(',')[source], QByteArray("cli"));
+        QCOMPARE(lines[2].split(',')[none], QByteArray("1"));
+        QCOMPARE(lines[3].split(',')[kind], QByteArray("text"));
+        QCOMPARE(lines[3].split(',')[k], QByteArray("50"));
+
+        // The figures: search 1 right at rank 2 (K 5), search 2 none right (K 3), search 3 not judged.
+        // hit@1: both judged searches are misses, 0/2; hit@5: search 1 a hit, search 2 showed only 3
+        // hits so it says nothing about rank 4-5: 1/1; hit@10 likewise 1/1.
+        Run kpis = diffclip({"usage", "kpis", "--library", m_lib, "--json"});
+        QVERIFY2(kpis.exitCode == 0, kpis.err.constData());
+        const QJsonObject j = json(kpis);
+        QCOMPARE(j["searches"].toInt(), 3);
+        QCOMPARE(j["judged"].toInt(), 2);
+        const QJsonObject overall = j["overall"].toObject();
+        QCOMPARE(overall["hit@1"].toObject()["hits"].toInt(), 0);
+        QCOMPARE(overall["hit@1"].toObject()["trials"].toInt(), 2);
+        QCOMPARE(overall["hit@5"].toObject()["hits"].toInt(), 1);
+        QCOMPARE(overall["hit@5"].toObject()["trials"].toInt(), 1);
+        QCOMPARE(j["by_label"].toArray()[0].toObject()["label"].toString(), QString("scratches"));  // query photo's
+        QCOMPARE(j["searches_per_day"].toArray().size(), 1);
+        QCOMPARE(j["confidence_tested"].toInt() <= 2, true);
+        QVERIFY(j["monitor"].toObject().contains("p_value"));
+        Run text = diffclip({"usage", "kpis", "--library", m_lib});
+        QVERIFY2(text.exitCode == 0, text.err.constData());
+        QVERIFY2(text.out.contains("hit@K"), text.out.constData());
+
+        // Bad periods and subcommands: usage errors.
+        QCOMPARE(diffclip({"usage", "kpis", "--library", m_lib, "--from", "7/12/2026"}).exitCode, 2);
+        QCOMPARE(diffclip({"usage", "kpis", "--library", m_lib, "--from", "2026-12-10", "--to", "2026-12-01"}).exitCode, 2);
+        QCOMPARE(diffclip({"usage"}).exitCode, 2);
+        QCOMPARE(diffclip({"usage", "forget", "--library", m_lib}).exitCode, 2);
+        QCOMPARE(diffclip({"usage", "--help"}).exitCode, 0);
+        QCOMPARE(diffclip({"usage", "kpis", "--library", m_dir.filePath("absent.db")}).exitCode, 1);
+
+        // Clearing asks for --yes; then the log is empty.
+        Run refuse = diffclip({"usage", "clear", "--library", m_lib});
+        QCOMPARE(refuse.exitCode, 2);
+        QVERIFY2(refuse.err.contains("--yes"), refuse.err.constData());
+        QCOMPARE(json(diffclip({"usage", "kpis", "--library", m_lib, "--json"}))["searches"].toInt(), 3);
+        Run clear = diffclip({"usage", "clear", "--library", m_lib, "--yes"});
+        QVERIFY2(clear.exitCode == 0, clear.err.constData());
+        QVERIFY2(clear.err.contains("3 logged searches removed"), clear.err.constData());
+        QCOMPARE(json(diffclip({"usage", "kpis", "--library", m_lib, "--json"}))["searches"].toInt(), 0);
+        QCOMPARE(diffclip({"usage", "export", "--library", m_lib, "--out", csv}).exitCode, 0);
+        QCOMPARE(csvLines(csv).size(), 1);  // the header
+    }
+
+    // A full disk (a file size limit) and a read-only library: the search's log fails with the
+    // reason; without --feedback the search still answers (with a note), with it the command fails.
+    void writeFailures() {
+        // The library is bigger than the limit: every write that extends a file fails.
+        Run full = runProgram("prlimit", {"--fsize=4096", binary(), "search", "--library", m_lib, "--text", "scratch",
+                                          "--feedback", "1"});
+        QCOMPARE(full.exitCode, 1);
+        QVERIFY2(full.err.startsWith("diffclip: ") && full.err.count('\n') <= 2, full.err.constData());
+
+        QVERIFY(QFile::setPermissions(m_lib, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
+        QVERIFY(QFile::setPermissions(m_dir.path(), QFile::ReadOwner | QFile::ExeOwner | QFile::ReadOther |
+                                                        QFile::ExeOther | QFile::ReadGroup | QFile::ExeGroup));
+        const bool root = ::geteuid() == 0;  // root may write any file: run as nobody then
+        auto asUser = [&](QStringList args) {
+            if (!root) return diffclip(args);
+            args.prepend(binary());
+            return runProgram("setpriv", QStringList{"--reuid=65534", "--regid=65534", "--clear-groups"} + args);
+        };
+        Run plain = asUser({"search", "--library", m_lib, "--text", "scratch", "--json"});
+        QVERIFY2(plain.exitCode == 0, plain.err.constData());
+        QVERIFY2(plain.err.contains("not logged") && plain.err.contains("read-only"), plain.err.constData());
+        QVERIFY(json(plain)["search_id"].isNull());
+        Run judged = asUser({"search", "--library", m_lib, "--text", "scratch", "--feedback", "1"});
+        QCOMPARE(judged.exitCode, 1);
+        QVERIFY2(judged.err.contains("read-only"), judged.err.constData());
+        Run clear = asUser({"usage", "clear", "--library", m_lib, "--yes"});
+        QCOMPARE(clear.exitCode, 1);
+        QVERIFY2(clear.err.contains("read-only"), clear.err.constData());
+        QVERIFY(QFile::setPermissions(m_dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+        QVERIFY(QFile::setPermissions(m_lib, QFile::ReadOwner | QFile::WriteOwner));
+        QCOMPARE(diffclip({"library", "check", m_lib}).exitCode, 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliUsage)
+#include "tst_cli_usage.moc"

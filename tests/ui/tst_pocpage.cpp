@@ -1,0 +1,177 @@
+// The PoC page on a library whose usage log holds two weeks of searches with feedback (logged
+// through the library API with set times): the hit-rate table, the week chart with its Wilson
+// bars, latency, the summary and the monitoring warning; filters; a library without a log.
+#include <QtTest>
+
+#include <QDir>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSignalSpy>
+#include <QStandardItemModel>
+#include <QTemporaryDir>
+
+#include "ErrorBanner.h"
+#include "PocPage.h"
+#include "QCustomPlotQt.h"
+#include "diffclip/library/Library.h"
+#include "diffclip/library/UsageKpis.h"
+
+using diffclip::ui::PocPage;
+
+namespace {
+
+constexpr int kTimeoutMs = 20000;
+
+}  // namespace
+
+class TestPocPage : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_lib;
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        m_lib = m_dir.filePath(QStringLiteral("poc.dclib"));
+        auto lib = diffclip::Library::open(m_lib.toStdString());
+        QVERIFY2(lib.ok(), lib.error().describe().c_str());
+        std::vector<int64_t> ids;
+        for (int i = 0; i < 5; ++i) {
+            diffclip::ImageRecord r;
+            r.path = "/lib/p" + std::to_string(i) + ".png";
+            r.contentHash = std::string(63, '0') + char('0' + i);
+            ids.push_back(*lib->upsertImage(r));
+        }
+        QVERIFY(lib->setLabel(ids[0], "scratch", diffclip::LabelSource::Manual).ok());
+        // Wednesday 2026-11-25 (ISO week 48): 10 searches, the first hit right each time.
+        // Wednesday 2026-12-02 (week 49): 10 searches, none right. At noon UTC, the same day in
+        // any time zone the test may run in.
+        for (int week = 0; week < 2; ++week) {
+            const int64_t noon =
+                *diffclip::usage::dayStartMs(week == 0 ? "2026-11-25" : "2026-12-02", 0) + 12 * 3'600'000;
+            for (int i = 0; i < 10; ++i) {
+                diffclip::SearchLogEntry e;
+                e.createdAtMs = noon + i * 60'000;
+                e.osUser = "inspector1";
+                e.host = "station";
+                e.modelName = "model-a";
+                e.query = "/q/" + std::to_string(week) + "-" + std::to_string(i) + ".png";
+                e.k = 5;
+                e.hitIds = {ids[0], ids[1], ids[2], ids[3], ids[4]};
+                e.totalMs = 100 + 10 * i;
+                e.confident = week == 0;
+                e.source = "test";
+                auto id = lib->logSearch(e);
+                QVERIFY2(id.ok(), id.error().describe().c_str());
+                QVERIFY(lib->addSearchFeedback(*id, week == 0 ? 1 : 0, week == 0, e.createdAtMs + 8000).ok());
+            }
+        }
+    }
+
+    void showsTheFiguresAndTheWarning() {
+        PocPage page;
+        page.resize(1000, 700);
+        page.show();
+        page.setPeriod(QDate(2026, 11, 23), QDate(2026, 12, 6));
+        QSignalSpy refreshed(&page, &PocPage::refreshed);
+        page.setLibraryPath(m_lib);
+        QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 1, kTimeoutMs);
+        QVERIFY(refreshed.first().at(0).toBool());
+        QVERIFY(page.kpis().has_value());
+        QCOMPARE(page.kpis()->searches, int64_t(20));
+
+        // Overall hit@5: 10 of 20 judged; Wilson [29.9%, 70.1%] (p = 0.5, n = 20: centre 0.5,
+        // half = 1.959964·sqrt(0.25/20 + 3.841459/1600)/1.192073 = 0.200702).
+        QStandardItemModel* rates = page.rateModel();
+        QCOMPARE(rates->item(0, 0)->text(), QStringLiteral("Overall"));
+        QCOMPARE(rates->item(0, 1)->text(), QStringLiteral("20"));
+        QCOMPARE(rates->item(0, 4)->data(Qt::UserRole).toDouble(), 0.5);
+        QVERIFY2(rates->item(0, 4)->text().contains(QStringLiteral("10/20")), qPrintable(rates->item(0, 4)->text()));
+        QVERIFY2(rates->item(0, 4)->text().contains(QStringLiteral("29.9")), qPrintable(rates->item(0, 4)->text()));
+        QVERIFY2(rates->item(0, 4)->text().contains(QStringLiteral("70.1")), qPrintable(rates->item(0, 4)->text()));
+        // Labels: scratch (the right hit's) 10/10, unknown (none right, outside photos) 0/10; weeks.
+        QCOMPARE(rates->item(1, 0)->text(), QStringLiteral("scratch"));
+        QCOMPARE(rates->item(1, 4)->data(Qt::UserRole).toDouble(), 1.0);
+        QCOMPARE(rates->item(2, 0)->text(), QStringLiteral("(label unknown)"));
+        QCOMPARE(rates->item(3, 0)->text(), QStringLiteral("Week 2026-W48"));
+        QCOMPARE(rates->item(4, 0)->text(), QStringLiteral("Week 2026-W49"));
+        QCOMPARE(rates->item(4, 4)->data(Qt::UserRole).toDouble(), 0.0);
+
+        // The chart: hit@5 per week (100%, 0%) with the Wilson bars: 10/10 gives [72.2%, 100%].
+        QStandardItemModel* weeks = page.weekModel();
+        QCOMPARE(weeks->rowCount(), 2);
+        QCOMPARE(weeks->item(0, 0)->text(), QStringLiteral("2026-W48"));
+        QVERIFY(qAbs(weeks->item(0, 2)->data(Qt::UserRole).toDouble() - 0.722467) < 1e-5);
+        QCustomPlot* chart = page.chart();
+        QCOMPARE(chart->graphCount(), 1);
+        QCOMPARE(chart->graph(0)->dataCount(), 2);
+        QCOMPARE(chart->graph(0)->data()->at(0)->value, 100.0);
+        QCOMPARE(chart->graph(0)->data()->at(1)->value, 0.0);
+        auto* bars = qobject_cast<QCPErrorBars*>(chart->plottable(1));
+        QVERIFY(bars);
+        QCOMPARE(bars->dataCount(), 2);
+        QVERIFY(qAbs(bars->data()->at(0).errorMinus - (100.0 - 72.2467)) < 1e-3);
+
+        // Latency: two days of 10 searches, 100..190 ms: p50 145, p95 185.5.
+        QCOMPARE(page.latencyModel()->rowCount(), 2);
+        QCOMPARE(page.latencyModel()->item(0, 3)->text(), QLocale().toString(145.0, 'f', 1));
+
+        // Summary and monitoring: 0/10 in the last 7 days against 10/10: Fisher p = 1/C(20,10)
+        // = 1/184756 < 0.001, a warning.
+        QVERIFY2(page.summaryText().contains(QStringLiteral("Searches in the period: 20")), qPrintable(page.summaryText()));
+        QVERIFY2(page.summaryText().contains(QStringLiteral("8.0 s")), qPrintable(page.summaryText()));
+        QVERIFY2(page.monitorText().startsWith(QStringLiteral("Warning")), qPrintable(page.monitorText()));
+        QVERIFY2(page.monitorText().contains(QStringLiteral("p < 0.001")), qPrintable(page.monitorText()));
+        QVERIFY(page.findChild<QLabel*>(QStringLiteral("monitorText"))->property("warning").toBool());
+
+        // A filter: another user has no searches; then the first week alone: no warning (nothing before).
+        auto* user = page.findChild<QLineEdit*>(QStringLiteral("userFilter"));
+        QVERIFY(user);
+        user->setText(QStringLiteral("nobody"));
+        page.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 2, kTimeoutMs);
+        QCOMPARE(page.kpis()->searches, int64_t(0));
+        QCOMPARE(page.rateModel()->item(0, 4)->text(), QStringLiteral("–"));
+        user->clear();
+        page.setPeriod(QDate(2026, 11, 23), QDate(2026, 11, 29));
+        page.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 3, kTimeoutMs);
+        QCOMPARE(page.kpis()->searches, int64_t(10));
+        QVERIFY(!page.kpis()->monitor.warning);
+        QVERIFY2(page.monitorText().startsWith(QStringLiteral("Monitoring")), qPrintable(page.monitorText()));
+
+        // An empty period is refused with a reason.
+        page.setPeriod(QDate(2026, 12, 6), QDate(2026, 11, 23));
+        page.refresh();
+        QCOMPARE(refreshed.count(), 4);
+        QVERIFY(!refreshed.last().at(0).toBool());
+        QVERIFY(page.errorBanner()->isVisible());
+    }
+
+    void libraryWithoutALog() {
+        // A new library: no searches yet; a file that is not a library: the banner says why.
+        PocPage page;
+        page.show();
+        QSignalSpy refreshed(&page, &PocPage::refreshed);
+        const QString empty = m_dir.filePath(QStringLiteral("empty.dclib"));
+        QVERIFY(diffclip::Library::open(empty.toStdString()).ok());
+        page.setLibraryPath(empty);
+        QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 1, kTimeoutMs);
+        QCOMPARE(page.kpis()->searches, int64_t(0));
+        QVERIFY(page.errorBanner()->isHidden());
+        const QString junk = m_dir.filePath(QStringLiteral("junk.dclib"));
+        QFile f(junk);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("not a library");
+        f.close();
+        page.setLibraryPath(junk);
+        QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 2, kTimeoutMs);
+        QVERIFY(!refreshed.last().at(0).toBool());
+        QVERIFY(page.errorBanner()->isVisible());
+    }
+};
+
+QTEST_MAIN(TestPocPage)
+#include "tst_pocpage.moc"

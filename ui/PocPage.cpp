@@ -1,0 +1,368 @@
+#include "PocPage.h"
+
+#include <QDateEdit>
+#include <QEvent>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStandardItemModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+#include <limits>
+
+#include "ChartStyle.h"
+#include "Controls.h"
+#include "ErrorBanner.h"
+#include "ErrorText.h"
+#include "FlowLayout.h"
+#include "LibraryAccess.h"
+#include "PageTitle.h"
+#include "QCustomPlotQt.h"
+
+namespace diffclip::ui {
+
+namespace {
+
+constexpr int64_t kPocDayMs = 86'400'000;
+
+QString percentText(double fraction) { return QLocale().toString(100.0 * fraction, 'f', 1) + QStringLiteral("%"); }
+
+// "49.1% (36.6–61.7%) 28/57", or "–" without trials.
+QString rateText(const diffclip::UsageHitRate& h) {
+    if (h.trials == 0) return QStringLiteral("–");
+    return QStringLiteral("%1 (%2–%3) %4/%5")
+        .arg(percentText(h.rate), QLocale().toString(100.0 * h.low, 'f', 1), percentText(h.high))
+        .arg(h.hits)
+        .arg(h.trials);
+}
+
+QList<QStandardItem*> rateRow(const QString& group, const diffclip::UsageHitRates& g) {
+    QList<QStandardItem*> row{new QStandardItem(group), new QStandardItem(QString::number(g.searches)),
+                              new QStandardItem(QString::number(g.judged))};
+    for (const auto& h : g.at) {
+        auto* item = new QStandardItem(rateText(h));
+        item->setData(h.trials ? QVariant(h.rate) : QVariant(), Qt::UserRole);
+        row << item;
+    }
+    for (QStandardItem* item : row) item->setEditable(false);
+    return row;
+}
+
+QTableView* makeTable(QWidget* parent, QStandardItemModel* model, const QString& name, const QString& accessible) {
+    auto* t = new QTableView(parent);
+    t->setObjectName(name);
+    t->setAccessibleName(accessible);
+    t->setModel(model);
+    t->verticalHeader()->hide();
+    t->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    t->horizontalHeader()->setStretchLastSection(true);
+    t->setSelectionBehavior(QAbstractItemView::SelectRows);
+    t->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    t->setWordWrap(false);  // one line per row; the table scrolls sideways instead
+    return t;
+}
+
+QLineEdit* filterEdit(QWidget* parent, const QString& name, const QString& placeholder, const QString& tip) {
+    auto* e = new QLineEdit(parent);
+    e->setObjectName(name);
+    e->setPlaceholderText(placeholder);
+    e->setAccessibleName(placeholder);
+    e->setToolTip(tip);
+    e->setClearButtonEnabled(true);
+    return e;
+}
+
+}  // namespace
+
+PocPage::PocPage(QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("pocPage"));
+    m_access = new LibraryAccess(this);
+
+    m_refresh = makeButton(tr("&Refresh"), tr("Refresh the figures"), this,
+                           tr("Reads the library's usage log again with the period and filters shown."));
+    connect(m_refresh, &QPushButton::clicked, this, &PocPage::refresh);
+
+    // Period and filters.
+    const QDate today = QDate::currentDate();
+    m_from = new QDateEdit(today.addDays(-55), this);
+    m_from->setObjectName(QStringLiteral("fromDate"));
+    m_from->setCalendarPopup(true);
+    m_from->setToolTip(tr("First day of the period (included)."));
+    m_to = new QDateEdit(today, this);
+    m_to->setObjectName(QStringLiteral("toDate"));
+    m_to->setCalendarPopup(true);
+    m_to->setToolTip(tr("Last day of the period (included). Monitoring compares the last days before its end "
+                        "with the days before them."));
+    m_label = filterEdit(this, QStringLiteral("labelFilter"), tr("Label"),
+                         tr("Only searches of this label: the query photo's label when it is a library photo, "
+                            "else the label of the hit marked right."));
+    m_line = filterEdit(this, QStringLiteral("lineFilter"), tr("Line"),
+                        tr("Only searches of this line (the query photo's, else the search's line filter)."));
+    m_product = filterEdit(this, QStringLiteral("productFilter"), tr("Product"),
+                           tr("Only searches of this product (the query photo's, else the search's product filter)."));
+    m_user = filterEdit(this, QStringLiteral("userFilter"), tr("User"), tr("Only searches by this login name."));
+    m_model = filterEdit(this, QStringLiteral("modelFilter"), tr("Model"),
+                         tr("Only searches with this model (its path or fingerprint)."));
+    m_recentDays = new QSpinBox(this);
+    m_recentDays->setObjectName(QStringLiteral("recentDays"));
+    m_recentDays->setRange(1, 365);
+    m_recentDays->setValue(7);
+    m_recentDays->setSuffix(tr(" days"));
+    m_recentDays->setToolTip(tr("Monitoring: hit@5 over these last days against the same number of days before."));
+    for (QLineEdit* e : {m_label, m_line, m_product, m_user, m_model})
+        connect(e, &QLineEdit::returnPressed, this, &PocPage::refresh);
+
+    auto* filters = new FlowLayout;
+    filters->addWidget(makeGroup(this, {makeBuddyLabel(tr("&From"), m_from, this), m_from}));
+    filters->addWidget(makeGroup(this, {makeBuddyLabel(tr("&To"), m_to, this), m_to}));
+    for (QLineEdit* e : {m_label, m_line, m_product, m_user, m_model}) filters->addWidget(e);
+    filters->addWidget(makeGroup(this, {makeBuddyLabel(tr("Recent &period"), m_recentDays, this), m_recentDays}));
+
+    m_error = new ErrorBanner(this);
+    m_monitor = makeSelectableLabel(this, QStringLiteral("monitorText"));
+    m_monitor->setToolTip(tr("One-sided Fisher exact test on the counts: how likely so few recent hits at 5 would be "
+                             "if both periods had the same hit rate. A warning below p = 0.05."));
+    m_summary = makeSelectableLabel(this, QStringLiteral("summaryText"));
+    m_summary->setToolTip(tr("No confident match: photo searches whose best hit is below the library's confidence "
+                             "threshold, of those tested. Task time: from the query to the first hit marked right "
+                             "(median). Details in docs/POC.md."));
+
+    m_chart = makeTitledChart(this, tr("Hit@5 per ISO week, with 95% Wilson intervals"), tr("Hit rate per week"),
+                              fontMetrics().height() * 14);
+    m_chart->setObjectName(QStringLiteral("weekChart"));
+    m_chart->setToolTip(tr("Share of judged searches whose first right hit is among the first 5, per ISO week; "
+                           "the bars are the 95% Wilson score interval."));
+
+    m_rates = new QStandardItemModel(0, 6, this);
+    m_rates->setHorizontalHeaderLabels({tr("Group"), tr("Searches"), tr("Judged"), tr("Hit@1"), tr("Hit@5"),
+                                        tr("Hit@10")});
+    for (int c = 3; c < 6; ++c)
+        m_rates->horizontalHeaderItem(c)->setToolTip(
+            tr("Judged searches whose first right hit is within the first K, with the 95% Wilson interval and "
+               "hits/judged. A search judged \"none right\" that showed fewer than K hits is left out."));
+    m_rates->horizontalHeaderItem(2)->setToolTip(
+        tr("Searches with a hit marked right or marked \"none right\"."));
+    m_weeks = new QStandardItemModel(0, 4, this);
+    m_weeks->setHorizontalHeaderLabels({tr("Week"), tr("Hit@5"), tr("Low"), tr("High")});
+    m_latency = new QStandardItemModel(0, 5, this);
+    m_latency->setHorizontalHeaderLabels({tr("Day"), tr("Model"), tr("Searches"), tr("p50 (ms)"), tr("p95 (ms)")});
+    m_latency->horizontalHeaderItem(3)->setToolTip(
+        tr("Median and 95th percentile of the whole search time (decode, encode, search), linear interpolation."));
+    m_latency->horizontalHeaderItem(4)->setToolTip(m_latency->horizontalHeaderItem(3)->toolTip());
+    m_rateTable = makeTable(this, m_rates, QStringLiteral("rateTable"), tr("Hit rates"));
+    m_latencyTable = makeTable(this, m_latency, QStringLiteral("latencyTable"), tr("Searches and latency per day"));
+
+    auto* tables = new QSplitter(Qt::Horizontal, this);
+    tables->addWidget(m_rateTable);
+    tables->addWidget(m_latencyTable);
+    tables->setStretchFactor(0, 4);
+    tables->setStretchFactor(1, 1);
+    auto* body = new QSplitter(Qt::Vertical, this);
+    body->setObjectName(QStringLiteral("pocSplitter"));
+    body->addWidget(m_chart);
+    body->addWidget(tables);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(makePageHeader(tr("Proof of Concept"), this, {m_refresh}));
+    layout->addLayout(filters);
+    layout->addWidget(m_error);
+    layout->addWidget(m_monitor);
+    layout->addWidget(m_summary);
+    layout->addWidget(body, 1);
+    applyChartPalette(m_chart, palette());
+    showKpis(diffclip::UsageKpis{});
+}
+
+PocPage::~PocPage() = default;
+
+void PocPage::changeEvent(QEvent* event) {
+    if (event->type() == QEvent::PaletteChange && m_chart) {
+        applyChartPalette(m_chart, palette());
+        m_chart->replot();
+    }
+    QWidget::changeEvent(event);
+}
+
+void PocPage::setLibraryPath(const QString& path) {
+    if (path == m_path) return;
+    m_path = path;
+    ++m_request;
+    m_kpis.reset();
+    m_error->clear();
+    if (path.isEmpty()) {
+        m_access->close();
+        showKpis(diffclip::UsageKpis{});
+        m_summary->setText(tr("Open a library to see its figures."));
+        return;
+    }
+    m_access->open(path, false, this, [this](diffclip::Status s) {
+        if (!s)
+            m_error->showError(tr("Could not read the library"), tr("The figures need the library's usage log."),
+                               ErrorText::details(s.error()));
+    });
+    refresh();
+}
+
+void PocPage::setPeriod(const QDate& from, const QDate& to) {
+    m_from->setDate(from);
+    m_to->setDate(to);
+}
+
+diffclip::UsageKpiOptions PocPage::options() const {
+    diffclip::UsageKpiOptions o;
+    o.utcOffsetMinutes = diffclip::usage::localUtcOffsetMinutes();
+    const auto dayStart = [&](const QDate& d) {
+        return *diffclip::usage::dayStartMs(d.toString(Qt::ISODate).toStdString(), o.utcOffsetMinutes);
+    };
+    o.filter.fromMs = dayStart(m_from->date());
+    o.filter.toMs = dayStart(m_to->date()) + kPocDayMs;
+    o.filter.label = m_label->text().trimmed().toStdString();
+    o.filter.line = m_line->text().trimmed().toStdString();
+    o.filter.product = m_product->text().trimmed().toStdString();
+    o.filter.user = m_user->text().trimmed().toStdString();
+    o.filter.model = m_model->text().trimmed().toStdString();
+    o.recentDays = m_recentDays->value();
+    return o;
+}
+
+void PocPage::refresh() {
+    if (m_path.isEmpty()) return;
+    if (m_to->date() < m_from->date()) {
+        m_error->showError(tr("The period is empty"), tr("The last day is before the first day."), QString());
+        Q_EMIT refreshed(false);
+        return;
+    }
+    const int request = ++m_request;
+    using Kpis = diffclip::Result<diffclip::UsageKpis>;
+    m_refresh->setEnabled(false);
+    m_access->run<Kpis>(
+        this, [o = options()](diffclip::Library& lib) { return diffclip::usageKpis(lib, o); },
+        [this, request](Kpis r) {
+            if (request != m_request) return;  // a newer refresh or another library
+            m_refresh->setEnabled(true);
+            if (!r) {
+                m_error->showError(tr("Could not read the usage log"), tr("The figures are not up to date."),
+                                   ErrorText::details(r.error()));
+                Q_EMIT refreshed(false);
+                return;
+            }
+            m_error->clear();
+            m_kpis = *r;
+            showKpis(*r);
+            Q_EMIT refreshed(true);
+        });
+}
+
+QString PocPage::summaryText() const { return m_summary->text(); }
+QString PocPage::monitorText() const { return m_monitor->text(); }
+
+void PocPage::showKpis(const diffclip::UsageKpis& k) {
+    m_rates->removeRows(0, m_rates->rowCount());
+    m_rates->appendRow(rateRow(tr("Overall"), k.overall));
+    for (const auto& g : k.byLabel)
+        m_rates->appendRow(rateRow(g.group.empty() ? tr("(label unknown)") : QString::fromStdString(g.group), g));
+    for (const auto& g : k.byWeek) m_rates->appendRow(rateRow(tr("Week %1").arg(QString::fromStdString(g.group)), g));
+
+    m_weeks->removeRows(0, m_weeks->rowCount());
+    for (const auto& g : k.byWeek) {
+        const auto& h = g.at[1];  // hit@5
+        QList<QStandardItem*> row{new QStandardItem(QString::fromStdString(g.group))};
+        for (double v : {h.rate, h.low, h.high}) {
+            auto* item = new QStandardItem(h.trials ? percentText(v) : QStringLiteral("–"));
+            item->setData(h.trials ? QVariant(v) : QVariant(), Qt::UserRole);
+            row << item;
+        }
+        m_weeks->appendRow(row);
+    }
+
+    m_latency->removeRows(0, m_latency->rowCount());
+    for (const auto& l : k.latency)
+        m_latency->appendRow({new QStandardItem(QString::fromStdString(l.day)),
+                              new QStandardItem(QString::fromStdString(l.model)),
+                              new QStandardItem(QString::number(l.searches)),
+                              new QStandardItem(QLocale().toString(l.p50Ms, 'f', 1)),
+                              new QStandardItem(QLocale().toString(l.p95Ms, 'f', 1))});
+
+    QString summary = tr("Searches in the period: %n, judged: %1", nullptr, int(k.searches)).arg(k.judged);
+    if (!k.perDay.empty())
+        summary += QStringLiteral(" · ") +
+                   tr("per day: %1 (days with searches: %n)", nullptr, int(k.perDay.size()))
+                       .arg(QLocale().toString(double(k.searches) / double(k.perDay.size()), 'f', 1));
+    if (k.confidenceTested > 0)
+        summary += QStringLiteral(" · ") + tr("no confident match: %1 of %2 photo searches")
+                                               .arg(percentText(k.notConfidentShare))
+                                               .arg(k.confidenceTested);
+    if (k.medianTaskSeconds)
+        summary += QStringLiteral(" · ") + tr("median task time %1 s").arg(QLocale().toString(*k.medianTaskSeconds, 'f', 1));
+    m_summary->setText(summary);
+
+    const auto& m = k.monitor;
+    const QString pText = m.pValue < 0.001 ? tr("p < 0.001") : tr("p = %1").arg(QLocale().toString(m.pValue, 'f', 3));
+    if (m.recentTrials == 0 || m.previousTrials == 0) {
+        m_monitor->setText(tr("Monitoring: hit@5 needs judged searches in both the last %n days and the days before.",
+                              nullptr, m_recentDays->value()));
+        m_monitor->setStyleSheet(QString());
+    } else if (m.warning) {
+        m_monitor->setText(tr("Warning: hit@5 over the last %n days (%1/%2) is significantly below the days "
+                              "before (%3/%4), %5.",
+                              nullptr, m_recentDays->value())
+                               .arg(m.recentHits)
+                               .arg(m.recentTrials)
+                               .arg(m.previousHits)
+                               .arg(m.previousTrials)
+                               .arg(pText));
+        m_monitor->setStyleSheet(QStringLiteral("font-weight: bold;"));
+    } else {
+        m_monitor->setText(tr("Monitoring: hit@5 over the last %n days (%1/%2) against the days before (%3/%4): no "
+                              "significant drop, %5.",
+                              nullptr, m_recentDays->value())
+                               .arg(m.recentHits)
+                               .arg(m.recentTrials)
+                               .arg(m.previousHits)
+                               .arg(m.previousTrials)
+                               .arg(pText));
+        m_monitor->setStyleSheet(QString());
+    }
+    m_monitor->setProperty("warning", m.warning);
+    drawChart();
+}
+
+void PocPage::drawChart() {
+    m_chart->clearPlottables();
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    QVector<double> x, y, minus, plus;
+    for (int r = 0; r < m_weeks->rowCount(); ++r) {
+        ticker->addTick(r, m_weeks->item(r, 0)->text());
+        const QVariant rate = m_weeks->item(r, 1)->data(Qt::UserRole);
+        if (!rate.isValid()) continue;  // no judged search that week
+        const double v = rate.toDouble() * 100.0;
+        x << r;
+        y << v;
+        minus << v - m_weeks->item(r, 2)->data(Qt::UserRole).toDouble() * 100.0;
+        plus << m_weeks->item(r, 3)->data(Qt::UserRole).toDouble() * 100.0 - v;
+    }
+    const QColor colour = palette().color(QPalette::Highlight);
+    auto* graph = m_chart->addGraph();
+    graph->setName(tr("Hit@5"));
+    graph->setLineStyle(QCPGraph::lsLine);
+    graph->setPen(QPen(colour, 2));
+    graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 7));
+    graph->setData(x, y, true);
+    auto* bars = new QCPErrorBars(m_chart->xAxis, m_chart->yAxis);
+    bars->setName(tr("95% Wilson interval"));
+    bars->setDataPlottable(graph);
+    bars->setPen(QPen(colour, 1.5));
+    bars->setData(minus, plus);
+    m_chart->xAxis->setTicker(ticker);
+    m_chart->xAxis->setRange(-0.5, std::max(0.5, m_weeks->rowCount() - 0.5));
+    m_chart->yAxis->setRange(0, 100);
+    m_chart->yAxis->setLabel(tr("Hit@5 (%)"));
+    m_chart->replot();
+}
+
+}  // namespace diffclip::ui

@@ -1,0 +1,98 @@
+#pragma once
+// The PoC page: the plant's figures from the library's usage log (diffclip/library/UsageKpis.h,
+// docs/POC.md, "Figures from the usage log"): hit@1/5/10 with 95% Wilson intervals overall, per
+// label and per ISO week (a chart of hit@5 per week with the interval as error bars), the share of
+// "no confident match" answers, searches per day, latency p50/p95 per day and model, the median
+// task time, and the monitoring warning when hit@5 dropped significantly. Every figure's tooltip
+// says how it is computed. The figures are read on the page's own library connection
+// (LibraryAccess: a worker thread), never on the GUI thread.
+
+#include <QDate>
+#include <QString>
+#include <QWidget>
+
+#include <memory>
+#include <optional>
+
+#include "diffclip/library/UsageKpis.h"
+
+class QCustomPlot;
+class QDateEdit;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSpinBox;
+class QStandardItemModel;
+class QTableView;
+
+namespace diffclip::ui {
+
+class ErrorBanner;
+class LibraryAccess;
+
+class PocPage : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit PocPage(QWidget* parent = nullptr);
+    ~PocPage() override;
+
+    /// The library whose usage log is shown; empty: none (the page says so). Refreshes.
+    void setLibraryPath(const QString& path);
+    QString libraryPath() const { return m_path; }
+    /// The period, both days included (local time).
+    void setPeriod(const QDate& from, const QDate& to);
+
+    // For tests and the screenshots.
+    const std::optional<diffclip::UsageKpis>& kpis() const { return m_kpis; }
+    /// Rows: overall, then one per label, then one per ISO week (column 0 names the group).
+    QStandardItemModel* rateModel() const { return m_rates; }
+    /// Rows: one per ISO week with hit@5 and its interval (the chart's data).
+    QStandardItemModel* weekModel() const { return m_weeks; }
+    QStandardItemModel* latencyModel() const { return m_latency; }
+    QCustomPlot* chart() const { return m_chart; }
+    QString summaryText() const;
+    QString monitorText() const;
+    const ErrorBanner* errorBanner() const { return m_error; }
+
+public Q_SLOTS:
+    /// Reads the log with the period and filters shown and updates every figure.
+    void refresh();
+
+Q_SIGNALS:
+    /// The figures of the last refresh are shown (or its error).
+    void refreshed(bool ok);
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void showKpis(const diffclip::UsageKpis& k);
+    void drawChart();
+    diffclip::UsageKpiOptions options() const;
+
+    LibraryAccess* m_access = nullptr;
+    QString m_path;
+    int m_request = 0;
+    std::optional<diffclip::UsageKpis> m_kpis;
+    QDateEdit* m_from = nullptr;
+    QDateEdit* m_to = nullptr;
+    QLineEdit* m_label = nullptr;
+    QLineEdit* m_line = nullptr;
+    QLineEdit* m_product = nullptr;
+    QLineEdit* m_user = nullptr;
+    QLineEdit* m_model = nullptr;
+    QSpinBox* m_recentDays = nullptr;
+    QPushButton* m_refresh = nullptr;
+    ErrorBanner* m_error = nullptr;
+    QLabel* m_monitor = nullptr;
+    QLabel* m_summary = nullptr;
+    QCustomPlot* m_chart = nullptr;
+    QStandardItemModel* m_rates = nullptr;
+    QStandardItemModel* m_weeks = nullptr;
+    QStandardItemModel* m_latency = nullptr;
+    QTableView* m_rateTable = nullptr;
+    QTableView* m_latencyTable = nullptr;
+};
+
+}  // namespace diffclip::ui
