@@ -10,35 +10,16 @@
 #include <QJsonObject>
 #include <QProcess>
 
+#include "../support/CliRun.h"
+
+using testsupport::diffclip;
+using testsupport::json;
+using testsupport::Run;
+using testsupport::runProgram;
+
 namespace {
 
 const QString kNeu = QStringLiteral(DIFFCLIP_SHARED_DIR) + "/data/neu-cls";
-
-struct Run {
-    int exitCode = -1;
-    QByteArray out, err;
-};
-
-QString binary() { return QStringLiteral(DIFFCLIP_BINARY_DIR) + "/bin/diffclip"; }
-
-Run runProgram(const QString& program, const QStringList& args) {
-    QProcess p;
-    p.start(program, args);
-    Run r;
-    if (!p.waitForFinished(600000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
-
-Run diffclip(const QStringList& args) { return runProgram(binary(), args); }
-
-QJsonObject json(const Run& r) { return QJsonDocument::fromJson(r.out).object(); }
 
 QList<QByteArray> csvLines(const QString& path) {
     QFile f(path);
@@ -170,7 +151,7 @@ private Q_SLOTS:
     // reason; without --feedback the search still answers (with a note), with it the command fails.
     void writeFailures() {
         // The library is bigger than the limit: every write that extends a file fails.
-        Run full = runProgram("prlimit", {"--fsize=4096", binary(), "search", "--library", m_lib, "--text", "scratch",
+        Run full = runProgram("prlimit", {"--fsize=4096", testsupport::diffclipBinary(), "search", "--library", m_lib, "--text", "scratch",
                                           "--feedback", "1"});
         QCOMPARE(full.exitCode, 1);
         QVERIFY2(full.err.startsWith("diffclip: ") && full.err.count('\n') <= 2, full.err.constData());
@@ -181,7 +162,7 @@ private Q_SLOTS:
         const bool root = ::geteuid() == 0;  // root may write any file: run as nobody then
         auto asUser = [&](QStringList args) {
             if (!root) return diffclip(args);
-            args.prepend(binary());
+            args.prepend(testsupport::diffclipBinary());
             return runProgram("setpriv", QStringList{"--reuid=65534", "--regid=65534", "--clear-groups"} + args);
         };
         Run plain = asUser({"search", "--library", m_lib, "--text", "scratch", "--json"});
