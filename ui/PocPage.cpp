@@ -157,15 +157,16 @@ PocPage::PocPage(QWidget* parent) : QWidget(parent) {
     m_rateTable = makeTable(this, m_rates, QStringLiteral("rateTable"), tr("Hit rates"));
     m_latencyTable = makeTable(this, m_latency, QStringLiteral("latencyTable"), tr("Searches and latency per day"));
 
-    auto* tables = new QSplitter(Qt::Horizontal, this);
-    tables->addWidget(m_rateTable);
-    tables->addWidget(m_latencyTable);
-    tables->setStretchFactor(0, 4);
-    tables->setStretchFactor(1, 1);
+    // One above the other: side by side, the latency table got a fifth of the width and hid its
+    // percentiles behind a scroll bar at the default window size.
     auto* body = new QSplitter(Qt::Vertical, this);
     body->setObjectName(QStringLiteral("pocSplitter"));
     body->addWidget(m_chart);
-    body->addWidget(tables);
+    body->addWidget(m_rateTable);
+    body->addWidget(m_latencyTable);
+    body->setStretchFactor(0, 3);
+    body->setStretchFactor(1, 3);
+    body->setStretchFactor(2, 1);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(makePageHeader(tr("Proof of Concept"), this, {m_refresh}));
