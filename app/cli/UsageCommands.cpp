@@ -252,8 +252,12 @@ int runUsageKpis(int argc, char** argv) {
     else std::cout << "-\n";
     std::cout << "monitoring hit@5: " << dayText(m.recentFromMs, off) << ".." << dayText(m.recentToMs - 1, off) << " "
               << m.recentHits << "/" << m.recentTrials << " against " << dayText(m.previousFromMs, off) << ".."
-              << dayText(m.previousToMs - 1, off) << " " << m.previousHits << "/" << m.previousTrials
-              << ", one-sided Fisher p = " << std::setprecision(3) << m.pValue << "\n";
+              << dayText(m.previousToMs - 1, off) << " " << m.previousHits << "/" << m.previousTrials;
+    // With no judged search on one side there is nothing to test; a p of 1 would read as a result.
+    if (m.recentTrials == 0 || m.previousTrials == 0)
+        std::cout << ", not tested (needs judged searches in both periods)\n";
+    else
+        std::cout << ", one-sided Fisher p = " << std::setprecision(3) << m.pValue << "\n";
     if (m.warning)
         std::cout << "WARNING: hit@5 over the recent period is significantly below the previous period (p = "
                   << std::setprecision(3) << m.pValue << " < 0.05)\n";

@@ -125,6 +125,9 @@ private Q_SLOTS:
         Run text = diffclip({"usage", "kpis", "--library", m_lib});
         QVERIFY2(text.exitCode == 0, text.err.constData());
         QVERIFY2(text.out.contains("hit@K"), text.out.constData());
+        // Every search is from today: the period before has none, so nothing is tested.
+        QVERIFY2(text.out.contains("not tested (needs judged searches in both periods)"), text.out.constData());
+        QVERIFY2(!text.out.contains("Fisher p"), text.out.constData());
 
         // Bad periods and subcommands: usage errors.
         QCOMPARE(diffclip({"usage", "kpis", "--library", m_lib, "--from", "7/12/2026"}).exitCode, 2);
