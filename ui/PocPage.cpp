@@ -308,26 +308,18 @@ void PocPage::showKpis(const diffclip::UsageKpis& k) {
         m_monitor->setText(tr("Monitoring: hit@5 needs judged searches in both the last %n days and the days before.",
                               nullptr, m_recentDays->value()));
         m_monitor->setStyleSheet(QString());
-    } else if (m.warning) {
-        m_monitor->setText(tr("Warning: hit@5 over the last %n days (%1/%2) is significantly below the days "
-                              "before (%3/%4), %5.",
-                              nullptr, m_recentDays->value())
-                               .arg(m.recentHits)
-                               .arg(m.recentTrials)
-                               .arg(m.previousHits)
-                               .arg(m.previousTrials)
-                               .arg(pText));
-        m_monitor->setStyleSheet(QStringLiteral("font-weight: bold;"));
     } else {
-        m_monitor->setText(tr("Monitoring: hit@5 over the last %n days (%1/%2) against the days before (%3/%4): no "
-                              "significant drop, %5.",
-                              nullptr, m_recentDays->value())
-                               .arg(m.recentHits)
-                               .arg(m.recentTrials)
-                               .arg(m.previousHits)
-                               .arg(m.previousTrials)
-                               .arg(pText));
-        m_monitor->setStyleSheet(QString());
+        // Both sentences take the same counts; only the verdict and the emphasis differ.
+        const QString sentence =
+            m.warning ? tr("Warning: hit@5 over the last %n days (%1/%2) is significantly below the days "
+                           "before (%3/%4), %5.",
+                           nullptr, m_recentDays->value())
+                      : tr("Monitoring: hit@5 over the last %n days (%1/%2) against the days before (%3/%4): no "
+                           "significant drop, %5.",
+                           nullptr, m_recentDays->value());
+        m_monitor->setText(
+            sentence.arg(m.recentHits).arg(m.recentTrials).arg(m.previousHits).arg(m.previousTrials).arg(pText));
+        m_monitor->setStyleSheet(m.warning ? QStringLiteral("font-weight: bold;") : QString());
     }
     m_monitor->setProperty("warning", m.warning);
     drawChart();
