@@ -40,6 +40,13 @@ void addDeviceOptions(CommandLine& cli, ModelArgs& a) {
     cli.addInteger("--threads", a.threads, 0, 1024, "N", "CPU threads (default: chosen for the machine)");
 }
 
+// ", conv stem 24-48-96" for a convolutional stem, else nothing.
+std::string stemText(const VisionConfig& v) {
+    std::string s;
+    for (int64_t ch : v.stemChannels) s += (s.empty() ? ", conv stem " : "-") + std::to_string(ch);
+    return s;
+}
+
 std::string withCommas(int64_t v) {
     std::string s = std::to_string(v), out;
     for (size_t i = 0; i < s.size(); ++i) {
@@ -127,7 +134,8 @@ int runInspect(int argc, char** argv) {
               << "Name:           " << (c.name.empty() ? "-" : c.name) << "\n"
               << "Attention:      " << attentionKindName(c.attention)
               << (diff ? " (lambda_init " + std::to_string(c.lambdaInit).substr(0, 4) + ")" : "") << "\n"
-              << "Vision tower:   " << c.vision.imageSize << " px, patch " << c.vision.patchSize << ", width "
+              << "Vision tower:   " << c.vision.imageSize << " px, patch " << c.vision.patchSize << stemText(c.vision)
+              << ", width "
               << c.vision.width << ", depth " << c.vision.depth << ", heads " << heads(c.vision.heads) << ", MLP "
               << c.vision.mlpWidth() << ", LayerNorm eps " << c.vision.normEps << "\n"
               << "Text tower:     context " << c.text.contextLength << ", vocab " << c.text.vocabSize << ", width "

@@ -22,7 +22,7 @@ const std::string kFixtures = std::string(DIFFCLIP_SHARED_DIR) + "/fixtures/";
 ModelConfig smallConfig(AttentionKind kind, int64_t depth, int64_t heads, int64_t patch, int64_t image, double mlp) {
     ModelConfig c;
     c.attention = kind;
-    c.vision = VisionConfig{image, patch, 8 * heads, depth, heads, mlp, kind == AttentionKind::Standard ? 1e-6 : 1e-5};
+    c.vision = VisionConfig{image, patch, 8 * heads, depth, heads, mlp, kind == AttentionKind::Standard ? 1e-6 : 1e-5, {}};
     c.text.contextLength = 10;
     c.text.vocabSize = 300;
     c.text.width = 4 * heads;
@@ -206,6 +206,67 @@ private Q_SLOTS:
         int entries = 0;
         for (const auto& e : fs::directory_iterator(dir.path().toStdString())) (void)e, ++entries;
         QCOMPARE(entries, 1);
+    }
+
+    // A convolutional stem: parameters counted as built, JSON round trip, the stages' strides
+    // taken from the patch size, output shapes, the stem changes the embedding, and the configs
+    // that cannot work refused with a reason.
+    void convolutionalStem() {
+        ModelConfig cfg = smallConfig(AttentionKind::Differential, 1, 2, 12, 24, 2.0);
+        cfg.vision.stemChannels = {4, 6, 8};
+        QCOMPARE(cfg.vision.stemStrides(), (std::vector<int64_t>{2, 2, 3}));
+        QVERIFY(cfg.validate().ok());
+        ClipModel model(cfg);
+        model->initialiseRandom(3);
+        int64_t count = 0;
+        for (const auto& [n, t] : model->weights()) count += t.numel();
+        QCOMPARE(count, cfg.parameterCount());
+        bool hasStem = false;
+        for (const auto& [n, t] : model->weights())
+            if (n == "visual.patch_embed.stem.2.conv.weight") hasStem = t.sizes().vec() == std::vector<int64_t>{8, 6, 3, 3};
+        QVERIFY(hasStem);
+
+        auto back = ModelConfig::fromJson(cfg.toJson());
+        QVERIFY(back.ok());
+        QCOMPARE(back->vision.stemChannels, cfg.vision.stemChannels);
+        QVERIFY(cfg.toJson()["vision"].contains("conv_stem"));
+        QVERIFY(!smallConfig(AttentionKind::Differential, 1, 2, 12, 24, 2.0).toJson()["vision"].contains("conv_stem"));
+
+        torch::NoGradGuard noGrad;
+        auto gen = at::detail::createCPUGenerator(5);
+        at::Tensor images = at::randn({2, 3, 24, 24}, gen, at::TensorOptions());
+        std::vector<AttentionMaps> maps;
+        at::Tensor e = model->encodeImage(images, &maps);
+        QCOMPARE(e.sizes().vec(), (std::vector<int64_t>{2, 12}));
+        QCOMPARE(maps[0].a1.size(-1), int64_t(2 * 2 + 1));
+        QVERIFY(torch::isfinite(e).all().item<bool>());
+        // The first stage's weights matter: zeroing them changes the embedding.
+        for (auto& item : model->named_parameters(true))
+            if (item.key() == "visual.patch_embed.stem.0.conv.weight") item.value().zero_();
+        QVERIFY(!torch::allclose(model->encodeImage(images), e, 1e-4, 1e-5));
+
+        // Shapes cannot tell the strides: inference asks for the config instead of guessing.
+        auto inferred = ModelConfig::inferFromStateDict(model->weights());
+        QVERIFY(!inferred.ok());
+        QVERIFY(inferred.error().message.find("config.json") != std::string::npos);
+
+        ModelConfig wrong = cfg;
+        wrong.vision.stemChannels = {4, 8};
+        QVERIFY(!wrong.validate().ok());
+        wrong.vision.stemChannels = {4, 0, 8};
+        QVERIFY(!wrong.validate().ok());
+        wrong = smallConfig(AttentionKind::Standard, 1, 2, 5, 25, 2.0);
+        wrong.vision.stemChannels = {4};
+        QVERIFY(!wrong.validate().ok());  // patch 5 is not made of 2s and 3s
+        Json bad = cfg.toJson();
+        bad["vision"]["conv_stem"] = "24,48";
+        QVERIFY(!ModelConfig::fromJson(bad).ok());
+        for (const char* name : {"diffclip-mini-conv", "clip-mini-conv"}) {
+            auto p = ModelConfig::preset(name);
+            QVERIFY(p.ok());
+            QCOMPARE(p->vision.stemChannels, (std::vector<int64_t>{24, 48, 96}));
+            QVERIFY(p->validate().ok());
+        }
     }
 
     void otherArchitectures_data() {

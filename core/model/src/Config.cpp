@@ -19,6 +19,15 @@ const char* attentionKindName(AttentionKind kind) {
 
 int64_t VisionConfig::mlpWidth() const { return static_cast<int64_t>(std::llround(double(width) * mlpRatio)); }
 
+std::vector<int64_t> VisionConfig::stemStrides() const {
+    std::vector<int64_t> strides;
+    int64_t rest = patchSize;
+    for (int64_t f : {int64_t(2), int64_t(3)})
+        while (rest > 1 && rest % f == 0) strides.push_back(f), rest /= f;
+    if (rest != 1) strides.clear();
+    return strides;
+}
+
 namespace {
 
 Error invalid(const std::string& what) { return makeError(ErrorCode::InvalidArgument, "model config: " + what); }
@@ -50,6 +59,13 @@ Status ModelConfig::validate() const {
     if (!positive(vision.width, big) || !positive(vision.depth, 1024) || !positive(vision.heads, 4096))
         return invalid("vision width, depth or heads out of range");
     if (vision.width % vision.heads != 0) return invalid("vision width is not divisible by its head count");
+    if (!vision.stemChannels.empty()) {
+        if (vision.stemChannels.size() != vision.stemStrides().size())
+            return invalid("a convolutional stem needs one stage per factor of the patch size (2s and 3s only): " +
+                           std::to_string(vision.stemStrides().size()) + " for patch " + std::to_string(vision.patchSize));
+        for (int64_t ch : vision.stemChannels)
+            if (!positive(ch, 1 << 14)) return invalid("convolutional stem channels out of range");
+    }
     if (!(vision.mlpRatio > 0.0 && vision.mlpRatio <= 64.0)) return invalid("vision mlp ratio out of range");
     if (!positive(text.contextLength, 1 << 16) || !positive(text.vocabSize, 1 << 24))
         return invalid("text context length or vocabulary size out of range");
@@ -73,7 +89,13 @@ Status ModelConfig::validate() const {
 int64_t ModelConfig::parameterCount() const {
     const int64_t D = vision.width, p = vision.patchSize, W = text.width;
     int64_t n = 0;
-    n += 3 * p * p * D + D;             // patch embedding
+    if (vision.stemChannels.empty()) {
+        n += 3 * p * p * D + D;         // patch embedding
+    } else {
+        int64_t in = 3;
+        for (int64_t ch : vision.stemChannels) n += 9 * in * ch + 2 * ch, in = ch;  // conv, GroupNorm
+        n += in * D + D;                // 1x1 projection
+    }
     n += D + vision.tokens() * D;       // cls token, position embedding
     n += vision.depth * blockParams(attention, D, vision.heads, vision.mlpWidth());
     n += 2 * D + D * embedDim;          // final norm, image projection
@@ -126,6 +148,7 @@ Json ModelConfig::toJson() const {
     root["name"] = name;
     root["attention"] = attentionKindName(attention);
     root["vision"] = fieldsToJson(vision, kVisionFields);
+    if (!vision.stemChannels.empty()) root["vision"]["conv_stem"] = vision.stemChannels;
     root["text"] = fieldsToJson(text, kTextFields);
     root["embed_dim"] = embedDim;
     root["vocab_size"] = text.vocabSize;
@@ -230,6 +253,15 @@ Result<ModelConfig> ModelConfig::fromJson(const Json& root) {
              readValue(root, "text_norm_eps", c.text.normEps, err);
     }
     if (ok) {
+        if (const Json* stem = jsonFind(*v, "conv_stem")) {
+            if (!stem->is_array() || stem->size() > 16) err = "\"conv_stem\" must be an array of at most 16 integers", ok = false;
+            for (size_t i = 0; ok && i < stem->size(); ++i) {
+                if (!(*stem)[i].is_number_integer()) err = "\"conv_stem\" must be an array of at most 16 integers", ok = false;
+                else c.vision.stemChannels.push_back((*stem)[i].get<int64_t>());
+            }
+        }
+    }
+    if (ok) {
         if (const Json* p = jsonFind(root, "preprocess")) {
             if (!p->is_object()) err = "\"preprocess\" must be an object", ok = false;
             else
@@ -297,6 +329,8 @@ Result<ModelConfig> ModelConfig::inferFromStateDict(const StateDict& dict, int64
 
     const at::Tensor* cls = get("visual.cls_token", 3);
     const at::Tensor* pos = get("visual.pos_embed", 3);
+    if (findTensor(dict, "visual.patch_embed.stem.0.conv.weight"))
+        return shapeError("a convolutional stem's strides are not in the weights: put its config.json beside them");
     const at::Tensor* patch = get("visual.patch_embed.proj.weight", 4);
     const at::Tensor* fc1 = get("visual.blocks.0.mlp.fc1.weight", 2);
     const at::Tensor* tok = get("token_embedding.weight", 2);
@@ -350,7 +384,7 @@ Result<ModelConfig> ModelConfig::inferFromStateDict(const StateDict& dict, int64
 
 std::vector<std::string> ModelConfig::presetNames() {
     return {"diffclip-vit-b16", "clip-vit-b16", "diffclip-vit-b32", "diffclip-tiny", "diffclip-starter", "clip-starter",
-            "diffclip-mini", "clip-mini", "diffclip-demo"};
+            "diffclip-mini", "clip-mini", "diffclip-mini-conv", "clip-mini-conv", "diffclip-demo"};
 }
 
 Result<ModelConfig> ModelConfig::preset(const std::string& name) {
@@ -366,7 +400,7 @@ Result<ModelConfig> ModelConfig::preset(const std::string& name) {
         c.vision.patchSize = 32;
     } else if (name == "diffclip-tiny") {
         c.name = "DiffCLIP tiny";
-        c.vision = VisionConfig{32, 8, 48, 2, 4, 4.0, 1e-5};
+        c.vision = VisionConfig{32, 8, 48, 2, 4, 4.0, 1e-5, {}};
         c.text.contextLength = 16;
         c.text.width = 32;
         c.text.layers = 2;
@@ -378,22 +412,26 @@ Result<ModelConfig> ModelConfig::preset(const std::string& name) {
         const bool differential = name == "diffclip-starter";
         c.name = differential ? "DiffCLIP starter" : "CLIP starter";
         c.attention = differential ? AttentionKind::Differential : AttentionKind::Standard;
-        c.vision = VisionConfig{96, 8, 192, 6, 6, 4.0, differential ? 1e-5 : 1e-6};
+        c.vision = VisionConfig{96, 8, 192, 6, 6, 4.0, differential ? 1e-5 : 1e-6, {}};
         c.text.contextLength = 32;
         c.text.width = 128;
         c.text.layers = 4;
         c.text.heads = 4;
         c.embedDim = 128;
         c.preprocess.resizeShorter = c.preprocess.cropSize = 96;
-    } else if (name == "diffclip-mini" || name == "clip-mini" || name == "diffclip-demo") {
+    } else if (name == "diffclip-mini" || name == "clip-mini" || name == "diffclip-demo" || name == "diffclip-mini-conv" ||
+               name == "clip-mini-conv") {
         // The mini trains from scratch at about 80 photos/s on one busy CPU core; the demo's model
         // is the mini at 96 px in 12 px patches (an 8 x 8 grid), which learned the demo's small
         // defects best in a 4-minute CPU budget (docs/TRAINING.md).
-        const bool demo = name == "diffclip-demo", differential = name != "clip-mini";
+        const bool demo = name == "diffclip-demo", differential = name.rfind("diffclip-", 0) == 0;
+        const bool conv = name.size() > 5 && name.compare(name.size() - 5, 5, "-conv") == 0;
         c.name = demo ? "DiffCLIP demo" : differential ? "DiffCLIP mini" : "CLIP mini";
+        if (conv) c.name += " (conv stem)";
         c.attention = differential ? AttentionKind::Differential : AttentionKind::Standard;
         const int64_t size = demo ? 96 : 64;
-        c.vision = VisionConfig{size, demo ? 12 : 8, 128, 4, 4, 4.0, differential ? 1e-5 : 1e-6};
+        c.vision = VisionConfig{size, demo ? 12 : 8, 128, 4, 4, 4.0, differential ? 1e-5 : 1e-6, {}};
+        if (conv) c.vision.stemChannels = {24, 48, 96};
         c.text.contextLength = 32;
         c.text.width = 128;
         c.text.layers = 2;

@@ -3,6 +3,7 @@
 #include <torch/version.h>
 
 #include <cmath>
+#include <numeric>
 #include <sstream>
 
 #include "diffclip/model/Runtime.h"
@@ -271,8 +272,35 @@ struct Tower : torch::nn::Module {
     }
 };
 
+// One stage of the convolutional stem: 3x3 convolution (no bias: GroupNorm follows), GroupNorm,
+// ReLU. GroupNorm rather than BatchNorm: no running statistics, so training and inference
+// compute the same thing and small training batches do not skew it.
+struct StemStage {
+    at::Tensor w, gnW, gnB;
+    int64_t stride = 2, groups = 1;
+    void reg(torch::nn::Module& parent, const std::string& name, int64_t in, int64_t out, int64_t s) {
+        auto stage = std::make_shared<ParamsImpl>();
+        auto conv = std::make_shared<ParamsImpl>();
+        w = conv->add("weight", {out, in, 3, 3});
+        stage->register_module("conv", conv);
+        auto norm = std::make_shared<ParamsImpl>();
+        gnW = norm->add("weight", {out});
+        gnB = norm->add("bias", {out});
+        stage->register_module("norm", norm);
+        parent.register_module(name, stage);
+        stride = s;
+        groups = std::gcd(out, int64_t(8));
+    }
+    at::Tensor operator()(const at::Tensor& x) const {
+        // Stride 2 overlaps its 3x3 windows (padding 1); stride 3 tiles them exactly.
+        at::Tensor y = at::conv2d(x, w, {}, {stride, stride}, {stride == 2 ? 1 : 0, stride == 2 ? 1 : 0});
+        return at::relu(at::group_norm(y, groups, gnW, gnB, 1e-5));
+    }
+};
+
 struct Visual : Tower {
     at::Tensor cls, pos, patchW, patchB;
+    std::vector<StemStage> stem;
     Norm norm;
     int64_t patch = 16;
     explicit Visual(const ModelConfig& c) {
@@ -281,8 +309,20 @@ struct Visual : Tower {
         cls = register_parameter("cls_token", torch::zeros({1, 1, v.width}));
         pos = register_parameter("pos_embed", torch::zeros({1, v.tokens(), v.width}));
         auto pe = std::make_shared<ParamsImpl>();
+        int64_t in = 3, kernel = v.patchSize;
+        if (!v.stemChannels.empty()) {
+            auto list = std::make_shared<ParamsImpl>();
+            const auto strides = v.stemStrides();
+            stem.resize(v.stemChannels.size());
+            for (size_t i = 0; i < stem.size(); ++i) {
+                stem[i].reg(*list, std::to_string(i), in, v.stemChannels[i], strides[i]);
+                in = v.stemChannels[i];
+            }
+            pe->register_module("stem", list);
+            kernel = 1;
+        }
         auto proj = std::make_shared<ParamsImpl>();
-        patchW = proj->add("weight", {v.width, 3, v.patchSize, v.patchSize});
+        patchW = proj->add("weight", {v.width, in, kernel, kernel});
         patchB = proj->add("bias", {v.width});
         pe->register_module("proj", proj);
         register_module("patch_embed", pe);
@@ -292,7 +332,14 @@ struct Visual : Tower {
 
     /// The input tokens of the blocks: patch embeddings after the CLS token, plus positions.
     at::Tensor tokens(const at::Tensor& images) const {
-        at::Tensor x = at::conv2d(images, patchW, patchB, {patch, patch});
+        at::Tensor x;
+        if (stem.empty()) {
+            x = at::conv2d(images, patchW, patchB, {patch, patch});
+        } else {
+            x = images;
+            for (const auto& stage : stem) x = stage(x);
+            x = at::conv2d(x, patchW, patchB);
+        }
         const int64_t B = x.size(0);
         x = x.flatten(2).transpose(1, 2);
         return at::cat({cls.expand({B, -1, -1}), x}, 1) + pos;
@@ -459,6 +506,8 @@ void ClipModelImpl::initialiseRandom(uint64_t seed) {
         if (name == "logit_scale") init.fill_(std::log(1.0 / 0.07));
         else if (ends(".bias") || name.find("_bias") != std::string::npos) init.zero_();
         else if (name.find("norm") != std::string::npos || name.find("ln_") != std::string::npos) init.fill_(1.0);
+        else if (name.find(".stem.") != std::string::npos)  // He initialisation: ReLU follows
+            init.normal_(0.0, std::sqrt(2.0 / double(p[0].numel())), gen);
         else if (name.find("lambda_") != std::string::npos) init.normal_(0.0, 0.1, gen);
         else if (name.find("pos") != std::string::npos) init.normal_(0.0, 0.01, gen);
         else if (name.find("projection") != std::string::npos) init.normal_(0.0, std::pow(double(p.size(0)), -0.5), gen);

@@ -29,10 +29,19 @@ struct VisionConfig {
     int64_t heads = 12;       // attention heads H (even for differential: H/2 effective heads)
     double mlpRatio = 4.0;    // hidden width = round(width * mlpRatio)
     double normEps = 1e-5;    // LayerNorm eps: 1e-5 DiffCLIP, 1e-6 timm's stock ViT
+    /// Convolutional stem (Xiao et al. 2021, "Early Convolutions Help Transformers See Better"):
+    /// output channels of each 3x3 stage (conv, GroupNorm, ReLU) in front of a 1x1 projection
+    /// to `width`. The stages' strides are patchSize factored into 2s then 3s (8 = 2,2,2;
+    /// 12 = 2,2,3), so their count must equal that factorisation's length. Empty: the plain
+    /// ViT patch embedding, one patchSize x patchSize convolution (every reference model).
+    std::vector<int64_t> stemChannels;
 
     int64_t gridSize() const { return imageSize / patchSize; }
     int64_t tokens() const { return gridSize() * gridSize() + 1; }  // patches + CLS
     int64_t mlpWidth() const;
+    /// The stem's stage strides (patchSize factored into 2s, then 3s); empty when patchSize has
+    /// another prime factor.
+    std::vector<int64_t> stemStrides() const;
 };
 
 struct TextConfig {
@@ -87,6 +96,7 @@ struct ModelConfig {
     /// "diffclip-tiny" (the fixture size), "diffclip-starter" / "clip-starter" (small, CPU-trainable),
     /// "diffclip-mini" / "clip-mini" (64 px, width 128, depth 4: trains from scratch in minutes on a CPU).
     /// "diffclip-demo" (the mini at 96 px in 12 px patches: the built-in demo's model).
+    /// "diffclip-mini-conv" / "clip-mini-conv": the mini with a convolutional stem (24, 48, 96).
     static Result<ModelConfig> preset(const std::string& name);
     static std::vector<std::string> presetNames();
 
