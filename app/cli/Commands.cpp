@@ -23,6 +23,9 @@ const std::vector<Command>& commands() {
 #ifdef DIFFCLIP_HAVE_DEMO
         {"demo", runDemo},
 #endif
+#ifdef DIFFCLIP_HAVE_DEMO_RUN
+        {"pretrain", runPretrain},
+#endif
     };
     return list;
 }

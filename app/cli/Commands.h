@@ -39,6 +39,7 @@ int runExplain(int argc, char** argv);
 int runDemo(int argc, char** argv);
 /// `diffclip demo` without a subcommand: generate, train, index, measure, open the application.
 int runDemoAll(int argc, char** argv);
+int runPretrain(int argc, char** argv);  // needs the demo (generator) and training
 #endif
 
 }  // namespace diffclip::cli

@@ -114,7 +114,8 @@ int runTrain(int argc, char** argv) {
                     "PACKAGE.partial/; running the same command again resumes. Ctrl-C stops after the current step\n"
                     "(the checkpoint stays). Progress goes to standard error. See docs/TRAINING.md.");
     // Options without a fixed default take the preset's (--preset, --mode) when not given.
-    std::string data, modeName, base, out, preset = "standard", device = "auto", architecture, wiseAlpha, augment;
+    std::string data, modeName, base, out, preset = "standard", device = "auto", architecture, wiseAlpha, augment,
+                init = "auto";
     long long epochs = 0, seed = 0, batch = 0, accumulation = 1, patience = 0, imageSize = 0, freezeBlocks = 0,
               threadCount = 0;
     double timeBudget = 0.0, valSplit = 0.2, lr = 0.0, weightDecay = 0.0, labelSmoothing = 0.0;
@@ -138,6 +139,9 @@ int runTrain(int argc, char** argv) {
     cli.addInteger("--patience", patience, 0, kNoLimit, "N", "early stopping after N epochs without improvement (0 off)");
     cli.addInteger("--image-size", imageSize, 0, 1024, "N", "scratch: training resolution in pixels");
     cli.addText("--architecture", architecture, "A", "scratch: preset:NAME or config.json (default by --preset)");
+    cli.addText("--init", init, "I",
+                "scratch: auto | starter | random | STARTER_FOLDER: where the vision tower starts (default auto:\n"
+                "the installed starter that fits the architecture, else random)");
     cli.addInteger("--freeze-blocks", freezeBlocks, 0, kNoLimit, "N", "contrastive: leave the first N vision blocks frozen");
     cli.addFlag("--train-text", trainText, "contrastive: fine-tune the text tower too");
     cli.addText("--wise-alpha", wiseAlpha, "A", "contrastive: WiSE-FT weight in the package, 0..1 or auto")
@@ -175,6 +179,8 @@ int runTrain(int argc, char** argv) {
     if (cli.given("--patience")) r.patience = static_cast<int>(patience);
     if (cli.given("--image-size")) r.imageSize = imageSize;
     if (cli.given("--architecture")) r.architecture = architecture;
+    if (cli.given("--init") && *mode != TrainMode::Scratch) return cli.usageError("--init needs --mode scratch");
+    r.init = init;
     r.freezeBlocks = static_cast<int>(freezeBlocks);
     r.trainText = trainText;
     if (cli.given("--wise-alpha")) r.wiseAlpha = wiseAlpha == "auto" ? -1.0 : std::stod(wiseAlpha);

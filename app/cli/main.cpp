@@ -36,6 +36,8 @@ void printUsage() {
                  "            intervals, latency and task time (nothing leaves the machine)\n"
                  "  explain   attention, rollout and why-it-matched maps of a photo, as PNG\n"
                  "  train     fine-tune or train a model on a folder-per-class tree (linear, contrastive, scratch)\n"
+                 "  pretrain  pretrain a starter vision tower on generated formula images (what train\n"
+                 "            --mode scratch starts from)\n"
                  "\n"
                  "Demo:\n"
                  "  demo generate   write the built-in demo data set (synthetic defect photos, masks,\n"

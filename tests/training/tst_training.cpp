@@ -1,6 +1,6 @@
 // Training core: one optimizer step, deterministic split and fingerprint, resume equals an
 // uninterrupted run, the job contract's stages in order, cancel leaves no package, the
-// evaluation figures on a hand-computed case, and a stalled run on an imbalanced folder that the
+// evaluation figures on a hand-computed case, starters (export, lookup, loading, refusals), and a stalled run on an imbalanced folder that the
 // learning monitor restarts into one that learns. Tiny models and synthetic photos only.
 #include <QTemporaryDir>
 #include <QtTest>
@@ -16,6 +16,8 @@
 #include <set>
 
 #include "diffclip/model/ModelIO.h"
+#include "diffclip/model/Safetensors.h"
+#include "diffclip/training/Starter.h"
 #include "diffclip/training/Trainer.h"
 
 using namespace diffclip;
@@ -445,6 +447,97 @@ private Q_SLOTS:
         QCOMPARE(dumpJson(rest->summary.at("learning")), dumpJson(learn));
         const double worst = maxWeightDifference(base + "/new", base + "/resumed");
         QVERIFY2(worst <= 1e-6, qPrintable(QString("max difference %1").arg(worst)));
+    }
+
+    // A starter exported from a trained package initialises the vision tower of a scratch run
+    // (found by "auto" under $DIFFCLIP_DATA_DIR/starters, or named as a folder), at another
+    // resolution too; the text tower stays random; a damaged starter, a starter of another
+    // architecture and "starter" with none installed are refused before anything is written.
+    void starterInitialisesVisionTower() {
+        QTemporaryDir tmp;
+        const std::string base = tmp.path().toStdString();
+        makeTree(base + "/data", 6);
+        TrainRecipe r = tinyScratch();
+        r.init = "random";
+        r.epochs = 2;
+        auto pre = runTraining(base + "/data", r, base + "/pre");
+        QVERIFY2(pre.ok(), pre.ok() ? "" : pre.error().describe().c_str());
+        const std::string starterDir = base + "/share/starters/tiny";
+        Json provenance = Json::object();
+        provenance["pretraining"] = Json::object({{"command", "test"}});
+        QVERIFY(exportStarter(base + "/pre", starterDir, provenance).ok());
+        QVERIFY(!exportStarter(base + "/pre", starterDir, provenance).ok());  // exists: refused
+        auto info = readStarter(starterDir);
+        QVERIFY2(info.ok(), info.ok() ? "" : info.error().describe().c_str());
+        QCOMPARE(info->manifest.at("pretraining").at("command").get<std::string>(), std::string("test"));
+        QCOMPARE(info->manifest.at("sha256").get<std::string>().size(), size_t(64));
+        auto file = readSafetensors(starterDir + "/model.safetensors");
+        QVERIFY(file.ok());
+        for (const auto& [name, t] : file->tensors) {
+            QVERIFY2(name.rfind("visual.", 0) == 0 || name == "image_projection", name.c_str());
+            QCOMPARE(t.scalar_type(), at::kHalf);
+        }
+
+        // "auto" finds it through $DIFFCLIP_DATA_DIR; a learning rate of ~0 keeps what it loaded.
+        qputenv("DIFFCLIP_DATA_DIR", QByteArray::fromStdString(base + "/share"));
+        QVERIFY(findStarter(*ModelConfig::preset("diffclip-tiny")).has_value());
+        QVERIFY(!findStarter(*ModelConfig::preset("diffclip-mini")).has_value());
+        TrainRecipe still = tinyScratch();
+        still.epochs = 1;
+        still.learningRate = 1e-30;
+        still.seed = 7;
+        auto started = runTraining(base + "/data", still, base + "/from-starter");
+        QVERIFY2(started.ok(), started.ok() ? "" : started.error().describe().c_str());
+        QCOMPARE(started->summary.at("parent").at("init").at("kind").get<std::string>(), std::string("starter"));
+        const StateDict pretrained = packageWeights(base + "/pre"), after = packageWeights(base + "/from-starter");
+        QCOMPARE(after.size(), pretrained.size());
+        for (size_t i = 0; i < after.size(); ++i) {
+            const bool vision = after[i].first.rfind("visual.", 0) == 0 || after[i].first == "image_projection";
+            const double d = (after[i].second - pretrained[i].second).abs().max().item<double>();
+            if (vision) QVERIFY2(d <= 2e-3 * std::max(1.0, pretrained[i].second.abs().max().item<double>()), after[i].first.c_str());
+            else if (after[i].first.rfind("transformer.", 0) == 0 && after[i].second.dim() == 2)
+                QVERIFY2(d > 1e-3, after[i].first.c_str());  // the text tower is not the starter's
+        }
+        // At another resolution the position embeddings are resized (4x4 grid -> 6x6).
+        TrainRecipe wider = still;
+        wider.imageSize = 48;
+        auto resized = runTraining(base + "/data", wider, base + "/wider");
+        QVERIFY2(resized.ok(), resized.ok() ? "" : resized.error().describe().c_str());
+        QCOMPARE(resized->summary.at("parent").at("init").at("kind").get<std::string>(), std::string("starter"));
+        // Named as a folder it is used whatever is installed; "random" ignores it.
+        qputenv("DIFFCLIP_DATA_DIR", QByteArray::fromStdString(base + "/nothing-here"));
+        TrainRecipe named = still;
+        named.init = starterDir;
+        auto byName = runTraining(base + "/data", named, base + "/named");
+        QVERIFY(byName.ok());
+        QCOMPARE(byName->summary.at("parent").at("init").at("kind").get<std::string>(), std::string("starter"));
+        TrainRecipe none = still;
+        none.init = "starter";
+        auto missing = runTraining(base + "/data", none, base + "/missing");
+        QVERIFY(!missing.ok());
+        QCOMPARE(missing.error().code, ErrorCode::NotFound);
+        QVERIFY(missing.error().message.find("--init random") != std::string::npos);
+        none.init = "auto";
+        auto fallback = runTraining(base + "/data", none, base + "/fallback");
+        QVERIFY(fallback.ok());
+        QCOMPARE(fallback->summary.at("parent").at("init").at("kind").get<std::string>(), std::string("random"));
+
+        // Another architecture: refused by name. A flipped byte: the checksum says so.
+        TrainRecipe other = named;
+        other.architecture = "preset:diffclip-mini";
+        auto misfit = runTraining(base + "/data", other, base + "/misfit");
+        QVERIFY(!misfit.ok());
+        QCOMPARE(misfit.error().code, ErrorCode::Mismatch);
+        {
+            std::fstream f(starterDir + "/model.safetensors", std::ios::in | std::ios::out | std::ios::binary);
+            f.seekp(-3, std::ios::end);
+            f.put('\x5a');
+        }
+        auto damaged = runTraining(base + "/data", named, base + "/damaged");
+        QVERIFY(!damaged.ok());
+        QVERIFY2(damaged.error().message.find("checksum") != std::string::npos, damaged.error().message.c_str());
+        QVERIFY(!fs::exists(base + "/damaged"));
+        qunsetenv("DIFFCLIP_DATA_DIR");
     }
 
     void linearProbeWritesHead() {

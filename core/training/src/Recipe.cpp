@@ -26,6 +26,7 @@ Json TrainRecipe::toJson() const {
         j["architecture"] = architecture;
         j["image_size"] = imageSize;
         j["compare_attention"] = compareAttention;
+        j["init"] = init;
     }
     j["epochs"] = epochs;
     j["time_budget_minutes"] = timeBudgetMinutes;

@@ -9,6 +9,37 @@ namespace diffclip {
 
 using namespace train;
 
+namespace {
+
+// The starter of each variant for recipe.init (TrainJob.h). "auto" takes starters only when every
+// variant has one, so a comparison never sets a pretrained side against a random one.
+Result<std::vector<std::optional<StarterInfo>>> resolveStarters(const std::string& init,
+                                                                 const std::vector<ModelConfig>& configs) {
+    std::vector<std::optional<StarterInfo>> out(configs.size());
+    if (init == "random") return out;
+    if (init == "auto" || init == "starter") {
+        for (size_t i = 0; i < configs.size(); ++i) {
+            out[i] = findStarter(configs[i]);
+            if (!out[i] && init == "starter")
+                return makeError(ErrorCode::NotFound, "no installed starter fits " + configs[i].name +
+                                                          " (--init random trains from random weights)");
+        }
+        if (std::any_of(out.begin(), out.end(), [](const auto& s) { return !s; })) out.assign(configs.size(), std::nullopt);
+        return out;
+    }
+    auto s = readStarter(init);
+    if (!s) return s.error();
+    for (size_t i = 0; i < configs.size(); ++i) {
+        if (!starterFits(s->config, configs[i]))
+            return makeError(ErrorCode::Mismatch, init + ": the starter's vision tower (" + s->config.name +
+                                                      ") does not fit " + configs[i].name);
+        out[i] = *s;
+    }
+    return out;
+}
+
+}  // namespace
+
 Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& recipe, const std::string& out,
                                 const TrainOptions& options) {
     try {
@@ -125,6 +156,25 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
 
         std::vector<std::string> variants = r.compareAttention ? std::vector<std::string>{"differential", "standard"}
                                                                : std::vector<std::string>{""};
+        std::vector<ModelConfig> configs;
+        for (const auto& variant : variants) {
+            ModelConfig c = scratchCfg;
+            if (variant == "standard") {
+                c.attention = AttentionKind::Standard;
+                c.vision.normEps = 1e-6;
+                c.name += " (standard attention)";
+            }
+            configs.push_back(c);
+        }
+        std::vector<std::optional<StarterInfo>> starters(variants.size());
+        if (r.mode == TrainMode::Scratch) {
+            auto s = resolveStarters(r.init, configs);
+            if (!s) return s.error();
+            starters = *s;
+            for (size_t vi = 0; vi < variants.size(); ++vi)
+                job.say(variants[vi], starters[vi] ? "vision tower from the starter " + starters[vi]->dir
+                                                   : std::string("vision tower from random weights (init ") + r.init + ")");
+        }
         if (r.compareAttention) job.budgetSeconds /= 2.0;  // the same time for each side
         StateDict baseWeights;
         if (r.mode == TrainMode::Contrastive)
@@ -137,14 +187,16 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
             in.ckpt = ckptRoot / (in.variant.empty() ? std::string("run") : in.variant);
             const Tokenizer* tok = nullptr;
             if (r.mode == TrainMode::Scratch) {
-                ModelConfig c = scratchCfg;
-                if (in.variant == "standard") {
-                    c.attention = AttentionKind::Standard;
-                    c.vision.normEps = 1e-6;
-                    c.name += " (standard attention)";
-                }
+                const ModelConfig& c = configs[vi];
                 in.model = ClipModel(c);
                 in.model->initialiseRandom(r.seed);
+                Json init = Json::object();
+                init["kind"] = "random";
+                if (starters[vi]) {
+                    auto applied = applyStarter(in.model, *starters[vi]);
+                    if (!applied) return applied.error();
+                    init = *applied;
+                }
                 in.model->to(*device);
                 in.mergesPath = scratchMerges;
                 tok = scratchTok.get();
@@ -152,6 +204,7 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
                 p["architecture"] = r.architecture;
                 p["config"] = c.toJson();
                 p["init_seed"] = static_cast<uint64_t>(r.seed);
+                p["init"] = init;
                 in.parent = p;
             } else {
                 in.model = base.model;

@@ -38,6 +38,11 @@ struct TrainRecipe {
     std::string base;                      // MODEL argument (linear, contrastive)
     std::string architecture = "preset:diffclip-mini";  // scratch: "preset:NAME" or a config.json path
     int64_t imageSize = 0;                 // scratch: training resolution in pixels (0: the architecture's)
+    /// scratch: where the vision tower starts. "auto": the installed starter that fits the
+    /// architecture (Starter.h), else random; "starter": that starter, an error when none fits;
+    /// "random": random weights (for comparison); or a starter folder. The text tower always
+    /// starts random. With compareAttention "auto" uses starters only when both variants have one.
+    std::string init = "auto";
     int epochs = 30;                       // upper bound; the time budget may end earlier
     double timeBudgetMinutes = 0.0;        // 0: none. Training stops cleanly at the budget, best kept
     double valFraction = 0.2;              // 0 <= f < 1
