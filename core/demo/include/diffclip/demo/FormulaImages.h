@@ -91,7 +91,8 @@ double formulaFillRate(const FormulaClass& c);
 cv::Mat renderFormulaImage(const FormulaClass& c, int instance, int size, uint64_t seed);
 
 /// Writes (or completes) a class-per-folder tree for pretraining:
-///   root/formula-NNN/NNNN.png     image NNNN (0-based instance) of class NNN (0-based), PNG
+///   root/formula-NNN/NNNN.png     image NNNN (0-based instance) of class NNN (0-based), 8-bit
+///                                 grey PNG (renderFormulaImage's equal channels, stored once)
 ///   root/formula-NNN/prompt.txt   "a formula image of kind NNN."
 ///   root/manifest.json            generator, version, seed, classes, per_class, size,
 ///                                 fractal_classes, contour_classes
