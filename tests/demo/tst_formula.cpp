@@ -349,6 +349,13 @@ private Q_SLOTS:
         QVERIFY(s.error().message.find(mine.toStdString()) != std::string::npos);
         QCOMPARE(int(tree(mine).size()), 1);
 
+        // ... but a manifest write that was cut short (the only file) is ours: the run goes on.
+        const QString cut = tmp.path() + "/cut";
+        QVERIFY(QDir(tmp.path()).mkdir("cut"));
+        testsupport::writeFile(cut + "/manifest.json.tmp", QByteArray("{\"gener"));
+        QVERIFY(writeFormulaTree(cut.toStdString(), 2, 2, 32, 1, JobControl()));
+        QVERIFY(tree(cut) == files);
+
         // Bad arguments.
         for (auto [classes, perClass, size] : {std::tuple{0, 1, 64}, {1000, 1, 64}, {1, 0, 64}, {1, 10000, 64},
                                                {1, 1, 31}, {1, 1, 1025}}) {

@@ -468,6 +468,8 @@ Status writeFormulaTree(const std::string& root, int classes, int perClass, int 
                                                       " holds formula images made with other parameters or another "
                                                       "generator version (manifest.json); choose a new folder");
     } else {
+        // A manifest write cut short is the one thing a run leaves before its manifest exists.
+        fs::remove(dir / "manifest.json.tmp", ec);
         const bool empty = fs::is_empty(dir, ec);
         if (ec) return ioError("read folder", dir, ec.message());
         if (!empty)

@@ -7,8 +7,9 @@
 //
 // Two kinds of class, alternating (even index: fractal, odd: contour):
 //   Fractal  an IFS of 2..4 contractive affine maps; the chaos game's point cloud is the shape.
-//            A class is kept only if its cloud, fitted into a 64x64 raster, hits at least
-//            kMinFractalFill of the pixels (FractalDB's filling-rate filter: no dust, no lines).
+//            A class is kept only if its cloud, fitted into a 64x64 raster, hits
+//            kMinFractalFill..kMaxFractalFill of the pixels (FractalDB's filling-rate filter:
+//            no dust, no lines).
 //   Contour  2..6 concentric closed polygons (3..16 vertices) whose radius is modulated by a
 //            few class-specific harmonics and a class-specific noise amplitude, drawn as thin
 //            anti-aliased lines; kept if the rings are 200..700 px long on a 64x64 raster
@@ -79,7 +80,7 @@ struct FormulaClass {
 };
 
 /// `count` classes (1..9999), deterministic from `seed` on every platform. Even indices are
-/// fractals and odd ones contours, so both kinds have about half. Costs about 0.5 ms a class
+/// fractals and odd ones contours, so both kinds have about half. Costs about 0.5-1 ms a class
 /// (fractals are drawn until one passes the filling-rate filter). count < 1 gives an empty list.
 std::vector<FormulaClass> makeFormulaClasses(int count, uint64_t seed);
 
