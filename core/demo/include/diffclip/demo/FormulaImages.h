@@ -40,7 +40,7 @@ namespace diffclip::demo {
 
 /// Version of the class sampling, rendering and tree layout; writeFormulaTree refuses a tree
 /// whose manifest names another one instead of mixing images of two generators.
-constexpr int kFormulaGeneratorVersion = 1;
+constexpr int kFormulaGeneratorVersion = 2;  // 2: contours chosen on their ring length
 
 /// Filling rate (share of the pixels of a 64x64 raster that the shape covers): a fractal must
 /// reach the minimum to be kept and stay below the maximum (a filled square teaches nothing
