@@ -35,7 +35,9 @@ constexpr int kBurnIn = 20;                  // first points, still off the attr
 constexpr double kMaxSingular = 0.9;         // contraction of a class's maps: the game converges
 constexpr double kMaxSingularJittered = 0.97;
 constexpr double kMinDet = 0.02;             // below: a map that squashes the plane to a line
-constexpr int kMaxAttempts = 100000;         // IFS draws per class; about 1 in 10 pass
+constexpr double kMinContourLength = 200;     // ring length (px at 64x64): keeps the fill in range
+constexpr double kMaxContourLength = 700;
+constexpr int kMaxAttempts = 100000;         // draws per class before giving up (never reached in tests)
 
 /// Largest singular value of [[a b] [c d]] (closed form: no iteration, exact arithmetic only).
 double largestSingular(const AffineMap& m) {
@@ -273,8 +275,15 @@ FormulaClass makeContour(FormulaClass c) {
         }
         c.noise = rng.uniform(0, 0.25);
         c.thickness = rng.range(1, 2);
-        c.fill = contourFill(c);
-        if (c.fill >= kMinContourFill && c.fill <= kMaxContourFill) return c;
+        // Accepted on the rings' total length (circles of the base radii, in pixels of the
+        // 64x64 raster): plain arithmetic, so the choice is the same on every platform, where
+        // the drawn filling rate goes through libm's cos and OpenCV's rasteriser.
+        double length = 0;
+        for (int r = 0; r < c.rings; ++r) length += 2 * kPi * (c.innerRadius + r * c.ringGap) * kFillRaster;
+        if (length >= kMinContourLength && length <= kMaxContourLength) {
+            c.fill = contourFill(c);
+            return c;
+        }
     }
     return c;
 }
@@ -459,6 +468,8 @@ Status writeFormulaTree(const std::string& root, int classes, int perClass, int 
                                                       " holds formula images made with other parameters or another "
                                                       "generator version (manifest.json); choose a new folder");
     } else {
+        // A manifest write cut short is the one thing a run leaves before its manifest exists.
+        fs::remove(dir / "manifest.json.tmp", ec);
         const bool empty = fs::is_empty(dir, ec);
         if (ec) return ioError("read folder", dir, ec.message());
         if (!empty)

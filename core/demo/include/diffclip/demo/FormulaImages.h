@@ -7,18 +7,21 @@
 //
 // Two kinds of class, alternating (even index: fractal, odd: contour):
 //   Fractal  an IFS of 2..4 contractive affine maps; the chaos game's point cloud is the shape.
-//            A class is kept only if its cloud, fitted into a 64x64 raster, hits at least
-//            kMinFractalFill of the pixels (FractalDB's filling-rate filter: no dust, no lines).
+//            A class is kept only if its cloud, fitted into a 64x64 raster, hits
+//            kMinFractalFill..kMaxFractalFill of the pixels (FractalDB's filling-rate filter:
+//            no dust, no lines).
 //   Contour  2..6 concentric closed polygons (3..16 vertices) whose radius is modulated by a
 //            few class-specific harmonics and a class-specific noise amplitude, drawn as thin
-//            anti-aliased lines.
+//            anti-aliased lines; kept if the rings are 200..700 px long on a 64x64 raster
+//            (their filling rate then lies in kMinContourFill..kMaxContourFill).
 // Per instance (image) the class identity stays, and what a camera would change varies: one map
 // parameter (fractal) or the noise phase (contour) is jittered slightly, the shape is rotated,
 // maybe flipped, scaled by 0.8..1.2 and shifted, and it is drawn in a random grey on a textured
 // grey background with sensor noise and sometimes a slight blur.
 //
-// Determinism: makeFormulaClasses uses only SplitMix64 and + - * / sqrt (the file is built
-// with -ffp-contract=off), so its classes are the same on every platform. renderFormulaImage
+// Determinism: makeFormulaClasses decides with SplitMix64 and + - * / sqrt only (the file is
+// built with -ffp-contract=off), so its classes are the same on every platform (a contour's
+// `fill` is drawn with OpenCV and may differ in the last pixels). renderFormulaImage
 // and writeFormulaTree also use OpenCV's drawing and filtering: byte-identical for a given build
 // of OpenCV, not promised across OpenCV versions.
 // Threading: every function is reentrant and may run on several threads at once; nothing is
@@ -37,12 +40,14 @@ namespace diffclip::demo {
 
 /// Version of the class sampling, rendering and tree layout; writeFormulaTree refuses a tree
 /// whose manifest names another one instead of mixing images of two generators.
-constexpr int kFormulaGeneratorVersion = 1;
+constexpr int kFormulaGeneratorVersion = 2;  // 2: contours chosen on their ring length
 
-/// Filling rate (share of the pixels of a 64x64 raster that the shape covers) a class must
-/// reach to be kept, and the most it may reach (a filled square teaches nothing either).
+/// Filling rate (share of the pixels of a 64x64 raster that the shape covers): a fractal must
+/// reach the minimum to be kept and stay below the maximum (a filled square teaches nothing
+/// either); contours, chosen on their length, were measured within their range (2,000 classes
+/// of seeds 1..5: fractals 0.150..0.678, contours 0.034..0.338).
 constexpr double kMinFractalFill = 0.15, kMaxFractalFill = 0.80;
-constexpr double kMinContourFill = 0.06, kMaxContourFill = 0.60;
+constexpr double kMinContourFill = 0.02, kMaxContourFill = 0.60;
 
 enum class FormulaKind { Fractal, Contour };
 
@@ -75,12 +80,13 @@ struct FormulaClass {
 };
 
 /// `count` classes (1..9999), deterministic from `seed` on every platform. Even indices are
-/// fractals and odd ones contours, so both kinds have about half. Costs roughly 1 ms a class
+/// fractals and odd ones contours, so both kinds have about half. Costs about 0.5-1 ms a class
 /// (fractals are drawn until one passes the filling-rate filter). count < 1 gives an empty list.
 std::vector<FormulaClass> makeFormulaClasses(int count, uint64_t seed);
 
 /// The filling rate of the class's base shape (no per-instance variation) on a 64x64 raster:
-/// the value the acceptance filter used. Also for contours.
+/// for a fractal the value its acceptance filter used; for a contour, its drawn lines
+/// (coverage above 1/4).
 double formulaFillRate(const FormulaClass& c);
 
 /// Image `instance` (>= 0) of class `c`: CV_8UC3 BGR (three equal channels), size x size.
@@ -104,7 +110,8 @@ cv::Mat renderFormulaImage(const FormulaClass& c, int instance, int size, uint64
 /// A root that cannot be created or written (read-only, a file in the way) gives Io with the
 /// path and the reason. Cancel is checked before each image: Cancelled, with what was written
 /// kept. Progress: stage "generate", done/total = images written or found.
-/// `threads`: render threads including the caller, 0 = all cores; the output does not depend on it.
+/// `threads`: render threads including the caller, 0 = all cores (at most 16); the output does
+/// not depend on it.
 Status writeFormulaTree(const std::string& root, int classes, int perClass, int size, uint64_t seed,
                         const JobControl& job, int threads = 0);
 
