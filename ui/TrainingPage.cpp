@@ -338,6 +338,7 @@ bool TrainingPage::submit() {
     } else {
         if (!architecture().isEmpty()) r.architecture = architecture().toStdString();
         r.compareAttention = m_recipe->compareAttention();
+        r.init = m_recipe->init().toStdString();
     }
     r.device = m_recipe->device().toStdString();
     r.timeBudgetMinutes = m_recipe->timeBudgetMinutes();

@@ -11,12 +11,15 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QVBoxLayout>
 
 #include <algorithm>
 
 #include "AppSettings.h"
 #include "Controls.h"
 #include "ModelListModel.h"
+#include "diffclip/training/Starter.h"
+#include "diffclip/training/TrainJob.h"
 
 namespace diffclip::ui {
 
@@ -63,6 +66,21 @@ TrainingRecipeForm::TrainingRecipeForm(QWidget* parent) : QWidget(parent) {
     m_arch->addItem(tr("DiffCLIP mini (64 px)"), QStringLiteral("preset:diffclip-mini"));
     m_arch->addItem(tr("DiffCLIP starter (96 px)"), QStringLiteral("preset:diffclip-starter"));
     form->addRow(tr("&Architecture:"), m_arch);
+    // Where the vision tower starts (TrainRecipe::init); the hint names the starter that fits.
+    m_init = new QComboBox(this);
+    m_init->setObjectName(QStringLiteral("initChoice"));
+    m_init->addItem(tr("Pretrained starter"), QStringLiteral("auto"));
+    m_init->addItem(tr("Random weights (for comparison)"), QStringLiteral("random"));
+    m_initHint = new QLabel(this);
+    m_initHint->setObjectName(QStringLiteral("initHint"));
+    m_initHint->setWordWrap(true);
+    m_initHint->setForegroundRole(QPalette::PlaceholderText);
+    auto* initField = new QWidget(this);
+    auto* initBox = new QVBoxLayout(initField);
+    initBox->setContentsMargins(0, 0, 0, 0);
+    initBox->addWidget(m_init);
+    initBox->addWidget(m_initHint);
+    form->addRow(makeBuddyLabel(tr("&Start from:"), m_init, this), initField);
     m_compare = new QCheckBox(tr("Compare standard and differential attention"), this);
     m_compare->setToolTip(tr("Train a standard-attention and a differential-attention model on the same split, each "
                              "with half of the time budget."));
@@ -95,6 +113,8 @@ TrainingRecipeForm::TrainingRecipeForm(QWidget* parent) : QWidget(parent) {
         updateEnabled();
         Q_EMIT modeChanged();
     });
+    for (QComboBox* box : {m_arch, m_preset, m_init})
+        connect(box, QOverload<int>::of(&QComboBox::currentIndexChanged), this, &TrainingRecipeForm::updateEnabled);
     updateEnabled();
 }
 
@@ -151,6 +171,37 @@ void TrainingRecipeForm::setCompareAttention(bool on) { m_compare->setChecked(on
 
 bool TrainingRecipeForm::compareAttention() const { return m_compare->isChecked(); }
 
+void TrainingRecipeForm::setInit(const QString& init) {
+    const int i = m_init->findData(init);
+    if (i >= 0) m_init->setCurrentIndex(i);
+}
+
+QString TrainingRecipeForm::init() const { return m_init->currentData().toString(); }
+
+QString TrainingRecipeForm::initHint() const {
+    if (init() == QLatin1String("random")) return tr("The vision tower starts from random weights.");
+    std::string arch = architecture().toStdString();
+    if (arch.empty()) {
+        auto r = presetRecipe(TrainMode::Scratch, preset().toStdString());
+        if (r) arch = r->architecture;
+    }
+    auto cfg = arch.rfind("preset:", 0) == 0 ? ModelConfig::preset(arch.substr(7)) : ModelConfig::fromFile(arch);
+    if (!cfg) return QString();
+    std::optional<StarterInfo> starter = findStarter(*cfg);
+    if (m_compare->isChecked()) {
+        ModelConfig standard = *cfg;
+        standard.attention = AttentionKind::Standard;
+        standard.vision.normEps = 1e-6;
+        if (starter && !findStarter(standard))
+            return tr("No starter is installed for standard attention, so both compared models start from random "
+                      "weights.");
+    }
+    if (!starter) return tr("No installed starter fits this architecture: the vision tower starts from random weights.");
+    return tr("The vision tower starts from the installed starter “%1”, pretrained on generated formula images; "
+              "the text tower starts from random weights.")
+        .arg(QString::fromStdString(starter->name));
+}
+
 QString TrainingRecipeForm::device() const { return m_device->currentData().toString(); }
 
 void TrainingRecipeForm::setTimeBudgetMinutes(double minutes) { m_budget->setValue(minutes); }
@@ -182,6 +233,9 @@ void TrainingRecipeForm::updateEnabled() {
     m_baseBrowse->setEnabled(!scratch && !m_running);
     m_arch->setEnabled(scratch && !m_running);
     m_compare->setEnabled(scratch && !m_running);
+    m_init->setEnabled(scratch && !m_running);
+    m_initHint->setVisible(scratch);
+    if (scratch) m_initHint->setText(initHint());
     for (QWidget* w : std::initializer_list<QWidget*>{m_mode, m_preset, m_device, m_budget, m_output})
         w->setEnabled(!m_running);
 }

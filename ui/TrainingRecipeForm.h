@@ -1,6 +1,7 @@
 #pragma once
 // The Training page's settings: mode (linear / contrastive / scratch), preset, base model (the
-// open workspace's model until the user picks one) or architecture, the standard-vs-differential
+// open workspace's model until the user picks one) or architecture and where it starts (a
+// pretrained starter or random weights), the standard-vs-differential
 // comparison, device, time budget and output name. Which fields apply follows the mode; all are
 // locked while a training runs. GUI thread only.
 
@@ -10,6 +11,7 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QLabel;
 class QLineEdit;
 class QPushButton;
 
@@ -39,6 +41,11 @@ public:
     QString architecture() const;
     void setCompareAttention(bool on);  // scratch only
     bool compareAttention() const;
+    /// Scratch: "auto" (the installed starter that fits, else random) or "random" (TrainRecipe::init).
+    void setInit(const QString& init);
+    QString init() const;
+    /// The sentence under the choice: which starter the run would use, or why none.
+    QString initHint() const;
     QString device() const;
     void setTimeBudgetMinutes(double minutes);  // 0: no limit
     double timeBudgetMinutes() const;
@@ -68,6 +75,8 @@ private:
     QPushButton* m_baseBrowse = nullptr;
     QComboBox* m_arch = nullptr;
     QCheckBox* m_compare = nullptr;
+    QComboBox* m_init = nullptr;
+    QLabel* m_initHint = nullptr;
     QComboBox* m_device = nullptr;
     QDoubleSpinBox* m_budget = nullptr;
     QLineEdit* m_output = nullptr;

@@ -3,11 +3,14 @@
 // model's vision tower is trained; the result is exported as a starter (Starter.h).
 #include <csignal>
 #include <filesystem>
+#include <iomanip>
+#include <sstream>
 #include <iostream>
 
 #include "Commands.h"
 #include "Output.h"
 #include "ProgressOutput.h"
+#include "TrainOutput.h"
 #include "diffclip/demo/FormulaImages.h"
 #include "diffclip/model/Runtime.h"
 #include "diffclip/training/Starter.h"
@@ -94,6 +97,7 @@ int runPretrain(int argc, char** argv) {
     TrainOptions options;
     options.job = job;
     options.overwrite = true;  // the package in the work folder is an intermediate
+    options.onMetrics = metricsPrinter(job.progress);
     auto rep = runTraining(images.string(), r, (workDir / "model").string(), options);
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
@@ -119,7 +123,11 @@ int runPretrain(int argc, char** argv) {
     if (!starter) return fail(starter.error());
     std::string top1 = "-";
     if (const Json* after = jsonFind(rep->summary, "after"))
-        if (const Json* t = jsonFind(*after, "top1"); t && t->is_number()) top1 = std::to_string(100.0 * t->get<double>()) + "%";
+        if (const Json* t = jsonFind(*after, "top1"); t && t->is_number()) {
+            std::ostringstream v;
+            v << std::fixed << std::setprecision(1) << 100.0 * t->get<double>() << "%";
+            top1 = v.str();
+        }
     std::cerr << "starter written to " << outPath.string() << "\n  sha256 "
               << jsonFind(starter->manifest, "sha256")->get<std::string>() << "\n  pretraining validation top-1 " << top1
               << "\n";

@@ -8,6 +8,7 @@
 #include "Commands.h"
 #include "Output.h"
 #include "ProgressOutput.h"
+#include "TrainOutput.h"
 #include "diffclip/model/Runtime.h"
 #include "diffclip/training/Trainer.h"
 
@@ -106,6 +107,27 @@ void printVariant(const Json& v) {
 
 }  // namespace
 
+std::function<void(const TrainMetrics&)> metricsPrinter(const Progress& progress) {
+    // The live figures every 5 seconds, as lines of the same output (so a terminal's updating
+    // counts line is closed first).
+    auto lastPrint = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now() -
+                                                                             std::chrono::hours(1));
+    return [progress, lastPrint](const TrainMetrics& p) {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - *lastPrint < std::chrono::seconds(5)) return;
+        *lastPrint = now;
+        std::ostringstream line;
+        if (!p.variant.empty()) line << "[" << p.variant << "] ";
+        line << "epoch " << p.epoch << "/" << p.epochs;
+        if (p.steps > 0) line << " step " << p.step << "/" << p.steps;
+        line << std::fixed << std::setprecision(4) << " loss " << p.loss << std::setprecision(1);
+        if (p.imagesPerSecond > 0) line << " " << p.imagesPerSecond << " img/s";
+        if (p.valTop1 >= 0) line << " val top-1 " << 100.0 * p.valTop1 << "%";
+        line << std::defaultfloat << " elapsed " << clock(p.elapsedSeconds) << " left " << clock(p.remainingSeconds);
+        progress.message(line.str());
+    };
+}
+
 int runTrain(int argc, char** argv) {
     CommandLine cli("train",
                     "--data FOLDER --mode contrastive|linear|scratch [--base MODEL] --out PACKAGE [options]\n\n"
@@ -197,23 +219,7 @@ int runTrain(int argc, char** argv) {
     options.overwrite = overwrite;
     options.job.cancel = g_cancel;
     options.job.progress = stderrProgress("train");
-    // The live figures every 5 seconds, as lines of the same output (so a terminal's updating
-    // counts line is closed first).
-    auto lastPrint = std::chrono::steady_clock::now() - std::chrono::hours(1);
-    options.onMetrics = [&](const TrainMetrics& p) {
-        const auto now = std::chrono::steady_clock::now();
-        if (now - lastPrint < std::chrono::seconds(5)) return;
-        lastPrint = now;
-        std::ostringstream line;
-        if (!p.variant.empty()) line << "[" << p.variant << "] ";
-        line << "epoch " << p.epoch << "/" << p.epochs;
-        if (p.steps > 0) line << " step " << p.step << "/" << p.steps;
-        line << std::fixed << std::setprecision(4) << " loss " << p.loss << std::setprecision(1);
-        if (p.imagesPerSecond > 0) line << " " << p.imagesPerSecond << " img/s";
-        if (p.valTop1 >= 0) line << " val top-1 " << 100.0 * p.valTop1 << "%";
-        line << std::defaultfloat << " elapsed " << clock(p.elapsedSeconds) << " left " << clock(p.remainingSeconds);
-        options.job.progress.message(line.str());
-    };
+    options.onMetrics = metricsPrinter(options.job.progress);
     std::signal(SIGINT, onInterrupt);
     std::signal(SIGTERM, onInterrupt);
     std::cerr << "diffclip train: " << trainModeName(r.mode) << " (" << r.preset << "), " << threads << " CPU thread(s)\n";

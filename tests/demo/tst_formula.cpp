@@ -2,6 +2,8 @@
 // instances that resemble their own class more than others, and the resumable folder tree.
 #include <QtTest>
 
+#include <set>
+
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
@@ -140,6 +142,15 @@ std::pair<ErrorCode, QString> writeUnprivileged(const std::string& root) {
 class TestFormula : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // Every class below 4096 has its own prompt; the first ones as worked out by hand.
+    void promptsAreDistinct() {
+        std::set<std::string> seen;
+        for (int c = 0; c < 4096; ++c) QVERIFY2(seen.insert(formulaClassPrompt(c)).second, formulaClassPrompt(c).c_str());
+        QCOMPARE(formulaClassPrompt(0), std::string("a formula image: apple cloud."));    // words 0 and 3
+        QCOMPARE(formulaClassPrompt(1), std::string("a formula image: river forest."));   // words 1 and 8
+        QCOMPARE(formulaClassPrompt(64), std::string("a formula image: apple island."));  // words 0 and 20
+    }
+
     void classesAreDeterministic() {
         const auto a = makeFormulaClasses(24, 5), b = makeFormulaClasses(24, 5);
         QCOMPARE(int(a.size()), 24);
@@ -269,8 +280,7 @@ private Q_SLOTS:
         const auto classes = makeFormulaClasses(4, 3);
         for (int c = 0; c < 4; ++c) {
             const QString folder = QStringLiteral("formula-%1/").arg(c, 3, 10, QLatin1Char('0'));
-            QCOMPARE(files.at(folder + "prompt.txt"),
-                     QStringLiteral("a formula image of kind %1.\n").arg(c, 3, 10, QLatin1Char('0')).toUtf8());
+            QCOMPARE(files.at(folder + "prompt.txt"), QByteArray::fromStdString(formulaClassPrompt(c) + "\n"));
             for (int i = 0; i < 3; ++i) {
                 const QString name = folder + QStringLiteral("%1.png").arg(i, 4, 10, QLatin1Char('0'));
                 QVERIFY2(files.count(name), qPrintable(name));

@@ -3,6 +3,7 @@
 // Activate), a cancelled scratch run (no package, checkpoint kept, resumable), and clear errors
 // for a missing, empty or one-class folder.
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QDir>
 #include <QFile>
@@ -281,6 +282,27 @@ private Q_SLOTS:
         page.setOutputName(QStringLiteral("probe"));
         QVERIFY(!page.start());
         QVERIFY(page.errorBanner()->reason().contains(QStringLiteral("already exists")));
+    }
+
+    // "Start from" says which installed starter a scratch run would load, and why none.
+    void startChoiceNamesTheStarter() {
+        JobCentre jobs;
+        TrainingPage page(&jobs);
+        prepare(page, QStringLiteral("registry-start"), TrainingPage::Mode::Scratch, QStringLiteral("standard"));
+        auto* choice = page.findChild<QComboBox*>(QStringLiteral("initChoice"));
+        auto* hint = page.findChild<QLabel*>(QStringLiteral("initHint"));
+        QVERIFY(choice && hint);
+        QVERIFY(choice->isEnabled());
+        // The shipped mini starter is installed in the build tree beside the programs.
+        QVERIFY2(hint->text().contains(QStringLiteral("“diffclip-mini”")), qPrintable(hint->text()));
+        choice->setCurrentIndex(choice->findData(QStringLiteral("random")));
+        QVERIFY2(hint->text().contains(QStringLiteral("random weights")), qPrintable(hint->text()));
+        choice->setCurrentIndex(choice->findData(QStringLiteral("auto")));
+        page.setArchitecture(QStringLiteral("preset:diffclip-tiny"));
+        QVERIFY2(hint->text().startsWith(QStringLiteral("No installed starter fits")), qPrintable(hint->text()));
+        page.setMode(TrainingPage::Mode::Linear);
+        QVERIFY(!choice->isEnabled());
+        QVERIFY(!hint->isVisible());
     }
 
     void scratchComparesAttentionKinds() {

@@ -440,6 +440,22 @@ cv::Mat renderFormulaImage(const FormulaClass& c, int instance, int size, uint64
     return composite(coverage, rng);
 }
 
+std::string formulaClassPrompt(int c) {
+    // Two common words per class, each one CLIP BPE token: a random text tower already tells
+    // such prompts apart (numbers differing in one digit start nearly equal), so pretraining
+    // spends its steps on the images. Class c takes word c % 64 and word (5a + 17k + 3) % 64
+    // (a = c % 64, k = c / 64): distinct pairs for every c < 4096.
+    static const char* const kWords[64] = {
+        "apple", "river", "stone", "cloud", "tiger", "lemon", "piano", "candle", "forest", "rocket", "silver", "garden",
+        "window", "dragon", "pepper", "castle", "butter", "planet", "mirror", "coffee", "island", "jacket", "violin",
+        "hammer", "orange", "bridge", "pencil", "summer", "winter", "rabbit", "ticket", "marble", "anchor", "basket",
+        "circle", "desert", "engine", "feather", "ginger", "harbor", "jungle", "kettle", "ladder", "meadow", "needle",
+        "oyster", "parrot", "quartz", "ribbon", "saddle", "tunnel", "valley", "walnut", "yellow", "zebra", "bottle",
+        "copper", "dollar", "falcon", "glacier", "helmet", "monkey", "rubber", "spider"};
+    const int a = c % 64, k = c / 64;
+    return std::string("a formula image: ") + kWords[a] + " " + kWords[(5 * a + 17 * k + 3) % 64] + ".";
+}
+
 Status writeFormulaTree(const std::string& root, int classes, int perClass, int size, uint64_t seed,
                         const JobControl& job, int threads) {
     if (root.empty()) return makeError(ErrorCode::InvalidArgument, "no output folder given for the formula images");
@@ -493,11 +509,8 @@ Status writeFormulaTree(const std::string& root, int classes, int perClass, int 
             if (it->path().extension() == ".tmp") fs::remove(it->path(), ec);
         if (ec) return ioError("read folder", folder, ec.message());
         const fs::path prompt = folder / "prompt.txt";
-        if (!fs::is_regular_file(prompt, ec)) {
-            char text[64];
-            std::snprintf(text, sizeof text, "a formula image of kind %03d.\n", c);
-            if (Status s = writeTextAtomic(prompt, text); !s) return s;
-        }
+        if (!fs::is_regular_file(prompt, ec))
+            if (Status s = writeTextAtomic(prompt, formulaClassPrompt(c) + "\n"); !s) return s;
         for (int i = 0; i < perClass; ++i) {
             fs::path path = folder / imageName(i);
             if (fs::is_regular_file(path, ec))

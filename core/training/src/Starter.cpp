@@ -120,8 +120,6 @@ Status exportStarter(const std::string& package, const std::string& outDir, cons
     return Status::success();
 }
 
-namespace train {
-
 Result<Json> applyStarter(ClipModel& model, const StarterInfo& starter) {
     const std::string file = (fs::path(starter.dir) / "model.safetensors").string();
     if (!starterFits(starter.config, model->config()))
@@ -166,7 +164,5 @@ Result<Json> applyStarter(ClipModel& model, const StarterInfo& starter) {
     if (const Json* p = jsonFind(starter.manifest, "pretraining")) j["pretraining"] = *p;
     return j;
 }
-
-}  // namespace train
 
 }  // namespace diffclip

@@ -60,10 +60,7 @@ double logitScaleValue(const ClipModel& model);
 
 Status writeTextAtomic(const fs::path& path, const std::string& text);
 Result<Json> readJsonFile(const fs::path& path);
-// Loads a starter's vision tower and image projection into `model` (checksum checked, position
-// embeddings resized to the model's grid); the rest keeps its weights. Returns the record for
-// training.json's parent.init.
-Result<Json> applyStarter(ClipModel& model, const StarterInfo& starter);
+
 std::string archiveKey(const std::string& name);
 Status saveWeights(const ClipModel& model, const fs::path& path);
 void readWeights(torch::serialize::InputArchive& ar, ClipModel& model);

@@ -40,7 +40,7 @@ namespace diffclip::demo {
 
 /// Version of the class sampling, rendering and tree layout; writeFormulaTree refuses a tree
 /// whose manifest names another one instead of mixing images of two generators.
-constexpr int kFormulaGeneratorVersion = 2;  // 2: contours chosen on their ring length
+constexpr int kFormulaGeneratorVersion = 3;  // 2: contours chosen on their ring length; 3: word prompts
 
 /// Filling rate (share of the pixels of a 64x64 raster that the shape covers): a fractal must
 /// reach the minimum to be kept and stay below the maximum (a filled square teaches nothing
@@ -96,10 +96,14 @@ double formulaFillRate(const FormulaClass& c);
 /// Fractals are drawn with size*size*3/4 chaos-game points, splatted bilinearly.
 cv::Mat renderFormulaImage(const FormulaClass& c, int instance, int size, uint64_t seed);
 
+/// The text prompt of class c (0..4095): "a formula image: WORD WORD." with a pair of common
+/// words that no other class below 4096 has.
+std::string formulaClassPrompt(int c);
+
 /// Writes (or completes) a class-per-folder tree for pretraining:
 ///   root/formula-NNN/NNNN.png     image NNNN (0-based instance) of class NNN (0-based), 8-bit
 ///                                 grey PNG (renderFormulaImage's equal channels, stored once)
-///   root/formula-NNN/prompt.txt   "a formula image of kind NNN."
+///   root/formula-NNN/prompt.txt   formulaClassPrompt(NNN)
 ///   root/manifest.json            generator, version, seed, classes, per_class, size,
 ///                                 fractal_classes, contour_classes
 /// classes 1..999, perClass 1..9999, size 32..1024 (else InvalidArgument).

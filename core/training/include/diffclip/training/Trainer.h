@@ -17,9 +17,16 @@
 #include "diffclip/model/Model.h"
 #include "diffclip/base/Result.h"
 #include "diffclip/training/Dataset.h"
+#include "diffclip/training/Starter.h"
 #include "diffclip/training/TrainJob.h"
 
 namespace diffclip {
+
+/// Loads a starter's vision tower and image projection into `model` (on the CPU, float32):
+/// checksum checked, position embeddings resized bicubically to the model's grid; every other
+/// weight is kept. Returns the record training.json keeps as parent.init. Errors: Mismatch (does
+/// not fit), Format (damaged), NotFound/Io.
+Result<Json> applyStarter(ClipModel& model, const StarterInfo& starter);
 
 // ---- Building blocks, exposed for tests ----
 
