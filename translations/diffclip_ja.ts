@@ -4692,6 +4692,34 @@ The folder %2 is removed; this cannot be undone.</source>
         <source>Models (*.safetensors *.pt *.pth config.json);;All files (*)</source>
         <translation>モデル (*.safetensors *.pt *.pth config.json);;すべてのファイル (*)</translation>
     </message>
+    <message>
+        <source>Pretrained starter</source>
+        <translation>事前学習済みスターター</translation>
+    </message>
+    <message>
+        <source>Random weights (for comparison)</source>
+        <translation>ランダムな重み（比較用）</translation>
+    </message>
+    <message>
+        <source>&amp;Start from:</source>
+        <translation>開始点(&amp;S)：</translation>
+    </message>
+    <message>
+        <source>The vision tower starts from random weights.</source>
+        <translation>画像エンコーダーはランダムな重みから始まります。</translation>
+    </message>
+    <message>
+        <source>No starter is installed for standard attention, so both compared models start from random weights.</source>
+        <translation>標準アテンション用のスターターがインストールされていないため、比較する両方のモデルがランダムな重みから始まります。</translation>
+    </message>
+    <message>
+        <source>No installed starter fits this architecture: the vision tower starts from random weights.</source>
+        <translation>このアーキテクチャに合うスターターがインストールされていません。画像エンコーダーはランダムな重みから始まります。</translation>
+    </message>
+    <message>
+        <source>The vision tower starts from the installed starter “%1”, pretrained on generated formula images; the text tower starts from random weights.</source>
+        <translation>画像エンコーダーは、生成した数式画像で事前学習したインストール済みスターター「%1」から始まります。テキストエンコーダーはランダムな重みから始まります。</translation>
+    </message>
 </context>
 <context>
     <name>diffclip::ui::TrainingResults</name>

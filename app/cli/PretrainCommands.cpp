@@ -69,6 +69,9 @@ int runPretrain(int argc, char** argv) {
     r.architecture = architecture;
     r.imageSize = imageSize;
     r.init = "random";
+    // All augmentations, random resized crops included (the shipped starters were made so;
+    // the scratch preset leaves crops out for photos, docs/TRAINING.md).
+    r.augment = AugmentConfig{};
     r.seed = static_cast<uint64_t>(seed);
     r.device = device;
     r.valFraction = 0.1;
@@ -112,9 +115,16 @@ int runPretrain(int argc, char** argv) {
                                    {"per_class", perClass},
                                    {"size", genSize},
                                    {"seed", static_cast<uint64_t>(seed)}});
-    for (const char* k : {"recipe", "after", "epochs_completed", "best_epoch", "stop_reason", "training_seconds", "libtorch",
+    for (const char* k : {"recipe", "epochs_completed", "best_epoch", "stop_reason", "training_seconds", "libtorch",
                           "device", "learning"})
         if (const Json* v = jsonFind(rep->summary, k)) p[k] = *v;
+    // The validation figures without the per-class table and confusion matrix (classes x classes).
+    if (const Json* after = jsonFind(rep->summary, "after")) {
+        Json figures = Json::object();
+        for (const char* k : {"count", "top1", "top5", "balanced_accuracy", "image_recall"})
+            if (const Json* v = jsonFind(*after, k)) figures[k] = *v;
+        p["after"] = figures;
+    }
     p["cpu"] = cpuCaps().describe();
     p["threads"] = threads;
     provenance["pretraining"] = p;

@@ -54,8 +54,10 @@ bool parseAugment(const std::string& list, AugmentConfig& a, std::string& err) {
             return false;
         }
     }
+    const AugmentConfig defaults;
     if (!crop) a.cropScaleMin = 1.0;
-    a.cropRatio = crop ? a.cropRatio : 1.0;
+    else if (a.cropScaleMin >= 1.0) a.cropScaleMin = defaults.cropScaleMin;  // the preset had it off
+    a.cropRatio = !crop ? 1.0 : a.cropRatio > 1.0 ? a.cropRatio : defaults.cropRatio;
     a.horizontalFlip = hflip;
     a.verticalFlip = vflip;
     if (!rotate) a.rotateDegrees = 0.0;
@@ -173,7 +175,7 @@ int runTrain(int argc, char** argv) {
                                                                    : "needs a number in 0..1 or auto, not \"" + text + "\"";
         });
     cli.addFlag("--compare-attention", compareAttention, "scratch: train standard and differential on one split");
-    cli.addText("--augment", augment, "LIST", "crop,hflip,vflip,rotate,color,blur or none (default all)");
+    cli.addText("--augment", augment, "LIST", "crop,hflip,vflip,rotate,color,blur or none (default all; scratch: all but crop)");
     cli.addFlag("--no-balance", noBalance, "no class-balancing loss weights");
     cli.addFlag("--overwrite", overwrite, "replace an existing package at --out");
     cli.addFlag("--json", json, "print the summary as JSON on standard output");

@@ -481,7 +481,7 @@ private Q_SLOTS:
         // "auto" finds it through $DIFFCLIP_DATA_DIR; a learning rate of ~0 keeps what it loaded.
         qputenv("DIFFCLIP_DATA_DIR", QByteArray::fromStdString(base + "/share"));
         QVERIFY(findStarter(*ModelConfig::preset("diffclip-tiny")).has_value());
-        QVERIFY(!findStarter(*ModelConfig::preset("diffclip-mini")).has_value());
+        QVERIFY(!findStarter(*ModelConfig::preset("diffclip-starter")).has_value());  // none ships
         TrainRecipe still = tinyScratch();
         still.epochs = 1;
         still.learningRate = 1e-30;
