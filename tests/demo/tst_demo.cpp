@@ -23,35 +23,17 @@
 #include "diffclip/library/Library.h"
 
 #include "../support/TestSupport.h"
+#include "DemoTestFiles.h"
 
 using namespace diffclip;
 using namespace diffclip::demo;
+using namespace diffclip::demotest;
 
 namespace {
 // Pixels (of 96 x 96) that a defect must change by more than 12 levels once the photo is scaled
 // to the demo model's input: a thinner or smaller defect averages away when scaled down. The
 // fewest over the test's 72 defect photos is 30 (generator version 2).
 constexpr int kMinVisibleAt96 = 12;
-
-QByteArray readFile(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-/// Every file below `root`, relative path -> bytes.
-std::map<QString, QByteArray> tree(const QString& root) {
-    std::map<QString, QByteArray> files;
-    QDirIterator it(root, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString path = it.next();
-        files[QDir(root).relativeFilePath(path)] = readFile(path);
-    }
-    return files;
-}
-
-bool sameMat(const cv::Mat& a, const cv::Mat& b) {
-    return a.size() == b.size() && a.type() == b.type() && cv::norm(a, b, cv::NORM_INF) == 0;
-}
 
 DemoOptions options(int perClass, uint64_t seed) {
     DemoOptions o;

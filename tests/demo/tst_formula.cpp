@@ -26,33 +26,15 @@
 #include "diffclip/formats/Json.h"
 
 #include "../support/TestSupport.h"
+#include "DemoTestFiles.h"
 
 using namespace diffclip;
 using namespace diffclip::demo;
+using namespace diffclip::demotest;
 
 namespace {
 
 constexpr double kPiForTest = 3.14159265358979323846;
-
-QByteArray readFile(const QString& path) {
-    QFile f(path);
-    return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-}
-
-/// Every file below `root`, relative path -> bytes.
-std::map<QString, QByteArray> tree(const QString& root) {
-    std::map<QString, QByteArray> files;
-    QDirIterator it(root, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString path = it.next();
-        files[QDir(root).relativeFilePath(path)] = readFile(path);
-    }
-    return files;
-}
-
-bool sameMat(const cv::Mat& a, const cv::Mat& b) {
-    return a.size() == b.size() && a.type() == b.type() && cv::norm(a, b, cv::NORM_INF) == 0;
-}
 
 bool sameClass(const FormulaClass& a, const FormulaClass& b) {
     if (a.index != b.index || a.kind != b.kind || a.seed != b.seed || a.fill != b.fill ||

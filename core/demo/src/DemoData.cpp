@@ -13,6 +13,7 @@
 
 #include <opencv2/imgcodecs.hpp>
 
+#include "Files.h"
 #include "Random.h"
 #include "diffclip/base/EnumNames.h"
 #include "diffclip/base/ThreadPool.h"
@@ -87,33 +88,6 @@ std::string photoName(const std::string& cls, int index) {
     char buf[16];
     std::snprintf(buf, sizeof buf, "-%04d", index + 1);
     return cls + buf;
-}
-
-Error ioError(const std::string& what, const fs::path& path, const std::string& reason) {
-    return makeError(ErrorCode::Io, "cannot " + what + " " + path.string() + ": " + reason);
-}
-
-/// Written to a temporary name and renamed, so a file that exists is always whole.
-Status writeFileAtomic(const fs::path& path, const std::vector<uchar>& bytes) {
-    const fs::path tmp = path.string() + ".tmp";
-    {
-        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-        if (!f) return ioError("write", tmp, std::strerror(errno));
-        f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-        f.close();
-        if (!f) return ioError("write", tmp, std::strerror(errno));
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        return ioError("write", path, ec.message());
-    }
-    return {};
-}
-
-Status writeTextAtomic(const fs::path& path, const std::string& text) {
-    return writeFileAtomic(path, std::vector<uchar>(text.begin(), text.end()));
 }
 
 Status ensureFolder(const fs::path& path) {

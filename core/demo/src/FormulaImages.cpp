@@ -17,6 +17,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "Files.h"
 #include "Random.h"
 #include "diffclip/base/ThreadPool.h"
 #include "diffclip/demo/FormulaImages.h"
@@ -354,37 +355,6 @@ std::string imageName(int instance) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%04d.png", instance);
     return buf;
-}
-
-Error ioError(const std::string& what, const fs::path& path, const std::string& reason) {
-    return makeError(ErrorCode::Io, "cannot " + what + " " + path.string() + ": " + reason);
-}
-
-/// Written to "<path>.tmp" and renamed, so a file under its own name is always whole.
-Status writeFileAtomic(const fs::path& path, const std::vector<uchar>& bytes) {
-    const fs::path tmp = path.string() + ".tmp";
-    {
-        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-        if (!f) return ioError("write", tmp, std::strerror(errno));
-        f.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-        f.close();
-        if (!f) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            return ioError("write", tmp, std::strerror(errno));
-        }
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        return ioError("write", path, ec.message());
-    }
-    return {};
-}
-
-Status writeTextAtomic(const fs::path& path, const std::string& text) {
-    return writeFileAtomic(path, std::vector<uchar>(text.begin(), text.end()));
 }
 
 Json manifestJson(int classes, int perClass, int size, uint64_t seed) {
