@@ -171,6 +171,7 @@ int runDemoAll(int argc, char** argv) {
         recipe->architecture = "preset:diffclip-demo";
         recipe->imageSize = 96;
         recipe->augment.cropScaleMin = 0.8;
+        recipe->augment.cropRatio = AugmentConfig{}.cropRatio;  // the scratch preset turns crops off
         recipe->warmupEpochs = 3.0;
         recipe->batchSize = 16;  // a few hundred photos: small batches give enough optimizer steps
         // Measured on these photos in 4 minutes (docs/TRAINING.md): 1e-4 fits fastest; at 2e-4
