@@ -27,6 +27,19 @@ inline std::map<QString, QByteArray> tree(const QString& root) {
     return files;
 }
 
+/// Creates parent/name as a folder nobody may write, and lets everyone enter both folders (the
+/// writer under test may be a child running as another user). Its path, or empty on failure.
+inline QString makeReadOnlyFolder(const QString& parent, const QString& name) {
+    const QString ro = parent + "/" + name;
+    const bool ok = QDir(parent).mkdir(name) &&
+                    QFile::setPermissions(parent, QFileDevice::ReadOwner | QFileDevice::WriteOwner |
+                                                      QFileDevice::ExeOwner | QFileDevice::ReadOther |
+                                                      QFileDevice::ExeOther) &&
+                    QFile::setPermissions(ro, QFileDevice::ReadOwner | QFileDevice::ExeOwner | QFileDevice::ReadOther |
+                                                  QFileDevice::ExeOther);
+    return ok ? ro : QString();
+}
+
 /// Same size, type and pixels.
 inline bool sameMat(const cv::Mat& a, const cv::Mat& b) {
     return a.size() == b.size() && a.type() == b.type() && cv::norm(a, b, cv::NORM_INF) == 0;

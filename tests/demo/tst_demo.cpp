@@ -344,14 +344,8 @@ private Q_SLOTS:
     void readOnlyFolder() {
         QTemporaryDir tmp;
         QVERIFY(tmp.isValid());
-        const QString ro = tmp.path() + "/ro";
-        QVERIFY(QDir(tmp.path()).mkdir("ro"));
-        // Everyone may enter both folders (the child may be another user); nobody may write "ro".
-        QVERIFY(QFile::setPermissions(tmp.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                                      QFileDevice::ExeOwner | QFileDevice::ReadOther |
-                                                      QFileDevice::ExeOther));
-        QVERIFY(QFile::setPermissions(ro, QFileDevice::ReadOwner | QFileDevice::ExeOwner | QFileDevice::ReadOther |
-                                              QFileDevice::ExeOther));
+        const QString ro = makeReadOnlyFolder(tmp.path(), "ro");
+        QVERIFY(!ro.isEmpty());
         const std::string target = (ro + "/demo").toStdString();
         bool ok = true;
         ErrorCode code = ErrorCode::Ok;

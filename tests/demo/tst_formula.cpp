@@ -409,14 +409,9 @@ private Q_SLOTS:
         }
         QCOMPARE(readFile(file), QByteArray("x"));
 
-        // A read-only folder. Everyone may enter both folders (the child may be another user).
-        const QString ro = tmp.path() + "/ro";
-        QVERIFY(QDir(tmp.path()).mkdir("ro"));
-        QVERIFY(QFile::setPermissions(tmp.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner |
-                                                      QFileDevice::ExeOwner | QFileDevice::ReadOther |
-                                                      QFileDevice::ExeOther));
-        QVERIFY(QFile::setPermissions(ro, QFileDevice::ReadOwner | QFileDevice::ExeOwner | QFileDevice::ReadOther |
-                                              QFileDevice::ExeOther));
+        // A read-only folder.
+        const QString ro = makeReadOnlyFolder(tmp.path(), "ro");
+        QVERIFY(!ro.isEmpty());
         const auto [code, message] = writeUnprivileged((ro + "/formula").toStdString());
         QFile::setPermissions(ro, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
         QVERIFY2(code == ErrorCode::Io, qPrintable(QString::number(int(code)) + ": " + message));

@@ -1,4 +1,5 @@
 #include "diffclip/model/ModelIO.h"
+#include "diffclip/model/DataDirs.h"
 
 #include <torch/torch.h>
 
@@ -95,14 +96,17 @@ bool isPackage(const std::string& path) {
            fs::exists(fs::path(path) / "model.safetensors", ec);
 }
 
+std::vector<std::string> installedDataDirs() {
+    std::vector<std::string> dirs;
+    if (const char* env = std::getenv("DIFFCLIP_DATA_DIR"); env && *env) dirs.push_back(env);
+    if (const std::string dir = exeDir(); !dir.empty())
+        dirs.push_back((fs::path(dir) / ".." / "share" / "diffclip-studio").lexically_normal().string());
+    return dirs;
+}
+
 std::string bundledMergesPath() {
-    std::vector<fs::path> candidates;
-    if (const char* env = std::getenv("DIFFCLIP_DATA_DIR")) candidates.push_back(fs::path(env) / "tokenizer" / kMergesName);
-    const std::string dir = exeDir();
-    if (!dir.empty()) {
-        candidates.push_back(fs::path(dir) / ".." / "share" / "diffclip-studio" / "tokenizer" / kMergesName);
-    }
-    for (const auto& c : candidates) {
+    for (const auto& dir : installedDataDirs()) {
+        const fs::path c = fs::path(dir) / "tokenizer" / kMergesName;
         std::error_code ec;
         if (fs::is_regular_file(c, ec)) return fs::weakly_canonical(c, ec).string();
     }

@@ -5,9 +5,9 @@
 #include "TrainInternal.h"
 
 #include <algorithm>
-#include <cstdlib>
 
 #include "diffclip/formats/Sha256.h"
+#include "diffclip/model/DataDirs.h"
 #include "diffclip/model/Safetensors.h"
 
 namespace diffclip {
@@ -18,21 +18,13 @@ namespace {
 
 constexpr const char* kStarterFormat = "diffclip-starter/1";
 
-std::string exeDir() {
-    std::error_code ec;
-    fs::path p = fs::read_symlink("/proc/self/exe", ec);
-    return ec ? std::string() : p.parent_path().string();
-}
-
 bool isVisionKey(const std::string& name) { return name.rfind("visual.", 0) == 0 || name == "image_projection"; }
 
 }  // namespace
 
 std::vector<std::string> starterSearchDirs() {
     std::vector<std::string> dirs;
-    if (const char* env = std::getenv("DIFFCLIP_DATA_DIR"); env && *env) dirs.push_back((fs::path(env) / "starters").string());
-    if (const std::string dir = exeDir(); !dir.empty())
-        dirs.push_back((fs::path(dir) / ".." / "share" / "diffclip-studio" / "starters").lexically_normal().string());
+    for (const auto& dir : installedDataDirs()) dirs.push_back((fs::path(dir) / "starters").string());
     return dirs;
 }
 
