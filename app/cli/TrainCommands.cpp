@@ -9,6 +9,7 @@
 #include "Output.h"
 #include "ProgressOutput.h"
 #include "TrainOutput.h"
+#include "diffclip/library/Library.h"
 #include "diffclip/model/Runtime.h"
 #include "diffclip/training/Trainer.h"
 
@@ -88,6 +89,21 @@ void printMetrics(const char* title, const Json* m) {
     std::cerr << "\n" << std::defaultfloat;
 }
 
+void printSelfSupervised(const Json& v) {
+    std::cerr << static_cast<int64_t>(num(&v, "epochs_completed")) << " epochs (" << textAt(v, "stop_reason") << "), "
+              << clock(num(&v, "training_seconds")) << "\n";
+    for (const char* when : {"before", "after"}) {
+        const Json* m = jsonFind(v, when);
+        if (!m) continue;
+        std::cerr << "  " << std::left << std::setw(8) << when << std::right << std::fixed << std::setprecision(3)
+                  << " val loss " << num(m, "val_loss") << std::setprecision(1) << "  view match "
+                  << 100.0 * num(m, "view_match") << "%";
+        if (jsonFind(*m, "image_recall_at_1")) std::cerr << "  image R@1 " << 100.0 * num(m, "image_recall_at_1") << "%";
+        std::cerr << "\n" << std::defaultfloat;
+    }
+    std::cerr << "  starter " << textAt(v, "starter") << " (train --mode scratch --init " << textAt(v, "starter") << ")\n";
+}
+
 void printVariant(const Json& v) {
     if (jsonFind(v, "attention")) std::cerr << "attention " << textAt(v, "attention");
     if (jsonFind(v, "epochs_completed")) std::cerr << ", " << static_cast<int64_t>(num(&v, "epochs_completed")) << " epochs";
@@ -132,22 +148,27 @@ std::function<void(const TrainMetrics&)> metricsPrinter(const Progress& progress
 
 int runTrain(int argc, char** argv) {
     CommandLine cli("train",
-                    "--data FOLDER --mode contrastive|linear|scratch [--base MODEL] --out PACKAGE [options]\n\n"
+                    "--data FOLDER --mode contrastive|linear|scratch|self-supervised [--base MODEL] --out PACKAGE [options]\n\n"
                     "Trains on a folder-per-class tree (class = folder name; optional prompt.txt per class) and writes\n"
                     "a model package with training.json and classes.json. A checkpoint per epoch goes to\n"
                     "PACKAGE.partial/; running the same command again resumes. Ctrl-C stops after the current step\n"
-                    "(the checkpoint stays). Progress goes to standard error. See docs/TRAINING.md.");
+                    "(the checkpoint stays). Progress goes to standard error. See docs/TRAINING.md.\n"
+                    "--mode self-supervised needs no labels: it trains the vision tower on the photos of --data (any\n"
+                    "folder) or of --library and writes a starter for `--mode scratch --init STARTER`.");
     // Options without a fixed default take the preset's (--preset, --mode) when not given.
     std::string data, modeName, base, out, preset = "standard", device = "auto", architecture, wiseAlpha, augment,
                 init = "auto";
     long long epochs = 0, seed = 0, batch = 0, accumulation = 1, patience = 0, imageSize = 0, freezeBlocks = 0,
               threadCount = 0;
     double timeBudget = 0.0, valSplit = 0.2, lr = 0.0, weightDecay = 0.0, labelSmoothing = 0.0;
+    std::string library;
+    double temperature = 0.0;
     bool trainText = false, compareAttention = false, noBalance = false, overwrite = false, json = false;
-    cli.addText("--data", data, "FOLDER", "folder-per-class tree of photos")->required();
-    cli.addText("--mode", modeName, "M", "linear | contrastive | scratch")->required();
+    cli.addText("--data", data, "FOLDER", "folder-per-class tree of photos (self-supervised: any folder of photos)");
+    cli.addText("--library", library, "LIB", "self-supervised: train on this library's photos instead of --data");
+    cli.addText("--mode", modeName, "M", "linear | contrastive | scratch | self-supervised")->required();
     cli.addText("--base", base, "MODEL", "starting model (linear, contrastive)");
-    cli.addText("--out", out, "PACKAGE", "the package to write")->required();
+    cli.addText("--out", out, "PACKAGE", "the package to write (self-supervised: the starter folder)")->required();
     cli.addText("--preset", preset, "P", "quick | standard | thorough (default standard)");
     cli.addInteger("--epochs", epochs, 1, 1000000, "N", "most epochs (linear: head iterations)");
     cli.addNumber("--time-budget", timeBudget, 0, kInfinity, "MIN", "stop cleanly after MIN minutes, keeping the best epoch");
@@ -161,11 +182,12 @@ int runTrain(int argc, char** argv) {
     cli.addNumber("--weight-decay", weightDecay, 0, kInfinity, "X", "decoupled weight decay");
     cli.addNumber("--label-smoothing", labelSmoothing, 0, 0.5, "X", "0..0.5");
     cli.addInteger("--patience", patience, 0, kNoLimit, "N", "early stopping after N epochs without improvement (0 off)");
-    cli.addInteger("--image-size", imageSize, 0, 1024, "N", "scratch: training resolution in pixels");
-    cli.addText("--architecture", architecture, "A", "scratch: preset:NAME or config.json (default by --preset)");
+    cli.addInteger("--image-size", imageSize, 0, 1024, "N", "scratch, self-supervised: training resolution in pixels");
+    cli.addText("--architecture", architecture, "A", "scratch, self-supervised: preset:NAME or config.json (default by --preset)");
     cli.addText("--init", init, "I",
-                "scratch: auto | starter | random | STARTER_FOLDER: where the vision tower starts (default auto:\n"
-                "the installed starter that fits the architecture, else random)");
+                "scratch, self-supervised: auto | starter | random | STARTER_FOLDER: where the vision tower starts\n"
+                "(default auto: the installed starter that fits the architecture, else random)");
+    cli.addNumber("--temperature", temperature, 0, 1, "T", "self-supervised: NT-Xent temperature, 0 < T <= 1 (default 0.2)");
     cli.addInteger("--freeze-blocks", freezeBlocks, 0, kNoLimit, "N", "contrastive: leave the first N vision blocks frozen");
     cli.addFlag("--train-text", trainText, "contrastive: fine-tune the text tower too");
     cli.addText("--wise-alpha", wiseAlpha, "A", "contrastive: WiSE-FT weight in the package, 0..1 or auto")
@@ -186,8 +208,18 @@ int runTrain(int argc, char** argv) {
     if (!recipe) return cli.usageError(recipe.error().message);
     TrainRecipe r = *recipe;
     r.base = base;
-    if (*mode != TrainMode::Scratch && r.base.empty()) return cli.usageError("--mode " + modeName + " needs --base MODEL");
-    if (*mode == TrainMode::Scratch && !r.base.empty()) return cli.usageError("--mode scratch takes no --base");
+    const bool fromArchitecture = *mode == TrainMode::Scratch || *mode == TrainMode::SelfSupervised;
+    const bool selfSupervised = *mode == TrainMode::SelfSupervised;
+    if (!fromArchitecture && r.base.empty()) return cli.usageError("--mode " + modeName + " needs --base MODEL");
+    if (fromArchitecture && !r.base.empty()) return cli.usageError("--mode " + modeName + " takes no --base");
+    if (!library.empty() && !selfSupervised) return cli.usageError("--library needs --mode self-supervised");
+    if (data.empty() == library.empty())
+        return cli.usageError(selfSupervised ? "give --data FOLDER or --library LIB" : "--data FOLDER is required");
+    if (cli.given("--temperature")) {
+        if (!selfSupervised) return cli.usageError("--temperature needs --mode self-supervised");
+        if (!(temperature > 0)) return cli.usageError("--temperature must be above 0");
+        r.temperature = temperature;
+    }
     r.timeBudgetMinutes = timeBudget;
     // With a budget and no --epochs, the budget decides how many epochs run.
     if (cli.given("--epochs")) r.epochs = static_cast<int>(epochs);
@@ -203,7 +235,7 @@ int runTrain(int argc, char** argv) {
     if (cli.given("--patience")) r.patience = static_cast<int>(patience);
     if (cli.given("--image-size")) r.imageSize = imageSize;
     if (cli.given("--architecture")) r.architecture = architecture;
-    if (cli.given("--init") && *mode != TrainMode::Scratch) return cli.usageError("--init needs --mode scratch");
+    if (cli.given("--init") && !fromArchitecture) return cli.usageError("--init needs --mode scratch or self-supervised");
     r.init = init;
     r.freezeBlocks = static_cast<int>(freezeBlocks);
     r.trainText = trainText;
@@ -218,6 +250,21 @@ int runTrain(int argc, char** argv) {
     const int threads = configureCpuThreads(at::kFloat, static_cast<int>(threadCount));
 
     TrainOptions options;
+    if (!library.empty()) {
+        LibraryOptions lo;
+        lo.readOnly = true;
+        auto lib = Library::open(library, lo);
+        if (!lib) return fail(lib.error());
+        auto images = lib->listImages();
+        if (!images) return fail(images.error());
+        std::error_code ec;
+        for (const auto& img : *images) {
+            const std::string abs = std::filesystem::absolute(img.path, ec).string();
+            if (!ec) options.photoFiles.push_back(abs);
+        }
+        if (options.photoFiles.empty()) return fail(makeError(ErrorCode::InvalidArgument, library + ": the library holds no photos"));
+        data = library;  // recorded as the data's root in training.json
+    }
     options.overwrite = overwrite;
     options.job.cancel = g_cancel;
     options.job.progress = stderrProgress("train");
@@ -234,6 +281,8 @@ int runTrain(int argc, char** argv) {
             std::cerr << name << ": ";
             printVariant(v);
         }
+    } else if (selfSupervised) {
+        printSelfSupervised(rep->summary);
     } else {
         printVariant(rep->summary);
     }

@@ -152,7 +152,8 @@ private Q_SLOTS:
         QTest::newRow("library check") << QStringList{"library", "check"} << QStringList{"LIB", "--json"};
         QTest::newRow("train") << QStringList{"train"}
                                << QStringList{"--data", "--mode", "--base", "--out", "--preset", "--epochs",
-                                              "--time-budget", "--val-split", "--seed", "--augment", "--overwrite"};
+                                              "--time-budget", "--val-split", "--seed", "--augment", "--overwrite",
+                                              "--library", "--init", "--temperature"};
         QTest::newRow("explain") << QStringList{"explain"}
                                  << QStringList{"--model", "--image", "--folder", "--masks", "--layer", "--head",
                                                 "--method", "--against", "--text", "--compare", "--diff-vs-a1", "--out"};

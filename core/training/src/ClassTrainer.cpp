@@ -21,6 +21,83 @@ at::Tensor classificationLoss(const at::Tensor& logits, const at::Tensor& labels
     return (nll * w).sum() / w.sum().clamp_min(1e-12);
 }
 
+namespace train {
+
+StepOptimizer::StepOptimizer(const ClipModel& model, const std::function<bool(const std::string&)>& trainable,
+                             const TrainRecipe& recipe, int64_t totalSteps, int64_t warmupSteps)
+    : m_recipe(recipe), m_total(std::max<int64_t>(1, totalSteps)), m_warmup(std::max<int64_t>(0, warmupSteps)) {
+    std::vector<at::Tensor> decay, noDecay;
+    for (auto& p : model->named_parameters()) {
+        const std::string& n = p.key();
+        const bool train = trainable(n);
+        p.value().set_requires_grad(train);
+        if (!train) continue;
+        m_trainable.push_back(p.value());
+        const bool embedding = (n.find("embed") != std::string::npos && n.find("patch_embed") == std::string::npos) ||
+                               n.find("cls_token") != std::string::npos;
+        (p.value().dim() <= 1 || embedding ? noDecay : decay).push_back(p.value());
+    }
+    std::vector<torch::optim::OptimizerParamGroup> groups;
+    groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(
+                                   torch::optim::AdamWOptions(recipe.learningRate).weight_decay(recipe.weightDecay).betas({0.9, 0.98})));
+    groups.emplace_back(noDecay, std::make_unique<torch::optim::AdamWOptions>(
+                                     torch::optim::AdamWOptions(recipe.learningRate).weight_decay(0.0).betas({0.9, 0.98})));
+    m_opt = std::make_unique<torch::optim::AdamW>(std::move(groups),
+                                                  torch::optim::AdamWOptions(recipe.learningRate).betas({0.9, 0.98}));
+}
+
+double StepOptimizer::rateAt(int64_t s) const {
+    const double peak = m_recipe.learningRate;
+    if (s < m_warmup) return peak * static_cast<double>(s + 1) / static_cast<double>(m_warmup);
+    const double p = std::min(1.0, static_cast<double>(s - m_warmup) / static_cast<double>(std::max<int64_t>(1, m_total - m_warmup)));
+    const double floor = m_recipe.minLearningRateRatio;
+    return peak * (floor + (1.0 - floor) * 0.5 * (1.0 + std::cos(3.14159265358979323846 * p)));
+}
+
+void StepOptimizer::backward(const at::Tensor& loss) {
+    const int accum = std::max(1, m_recipe.accumulation);
+    (loss / static_cast<double>(accum)).backward();
+    if (++m_micro % accum != 0) return;
+    const double lr = rateAt(m_step);
+    for (auto& g : m_opt->param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
+    if (m_recipe.clipNorm > 0) torch::nn::utils::clip_grad_norm_(m_trainable, m_recipe.clipNorm);
+    m_opt->step();
+    m_opt->zero_grad();
+    ++m_step;
+}
+
+Status StepOptimizer::save(const ClipModel& model, const std::string& path) const {
+    try {
+        torch::serialize::OutputArchive ar, optAr;
+        for (const auto& p : model->named_parameters()) ar.write(archiveKey(p.key()), p.value().detach().cpu());
+        m_opt->save(optAr);
+        ar.write("optimizer", optAr);
+        const std::string tmp = path + ".tmp";
+        ar.save_to(tmp);
+        std::error_code ec;
+        fs::rename(tmp, path, ec);
+        if (ec) return makeError(ErrorCode::Io, "renaming " + tmp + ": " + ec.message());
+    } catch (const std::exception& e) {
+        return makeError(ErrorCode::Io, "writing checkpoint " + path + ": " + e.what());
+    }
+    return Status::success();
+}
+
+Status StepOptimizer::load(ClipModel& model, const std::string& path) {
+    try {
+        torch::serialize::InputArchive ar, optAr;
+        ar.load_from(path, model->device());
+        readWeights(ar, model);
+        ar.read("optimizer", optAr);
+        m_opt->load(optAr);
+    } catch (const std::exception& e) {
+        return makeError(ErrorCode::Format, "reading checkpoint " + path + ": " + e.what());
+    }
+    return Status::success();
+}
+
+}  // namespace train
+
 // ---------------------------------------------------------------- ClassTrainer
 
 struct ClassTrainer::Impl {
@@ -28,17 +105,8 @@ struct ClassTrainer::Impl {
     at::Tensor tokens, classWeights, logitScale, cachedText;
     TrainRecipe recipe;
     bool trainText = false;
-    int64_t totalSteps = 1, warmupSteps = 0, step = 0, micro = 0;
-    std::vector<at::Tensor> trainable;
-    std::unique_ptr<torch::optim::AdamW> opt;
+    std::unique_ptr<StepOptimizer> opt;
 
-    double lrAt(int64_t s) const {
-        const double peak = recipe.learningRate;
-        if (s < warmupSteps) return peak * static_cast<double>(s + 1) / static_cast<double>(warmupSteps);
-        const double p = std::min(1.0, static_cast<double>(s - warmupSteps) /
-                                           static_cast<double>(std::max<int64_t>(1, totalSteps - warmupSteps)));
-        return peak * (recipe.minLearningRateRatio + (1.0 - recipe.minLearningRateRatio) * 0.5 * (1.0 + std::cos(3.14159265358979323846 * p)));
-    }
     at::Tensor text() {
         if (trainText) return textEmbeddings(model, tokens);
         if (!cachedText.defined()) {
@@ -66,55 +134,26 @@ ClassTrainer::ClassTrainer(ClipModel model, at::Tensor tokens, const TrainRecipe
     d.tokens = tokens.to(model->device());
     d.recipe = recipe;
     d.trainText = trainText;
-    d.totalSteps = std::max<int64_t>(1, totalSteps);
-    d.warmupSteps = std::max<int64_t>(0, warmupSteps);
     d.classWeights = classWeights.defined() ? classWeights.to(model->device()) : classWeights;
-    std::vector<at::Tensor> decay, noDecay;
-    for (auto& p : model->named_parameters()) {
-        const std::string& n = p.key();
+    for (auto& p : model->named_parameters())
+        if (p.key() == "logit_scale") d.logitScale = p.value();
+    auto trainable = [&recipe, trainText](const std::string& n) {
         const bool vision = n.rfind("visual.", 0) == 0 || n == "image_projection";
-        bool train = vision || n == "logit_scale" || trainText;
-        if (vision && n.rfind("visual.blocks.", 0) == 0) {
-            const int block = std::atoi(n.c_str() + 14);
-            train = block >= recipe.freezeBlocks;
-        } else if (vision && recipe.freezeBlocks > 0 &&
-                   (n.rfind("visual.patch_embed", 0) == 0 || n == "visual.cls_token" || n == "visual.pos_embed")) {
-            train = false;
-        }
-        p.value().set_requires_grad(train);
-        if (n == "logit_scale") d.logitScale = p.value();
-        if (!train) continue;
-        d.trainable.push_back(p.value());
-        // No decay on norms, biases, lambdas (all 1-D or scalar) and embeddings / tokens.
-        const bool embedding = (n.find("embed") != std::string::npos && n.find("patch_embed") == std::string::npos) ||
-                               n.find("cls_token") != std::string::npos;
-        (p.value().dim() <= 1 || embedding ? noDecay : decay).push_back(p.value());
-    }
-    std::vector<torch::optim::OptimizerParamGroup> groups;
-    groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(
-                                   torch::optim::AdamWOptions(recipe.learningRate).weight_decay(recipe.weightDecay).betas({0.9, 0.98})));
-    groups.emplace_back(noDecay, std::make_unique<torch::optim::AdamWOptions>(
-                                     torch::optim::AdamWOptions(recipe.learningRate).weight_decay(0.0).betas({0.9, 0.98})));
-    d.opt = std::make_unique<torch::optim::AdamW>(std::move(groups),
-                                                  torch::optim::AdamWOptions(recipe.learningRate).betas({0.9, 0.98}));
+        if (vision && n.rfind("visual.blocks.", 0) == 0) return std::atoi(n.c_str() + 14) >= recipe.freezeBlocks;
+        if (vision && recipe.freezeBlocks > 0 &&
+            (n.rfind("visual.patch_embed", 0) == 0 || n == "visual.cls_token" || n == "visual.pos_embed"))
+            return false;
+        return vision || n == "logit_scale" || trainText;
+    };
+    d.opt = std::make_unique<StepOptimizer>(model, trainable, recipe, totalSteps, warmupSteps);
 }
 
 ClassTrainer::~ClassTrainer() = default;
 
 double ClassTrainer::microStep(const at::Tensor& images, const at::Tensor& labels) {
-    auto& d = *m_impl;
     torch::AutoGradMode grad(true);
-    const int accum = std::max(1, d.recipe.accumulation);
-    auto loss = d.forwardLoss(images, labels);
-    (loss / static_cast<double>(accum)).backward();
-    if (++d.micro % accum == 0) {
-        const double lr = d.lrAt(d.step);
-        for (auto& g : d.opt->param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
-        if (d.recipe.clipNorm > 0) torch::nn::utils::clip_grad_norm_(d.trainable, d.recipe.clipNorm);
-        d.opt->step();
-        d.opt->zero_grad();
-        ++d.step;
-    }
+    auto loss = m_impl->forwardLoss(images, labels);
+    m_impl->opt->backward(loss);
     return loss.item<double>();
 }
 
@@ -128,41 +167,17 @@ at::Tensor ClassTrainer::classEmbeddings() {
     return textEmbeddings(m_impl->model, m_impl->tokens).cpu();
 }
 
-int64_t ClassTrainer::steps() const { return m_impl->step; }
-double ClassTrainer::currentLearningRate() const { return m_impl->lrAt(m_impl->step); }
+int64_t ClassTrainer::steps() const { return m_impl->opt->steps(); }
+double ClassTrainer::currentLearningRate() const { return m_impl->opt->currentRate(); }
 ClipModel ClassTrainer::model() const { return m_impl->model; }
-void ClassTrainer::setStep(int64_t step) { m_impl->step = step; }
-void ClassTrainer::setTotalSteps(int64_t total) { m_impl->totalSteps = std::max<int64_t>(1, total); }
+void ClassTrainer::setStep(int64_t step) { m_impl->opt->setStep(step); }
+void ClassTrainer::setTotalSteps(int64_t total) { m_impl->opt->setTotalSteps(total); }
 
-Status ClassTrainer::save(const std::string& path) const {
-    try {
-        torch::serialize::OutputArchive ar, optAr;
-        for (const auto& p : m_impl->model->named_parameters()) ar.write(archiveKey(p.key()), p.value().detach().cpu());
-        m_impl->opt->save(optAr);
-        ar.write("optimizer", optAr);
-        const std::string tmp = path + ".tmp";
-        ar.save_to(tmp);
-        std::error_code ec;
-        fs::rename(tmp, path, ec);
-        if (ec) return makeError(ErrorCode::Io, "renaming " + tmp + ": " + ec.message());
-    } catch (const std::exception& e) {
-        return makeError(ErrorCode::Io, "writing checkpoint " + path + ": " + e.what());
-    }
-    return Status::success();
-}
+Status ClassTrainer::save(const std::string& path) const { return m_impl->opt->save(m_impl->model, path); }
 
 Status ClassTrainer::load(const std::string& path) {
-    try {
-        torch::serialize::InputArchive ar, optAr;
-        ar.load_from(path, m_impl->model->device());
-        readWeights(ar, m_impl->model);
-        ar.read("optimizer", optAr);
-        m_impl->opt->load(optAr);
-        m_impl->cachedText = at::Tensor();
-    } catch (const std::exception& e) {
-        return makeError(ErrorCode::Format, "reading checkpoint " + path + ": " + e.what());
-    }
-    return Status::success();
+    m_impl->cachedText = at::Tensor();
+    return m_impl->opt->load(m_impl->model, path);
 }
 
 }  // namespace diffclip

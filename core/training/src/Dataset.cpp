@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "diffclip/formats/Sha256.h"
@@ -89,34 +90,22 @@ Result<std::vector<ClassFolder>> listClassTree(const std::string& root) {
     return out;
 }
 
-Result<Dataset> loadDataset(const std::string& root, int cacheSize, const DecodeOptions& decode,
-                            const JobControl& job) {
-    if (cacheSize < 8 || cacheSize > 4096)
-        return makeError(ErrorCode::InvalidArgument, "cache size must be 8..4096 pixels");
-    std::error_code ec;
-    if (!fs::is_directory(root, ec)) return makeError(ErrorCode::NotFound, root + ": no such folder");
+namespace {
+
+struct Pending {
+    std::string rel;
+    fs::path path;
+    int label;
+};
+
+// Hashes, decodes and caches `files` into a dataset of `classes`; files that cannot be read or
+// decoded are listed in skipped. Refuses a class left without a decodable photo.
+Result<Dataset> decodeInto(std::string root, std::vector<Pending> files, std::vector<ClassInfo> classes, int cacheSize,
+                           const DecodeOptions& decode, const JobControl& job) {
     Dataset data;
-    data.root = root;
+    data.root = std::move(root);
     data.cacheSize = cacheSize;
-
-    auto tree = listClassTree(root);
-    if (!tree) return tree.error();
-    struct Pending {
-        std::string rel;
-        fs::path path;
-        int label;
-    };
-    std::vector<Pending> files;
-    std::vector<ClassInfo> classes;
-    for (auto& folder : *tree) {
-        const int label = static_cast<int>(classes.size());
-        for (auto& rel : folder.files) files.push_back({rel, fs::path(root) / rel, label});
-        classes.push_back(std::move(folder.info));
-    }
-    if (classes.size() < 2)
-        return makeError(ErrorCode::InvalidArgument, root + ": needs at least two class folders with photos");
     std::sort(files.begin(), files.end(), [](const Pending& a, const Pending& b) { return a.rel < b.rel; });
-
     job.progress.setTotal(static_cast<int64_t>(files.size()));
     int64_t finished = 0;
     for (const auto& f : files) {
@@ -140,6 +129,9 @@ Result<Dataset> loadDataset(const std::string& root, int cacheSize, const Decode
         data.pixels.push_back(cacheSquare(*img, cacheSize));
     }
     job.progress.update(finished);
+    if (data.samples.empty() && !files.empty())
+        return makeError(ErrorCode::InvalidArgument, "none of the " + std::to_string(files.size()) +
+                                                         " photos could be decoded (" + data.skipped.front() + ")");
     // Classes whose photos were all undecodable would have no samples; refuse rather than train on nothing.
     std::vector<int64_t> counts(classes.size(), 0);
     for (const auto& s : data.samples) ++counts[static_cast<size_t>(s.label)];
@@ -155,6 +147,78 @@ Result<Dataset> loadDataset(const std::string& root, int cacheSize, const Decode
     }
     data.fingerprint = h.hexDigest();
     return data;
+}
+
+ClassInfo unlabelledClass() {
+    ClassInfo c;
+    c.name = "photos";
+    c.prompt = defaultClassPrompt("photos");
+    return c;
+}
+
+Result<Dataset> unlabelled(Result<Dataset> data) {
+    if (data) data->labelled = false;
+    return data;
+}
+
+}  // namespace
+
+Result<Dataset> loadDataset(const std::string& root, int cacheSize, const DecodeOptions& decode,
+                            const JobControl& job) {
+    if (cacheSize < 8 || cacheSize > 4096)
+        return makeError(ErrorCode::InvalidArgument, "cache size must be 8..4096 pixels");
+    std::error_code ec;
+    if (!fs::is_directory(root, ec)) return makeError(ErrorCode::NotFound, root + ": no such folder");
+    auto tree = listClassTree(root);
+    if (!tree) return tree.error();
+    std::vector<Pending> files;
+    std::vector<ClassInfo> classes;
+    for (auto& folder : *tree) {
+        const int label = static_cast<int>(classes.size());
+        for (auto& rel : folder.files) files.push_back({rel, fs::path(root) / rel, label});
+        classes.push_back(std::move(folder.info));
+    }
+    if (classes.size() < 2)
+        return makeError(ErrorCode::InvalidArgument, root + ": needs at least two class folders with photos");
+    return decodeInto(root, std::move(files), std::move(classes), cacheSize, decode, job);
+}
+
+Result<Dataset> loadPhotoTree(const std::string& root, int cacheSize, const DecodeOptions& decode, const JobControl& job) {
+    if (cacheSize < 8 || cacheSize > 4096)
+        return makeError(ErrorCode::InvalidArgument, "cache size must be 8..4096 pixels");
+    std::error_code ec;
+    if (!fs::is_directory(root, ec)) return makeError(ErrorCode::NotFound, root + ": no such folder");
+    auto tree = listClassTree(root);
+    if (!tree) return tree.error();
+    if (tree->size() >= 2) return loadDataset(root, cacheSize, decode, job);
+    std::vector<Pending> files;
+    for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_directory(ec) && it->path().filename().string().rfind('.', 0) == 0) {
+            it.disable_recursion_pending();
+            continue;
+        }
+        if (!it->is_regular_file(ec) || !hasPhotoExtension(it->path())) continue;
+        files.push_back({fs::relative(it->path(), root, ec).generic_string(), it->path(), 0});
+    }
+    if (ec) return makeError(ErrorCode::Io, root + ": " + ec.message());
+    if (files.empty()) return makeError(ErrorCode::InvalidArgument, root + ": no photos below this folder");
+    return unlabelled(decodeInto(root, std::move(files), {unlabelledClass()}, cacheSize, decode, job));
+}
+
+Result<Dataset> loadPhotoFiles(const std::vector<std::string>& paths, int cacheSize, const DecodeOptions& decode,
+                               const JobControl& job) {
+    if (cacheSize < 8 || cacheSize > 4096)
+        return makeError(ErrorCode::InvalidArgument, "cache size must be 8..4096 pixels");
+    std::vector<Pending> files;
+    std::set<std::string> seen;
+    for (const auto& p : paths) {
+        const fs::path path(p);
+        if (!path.is_absolute()) return makeError(ErrorCode::InvalidArgument, p + ": not an absolute path");
+        const std::string rel = path.lexically_normal().generic_string().substr(1);
+        if (seen.insert(rel).second) files.push_back({rel, path, 0});
+    }
+    if (files.empty()) return makeError(ErrorCode::InvalidArgument, "no photos given");
+    return unlabelled(decodeInto("/", std::move(files), {unlabelledClass()}, cacheSize, decode, job));
 }
 
 Result<DataSplit> splitDataset(const Dataset& data, double valFraction, uint64_t seed) {

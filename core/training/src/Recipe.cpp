@@ -8,26 +8,29 @@
 namespace diffclip {
 
 constexpr EnumName<TrainMode> kTrainModeNames[] = {
-    {TrainMode::Linear, "linear"}, {TrainMode::Contrastive, "contrastive"}, {TrainMode::Scratch, "scratch"}};
-static_assert(namesEveryValue(kTrainModeNames, TrainMode::Scratch));
+    {TrainMode::Linear, "linear"}, {TrainMode::Contrastive, "contrastive"}, {TrainMode::Scratch, "scratch"},
+    {TrainMode::SelfSupervised, "self-supervised"}};
+static_assert(namesEveryValue(kTrainModeNames, TrainMode::SelfSupervised));
 
 const char* trainModeName(TrainMode mode) { return enumName(kTrainModeNames, mode, "?"); }
 
 Result<TrainMode> parseTrainMode(const std::string& text) {
-    return parseEnum(kTrainModeNames, text, "mode", "linear, contrastive, scratch");
+    return parseEnum(kTrainModeNames, text, "mode", "linear, contrastive, scratch, self-supervised");
 }
 
 Json TrainRecipe::toJson() const {
     Json j = Json::object();
     j["mode"] = trainModeName(mode);
     j["preset"] = preset;
-    if (mode != TrainMode::Scratch) j["base"] = base;
-    if (mode == TrainMode::Scratch) {
+    const bool fromArchitecture = mode == TrainMode::Scratch || mode == TrainMode::SelfSupervised;
+    if (!fromArchitecture) j["base"] = base;
+    if (fromArchitecture) {
         j["architecture"] = architecture;
         j["image_size"] = imageSize;
-        j["compare_attention"] = compareAttention;
         j["init"] = init;
     }
+    if (mode == TrainMode::Scratch) j["compare_attention"] = compareAttention;
+    if (mode == TrainMode::SelfSupervised) j["temperature"] = temperature;
     j["epochs"] = epochs;
     j["time_budget_minutes"] = timeBudgetMinutes;
     j["val_fraction"] = valFraction;
@@ -95,6 +98,21 @@ Result<TrainRecipe> presetRecipe(TrainMode mode, const std::string& preset) {
         // NEU 97.5 % and 97.8 % (image recall@1 95.8 % and 97.2 %).
         r.augment.cropScaleMin = 1.0;
         r.augment.cropRatio = 1.0;
+        break;
+    case TrainMode::SelfSupervised:
+        // SimCLR's recipe scaled to a small tower on a CPU: the views differ by crop, flips,
+        // rotation, brightness, contrast and blur (the default augmentation, crops included: two
+        // crops of one photo are the pair); a gentler rate than scratch, as it usually starts
+        // from the starter. Measured in docs/TRAINING.md ("Self-supervised").
+        r.epochs = std::array<int, 3>{10, 40, 100}[level];
+        r.architecture = "preset:diffclip-mini";
+        r.learningRate = 3e-4;
+        r.weightDecay = 0.05;
+        r.batchSize = 64;
+        r.warmupEpochs = 1.0;
+        r.labelSmoothing = 0.0;
+        r.balanceClasses = false;
+        r.valFraction = 0.1;
         break;
     }
     return r;

@@ -38,6 +38,28 @@ Result<std::vector<std::optional<StarterInfo>>> resolveStarters(const std::strin
     return out;
 }
 
+// The self-supervised result as a starter (Starter.h): the model is written as a package in the
+// checkpoint folder, then its vision tower exported with the run's record as "pretraining".
+Status writeStarterFrom(const ClipModel& model, const fs::path& ckpt, const fs::path& out, const Json& training,
+                        bool overwrite) {
+    std::error_code ec;
+    const fs::path staging = ckpt / "package";
+    fs::remove_all(staging, ec);
+    LoadedModel lm;
+    lm.model = model;
+    lm.source = "diffclip train (self-supervised)";
+    if (Status s = writePackage(lm, staging.string(), "", true); !s) return s;
+    Json p = Json::object();
+    p["command"] = "diffclip train --mode self-supervised";
+    for (const char* k : {"recipe", "data", "epochs_completed", "stop_reason", "training_seconds", "libtorch", "device",
+                          "temperature", "before", "after", "parent"})
+        if (const Json* v = jsonFind(training, k)) p[k] = *v;
+    if (Json* d = p.contains("data") ? &p["data"] : nullptr) d->erase("skipped_examples");
+    Json provenance = Json::object();
+    provenance["pretraining"] = p;
+    return exportStarter(staging.string(), out.string(), provenance, overwrite);
+}
+
 }  // namespace
 
 Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& recipe, const std::string& out,
@@ -51,7 +73,14 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
             return makeError(ErrorCode::InvalidArgument, "learning rate, weight decay, label smoothing or budget out of range");
         if (r.compareAttention && r.mode != TrainMode::Scratch)
             return makeError(ErrorCode::InvalidArgument, "--compare-attention needs --mode scratch");
-        if (r.mode != TrainMode::Scratch && r.base.empty())
+        const bool fromArchitecture = r.mode == TrainMode::Scratch || r.mode == TrainMode::SelfSupervised;
+        const bool selfSupervised = r.mode == TrainMode::SelfSupervised;
+        if (selfSupervised && !(r.temperature > 0.0 && r.temperature <= 1.0))
+            return makeError(ErrorCode::InvalidArgument, "the self-supervised temperature must be in (0, 1]");
+        if (selfSupervised && !r.augment.enabled)
+            return makeError(ErrorCode::InvalidArgument,
+                             "self-supervised training needs augmentation: the two views of a photo must differ");
+        if (!fromArchitecture && r.base.empty())
             return makeError(ErrorCode::InvalidArgument, std::string(trainModeName(r.mode)) + " training needs a base model");
         auto device = parseDevice(r.device);
         if (!device) return device.error();
@@ -63,9 +92,12 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
         else
             outs = {outPath};
         std::error_code ec;
-        for (const auto& o : outs)
+        for (const auto& o : outs) {
             if (fs::exists(o, ec) && !options.overwrite)
                 return makeError(ErrorCode::Io, o.string() + " already exists (use --overwrite)");
+            if (selfSupervised && fs::exists(o, ec) && !fs::exists(o / "starter.json", ec))
+                return makeError(ErrorCode::Io, o.string() + " exists and is not a starter; not replacing it");
+        }
         const fs::path ckptRoot = options.checkpointDir.empty() ? fs::path(outPath.string() + ".partial")
                                                                 : fs::absolute(options.checkpointDir);
         torch::manual_seed(r.seed);
@@ -77,7 +109,7 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
         std::shared_ptr<const Tokenizer> scratchTok;
         std::string scratchMerges;
         int64_t size = 0;
-        if (r.mode == TrainMode::Scratch) {
+        if (fromArchitecture) {
             const std::string arch = r.architecture;
             auto cfg = arch.rfind("preset:", 0) == 0 ? ModelConfig::preset(arch.substr(7)) : ModelConfig::fromFile(arch);
             if (!cfg) return cfg.error();
@@ -114,7 +146,9 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
         // Augmenting modes cache 1.5x the input size, so random crops keep detail.
         const int cacheSize = static_cast<int>(r.mode == TrainMode::Linear || !r.augment.enabled ? size : (size * 3 + 1) / 2);
         progress.message("decoding photos under " + dataRoot);
-        auto data = loadDataset(dataRoot, cacheSize, options.decode, options.job);
+        auto data = !selfSupervised ? loadDataset(dataRoot, cacheSize, options.decode, options.job)
+                    : options.photoFiles.empty() ? loadPhotoTree(dataRoot, cacheSize, options.decode, options.job)
+                                                 : loadPhotoFiles(options.photoFiles, cacheSize, options.decode, options.job);
         if (!data) return data.error();
         auto split = splitDataset(*data, r.valFraction, r.seed);
         if (!split) return split.error();
@@ -167,7 +201,7 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
             configs.push_back(c);
         }
         std::vector<std::optional<StarterInfo>> starters(variants.size());
-        if (r.mode == TrainMode::Scratch) {
+        if (fromArchitecture) {
             auto s = resolveStarters(r.init, configs);
             if (!s) return s.error();
             starters = *s;
@@ -186,7 +220,7 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
             in.out = outs[vi];
             in.ckpt = ckptRoot / (in.variant.empty() ? std::string("run") : in.variant);
             const Tokenizer* tok = nullptr;
-            if (r.mode == TrainMode::Scratch) {
+            if (fromArchitecture) {
                 const ModelConfig& c = configs[vi];
                 in.model = ClipModel(c);
                 in.model->initialiseRandom(r.seed);
@@ -212,6 +246,21 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
                 in.base = &baseWeights;
                 in.parent = parentJson(base);
                 tok = base.tokenizer.get();
+            }
+            if (selfSupervised) {
+                auto v = trainSelfSupervisedVariant(job, in);
+                if (!v) return v.error();
+                Json training = summary;
+                for (const auto& [k, val] : v->items()) training[k] = val;
+                progress.stage("package");
+                job.say(in.variant, "writing the starter " + in.out.string());
+                in.model->to(at::kCPU);
+                if (Status s = writeStarterFrom(in.model, in.ckpt, in.out, training, options.overwrite); !s) return s.error();
+                fs::remove_all(ckptRoot, ec);
+                training["starter"] = in.out.string();
+                report.summary = training;
+                report.package = in.out.string();
+                return report;
             }
             auto tokens = promptTokens(*data, tok, in.model->config().text.contextLength);
             if (!tokens) return tokens.error();

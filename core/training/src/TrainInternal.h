@@ -8,6 +8,8 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -69,6 +71,31 @@ Status loadWeightsFile(ClipModel& model, const fs::path& path);
 std::vector<int64_t> trainCounts(const Dataset& data, const DataSplit& split);
 at::Tensor classWeightTensor(const std::vector<int64_t>& counts, bool balance);
 
+// AdamW over the parameters `trainable(name)` picks, with linear warm-up, cosine decay to the
+// recipe's floor, gradient clipping and accumulation; no decay on norms, biases, lambdas (1-D or
+// scalar) and embeddings / tokens. Shared by the class objective and the self-supervised one.
+class StepOptimizer {
+public:
+    StepOptimizer(const ClipModel& model, const std::function<bool(const std::string&)>& trainable,
+                  const TrainRecipe& recipe, int64_t totalSteps, int64_t warmupSteps);
+    /// Back-propagates loss / accumulation; steps every `accumulation` calls.
+    void backward(const at::Tensor& loss);
+    double rateAt(int64_t step) const;
+    double currentRate() const { return rateAt(m_step); }
+    int64_t steps() const { return m_step; }
+    void setStep(int64_t step) { m_step = step; }
+    void setTotalSteps(int64_t total) { m_total = std::max<int64_t>(1, total); }
+    /// Weights of `model` and the optimizer state in one torch archive (written atomically).
+    Status save(const ClipModel& model, const std::string& path) const;
+    Status load(ClipModel& model, const std::string& path);
+
+private:
+    TrainRecipe m_recipe;
+    int64_t m_total = 1, m_warmup = 0, m_step = 0, m_micro = 0;
+    std::vector<at::Tensor> m_trainable;
+    std::unique_ptr<torch::optim::AdamW> m_opt;
+};
+
 struct Job {
     const TrainRecipe& recipe;
     const TrainOptions& options;
@@ -113,5 +140,8 @@ struct VariantInput {
 Result<Json> trainClassVariant(Job& job, VariantInput& in);
 /// The linear probe; the class head comes back under "_head".
 Result<Json> runLinear(Job& job, const LoadedModel& base);
+/// Self-supervised: trains in.model's vision tower on two augmented views per photo (NT-Xent);
+/// returns its part of training.json. in.tokens is unused.
+Result<Json> trainSelfSupervisedVariant(Job& job, VariantInput& in);
 
 }  // namespace diffclip::train

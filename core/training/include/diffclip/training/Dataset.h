@@ -43,6 +43,9 @@ struct Dataset {
     std::vector<std::vector<uint8_t>> pixels;  // one per sample, cacheSize*cacheSize*3 bytes
     int cacheSize = 0;
     std::vector<std::string> skipped;    // "relative/path: reason"
+    /// False for unlabelled photos (loadPhotoTree without class folders, loadPhotoFiles): one
+    /// class named "photos" holds them all.
+    bool labelled = true;
     /// SHA-256 over the sorted lines "relativePath\tsha256\tclassName\n": equal for equal trees.
     std::string fingerprint;
 };
@@ -69,6 +72,19 @@ Result<std::vector<ClassFolder>> listClassTree(const std::string& root);
 /// (no root), InvalidArgument (fewer than 2 classes with photos, bad cacheSize), Cancelled.
 Result<Dataset> loadDataset(const std::string& root, int cacheSize, const DecodeOptions& decode,
                             const JobControl& job = {});
+
+/// Photos for self-supervised training. A tree with two or more class folders loads as
+/// loadDataset does (the labels are kept, for figures only); any other folder loads every photo
+/// file below it, at any depth (folders starting with '.' skipped), as one unlabelled class.
+/// Errors: NotFound, InvalidArgument (no decodable photo, bad cacheSize), Cancelled.
+Result<Dataset> loadPhotoTree(const std::string& root, int cacheSize, const DecodeOptions& decode,
+                              const JobControl& job = {});
+
+/// Unlabelled photos from a list of absolute file paths (a library's photos): root is "/" and
+/// each relativePath the path without its leading '/'. Duplicated paths are read once.
+/// Errors: InvalidArgument (a relative path, no decodable photo), Cancelled.
+Result<Dataset> loadPhotoFiles(const std::vector<std::string>& files, int cacheSize, const DecodeOptions& decode,
+                               const JobControl& job = {});
 
 struct DataSplit {
     std::vector<size_t> train;  // sample indices, ascending

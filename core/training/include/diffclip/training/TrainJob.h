@@ -7,7 +7,11 @@
 //   Linear       a logistic-regression head on the frozen image embeddings of a base model
 //   Contrastive  fine-tunes the image tower (optionally the text tower) against the class
 //                prompt embeddings, CLIP-style; early vision blocks can stay frozen
-//   Scratch      trains a small DiffCLIP (both towers) from random weights
+//   Scratch      trains a small DiffCLIP (both towers) from the starter or random weights
+//   SelfSupervised
+//                trains a vision tower on unlabelled photos: two augmented views of each photo
+//                are pulled together, the batch's other photos pushed away (NT-Xent, SimCLR);
+//                the result is a starter (Starter.h) for Scratch, not a model package
 // The result is a model package (ModelIO.h) plus training.json (parent, recipe, data
 // fingerprint, split, metrics) and classes.json (the class head).
 //
@@ -28,17 +32,17 @@
 
 namespace diffclip {
 
-enum class TrainMode { Linear, Contrastive, Scratch };
-const char* trainModeName(TrainMode mode);  // "linear" | "contrastive" | "scratch"
+enum class TrainMode { Linear, Contrastive, Scratch, SelfSupervised };
+const char* trainModeName(TrainMode mode);  // "linear" | "contrastive" | "scratch" | "self-supervised"
 Result<TrainMode> parseTrainMode(const std::string& text);
 
 struct TrainRecipe {
     TrainMode mode = TrainMode::Contrastive;
     std::string preset = "standard";       // quick | standard | thorough (what presetRecipe filled in)
     std::string base;                      // MODEL argument (linear, contrastive)
-    std::string architecture = "preset:diffclip-mini";  // scratch: "preset:NAME" or a config.json path
-    int64_t imageSize = 0;                 // scratch: training resolution in pixels (0: the architecture's)
-    /// scratch: where the vision tower starts. "auto": the installed starter that fits the
+    std::string architecture = "preset:diffclip-mini";  // scratch, self-supervised: "preset:NAME" or a config.json path
+    int64_t imageSize = 0;                 // scratch, self-supervised: training resolution in pixels (0: the architecture's)
+    /// scratch, self-supervised: where the vision tower starts. "auto": the installed starter that fits the
     /// architecture (Starter.h), else random; "starter": that starter, an error when none fits;
     /// "random": random weights (for comparison); or a starter folder. The text tower always
     /// starts random. With compareAttention "auto" uses starters only when both variants have one.
@@ -65,6 +69,7 @@ struct TrainRecipe {
     bool compareAttention = false;         // scratch: train standard and differential on one split
     double wiseAlpha = 1.0;                // contrastive: weight of the fine-tuned model in the package
                                            // (0 base .. 1 fine-tuned); < 0 picks the best val alpha
+    double temperature = 0.2;              // self-supervised: NT-Xent temperature (0 < t <= 1)
     AugmentConfig augment;
 
     Json toJson() const;
@@ -109,6 +114,9 @@ struct TrainOptions {
     /// or dropped. Runs on the training thread; may be empty.
     std::function<void(const TrainMetrics&)> onMetrics;
     std::string checkpointDir;   // "" : <out>.partial
+    /// Self-supervised only: absolute photo paths to train on (a library's photos) instead of the
+    /// data folder (Dataset.h, loadPhotoFiles).
+    std::vector<std::string> photoFiles;
     bool overwrite = false;      // replace an existing package at `out`
     DecodeOptions decode;
 };

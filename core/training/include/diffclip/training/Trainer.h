@@ -62,6 +62,14 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
+/// NT-Xent (SimCLR's loss): a (N, E) and b (N, E) are normalised embeddings of two views of the
+/// same N photos; each of the 2N views must find its pair among the other 2N - 1 at `temperature`.
+/// The mean cross-entropy over the 2N views.
+at::Tensor ntXentLoss(const at::Tensor& a, const at::Tensor& b, double temperature);
+/// Share (0..1) of the views of a whose most similar view of b is its own pair, averaged with the
+/// same from b to a.
+double viewMatchAccuracy(const at::Tensor& a, const at::Tensor& b);
+
 /// Validation figures from class logits (N, C), labels (N) int64 and normalised image embeddings
 /// (N, E) on the CPU; `hashes` (N) mark identical files, which image recall leaves out.
 EvalMetrics computeMetrics(const at::Tensor& logits, const at::Tensor& labels, const at::Tensor& emb,

@@ -1,0 +1,115 @@
+// `diffclip train --mode self-supervised` as a user runs it: on a library's photos (one of them
+// deleted from the disk meanwhile), the starter it writes taken up by `--mode scratch --init`,
+// and the usage errors of the options that belong to the mode. The tiny architecture on 12 NEU
+// photos, run as separate processes.
+#include <QtTest>
+
+#include <QDir>
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include "../support/CliRun.h"
+
+using testsupport::diffclip;
+using testsupport::json;
+using testsupport::Run;
+
+namespace {
+const QString kNeu = QStringLiteral(DIFFCLIP_SHARED_DIR) + "/data/neu-cls";
+}
+
+class TestCliTrain : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_lib, m_photos;
+
+private Q_SLOTS:
+    void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        const QString model = m_dir.filePath("tiny.pkg");
+        QCOMPARE(diffclip({"import", "preset:diffclip-tiny", "--out", model}).exitCode, 0);
+        m_photos = m_dir.filePath("photos");
+        const QStringList classes = QDir(kNeu).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+        QCOMPARE(classes.size(), 6);
+        for (const QString& cls : classes) {
+            QDir().mkpath(m_photos + "/" + cls);
+            for (int i = 1; i <= 2; ++i) {
+                const QString file = cls + "_" + QString::number(i) + ".jpg";
+                QVERIFY(QFile::copy(kNeu + "/" + cls + "/" + file, m_photos + "/" + cls + "/" + file));
+            }
+        }
+        m_lib = m_dir.filePath("plant.db");
+        Run index = diffclip({"index", "--library", m_lib, "--model", model, "--labels-from-folders", m_photos});
+        QVERIFY2(index.exitCode == 0, index.err.constData());
+    }
+
+    void selfSupervisedOnALibraryThenScratchFromIt() {
+        // A photo the library knows but the disk no longer has is skipped, not fatal.
+        QVERIFY(QFile::remove(m_photos + "/crazing/crazing_2.jpg"));
+        const QString starter = m_dir.filePath("plant-starter");
+        Run ssl = diffclip({"train", "--mode", "self-supervised", "--library", m_lib, "--architecture", "preset:diffclip-tiny",
+                            "--init", "random", "--epochs", "2", "--batch", "4", "--val-split", "0.25", "--out", starter,
+                            "--json"});
+        QVERIFY2(ssl.exitCode == 0, ssl.err.constData());
+        const QJsonObject s = json(ssl);
+        QCOMPARE(s["mode"].toString(), QString("self-supervised"));
+        QCOMPARE(s["starter"].toString(), starter);
+        QCOMPARE(s["data"].toObject()["photos"].toInt(), 11);
+        QCOMPARE(s["data"].toObject()["skipped"].toInt(), 1);
+        QCOMPARE(s["epochs_completed"].toInt(), 2);
+        QVERIFY(s["after"].toObject().contains("view_match"));
+        QVERIFY(ssl.err.contains("view match"));
+        QVERIFY(QFile::exists(starter + "/starter.json"));
+        QVERIFY(QFile::exists(starter + "/model.safetensors"));
+
+        Run scratch = diffclip({"train", "--mode", "scratch", "--data", m_photos, "--architecture", "preset:diffclip-tiny",
+                                "--init", starter, "--epochs", "1", "--batch", "4", "--out", m_dir.filePath("model"), "--json"});
+        QVERIFY2(scratch.exitCode == 0, scratch.err.constData());
+        const QJsonObject init = json(scratch)["parent"].toObject()["init"].toObject();
+        QCOMPARE(init["kind"].toString(), QString("starter"));
+        QCOMPARE(init["pretraining"].toObject()["command"].toString(), QString("diffclip train --mode self-supervised"));
+
+        // Run again into the same folder: refused without --overwrite, nothing lost.
+        Run again = diffclip({"train", "--mode", "self-supervised", "--data", m_photos, "--architecture",
+                              "preset:diffclip-tiny", "--init", "random", "--epochs", "1", "--out", starter});
+        QCOMPARE(again.exitCode, 1);
+        QVERIFY2(again.err.contains("already exists"), again.err.constData());
+        QVERIFY(QFile::exists(starter + "/starter.json"));
+    }
+
+    void usageErrors_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("says");
+        const QString out = QStringLiteral("/nonexistent/out");
+        QTest::newRow("library with scratch") << QStringList{"--mode", "scratch", "--library", "x.db", "--out", out} << "--library";
+        QTest::newRow("temperature with scratch")
+            << QStringList{"--mode", "scratch", "--data", "d", "--temperature", "0.1", "--out", out} << "--temperature";
+        QTest::newRow("zero temperature")
+            << QStringList{"--mode", "self-supervised", "--data", "d", "--temperature", "0", "--out", out} << "--temperature";
+        QTest::newRow("neither data nor library") << QStringList{"--mode", "self-supervised", "--out", out} << "--library";
+        QTest::newRow("both data and library")
+            << QStringList{"--mode", "self-supervised", "--data", "d", "--library", "x.db", "--out", out} << "--library";
+        QTest::newRow("base with self-supervised")
+            << QStringList{"--mode", "self-supervised", "--data", "d", "--base", "m", "--out", out} << "--base";
+        QTest::newRow("unknown mode") << QStringList{"--mode", "unsupervised", "--data", "d", "--out", out} << "self-supervised";
+    }
+    void usageErrors() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, says);
+        Run r = diffclip(QStringList{"train"} + args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(says.toUtf8()), r.err.constData());
+    }
+
+    void aLibraryThatIsNotThereIsAClearError() {
+        Run r = diffclip({"train", "--mode", "self-supervised", "--library", m_dir.filePath("missing.db"), "--out",
+                          m_dir.filePath("x")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("missing.db"), r.err.constData());
+        QVERIFY(!QFile::exists(m_dir.filePath("missing.db")));  // opened read-only: nothing created
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliTrain)
+#include "tst_cli_train.moc"
