@@ -1,5 +1,7 @@
 #include "AppSettings.h"
 
+#include <cmath>
+
 #include "diffclip/model/ModelSummary.h"
 
 #include <QDir>
@@ -27,6 +29,7 @@ const QString kDefaultLibrary = QStringLiteral("library/defaultPath");
 const QString kRecentLibraries = QStringLiteral("library/recent");
 const QString kLibrarySplitter = QStringLiteral("library/splitter");
 const QString kPhotoFolder = QStringLiteral("dialogs/photoFolder");
+const QString kEconomics = QStringLiteral("poc/economics");
 
 QString normalisedPath(const QString& path) { return QDir::cleanPath(path); }
 
@@ -191,6 +194,23 @@ QString AppSettings::newLibraryPath() {
     const QString path = defaultLibraryPath();
     if (QDir().mkpath(QFileInfo(path).absolutePath())) return path;
     return QDir::home().filePath(QFileInfo(path).fileName());
+}
+
+diffclip::EconomicsInputs AppSettings::economicsInputs() {
+    // Stored as five numbers; anything unreadable or out of range reads as 0 (not set).
+    const QVariantList v = QSettings().value(kEconomics).toList();
+    double x[5] = {0, 0, 0, 0, 0};
+    for (int i = 0; i < 5 && i < v.size(); ++i) {
+        bool ok = false;
+        const double d = v[i].toDouble(&ok);
+        x[i] = ok && std::isfinite(d) && d >= 0.0 ? d : 0.0;
+    }
+    return diffclip::EconomicsInputs{x[0], x[1], x[2], x[3], x[4]};
+}
+
+void AppSettings::setEconomicsInputs(const diffclip::EconomicsInputs& in) {
+    QSettings().setValue(kEconomics, QVariantList{in.beforeMinutes, in.hourlyRate, in.powerWatts, in.pricePerKwh,
+                                                  in.investment});
 }
 
 }  // namespace diffclip::ui

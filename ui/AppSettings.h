@@ -6,6 +6,8 @@
 #include <QString>
 #include <QStringList>
 
+#include "diffclip/library/UsageEconomics.h"
+
 namespace diffclip::ui {
 
 enum class LanguageChoice { System, English, Japanese };
@@ -89,6 +91,10 @@ public:
     static void rememberPhotoFolder(const QString& path);
     /// "New Library…": defaultLibraryPath(), its folder made when missing (else a file in home).
     static QString newLibraryPath();
+
+    /// The PoC page's time-and-money inputs (UsageEconomics.h); all 0 until the user enters them.
+    static diffclip::EconomicsInputs economicsInputs();
+    static void setEconomicsInputs(const diffclip::EconomicsInputs& inputs);
 };
 
 }  // namespace diffclip::ui

@@ -1,6 +1,7 @@
 #include "PocPage.h"
 
 #include <QDateEdit>
+#include <QDoubleSpinBox>
 #include <QEvent>
 #include <QHeaderView>
 #include <QLabel>
@@ -16,6 +17,7 @@
 #include <limits>
 
 #include "ChartStyle.h"
+#include "AppSettings.h"
 #include "Controls.h"
 #include "ErrorBanner.h"
 #include "ErrorText.h"
@@ -65,6 +67,18 @@ QTableView* makeTable(QWidget* parent, QStandardItemModel* model, const QString&
     t->setEditTriggers(QAbstractItemView::NoEditTriggers);
     t->setWordWrap(false);  // one line per row; the table scrolls sideways instead
     return t;
+}
+
+QDoubleSpinBox* moneyInput(QWidget* parent, const QString& name, double max, int decimals, const QString& suffix,
+                           const QString& tip) {
+    auto* b = new QDoubleSpinBox(parent);
+    b->setObjectName(name);
+    b->setRange(0.0, max);
+    b->setDecimals(decimals);
+    b->setSuffix(suffix);
+    b->setGroupSeparatorShown(true);
+    b->setToolTip(tip);
+    return b;
 }
 
 QLineEdit* filterEdit(QWidget* parent, const QString& name, const QString& placeholder, const QString& tip) {
@@ -123,6 +137,45 @@ PocPage::PocPage(QWidget* parent) : QWidget(parent) {
     for (QLineEdit* e : {m_label, m_line, m_product, m_user, m_model}) filters->addWidget(e);
     filters->addWidget(makeGroup(this, {makeBuddyLabel(tr("Recent &period"), m_recentDays, this), m_recentDays}));
 
+    // Time and money: the plant's own inputs; money in its currency, without conversion.
+    const diffclip::EconomicsInputs saved = AppSettings::economicsInputs();
+    m_beforeMinutes = moneyInput(this, QStringLiteral("beforeMinutes"), 10000.0, 1, tr(" min"),
+                                 tr("Minutes one lookup of a past defect took before this tool, from your time study."));
+    m_beforeMinutes->setSpecialValueText(tr("not entered"));
+    m_hourlyRate = moneyInput(this, QStringLiteral("hourlyRate"), 1e7, 0, QString(),
+                              tr("Labour cost of one inspector hour, in your currency."));
+    m_powerWatts = moneyInput(this, QStringLiteral("powerWatts"), 100000.0, 0, tr(" W"),
+                              tr("Power draw of the search PC while it searches, in watts (a power meter, or the "
+                                 "maker's figure)."));
+    m_kwhPrice = moneyInput(this, QStringLiteral("kwhPrice"), 100000.0, 2, QString(),
+                            tr("Electricity price per kWh, in your currency."));
+    m_investment = moneyInput(this, QStringLiteral("investment"), 1e12, 0, QString(),
+                              tr("One-off cost of introducing the tool (PC, set-up, training), in your currency."));
+    m_beforeMinutes->setValue(saved.beforeMinutes);
+    m_hourlyRate->setValue(saved.hourlyRate);
+    m_powerWatts->setValue(saved.powerWatts);
+    m_kwhPrice->setValue(saved.pricePerKwh);
+    m_investment->setValue(saved.investment);
+    auto* money = new FlowLayout;
+    money->addWidget(makeGroup(this, {makeBuddyLabel(tr("Lookup &before"), m_beforeMinutes, this), m_beforeMinutes}));
+    money->addWidget(makeGroup(this, {makeBuddyLabel(tr("Hourly &rate"), m_hourlyRate, this), m_hourlyRate}));
+    money->addWidget(makeGroup(this, {makeBuddyLabel(tr("Po&wer"), m_powerWatts, this), m_powerWatts}));
+    money->addWidget(makeGroup(this, {makeBuddyLabel(tr("Price per &kWh"), m_kwhPrice, this), m_kwhPrice}));
+    money->addWidget(makeGroup(this, {makeBuddyLabel(tr("&Investment"), m_investment, this), m_investment}));
+    for (QDoubleSpinBox* b : {m_beforeMinutes, m_hourlyRate, m_powerWatts, m_kwhPrice, m_investment})
+        connect(b, QOverload<double>::of(&QDoubleSpinBox::valueChanged), this, [this] {
+            AppSettings::setEconomicsInputs({m_beforeMinutes->value(), m_hourlyRate->value(), m_powerWatts->value(),
+                                             m_kwhPrice->value(), m_investment->value()});
+            showEconomics();
+        });
+    m_money = makeSelectableLabel(this, QStringLiteral("moneyText"));
+    m_money->setToolTip(
+        tr("Per month = the period's count ÷ its days × 30.44. Saved per lookup = the time before − the median task "
+           "time; only searches with a hit marked right count as lookups (the others saved nothing). Hours saved = "
+           "lookups per month × saved minutes ÷ 60; money saved = hours × hourly rate. Electricity per search = mean "
+           "search time × power ÷ 3,600,000 kWh × price. Payback = investment ÷ (money saved − electricity) per "
+           "month. Details in docs/POC.md."));
+
     m_error = new ErrorBanner(this);
     m_monitor = makeSelectableLabel(this, QStringLiteral("monitorText"));
     m_monitor->setToolTip(tr("One-sided Fisher exact test on the counts: how likely so few recent hits at 5 would be "
@@ -174,6 +227,8 @@ PocPage::PocPage(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_error);
     layout->addWidget(m_monitor);
     layout->addWidget(m_summary);
+    layout->addLayout(money);
+    layout->addWidget(m_money);
     layout->addWidget(body, 1);
     applyChartPalette(m_chart, palette());
     showKpis(diffclip::UsageKpis{});
@@ -260,6 +315,50 @@ void PocPage::refresh() {
 }
 
 QString PocPage::summaryText() const { return m_summary->text(); }
+QString PocPage::moneyText() const { return m_money->text(); }
+
+void PocPage::setEconomicsInputs(const diffclip::EconomicsInputs& in) {
+    m_beforeMinutes->setValue(in.beforeMinutes);
+    m_hourlyRate->setValue(in.hourlyRate);
+    m_powerWatts->setValue(in.powerWatts);
+    m_kwhPrice->setValue(in.pricePerKwh);
+    m_investment->setValue(in.investment);
+    showEconomics();
+}
+
+void PocPage::showEconomics() {
+    const diffclip::EconomicsInputs in{m_beforeMinutes->value(), m_hourlyRate->value(), m_powerWatts->value(),
+                                       m_kwhPrice->value(), m_investment->value()};
+    if (in.beforeMinutes <= 0.0) {
+        m_money->setText(tr("Time and money: enter the minutes a lookup took before this tool (your time study)."));
+        return;
+    }
+    if (!m_kpis || m_kpis->searches == 0) {
+        m_money->setText(tr("Time and money: no search in the period yet."));
+        return;
+    }
+    const diffclip::Economics e = diffclip::computeEconomics(*m_kpis, in);
+    const QLocale l;
+    QString text;
+    if (e.savedMinutesPerLookup)
+        text = tr("Time and money: %1 lookups a month with a right hit × %2 min saved (%3 before, median task %4) = "
+                  "%5 hours a month (%6).")
+                   .arg(l.toString(e.lookupsPerMonth, 'f', 1), l.toString(*e.savedMinutesPerLookup, 'f', 2),
+                        l.toString(in.beforeMinutes, 'f', 1), l.toString(*e.taskMinutes, 'f', 2),
+                        l.toString(*e.hoursSavedPerMonth, 'f', 1), l.toString(*e.moneySavedPerMonth, 'f', 0));
+    else
+        text = tr("Time and money: no search has a hit marked right yet, so there is no task time to compare.");
+    text += QLatin1Char(' ') + tr("Electricity: %1 per 1,000 searches (%2 s at %3 W), %4 a month.")
+                                   .arg(l.toString(e.costPer1000Searches, 'f', 2),
+                                        l.toString(e.computeSecondsPerSearch, 'f', 3), l.toString(in.powerWatts, 'f', 0),
+                                        l.toString(e.runningCostPerMonth, 'f', 2));
+    if (e.paybackMonths)
+        text += QLatin1Char(' ') + tr("Payback of %1: %2 months.").arg(l.toString(in.investment, 'f', 0),
+                                                                       l.toString(*e.paybackMonths, 'f', 1));
+    else if (e.savedMinutesPerLookup)
+        text += QLatin1Char(' ') + tr("No net saving: no payback.");
+    m_money->setText(text);
+}
 QString PocPage::monitorText() const { return m_monitor->text(); }
 
 void PocPage::showKpis(const diffclip::UsageKpis& k) {
@@ -323,6 +422,7 @@ void PocPage::showKpis(const diffclip::UsageKpis& k) {
     }
     m_monitor->setProperty("warning", m.warning);
     drawChart();
+    showEconomics();
 }
 
 void PocPage::drawChart() {

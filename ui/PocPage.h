@@ -14,10 +14,12 @@
 #include <memory>
 #include <optional>
 
+#include "diffclip/library/UsageEconomics.h"
 #include "diffclip/library/UsageKpis.h"
 
 class QCustomPlot;
 class QDateEdit;
+class QDoubleSpinBox;
 class QLabel;
 class QLineEdit;
 class QPushButton;
@@ -53,6 +55,10 @@ public:
     QCustomPlot* chart() const { return m_chart; }
     QString summaryText() const;
     QString monitorText() const;
+    /// The time-and-money sentence ("" until the minutes a lookup took before are entered).
+    QString moneyText() const;
+    /// Sets the time-and-money inputs (as the user would type them) and shows the figures.
+    void setEconomicsInputs(const diffclip::EconomicsInputs& inputs);
     const ErrorBanner* errorBanner() const { return m_error; }
 
 public Q_SLOTS:
@@ -68,6 +74,8 @@ protected:
 
 private:
     void showKpis(const diffclip::UsageKpis& k);
+    /// The time-and-money sentence from the last figures and the inputs shown (saved too).
+    void showEconomics();
     void drawChart();
     diffclip::UsageKpiOptions options() const;
 
@@ -87,6 +95,13 @@ private:
     ErrorBanner* m_error = nullptr;
     QLabel* m_monitor = nullptr;
     QLabel* m_summary = nullptr;
+    // Time and money (UsageEconomics.h): the plant's inputs, kept in AppSettings, and the figures.
+    QDoubleSpinBox* m_beforeMinutes = nullptr;
+    QDoubleSpinBox* m_hourlyRate = nullptr;
+    QDoubleSpinBox* m_powerWatts = nullptr;
+    QDoubleSpinBox* m_kwhPrice = nullptr;
+    QDoubleSpinBox* m_investment = nullptr;
+    QLabel* m_money = nullptr;
     QCustomPlot* m_chart = nullptr;
     QStandardItemModel* m_rates = nullptr;
     QStandardItemModel* m_weeks = nullptr;

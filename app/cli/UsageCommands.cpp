@@ -11,6 +11,7 @@
 #include "Commands.h"
 #include "Output.h"
 #include "diffclip/library/Library.h"
+#include "diffclip/library/UsageEconomics.h"
 #include "diffclip/library/UsageKpis.h"
 
 namespace diffclip::cli {
@@ -145,8 +146,10 @@ int runUsageClear(int argc, char** argv) {
 
 int runUsageKpis(int argc, char** argv) {
     CommandLine cli("usage kpis", "--library LIB [--from DATE] [--to DATE] [--label L] [--line L] [--product P] "
-                                  "[--user U] [--model M] [--recent-days N] [--json]\n\nThe PoC figures from the "
-                                  "usage log; docs/POC.md says how each is computed.");
+                                  "[--user U] [--model M] [--recent-days N] [--before-minutes M [--hourly-rate X] "
+                                  "[--power-watts W] [--kwh-price P] [--investment I]] [--json]\n\nThe PoC figures from "
+                                  "the usage log; with --before-minutes also the time and money they mean (hours saved "
+                                  "per month, cost per 1,000 searches, payback). docs/POC.md says how each is computed.");
     std::string library;
     PeriodArgs period;
     UsageKpiOptions o;
@@ -162,7 +165,19 @@ int runUsageKpis(int argc, char** argv) {
     cli.addText("--model", o.filter.model, "M", "only searches with this model (MODEL argument or fingerprint)");
     cli.addInteger("--recent-days", recentDays, 1, 3650, "N",
                    "monitoring: the last N days against the N days before (default 7)");
+    EconomicsInputs money;
+    cli.addNumber("--before-minutes", money.beforeMinutes, 0, kInfinity, "M",
+                  "time and money: minutes one lookup took before the tool (your time study)", true);
+    cli.addNumber("--hourly-rate", money.hourlyRate, 0, kInfinity, "X", "labour cost per inspector hour (default 0)");
+    cli.addNumber("--power-watts", money.powerWatts, 0, kInfinity, "W", "the search PC's power draw while searching (default 0)");
+    cli.addNumber("--kwh-price", money.pricePerKwh, 0, kInfinity, "P", "electricity price per kWh (default 0)");
+    cli.addNumber("--investment", money.investment, 0, kInfinity, "I", "one-off cost of the tool, for the payback (default 0)");
     if (int rc = cli.parse(argc, argv, 3); rc >= 0) return rc;
+    const bool withMoney = cli.given("--before-minutes");
+    for (const char* option : {"--hourly-rate", "--power-watts", "--kwh-price", "--investment"})
+        if (cli.given(option) && !withMoney) return cli.usageError(std::string(option) + " needs --before-minutes");
+    if (withMoney)
+        if (Status s = validateEconomicsInputs(money); !s) return cli.usageError(s.error().message);
     o.utcOffsetMinutes = usage::localUtcOffsetMinutes();
     o.recentDays = int(recentDays);
     if (auto bad = applyPeriod(period, o.utcOffsetMinutes, o.filter); !bad.empty()) return cli.usageError(bad);
@@ -172,6 +187,8 @@ int runUsageKpis(int argc, char** argv) {
     if (!k) return fail(k.error());
     const int off = o.utcOffsetMinutes;
     const UsageMonitor& m = k->monitor;
+    const Economics e = computeEconomics(*k, money);
+    auto optional = [](const std::optional<double>& v) { return v ? Json(*v) : Json(); };
     if (json) {
         Json j = Json::object();
         j["library"] = library;
@@ -221,6 +238,24 @@ int runUsageKpis(int argc, char** argv) {
                                      {"previous_trials", m.previousTrials},
                                      {"p_value", m.pValue},
                                      {"warning", m.warning}});
+        j["mean_total_seconds"] = k->meanTotalSeconds;
+        j["span_days"] = k->spanDays;
+        if (withMoney)
+            j["economics"] = Json::object({{"before_minutes", money.beforeMinutes},
+                                           {"hourly_rate", money.hourlyRate},
+                                           {"power_watts", money.powerWatts},
+                                           {"kwh_price", money.pricePerKwh},
+                                           {"investment", money.investment},
+                                           {"searches_per_month", e.searchesPerMonth},
+                                           {"lookups_per_month", e.lookupsPerMonth},
+                                           {"task_minutes", optional(e.taskMinutes)},
+                                           {"saved_minutes_per_lookup", optional(e.savedMinutesPerLookup)},
+                                           {"hours_saved_per_month", optional(e.hoursSavedPerMonth)},
+                                           {"money_saved_per_month", optional(e.moneySavedPerMonth)},
+                                           {"compute_seconds_per_search", e.computeSecondsPerSearch},
+                                           {"cost_per_1000_searches", e.costPer1000Searches},
+                                           {"running_cost_per_month", e.runningCostPerMonth},
+                                           {"payback_months", optional(e.paybackMonths)}});
         printJson(j);
         return kOk;
     }
@@ -261,6 +296,27 @@ int runUsageKpis(int argc, char** argv) {
     if (m.warning)
         std::cout << "WARNING: hit@5 over the recent period is significantly below the previous period (p = "
                   << std::setprecision(3) << m.pValue << " < 0.05)\n";
+    if (withMoney) {
+        std::cout << std::fixed << std::setprecision(1) << "time and money (" << k->spanDays << " days scaled to a month of "
+                  << std::setprecision(2) << kDaysPerMonth << " days):\n"
+                  << std::setprecision(1) << "  searches per month " << e.searchesPerMonth << ", with a right hit "
+                  << e.lookupsPerMonth << "\n";
+        if (e.savedMinutesPerLookup)
+            std::cout << "  task time " << std::setprecision(2) << *e.taskMinutes << " min against " << money.beforeMinutes
+                      << " min before: " << *e.savedMinutesPerLookup << " min saved per lookup, " << std::setprecision(1)
+                      << *e.hoursSavedPerMonth << " hours (" << std::setprecision(0) << *e.moneySavedPerMonth
+                      << ") per month\n";
+        else
+            std::cout << "  hours saved: - (no search has a hit marked right yet, so there is no task time)\n";
+        std::cout << std::setprecision(3) << "  compute " << e.computeSecondsPerSearch << " s per search: "
+                  << std::setprecision(2) << e.costPer1000Searches << " per 1,000 searches in electricity, "
+                  << e.runningCostPerMonth << " per month\n";
+        if (e.paybackMonths)
+            std::cout << std::setprecision(1) << "  payback of " << std::setprecision(0) << money.investment << ": "
+                      << std::setprecision(1) << *e.paybackMonths << " months\n";
+        else
+            std::cout << "  payback: - (no net saving measured)\n";
+    }
     return kOk;
 }
 

@@ -129,6 +129,31 @@ private Q_SLOTS:
         QVERIFY2(text.out.contains("not tested (needs judged searches in both periods)"), text.out.constData());
         QVERIFY2(!text.out.contains("Fisher p"), text.out.constData());
 
+        // Time and money. All three searches are from today: 1 day, so per month = count × 30.436875;
+        // one search has a task time (feedback right at rank 2), the compute is the mean total.
+        Run money = diffclip({"usage", "kpis", "--library", m_lib, "--before-minutes", "3", "--hourly-rate", "60",
+                              "--power-watts", "100", "--kwh-price", "0.3", "--investment", "1000", "--json"});
+        QVERIFY2(money.exitCode == 0, money.err.constData());
+        const QJsonObject mj = json(money);
+        QCOMPARE(mj["span_days"].toDouble(), 1.0);
+        const double mean = mj["mean_total_seconds"].toDouble();
+        QVERIFY(mean > 0.0);
+        const QJsonObject e = mj["economics"].toObject();
+        QVERIFY(qAbs(e["searches_per_month"].toDouble() - 3 * 30.436875) < 1e-9);
+        QVERIFY(qAbs(e["lookups_per_month"].toDouble() - 30.436875) < 1e-9);
+        const double saved = e["saved_minutes_per_lookup"].toDouble();
+        QVERIFY2(saved > 2.0 && saved <= 3.0, qPrintable(QString::number(saved)));  // a task of under a minute
+        QVERIFY(qAbs(e["hours_saved_per_month"].toDouble() - 30.436875 * saved / 60.0) < 1e-9);
+        QVERIFY(qAbs(e["cost_per_1000_searches"].toDouble() - 1000.0 * mean * 100.0 / 3.6e6 * 0.3) < 1e-12);
+        const double net = e["money_saved_per_month"].toDouble() - e["running_cost_per_month"].toDouble();
+        QVERIFY(qAbs(e["payback_months"].toDouble() - 1000.0 / net) < 1e-9);
+        Run moneyText = diffclip({"usage", "kpis", "--library", m_lib, "--before-minutes", "3"});
+        QVERIFY2(moneyText.out.contains("time and money (1.0 days"), moneyText.out.constData());
+        QVERIFY2(moneyText.out.contains("min saved per lookup"), moneyText.out.constData());
+        QCOMPARE(diffclip({"usage", "kpis", "--library", m_lib, "--hourly-rate", "60"}).exitCode, 2);
+        QCOMPARE(diffclip({"usage", "kpis", "--library", m_lib, "--before-minutes", "0"}).exitCode, 2);
+        QCOMPARE(diffclip({"usage", "kpis", "--library", m_lib, "--before-minutes", "3", "--investment", "-5"}).exitCode, 2);
+
         // Bad periods and subcommands: usage errors.
         QCOMPARE(diffclip({"usage", "kpis", "--library", m_lib, "--from", "7/12/2026"}).exitCode, 2);
         QCOMPARE(diffclip({"usage", "kpis", "--library", m_lib, "--from", "2026-12-10", "--to", "2026-12-01"}).exitCode, 2);

@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "diffclip/library/Library.h"
+#include "diffclip/library/UsageEconomics.h"
 #include "diffclip/library/UsageKpis.h"
 
 using namespace diffclip;
@@ -78,6 +79,38 @@ private:
     }
 
 private Q_SLOTS:
+    void economicsWithoutSavingsOrTaskTimes() {
+        // No task time yet: nothing saved, no payback, but the compute cost is known.
+        UsageKpis k;
+        k.searches = 10;
+        k.spanDays = 5.0;
+        k.meanTotalSeconds = 2.0;
+        EconomicsInputs in{3.0, 1000.0, 100.0, 20.0, 5000.0};
+        Economics e = computeEconomics(k, in);
+        QVERIFY(near(e.searchesPerMonth, 10.0 / 5.0 * 30.436875, 1e-12));
+        QVERIFY(!e.hoursSavedPerMonth && !e.paybackMonths);
+        // 2 s × 100 W = 200 J = 200 / 3.6e6 kWh; × 20 × 1000 = 1.1111111 per 1,000 searches.
+        QVERIFY(near(e.costPer1000Searches, 200.0 / 3.6e6 * 20.0 * 1000.0, 1e-12));
+        // Slower than before (task 4 min against 3): a negative saving and no payback.
+        k.taskTimes = 10;
+        k.medianTaskSeconds = 240.0;
+        e = computeEconomics(k, in);
+        QVERIFY(e.savedMinutesPerLookup && near(*e.savedMinutesPerLookup, -1.0, 1e-12));
+        QVERIFY(e.hoursSavedPerMonth && *e.hoursSavedPerMonth < 0.0);
+        QVERIFY(!e.paybackMonths);
+        // No search in the period: no rates at all.
+        e = computeEconomics(UsageKpis{}, in);
+        QCOMPARE(e.searchesPerMonth, 0.0);
+        QVERIFY(!e.paybackMonths);
+        // Refused inputs.
+        QVERIFY(!validateEconomicsInputs(EconomicsInputs{0.0, 1, 1, 1, 1}).ok());
+        QVERIFY(!validateEconomicsInputs(EconomicsInputs{1.0, -1, 1, 1, 1}).ok());
+        QVERIFY(!validateEconomicsInputs(EconomicsInputs{1.0, 1, std::nan(""), 1, 1}).ok());
+        QVERIFY(!validateEconomicsInputs(EconomicsInputs{1.0, 1, 1, -0.5, 1}).ok());
+        QVERIFY(!validateEconomicsInputs(EconomicsInputs{1.0, 1, 1, 1, -1}).ok());
+        QVERIFY(validateEconomicsInputs(EconomicsInputs{1.0, 0, 0, 0, 0}).ok());
+    }
+
     void scriptedSession() {
         QVERIFY(m_dir.isValid());
         auto opened = Library::open(QDir(m_dir.path()).filePath("kpis.dclib").toStdString());
@@ -264,6 +297,30 @@ private Q_SLOTS:
         QCOMPARE(k->taskTimes, int64_t(42));
         QVERIFY(k->medianTaskSeconds.has_value());
         QVERIFY(near(*k->medianTaskSeconds, 12.0));
+
+        // Compute per search: W48 totals 100..190 ms (mean 145), W49 100..240 ms (mean 170), 30
+        // each: (145 + 170) / 2 = 157.5 ms. The period 11-23 .. 12-06 (both ends set) is 14 days.
+        QVERIFY(near(k->meanTotalSeconds, 0.1575, 1e-12));
+        QVERIFY(near(k->spanDays, 14.0, 1e-12));
+        // Time and money with a 5-minute lookup before, 3000 an hour, 120 W, 30 a kWh, 100,000 invested:
+        //   searches / month = 60 / 14 × 30.436875 = 130.44375; with a right hit 42 / 14 × 30.436875 = 91.310625
+        //   saved per lookup = 5 − 12 s / 60 = 4.8 min; hours / month = 91.310625 × 4.8 / 60 = 7.30485 (21,914.55)
+        //   kWh per search = 0.1575 s × 120 W / 3.6e6 = 5.25e-6; per 1,000 searches 1000 × 5.25e-6 × 30 = 0.1575
+        //   running cost / month = 130.44375 × 5.25e-6 × 30 = 0.020544890625
+        //   payback = 100000 / (21914.55 − 0.020544890625) = 4.5631826 months
+        EconomicsInputs in{5.0, 3000.0, 120.0, 30.0, 100000.0};
+        QVERIFY(validateEconomicsInputs(in).ok());
+        const Economics e = computeEconomics(*k, in);
+        QVERIFY(near(e.searchesPerMonth, 130.44375, 1e-9));
+        QVERIFY(near(e.lookupsPerMonth, 91.310625, 1e-9));
+        QVERIFY(e.taskMinutes && near(*e.taskMinutes, 0.2, 1e-12));
+        QVERIFY(e.savedMinutesPerLookup && near(*e.savedMinutesPerLookup, 4.8, 1e-12));
+        QVERIFY(e.hoursSavedPerMonth && near(*e.hoursSavedPerMonth, 7.30485, 1e-9));
+        QVERIFY(e.moneySavedPerMonth && near(*e.moneySavedPerMonth, 21914.55, 1e-6));
+        QVERIFY(near(e.kwhPerSearch, 5.25e-6, 1e-15));
+        QVERIFY(near(e.costPer1000Searches, 0.1575, 1e-12));
+        QVERIFY(near(e.runningCostPerMonth, 0.020544890625, 1e-12));
+        QVERIFY(e.paybackMonths && near(*e.paybackMonths, 4.5631826, 1e-6));
 
         // Monitoring, last 7 days (W49) against the 7 before (W48): hit@5 12/27 against 25/30.
         // One-sided Fisher: 57 judged, 37 hits, 27 of them recent; p = P(X <= 12) for

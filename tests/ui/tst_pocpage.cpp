@@ -1,6 +1,8 @@
 // The PoC page on a library whose usage log holds two weeks of searches with feedback (logged
 // through the library API with set times): the hit-rate table, the week chart with its Wilson
 // bars, latency, the summary and the monitoring warning; filters; a library without a log.
+#include <QSettings>
+#include <QStandardPaths>
 #include <QtTest>
 
 #include <QDir>
@@ -11,11 +13,13 @@
 #include <QTemporaryDir>
 
 #include "ErrorBanner.h"
+#include "AppSettings.h"
 #include "PocPage.h"
 #include "QCustomPlotQt.h"
 #include "diffclip/library/Library.h"
 #include "diffclip/library/UsageKpis.h"
 
+using diffclip::ui::AppSettings;
 using diffclip::ui::PocPage;
 
 namespace {
@@ -33,6 +37,8 @@ private:
 
 private Q_SLOTS:
     void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);  // the time-and-money inputs go to the test's settings
+        QSettings().remove(QString());
         QVERIFY(m_dir.isValid());
         m_lib = m_dir.filePath(QStringLiteral("poc.dclib"));
         auto lib = diffclip::Library::open(m_lib.toStdString());
@@ -125,6 +131,26 @@ private Q_SLOTS:
         QVERIFY2(page.monitorText().startsWith(QStringLiteral("Warning")), qPrintable(page.monitorText()));
         QVERIFY2(page.monitorText().contains(QStringLiteral("p < 0.001")), qPrintable(page.monitorText()));
         QVERIFY(page.findChild<QLabel*>(QStringLiteral("monitorText"))->property("warning").toBool());
+
+        // Time and money over the 14 days: 20 searches, 10 with a task time of 8 s, mean 145 ms.
+        // With 2 min before, 3000 an hour, 100 W, 30 a kWh and 10,000 invested: lookups per month
+        // 10 / 14 × 30.436875 = 21.74; saved 2 − 8/60 = 1.87 min; 21.740625 × 1.866667 / 60 = 0.68
+        // hours (2,029.125); electricity 0.145 × 100 / 3.6e6 × 30 × 1000 = 0.12 per 1,000 searches;
+        // payback 10,000 / (2,029.125 − 0.005) = 4.9 months.
+        page.setEconomicsInputs({0.0, 3000.0, 100.0, 30.0, 10000.0});
+        QVERIFY2(page.moneyText().contains(QStringLiteral("enter the minutes")), qPrintable(page.moneyText()));
+        page.setEconomicsInputs({2.0, 3000.0, 100.0, 30.0, 10000.0});
+        const QLocale l;
+        for (const QString& part : {l.toString(21.740625, 'f', 1) + QStringLiteral(" lookups"),
+                                    l.toString(1.8666667, 'f', 2) + QStringLiteral(" min saved"),
+                                    l.toString(0.676375, 'f', 1) + QStringLiteral(" hours"),
+                                    QStringLiteral("(") + l.toString(2029.125, 'f', 0) + QStringLiteral(")"),
+                                    l.toString(0.1208333, 'f', 2) + QStringLiteral(" per 1,000 searches"),
+                                    l.toString(4.928245, 'f', 1) + QStringLiteral(" months")})
+            QVERIFY2(page.moneyText().contains(part), qPrintable(page.moneyText() + " lacks " + part));
+        // The inputs are kept for the next session.
+        QCOMPARE(AppSettings::economicsInputs().beforeMinutes, 2.0);
+        QCOMPARE(AppSettings::economicsInputs().investment, 10000.0);
 
         // A filter: another user has no searches; then the first week alone: no warning (nothing before).
         auto* user = page.findChild<QLineEdit*>(QStringLiteral("userFilter"));

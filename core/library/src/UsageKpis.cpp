@@ -180,7 +180,13 @@ UsageKpis computeUsageKpis(const std::vector<SearchLogRecord>& all, const UsageK
             if (!*r->entry.confident) ++k.notConfident;
         }
         if (r->taskMs) taskSeconds.push_back(double(*r->taskMs) / 1000.0);
+        k.meanTotalSeconds += r->entry.totalMs / 1000.0;
     }
+    if (k.searches > 0) k.meanTotalSeconds /= double(k.searches);
+    if (f.fromMs > std::numeric_limits<int64_t>::min() && f.fromMs > 0 && f.toMs < std::numeric_limits<int64_t>::max())
+        k.spanDays = double(f.toMs - f.fromMs) / double(kUsageDayMs);
+    else if (!perDay.empty())
+        k.spanDays = double(perDay.rbegin()->first - perDay.begin()->first + 1);
     k.judged = k.overall.judged;
     finishRates(k.overall);
     for (auto& [label, g] : byLabel) {

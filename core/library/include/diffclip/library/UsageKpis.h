@@ -82,6 +82,10 @@ struct UsageKpis {
     std::vector<UsageLatency> latency;    // per day, then model name
     int64_t taskTimes = 0;                // searches with a task time (a hit marked right)
     std::optional<double> medianTaskSeconds;
+    double meanTotalSeconds = 0.0;        // mean total latency of the searches (the compute a search costs)
+    /// Days the figures cover: the filter's period when both ends are set, else from the first to
+    /// the last day with a search, both included; 0 without searches.
+    double spanDays = 0.0;
     UsageMonitor monitor;
 };
 
