@@ -3155,6 +3155,90 @@ Choose Open Model… or drop a model file or package folder onto this window.</s
         <source>Hit@5 (%)</source>
         <translation>Hit@5 (%)</translation>
     </message>
+    <message>
+        <source> min</source>
+        <translation> 分</translation>
+    </message>
+    <message>
+        <source>Minutes one lookup of a past defect took before this tool, from your time study.</source>
+        <translation>このツールを使う前に、過去の不良を1件調べるのにかかっていた時間（分）。時間調査の値です。</translation>
+    </message>
+    <message>
+        <source>not entered</source>
+        <translation>未入力</translation>
+    </message>
+    <message>
+        <source>Labour cost of one inspector hour, in your currency.</source>
+        <translation>検査員1人の1時間あたりの人件費（自社の通貨で）。</translation>
+    </message>
+    <message>
+        <source> W</source>
+        <translation> W</translation>
+    </message>
+    <message>
+        <source>Power draw of the search PC while it searches, in watts (a power meter, or the maker&apos;s figure).</source>
+        <translation>検索中の検索用PCの消費電力（ワット。電力計の実測値、またはメーカーの公称値）。</translation>
+    </message>
+    <message>
+        <source>Electricity price per kWh, in your currency.</source>
+        <translation>1 kWhあたりの電気料金（自社の通貨で）。</translation>
+    </message>
+    <message>
+        <source>One-off cost of introducing the tool (PC, set-up, training), in your currency.</source>
+        <translation>ツール導入の一時費用（PC、設定、教育。自社の通貨で）。</translation>
+    </message>
+    <message>
+        <source>Lookup &amp;before</source>
+        <translation>導入前の調査時間(&amp;B)</translation>
+    </message>
+    <message>
+        <source>Po&amp;wer</source>
+        <translation>消費電力(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Price per &amp;kWh</source>
+        <translation>電力単価(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;Investment</source>
+        <translation>投資額(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Per month = the period&apos;s count ÷ its days × 30.44. Saved per lookup = the time before − the median task time; only searches with a hit marked right count as lookups (the others saved nothing). Hours saved = lookups per month × saved minutes ÷ 60; money saved = hours × hourly rate. Electricity per search = mean search time × power ÷ 3,600,000 kWh × price. Payback = investment ÷ (money saved − electricity) per month. Details in docs/POC.md.</source>
+        <translation>1か月あたり = 期間内の件数 ÷ 期間の日数 × 30.44。1件あたりの短縮 = 導入前の時間 − 作業時間の中央値。正解の印が付いた検索だけを調査1件として数えます（それ以外は短縮なしとします）。短縮時間 = 月の調査件数 × 短縮分 ÷ 60、金額 = 時間 × 時給。1検索の電気代 = 平均検索時間 × 消費電力 ÷ 3,600,000 kWh × 単価。回収期間 = 投資額 ÷ 月あたりの（短縮金額 − 電気代）。詳しくは docs/POC.md。</translation>
+    </message>
+    <message>
+        <source>Time and money: enter the minutes a lookup took before this tool (your time study).</source>
+        <translation>時間と費用：このツールの導入前に1件の調査にかかっていた時間（分、時間調査の値）を入力してください。</translation>
+    </message>
+    <message>
+        <source>Time and money: no search in the period yet.</source>
+        <translation>時間と費用：期間内にまだ検索がありません。</translation>
+    </message>
+    <message>
+        <source>Time and money: no search has a hit marked right yet, so there is no task time to compare.</source>
+        <translation>時間と費用：正解の印が付いた検索がまだないため、比べる作業時間がありません。</translation>
+    </message>
+    <message>
+        <source>Electricity: %1 per 1,000 searches (%2 s at %3 W), %4 a month.</source>
+        <translation>電気代：1,000検索あたり %1（%2 秒、%3 W）、月 %4。</translation>
+    </message>
+    <message>
+        <source>Payback of %1: %2 months.</source>
+        <translation>投資額 %1 の回収期間：%2 か月。</translation>
+    </message>
+    <message>
+        <source>No net saving: no payback.</source>
+        <translation>正味の節約がないため、回収期間はありません。</translation>
+    </message>
+    <message>
+        <source>&amp;Hourly rate</source>
+        <translation>時給(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Time and money: %1 lookups a month with a right hit × %2 min saved (%3 min before, median task %4 min) = %5 hours a month (%6).</source>
+        <translation>時間と費用：正解が見つかった調査 月 %1 件 × 1件あたり %2 分の短縮（導入前 %3 分、作業時間の中央値 %4 分）＝ 月 %5 時間（%6）。</translation>
+    </message>
 </context>
 <context>
     <name>diffclip::ui::RegistryModel</name>

@@ -197,20 +197,23 @@ QString AppSettings::newLibraryPath() {
 }
 
 diffclip::EconomicsInputs AppSettings::economicsInputs() {
-    // Stored as five numbers; anything unreadable or out of range reads as 0 (not set).
-    const QVariantList v = QSettings().value(kEconomics).toList();
+    // Five numbers as text ("5, 3000, 120, 30, 100000" in the settings file); anything unreadable
+    // or out of range reads as 0 (not entered).
+    const QStringList v = QSettings().value(kEconomics).toStringList();
     double x[5] = {0, 0, 0, 0, 0};
     for (int i = 0; i < 5 && i < v.size(); ++i) {
         bool ok = false;
-        const double d = v[i].toDouble(&ok);
+        const double d = v[i].trimmed().toDouble(&ok);
         x[i] = ok && std::isfinite(d) && d >= 0.0 ? d : 0.0;
     }
     return diffclip::EconomicsInputs{x[0], x[1], x[2], x[3], x[4]};
 }
 
 void AppSettings::setEconomicsInputs(const diffclip::EconomicsInputs& in) {
-    QSettings().setValue(kEconomics, QVariantList{in.beforeMinutes, in.hourlyRate, in.powerWatts, in.pricePerKwh,
-                                                  in.investment});
+    QStringList v;
+    for (double d : {in.beforeMinutes, in.hourlyRate, in.powerWatts, in.pricePerKwh, in.investment})
+        v << QString::number(d, 'g', 17);
+    QSettings().setValue(kEconomics, v);
 }
 
 }  // namespace diffclip::ui

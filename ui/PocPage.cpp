@@ -158,7 +158,7 @@ PocPage::PocPage(QWidget* parent) : QWidget(parent) {
     m_investment->setValue(saved.investment);
     auto* money = new FlowLayout;
     money->addWidget(makeGroup(this, {makeBuddyLabel(tr("Lookup &before"), m_beforeMinutes, this), m_beforeMinutes}));
-    money->addWidget(makeGroup(this, {makeBuddyLabel(tr("Hourly &rate"), m_hourlyRate, this), m_hourlyRate}));
+    money->addWidget(makeGroup(this, {makeBuddyLabel(tr("&Hourly rate"), m_hourlyRate, this), m_hourlyRate}));
     money->addWidget(makeGroup(this, {makeBuddyLabel(tr("Po&wer"), m_powerWatts, this), m_powerWatts}));
     money->addWidget(makeGroup(this, {makeBuddyLabel(tr("Price per &kWh"), m_kwhPrice, this), m_kwhPrice}));
     money->addWidget(makeGroup(this, {makeBuddyLabel(tr("&Investment"), m_investment, this), m_investment}));
@@ -341,7 +341,7 @@ void PocPage::showEconomics() {
     const QLocale l;
     QString text;
     if (e.savedMinutesPerLookup)
-        text = tr("Time and money: %1 lookups a month with a right hit × %2 min saved (%3 before, median task %4) = "
+        text = tr("Time and money: %1 lookups a month with a right hit × %2 min saved (%3 min before, median task %4 min) = "
                   "%5 hours a month (%6).")
                    .arg(l.toString(e.lookupsPerMonth, 'f', 1), l.toString(*e.savedMinutesPerLookup, 'f', 2),
                         l.toString(in.beforeMinutes, 'f', 1), l.toString(*e.taskMinutes, 'f', 2),
