@@ -3239,6 +3239,36 @@ Choose Open Model… or drop a model file or package folder onto this window.</s
         <source>Time and money: %1 lookups a month with a right hit × %2 min saved (%3 min before, median task %4 min) = %5 hours a month (%6).</source>
         <translation>時間と費用：正解が見つかった調査 月 %1 件 × 1件あたり %2 分の短縮（導入前 %3 分、作業時間の中央値 %4 分）＝ 月 %5 時間（%6）。</translation>
     </message>
+    <message>
+        <source>Do the photos added in the recent period look like the earlier ones? A two-sample test on the embeddings of the library&apos;s main model: squared maximum mean discrepancy with a Gaussian kernel, p-value from 200 permutations, up to 400 photos of each side. A warning below p = 0.05: a new camera, light, product or defect, and the hit rates measured before may not hold. Details in docs/POC.md.</source>
+        <translation>直近の期間に追加された写真は、それ以前の写真と似ていますか。ライブラリの主なモデルの埋め込みで2標本検定を行います（ガウスカーネルの最大平均差の2乗、200回の並べ替えによるp値、両側それぞれ最大400枚）。p &lt; 0.05 で警告します。新しいカメラ、照明、製品、不良の可能性があり、以前に測ったヒット率が当てはまらないかもしれません。詳しくは docs/POC.md。</translation>
+    </message>
+    <message>
+        <source>Photo drift could not be computed: %1</source>
+        <translation>写真のドリフトを計算できませんでした：%1</translation>
+    </message>
+    <message>
+        <source>Photo drift: no photo has an embedding yet.</source>
+        <translation>写真のドリフト：埋め込みのある写真がまだありません。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Photo drift: %1 photos added in the last %n days against %2 before; the test needs 10 on each side.</source>
+        <translation>
+            <numerusform>写真のドリフト：直近 %n 日間に追加された写真 %1 枚、それ以前 %2 枚。検定には両側それぞれ10枚が必要です。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Warning: the %1 photos added in the last %n days differ from the %2 before (%3): a new camera, light, product or defect? Hit rates measured before may not hold.</source>
+        <translation>
+            <numerusform>警告：直近 %n 日間に追加された写真 %1 枚は、それ以前の %2 枚と異なります（%3）。新しいカメラ、照明、製品、不良ではありませんか。以前に測ったヒット率が当てはまらないかもしれません。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Photo drift: the %1 photos added in the last %n days look like the %2 before (%3).</source>
+        <translation>
+            <numerusform>写真のドリフト：直近 %n 日間に追加された写真 %1 枚は、それ以前の %2 枚と似ています（%3）。</numerusform>
+        </translation>
+    </message>
 </context>
 <context>
     <name>diffclip::ui::RegistryModel</name>

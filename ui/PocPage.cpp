@@ -180,6 +180,12 @@ PocPage::PocPage(QWidget* parent) : QWidget(parent) {
     m_monitor = makeSelectableLabel(this, QStringLiteral("monitorText"));
     m_monitor->setToolTip(tr("One-sided Fisher exact test on the counts: how likely so few recent hits at 5 would be "
                              "if both periods had the same hit rate. A warning below p = 0.05."));
+    m_driftLabel = makeSelectableLabel(this, QStringLiteral("driftText"));
+    m_driftLabel->setToolTip(
+        tr("Do the photos added in the recent period look like the earlier ones? A two-sample test on the embeddings "
+           "of the library's main model: squared maximum mean discrepancy with a Gaussian kernel, p-value from 200 "
+           "permutations, up to 400 photos of each side. A warning below p = 0.05: a new camera, light, product or "
+           "defect, and the hit rates measured before may not hold. Details in docs/POC.md."));
     m_summary = makeSelectableLabel(this, QStringLiteral("summaryText"));
     m_summary->setToolTip(tr("No confident match: photo searches whose best hit is below the library's confidence "
                              "threshold, of those tested. Task time: from the query to the first hit marked right "
@@ -226,6 +232,7 @@ PocPage::PocPage(QWidget* parent) : QWidget(parent) {
     layout->addLayout(filters);
     layout->addWidget(m_error);
     layout->addWidget(m_monitor);
+    layout->addWidget(m_driftLabel);
     layout->addWidget(m_summary);
     layout->addLayout(money);
     layout->addWidget(m_money);
@@ -249,9 +256,11 @@ void PocPage::setLibraryPath(const QString& path) {
     m_path = path;
     ++m_request;
     m_kpis.reset();
+    m_drift.reset();
     m_error->clear();
     if (path.isEmpty()) {
         m_access->close();
+        m_driftLabel->clear();
         showKpis(diffclip::UsageKpis{});
         m_summary->setText(tr("Open a library to see its figures."));
         return;
@@ -294,28 +303,79 @@ void PocPage::refresh() {
         return;
     }
     const int request = ++m_request;
-    using Kpis = diffclip::Result<diffclip::UsageKpis>;
+    // The usage figures and the photo drift in one background read; a drift that cannot be
+    // computed (say, a damaged embedding) leaves the usage figures shown and says why.
+    struct Figures {
+        diffclip::Result<diffclip::UsageKpis> kpis;
+        diffclip::Result<diffclip::EmbeddingDrift> drift;
+        Figures(diffclip::Result<diffclip::UsageKpis> k, diffclip::Result<diffclip::EmbeddingDrift> d)
+            : kpis(std::move(k)), drift(std::move(d)) {}
+        Figures(const diffclip::Error& e) : kpis(e), drift(e) {}  // LibraryAccess reports failures so
+    };
     m_refresh->setEnabled(false);
-    m_access->run<Kpis>(
-        this, [o = options()](diffclip::Library& lib) { return diffclip::usageKpis(lib, o); },
-        [this, request](Kpis r) {
+    m_access->run<Figures>(
+        this,
+        [o = options()](diffclip::Library& lib) {
+            diffclip::DriftOptions d;
+            d.recentDays = o.recentDays;
+            d.endMs = o.filter.toMs;
+            return Figures{diffclip::usageKpis(lib, o), diffclip::embeddingDrift(lib, d)};
+        },
+        [this, request](Figures f) {
             if (request != m_request) return;  // a newer refresh or another library
             m_refresh->setEnabled(true);
-            if (!r) {
+            if (!f.kpis) {
                 m_error->showError(tr("Could not read the usage log"), tr("The figures are not up to date."),
-                                   ErrorText::details(r.error()));
+                                   ErrorText::details(f.kpis.error()));
                 Q_EMIT refreshed(false);
                 return;
             }
             m_error->clear();
-            m_kpis = *r;
-            showKpis(*r);
+            m_kpis = *f.kpis;
+            if (f.drift) {
+                m_drift = *f.drift;
+                showDrift();
+            } else {
+                m_drift.reset();
+                m_driftLabel->setText(tr("Photo drift could not be computed: %1")
+                                          .arg(QString::fromStdString(f.drift.error().message)));
+            }
+            showKpis(*f.kpis);
             Q_EMIT refreshed(true);
         });
 }
 
 QString PocPage::summaryText() const { return m_summary->text(); }
 QString PocPage::moneyText() const { return m_money->text(); }
+QString PocPage::driftText() const { return m_driftLabel->text(); }
+
+void PocPage::showDrift() {
+    if (!m_drift || m_drift->model.empty()) {
+        m_driftLabel->setText(tr("Photo drift: no photo has an embedding yet."));
+        m_driftLabel->setStyleSheet(QString());
+        m_driftLabel->setProperty("warning", false);
+        return;
+    }
+    const diffclip::EmbeddingDrift& d = *m_drift;
+    QString text;
+    if (!d.tested)
+        text = tr("Photo drift: %1 photos added in the last %n days against %2 before; the test needs 10 on each side.",
+                  nullptr, m_recentDays->value())
+                   .arg(d.recent)
+                   .arg(d.earlier);
+    else {
+        const QString pText = d.pValue < 0.001 ? tr("p < 0.001") : tr("p = %1").arg(QLocale().toString(d.pValue, 'f', 3));
+        text = d.warning ? tr("Warning: the %1 photos added in the last %n days differ from the %2 before (%3): a new "
+                              "camera, light, product or defect? Hit rates measured before may not hold.",
+                              nullptr, m_recentDays->value())
+                         : tr("Photo drift: the %1 photos added in the last %n days look like the %2 before (%3).",
+                              nullptr, m_recentDays->value());
+        text = text.arg(d.recent).arg(d.earlier).arg(pText);
+    }
+    m_driftLabel->setText(text);
+    m_driftLabel->setStyleSheet(d.warning ? QStringLiteral("font-weight: bold;") : QString());
+    m_driftLabel->setProperty("warning", d.warning);
+}
 
 void PocPage::setEconomicsInputs(const diffclip::EconomicsInputs& in) {
     m_beforeMinutes->setValue(in.beforeMinutes);

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 
+#include "diffclip/library/EmbeddingDrift.h"
 #include "diffclip/library/UsageEconomics.h"
 #include "diffclip/library/UsageKpis.h"
 
@@ -55,6 +56,9 @@ public:
     QCustomPlot* chart() const { return m_chart; }
     QString summaryText() const;
     QString monitorText() const;
+    /// The photo-drift sentence (EmbeddingDrift.h), refreshed with the figures.
+    QString driftText() const;
+    const std::optional<diffclip::EmbeddingDrift>& drift() const { return m_drift; }
     /// The time-and-money sentence ("" until the minutes a lookup took before are entered).
     QString moneyText() const;
     /// Sets the time-and-money inputs (as the user would type them) and shows the figures.
@@ -76,6 +80,7 @@ private:
     void showKpis(const diffclip::UsageKpis& k);
     /// The time-and-money sentence from the last figures and the inputs shown (saved too).
     void showEconomics();
+    void showDrift();
     void drawChart();
     diffclip::UsageKpiOptions options() const;
 
@@ -95,6 +100,8 @@ private:
     ErrorBanner* m_error = nullptr;
     QLabel* m_monitor = nullptr;
     QLabel* m_summary = nullptr;
+    QLabel* m_driftLabel = nullptr;
+    std::optional<diffclip::EmbeddingDrift> m_drift;
     // Time and money (UsageEconomics.h): the plant's inputs, kept in AppSettings, and the figures.
     QDoubleSpinBox* m_beforeMinutes = nullptr;
     QDoubleSpinBox* m_hourlyRate = nullptr;

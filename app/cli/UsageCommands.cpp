@@ -10,6 +10,7 @@
 
 #include "Commands.h"
 #include "Output.h"
+#include "diffclip/library/EmbeddingDrift.h"
 #include "diffclip/library/Library.h"
 #include "diffclip/library/UsageEconomics.h"
 #include "diffclip/library/UsageKpis.h"
@@ -147,9 +148,10 @@ int runUsageClear(int argc, char** argv) {
 int runUsageKpis(int argc, char** argv) {
     CommandLine cli("usage kpis", "--library LIB [--from DATE] [--to DATE] [--label L] [--line L] [--product P] "
                                   "[--user U] [--model M] [--recent-days N] [--before-minutes M [--hourly-rate X] "
-                                  "[--power-watts W] [--kwh-price P] [--investment I]] [--json]\n\nThe PoC figures from "
+                                  "[--power-watts W] [--kwh-price P] [--investment I]] [--drift] [--json]\n\nThe PoC figures from "
                                   "the usage log; with --before-minutes also the time and money they mean (hours saved "
-                                  "per month, cost per 1,000 searches, payback). docs/POC.md says how each is computed.");
+                                  "per month, cost per 1,000 searches, payback); with --drift whether the photos added "
+                                  "recently look like the earlier ones. docs/POC.md says how each is computed.");
     std::string library;
     PeriodArgs period;
     UsageKpiOptions o;
@@ -172,6 +174,10 @@ int runUsageKpis(int argc, char** argv) {
     cli.addNumber("--power-watts", money.powerWatts, 0, kInfinity, "W", "the search PC's power draw while searching (default 0)");
     cli.addNumber("--kwh-price", money.pricePerKwh, 0, kInfinity, "P", "electricity price per kWh (default 0)");
     cli.addNumber("--investment", money.investment, 0, kInfinity, "I", "one-off cost of the tool, for the payback (default 0)");
+    bool drift = false;
+    cli.addFlag("--drift", drift,
+                "also test whether the photos added in the recent period drift from the earlier ones (reads every "
+                "embedding of the library's main model)");
     if (int rc = cli.parse(argc, argv, 3); rc >= 0) return rc;
     const bool withMoney = cli.given("--before-minutes");
     for (const char* option : {"--hourly-rate", "--power-watts", "--kwh-price", "--investment"})
@@ -188,6 +194,15 @@ int runUsageKpis(int argc, char** argv) {
     const int off = o.utcOffsetMinutes;
     const UsageMonitor& m = k->monitor;
     const Economics e = computeEconomics(*k, money);
+    EmbeddingDrift shift;
+    if (drift) {
+        DriftOptions dopt;
+        dopt.recentDays = o.recentDays;
+        dopt.endMs = o.filter.toMs == std::numeric_limits<int64_t>::max() ? 0 : o.filter.toMs;
+        auto got = embeddingDrift(*lib, dopt);
+        if (!got) return fail(makeError(got.error().code, library + ": " + got.error().message));
+        shift = *got;
+    }
     auto optional = [](const std::optional<double>& v) { return v ? Json(*v) : Json(); };
     if (json) {
         Json j = Json::object();
@@ -239,6 +254,18 @@ int runUsageKpis(int argc, char** argv) {
                                      {"p_value", m.pValue},
                                      {"warning", m.warning}});
         j["mean_total_seconds"] = k->meanTotalSeconds;
+        if (drift)
+            j["drift"] = Json::object({{"model", shift.model},
+                                       {"recent_from", dayText(shift.recentFromMs, off)},
+                                       {"recent_to", dayText(shift.recentToMs - 1, off)},
+                                       {"recent", shift.recent},
+                                       {"earlier", shift.earlier},
+                                       {"recent_sampled", shift.recentSampled},
+                                       {"earlier_sampled", shift.earlierSampled},
+                                       {"tested", shift.tested},
+                                       {"mmd2", shift.mmd2},
+                                       {"p_value", shift.pValue},
+                                       {"warning", shift.warning}});
         j["span_days"] = k->spanDays;
         if (withMoney)
             j["economics"] = Json::object({{"before_minutes", money.beforeMinutes},
@@ -296,6 +323,20 @@ int runUsageKpis(int argc, char** argv) {
     if (m.warning)
         std::cout << "WARNING: hit@5 over the recent period is significantly below the previous period (p = "
                   << std::setprecision(3) << m.pValue << " < 0.05)\n";
+    if (drift) {
+        std::cout << "photo drift";
+        if (!shift.model.empty()) std::cout << " (" << shift.model << ")";
+        std::cout << ": " << shift.recent << " photos added " << dayText(shift.recentFromMs, off) << ".."
+                  << dayText(shift.recentToMs - 1, off) << " against " << shift.earlier << " before";
+        if (!shift.tested)
+            std::cout << ", not tested (needs 10 photos with embeddings on each side)\n";
+        else
+            std::cout << std::defaultfloat << std::setprecision(4) << ", MMD² " << shift.mmd2 << ", permutation p = "
+                      << std::setprecision(3) << shift.pValue << "\n";
+        if (shift.warning)
+            std::cout << "WARNING: the recent photos differ from the earlier ones (p = " << std::setprecision(3) << shift.pValue
+                      << " < 0.05): a new camera, light, product or defect? Hit rates measured before may not hold.\n";
+    }
     if (withMoney) {
         std::cout << std::fixed << std::setprecision(1) << "time and money (" << k->spanDays << " days scaled to a month of "
                   << std::setprecision(2) << kDaysPerMonth << " days):\n"

@@ -154,6 +154,18 @@ private Q_SLOTS:
         QCOMPARE(diffclip({"usage", "kpis", "--library", m_lib, "--before-minutes", "0"}).exitCode, 2);
         QCOMPARE(diffclip({"usage", "kpis", "--library", m_lib, "--before-minutes", "3", "--investment", "-5"}).exitCode, 2);
 
+        // Photo drift: all 12 photos were indexed just now, so none is earlier: counted, not tested.
+        Run drift = diffclip({"usage", "kpis", "--library", m_lib, "--drift", "--json"});
+        QVERIFY2(drift.exitCode == 0, drift.err.constData());
+        const QJsonObject dj = json(drift)["drift"].toObject();
+        QCOMPARE(dj["recent"].toInt(), 12);
+        QCOMPARE(dj["earlier"].toInt(), 0);
+        QCOMPARE(dj["tested"].toBool(), false);
+        QCOMPARE(dj["warning"].toBool(), false);
+        Run driftText = diffclip({"usage", "kpis", "--library", m_lib, "--drift"});
+        QVERIFY2(driftText.out.contains("12 photos added"), driftText.out.constData());
+        QVERIFY2(driftText.out.contains("not tested"), driftText.out.constData());
+
         // Bad periods and subcommands: usage errors.
         QCOMPARE(diffclip({"usage", "kpis", "--library", m_lib, "--from", "7/12/2026"}).exitCode, 2);
         QCOMPARE(diffclip({"usage", "kpis", "--library", m_lib, "--from", "2026-12-10", "--to", "2026-12-01"}).exitCode, 2);

@@ -51,6 +51,13 @@ private Q_SLOTS:
             ids.push_back(*lib->upsertImage(r));
         }
         QVERIFY(lib->setLabel(ids[0], "scratch", diffclip::LabelSource::Manual).ok());
+        // Embeddings of one model, all added now: the photo drift has nothing earlier to compare.
+        auto model = lib->ensureModel("model-a", "fp-a", "{}", 2);
+        QVERIFY(model.ok());
+        for (size_t i = 0; i < ids.size(); ++i) {
+            const float v[2] = {1.0f, float(i)};
+            QVERIFY(lib->putEmbedding(ids[i], *model, v, 2).ok());
+        }
         // Wednesday 2026-11-25 (ISO week 48): 10 searches, the first hit right each time.
         // Wednesday 2026-12-02 (week 49): 10 searches, none right. At noon UTC, the same day in
         // any time zone the test may run in.
@@ -131,6 +138,10 @@ private Q_SLOTS:
         QVERIFY2(page.monitorText().startsWith(QStringLiteral("Warning")), qPrintable(page.monitorText()));
         QVERIFY2(page.monitorText().contains(QStringLiteral("p < 0.001")), qPrintable(page.monitorText()));
         QVERIFY(page.findChild<QLabel*>(QStringLiteral("monitorText"))->property("warning").toBool());
+        // The photos were added today, after this period: the drift test leaves them out.
+        QVERIFY(page.drift().has_value());
+        QCOMPARE(page.drift()->recent + page.drift()->earlier, int64_t(0));
+        QVERIFY(!page.findChild<QLabel*>(QStringLiteral("driftText"))->property("warning").toBool());
 
         // Time and money over the 14 days: 20 searches, 10 with a task time of 8 s, mean 145 ms.
         // With 2 min before, 3000 an hour, 100 W, 30 a kWh and 10,000 invested: lookups per month
@@ -168,10 +179,19 @@ private Q_SLOTS:
         QVERIFY(!page.kpis()->monitor.warning);
         QVERIFY2(page.monitorText().startsWith(QStringLiteral("Monitoring")), qPrintable(page.monitorText()));
 
+        // A period up to today: the 5 photos are recent, none earlier; too few to test.
+        page.setPeriod(QDate::currentDate().addDays(-7), QDate::currentDate());
+        page.refresh();
+        QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 4, kTimeoutMs);
+        QCOMPARE(page.drift()->recent, int64_t(5));
+        QVERIFY(!page.drift()->tested);
+        QVERIFY2(page.driftText().contains(QStringLiteral("5 photos added in the last 7 days against 0 before")),
+                 qPrintable(page.driftText()));
+
         // An empty period is refused with a reason.
         page.setPeriod(QDate(2026, 12, 6), QDate(2026, 11, 23));
         page.refresh();
-        QCOMPARE(refreshed.count(), 4);
+        QCOMPARE(refreshed.count(), 5);
         QVERIFY(!refreshed.last().at(0).toBool());
         QVERIFY(page.errorBanner()->isVisible());
     }
