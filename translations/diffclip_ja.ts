@@ -604,6 +604,155 @@
     </message>
 </context>
 <context>
+    <name>diffclip::ui::CompareModelsDialog</name>
+    <message>
+        <source>Compare Two Models</source>
+        <translation>2つのモデルを比較</translation>
+    </message>
+    <message>
+        <source>The library&apos;s models with embeddings. Both rank the same labelled photos: the photos both have embedded.</source>
+        <translation>埋め込みのあるライブラリのモデル。両方のモデルが同じラベル付き写真（両方が埋め込み済みの写真）を順位付けします。</translation>
+    </message>
+    <message>
+        <source>Bootstrap resamples for the 95% intervals (and random sign flips of the randomization test above 20 queries). The same number gives the same figures.</source>
+        <translation>95% 区間のためのブートストラップ再標本の数（20件を超えるクエリでは並べ替え検定のランダムな符号反転の数も）。同じ数なら同じ結果になります。</translation>
+    </message>
+    <message>
+        <source>Model &amp;A:</source>
+        <translation>モデル A(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Model &amp;B:</source>
+        <translation>モデル B(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>&amp;Resamples:</source>
+        <translation>再標本数(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Compare the two models</source>
+        <translation>2つのモデルを比較</translation>
+    </message>
+    <message>
+        <source>Leave-one-out search over the labelled photos with each model, then the paired statistics (docs/POC.md).</source>
+        <translation>各モデルでラベル付き写真を1枚ずつ除いて検索し、対応のある統計を計算します（docs/POC.md）。</translation>
+    </message>
+    <message>
+        <source>Comparing</source>
+        <translation>比較中</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>指標</translation>
+    </message>
+    <message>
+        <source>Queries</source>
+        <translation>クエリ数</translation>
+    </message>
+    <message>
+        <source>A (95% CI)</source>
+        <translation>A（95% 信頼区間）</translation>
+    </message>
+    <message>
+        <source>B (95% CI)</source>
+        <translation>B（95% 信頼区間）</translation>
+    </message>
+    <message>
+        <source>B − A, points (95% CI)</source>
+        <translation>B − A、ポイント（95% 信頼区間）</translation>
+    </message>
+    <message>
+        <source>p</source>
+        <translation>p</translation>
+    </message>
+    <message>
+        <source>hit@K: exact McNemar test on the queries only one model hits, in brackets Holm-adjusted over the K values; MRR and mAP: paired randomization test. Per class only for classes of 10 queries or more.</source>
+        <translation>hit@K：片方のモデルだけが当てたクエリでの正確な McNemar 検定（括弧内は K 値についての Holm 補正）。MRR と mAP：対応のある並べ替え検定。クラス別は10件以上のクエリがあるクラスのみ。</translation>
+    </message>
+    <message>
+        <source>Could not list the library&apos;s models: %1</source>
+        <translation>ライブラリのモデルを一覧にできませんでした：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 (%n photos)</source>
+        <translation>
+            <numerusform>%1（%n 枚）</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Comparing needs two models that have embedded this library&apos;s photos; it has %n.</source>
+        <translation>
+            <numerusform>比較には、このライブラリの写真を埋め込んだモデルが2つ必要です（現在 %n）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Choose the two models and compare them on the library&apos;s labelled photos.</source>
+        <translation>2つのモデルを選び、ライブラリのラベル付き写真で比較してください。</translation>
+    </message>
+    <message>
+        <source>Choose two different models.</source>
+        <translation>異なる2つのモデルを選んでください。</translation>
+    </message>
+    <message>
+        <source>Ranking the labelled photos with both models and resampling…</source>
+        <translation>両方のモデルでラベル付き写真を順位付けし、再標本化しています…</translation>
+    </message>
+    <message>
+        <source>The comparison failed: %1</source>
+        <translation>比較に失敗しました：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>A: %1 · B: %2 · %n queries (labelled photos embedded by both); left out: %3 embedded by A only, %4 by B only, %5 without another photo of their label. %6 resamples.</source>
+        <translation>
+            <numerusform>A：%1 · B：%2 · クエリ %n 件（両方が埋め込んだラベル付き写真）。除外：A のみ埋め込み %3、B のみ %4、同じラベルの他の写真がない %5。再標本 %6 回。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>putting the right defect in the top %n</source>
+        <translation>
+            <numerusform>正解の不良を上位 %n 件に入れること</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the rank of the first right defect (MRR)</source>
+        <translation>最初の正解の順位（MRR）</translation>
+    </message>
+    <message>
+        <source>ranking all right defects high (mAP)</source>
+        <translation>すべての正解を上位に並べること（mAP）</translation>
+    </message>
+    <message>
+        <source>p &lt; 0.001</source>
+        <translation>p &lt; 0.001</translation>
+    </message>
+    <message>
+        <source>p = %1</source>
+        <translation>p = %1</translation>
+    </message>
+    <message>
+        <source> (Holm)</source>
+        <translation>（Holm）</translation>
+    </message>
+    <message>
+        <source>Cannot tell “%1” and “%2” apart on %3: “%2” − “%1” = %4 points (95% CI %5 to %6), %7.</source>
+        <translation>%3 では「%1」と「%2」の差は見分けられません：「%2」−「%1」= %4 ポイント（95% 信頼区間 %5 〜 %6）、%7。</translation>
+    </message>
+    <message>
+        <source>“%1” is better than “%2” at %3: %4 points (95% CI %5 to %6), %7.</source>
+        <translation>%3 では「%1」が「%2」より優れています：%4 ポイント（95% 信頼区間 %5 〜 %6）、%7。</translation>
+    </message>
+    <message numerus="yes">
+        <source>On “%1”: %2 points (%n queries).</source>
+        <translation>
+            <numerusform>「%1」では %2 ポイント（クエリ %n 件）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Com&amp;pare</source>
+        <translation>比較(&amp;P)</translation>
+    </message>
+</context>
+<context>
     <name>diffclip::ui::ConfusionMatrixView</name>
     <message>
         <source>Confusion matrix</source>
@@ -3268,6 +3417,18 @@ Choose Open Model… or drop a model file or package folder onto this window.</s
         <translation>
             <numerusform>写真のドリフト：直近 %n 日間に追加された写真 %1 枚は、それ以前の %2 枚と似ています（%3）。</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>Compare &amp;Models…</source>
+        <translation>モデルを比較(&amp;M)…</translation>
+    </message>
+    <message>
+        <source>Compare two models</source>
+        <translation>2つのモデルを比較</translation>
+    </message>
+    <message>
+        <source>Compare two of the library&apos;s models on its labelled photos: hit rates, MRR and mAP with 95% intervals and p-values.</source>
+        <translation>ライブラリの2つのモデルをラベル付き写真で比較します：ヒット率、MRR、mAP を 95% 区間と p 値付きで。</translation>
     </message>
 </context>
 <context>

@@ -17,6 +17,7 @@
 #include <limits>
 
 #include "ChartStyle.h"
+#include "CompareModelsDialog.h"
 #include "AppSettings.h"
 #include "Controls.h"
 #include "ErrorBanner.h"
@@ -100,6 +101,12 @@ PocPage::PocPage(QWidget* parent) : QWidget(parent) {
     m_refresh = makeButton(tr("&Refresh"), tr("Refresh the figures"), this,
                            tr("Reads the library's usage log again with the period and filters shown."));
     connect(m_refresh, &QPushButton::clicked, this, &PocPage::refresh);
+    m_compareModels = makeButton(tr("Compare &Models…"), tr("Compare two models"), this,
+                                 tr("Compare two of the library's models on its labelled photos: hit rates, MRR and "
+                                    "mAP with 95% intervals and p-values."));
+    m_compareModels->setObjectName(QStringLiteral("compareModelsButton"));
+    m_compareModels->setEnabled(false);  // until a library is open
+    connect(m_compareModels, &QPushButton::clicked, this, &PocPage::openComparison);
 
     // Period and filters.
     const QDate today = QDate::currentDate();
@@ -228,7 +235,7 @@ PocPage::PocPage(QWidget* parent) : QWidget(parent) {
     body->setStretchFactor(2, 1);
 
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(makePageHeader(tr("Proof of Concept"), this, {m_refresh}));
+    layout->addLayout(makePageHeader(tr("Proof of Concept"), this, {m_compareModels, m_refresh}));
     layout->addLayout(filters);
     layout->addWidget(m_error);
     layout->addWidget(m_monitor);
@@ -261,6 +268,7 @@ void PocPage::setLibraryPath(const QString& path) {
     if (path.isEmpty()) {
         m_access->close();
         m_driftLabel->clear();
+        m_compareModels->setEnabled(false);
         showKpis(diffclip::UsageKpis{});
         m_summary->setText(tr("Open a library to see its figures."));
         return;
@@ -313,6 +321,7 @@ void PocPage::refresh() {
         Figures(const diffclip::Error& e) : kpis(e), drift(e) {}  // LibraryAccess reports failures so
     };
     m_refresh->setEnabled(false);
+    m_compareModels->setEnabled(true);
     m_access->run<Figures>(
         this,
         [o = options()](diffclip::Library& lib) {
@@ -348,6 +357,14 @@ void PocPage::refresh() {
 QString PocPage::summaryText() const { return m_summary->text(); }
 QString PocPage::moneyText() const { return m_money->text(); }
 QString PocPage::driftText() const { return m_driftLabel->text(); }
+
+CompareModelsDialog* PocPage::openComparison() {
+    if (m_path.isEmpty()) return nullptr;
+    auto* dialog = new CompareModelsDialog(m_access, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
 
 void PocPage::showDrift() {
     if (!m_drift || m_drift->model.empty()) {

@@ -30,6 +30,7 @@ class QTableView;
 
 namespace diffclip::ui {
 
+class CompareModelsDialog;
 class ErrorBanner;
 class LibraryAccess;
 
@@ -66,6 +67,9 @@ public:
     const ErrorBanner* errorBanner() const { return m_error; }
 
 public Q_SLOTS:
+    /// Opens "Compare two models" on the open library (non-modal, deleted on close); nullptr
+    /// without a library.
+    CompareModelsDialog* openComparison();
     /// Reads the log with the period and filters shown and updates every figure.
     void refresh();
 
@@ -97,6 +101,7 @@ private:
     QLineEdit* m_model = nullptr;
     QSpinBox* m_recentDays = nullptr;
     QPushButton* m_refresh = nullptr;
+    QPushButton* m_compareModels = nullptr;
     ErrorBanner* m_error = nullptr;
     QLabel* m_monitor = nullptr;
     QLabel* m_summary = nullptr;

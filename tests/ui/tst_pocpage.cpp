@@ -5,6 +5,7 @@
 #include <QStandardPaths>
 #include <QtTest>
 
+#include <QComboBox>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
@@ -14,6 +15,7 @@
 
 #include "ErrorBanner.h"
 #include "AppSettings.h"
+#include "CompareModelsDialog.h"
 #include "PocPage.h"
 #include "QCustomPlotQt.h"
 #include "diffclip/library/Library.h"
@@ -194,6 +196,67 @@ private Q_SLOTS:
         QCOMPARE(refreshed.count(), 5);
         QVERIFY(!refreshed.last().at(0).toBool());
         QVERIFY(page.errorBanner()->isVisible());
+    }
+
+    void compareTwoModels() {
+        // 2 classes × 12 labelled photos; model "sharp" puts each class on its own axis, model
+        // "blurred" mixes them (its class signal is a tenth of its noise): B ("sharp", the newer)
+        // must beat A on hit@1 with an interval above 0.
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("ab.dclib"));
+        {
+            auto lib = diffclip::Library::open(path.toStdString());
+            QVERIFY(lib.ok());
+            auto blurred = lib->ensureModel("blurred", "fp-blurred", "{}", 3);
+            auto sharp = lib->ensureModel("sharp", "fp-sharp", "{}", 3);
+            QVERIFY(blurred.ok() && sharp.ok());
+            for (int i = 0; i < 24; ++i) {
+                diffclip::ImageRecord r;
+                r.path = "/ab/" + std::to_string(i) + ".png";
+                r.contentHash = std::string(62, 'a') + char('a' + i / 10) + char('0' + i % 10);
+                auto id = lib->upsertImage(r);
+                QVERIFY(id.ok());
+                const int cls = i % 2;
+                QVERIFY(lib->setLabel(*id, cls ? "dent" : "scratch", diffclip::LabelSource::Manual).ok());
+                const float jitter = float((i * 37) % 11) / 11.0f - 0.5f, other = float((i * 53) % 7) / 7.0f - 0.5f;
+                const float s[3] = {cls ? 0.1f : 1.0f, cls ? 1.0f : 0.1f, 0.1f * jitter};
+                const float b[3] = {0.1f * float(cls) + jitter, other, 1.0f};
+                QVERIFY(lib->putEmbedding(*id, *sharp, s, 3).ok());
+                QVERIFY(lib->putEmbedding(*id, *blurred, b, 3).ok());
+            }
+        }
+        PocPage page;
+        page.show();
+        QSignalSpy refreshed(&page, &PocPage::refreshed);
+        page.setLibraryPath(path);
+        QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 1, kTimeoutMs);
+        diffclip::ui::CompareModelsDialog* dialog = page.openComparison();
+        QVERIFY(dialog);
+        QSignalSpy listed(dialog, &diffclip::ui::CompareModelsDialog::modelsListed);
+        QTRY_COMPARE_WITH_TIMEOUT(listed.count(), 1, kTimeoutMs);
+        QCOMPARE(dialog->modelA()->count(), 2);
+        QVERIFY2(dialog->modelA()->currentText().startsWith(QStringLiteral("blurred")), qPrintable(dialog->modelA()->currentText()));
+        QVERIFY(dialog->modelB()->currentText().startsWith(QStringLiteral("sharp")));
+        dialog->setIterations(2000);
+        QSignalSpy compared(dialog, &diffclip::ui::CompareModelsDialog::compared);
+        dialog->compare();
+        QTRY_COMPARE_WITH_TIMEOUT(compared.count(), 1, kTimeoutMs);
+        QVERIFY(compared.first().at(0).toBool());
+        QVERIFY(dialog->comparison().has_value());
+        QCOMPARE(dialog->comparison()->queries, int64_t(24));
+        // Sharp: every photo's nearest other photo shares its label: hit@1 = 1.
+        QStandardItemModel* rows = dialog->resultModel();
+        QCOMPARE(rows->item(0, 0)->text(), QStringLiteral("hit@1"));
+        QCOMPARE(rows->item(0, 3)->data(Qt::UserRole).toDouble(), 1.0);
+        QVERIFY(rows->item(0, 4)->data(Qt::UserRole).toDouble() > 0.0);
+        QVERIFY2(dialog->sentences().contains(QStringLiteral("“sharp” is better than “blurred”")),
+                 qPrintable(dialog->sentences()));
+        // The same model twice: refused with a reason.
+        dialog->modelA()->setCurrentIndex(dialog->modelB()->currentIndex());
+        dialog->compare();
+        QCOMPARE(compared.count(), 2);
+        QVERIFY(!compared.last().at(0).toBool());
+        dialog->close();
     }
 
     void libraryWithoutALog() {
