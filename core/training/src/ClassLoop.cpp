@@ -196,30 +196,18 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
                 budgetHit = true;
                 break;
             }
-            std::vector<size_t> idx(static_cast<size_t>(batch));
-            for (int64_t i = 0; i < batch; ++i)
-                idx[static_cast<size_t>(i)] = order[static_cast<size_t>((m * batch + i) % ntrain)];
+            const std::vector<size_t> idx = batchIndices(order, m, batch);
             auto images = makeBatch(data, idx, size, &r.augment, &rng, cfg.preprocess);
             const double loss = trainer->microStep(images, labelTensor(data, idx));
             lossSum += loss;
             ++seen;
             // A non-finite loss ends the epoch: every later step would be NaN too.
             verdict = monitor.step(loss, trainer->steps());
-            prog.epoch = epoch;
-            prog.epochs = planned;
             prog.step = trainer->steps();
-            prog.steps = static_cast<int64_t>(planned) * stepsPerEpoch;
             prog.loss = lossSum / static_cast<double>(seen);
             prog.learningRate = trainer->currentLearningRate();
-            prog.epochEnd = false;
-            const double dt = secondsSince(t0);
-            prog.imagesPerSecond = dt > 0 ? static_cast<double>(seen * batch) / dt : 0.0;
-            prog.elapsedSeconds = now();
-            const double epochEstimate = lastEpochSeconds > 0 ? lastEpochSeconds
-                                                              : dt / static_cast<double>(seen) * static_cast<double>(micro);
-            double remaining = epochEstimate * (planned - epoch) + std::max(0.0, epochEstimate - dt);
-            if (job.budgetSeconds > 0) remaining = std::min(remaining, std::max(0.0, job.budgetSeconds - now()));
-            prog.remainingSeconds = remaining;
+            paceMetrics(prog, {epoch, planned, stepsPerEpoch, micro, batch, seen, secondsSince(t0), lastEpochSeconds, now(),
+                               job.budgetSeconds});
             job.metrics(prog);
             if (verdict.state != LearningState::Learning) break;
         }
@@ -322,10 +310,9 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
         // epochs that still fit (at the mean epoch time so far, 3% spare) are re-estimated, so a
         // machine that gets busier shortens the schedule instead of cutting it off at a high rate.
         if (job.budgetSeconds > 0 && !budgetHit && epochsDone > 0) {
-            const double mean = (now() - attemptStart) / epochsDone;
-            const int fit = epochsDone + static_cast<int>(std::floor((0.97 * job.budgetSeconds - now()) / std::max(1e-3, mean)));
-            planned = std::clamp(fit, epochsDone, r.epochs);
-            if (planned == epochsDone && fit <= epochsDone) stopReason = "time budget";
+            bool ends = false;
+            planned = epochsThatFit(epochsDone, now(), attemptStart, job.budgetSeconds, r.epochs, ends);
+            if (ends) stopReason = "time budget";
             trainer->setTotalSteps(static_cast<int64_t>(planned) * stepsPerEpoch);
         }
         if (r.patience > 0 && sinceBest >= r.patience) {

@@ -149,6 +149,11 @@ Result<Dataset> decodeInto(std::string root, std::vector<Pending> files, std::ve
     return data;
 }
 
+Status checkCacheSize(int cacheSize) {
+    if (cacheSize < 8 || cacheSize > 4096) return makeError(ErrorCode::InvalidArgument, "cache size must be 8..4096 pixels");
+    return Status::success();
+}
+
 ClassInfo unlabelledClass() {
     ClassInfo c;
     c.name = "photos";
@@ -165,8 +170,7 @@ Result<Dataset> unlabelled(Result<Dataset> data) {
 
 Result<Dataset> loadDataset(const std::string& root, int cacheSize, const DecodeOptions& decode,
                             const JobControl& job) {
-    if (cacheSize < 8 || cacheSize > 4096)
-        return makeError(ErrorCode::InvalidArgument, "cache size must be 8..4096 pixels");
+    if (Status s = checkCacheSize(cacheSize); !s) return s.error();
     std::error_code ec;
     if (!fs::is_directory(root, ec)) return makeError(ErrorCode::NotFound, root + ": no such folder");
     auto tree = listClassTree(root);
@@ -184,8 +188,7 @@ Result<Dataset> loadDataset(const std::string& root, int cacheSize, const Decode
 }
 
 Result<Dataset> loadPhotoTree(const std::string& root, int cacheSize, const DecodeOptions& decode, const JobControl& job) {
-    if (cacheSize < 8 || cacheSize > 4096)
-        return makeError(ErrorCode::InvalidArgument, "cache size must be 8..4096 pixels");
+    if (Status s = checkCacheSize(cacheSize); !s) return s.error();
     std::error_code ec;
     if (!fs::is_directory(root, ec)) return makeError(ErrorCode::NotFound, root + ": no such folder");
     auto tree = listClassTree(root);
@@ -207,8 +210,7 @@ Result<Dataset> loadPhotoTree(const std::string& root, int cacheSize, const Deco
 
 Result<Dataset> loadPhotoFiles(const std::vector<std::string>& paths, int cacheSize, const DecodeOptions& decode,
                                const JobControl& job) {
-    if (cacheSize < 8 || cacheSize > 4096)
-        return makeError(ErrorCode::InvalidArgument, "cache size must be 8..4096 pixels");
+    if (Status s = checkCacheSize(cacheSize); !s) return s.error();
     std::vector<Pending> files;
     std::set<std::string> seen;
     for (const auto& p : paths) {

@@ -200,9 +200,7 @@ Result<Json> trainSelfSupervisedVariant(Job& job, VariantInput& in) {
                 budgetHit = true;
                 break;
             }
-            std::vector<size_t> idx(static_cast<size_t>(batch));
-            for (int64_t i = 0; i < batch; ++i)
-                idx[static_cast<size_t>(i)] = order[static_cast<size_t>((m * batch + i) % ntrain)];
+            const std::vector<size_t> idx = batchIndices(order, m, batch);
             auto a = makeBatch(job.data, idx, size, &r.augment, &rng, cfg.preprocess);
             auto b = makeBatch(job.data, idx, size, &r.augment, &rng, cfg.preprocess);
             torch::AutoGradMode grad(true);
@@ -220,21 +218,11 @@ Result<Json> trainSelfSupervisedVariant(Job& job, VariantInput& in) {
             opt.backward(loss);
             lossSum += value;
             ++seen;
-            prog.epoch = epoch;
-            prog.epochs = planned;
             prog.step = opt.steps();
-            prog.steps = static_cast<int64_t>(planned) * stepsPerEpoch;
             prog.loss = lossSum / static_cast<double>(seen);
             prog.learningRate = opt.currentRate();
-            prog.epochEnd = false;
-            const double dt = secondsSince(t0);
-            prog.imagesPerSecond = dt > 0 ? static_cast<double>(seen * batch) / dt : 0.0;
-            prog.elapsedSeconds = now();
-            const double epochEstimate = lastEpochSeconds > 0 ? lastEpochSeconds
-                                                              : dt / static_cast<double>(seen) * static_cast<double>(micro);
-            double remaining = epochEstimate * (planned - epoch) + std::max(0.0, epochEstimate - dt);
-            if (job.budgetSeconds > 0) remaining = std::min(remaining, std::max(0.0, job.budgetSeconds - now()));
-            prog.remainingSeconds = remaining;
+            paceMetrics(prog, {epoch, planned, stepsPerEpoch, micro, batch, seen, secondsSince(t0), lastEpochSeconds, now(),
+                               job.budgetSeconds});
             job.metrics(prog);
         }
         if (diverged) {
@@ -271,10 +259,9 @@ Result<Json> trainSelfSupervisedVariant(Job& job, VariantInput& in) {
         if (!budgetHit) epochsDone = epoch;
         if (job.budgetSeconds > 0 && !budgetHit && epochsDone > 0) {
             // As the class loop: the cosine schedule is re-planned to end with the budget.
-            const double mean = now() / epochsDone;
-            const int fit = epochsDone + static_cast<int>(std::floor((0.97 * job.budgetSeconds - now()) / std::max(1e-3, mean)));
-            planned = std::clamp(fit, epochsDone, r.epochs);
-            if (planned == epochsDone && fit <= epochsDone) stopReason = "time budget";
+            bool ends = false;
+            planned = epochsThatFit(epochsDone, now(), 0.0, job.budgetSeconds, r.epochs, ends);
+            if (ends) stopReason = "time budget";
             opt.setTotalSteps(static_cast<int64_t>(planned) * stepsPerEpoch);
         }
         if (budgetHit) {

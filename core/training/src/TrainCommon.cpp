@@ -2,6 +2,7 @@
 #include "TrainInternal.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "diffclip/text/Tokenizer.h"
 
@@ -33,6 +34,35 @@ at::Tensor makeBatch(const Dataset& data, const std::vector<size_t>& idx, int si
     auto mean = torch::tensor({pp.mean[0], pp.mean[1], pp.mean[2]}, torch::kFloat).view({1, 3, 1, 1});
     auto stdv = torch::tensor({pp.std[0], pp.std[1], pp.std[2]}, torch::kFloat).view({1, 3, 1, 1});
     return buf.permute({0, 3, 1, 2}).to(torch::kFloat).div_(255.0).sub_(mean).div_(stdv).contiguous();
+}
+
+std::vector<size_t> batchIndices(const std::vector<size_t>& order, int64_t m, int64_t batch) {
+    std::vector<size_t> idx(static_cast<size_t>(batch));
+    for (int64_t i = 0; i < batch; ++i) idx[static_cast<size_t>(i)] = order[static_cast<size_t>(m * batch + i) % order.size()];
+    return idx;
+}
+
+void paceMetrics(TrainMetrics& p, const EpochPace& e) {
+    p.epoch = e.epoch;
+    p.epochs = e.planned;
+    p.steps = static_cast<int64_t>(e.planned) * e.stepsPerEpoch;
+    p.epochEnd = false;
+    p.imagesPerSecond = e.epochSeconds > 0 ? static_cast<double>(e.seen * e.batch) / e.epochSeconds : 0.0;
+    p.elapsedSeconds = e.now;
+    const double epochEstimate = e.lastEpochSeconds > 0
+                                     ? e.lastEpochSeconds
+                                     : e.epochSeconds / static_cast<double>(std::max<int64_t>(1, e.seen)) * static_cast<double>(e.micro);
+    double remaining = epochEstimate * (e.planned - e.epoch) + std::max(0.0, epochEstimate - e.epochSeconds);
+    if (e.budgetSeconds > 0) remaining = std::min(remaining, std::max(0.0, e.budgetSeconds - e.now));
+    p.remainingSeconds = remaining;
+}
+
+int epochsThatFit(int epochsDone, double now, double attemptStart, double budgetSeconds, int maxEpochs, bool& budgetEnds) {
+    const double mean = (now - attemptStart) / std::max(1, epochsDone);
+    const int fit = epochsDone + static_cast<int>(std::floor((0.97 * budgetSeconds - now) / std::max(1e-3, mean)));
+    const int planned = std::clamp(fit, epochsDone, maxEpochs);
+    budgetEnds = planned == epochsDone && fit <= epochsDone;
+    return planned;
 }
 
 at::Tensor labelTensor(const Dataset& data, const std::vector<size_t>& idx) {

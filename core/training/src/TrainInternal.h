@@ -96,6 +96,26 @@ private:
     std::unique_ptr<torch::optim::AdamW> m_opt;
 };
 
+// The photos of micro-step m of an epoch: `batch` entries of the shuffled order, wrapping round.
+std::vector<size_t> batchIndices(const std::vector<size_t>& order, int64_t m, int64_t batch);
+
+// Where an epoch stands, for the live figures of a micro-step (both epoch loops).
+struct EpochPace {
+    int epoch = 0, planned = 0;
+    int64_t stepsPerEpoch = 0, micro = 0, batch = 0;
+    int64_t seen = 0;                // micro-steps done in this epoch
+    double epochSeconds = 0.0;       // since the epoch began
+    double lastEpochSeconds = 0.0;   // the previous epoch's length; 0 before the first
+    double now = 0.0;                // training seconds over resumes
+    double budgetSeconds = 0.0;      // 0: none
+};
+// Fills the figures that depend only on the pace (epoch, steps planned, speed, time left).
+void paceMetrics(TrainMetrics& p, const EpochPace& pace);
+
+// With a time budget, the epochs that still fit at the mean epoch time so far (3 % spare),
+// between epochsDone and maxEpochs; `budgetEnds` is set when none more fit.
+int epochsThatFit(int epochsDone, double now, double attemptStart, double budgetSeconds, int maxEpochs, bool& budgetEnds);
+
 struct Job {
     const TrainRecipe& recipe;
     const TrainOptions& options;
