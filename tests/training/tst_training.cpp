@@ -484,9 +484,18 @@ private Q_SLOTS:
         // Another architecture: refused by name. A flipped byte: the checksum says so.
         TrainRecipe other = named;
         other.architecture = "preset:diffclip-mini";
-        auto misfit = runTraining(base + "/data", other, base + "/misfit");
+        // Refused before a single photo is read (the "prepare" stage never counts one).
+        int64_t photosRead = 0;
+        TrainOptions watch;
+        watch.job.progress = Progress(
+            [&](const ProgressUpdate& u) {
+                if (u.stage == "prepare") photosRead = std::max(photosRead, u.done);
+            },
+            std::chrono::milliseconds(0));
+        auto misfit = runTraining(base + "/data", other, base + "/misfit", watch);
         QVERIFY(!misfit.ok());
         QCOMPARE(misfit.error().code, ErrorCode::Mismatch);
+        QCOMPARE(photosRead, int64_t(0));
         {
             std::fstream f(starterDir + "/model.safetensors", std::ios::in | std::ios::out | std::ios::binary);
             f.seekp(-3, std::ios::end);

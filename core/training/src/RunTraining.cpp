@@ -143,6 +143,26 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
             base.model->to(*device);
             size = base.model->config().vision.imageSize;
         }
+        // The variants and where each vision tower starts, settled before the photos are read
+        // (a wrong --init fails at once).
+        std::vector<std::string> variants = r.compareAttention ? std::vector<std::string>{"differential", "standard"}
+                                                               : std::vector<std::string>{""};
+        std::vector<ModelConfig> configs;
+        for (const auto& variant : variants) {
+            ModelConfig c = scratchCfg;
+            if (variant == "standard") {
+                c.attention = AttentionKind::Standard;
+                c.vision.normEps = 1e-6;
+                c.name += " (standard attention)";
+            }
+            configs.push_back(c);
+        }
+        std::vector<std::optional<StarterInfo>> starters(variants.size());
+        if (fromArchitecture) {
+            auto s = resolveStarters(r.init, configs);
+            if (!s) return s.error();
+            starters = *s;
+        }
         // Augmenting modes cache 1.5x the input size, so random crops keep detail.
         const int cacheSize = static_cast<int>(r.mode == TrainMode::Linear || !r.augment.enabled ? size : (size * 3 + 1) / 2);
         progress.message("decoding photos under " + dataRoot);
@@ -188,27 +208,10 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
             return report;
         }
 
-        std::vector<std::string> variants = r.compareAttention ? std::vector<std::string>{"differential", "standard"}
-                                                               : std::vector<std::string>{""};
-        std::vector<ModelConfig> configs;
-        for (const auto& variant : variants) {
-            ModelConfig c = scratchCfg;
-            if (variant == "standard") {
-                c.attention = AttentionKind::Standard;
-                c.vision.normEps = 1e-6;
-                c.name += " (standard attention)";
-            }
-            configs.push_back(c);
-        }
-        std::vector<std::optional<StarterInfo>> starters(variants.size());
-        if (fromArchitecture) {
-            auto s = resolveStarters(r.init, configs);
-            if (!s) return s.error();
-            starters = *s;
+        if (fromArchitecture)
             for (size_t vi = 0; vi < variants.size(); ++vi)
                 job.say(variants[vi], starters[vi] ? "vision tower from the starter " + starters[vi]->dir
                                                    : std::string("vision tower from random weights (init ") + r.init + ")");
-        }
         if (r.compareAttention) job.budgetSeconds /= 2.0;  // the same time for each side
         StateDict baseWeights;
         if (r.mode == TrainMode::Contrastive)
