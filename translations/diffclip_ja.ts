@@ -4995,6 +4995,10 @@ The folder %2 is removed; this cannot be undone.</source>
         <source>The vision tower starts from the installed starter “%1”, pretrained on generated formula images; the text tower starts from random weights.</source>
         <translation>画像エンコーダーは、生成した数式画像で事前学習したインストール済みスターター「%1」から始まります。テキストエンコーダーはランダムな重みから始まります。</translation>
     </message>
+    <message>
+        <source>Both compared models start from installed starters pretrained the same way: “%1” (differential attention) and “%2” (standard attention); the text towers start from random weights.</source>
+        <translation>比較する両方のモデルは、同じ方法で事前学習されたインストール済みのスターターから始まります：「%1」（差分注意）と「%2」（標準注意）。テキスト側はランダムな重みから始まります。</translation>
+    </message>
 </context>
 <context>
     <name>diffclip::ui::TrainingResults</name>

@@ -192,9 +192,15 @@ QString TrainingRecipeForm::initHint() const {
         ModelConfig standard = *cfg;
         standard.attention = AttentionKind::Standard;
         standard.vision.normEps = 1e-6;
-        if (starter && !findStarter(standard))
+        const std::optional<StarterInfo> standardStarter = findStarter(standard);
+        if (starter && !standardStarter)
             return tr("No starter is installed for standard attention, so both compared models start from random "
                       "weights.");
+        if (starter && standardStarter)
+            return tr("Both compared models start from installed starters pretrained the same way: “%1” "
+                      "(differential attention) and “%2” (standard attention); the text towers start from random "
+                      "weights.")
+                .arg(QString::fromStdString(starter->name), QString::fromStdString(standardStarter->name));
     }
     if (!starter) return tr("No installed starter fits this architecture: the vision tower starts from random weights.");
     return tr("The vision tower starts from the installed starter “%1”, pretrained on generated formula images; "

@@ -72,6 +72,8 @@ set(expected
   ./usr/share/diffclip-studio/tokenizer/bpe_simple_vocab_16e6.txt.gz
   ./usr/share/diffclip-studio/starters/diffclip-mini/model.safetensors
   ./usr/share/diffclip-studio/starters/diffclip-mini/starter.json
+  ./usr/share/diffclip-studio/starters/clip-mini/model.safetensors
+  ./usr/share/diffclip-studio/starters/clip-mini/starter.json
   ./usr/share/applications/${APP_ID}.desktop
   ./usr/share/metainfo/${APP_ID}.metainfo.xml
   ./usr/share/icons/hicolor/scalable/apps/${APP_ID}.svg

@@ -295,6 +295,11 @@ private Q_SLOTS:
         QVERIFY(choice->isEnabled());
         // The shipped mini starter is installed in the build tree beside the programs.
         QVERIFY2(hint->text().contains(QStringLiteral("“diffclip-mini”")), qPrintable(hint->text()));
+        // Comparing attention kinds: a standard-attention starter is shipped too, so both sides start from one.
+        page.setCompareAttention(true);
+        QVERIFY2(hint->text().contains(QStringLiteral("“diffclip-mini”")) && hint->text().contains(QStringLiteral("“clip-mini”")),
+                 qPrintable(hint->text()));
+        page.setCompareAttention(false);
         choice->setCurrentIndex(choice->findData(QStringLiteral("random")));
         QVERIFY2(hint->text().contains(QStringLiteral("random weights")), qPrintable(hint->text()));
         choice->setCurrentIndex(choice->findData(QStringLiteral("auto")));
