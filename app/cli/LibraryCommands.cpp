@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
+#include <map>
 
 #include "Commands.h"
 #include "LibraryModel.h"
@@ -13,6 +14,7 @@
 #include "diffclip/indexing/Indexer.h"
 #include "diffclip/indexing/SearchLog.h"
 #include "diffclip/indexing/Workspace.h"
+#include "diffclip/library/LabelCheck.h"
 
 namespace diffclip::cli {
 
@@ -355,13 +357,77 @@ int runSearch(int argc, char** argv) {
     return kOk;
 }
 
+// `diffclip library check-labels`: labelled photos whose nearest neighbours mostly carry another label.
+int runCheckLabels(int argc, char** argv) {
+    CommandLine cli("library check-labels",
+                    "LIB [--k N] [--top N] [--json]\n\nLists labelled photos whose nearest labelled neighbours (by the "
+                    "embeddings of the library's\nmain model) mostly carry another label, most doubtful first: "
+                    "labels worth a second look.");
+    std::string path;
+    long long k = 10, top = 20;
+    bool json = false;
+    cli.add_option("LIB", path, "the library file")->required();
+    cli.addInteger("--k", k, 1, 1000, "N", "neighbours looked at per photo (default 10)");
+    cli.addInteger("--top", top, 1, kNoLimit, "N", "doubts printed (default 20)");
+    cli.addFlag("--json", json, kJsonHelp);
+    if (int rc = cli.parse(argc, argv, 3); rc >= 0) return rc;
+    LibraryOptions lo;
+    lo.create = false;
+    lo.readOnly = true;
+    auto library = Library::open(path, lo);
+    if (!library) return failLibrary(library.error(), path);
+    auto check = checkLibraryLabels(*library, int(k));
+    if (!check) return fail(check.error());
+    std::map<int64_t, std::string> paths;
+    if (auto images = library->listImages())
+        for (const auto& img : *images) paths[img.id] = img.path;
+    const size_t shown = std::min(check->doubts.size(), size_t(top));
+    if (json) {
+        Json j = Json::object();
+        j["library"] = path;
+        j["model"] = check->model;
+        j["labelled"] = check->labelled;
+        j["k"] = k;
+        j["doubts_total"] = int64_t(check->doubts.size());
+        Json list = Json::array();
+        for (size_t i = 0; i < shown; ++i) {
+            const LabelDoubt& d = check->doubts[i];
+            list.push_back(Json::object({{"path", paths[d.imageId]},
+                                         {"label", d.label},
+                                         {"suggested", d.suggested},
+                                         {"score", d.score},
+                                         {"disagreeing", d.disagreeing},
+                                         {"neighbours", d.neighbours}}));
+        }
+        j["doubts"] = list;
+        printJson(j);
+        return kOk;
+    }
+    if (check->model.empty()) {
+        std::cout << "No photo has an embedding yet: index the library first.\n";
+        return kOk;
+    }
+    std::cout << check->doubts.size() << " of " << check->labelled << " labelled photos have neighbours that mostly say "
+              << "otherwise (model " << check->model << ", " << k << " neighbours):\n";
+    for (size_t i = 0; i < shown; ++i) {
+        const LabelDoubt& d = check->doubts[i];
+        std::cout << std::fixed << std::setprecision(2) << "  " << d.score << "  " << d.label << " -> " << d.suggested
+                  << "  (" << d.disagreeing << "/" << d.neighbours << ")  " << paths[d.imageId] << "\n";
+    }
+    return kOk;
+}
+
 int runLibrary(int argc, char** argv) {
+    if (argc >= 3 && std::string(argv[2]) == "check-labels") return runCheckLabels(argc, argv);
     if (argc < 3 || std::string(argv[2]) != "check") {
         if (argc >= 3 && (std::string(argv[2]) == "--help" || std::string(argv[2]) == "-h")) {
-            std::cout << "Usage: diffclip library check LIB [--json]\n\nChecks a library's integrity and consistency.\n";
+            std::cout << "Usage: diffclip library check LIB [--json]\n"
+                         "       diffclip library check-labels LIB [--k N] [--top N] [--json]\n\n"
+                         "check: a library's integrity and consistency. check-labels: labels whose nearest\n"
+                         "neighbours say otherwise.\n";
             return kOk;
         }
-        return usage("usage: diffclip library check LIB", "library");
+        return usage("usage: diffclip library check LIB | check-labels LIB", "library");
     }
     CommandLine cli("library check", "LIB [--json]\n\nChecks a library's integrity and consistency.");
     std::string path;

@@ -150,6 +150,8 @@ private Q_SLOTS:
                                                  "--models", "--bootstrap", "--seed", "--dtype"};
         QTest::newRow("export") << QStringList{"export"} << QStringList{"--library", "--csv"};
         QTest::newRow("library check") << QStringList{"library", "check"} << QStringList{"LIB", "--json"};
+        QTest::newRow("library check-labels") << QStringList{"library", "check-labels"}
+                                              << QStringList{"LIB", "--k", "--top", "--json"};
         QTest::newRow("train") << QStringList{"train"}
                                << QStringList{"--data", "--mode", "--base", "--out", "--preset", "--epochs",
                                               "--time-budget", "--val-split", "--seed", "--augment", "--overwrite",

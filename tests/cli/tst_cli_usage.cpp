@@ -166,6 +166,23 @@ private Q_SLOTS:
         QVERIFY2(driftText.out.contains("12 photos added"), driftText.out.constData());
         QVERIFY2(driftText.out.contains("not tested"), driftText.out.constData());
 
+        // Labels to check: the 12 photos all carry their folder's label; whatever the tiny random
+        // model's neighbours say, every doubt suggests another label, sorted by score.
+        Run labels = diffclip({"library", "check-labels", m_lib, "--k", "3", "--json"});
+        QVERIFY2(labels.exitCode == 0, labels.err.constData());
+        const QJsonObject lj = json(labels);
+        QCOMPARE(lj["labelled"].toInt(), 12);
+        QCOMPARE(lj["k"].toInt(), 3);
+        double previous = 2.0;
+        for (const auto& v : lj["doubts"].toArray()) {
+            const QJsonObject d = v.toObject();
+            QVERIFY(d["suggested"].toString() != d["label"].toString());
+            QVERIFY(d["score"].toDouble() <= previous && d["score"].toDouble() > 0.0);
+            previous = d["score"].toDouble();
+            QVERIFY(d["path"].toString().startsWith(m_dir.path()));
+        }
+        QCOMPARE(diffclip({"library", "check-labels", m_lib, "--k", "0"}).exitCode, 2);
+
         // Bad periods and subcommands: usage errors.
         QCOMPARE(diffclip({"usage", "kpis", "--library", m_lib, "--from", "7/12/2026"}).exitCode, 2);
         QCOMPARE(diffclip({"usage", "kpis", "--library", m_lib, "--from", "2026-12-10", "--to", "2026-12-01"}).exitCode, 2);

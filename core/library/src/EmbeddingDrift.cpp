@@ -6,6 +6,7 @@
 #include <random>
 #include <unordered_map>
 
+#include "diffclip/library/LabelCheck.h"
 #include "diffclip/stats/Stats.h"
 
 namespace diffclip {
@@ -72,15 +73,10 @@ Result<EmbeddingDrift> testEmbeddingDrift(const EmbeddingMatrix& m, const std::v
 }
 
 Result<EmbeddingDrift> embeddingDrift(Library& library, const DriftOptions& o) {
-    auto counts = library.embeddingCountsByModel();
-    if (!counts) return counts.error();
-    const Library::ModelEmbeddingCount* best = nullptr;
-    for (const auto& c : *counts)
-        if (c.embeddings > 0 && (!best || c.embeddings > best->embeddings ||
-                                 (c.embeddings == best->embeddings && c.model.id > best->model.id)))
-            best = &c;
-    if (!best) return EmbeddingDrift{};
-    auto m = library.loadEmbeddings(best->model.id);
+    auto model = mainEmbeddingModel(library);
+    if (!model) return model.error();
+    if (!*model) return EmbeddingDrift{};
+    auto m = library.loadEmbeddings((*model)->id);
     if (!m) return m.error();
     auto images = library.listImages();
     if (!images) return images.error();
@@ -94,7 +90,7 @@ Result<EmbeddingDrift> embeddingDrift(Library& library, const DriftOptions& o) {
         at.push_back(it == added.end() ? INT64_MAX : it->second);
     }
     auto d = testEmbeddingDrift(*m, at, o);
-    if (d) d->model = best->model.name;
+    if (d) d->model = (*model)->name;
     return d;
 }
 

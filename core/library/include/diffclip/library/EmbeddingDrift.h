@@ -43,8 +43,8 @@ struct EmbeddingDrift {
 Result<EmbeddingDrift> testEmbeddingDrift(const EmbeddingMatrix& m, const std::vector<int64_t>& addedAtMs,
                                           const DriftOptions& options);
 
-/// Reads the embeddings of the library's model with the most embeddings (ties: the newer
-/// model) and the photos' add times, then tests. No model or no embeddings: not tested.
+/// Reads the embeddings of the library's main model (mainEmbeddingModel, LabelCheck.h) and the
+/// photos' add times, then tests. No model or no embeddings: not tested.
 Result<EmbeddingDrift> embeddingDrift(Library& library, const DriftOptions& options);
 
 }  // namespace diffclip
