@@ -40,6 +40,14 @@ int failLibrary(const Error& e, const std::string& path) {
     return fail(e.message.find(path) != std::string::npos ? e : makeError(e.code, path + ": " + e.message));
 }
 
+// An existing library, read only (the commands that only look at it).
+Result<Library> openExisting(const std::string& path) {
+    LibraryOptions lo;
+    lo.create = false;
+    lo.readOnly = true;
+    return Library::open(path, lo);
+}
+
 }  // namespace
 
 void addWorkspaceOptions(CommandLine& cli, WorkspaceArgs& args, bool withIndex) {
@@ -371,10 +379,7 @@ int runCheckLabels(int argc, char** argv) {
     cli.addInteger("--top", top, 1, kNoLimit, "N", "doubts printed (default 20)");
     cli.addFlag("--json", json, kJsonHelp);
     if (int rc = cli.parse(argc, argv, 3); rc >= 0) return rc;
-    LibraryOptions lo;
-    lo.create = false;
-    lo.readOnly = true;
-    auto library = Library::open(path, lo);
+    auto library = openExisting(path);
     if (!library) return failLibrary(library.error(), path);
     auto check = checkLibraryLabels(*library, int(k));
     if (!check) return fail(check.error());
@@ -435,10 +440,7 @@ int runLibrary(int argc, char** argv) {
     cli.add_option("LIB", path, "the library file")->required();
     cli.addFlag("--json", json, kJsonHelp);
     if (int rc = cli.parse(argc, argv, 3); rc >= 0) return rc;
-    LibraryOptions lo;
-    lo.create = false;
-    lo.readOnly = true;
-    auto library = Library::open(path, lo);
+    auto library = openExisting(path);
     if (!library) return failLibrary(library.error(), path);
     auto report = library->check();
     if (!report) return fail(report.error());
@@ -468,10 +470,7 @@ int runExport(int argc, char** argv) {
     cli.addText("--library", path, "LIB", kLibraryHelp)->required();
     cli.addText("--csv", csv, "FILE", "the CSV file to write")->required();
     if (int rc = cli.parse(argc, argv); rc >= 0) return rc;
-    LibraryOptions lo;
-    lo.create = false;
-    lo.readOnly = true;
-    auto library = Library::open(path, lo);
+    auto library = openExisting(path);
     if (!library) return failLibrary(library.error(), path);
     if (Status s = library->exportCsv(csv); !s) return fail(s.error());
     return kOk;

@@ -183,7 +183,7 @@ UsageKpis computeUsageKpis(const std::vector<SearchLogRecord>& all, const UsageK
         k.meanTotalSeconds += r->entry.totalMs / 1000.0;
     }
     if (k.searches > 0) k.meanTotalSeconds /= double(k.searches);
-    if (f.fromMs > std::numeric_limits<int64_t>::min() && f.fromMs > 0 && f.toMs < std::numeric_limits<int64_t>::max())
+    if (f.fromMs > 0 && f.toMs < std::numeric_limits<int64_t>::max())
         k.spanDays = double(f.toMs - f.fromMs) / double(kUsageDayMs);
     else if (!perDay.empty())
         k.spanDays = double(perDay.rbegin()->first - perDay.begin()->first + 1);

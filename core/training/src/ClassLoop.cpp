@@ -71,19 +71,12 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
         auto st = readJsonFile(statePath);
         if (!st) return st.error();
         const Json& s = *st;
-        // Written by us, but read as untrusted: a member of another type reads as absent.
-        auto str = [&](const char* k) {
-            const Json* v = jsonFind(s, k);
-            return v && v->is_string() ? v->get<std::string>() : std::string();
-        };
+        auto str = [&](const char* k) { return stateText(s, k); };
+        auto num = [&](const char* k) { return stateNumber(s, k); };
         if (str("recipe_hash") != recipeHash || str("data_fingerprint") != data.fingerprint)
             return makeError(ErrorCode::Mismatch, in.ckpt.string() +
                                                       " holds a checkpoint of another recipe or data set; remove it to start afresh");
         ckptName = str("checkpoint");
-        auto num = [&](const char* k) {
-            const Json* v = jsonFind(s, k);
-            return v && v->is_number() ? v->get<double>() : 0.0;
-        };
         if (num("learning_rate") > 0) peakLr = num("learning_rate");
         attempt = static_cast<int>(num("attempt"));
         attemptStart = num("attempt_start_seconds");
@@ -98,8 +91,7 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
         bestTop1 = num("best_top1");
         bestEpoch = static_cast<int>(num("best_epoch"));
         sinceBest = static_cast<int>(num("since_best"));
-        const Json* done = jsonFind(s, "finished");
-        finished = done && done->is_boolean() && done->get<bool>();
+        finished = stateFlag(s, "finished");
         stopReason = str("stop_reason");
         if (const Json* b = jsonFind(s, "before")) before = *b;
         if (const Json* h = jsonFind(s, "history"); h && h->is_array()) history = *h;
@@ -107,18 +99,12 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
         trainer->setTotalSteps(planned * stepsPerEpoch);
         // The monitor sees the current attempt's epochs again, so it decides as an uninterrupted run.
         for (const Json& h : history) {
-            auto hnum = [&](const char* k) {
-                const Json* v = jsonFind(h, k);
-                return v && v->is_number() ? v->get<double>() : 0.0;
-            };
-            const Json* partial = jsonFind(h, "partial");
-            if (static_cast<int>(hnum("attempt")) != attempt || (partial && partial->is_boolean() && partial->get<bool>()))
-                continue;
+            auto hnum = [&](const char* k) { return stateNumber(h, k); };
+            if (static_cast<int>(hnum("attempt")) != attempt || stateFlag(h, "partial")) continue;
             EpochObservation o;
             o.loss = hnum("loss");
             o.steps = static_cast<int64_t>(hnum("steps"));
-            const Json* aw = jsonFind(h, "after_warmup");
-            o.afterWarmup = aw && aw->is_boolean() && aw->get<bool>();
+            o.afterWarmup = stateFlag(h, "after_warmup");
             o.answers.topShare = hnum("val_top_share");
             o.answers.classesRecalled = static_cast<int>(hnum("val_classes_recalled"));
             monitor.epoch(o);

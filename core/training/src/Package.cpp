@@ -24,16 +24,25 @@ Json classesJson(const Dataset& data, const at::Tensor& embeddings, const std::s
     return j;
 }
 
-Status installPackage(const ClipModel& model, const std::string& mergesPath, const std::string& source,
-                      const fs::path& ckpt, const fs::path& out, const Json& training, const Json& classes,
-                      bool overwrite) {
+Result<fs::path> stagePackage(const ClipModel& model, const std::string& mergesPath, const std::string& source,
+                              const fs::path& ckpt) {
     std::error_code ec;
     const fs::path staging = ckpt / "package";
     fs::remove_all(staging, ec);
     LoadedModel lm;
     lm.model = model;
     lm.source = source;
-    if (Status s = writePackage(lm, staging.string(), mergesPath, true); !s) return s;
+    if (Status s = writePackage(lm, staging.string(), mergesPath, true); !s) return s.error();
+    return staging;
+}
+
+Status installPackage(const ClipModel& model, const std::string& mergesPath, const std::string& source,
+                      const fs::path& ckpt, const fs::path& out, const Json& training, const Json& classes,
+                      bool overwrite) {
+    std::error_code ec;
+    auto staged = stagePackage(model, mergesPath, source, ckpt);
+    if (!staged) return staged.error();
+    const fs::path& staging = *staged;
     if (Status s = writeTextAtomic(staging / "training.json", dumpJson(training, 2) + "\n"); !s) return s;
     if (Status s = writeTextAtomic(staging / "classes.json", dumpJson(classes) + "\n"); !s) return s;
     if (fs::exists(out, ec)) {

@@ -42,13 +42,8 @@ Result<std::vector<std::optional<StarterInfo>>> resolveStarters(const std::strin
 // checkpoint folder, then its vision tower exported with the run's record as "pretraining".
 Status writeStarterFrom(const ClipModel& model, const fs::path& ckpt, const fs::path& out, const Json& training,
                         bool overwrite) {
-    std::error_code ec;
-    const fs::path staging = ckpt / "package";
-    fs::remove_all(staging, ec);
-    LoadedModel lm;
-    lm.model = model;
-    lm.source = "diffclip train (self-supervised)";
-    if (Status s = writePackage(lm, staging.string(), "", true); !s) return s;
+    auto staging = stagePackage(model, "", "diffclip train (self-supervised)", ckpt);
+    if (!staging) return staging.error();
     Json p = Json::object();
     p["command"] = "diffclip train --mode self-supervised";
     for (const char* k : {"recipe", "data", "epochs_completed", "stop_reason", "training_seconds", "libtorch", "device",
@@ -57,7 +52,7 @@ Status writeStarterFrom(const ClipModel& model, const fs::path& ckpt, const fs::
     if (Json* d = p.contains("data") ? &p["data"] : nullptr) d->erase("skipped_examples");
     Json provenance = Json::object();
     provenance["pretraining"] = p;
-    return exportStarter(staging.string(), out.string(), provenance, overwrite);
+    return exportStarter(staging->string(), out.string(), provenance, overwrite);
 }
 
 }  // namespace

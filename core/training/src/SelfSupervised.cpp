@@ -122,14 +122,8 @@ Result<Json> trainSelfSupervisedVariant(Job& job, VariantInput& in) {
     if (fs::exists(statePath, ec)) {
         auto st = readJsonFile(statePath);
         if (!st) return st.error();
-        auto str = [&](const char* k) {
-            const Json* v = jsonFind(*st, k);
-            return v && v->is_string() ? v->get<std::string>() : std::string();
-        };
-        auto num = [&](const char* k) {
-            const Json* v = jsonFind(*st, k);
-            return v && v->is_number() ? v->get<double>() : 0.0;
-        };
+        auto str = [&](const char* k) { return stateText(*st, k); };
+        auto num = [&](const char* k) { return stateNumber(*st, k); };
         if (str("recipe_hash") != recipeHash || str("data_fingerprint") != job.data.fingerprint)
             return makeError(ErrorCode::Mismatch, in.ckpt.string() +
                                                       " holds a checkpoint of another recipe or data set; remove it to start afresh");
@@ -138,8 +132,7 @@ Result<Json> trainSelfSupervisedVariant(Job& job, VariantInput& in) {
         epochsDone = static_cast<int>(num("epoch"));
         planned = std::max(epochsDone, static_cast<int>(num("planned_epochs")));
         elapsed = num("elapsed_seconds");
-        const Json* done = jsonFind(*st, "finished");
-        finished = done && done->is_boolean() && done->get<bool>();
+        finished = stateFlag(*st, "finished");
         stopReason = str("stop_reason");
         if (const Json* b = jsonFind(*st, "before")) before = *b;
         if (const Json* h = jsonFind(*st, "history"); h && h->is_array()) history = *h;

@@ -31,6 +31,21 @@ Result<Json> readJsonFile(const fs::path& path) {
     return j;
 }
 
+std::string stateText(const Json& state, const char* key) {
+    const Json* v = jsonFind(state, key);
+    return v && v->is_string() ? v->get<std::string>() : std::string();
+}
+
+double stateNumber(const Json& state, const char* key) {
+    const Json* v = jsonFind(state, key);
+    return v && v->is_number() ? v->get<double>() : 0.0;
+}
+
+bool stateFlag(const Json& state, const char* key) {
+    const Json* v = jsonFind(state, key);
+    return v && v->is_boolean() && v->get<bool>();
+}
+
 std::string archiveKey(const std::string& name) {
     std::string k = name;  // archive attribute names may not contain '.'
     std::replace(k.begin(), k.end(), '.', '|');

@@ -61,6 +61,11 @@ at::Tensor textEmbeddings(const ClipModel& model, const at::Tensor& tokens);
 double logitScaleValue(const ClipModel& model);
 
 Status writeTextAtomic(const fs::path& path, const std::string& text);
+// Members of a checkpoint's state.json, written by us but read as untrusted: a member missing or of
+// another type reads as "", 0 or false.
+std::string stateText(const Json& state, const char* key);
+double stateNumber(const Json& state, const char* key);
+bool stateFlag(const Json& state, const char* key);
 Result<Json> readJsonFile(const fs::path& path);
 
 std::string archiveKey(const std::string& name);
@@ -139,6 +144,9 @@ std::vector<std::string> hashesOf(const Dataset& data, const std::vector<size_t>
 EvalMetrics evalClassModel(const Job& job, const ClipModel& model, const at::Tensor& tokens);
 
 Json classesJson(const Dataset& data, const at::Tensor& embeddings, const std::string& kind);
+// Writes `model` as a package in ckpt/package (replacing one left there); returns that folder.
+Result<fs::path> stagePackage(const ClipModel& model, const std::string& mergesPath, const std::string& source,
+                              const fs::path& ckpt);
 Status installPackage(const ClipModel& model, const std::string& mergesPath, const std::string& source,
                       const fs::path& ckpt, const fs::path& out, const Json& training, const Json& classes,
                       bool overwrite);
