@@ -91,6 +91,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     m_settings = new SettingsPage(this);
     m_training = new TrainingPage(m_jobs, this);
     m_poc = new PocPage(this);
+    m_poc->setJobCentre(m_jobs);  // "Photos needed…" runs its study as a job
     for (Page p : {Page::Start, Page::Library, Page::Explain, Page::Jobs, Page::Models, Page::Settings, Page::Training,
                    Page::Poc})
         m_pages.push_back(p);

@@ -18,6 +18,7 @@
 
 #include "ChartStyle.h"
 #include "CompareModelsDialog.h"
+#include "DataNeedsDialog.h"
 #include "AppSettings.h"
 #include "Controls.h"
 #include "ErrorBanner.h"
@@ -107,6 +108,13 @@ PocPage::PocPage(QWidget* parent) : QWidget(parent) {
     m_compareModels->setObjectName(QStringLiteral("compareModelsButton"));
     m_compareModels->setEnabled(false);  // until a library is open
     connect(m_compareModels, &QPushButton::clicked, this, &PocPage::openComparison);
+    m_dataNeeds = makeButton(tr("Photos &Needed…"), tr("How many labelled photos are needed"), this,
+                             tr("Train on growing numbers of labelled photos per class from a folder of class folders, "
+                                "measure each on the same held-out photos and fit a learning curve: how many photos per "
+                                "class reach the accuracy you need."));
+    m_dataNeeds->setObjectName(QStringLiteral("dataNeedsButton"));
+    m_dataNeeds->setEnabled(false);  // until a job centre is set
+    connect(m_dataNeeds, &QPushButton::clicked, this, &PocPage::openDataNeeds);
 
     // Period and filters.
     const QDate today = QDate::currentDate();
@@ -235,7 +243,7 @@ PocPage::PocPage(QWidget* parent) : QWidget(parent) {
     body->setStretchFactor(2, 1);
 
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(makePageHeader(tr("Proof of Concept"), this, {m_compareModels, m_refresh}));
+    layout->addLayout(makePageHeader(tr("Proof of Concept"), this, {m_dataNeeds, m_compareModels, m_refresh}));
     layout->addLayout(filters);
     layout->addWidget(m_error);
     layout->addWidget(m_monitor);
@@ -357,6 +365,19 @@ void PocPage::refresh() {
 QString PocPage::summaryText() const { return m_summary->text(); }
 QString PocPage::moneyText() const { return m_money->text(); }
 QString PocPage::driftText() const { return m_driftLabel->text(); }
+
+void PocPage::setJobCentre(JobCentre* jobs) {
+    m_jobs = jobs;
+    m_dataNeeds->setEnabled(m_jobs != nullptr);
+}
+
+DataNeedsDialog* PocPage::openDataNeeds() {
+    if (!m_jobs) return nullptr;
+    auto* dialog = new DataNeedsDialog(m_jobs, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
+}
 
 CompareModelsDialog* PocPage::openComparison() {
     if (m_path.isEmpty()) return nullptr;

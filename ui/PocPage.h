@@ -31,6 +31,8 @@ class QTableView;
 namespace diffclip::ui {
 
 class CompareModelsDialog;
+class DataNeedsDialog;
+class JobCentre;
 class ErrorBanner;
 class LibraryAccess;
 
@@ -41,6 +43,8 @@ public:
     explicit PocPage(QWidget* parent = nullptr);
     ~PocPage() override;
 
+    /// Where "Photos needed…" runs its study; the button stays off without one. Must outlive the page.
+    void setJobCentre(JobCentre* jobs);
     /// The library whose usage log is shown; empty: none (the page says so). Refreshes.
     void setLibraryPath(const QString& path);
     QString libraryPath() const { return m_path; }
@@ -70,6 +74,9 @@ public Q_SLOTS:
     /// Opens "Compare two models" on the open library (non-modal, deleted on close); nullptr
     /// without a library.
     CompareModelsDialog* openComparison();
+    /// Opens "How many labelled photos?" (DataNeedsDialog; non-modal, deleted on close); nullptr
+    /// without a job centre. It needs no library: it reads a folder of class folders.
+    DataNeedsDialog* openDataNeeds();
     /// Reads the log with the period and filters shown and updates every figure.
     void refresh();
 
@@ -102,6 +109,8 @@ private:
     QSpinBox* m_recentDays = nullptr;
     QPushButton* m_refresh = nullptr;
     QPushButton* m_compareModels = nullptr;
+    QPushButton* m_dataNeeds = nullptr;
+    JobCentre* m_jobs = nullptr;
     ErrorBanner* m_error = nullptr;
     QLabel* m_monitor = nullptr;
     QLabel* m_summary = nullptr;

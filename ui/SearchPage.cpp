@@ -9,6 +9,7 @@
 #include <QFileDialog>
 #include <QLocale>
 #include <QMimeData>
+#include <QPushButton>
 #include <QSplitter>
 #include <QVBoxLayout>
 

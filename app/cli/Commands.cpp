@@ -18,7 +18,7 @@ const std::vector<Command>& commands() {
         {"index", runIndex}, {"search", runSearch}, {"library", runLibrary}, {"export", runExport},
         {"usage", runUsage},
         {"classify", runClassify}, {"evaluate", runEvaluate}, {"explain", runExplain},
-        {"train", runTrain},
+        {"train", runTrain}, {"study", runStudy},
 #endif
 #ifdef DIFFCLIP_HAVE_DEMO
         {"demo", runDemo},

@@ -33,6 +33,8 @@ int runUsage(int argc, char** argv);
 int runClassify(int argc, char** argv);
 int runEvaluate(int argc, char** argv);
 int runTrain(int argc, char** argv);
+/// `diffclip study data-needs` (StudyCommands.cpp).
+int runStudy(int argc, char** argv);
 int runExplain(int argc, char** argv);
 #endif
 #ifdef DIFFCLIP_HAVE_DEMO

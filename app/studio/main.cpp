@@ -3,6 +3,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QLineEdit>
 #include <QSettings>
 #include <QStatusBar>
 #include <QTemporaryDir>
@@ -12,12 +13,14 @@
 #include <memory>
 
 #include "AppSettings.h"
+#include "DataNeedsDialog.h"
 #include "ExplainPage.h"
 #include "JobCentre.h"
 #include "LibraryPage.h"
 #include "Localization.h"
 #include "MainWindow.h"
 #include "ModelsPage.h"
+#include "PocPage.h"
 #include "SearchPage.h"
 #include "Theme.h"
 #include "TrainingPage.h"
@@ -241,11 +244,6 @@ int main(int argc, char** argv) {
     if (screenshots) {
         const QString dir = QDir(parser.value(screenshotOption)).absolutePath();
         const QString suffix = language + (theme == ThemeChoice::Dark ? QStringLiteral("-dark") : QString());
-        QObject::connect(&window, &MainWindow::screenshotsFinished, &app,
-                         [&modelFailed](bool ok, const QStringList& files) {
-                             for (const QString& f : files) printLine(f);
-                             QCoreApplication::exit(ok && !modelFailed ? 0 : 1);
-                         });
         // Pictures are taken once everything asked for on the command line has settled: the
         // model read, the library open, the workspace ready and its jobs finished.
         auto* poll = new QTimer(&window);
@@ -259,6 +257,32 @@ int main(int argc, char** argv) {
                                     : parser.isSet(addOption) ? QDir(parser.value(addOption)).absolutePath()
                                                               : QString();
         auto trained = std::make_shared<bool>(trainFolder.isEmpty());
+        QObject::connect(&window, &MainWindow::screenshotsFinished, &app,
+                         [&window, &modelFailed, dir, suffix, trainFolder](bool ok, const QStringList& files) {
+                             for (const QString& f : files) printLine(f);
+                             if (!ok || trainFolder.isEmpty()) {
+                                 QCoreApplication::exit(ok && !modelFailed ? 0 : 1);
+                                 return;
+                             }
+                             // The PoC page's "Photos needed…" study on the same folder (linear heads on the
+                             // installed starter), pictured once it has finished.
+                             DataNeedsDialog* dialog = window.pocPage()->openDataNeeds();
+                             if (!dialog) {
+                                 QCoreApplication::exit(1);
+                                 return;
+                             }
+                             dialog->folderEdit()->setText(trainFolder);
+                             QObject::connect(dialog, &DataNeedsDialog::finished, dialog, [dialog, dir, suffix, &modelFailed](bool done) {
+                                 QTimer::singleShot(300, dialog, [dialog, dir, suffix, done, &modelFailed] {
+                                     const QString file = QDir(dir).filePath(QStringLiteral("poc-data-needs-") + suffix +
+                                                                             QStringLiteral(".png"));
+                                     const bool saved = dialog->grab().save(file);
+                                     if (saved) printLine(file);
+                                     QCoreApplication::exit(done && saved && !modelFailed ? 0 : 1);
+                                 });
+                             });
+                             dialog->start();
+                         });
         auto trainingRegistry = std::make_shared<QTemporaryDir>();
         QObject::connect(poll, &QTimer::timeout, &window,
                          [&window, &added, poll, settledTurns, dir, suffix, searchPhoto, searched, trainFolder, trained,

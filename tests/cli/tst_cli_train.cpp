@@ -1,6 +1,7 @@
 // `diffclip train --mode self-supervised` as a user runs it: on a library's photos (one of them
 // deleted from the disk meanwhile), the starter it writes taken up by `--mode scratch --init`,
-// and the usage errors of the options that belong to the mode. The tiny architecture on 12 NEU
+// and the usage errors of the options that belong to the mode; `diffclip study data-needs` on a
+// small tree, its usage errors and a missing tree. The tiny architecture on 12 NEU
 // photos, run as separate processes.
 #include <QtTest>
 
@@ -100,6 +101,68 @@ private Q_SLOTS:
         Run r = diffclip(QStringList{"train"} + args);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains(says.toUtf8()), r.err.constData());
+    }
+
+    // `study data-needs --mode linear` on 5 NEU photos per class (1 held out per class, 4 to
+    // train on): sizes 1, 2 and all (4) give three points, the table and the JSON agree.
+    void studyDataNeeds() {
+        const QString tree = m_dir.filePath("study-tree");
+        const QStringList classes = QDir(kNeu).entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
+        for (const QString& cls : classes) {
+            QDir().mkpath(tree + "/" + cls);
+            for (int i = 1; i <= 5; ++i) {
+                const QString file = cls + "_" + QString::number(i) + ".jpg";
+                QVERIFY(QFile::copy(kNeu + "/" + cls + "/" + file, tree + "/" + cls + "/" + file));
+            }
+        }
+        const QStringList args{"study", "data-needs", "--data", tree, "--mode", "linear", "--base", m_dir.filePath("tiny.pkg"),
+                               "--sizes", "2,all,1", "--repeats", "2"};
+        Run r = diffclip(args + QStringList{"--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject j = json(r);
+        QCOMPARE(j["format"].toString(), QString("diffclip-data-needs/1"));
+        QCOMPARE(j["held_out"].toInt(), 6);
+        const QJsonArray points = j["points"].toArray();
+        QCOMPARE(points.size(), 3);
+        QCOMPARE(points[0].toObject()["requested"].toInt(), 1);
+        QCOMPARE(points[0].toObject()["top1"].toArray().size(), 2);
+        QCOMPARE(points[2].toObject()["requested"].toString(), QString("all"));
+        QCOMPARE(points[2].toObject()["per_class"].toDouble(), 4.0);
+        QCOMPARE(points[2].toObject()["top1"].toArray().size(), 1);
+        QVERIFY(r.err.contains("1 per class, draw 2/2"));
+        Run text = diffclip(args);
+        QVERIFY2(text.exitCode == 0, text.err.constData());
+        QVERIFY2(text.out.contains("held-out photos") && text.out.contains("all "), text.out.constData());
+        QVERIFY(text.out.contains("learning curve"));
+    }
+
+    void studyUsageErrors_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("says");
+        QTest::newRow("no subcommand") << QStringList{} << "subcommand";
+        QTest::newRow("contrastive") << QStringList{"data-needs", "--data", "d", "--mode", "contrastive"} << "linear or scratch";
+        QTest::newRow("bad size") << QStringList{"data-needs", "--data", "d", "--mode", "linear", "--sizes", "5,ten"} << "ten";
+        QTest::newRow("zero repeats") << QStringList{"data-needs", "--data", "d", "--mode", "linear", "--repeats", "0"}
+                                      << "--repeats";
+        QTest::newRow("base with scratch") << QStringList{"data-needs", "--data", "d", "--mode", "scratch", "--base", "m"}
+                                           << "--base";
+        QTest::newRow("minutes with linear")
+            << QStringList{"data-needs", "--data", "d", "--mode", "linear", "--minutes-per-run", "1"} << "--minutes-per-run";
+        QTest::newRow("no data") << QStringList{"data-needs", "--mode", "linear"} << "--data";
+    }
+    void studyUsageErrors() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, says);
+        Run r = diffclip(QStringList{"study"} + args);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains(says.toUtf8()), r.err.constData());
+    }
+
+    void aStudyOnAMissingTreeIsAClearError() {
+        Run r = diffclip({"study", "data-needs", "--data", m_dir.filePath("no-tree"), "--mode", "linear", "--base",
+                          m_dir.filePath("tiny.pkg")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("no-tree"), r.err.constData());
     }
 
     void aLibraryThatIsNotThereIsAClearError() {

@@ -117,6 +117,27 @@ private Q_SLOTS:
         QVERIFY(!fit->sizeFor(0.96).has_value());  // above the asymptote
     }
 
+    // {0.8, 0.9, 1.0}: mean 0.9, s = 0.1, standard error 0.1/√3 = 0.057735, t(2) = 4.303:
+    // half-width 0.248434. One value: no spread; none: [0, 0].
+    void meanIntervalByHand() {
+        const Interval i = meanInterval95({0.8, 0.9, 1.0});
+        QVERIFY2(std::fabs(i.low - (0.9 - 0.248434)) < 1e-5, qPrintable(QString::number(i.low, 'g', 10)));
+        QVERIFY(std::fabs(i.high - (0.9 + 0.248434)) < 1e-5);
+        const Interval one = meanInterval95({0.7});
+        QCOMPARE(one.low, 0.7);
+        QCOMPARE(one.high, 0.7);
+        const Interval none = meanInterval95({});
+        QCOMPARE(none.low, 0.0);
+        QCOMPARE(none.high, 0.0);
+        // Table values and the expansion beyond 30 (exact: t(31) = 2.0395, t(60) = 2.0003,
+        // t(120) = 1.9799).
+        QCOMPARE(studentT975(1), 12.706);
+        QCOMPARE(studentT975(30), 2.042);
+        QVERIFY(std::fabs(studentT975(31) - 2.0395) < 0.002);
+        QVERIFY(std::fabs(studentT975(60) - 2.0003) < 0.002);
+        QVERIFY(std::fabs(studentT975(120) - 1.9799) < 0.002);
+    }
+
     void learningCurveRefusesTooLittleData() {
         QVERIFY(!fitLearningCurve({5, 10}, {0.5, 0.6}).ok());
         QVERIFY(!fitLearningCurve({5, 5, 10}, {0.5, 0.6, 0.7}).ok());

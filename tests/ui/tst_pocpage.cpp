@@ -16,6 +16,9 @@
 #include "ErrorBanner.h"
 #include "AppSettings.h"
 #include "CompareModelsDialog.h"
+#include "DataNeedsDialog.h"
+#include "JobCentre.h"
+#include "../training/TrainTestData.h"
 #include "PocPage.h"
 #include "QCustomPlotQt.h"
 #include "diffclip/library/Library.h"
@@ -256,6 +259,60 @@ private Q_SLOTS:
         dialog->compare();
         QCOMPARE(compared.count(), 2);
         QVERIFY(!compared.last().at(0).toBool());
+        dialog->close();
+    }
+
+    // "Photos needed…": wrong inputs are refused before any job; a linear study on generated
+    // class folders fills the table, the chart and the sentence; a scratch study cancelled at
+    // once says so.
+    void dataNeedsStudy() {
+        PocPage page;
+        page.show();
+        QVERIFY(!page.findChild<QPushButton*>(QStringLiteral("dataNeedsButton"))->isEnabled());
+        QVERIFY(page.openDataNeeds() == nullptr);
+        diffclip::ui::JobCentre jobs;
+        page.setJobCentre(&jobs);
+        QVERIFY(page.findChild<QPushButton*>(QStringLiteral("dataNeedsButton"))->isEnabled());
+        auto* dialog = page.openDataNeeds();
+        QVERIFY(dialog);
+        QSignalSpy finished(dialog, &diffclip::ui::DataNeedsDialog::finished);
+        dialog->start();  // no folder
+        QCOMPARE(finished.count(), 1);
+        QVERIFY(!finished.last().at(0).toBool());
+        QVERIFY2(dialog->statusText().contains(QStringLiteral("folder")), qPrintable(dialog->statusText()));
+        const QString tree = m_dir.filePath(QStringLiteral("classes"));
+        diffclip::testdata::makeTree(tree.toStdString(), 10);
+        dialog->folderEdit()->setText(tree);
+        dialog->sizesEdit()->setText(QStringLiteral("2,x"));
+        dialog->start();
+        QCOMPARE(finished.count(), 2);
+        QVERIFY(dialog->statusText().contains(QStringLiteral("Sizes")));
+        QCOMPARE(int(jobs.jobs().size()), 0);
+
+        dialog->baseEdit()->setText(QStringLiteral("preset:diffclip-tiny"));
+        dialog->sizesEdit()->setText(QStringLiteral("2,4,all"));
+        dialog->drawsBox()->setValue(2);
+        dialog->start();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 3, 120000);
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(dialog->statusText()));
+        QCOMPARE(dialog->pointModel()->rowCount(), 3);
+        QCOMPARE(dialog->pointModel()->item(0, 2)->text(), QStringLiteral("2"));  // two draws of 2
+        QCOMPARE(dialog->pointModel()->item(2, 2)->text(), QStringLiteral("1"));  // all: one
+        QVERIFY(dialog->report().has_value());
+        QVERIFY(!dialog->verdictText().isEmpty());
+        QVERIFY(dialog->chart()->graphCount() >= 2);  // points and the target line at least
+        QCOMPARE(jobs.jobs().back().state, diffclip::ui::JobState::Succeeded);
+
+        dialog->modeBox()->setCurrentIndex(1);  // scratch
+        QVERIFY(!dialog->baseEdit()->isEnabled());
+        QVERIFY(dialog->minutesBox()->isEnabled());
+        dialog->start();
+        QVERIFY(dialog->jobId() != 0);
+        dialog->cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 4, 120000);
+        QVERIFY(!finished.last().at(0).toBool());
+        QVERIFY2(dialog->statusText().contains(QStringLiteral("Cancelled")), qPrintable(dialog->statusText()));
+        QVERIFY(dialog->report().has_value() == false);
         dialog->close();
     }
 

@@ -104,6 +104,29 @@ double percentile(std::vector<double> values, double q) {
     return values[lo] + (h - double(lo)) * (values[hi] - values[lo]);
 }
 
+double studentT975(int df) {
+    static const double table[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+                                   2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+                                   2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+    if (df < 1) return std::numeric_limits<double>::infinity();
+    if (df <= 30) return table[df - 1];
+    const double z = kZ95, d = static_cast<double>(df);
+    return z + (z * z * z + z) / (4.0 * d) + (5.0 * std::pow(z, 5) + 16.0 * z * z * z + 3.0 * z) / (96.0 * d * d);
+}
+
+Interval meanInterval95(const std::vector<double>& values) {
+    if (values.empty()) return {};
+    const double n = static_cast<double>(values.size());
+    double mean = 0.0;
+    for (double v : values) mean += v;
+    mean /= n;
+    if (values.size() == 1) return {mean, mean};
+    double ss = 0.0;
+    for (double v : values) ss += (v - mean) * (v - mean);
+    const double half = studentT975(static_cast<int>(values.size()) - 1) * std::sqrt(ss / (n - 1.0) / n);
+    return {mean - half, mean + half};
+}
+
 double meanOf(const std::vector<double>& values, const std::vector<size_t>& indices) {
     if (indices.empty()) return 0.0;
     double s = 0.0;

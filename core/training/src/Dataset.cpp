@@ -262,6 +262,23 @@ Result<DataSplit> splitDataset(const Dataset& data, double valFraction, uint64_t
     return split;
 }
 
+std::vector<size_t> drawPerClass(const Dataset& data, const std::vector<size_t>& pool, int perClass, uint64_t seed) {
+    if (perClass <= 0) return pool;
+    std::vector<std::vector<size_t>> byClass(data.classes.size());
+    for (size_t i : pool) byClass[static_cast<size_t>(data.samples[i].label)].push_back(i);
+    std::vector<size_t> out;
+    for (size_t c = 0; c < byClass.size(); ++c) {
+        auto& members = byClass[c];
+        std::sort(members.begin(), members.end());  // independent of the pool's order
+        std::mt19937_64 rng(seed * 0xD1B54A32D192ED03ULL + c + 1);
+        shuffleIndices(members, rng);
+        const size_t take = std::min(members.size(), static_cast<size_t>(perClass));
+        out.insert(out.end(), members.begin(), members.begin() + static_cast<std::ptrdiff_t>(take));
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
 Json AugmentConfig::toJson() const {
     Json j = Json::object();
     j["enabled"] = enabled;

@@ -3,6 +3,36 @@
 
 namespace diffclip::train {
 
+at::Tensor classPrototypes(const at::Tensor& x, const at::Tensor& y, int64_t classes) {
+    auto proto = torch::zeros({classes, x.size(1)});
+    proto.index_add_(0, y, x);
+    return torch::nn::functional::normalize(proto, torch::nn::functional::NormalizeFuncOptions().dim(1));
+}
+
+LinearHead fitLinearHead(const at::Tensor& x, const at::Tensor& y, const at::Tensor& prototypes, const TrainRecipe& r,
+                         const at::Tensor& classWeights, const std::function<bool(int, const LinearHead&)>& after) {
+    LinearHead head;
+    // Full batch: each iteration is one epoch of one step.
+    head.weight = (prototypes * 10.0).clone().set_requires_grad(true);
+    head.bias = torch::zeros({prototypes.size(0)}).set_requires_grad(true);
+    torch::optim::Adam opt({head.weight, head.bias}, torch::optim::AdamOptions(r.learningRate));
+    for (int it = 0; it < r.epochs; ++it) {
+        opt.zero_grad();
+        auto l = classificationLoss(x.matmul(head.weight.t()) + head.bias, y, classWeights, r.labelSmoothing) +
+                 r.weightDecay * head.weight.pow(2).sum();
+        l.backward();
+        opt.step();
+        head.loss = l.item<double>();
+        if (after && !after(it, head)) {
+            head.completed = false;
+            break;
+        }
+    }
+    head.weight = head.weight.detach();
+    head.bias = head.bias.detach();
+    return head;
+}
+
 Result<Json> runLinear(Job& job, const LoadedModel& base) {
     const TrainRecipe& r = job.recipe;
     const Dataset& data = job.data;
@@ -19,9 +49,7 @@ Result<Json> runLinear(Job& job, const LoadedModel& base) {
     const auto hashes = hashesOf(data, job.split.val);
 
     // Prototypes (normalised class means) start the head and stand in for zero-shot without text.
-    auto proto = torch::zeros({C, tr.size(1)});
-    proto.index_add_(0, ytr, tr);
-    proto = torch::nn::functional::normalize(proto, torch::nn::functional::NormalizeFuncOptions().dim(1));
+    auto proto = classPrototypes(tr, ytr, C);
     Json before;
     std::string beforeMethod;
     job.progress().stage("evaluate", 1);
@@ -37,33 +65,23 @@ Result<Json> runLinear(Job& job, const LoadedModel& base) {
     }
     job.progress().update(1);
 
-    // The head trains full-batch: each iteration is one epoch of one step.
     job.progress().stage("epoch", r.epochs);
-    auto W = (proto * 10.0).clone().set_requires_grad(true);
-    auto b = torch::zeros({C}).set_requires_grad(true);
-    torch::optim::Adam opt({W, b}, torch::optim::AdamOptions(r.learningRate));
-    auto weights = classWeightTensor(trainCounts(data, job.split), r.balanceClasses);
-    double loss = 0.0;
     const auto t0 = Clock::now();
-    for (int it = 0; it < r.epochs; ++it) {
-        if (job.cancelled()) return makeError(ErrorCode::Cancelled, "training cancelled");
-        opt.zero_grad();
-        auto l = classificationLoss(tr.matmul(W.t()) + b, ytr, weights, r.labelSmoothing) + r.weightDecay * W.pow(2).sum();
-        l.backward();
-        opt.step();
-        loss = l.item<double>();
+    const LinearHead fitted = fitLinearHead(tr, ytr, proto, r, classWeightTensor(trainCounts(data, job.split), r.balanceClasses),
+                                            [&](int it, const LinearHead& h) {
+        if (job.cancelled()) return false;
         job.progress().update(it + 1);
         if (it % 25 == 0 || it + 1 == r.epochs) {
             prog.epoch = it + 1;
             prog.epochs = r.epochs;
             prog.step = it + 1;
             prog.steps = r.epochs;
-            prog.loss = loss;
+            prog.loss = h.loss;
             prog.learningRate = r.learningRate;  // plain Adam, no schedule
             // The head is tiny, so its validation top-1 is cheap enough to follow as a curve.
             if (yva.numel() > 0) {
                 torch::NoGradGuard ng;
-                prog.valTop1 = (va.matmul(W.t()) + b).argmax(1).eq(yva).to(torch::kDouble).mean().item<double>();
+                prog.valTop1 = (va.matmul(h.weight.t()) + h.bias).argmax(1).eq(yva).to(torch::kDouble).mean().item<double>();
             }
             prog.epochEnd = true;
             prog.elapsedSeconds = secondsSince(t0);
@@ -71,7 +89,12 @@ Result<Json> runLinear(Job& job, const LoadedModel& base) {
             job.metrics(prog);
             prog.epochEnd = false;
         }
-    }
+        return true;
+    });
+    if (!fitted.completed) return makeError(ErrorCode::Cancelled, "training cancelled");
+    const at::Tensor& W = fitted.weight;
+    const at::Tensor& b = fitted.bias;
+    const double loss = fitted.loss;
     torch::NoGradGuard ng;
     job.progress().stage("evaluate", 1);
     const EvalMetrics after = computeMetrics(va.matmul(W.t()) + b, yva, va, hashes, C);

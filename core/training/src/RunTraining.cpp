@@ -167,6 +167,7 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
         if (!data) return data.error();
         auto split = splitDataset(*data, r.valFraction, r.seed);
         if (!split) return split.error();
+        if (options.trainPerClass > 0) split->train = drawPerClass(*data, split->train, options.trainPerClass, options.trainDrawSeed);
         if (split->train.empty()) return makeError(ErrorCode::InvalidArgument, "no photos left to train on");
         Job job{r, options, *data, *split, *device, r.timeBudgetMinutes * 60.0};
 
@@ -175,6 +176,10 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
         summary["mode"] = trainModeName(r.mode);
         summary["recipe"] = r.toJson();
         summary["data"] = dataJson(*data, *split);
+        if (options.trainPerClass > 0) {
+            summary["data"]["train_per_class"] = options.trainPerClass;
+            summary["data"]["train_draw_seed"] = static_cast<uint64_t>(options.trainDrawSeed);
+        }
         summary["libtorch"] = libtorchVersion();
         summary["device"] = device->str();
         TrainReport report;

@@ -166,6 +166,19 @@ struct VariantInput {
 
 /// Contrastive and scratch: trains one variant, returns its part of training.json.
 Result<Json> trainClassVariant(Job& job, VariantInput& in);
+/// The linear probe's head, logits = x·weightᵀ + bias, fitted full-batch with Adam (the recipe's
+/// learning rate, weight decay, label smoothing; `epochs` iterations) from 10 × the class
+/// prototypes. `after(iteration, head)` runs after each step; returning false stops the fit
+/// (completed false). Returns detached tensors.
+struct LinearHead {
+    at::Tensor weight, bias;
+    double loss = 0.0;
+    bool completed = true;
+};
+LinearHead fitLinearHead(const at::Tensor& x, const at::Tensor& y, const at::Tensor& prototypes, const TrainRecipe& r,
+                         const at::Tensor& classWeights, const std::function<bool(int, const LinearHead&)>& after);
+/// Normalised class means of the rows of x (labels y in 0..classes-1); a class without rows is 0.
+at::Tensor classPrototypes(const at::Tensor& x, const at::Tensor& y, int64_t classes);
 /// The linear probe; the class head comes back under "_head".
 Result<Json> runLinear(Job& job, const LoadedModel& base);
 /// Self-supervised: trains in.model's vision tower on two augmented views per photo (NT-Xent);

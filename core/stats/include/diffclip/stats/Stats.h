@@ -51,6 +51,15 @@ Interval bootstrap(size_t n, const std::function<double(const std::vector<size_t
 /// Mean of values[i] over the given indices (a helper for bootstrap statistics).
 double meanOf(const std::vector<double>& values, const std::vector<size_t>& indices);
 
+/// Two-sided 95% interval of the mean of repeated measurements (Student's t with n − 1 degrees
+/// of freedom): mean ± t·s/√n. One value gives [value, value] (no spread can be estimated);
+/// none gives [0, 0].
+Interval meanInterval95(const std::vector<double>& values);
+
+/// The 97.5th percentile of Student's t with `df` >= 1 degrees of freedom (table to 30, a
+/// Cornish–Fisher expansion beyond, within 0.002 of the exact value).
+double studentT975(int df);
+
 /// Linear-interpolation percentile (q in [0, 1]) of `values` (the "type 7" rule of R and numpy);
 /// 0 for an empty list.
 double percentile(std::vector<double> values, double q);

@@ -100,6 +100,12 @@ struct DataSplit {
 /// Deterministic for a given dataset, fraction (0 <= f < 1) and seed on every platform.
 Result<DataSplit> splitDataset(const Dataset& data, double valFraction, uint64_t seed);
 
+/// At most `perClass` photos of each class from `pool` (sample indices), drawn at random with
+/// `seed`; a class with fewer keeps all of its photos. Draws are nested: for one seed the draw
+/// of N photos holds the draw of any smaller N, so a learning curve compares growing sets, not
+/// unrelated ones. perClass 0 returns the pool. The result is ascending.
+std::vector<size_t> drawPerClass(const Dataset& data, const std::vector<size_t>& pool, int perClass, uint64_t seed);
+
 /// Augmentation for inspection photos; every part can be switched off (docs/TRAINING.md).
 struct AugmentConfig {
     bool enabled = true;

@@ -117,6 +117,10 @@ struct TrainOptions {
     /// Self-supervised only: absolute photo paths to train on (a library's photos) instead of the
     /// data folder (Dataset.h, loadPhotoFiles).
     std::vector<std::string> photoFiles;
+    /// Train on at most this many photos per class of the training split (drawPerClass with
+    /// trainDrawSeed); the validation split stays whole. 0: all. For learning curves (DataNeeds.h).
+    int trainPerClass = 0;
+    uint64_t trainDrawSeed = 0;
     bool overwrite = false;      // replace an existing package at `out`
     DecodeOptions decode;
 };
