@@ -778,6 +778,273 @@
     </message>
 </context>
 <context>
+    <name>diffclip::ui::DataNeedsDialog</name>
+    <message>
+        <source>How Many Labelled Photos?</source>
+        <translation>ラベル付き写真は何枚必要か</translation>
+    </message>
+    <message>
+        <source>A folder with one subfolder of photos per class</source>
+        <translation>クラスごとに写真のサブフォルダーがあるフォルダー</translation>
+    </message>
+    <message>
+        <source>&amp;Browse…</source>
+        <translation>参照(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Choose the folder of class folders</source>
+        <translation>クラスフォルダーの入ったフォルダーを選ぶ</translation>
+    </message>
+    <message>
+        <source>Folder of Class Folders</source>
+        <translation>クラスフォルダーの入ったフォルダー</translation>
+    </message>
+    <message>
+        <source>Linear head on a base model (fast)</source>
+        <translation>ベースモデル上の線形ヘッド（速い）</translation>
+    </message>
+    <message>
+        <source>Train from the starter (scratch; minutes per draw)</source>
+        <translation>スターターから学習（scratch、1回数分）</translation>
+    </message>
+    <message>
+        <source>Linear: the photos are embedded once by the base model and each draw fits only a class head (seconds). Scratch: every draw is a full training run of the chosen minutes.</source>
+        <translation>線形：写真をベースモデルで一度だけ埋め込み、各回はクラスのヘッドだけを当てはめます（数秒）。scratch：各回が指定した分数の学習そのものです。</translation>
+    </message>
+    <message>
+        <source>The installed starter</source>
+        <translation>インストール済みのスターター</translation>
+    </message>
+    <message>
+        <source>Linear: the model package or starter folder whose frozen embeddings the heads are fitted on. Empty: the starter installed with the application.</source>
+        <translation>線形：ヘッドを当てはめる固定の埋め込みを作るモデルパッケージまたはスターターのフォルダー。空欄：アプリと一緒にインストールされたスターター。</translation>
+    </message>
+    <message>
+        <source>Photos per class to train on, separated by commas; “all” uses every training photo. A learning curve needs three different sizes or more.</source>
+        <translation>学習に使うクラスあたりの枚数（カンマ区切り）。「all」は学習用の写真をすべて使います。学習曲線には3種類以上の枚数が必要です。</translation>
+    </message>
+    <message>
+        <source>Random draws of each size: their spread gives the 95% interval (Student&apos;s t). Draws are nested: the draw of 10 holds the draw of 5.</source>
+        <translation>各枚数での無作為な抽出の回数。そのばらつきから 95% 区間（スチューデントの t）を求めます。抽出は入れ子で、10枚の抽出は5枚の抽出を含みます。</translation>
+    </message>
+    <message>
+        <source>The top-1 accuracy on the held-out photos the plant needs; the curve says how many photos per class reach it.</source>
+        <translation>工場が必要とする、検証用写真での top-1 正解率。曲線から、それに届くクラスあたりの枚数がわかります。</translation>
+    </message>
+    <message>
+        <source> min</source>
+        <translation> 分</translation>
+    </message>
+    <message>
+        <source>Scratch: the time budget of each training run. The study takes about sizes × draws × this.</source>
+        <translation>scratch：学習1回あたりの時間。調査全体ではおよそ 枚数の種類 × 回数 × この時間かかります。</translation>
+    </message>
+    <message>
+        <source>Photo &amp;folder:</source>
+        <translation>写真フォルダー(&amp;F):</translation>
+    </message>
+    <message>
+        <source>&amp;Mode:</source>
+        <translation>方式(&amp;M):</translation>
+    </message>
+    <message>
+        <source>Base mo&amp;del:</source>
+        <translation>ベースモデル(&amp;D):</translation>
+    </message>
+    <message>
+        <source>&amp;Sizes per class:</source>
+        <translation>クラスあたりの枚数(&amp;S):</translation>
+    </message>
+    <message>
+        <source>D&amp;raws per size:</source>
+        <translation>枚数ごとの回数(&amp;R):</translation>
+    </message>
+    <message>
+        <source>&amp;Target top-1:</source>
+        <translation>目標 top-1(&amp;T):</translation>
+    </message>
+    <message>
+        <source>Minutes &amp;per draw:</source>
+        <translation>1回の分数(&amp;P):</translation>
+    </message>
+    <message>
+        <source>St&amp;art</source>
+        <translation>開始(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Start the study</source>
+        <translation>調査を開始</translation>
+    </message>
+    <message>
+        <source>Trains on growing numbers of photos per class and measures each on the same held-out photos (docs/POC.md).</source>
+        <translation>クラスあたりの枚数を増やしながら学習し、毎回同じ検証用写真で測ります（docs/POC.md）。</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel Study</source>
+        <translation>調査を取り消す(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Cancel the study</source>
+        <translation>調査を取り消す</translation>
+    </message>
+    <message>
+        <source>Choose a folder of class folders and start.</source>
+        <translation>クラスフォルダーの入ったフォルダーを選んで開始してください。</translation>
+    </message>
+    <message>
+        <source>Top-1 on the held-out photos by photos per class</source>
+        <translation>クラスあたりの枚数と検証用写真での top-1</translation>
+    </message>
+    <message>
+        <source>Learning curve</source>
+        <translation>学習曲線</translation>
+    </message>
+    <message>
+        <source>Asked per class</source>
+        <translation>指定枚数/クラス</translation>
+    </message>
+    <message>
+        <source>Trained per class</source>
+        <translation>学習枚数/クラス</translation>
+    </message>
+    <message>
+        <source>Draws</source>
+        <translation>回数</translation>
+    </message>
+    <message>
+        <source>Top-1 %</source>
+        <translation>Top-1 %</translation>
+    </message>
+    <message>
+        <source>95% interval</source>
+        <translation>95% 区間</translation>
+    </message>
+    <message>
+        <source>Balanced accuracy %</source>
+        <translation>バランス正解率 %</translation>
+    </message>
+    <message>
+        <source>Choose the folder of class folders first.</source>
+        <translation>先にクラスフォルダーの入ったフォルダーを選んでください。</translation>
+    </message>
+    <message>
+        <source>“%1” is not a folder.</source>
+        <translation>「%1」はフォルダーではありません。</translation>
+    </message>
+    <message>
+        <source>Sizes: write numbers of photos per class separated by commas, and “all” (for example 5,10,20,50,all).</source>
+        <translation>枚数：クラスあたりの枚数をカンマで区切って書き、「all」も使えます（例：5,10,20,50,all）。</translation>
+    </message>
+    <message>
+        <source>How many photos: %1</source>
+        <translation>必要な写真数：%1</translation>
+    </message>
+    <message>
+        <source>Study cancelled.</source>
+        <translation>調査を取り消しました。</translation>
+    </message>
+    <message>
+        <source>The study could not run: %1</source>
+        <translation>調査を実行できませんでした：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Measured %n size(s).</source>
+        <translation>
+            <numerusform>%n 種類の枚数を測りました。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Cancelled; nothing was kept.</source>
+        <translation>取り消しました。何も残していません。</translation>
+    </message>
+    <message>
+        <source>Starting…</source>
+        <translation>開始しています…</translation>
+    </message>
+    <message>
+        <source>Training and measuring the draws…</source>
+        <translation>各回を学習して測っています…</translation>
+    </message>
+    <message>
+        <source>Embedding the photos with the base model…</source>
+        <translation>ベースモデルで写真を埋め込んでいます…</translation>
+    </message>
+    <message>
+        <source>%1…</source>
+        <translation>%1…</translation>
+    </message>
+    <message>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>all</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1: top-1 on %n held-out photos (the same for every draw), %2 s in all.</source>
+        <translation>
+            <numerusform>%1：検証用写真 %n 枚（すべての回で同じ）での top-1、全体で %2 秒。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Linear heads on %1</source>
+        <translation>%1 上の線形ヘッド</translation>
+    </message>
+    <message>
+        <source>Training runs (%1)</source>
+        <translation>学習（%1）</translation>
+    </message>
+    <message>
+        <source>Measure at least three different sizes for a learning curve.</source>
+        <translation>学習曲線には、少なくとも3種類の枚数を測ってください。</translation>
+    </message>
+    <message>
+        <source>The learning curve could not be fitted: %1</source>
+        <translation>学習曲線を当てはめられませんでした：%1</translation>
+    </message>
+    <message>
+        <source>more than %1</source>
+        <translation>%1 より多く</translation>
+    </message>
+    <message>
+        <source>About %1 labelled photos per class reach %2 % top-1 (range %3 to %4).</source>
+        <translation>クラスあたり約 %1 枚のラベル付き写真で top-1 %2 % に届きます（幅 %3〜%4 枚）。</translation>
+    </message>
+    <message>
+        <source>The curve does not reach %1 % top-1 within %2 photos per class (twice the most measured; it is not extended further). Label more photos and measure again, or train a stronger model.</source>
+        <translation>曲線はクラスあたり %2 枚（測った最大枚数の2倍。それより先へは延ばしません）までに top-1 %1 % に届きません。写真を増やして測り直すか、より強いモデルを学習してください。</translation>
+    </message>
+    <message>
+        <source>Band from the intervals</source>
+        <translation>区間から求めた帯</translation>
+    </message>
+    <message>
+        <source>Fitted curve a − b·n^−c</source>
+        <translation>当てはめた曲線 a − b·n^−c</translation>
+    </message>
+    <message>
+        <source>Mean of the draws</source>
+        <translation>各回の平均</translation>
+    </message>
+    <message>
+        <source>95% interval over the draws</source>
+        <translation>各回から求めた 95% 区間</translation>
+    </message>
+    <message>
+        <source>Target</source>
+        <translation>目標</translation>
+    </message>
+    <message>
+        <source>Labelled photos per class</source>
+        <translation>クラスあたりのラベル付き写真</translation>
+    </message>
+    <message>
+        <source>Top-1 (%)</source>
+        <translation>Top-1 (%)</translation>
+    </message>
+</context>
+<context>
     <name>diffclip::ui::ErrorBanner</name>
     <message>
         <source>Error message</source>
@@ -1935,6 +2202,30 @@ to draw a region</source>
         <source>All products</source>
         <translation>すべての製品</translation>
     </message>
+    <message>
+        <source>Show</source>
+        <translation>表示</translation>
+    </message>
+    <message>
+        <source>All photos</source>
+        <translation>すべての写真</translation>
+    </message>
+    <message>
+        <source>Label these next</source>
+        <translation>次にラベル付けする写真</translation>
+    </message>
+    <message>
+        <source>Check these labels</source>
+        <translation>確認すべきラベル</translation>
+    </message>
+    <message>
+        <source>Label these next: unlabelled photos whose labels would teach the most, first those the labelled neighbours disagree on and those unlike anything labelled. Check these labels: labelled photos whose nearest neighbours mostly carry another label. Both use the embeddings of the library&apos;s main model; the photo&apos;s tooltip says why it is listed.</source>
+        <translation>次にラベル付けする写真：ラベルを付けると最も役に立つラベルなしの写真。ラベル付きの近傍の意見が分かれる写真と、ラベル付きのどの写真にも似ていない写真が先です。確認すべきラベル：最も近い写真の多くが別のラベルを持つラベル付きの写真。どちらもライブラリの主モデルの埋め込みを使います。写真のツールチップに理由が出ます。</translation>
+    </message>
+    <message>
+        <source>Sho&amp;w:</source>
+        <translation>表示(&amp;W):</translation>
+    </message>
 </context>
 <context>
     <name>diffclip::ui::LibraryHeader</name>
@@ -2229,6 +2520,54 @@ A library is one file that holds your photos&apos; paths, metadata, labels and e
     <message>
         <source>Adding the photos of “%1”; the Jobs page shows the progress.</source>
         <translation>「%1」の写真を追加しています。進捗はジョブページで確認できます。</translation>
+    </message>
+    <message>
+        <source>Could not rank the photos</source>
+        <translation>写真を順位付けできませんでした</translation>
+    </message>
+    <message>
+        <source>Ranking needs photos with embeddings: add photos with a model first.</source>
+        <translation>順位付けには埋め込みのある写真が必要です。先にモデルで写真を追加してください。</translation>
+    </message>
+    <message>
+        <source>nothing similar is labelled</source>
+        <translation>似たラベル付きの写真がありません</translation>
+    </message>
+    <message>
+        <source>likely “%1”</source>
+        <translation>おそらく「%1」</translation>
+    </message>
+    <message>
+        <source>likely “%1” or “%2”</source>
+        <translation>おそらく「%1」か「%2」</translation>
+    </message>
+    <message>
+        <source>Label next, #%1: uncertainty %2, unlike the labelled photos %3; %4.</source>
+        <translation>次にラベル付け #%1：不確かさ %2、ラベル付きの写真との違い %3、%4。</translation>
+    </message>
+    <message>
+        <source>Label these next: every photo with an embedding is labelled (model %1).</source>
+        <translation>次にラベル付けする写真：埋め込みのある写真はすべてラベル付きです（モデル %1）。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Label these next: %1 of %n unlabelled photos, the most useful first: those the labelled neighbours disagree on and those unlike anything labelled (model %2).</source>
+        <translation>
+            <numerusform>次にラベル付けする写真：ラベルなしの写真 %n 枚のうち %1 枚、役に立つ順。ラベル付きの近傍の意見が分かれる写真と、ラベル付きのどの写真にも似ていない写真が先です（モデル %2）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Check this label: %1 of its %2 nearest labelled photos are not “%3”; they suggest “%4” (score %5).</source>
+        <translation>このラベルを確認：最も近いラベル付きの写真 %2 枚のうち %1 枚が「%3」ではなく、「%4」を示しています（スコア %5）。</translation>
+    </message>
+    <message>
+        <source>Check these labels: no label is doubted by its nearest neighbours (model %1).</source>
+        <translation>確認すべきラベル：最も近い写真から疑われるラベルはありません（モデル %1）。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Check these labels: %n labelled photo(s) whose nearest neighbours mostly carry another label, the most doubtful first; the tooltip says which (model %1).</source>
+        <translation>
+            <numerusform>確認すべきラベル：最も近い写真の多くが別のラベルを持つラベル付きの写真 %n 枚、疑わしい順。ツールチップにどのラベルかが出ます（モデル %1）。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -3429,6 +3768,18 @@ Choose Open Model… or drop a model file or package folder onto this window.</s
     <message>
         <source>Compare two of the library&apos;s models on its labelled photos: hit rates, MRR and mAP with 95% intervals and p-values.</source>
         <translation>ライブラリの2つのモデルをラベル付き写真で比較します：ヒット率、MRR、mAP を 95% 区間と p 値付きで。</translation>
+    </message>
+    <message>
+        <source>Photos &amp;Needed…</source>
+        <translation>必要な写真数(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>How many labelled photos are needed</source>
+        <translation>必要なラベル付き写真の数</translation>
+    </message>
+    <message>
+        <source>Train on growing numbers of labelled photos per class from a folder of class folders, measure each on the same held-out photos and fit a learning curve: how many photos per class reach the accuracy you need.</source>
+        <translation>クラスフォルダーの入ったフォルダーから、クラスあたりの枚数を増やしながら学習し、毎回同じ検証用写真で測って学習曲線を当てはめます。必要な正解率に届くクラスあたりの枚数がわかります。</translation>
     </message>
 </context>
 <context>

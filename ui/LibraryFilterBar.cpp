@@ -34,6 +34,17 @@ void refill(QComboBox* box, const QString& allText, const QStringList& values, c
 
 LibraryFilterBar::LibraryFilterBar(LibraryModel* model, LibraryFilterProxy* proxy, QWidget* parent)
     : QWidget(parent), m_model(model), m_proxy(proxy) {
+    m_show = new QComboBox(this);
+    m_show->setObjectName(QStringLiteral("libraryShow"));
+    m_show->setAccessibleName(tr("Show"));
+    m_show->addItem(tr("All photos"), int(Show::All));
+    m_show->addItem(tr("Label these next"), int(Show::LabelNext));
+    m_show->addItem(tr("Check these labels"), int(Show::CheckLabels));
+    m_show->setToolTip(tr("Label these next: unlabelled photos whose labels would teach the most, first those the "
+                          "labelled neighbours disagree on and those unlike anything labelled. Check these labels: "
+                          "labelled photos whose nearest neighbours mostly carry another label. Both use the "
+                          "embeddings of the library's main model; the photo's tooltip says why it is listed."));
+    connect(m_show, &QComboBox::currentIndexChanged, this, [this] { Q_EMIT showChanged(show()); });
     m_label = new QComboBox(this);
     m_label->setAccessibleName(tr("Filter by label"));
     m_line = new QComboBox(this);
@@ -78,6 +89,7 @@ LibraryFilterBar::LibraryFilterBar(LibraryModel* model, LibraryFilterProxy* prox
     // Each label stays with its field; the groups wrap in a narrow window.
     auto group = [this](std::initializer_list<QWidget*> widgets) { return makeGroup(this, widgets); };
     auto* filters = new FlowLayout;
+    filters->addWidget(group({labelled(tr("Sho&w:"), m_show), m_show}));
     filters->addWidget(group({labelled(tr("La&bel:"), m_label), m_label}));
     filters->addWidget(group({labelled(tr("L&ine:"), m_line), m_line}));
     filters->addWidget(group({labelled(tr("&Product:"), m_product), m_product}));
@@ -122,6 +134,10 @@ void LibraryFilterBar::applyFilters() {
     m_proxy->setText(m_text->text());
     Q_EMIT filtersApplied();
 }
+
+LibraryFilterBar::Show LibraryFilterBar::show() const { return Show(m_show->currentData().toInt()); }
+
+void LibraryFilterBar::setShow(Show show) { m_show->setCurrentIndex(m_show->findData(int(show))); }
 
 void LibraryFilterBar::applySort() {
     m_proxy->setSortKey(LibraryFilterProxy::SortKey(m_sort->currentData().toInt()),

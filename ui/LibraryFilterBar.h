@@ -1,6 +1,8 @@
 #pragma once
-// The Library page's filter bar: label, line, product, date range and free text, and the sort
-// key and order, applied to a LibraryFilterProxy as they change. GUI thread only.
+// The Library page's filter bar: what to show (all photos, "label these next", "check these
+// labels"), label, line, product, date range and free text, and the sort key and order, applied
+// to a LibraryFilterProxy as they change. The two ranked views are computed by the page
+// (showChanged); the bar only offers them. GUI thread only.
 
 #include <QStringList>
 #include <QWidget>
@@ -17,6 +19,8 @@ class LibraryFilterBar : public QWidget {
     Q_OBJECT
 
 public:
+    enum class Show { All, LabelNext, CheckLabels };
+
     /// Filters `proxy` (not owned), whose source `model` gives the lines and products offered.
     LibraryFilterBar(LibraryModel* model, LibraryFilterProxy* proxy, QWidget* parent = nullptr);
 
@@ -25,8 +29,12 @@ public:
     void refreshChoices(const QStringList& classes);
     /// Applies the sort key and order chosen.
     void applySort();
+    Show show() const;
+    void setShow(Show show);
 
 Q_SIGNALS:
+    /// The user chose another view in "Show" (the page computes the ranking of a ranked one).
+    void showChanged(diffclip::ui::LibraryFilterBar::Show show);
     /// The filters were applied again (the proxy's rows may have changed).
     void filtersApplied();
 
@@ -35,6 +43,7 @@ private:
 
     LibraryModel* m_model;
     LibraryFilterProxy* m_proxy;
+    QComboBox* m_show = nullptr;
     QComboBox* m_label = nullptr;
     QComboBox* m_line = nullptr;
     QComboBox* m_product = nullptr;

@@ -165,8 +165,26 @@ void LibraryFilterProxy::setSortKey(SortKey key, Qt::SortOrder order) {
     sort(0, order);
 }
 
+void LibraryFilterProxy::setRanking(bool on, const QHash<qlonglong, int>& ranking, const QHash<qlonglong, QString>& notes) {
+    m_ranked = on;
+    m_ranking = on ? ranking : QHash<qlonglong, int>();
+    m_notes = on ? notes : QHash<qlonglong, QString>();
+    invalidate();
+    sort(0, sortOrder());
+}
+
+QVariant LibraryFilterProxy::data(const QModelIndex& index, int role) const {
+    if (role == Qt::ToolTipRole && m_ranked) {
+        const auto note = m_notes.constFind(index.data(LibraryModel::IdRole).toLongLong());
+        if (note != m_notes.cend())
+            return *note + QLatin1Char('\n') + QSortFilterProxyModel::data(index, role).toString();
+    }
+    return QSortFilterProxyModel::data(index, role);
+}
+
 bool LibraryFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const {
     const QModelIndex i = sourceModel()->index(sourceRow, 0, sourceParent);
+    if (m_ranked && !m_ranking.contains(i.data(LibraryModel::IdRole).toLongLong())) return false;
     if (m_unlabelledOnly) {
         if (!i.data(LibraryModel::LabelRole).toString().isEmpty()) return false;
     } else if (!m_label.isEmpty() && i.data(LibraryModel::LabelRole).toString() != m_label) {
@@ -199,6 +217,12 @@ bool LibraryFilterProxy::lessThan(const QModelIndex& left, const QModelIndex& ri
     auto byName = [&] {
         return collator.compare(left.data(Qt::DisplayRole).toString(), right.data(Qt::DisplayRole).toString()) < 0;
     };
+    if (m_ranked) {
+        // The ranking's order whichever way the order box points.
+        const int a = m_ranking.value(left.data(LibraryModel::IdRole).toLongLong());
+        const int b = m_ranking.value(right.data(LibraryModel::IdRole).toLongLong());
+        return sortOrder() == Qt::AscendingOrder ? a < b : a > b;
+    }
     switch (m_key) {
     case SortKey::Name: return byName();
     case SortKey::Date: {

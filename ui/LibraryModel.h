@@ -87,6 +87,12 @@ public:
     void setDateRange(const QString& from, const QString& to);  // ISO text, empty: open
     void setText(const QString& text);
     void setSortKey(SortKey key, Qt::SortOrder order);
+    /// With `on`, shows only the photos in `ranking` (image id → place, 0 first), in that order
+    /// whatever the sort key and order; `notes` (image id → one line) lead their tooltips. The
+    /// other filters still apply. Off: every photo again, sorted by the key.
+    void setRanking(bool on, const QHash<qlonglong, int>& ranking = {}, const QHash<qlonglong, QString>& notes = {});
+    bool isRanked() const { return m_ranked; }
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
@@ -101,6 +107,9 @@ private:
     QString m_to;
     QString m_text;
     SortKey m_key = SortKey::Name;
+    bool m_ranked = false;
+    QHash<qlonglong, int> m_ranking;
+    QHash<qlonglong, QString> m_notes;
 };
 
 }  // namespace diffclip::ui

@@ -31,6 +31,7 @@
 #include "LabelCommand.h"
 #include "LabelTree.h"
 #include "LibraryAccess.h"
+#include "diffclip/library/LabelCheck.h"
 #include "LibraryFilterBar.h"
 #include "LibraryHeader.h"
 #include "LibraryModel.h"
@@ -101,6 +102,7 @@ LibraryPage::LibraryPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_
     // The photos tab: filters, grid and details.
     m_filters = new LibraryFilterBar(m_model, m_proxy, this);
     connect(m_filters, &LibraryFilterBar::filtersApplied, this, &LibraryPage::updateState);
+    connect(m_filters, &LibraryFilterBar::showChanged, this, &LibraryPage::updateRanking);
     m_grid = new PhotoGrid(m_model, m_proxy, this);
     connect(m_grid->selectionModel(), &QItemSelectionModel::selectionChanged, this, &LibraryPage::updateDetails);
     connect(m_grid->selectionModel(), &QItemSelectionModel::currentChanged, this, &LibraryPage::updateDetails);
@@ -170,6 +172,8 @@ LibraryPage::LibraryPage(JobCentre* jobs, QWidget* parent) : QWidget(parent), m_
 LibraryPage::~LibraryPage() = default;
 
 QString LibraryPage::libraryPath() const { return m_access->path(); }
+
+QString LibraryPage::statusText() const { return m_status->text(); }
 
 QListView* LibraryPage::photoView() const { return m_grid; }
 
@@ -278,7 +282,104 @@ void LibraryPage::reload() {
             refreshClasses(r->classes);
             m_filters->applySort();
             selectIds(selected);
+            if (m_filters->show() != LibraryFilterBar::Show::All) updateRanking();  // new photos and labels count
             Q_EMIT reloaded();
+        });
+}
+
+void LibraryPage::updateRanking() {
+    const LibraryFilterBar::Show show = m_filters->show();
+    const int request = ++m_rankRequest;
+    if (show == LibraryFilterBar::Show::All || !m_access->isOpen()) {
+        m_proxy->setRanking(false);
+        m_status->unsay(int(Topic::Ranking));
+        updateState();
+        return;
+    }
+    // One worker call gives the ranking, the notes and the sentence; the notes and sentence are
+    // made on the GUI thread (tr) from the plain results.
+    struct Ranked {
+        std::string model;
+        int64_t labelled = 0, unlabelled = 0;
+        std::vector<diffclip::LabelSuggestion> next;
+        std::vector<diffclip::LabelDoubt> doubts;
+    };
+    constexpr int kNeighbours = 10, kNextPhotos = 50;
+    beginRequest();
+    m_access->run<diffclip::Result<Ranked>>(
+        this,
+        [show](diffclip::Library& lib) -> diffclip::Result<Ranked> {
+            Ranked r;
+            if (show == LibraryFilterBar::Show::LabelNext) {
+                auto plan = diffclip::suggestLibraryLabelling(lib, kNeighbours, kNextPhotos);
+                if (!plan) return plan.error();
+                r.model = plan->model;
+                r.labelled = plan->labelled;
+                r.unlabelled = plan->unlabelled;
+                r.next = std::move(plan->suggestions);
+            } else {
+                auto check = diffclip::checkLibraryLabels(lib, kNeighbours);
+                if (!check) return check.error();
+                r.model = check->model;
+                r.labelled = check->labelled;
+                r.doubts = std::move(check->doubts);
+            }
+            return r;
+        },
+        [this, show, request](diffclip::Result<Ranked> r) {
+            endRequest();
+            if (request != m_rankRequest) return;  // another view was chosen meanwhile
+            if (!r) {
+                m_proxy->setRanking(false);
+                showError(tr("Could not rank the photos"), r.error(), Topic::Ranking);
+                return;
+            }
+            QHash<qlonglong, int> rank;
+            QHash<qlonglong, QString> notes;
+            const QString model = QDir::toNativeSeparators(fromStd(r->model));
+            QString sentence;
+            if (r->model.empty()) {
+                sentence = tr("Ranking needs photos with embeddings: add photos with a model first.");
+            } else if (show == LibraryFilterBar::Show::LabelNext) {
+                for (size_t i = 0; i < r->next.size(); ++i) {
+                    const auto& s = r->next[i];
+                    rank.insert(s.imageId, int(i));
+                    QString guess = s.likely.empty() ? tr("nothing similar is labelled")
+                                    : s.runnerUp.empty() ? tr("likely “%1”").arg(fromStd(s.likely))
+                                                         : tr("likely “%1” or “%2”").arg(fromStd(s.likely), fromStd(s.runnerUp));
+                    notes.insert(s.imageId, tr("Label next, #%1: uncertainty %2, unlike the labelled photos %3; %4.")
+                                                .arg(i + 1)
+                                                .arg(QLocale().toString(s.uncertainty, 'f', 2),
+                                                     QLocale().toString(s.novelty, 'f', 2), guess));
+                }
+                sentence = r->unlabelled == 0
+                               ? tr("Label these next: every photo with an embedding is labelled (model %1).").arg(model)
+                               : tr("Label these next: %1 of %n unlabelled photos, the most useful first: those the "
+                                    "labelled neighbours disagree on and those unlike anything labelled (model %2).",
+                                    nullptr, int(r->unlabelled))
+                                     .arg(r->next.size())
+                                     .arg(model);
+            } else {
+                for (size_t i = 0; i < r->doubts.size(); ++i) {
+                    const auto& d = r->doubts[i];
+                    rank.insert(d.imageId, int(i));
+                    notes.insert(d.imageId, tr("Check this label: %1 of its %2 nearest labelled photos are not “%3”; "
+                                               "they suggest “%4” (score %5).")
+                                                .arg(d.disagreeing)
+                                                .arg(d.neighbours)
+                                                .arg(fromStd(d.label), fromStd(d.suggested),
+                                                     QLocale().toString(d.score, 'f', 2)));
+                }
+                sentence = r->doubts.empty()
+                               ? tr("Check these labels: no label is doubted by its nearest neighbours (model %1).").arg(model)
+                               : tr("Check these labels: %n labelled photo(s) whose nearest neighbours mostly carry "
+                                    "another label, the most doubtful first; the tooltip says which (model %1).",
+                                    nullptr, int(r->doubts.size()))
+                                     .arg(model);
+            }
+            m_proxy->setRanking(true, rank, notes);
+            say(Topic::Ranking, sentence);
+            updateState();
         });
 }
 

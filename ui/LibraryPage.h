@@ -91,6 +91,9 @@ public:
     QListView* photoView() const;
     LibraryModel* photoModel() const { return m_model; }
     LibraryFilterProxy* proxyModel() const { return m_proxy; }
+    LibraryFilterBar* filterBar() const { return m_filters; }
+    /// What the status line says now (the latest message of any topic).
+    QString statusText() const;
     const ErrorBanner* errorBanner() const { return m_error; }
     QTreeWidget* failuresView() const;
     /// Selects the photos with these ids (others are deselected).
@@ -123,7 +126,7 @@ Q_SIGNALS:
 private:
     /// What an error banner or the status line is about, so that a later outcome of the same
     /// kind replaces it and one of another kind leaves it.
-    enum class Topic { Other, Library, Label, Metadata, AddPhotos, AutoLabel };
+    enum class Topic { Other, Library, Label, Metadata, AddPhotos, AutoLabel, Ranking };
     void applyLabelChange(const std::shared_ptr<LabelChange>& change, bool undo);
     void showError(const QString& title, const diffclip::Error& error, Topic topic);
     void showProblem(const QString& title, const QString& reason, Topic topic);
@@ -137,6 +140,9 @@ private:
     /// Whether photos can be added now (a writable library and a model); else says why.
     bool readyToAddPhotos();
     void refreshClasses(const std::vector<std::string>& labels);
+    /// Computes the ranked view chosen in the filter bar ("label these next", "check these
+    /// labels") on the library's worker and applies it to the proxy; "all photos" clears it.
+    void updateRanking();
 
     JobCentre* m_jobs;
     std::shared_ptr<diffclip::Workspace> m_workspace;
@@ -163,6 +169,7 @@ private:
     PhotoDetailsPane* m_details = nullptr;
     FailedFilesView* m_failed = nullptr;
     QLabel* m_countLabel = nullptr;
+    int m_rankRequest = 0;
     QSplitter* m_splitter = nullptr;
 };
 

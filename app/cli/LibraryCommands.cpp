@@ -422,17 +422,78 @@ int runCheckLabels(int argc, char** argv) {
     return kOk;
 }
 
+// `diffclip library label-next`: unlabelled photos whose labels would teach the most.
+int runLabelNext(int argc, char** argv) {
+    CommandLine cli("library label-next",
+                    "LIB [--k N] [--top N] [--json]\n\nLists unlabelled photos to label next, most useful first: those "
+                    "whose nearest labelled\nneighbours (by the embeddings of the library's main model) disagree, and "
+                    "those unlike any\nlabelled or already listed photo, so near duplicates do not crowd the list.");
+    std::string path;
+    long long k = 10, top = 20;
+    bool json = false;
+    cli.add_option("LIB", path, "the library file")->required();
+    cli.addInteger("--k", k, 1, 1000, "N", "labelled neighbours looked at per photo (default 10)");
+    cli.addInteger("--top", top, 1, kNoLimit, "N", "photos listed (default 20)");
+    cli.addFlag("--json", json, kJsonHelp);
+    if (int rc = cli.parse(argc, argv, 3); rc >= 0) return rc;
+    auto library = openExisting(path);
+    if (!library) return failLibrary(library.error(), path);
+    auto plan = suggestLibraryLabelling(*library, int(k), int(std::min<long long>(top, 1 << 30)));
+    if (!plan) return fail(plan.error());
+    std::map<int64_t, std::string> paths;
+    if (auto images = library->listImages())
+        for (const auto& img : *images) paths[img.id] = img.path;
+    if (json) {
+        Json j = Json::object();
+        j["library"] = path;
+        j["model"] = plan->model;
+        j["labelled"] = plan->labelled;
+        j["unlabelled"] = plan->unlabelled;
+        j["k"] = k;
+        Json list = Json::array();
+        for (const LabelSuggestion& s : plan->suggestions)
+            list.push_back(Json::object({{"path", paths[s.imageId]},
+                                         {"priority", s.priority},
+                                         {"uncertainty", s.uncertainty},
+                                         {"novelty", s.novelty},
+                                         {"likely", s.likely},
+                                         {"runner_up", s.runnerUp}}));
+        j["suggestions"] = list;
+        printJson(j);
+        return kOk;
+    }
+    if (plan->model.empty()) {
+        std::cout << "No photo has an embedding yet: index the library first.\n";
+        return kOk;
+    }
+    if (plan->unlabelled == 0) {
+        std::cout << "Every embedded photo is labelled (model " << plan->model << ").\n";
+        return kOk;
+    }
+    std::cout << plan->suggestions.size() << " of " << plan->unlabelled << " unlabelled photos to label next (model "
+              << plan->model << ", " << plan->labelled << " labelled, " << k << " neighbours):\n"
+              << "  priority  uncertain  novel  likely (runner-up)  photo\n";
+    for (const LabelSuggestion& s : plan->suggestions)
+        std::cout << std::fixed << std::setprecision(3) << "  " << std::setw(8) << s.priority << "  " << std::setw(9)
+                  << s.uncertainty << "  " << std::setw(5) << s.novelty << "  "
+                  << (s.likely.empty() ? std::string("-") : s.likely + (s.runnerUp.empty() ? "" : " (" + s.runnerUp + ")"))
+                  << "  " << paths[s.imageId] << "\n";
+    return kOk;
+}
+
 int runLibrary(int argc, char** argv) {
     if (argc >= 3 && std::string(argv[2]) == "check-labels") return runCheckLabels(argc, argv);
+    if (argc >= 3 && std::string(argv[2]) == "label-next") return runLabelNext(argc, argv);
     if (argc < 3 || std::string(argv[2]) != "check") {
         if (argc >= 3 && (std::string(argv[2]) == "--help" || std::string(argv[2]) == "-h")) {
             std::cout << "Usage: diffclip library check LIB [--json]\n"
-                         "       diffclip library check-labels LIB [--k N] [--top N] [--json]\n\n"
+                         "       diffclip library check-labels LIB [--k N] [--top N] [--json]\n"
+                         "       diffclip library label-next LIB [--k N] [--top N] [--json]\n\n"
                          "check: a library's integrity and consistency. check-labels: labels whose nearest\n"
-                         "neighbours say otherwise.\n";
+                         "neighbours say otherwise. label-next: unlabelled photos whose labels would teach the most.\n";
             return kOk;
         }
-        return usage("usage: diffclip library check LIB | check-labels LIB", "library");
+        return usage("usage: diffclip library check LIB | check-labels LIB | label-next LIB", "library");
     }
     CommandLine cli("library check", "LIB [--json]\n\nChecks a library's integrity and consistency.");
     std::string path;

@@ -1,7 +1,7 @@
 // `diffclip train --mode self-supervised` as a user runs it: on a library's photos (one of them
 // deleted from the disk meanwhile), the starter it writes taken up by `--mode scratch --init`,
 // and the usage errors of the options that belong to the mode; `diffclip study data-needs` on a
-// small tree, its usage errors and a missing tree. The tiny architecture on 12 NEU
+// small tree, its usage errors and a missing tree; `diffclip library label-next` on the library. The tiny architecture on 12 NEU
 // photos, run as separate processes.
 #include <QtTest>
 
@@ -163,6 +163,35 @@ private Q_SLOTS:
                           m_dir.filePath("tiny.pkg")});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("no-tree"), r.err.constData());
+    }
+
+    // `library label-next` on the library of initTestCase (every photo labelled), then with two
+    // unlabelled photos added: both listed, with their figures; a bad --top is a usage error.
+    void libraryLabelNext() {
+        Run all = diffclip({"library", "label-next", m_lib});
+        QVERIFY2(all.exitCode == 0, all.err.constData());
+        QVERIFY2(all.out.contains("Every embedded photo is labelled"), all.out.constData());
+        const QString loose = m_dir.filePath("loose");
+        QDir().mkpath(loose);
+        for (const char* f : {"/scratches/scratches_3.jpg", "/patches/patches_3.jpg"})
+            QVERIFY(QFile::copy(kNeu + f, loose + "/" + QFileInfo(QString::fromLatin1(f)).fileName()));
+        Run index = diffclip({"index", "--library", m_lib, "--model", m_dir.filePath("tiny.pkg"), loose});
+        QVERIFY2(index.exitCode == 0, index.err.constData());
+        Run r = diffclip({"library", "label-next", m_lib, "--top", "5", "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject j = json(r);
+        QCOMPARE(j["unlabelled"].toInt(), 2);
+        const QJsonArray s = j["suggestions"].toArray();
+        QCOMPARE(s.size(), 2);
+        for (const auto& v : s) {
+            const QJsonObject o = v.toObject();
+            QVERIFY(o["path"].toString().startsWith(loose));
+            QVERIFY(o["uncertainty"].toDouble() >= 0.0 && o["uncertainty"].toDouble() <= 1.0);
+            QVERIFY(o["priority"].toDouble() >= 0.0);
+        }
+        Run text = diffclip({"library", "label-next", m_lib});
+        QVERIFY2(text.out.contains("2 of 2 unlabelled photos"), text.out.constData());
+        QCOMPARE(diffclip({"library", "label-next", m_lib, "--top", "0"}).exitCode, 2);
     }
 
     void aLibraryThatIsNotThereIsAClearError() {

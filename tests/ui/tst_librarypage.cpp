@@ -132,6 +132,7 @@ private Q_SLOTS:
     void addFolderFromThePage();
     void failedFilesSayWhyInTheUsersLanguage();
     void pageFitsANarrowWindow();
+    void rankedViews();
 
 private:
     QString libPath() const { return m_dir.filePath(QStringLiteral("photos.dclib")); }
@@ -1052,6 +1053,65 @@ void TestLibraryPage::pageFitsANarrowWindow() {
         const QString what = w->accessibleName() + QLatin1Char(' ') + QLatin1String(w->metaObject()->className());
         QVERIFY2(r.right() < page.width(), qPrintable(what));
     }
+}
+
+// "Show: Label these next / Check these labels" on embeddings written through the library API:
+// labelled dents at (1, 0) and a scratch among them, scratches at (0, 1); unlabelled photos at
+// (−1, 0) (unlike anything: first) and (1, 0) (among the dents: certain, last). The ranked views
+// show only their photos, in their order, with the reason leading the tooltip; "All photos"
+// shows everything again.
+void TestLibraryPage::rankedViews() {
+    const QString file = m_dir.filePath(QStringLiteral("ranked.dclib"));
+    std::vector<int64_t> ids;
+    {
+        auto lib = openLib(file);
+        auto model = lib.ensureModel("main", "fp-main", "{}", 2);
+        QVERIFY(model.ok());
+        const float vectors[7][2] = {{1, 0}, {1, 0}, {1, 0}, {1, 0}, {0, 1}, {-1, 0}, {1, 0}};
+        const char* labels[7] = {"dent", "dent", "dent", "scratch", "scratch", "", ""};
+        for (int i = 0; i < 7; ++i) {
+            diffclip::ImageRecord r;
+            r.path = "/nowhere/ranked_" + std::to_string(i) + ".jpg";
+            r.contentHash = fakeHash(5000 + i);
+            ids.push_back(*lib.upsertImage(r));
+            QVERIFY(lib.putEmbedding(ids.back(), *model, vectors[i], 2).ok());
+            if (*labels[i]) QVERIFY(lib.setLabel(ids.back(), labels[i], diffclip::LabelSource::Manual).ok());
+        }
+    }
+    JobCentre jobs;
+    LibraryPage page(&jobs);
+    page.resize(1200, 800);
+    QVERIFY(showWithLibrary(page, file));
+    LibraryFilterProxy* proxy = page.proxyModel();
+    QCOMPARE(proxy->rowCount(), 7);
+
+    page.filterBar()->setShow(LibraryFilterBar::Show::LabelNext);
+    QTRY_VERIFY_WITH_TIMEOUT(proxy->isRanked() && proxy->rowCount() == 2, kTimeoutMs);
+    QCOMPARE(proxy->index(0, 0).data(LibraryModel::IdRole).toLongLong(), qlonglong(ids[5]));
+    QCOMPARE(proxy->index(1, 0).data(LibraryModel::IdRole).toLongLong(), qlonglong(ids[6]));
+    QVERIFY2(proxy->index(0, 0).data(Qt::ToolTipRole).toString().startsWith(QStringLiteral("Label next, #1")),
+             qPrintable(proxy->index(0, 0).data(Qt::ToolTipRole).toString()));
+    QVERIFY(proxy->index(1, 0).data(Qt::ToolTipRole).toString().contains(QStringLiteral("likely “dent”")));
+    QVERIFY2(page.statusText().contains(QStringLiteral("2 of 2 unlabelled")), qPrintable(page.statusText()));
+    // The order box does not turn the ranking round.
+    proxy->setSortKey(LibraryFilterProxy::SortKey::Name, Qt::DescendingOrder);
+    QCOMPARE(proxy->index(0, 0).data(LibraryModel::IdRole).toLongLong(), qlonglong(ids[5]));
+    proxy->setSortKey(LibraryFilterProxy::SortKey::Name, Qt::AscendingOrder);
+
+    page.filterBar()->setShow(LibraryFilterBar::Show::CheckLabels);
+    // The scratch among the dents: of its 4 labelled neighbours the three dents (cosine 1)
+    // disagree and the scratch at (0, 1) weighs 0: score 1, suggesting dent. No dent is doubted
+    // (weight 2 for dent against 1), and the scratch at (0, 1) has no positive weight at all.
+    QTRY_VERIFY_WITH_TIMEOUT(proxy->isRanked() && proxy->rowCount() == 1 &&
+                                 proxy->index(0, 0).data(LibraryModel::IdRole).toLongLong() == qlonglong(ids[3]),
+                             kTimeoutMs);
+    QVERIFY2(proxy->index(0, 0).data(Qt::ToolTipRole).toString().contains(QStringLiteral("suggest “dent”")),
+             qPrintable(proxy->index(0, 0).data(Qt::ToolTipRole).toString()));
+    QVERIFY(page.statusText().contains(QStringLiteral("Check these labels")));
+
+    page.filterBar()->setShow(LibraryFilterBar::Show::All);
+    QTRY_VERIFY_WITH_TIMEOUT(!proxy->isRanked(), kTimeoutMs);
+    QCOMPARE(proxy->rowCount(), 7);
 }
 
 QTEST_MAIN(TestLibraryPage)
