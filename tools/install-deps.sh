@@ -16,6 +16,8 @@ packages=(
   libqcustomplot-dev libqcustomplot2.1-qt6 libqt6svg6
   # tests and screenshots: headless X server, CJK font
   xvfb xauth fonts-noto-cjk desktop-file-utils appstream
+  # the PoC report test reads its PDF back (pdftotext)
+  poppler-utils
   # packaging: dpkg-shlibdeps for the .deb's Depends, groff for the man page check
   dpkg-dev groff-base
 )

@@ -343,6 +343,461 @@
     </message>
 </context>
 <context>
+    <name>PocReport</name>
+    <message>
+        <source>Hit@5 per week with its 95% interval</source>
+        <translation>週ごとの Hit@5 と 95% 区間</translation>
+    </message>
+    <message>
+        <source>ISO week</source>
+        <translation>ISO 週</translation>
+    </message>
+    <message>
+        <source>Hit@5 (%)</source>
+        <translation>Hit@5 (%)</translation>
+    </message>
+    <message>
+        <source>Top-1 on the held-out photos by labelled photos per class</source>
+        <translation>クラスあたりのラベル付き写真の数と検証用写真での top-1</translation>
+    </message>
+    <message>
+        <source>Labelled photos per class</source>
+        <translation>クラスあたりのラベル付き写真</translation>
+    </message>
+    <message>
+        <source>Top-1 (%)</source>
+        <translation>Top-1 (%)</translation>
+    </message>
+    <message numerus="yes">
+        <source>putting the right defect in the top %n</source>
+        <translation>
+            <numerusform>正解の不良を上位 %n 件に入れること</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>the rank of the first right defect (MRR)</source>
+        <translation>最初の正解の順位（MRR）</translation>
+    </message>
+    <message>
+        <source>ranking all right defects high (mAP)</source>
+        <translation>すべての正解を上位に並べること（mAP）</translation>
+    </message>
+    <message>
+        <source>p &lt; 0.001</source>
+        <translation>p &lt; 0.001</translation>
+    </message>
+    <message>
+        <source>p = %1</source>
+        <translation>p = %1</translation>
+    </message>
+    <message>
+        <source> (Holm)</source>
+        <translation>（Holm）</translation>
+    </message>
+    <message>
+        <source>Cannot tell “%1” and “%2” apart on %3: “%2” − “%1” = %4 points (95% CI %5 to %6), %7.</source>
+        <translation>%3 では「%1」と「%2」の差は見分けられません：「%2」−「%1」= %4 ポイント（95% 信頼区間 %5 〜 %6）、%7。</translation>
+    </message>
+    <message>
+        <source>“%1” is better than “%2” at %3: %4 points (95% CI %5 to %6), %7.</source>
+        <translation>%3 では「%1」が「%2」より優れています：%4 ポイント（95% 信頼区間 %5 〜 %6）、%7。</translation>
+    </message>
+    <message numerus="yes">
+        <source>On “%1”: %2 points (%n queries).</source>
+        <translation>
+            <numerusform>「%1」では %2 ポイント（クエリ %n 件）。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>PoC report</source>
+        <translation>PoC 報告書</translation>
+    </message>
+    <message>
+        <source>Proof-of-concept report</source>
+        <translation>概念実証（PoC）報告書</translation>
+    </message>
+    <message>
+        <source>Library %1 · period %2 to %3 · %4 photos, %5 labelled · made %6 by %7</source>
+        <translation>ライブラリ %1 · 期間 %2〜%3 · 写真 %4 枚、ラベル付き %5 枚 · 作成 %6（%7）</translation>
+    </message>
+    <message>
+        <source>No search has been judged in this period yet: the hit rates need inspectors to mark the right hit (or “none right”) after their searches.</source>
+        <translation>この期間にはまだ判定された検索がありません。ヒット率には、検査者が検索のあとで正しいヒット（または「正解なし」）を付ける必要があります。</translation>
+    </message>
+    <message numerus="yes">
+        <source>In %n judged searches, the right past defect was among the first five results in %1 % of them (95% interval %2 to %3 %) and first in %4 %.</source>
+        <translation>
+            <numerusform>判定された %n 件の検索のうち %1 %（95% 区間 %2〜%3 %）で正しい過去の不良が上位5件に入り、%4 % で1位でした。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Hit@5 fell significantly over the last %n days (p = %1): find out what changed before deciding.</source>
+        <translation>
+            <numerusform>直近 %n 日で Hit@5 が有意に下がりました（p = %1）。判断の前に何が変わったかを調べてください。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Recently added photos differ from the earlier ones (p = %1): the rates measured before may not hold for them.</source>
+        <translation>最近追加された写真はそれ以前の写真と異なります（p = %1）。以前に測ったヒット率がそれらに当てはまらないかもしれません。</translation>
+    </message>
+    <message>
+        <source>With the plant&apos;s own figures the tool saves about %1 hours a month</source>
+        <translation>工場の数値では、このツールで月に約 %1 時間短縮でき</translation>
+    </message>
+    <message>
+        <source> and pays back the investment in %1 months.</source>
+        <translation>、投資を %1 か月で回収できます。</translation>
+    </message>
+    <message>
+        <source>; it does not pay back the investment at this rate.</source>
+        <translation>ますが、この割合では投資を回収できません。</translation>
+    </message>
+    <message>
+        <source>About %1 labelled photos per class reach %2 % top-1 in the data-needs study.</source>
+        <translation>必要な写真数の調査では、クラスあたり約 %1 枚のラベル付き写真で top-1 %2 % に届きます。</translation>
+    </message>
+    <message>
+        <source>The data-needs study does not reach %1 % top-1 within twice the photos it measured.</source>
+        <translation>必要な写真数の調査では、測った枚数の2倍までに top-1 %1 % に届きません。</translation>
+    </message>
+    <message>
+        <source>Verdict</source>
+        <translation>判定</translation>
+    </message>
+    <message>
+        <source>Approved by: ______________________  Date: ____________</source>
+        <translation>承認者：______________________  日付：____________</translation>
+    </message>
+    <message>
+        <source>How often the right past defect is found</source>
+        <translation>過去の不良が正しく見つかる頻度</translation>
+    </message>
+    <message>
+        <source>All searches</source>
+        <translation>すべての検索</translation>
+    </message>
+    <message>
+        <source>(label unknown)</source>
+        <translation>（ラベル不明）</translation>
+    </message>
+    <message>
+        <source>Group</source>
+        <translation>グループ</translation>
+    </message>
+    <message>
+        <source>Searches</source>
+        <translation>検索数</translation>
+    </message>
+    <message>
+        <source>Judged</source>
+        <translation>判定済み</translation>
+    </message>
+    <message>
+        <source>Hit@1 (95% CI)</source>
+        <translation>Hit@1（95% 区間）</translation>
+    </message>
+    <message>
+        <source>Hit@5 (95% CI)</source>
+        <translation>Hit@5（95% 区間）</translation>
+    </message>
+    <message>
+        <source>Hit@10 (95% CI)</source>
+        <translation>Hit@10（95% 区間）</translation>
+    </message>
+    <message>
+        <source>Hit@K: the share of judged searches whose first right hit was within the first K results; the interval is the 95% Wilson score interval. “No confident match” answers: %1 % of %2 photo searches. Searches per day: %3. Median time from a search to its first “right”: %4.</source>
+        <translation>Hit@K：最初の正しいヒットが上位 K 件以内だった判定済み検索の割合。区間は 95% ウィルソンスコア区間です。「確信できる一致なし」の回答：写真検索 %2 件の %1 %。1日あたりの検索数：%3。検索から最初の「正解」までの時間の中央値：%4。</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>Monitoring</source>
+        <translation>監視</translation>
+    </message>
+    <message numerus="yes">
+        <source>Not enough judged searches in the last %n days and the days before to test a change.</source>
+        <translation>
+            <numerusform>直近 %n 日とその前の期間の判定済み検索が少なく、変化を検定できません。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Hit@5 over the last %1 days: %2 of %3; the %1 days before: %4 of %5; one-sided Fisher test p = %6%7.</source>
+        <translation>直近 %1 日の Hit@5：%3 件中 %2 件、その前の %1 日：%5 件中 %4 件。片側フィッシャー検定 p = %6%7。</translation>
+    </message>
+    <message>
+        <source>: a significant drop</source>
+        <translation>：有意な低下</translation>
+    </message>
+    <message>
+        <source>: no significant drop</source>
+        <translation>：有意な低下なし</translation>
+    </message>
+    <message>
+        <source>Photo drift: not tested (fewer than 10 photos on a side: %1 recent, %2 earlier).</source>
+        <translation>写真のドリフト：未検定（一方が 10 枚未満：最近 %1 枚、それ以前 %2 枚）。</translation>
+    </message>
+    <message>
+        <source>Photo drift (MMD test on the embeddings of %1): %2 recent against %3 earlier photos, p = %4%5.</source>
+        <translation>写真のドリフト（%1 の埋め込みでの MMD 検定）：最近の写真 %2 枚とそれ以前の %3 枚、p = %4%5。</translation>
+    </message>
+    <message>
+        <source>: they differ</source>
+        <translation>：違いあり</translation>
+    </message>
+    <message>
+        <source>: no difference shown</source>
+        <translation>：違いは示されず</translation>
+    </message>
+    <message>
+        <source>Speed and cost</source>
+        <translation>速度と費用</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>日数</translation>
+    </message>
+    <message>
+        <source>Worst daily p50 (ms)</source>
+        <translation>日ごとの p50 の最大（ms）</translation>
+    </message>
+    <message>
+        <source>Worst daily p95 (ms)</source>
+        <translation>日ごとの p95 の最大（ms）</translation>
+    </message>
+    <message>
+        <source>Mean time of a search as the user waited (decode, embed, search): %1 s.</source>
+        <translation>利用者が待った検索1回の平均時間（読み込み、埋め込み、検索）：%1 秒。</translation>
+    </message>
+    <message>
+        <source>Minutes a lookup took before (the plant&apos;s time study)</source>
+        <translation>導入前の1回の調べ物の時間（分、工場の時間調査）</translation>
+    </message>
+    <message>
+        <source>Hourly rate</source>
+        <translation>時給</translation>
+    </message>
+    <message>
+        <source>Power of the search PC (W)</source>
+        <translation>検索用 PC の消費電力（W）</translation>
+    </message>
+    <message>
+        <source>Electricity price per kWh</source>
+        <translation>1 kWh あたりの電気料金</translation>
+    </message>
+    <message>
+        <source>Investment</source>
+        <translation>投資額</translation>
+    </message>
+    <message>
+        <source>Searches per month</source>
+        <translation>月あたりの検索数</translation>
+    </message>
+    <message>
+        <source>Lookups with a right hit per month</source>
+        <translation>月あたりの正しいヒットのあった調べ物</translation>
+    </message>
+    <message>
+        <source>Median task time (minutes)</source>
+        <translation>作業時間の中央値（分）</translation>
+    </message>
+    <message>
+        <source>Minutes saved per lookup</source>
+        <translation>調べ物1回あたりの短縮時間（分）</translation>
+    </message>
+    <message>
+        <source>Hours saved per month</source>
+        <translation>月あたりの短縮時間</translation>
+    </message>
+    <message>
+        <source>Money saved per month</source>
+        <translation>月あたりの節約額</translation>
+    </message>
+    <message>
+        <source>Electricity per 1,000 searches</source>
+        <translation>1,000 検索あたりの電気代</translation>
+    </message>
+    <message>
+        <source>Electricity per month</source>
+        <translation>月あたりの電気代</translation>
+    </message>
+    <message>
+        <source>Payback (months)</source>
+        <translation>回収期間（か月）</translation>
+    </message>
+    <message>
+        <source>Time and money</source>
+        <translation>時間と費用</translation>
+    </message>
+    <message>
+        <source>Figure</source>
+        <translation>指標</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>値</translation>
+    </message>
+    <message>
+        <source>docs/POC.md, “Time and money”, says how each figure is computed.</source>
+        <translation>各指標の計算方法は docs/POC.md の「Time and money」にあります。</translation>
+    </message>
+    <message>
+        <source>Two models compared on the library&apos;s labelled photos</source>
+        <translation>ライブラリのラベル付き写真で比べた2つのモデル</translation>
+    </message>
+    <message numerus="yes">
+        <source>A: %1 · B: %2 · %n queries (labelled photos both have embedded), %3 bootstrap resamples.</source>
+        <translation>
+            <numerusform>A：%1 · B：%2 · クエリ %n 件（両方が埋め込んだラベル付き写真）、ブートストラップ再標本 %3 回。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>指標</translation>
+    </message>
+    <message>
+        <source>Queries</source>
+        <translation>クエリ数</translation>
+    </message>
+    <message>
+        <source>A (95% CI)</source>
+        <translation>A（95% 信頼区間）</translation>
+    </message>
+    <message>
+        <source>B (95% CI)</source>
+        <translation>B（95% 信頼区間）</translation>
+    </message>
+    <message>
+        <source>B − A, points (95% CI)</source>
+        <translation>B − A、ポイント（95% 信頼区間）</translation>
+    </message>
+    <message>
+        <source>p (Holm)</source>
+        <translation>p（Holm）</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>クラス</translation>
+    </message>
+    <message>
+        <source>%1: B − A</source>
+        <translation>%1：B − A</translation>
+    </message>
+    <message>
+        <source>Per class (points)</source>
+        <translation>クラスごと（ポイント）</translation>
+    </message>
+    <message>
+        <source>No comparison in this report: name two models that have embedded the library&apos;s photos (diffclip report --models A,B, or two models in the library for the PoC page).</source>
+        <translation>この報告書には比較がありません。ライブラリの写真を埋め込んだ2つのモデルを指定してください（diffclip report --models A,B、PoC ページではライブラリ内の2つのモデル）。</translation>
+    </message>
+    <message>
+        <source>The comparison could not be made: %1</source>
+        <translation>比較できませんでした：%1</translation>
+    </message>
+    <message>
+        <source>How many labelled photos are needed</source>
+        <translation>必要なラベル付き写真の数</translation>
+    </message>
+    <message>
+        <source>Not in this report: run “Photos Needed…” on the PoC page or diffclip study data-needs --json, and give its result (diffclip report --data-needs FILE).</source>
+        <translation>この報告書にはありません。PoC ページの「必要な写真数…」または diffclip study data-needs --json を実行し、その結果を渡してください（diffclip report --data-needs FILE）。</translation>
+    </message>
+    <message>
+        <source>Mode %1 (%2); top-1 on %3 held-out photos; each size trained on several random draws.</source>
+        <translation>方式 %1（%2）。検証用写真 %3 枚での top-1。各枚数で何回か無作為に選んで学習。</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>all</translation>
+    </message>
+    <message>
+        <source>Asked per class</source>
+        <translation>指定枚数/クラス</translation>
+    </message>
+    <message>
+        <source>Trained per class</source>
+        <translation>学習枚数/クラス</translation>
+    </message>
+    <message>
+        <source>Draws</source>
+        <translation>回数</translation>
+    </message>
+    <message>
+        <source>Top-1 %</source>
+        <translation>Top-1 %</translation>
+    </message>
+    <message>
+        <source>95% interval</source>
+        <translation>95% 区間</translation>
+    </message>
+    <message>
+        <source>Models in the library</source>
+        <translation>ライブラリのモデル</translation>
+    </message>
+    <message>
+        <source>%1 training, %2 epochs, validation top-1 %3 %, start: %4</source>
+        <translation>%1 学習、%2 エポック、検証 top-1 %3 %、開始点：%4</translation>
+    </message>
+    <message>
+        <source>Weights fingerprint (SHA-256, first 16)</source>
+        <translation>重みの指紋（SHA-256、先頭 16 文字）</translation>
+    </message>
+    <message>
+        <source>Photos embedded</source>
+        <translation>埋め込んだ写真</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>学習</translation>
+    </message>
+    <message>
+        <source>Machine</source>
+        <translation>マシン</translation>
+    </message>
+    <message>
+        <source>Processor: %1, %2 logical cores</source>
+        <translation>プロセッサー：%1、論理コア %2</translation>
+    </message>
+    <message>
+        <source>System: %1</source>
+        <translation>システム：%1</translation>
+    </message>
+    <message>
+        <source>Qt %1</source>
+        <translation>Qt %1</translation>
+    </message>
+    <message>
+        <source>docs/POC.md says how every figure in this report is computed.</source>
+        <translation>この報告書の各指標の計算方法は docs/POC.md にあります。</translation>
+    </message>
+    <message>
+        <source>Where the model looks: example searches</source>
+        <translation>モデルが見ている場所：検索の例</translation>
+    </message>
+    <message>
+        <source>No example in this report: %1</source>
+        <translation>この報告書には例がありません：%1</translation>
+    </message>
+    <message>
+        <source>Judged searches whose right hit was found, explained with %1: the photo as the model saw it, the attention of its last block (A1) and the differential map A1 − λA2 on one colour scale. Top 10 %: the share of the map in its 10 % strongest patches (higher: more focused).</source>
+        <translation>正しいヒットが見つかった判定済みの検索を %1 で説明します：モデルが見た写真、最後のブロックの注意（A1）、差分マップ A1 − λA2 を共通の色スケールで示します。上位 10 %：マップのうち最も強い 10 % のパッチが占める割合（高いほど集中）。</translation>
+    </message>
+    <message>
+        <source>%1 · right hit at rank %2 (%3) · top 10 %: A1 %4 %, A1 − λA2 %5 % · normalised entropy: A1 %6, A1 − λA2 %7</source>
+        <translation>%1 · 正しいヒットは %2 位（%3）· 上位 10 %：A1 %4 %、A1 − λA2 %5 % · 正規化エントロピー：A1 %6、A1 − λA2 %7</translation>
+    </message>
+    <message>
+        <source>label unknown</source>
+        <translation>ラベル不明</translation>
+    </message>
+</context>
+<context>
     <name>RegistryJobs</name>
     <message>
         <source>Storing %1 as the active model of %2</source>
@@ -705,46 +1160,6 @@
         <source>A: %1 · B: %2 · %n queries (labelled photos embedded by both); left out: %3 embedded by A only, %4 by B only, %5 without another photo of their label. %6 resamples.</source>
         <translation>
             <numerusform>A：%1 · B：%2 · クエリ %n 件（両方が埋め込んだラベル付き写真）。除外：A のみ埋め込み %3、B のみ %4、同じラベルの他の写真がない %5。再標本 %6 回。</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <source>putting the right defect in the top %n</source>
-        <translation>
-            <numerusform>正解の不良を上位 %n 件に入れること</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>the rank of the first right defect (MRR)</source>
-        <translation>最初の正解の順位（MRR）</translation>
-    </message>
-    <message>
-        <source>ranking all right defects high (mAP)</source>
-        <translation>すべての正解を上位に並べること（mAP）</translation>
-    </message>
-    <message>
-        <source>p &lt; 0.001</source>
-        <translation>p &lt; 0.001</translation>
-    </message>
-    <message>
-        <source>p = %1</source>
-        <translation>p = %1</translation>
-    </message>
-    <message>
-        <source> (Holm)</source>
-        <translation>（Holm）</translation>
-    </message>
-    <message>
-        <source>Cannot tell “%1” and “%2” apart on %3: “%2” − “%1” = %4 points (95% CI %5 to %6), %7.</source>
-        <translation>%3 では「%1」と「%2」の差は見分けられません：「%2」−「%1」= %4 ポイント（95% 信頼区間 %5 〜 %6）、%7。</translation>
-    </message>
-    <message>
-        <source>“%1” is better than “%2” at %3: %4 points (95% CI %5 to %6), %7.</source>
-        <translation>%3 では「%1」が「%2」より優れています：%4 ポイント（95% 信頼区間 %5 〜 %6）、%7。</translation>
-    </message>
-    <message numerus="yes">
-        <source>On “%1”: %2 points (%n queries).</source>
-        <translation>
-            <numerusform>「%1」では %2 ポイント（クエリ %n 件）。</numerusform>
         </translation>
     </message>
     <message>
@@ -3780,6 +4195,42 @@ Choose Open Model… or drop a model file or package folder onto this window.</s
     <message>
         <source>Train on growing numbers of labelled photos per class from a folder of class folders, measure each on the same held-out photos and fit a learning curve: how many photos per class reach the accuracy you need.</source>
         <translation>クラスフォルダーの入ったフォルダーから、クラスあたりの枚数を増やしながら学習し、毎回同じ検証用写真で測って学習曲線を当てはめます。必要な正解率に届くクラスあたりの枚数がわかります。</translation>
+    </message>
+    <message>
+        <source>Save Rep&amp;ort…</source>
+        <translation>報告書を保存(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Save the PoC report</source>
+        <translation>PoC 報告書を保存</translation>
+    </message>
+    <message>
+        <source>A report to sign, as PDF or HTML with its tables as CSV: the verdict, the hit rates with intervals, monitoring and drift, speed and cost, time and money, the two newest models compared, the last data-needs study, the models&apos; provenance and the machine.</source>
+        <translation>承認用の報告書を PDF または HTML で、表を CSV で保存します：判定、区間付きのヒット率、監視とドリフト、速度と費用、時間と費用、最新2モデルの比較、最後の必要な写真数の調査、モデルの来歴、マシン。</translation>
+    </message>
+    <message>
+        <source>Save the PoC Report</source>
+        <translation>PoC 報告書を保存</translation>
+    </message>
+    <message>
+        <source>poc-report</source>
+        <translation>poc-report</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf);;HTML (*.html)</source>
+        <translation>PDF (*.pdf);;HTML (*.html)</translation>
+    </message>
+    <message>
+        <source>Writing the report…</source>
+        <translation>報告書を書いています…</translation>
+    </message>
+    <message>
+        <source>The report could not be written</source>
+        <translation>報告書を書けませんでした</translation>
+    </message>
+    <message>
+        <source>Report saved: %1 (tables: %2).</source>
+        <translation>報告書を保存しました：%1（表：%2）。</translation>
     </message>
 </context>
 <context>

@@ -15,6 +15,7 @@
 #include "BusyRow.h"
 #include "Controls.h"
 #include "LibraryAccess.h"
+#include "PocReport.h"
 
 namespace diffclip::ui {
 
@@ -229,24 +230,7 @@ void CompareModelsDialog::showComparison(const diffclip::ModelComparison& c) {
 }
 
 QString CompareModelsDialog::sentence(const diffclip::ComparisonFinding& f) const {
-    const QString topic = f.metric == diffclip::RetrievalMetric::HitAtK
-                              ? tr("putting the right defect in the top %n", nullptr, f.k)
-                          : f.metric == diffclip::RetrievalMetric::ReciprocalRank ? tr("the rank of the first right defect (MRR)")
-                                                                                  : tr("ranking all right defects high (mAP)");
-    const QString p = (f.p < 0.001 ? tr("p < 0.001") : tr("p = %1").arg(QLocale().toString(f.p, 'f', 3))) +
-                      (f.holm ? tr(" (Holm)") : QString());
-    const QString better = QString::fromStdString(f.better), worse = QString::fromStdString(f.worse);
-    QString s = f.verdict == diffclip::ComparisonFinding::Verdict::NoDifference
-                    ? tr("Cannot tell “%1” and “%2” apart on %3: “%2” − “%1” = %4 points (95% CI %5 to %6), %7.")
-                          .arg(worse, better, topic, signedPoints(f.points, false), signedPoints(f.interval.low, false),
-                               signedPoints(f.interval.high, false), p)
-                    : tr("“%1” is better than “%2” at %3: %4 points (95% CI %5 to %6), %7.")
-                          .arg(better, worse, topic, signedPoints(f.points, false), signedPoints(f.interval.low, false),
-                               signedPoints(f.interval.high, false), p);
-    for (const auto& n : f.classes)
-        s += QLatin1Char(' ') + tr("On “%1”: %2 points (%n queries).", nullptr, int(n.queries))
-                                    .arg(QString::fromStdString(n.label), signedPoints(n.points, false));
-    return s;
+    return report::PocReport::comparisonSentence(f);  // the PoC report says the same
 }
 
 }  // namespace diffclip::ui

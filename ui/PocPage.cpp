@@ -1,6 +1,9 @@
 #include "PocPage.h"
 
 #include <QDateEdit>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QDoubleSpinBox>
 #include <QEvent>
 #include <QHeaderView>
@@ -14,11 +17,15 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 #include <limits>
 
 #include "ChartStyle.h"
 #include "CompareModelsDialog.h"
 #include "DataNeedsDialog.h"
+#include "ErrorText.h"
+#include "PocReport.h"
 #include "AppSettings.h"
 #include "Controls.h"
 #include "ErrorBanner.h"
@@ -115,6 +122,13 @@ PocPage::PocPage(QWidget* parent) : QWidget(parent) {
     m_dataNeeds->setObjectName(QStringLiteral("dataNeedsButton"));
     m_dataNeeds->setEnabled(false);  // until a job centre is set
     connect(m_dataNeeds, &QPushButton::clicked, this, &PocPage::openDataNeeds);
+    m_saveReport = makeButton(tr("Save Rep&ort…"), tr("Save the PoC report"), this,
+                              tr("A report to sign, as PDF or HTML with its tables as CSV: the verdict, the hit rates "
+                                 "with intervals, monitoring and drift, speed and cost, time and money, the two newest "
+                                 "models compared, the last data-needs study, the models' provenance and the machine."));
+    m_saveReport->setObjectName(QStringLiteral("saveReportButton"));
+    m_saveReport->setEnabled(false);  // until a library is open
+    connect(m_saveReport, &QPushButton::clicked, this, [this] { saveReport(); });
 
     // Period and filters.
     const QDate today = QDate::currentDate();
@@ -201,6 +215,7 @@ PocPage::PocPage(QWidget* parent) : QWidget(parent) {
            "of the library's main model: squared maximum mean discrepancy with a Gaussian kernel, p-value from 200 "
            "permutations, up to 400 photos of each side. A warning below p = 0.05: a new camera, light, product or "
            "defect, and the hit rates measured before may not hold. Details in docs/POC.md."));
+    m_reportStatus = makeSelectableLabel(this, QStringLiteral("reportStatus"));
     m_summary = makeSelectableLabel(this, QStringLiteral("summaryText"));
     m_summary->setToolTip(tr("No confident match: photo searches whose best hit is below the library's confidence "
                              "threshold, of those tested. Task time: from the query to the first hit marked right "
@@ -243,9 +258,10 @@ PocPage::PocPage(QWidget* parent) : QWidget(parent) {
     body->setStretchFactor(2, 1);
 
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(makePageHeader(tr("Proof of Concept"), this, {m_dataNeeds, m_compareModels, m_refresh}));
+    layout->addLayout(makePageHeader(tr("Proof of Concept"), this, {m_saveReport, m_dataNeeds, m_compareModels, m_refresh}));
     layout->addLayout(filters);
     layout->addWidget(m_error);
+    layout->addWidget(m_reportStatus);
     layout->addWidget(m_monitor);
     layout->addWidget(m_driftLabel);
     layout->addWidget(m_summary);
@@ -277,6 +293,7 @@ void PocPage::setLibraryPath(const QString& path) {
         m_access->close();
         m_driftLabel->clear();
         m_compareModels->setEnabled(false);
+        m_saveReport->setEnabled(false);
         showKpis(diffclip::UsageKpis{});
         m_summary->setText(tr("Open a library to see its figures."));
         return;
@@ -330,6 +347,7 @@ void PocPage::refresh() {
     };
     m_refresh->setEnabled(false);
     m_compareModels->setEnabled(true);
+    m_saveReport->setEnabled(true);
     m_access->run<Figures>(
         this,
         [o = options()](diffclip::Library& lib) {
@@ -365,6 +383,61 @@ void PocPage::refresh() {
 QString PocPage::summaryText() const { return m_summary->text(); }
 QString PocPage::moneyText() const { return m_money->text(); }
 QString PocPage::driftText() const { return m_driftLabel->text(); }
+QString PocPage::reportStatusText() const { return m_reportStatus->text(); }
+
+void PocPage::saveReport(const QString& chosen) {
+    if (m_path.isEmpty()) return;
+    QString path = chosen;
+    if (path.isEmpty()) {
+        path = QFileDialog::getSaveFileName(this, tr("Save the PoC Report"),
+                                            QDir(QFileInfo(m_path).absolutePath()).filePath(tr("poc-report") + QStringLiteral(".pdf")),
+                                            tr("PDF (*.pdf);;HTML (*.html)"));
+        if (path.isEmpty()) return;
+    }
+    report::PocReportRequest request;
+    request.libraryPath = QFile::encodeName(QDir::toNativeSeparators(m_path)).toStdString();
+    request.kpis = options();
+    if (m_beforeMinutes->value() > 0)
+        request.economics = diffclip::EconomicsInputs{m_beforeMinutes->value(), m_hourlyRate->value(), m_powerWatts->value(),
+                                                      m_kwhPrice->value(), m_investment->value()};
+    request.dataNeeds = m_lastDataNeeds;
+    request.program = QStringLiteral("DiffCLIP Studio " DIFFCLIP_VERSION).toStdString();
+    m_reportStatus->setText(tr("Writing the report…"));
+    using R = diffclip::Result<report::PocReportData>;
+    auto req = std::make_shared<report::PocReportRequest>(request);
+    m_access->run<R>(
+        this,
+        [req](diffclip::Library& lib) -> R {
+            // The two newest models with embeddings: the older as A, the newer as B.
+            auto counts = lib.embeddingCountsByModel();
+            if (!counts) return counts.error();
+            std::vector<diffclip::Library::ModelEmbeddingCount> rows;
+            for (const auto& c : *counts)
+                if (c.embeddings > 0) rows.push_back(c);
+            std::sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) { return x.model.id > y.model.id; });
+            if (rows.size() >= 2)
+                req->models = std::make_pair(diffclip::ComparedModel{rows[1].model.name, rows[1].model.fingerprint},
+                                             diffclip::ComparedModel{rows[0].model.name, rows[0].model.fingerprint});
+            return report::gatherPocReport(lib, *req);
+        },
+        [this, req, path](R r) {
+            auto failed = [&](const diffclip::Error& e) {
+                m_reportStatus->clear();
+                m_error->showError(tr("The report could not be written"), QString::fromStdString(e.message),
+                                   ErrorText::details(e));
+                Q_EMIT reportSaved(false, path);
+            };
+            if (!r) return failed(r.error());
+            if (diffclip::Status s = report::PocReport::write(path, *r, *req); !s) return failed(s.error());
+            const QFileInfo info(path);
+            const QString tables = info.dir().filePath(info.completeBaseName() + QStringLiteral("-tables"));
+            auto files = report::PocReport::writeCsv(tables, *r, *req);
+            if (!files) return failed(files.error());
+            m_reportStatus->setText(tr("Report saved: %1 (tables: %2).")
+                                        .arg(QDir::toNativeSeparators(path), QDir::toNativeSeparators(tables)));
+            Q_EMIT reportSaved(true, path);
+        });
+}
 
 void PocPage::setJobCentre(JobCentre* jobs) {
     m_jobs = jobs;
@@ -375,6 +448,9 @@ DataNeedsDialog* PocPage::openDataNeeds() {
     if (!m_jobs) return nullptr;
     auto* dialog = new DataNeedsDialog(m_jobs, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &DataNeedsDialog::finished, this, [this, dialog](bool ok) {
+        if (ok && dialog->report()) m_lastDataNeeds = dialog->report()->toJson();  // for the report
+    });
     dialog->show();
     return dialog;
 }

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 
+#include "diffclip/formats/Json.h"
 #include "diffclip/library/EmbeddingDrift.h"
 #include "diffclip/library/UsageEconomics.h"
 #include "diffclip/library/UsageKpis.h"
@@ -66,6 +67,7 @@ public:
     const std::optional<diffclip::EmbeddingDrift>& drift() const { return m_drift; }
     /// The time-and-money sentence ("" until the minutes a lookup took before are entered).
     QString moneyText() const;
+    QString reportStatusText() const;
     /// Sets the time-and-money inputs (as the user would type them) and shows the figures.
     void setEconomicsInputs(const diffclip::EconomicsInputs& inputs);
     const ErrorBanner* errorBanner() const { return m_error; }
@@ -77,12 +79,21 @@ public Q_SLOTS:
     /// Opens "How many labelled photos?" (DataNeedsDialog; non-modal, deleted on close); nullptr
     /// without a job centre. It needs no library: it reads a folder of class folders.
     DataNeedsDialog* openDataNeeds();
+    /// Writes the PoC report (report/PocReport.h) of the period and filters shown to `path`
+    /// (.pdf or .html; asks with a file dialog when empty) and its tables as CSV into
+    /// "<path without extension>-tables/": the time-and-money inputs when the minutes before are
+    /// set, the two newest models with embeddings compared (older as A), and the last data-needs
+    /// study run from this page. Reads on the library's worker, writes on the GUI thread; emits
+    /// reportSaved.
+    void saveReport(const QString& path = QString());
     /// Reads the log with the period and filters shown and updates every figure.
     void refresh();
 
 Q_SIGNALS:
     /// The figures of the last refresh are shown (or its error).
     void refreshed(bool ok);
+    /// A report was written (ok, its path) or failed (the error banner says why).
+    void reportSaved(bool ok, const QString& path);
 
 protected:
     void changeEvent(QEvent* event) override;
@@ -110,6 +121,9 @@ private:
     QPushButton* m_refresh = nullptr;
     QPushButton* m_compareModels = nullptr;
     QPushButton* m_dataNeeds = nullptr;
+    QPushButton* m_saveReport = nullptr;
+    QLabel* m_reportStatus = nullptr;
+    diffclip::Json m_lastDataNeeds;  // the last data-needs study run from this page (report input)
     JobCentre* m_jobs = nullptr;
     ErrorBanner* m_error = nullptr;
     QLabel* m_monitor = nullptr;

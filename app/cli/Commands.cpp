@@ -20,6 +20,9 @@ const std::vector<Command>& commands() {
         {"classify", runClassify}, {"evaluate", runEvaluate}, {"explain", runExplain},
         {"train", runTrain}, {"study", runStudy},
 #endif
+#ifdef DIFFCLIP_HAVE_REPORT
+        {"report", runReport},
+#endif
 #ifdef DIFFCLIP_HAVE_DEMO
         {"demo", runDemo},
 #endif

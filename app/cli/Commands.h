@@ -37,6 +37,10 @@ int runTrain(int argc, char** argv);
 int runStudy(int argc, char** argv);
 int runExplain(int argc, char** argv);
 #endif
+#ifdef DIFFCLIP_HAVE_REPORT
+/// `diffclip report` (ReportCommands.cpp): the PoC report as PDF or HTML, and CSV.
+int runReport(int argc, char** argv);
+#endif
 #ifdef DIFFCLIP_HAVE_DEMO
 int runDemo(int argc, char** argv);
 /// `diffclip demo` without a subcommand: generate, train, index, measure, open the application.

@@ -92,6 +92,30 @@ void printTable(const ModelComparison& c, size_t index) {
 
 }  // namespace
 
+Result<std::pair<ComparedModel, ComparedModel>> resolveComparedModels(
+    const std::string& library, const std::vector<Library::ModelEmbeddingCount>& counts, const std::string& modelA,
+    const std::string& modelB, const std::string& tokenizer) {
+    const std::string names[2] = {shortName(modelA), shortName(modelB)};
+    const bool sameName = names[0] == names[1];
+    ComparedModel models[2];
+    const std::string* specs[2] = {&modelA, &modelB};
+    for (int i = 0; i < 2; ++i) {
+        const char* which = i == 0 ? "A" : "B";
+        auto model = openModelWithChecksums(*specs[i], tokenizer, false);
+        if (!model) return makeError(model.error().code, std::string("model ") + which + ": " + model.error().message);
+        models[i].name = sameName ? *specs[i] : names[i];
+        models[i].fingerprint = modelFingerprint(*model);
+        int64_t embedded = 0;
+        for (const auto& m : counts)
+            if (m.model.fingerprint == models[i].fingerprint) embedded = m.embeddings;
+        if (embedded == 0)
+            return makeError(ErrorCode::NotFound, std::string("model ") + which + " (" + *specs[i] + ") has embedded no photos of " +
+                                                      library + "; embed them with: diffclip index --library " + library +
+                                                      " --model " + *specs[i]);
+    }
+    return std::make_pair(models[0], models[1]);
+}
+
 int runCompareModels(const CompareModelsArgs& args) {
     const auto t0 = std::chrono::steady_clock::now();
     LibraryOptions lo;
@@ -102,25 +126,10 @@ int runCompareModels(const CompareModelsArgs& args) {
     auto counts = library->embeddingCountsByModel();
     if (!counts) return fail(counts.error());
 
-    const std::string names[2] = {shortName(args.modelA), shortName(args.modelB)};
-    const bool sameName = names[0] == names[1];
-    ComparedModel models[2];
+    auto resolved = resolveComparedModels(args.library, *counts, args.modelA, args.modelB, args.tokenizer);
+    if (!resolved) return fail(resolved.error());
+    const ComparedModel models[2] = {resolved->first, resolved->second};
     const std::string* specs[2] = {&args.modelA, &args.modelB};
-    for (int i = 0; i < 2; ++i) {
-        const char* which = i == 0 ? "A" : "B";
-        auto model = openModelWithChecksums(*specs[i], args.tokenizer, false);
-        if (!model) return fail(makeError(model.error().code, std::string("model ") + which + ": " + model.error().message));
-        models[i].name = sameName ? *specs[i] : names[i];
-        models[i].fingerprint = modelFingerprint(*model);
-        int64_t embedded = 0;
-        for (const auto& m : *counts)
-            if (m.model.fingerprint == models[i].fingerprint) embedded = m.embeddings;
-        if (embedded == 0)
-            return fail(makeError(ErrorCode::NotFound, std::string("model ") + which + " (" + *specs[i] +
-                                                           ") has embedded no photos of " + args.library +
-                                                           "; embed them with: diffclip index --library " +
-                                                           args.library + " --model " + *specs[i]));
-    }
     CompareOptions o;
     o.ks = args.ks;
     o.iterations = args.iterations;

@@ -365,20 +365,35 @@ int runSearch(int argc, char** argv) {
     return kOk;
 }
 
+// The options `check-labels` and `label-next` share: LIB, --k, --top, --json.
+struct NeighbourArgs {
+    std::string path;
+    long long k = 10, top = 20;
+    bool json = false;
+};
+
+// Parses them; -1 to go on, else the exit status.
+int parseNeighbourArgs(CommandLine& cli, int argc, char** argv, NeighbourArgs& a, const char* kHelp, const char* topHelp) {
+    cli.add_option("LIB", a.path, "the library file")->required();
+    cli.addInteger("--k", a.k, 1, 1000, "N", kHelp);
+    cli.addInteger("--top", a.top, 1, kNoLimit, "N", topHelp);
+    cli.addFlag("--json", a.json, kJsonHelp);
+    return cli.parse(argc, argv, 3);
+}
+
 // `diffclip library check-labels`: labelled photos whose nearest neighbours mostly carry another label.
 int runCheckLabels(int argc, char** argv) {
     CommandLine cli("library check-labels",
                     "LIB [--k N] [--top N] [--json]\n\nLists labelled photos whose nearest labelled neighbours (by the "
                     "embeddings of the library's\nmain model) mostly carry another label, most doubtful first: "
                     "labels worth a second look.");
-    std::string path;
-    long long k = 10, top = 20;
-    bool json = false;
-    cli.add_option("LIB", path, "the library file")->required();
-    cli.addInteger("--k", k, 1, 1000, "N", "neighbours looked at per photo (default 10)");
-    cli.addInteger("--top", top, 1, kNoLimit, "N", "doubts printed (default 20)");
-    cli.addFlag("--json", json, kJsonHelp);
-    if (int rc = cli.parse(argc, argv, 3); rc >= 0) return rc;
+    NeighbourArgs a;
+    if (int rc = parseNeighbourArgs(cli, argc, argv, a, "neighbours looked at per photo (default 10)", "doubts printed (default 20)");
+        rc >= 0)
+        return rc;
+    const std::string& path = a.path;
+    const long long k = a.k, top = a.top;
+    const bool json = a.json;
     auto library = openExisting(path);
     if (!library) return failLibrary(library.error(), path);
     auto check = checkLibraryLabels(*library, int(k));
@@ -428,14 +443,14 @@ int runLabelNext(int argc, char** argv) {
                     "LIB [--k N] [--top N] [--json]\n\nLists unlabelled photos to label next, most useful first: those "
                     "whose nearest labelled\nneighbours (by the embeddings of the library's main model) disagree, and "
                     "those unlike any\nlabelled or already listed photo, so near duplicates do not crowd the list.");
-    std::string path;
-    long long k = 10, top = 20;
-    bool json = false;
-    cli.add_option("LIB", path, "the library file")->required();
-    cli.addInteger("--k", k, 1, 1000, "N", "labelled neighbours looked at per photo (default 10)");
-    cli.addInteger("--top", top, 1, kNoLimit, "N", "photos listed (default 20)");
-    cli.addFlag("--json", json, kJsonHelp);
-    if (int rc = cli.parse(argc, argv, 3); rc >= 0) return rc;
+    NeighbourArgs a;
+    if (int rc = parseNeighbourArgs(cli, argc, argv, a, "labelled neighbours looked at per photo (default 10)",
+                                    "photos listed (default 20)");
+        rc >= 0)
+        return rc;
+    const std::string& path = a.path;
+    const long long k = a.k, top = a.top;
+    const bool json = a.json;
     auto library = openExisting(path);
     if (!library) return failLibrary(library.error(), path);
     auto plan = suggestLibraryLabelling(*library, int(k), int(std::min<long long>(top, 1 << 30)));

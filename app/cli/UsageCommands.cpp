@@ -10,6 +10,7 @@
 
 #include "Commands.h"
 #include "Output.h"
+#include "UsageArgs.h"
 #include "diffclip/library/EmbeddingDrift.h"
 #include "diffclip/library/Library.h"
 #include "diffclip/library/UsageEconomics.h"
@@ -34,43 +35,6 @@ const char* const kUsageHelp =
     "          share of \"no confident match\", searches per day, latency p50/p95 per day and model,\n"
     "          median task time, and a warning when hit@5 dropped significantly (docs/POC.md)\n"
     "Dates are YYYY-MM-DD in this machine's time zone, both ends included.\n";
-
-struct PeriodArgs {
-    std::string from, to;
-};
-
-void addPeriod(CommandLine& cli, PeriodArgs& p) {
-    cli.addText("--from", p.from, "DATE", "first day (YYYY-MM-DD, local time; default: the first search)");
-    cli.addText("--to", p.to, "DATE", "last day, included (default: the last search)");
-}
-
-// The period as [fromMs, toMs); an error message for a bad date.
-std::string applyPeriod(const PeriodArgs& p, int offset, UsageFilter& f) {
-    if (!p.from.empty()) {
-        auto ms = usage::dayStartMs(p.from, offset);
-        if (!ms) return "--from must be a date YYYY-MM-DD, not \"" + p.from + "\"";
-        f.fromMs = *ms;
-    } else {
-        f.fromMs = std::numeric_limits<int64_t>::min();
-    }
-    if (!p.to.empty()) {
-        auto ms = usage::dayStartMs(p.to, offset);
-        if (!ms) return "--to must be a date YYYY-MM-DD, not \"" + p.to + "\"";
-        f.toMs = *ms + 86'400'000;
-    }
-    if (f.toMs <= f.fromMs) return "--to is before --from";
-    return "";
-}
-
-Result<Library> openLog(const std::string& path, bool write) {
-    LibraryOptions lo;
-    lo.create = false;
-    lo.readOnly = !write;
-    auto lib = Library::open(path, lo);
-    if (!lib && lib.error().message.find(path) == std::string::npos)
-        return makeError(lib.error().code, path + ": " + lib.error().message);
-    return lib;
-}
 
 std::string percent(double fraction) {
     char buffer[32];
@@ -153,40 +117,23 @@ int runUsageKpis(int argc, char** argv) {
                                   "per month, cost per 1,000 searches, payback); with --drift whether the photos added "
                                   "recently look like the earlier ones. docs/POC.md says how each is computed.");
     std::string library;
-    PeriodArgs period;
+    KpiArgs args;
     UsageKpiOptions o;
-    long long recentDays = 7;
     bool json = false;
     cli.addFlag("--json", json, kJsonHelp);
     cli.addText("--library", library, "LIB", "the library file")->required();
-    addPeriod(cli, period);
-    cli.addText("--label", o.filter.label, "L", "only searches of this label (query photo's, else the right hit's)");
-    cli.addText("--line", o.filter.line, "L", "only searches of this line");
-    cli.addText("--product", o.filter.product, "P", "only searches of this product");
-    cli.addText("--user", o.filter.user, "U", "only searches by this login name");
-    cli.addText("--model", o.filter.model, "M", "only searches with this model (MODEL argument or fingerprint)");
-    cli.addInteger("--recent-days", recentDays, 1, 3650, "N",
-                   "monitoring: the last N days against the N days before (default 7)");
+    addKpiOptions(cli, o, args);
     EconomicsInputs money;
-    cli.addNumber("--before-minutes", money.beforeMinutes, 0, kInfinity, "M",
-                  "time and money: minutes one lookup took before the tool (your time study)", true);
-    cli.addNumber("--hourly-rate", money.hourlyRate, 0, kInfinity, "X", "labour cost per inspector hour (default 0)");
-    cli.addNumber("--power-watts", money.powerWatts, 0, kInfinity, "W", "the search PC's power draw while searching (default 0)");
-    cli.addNumber("--kwh-price", money.pricePerKwh, 0, kInfinity, "P", "electricity price per kWh (default 0)");
-    cli.addNumber("--investment", money.investment, 0, kInfinity, "I", "one-off cost of the tool, for the payback (default 0)");
+    addEconomicsOptions(cli, money);
     bool drift = false;
     cli.addFlag("--drift", drift,
                 "also test whether the photos added in the recent period drift from the earlier ones (reads every "
                 "embedding of the library's main model)");
     if (int rc = cli.parse(argc, argv, 3); rc >= 0) return rc;
-    const bool withMoney = cli.given("--before-minutes");
-    for (const char* option : {"--hourly-rate", "--power-watts", "--kwh-price", "--investment"})
-        if (cli.given(option) && !withMoney) return cli.usageError(std::string(option) + " needs --before-minutes");
-    if (withMoney)
-        if (Status s = validateEconomicsInputs(money); !s) return cli.usageError(s.error().message);
-    o.utcOffsetMinutes = usage::localUtcOffsetMinutes();
-    o.recentDays = int(recentDays);
-    if (auto bad = applyPeriod(period, o.utcOffsetMinutes, o.filter); !bad.empty()) return cli.usageError(bad);
+    std::string moneyError;
+    const bool withMoney = economicsGiven(cli, money, moneyError);
+    if (!moneyError.empty()) return cli.usageError(moneyError);
+    if (auto bad = applyKpiOptions(args, o); !bad.empty()) return cli.usageError(bad);
     auto lib = openLog(library, false);
     if (!lib) return fail(lib.error());
     auto k = usageKpis(*lib, o);
@@ -207,8 +154,8 @@ int runUsageKpis(int argc, char** argv) {
     if (json) {
         Json j = Json::object();
         j["library"] = library;
-        j["from"] = period.from.empty() ? Json() : Json(period.from);
-        j["to"] = period.to.empty() ? Json() : Json(period.to);
+        j["from"] = args.period.from.empty() ? Json() : Json(args.period.from);
+        j["to"] = args.period.to.empty() ? Json() : Json(args.period.to);
         j["utc_offset_minutes"] = off;
         j["searches"] = k->searches;
         j["judged"] = k->judged;

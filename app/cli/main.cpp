@@ -36,6 +36,8 @@ void printUsage() {
                  "            worth labelling next (uncertain and unlike the labelled ones)\n"
                  "  usage export|clear|kpis   the search log: CSV export, clearing, hit rates with\n"
                  "            intervals, latency and task time (nothing leaves the machine)\n"
+                 "  report    the PoC report as PDF or HTML (and CSV): verdict, hit rates with intervals,\n"
+                 "            cost, payback, two models compared, data needs, provenance (en, ja)\n"
                  "  explain   attention, rollout and why-it-matched maps of a photo, as PNG\n"
                  "  train     fine-tune or train a model on a folder-per-class tree (linear, contrastive, scratch)\n"
                  "  study data-needs   how many labelled photos per class reach a target top-1 (learning\n"

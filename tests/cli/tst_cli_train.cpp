@@ -1,8 +1,8 @@
 // `diffclip train --mode self-supervised` as a user runs it: on a library's photos (one of them
 // deleted from the disk meanwhile), the starter it writes taken up by `--mode scratch --init`,
 // and the usage errors of the options that belong to the mode; `diffclip study data-needs` on a
-// small tree, its usage errors and a missing tree; `diffclip library label-next` on the library. The tiny architecture on 12 NEU
-// photos, run as separate processes.
+// small tree, its usage errors and a missing tree; `diffclip library label-next` on the library.
+// The tiny architecture on 12 NEU photos, run as separate processes.
 #include <QtTest>
 
 #include <QDir>

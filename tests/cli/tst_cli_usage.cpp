@@ -183,6 +183,36 @@ private Q_SLOTS:
         }
         QCOMPARE(diffclip({"library", "check-labels", m_lib, "--k", "0"}).exitCode, 2);
 
+        // The PoC report: PDF in Japanese and its CSV tables; the same model twice is no comparison,
+        // which the report and a note say, and the rest of the report stands.
+        const QString pdf = m_dir.filePath("poc.pdf");
+        Run report = diffclip({"report", "--library", m_lib, "--out", pdf, "--csv", m_dir.filePath("tables"), "--lang", "ja",
+                               "--before-minutes", "3", "--models", m_dir.filePath("tiny.pkg") + "," + m_dir.filePath("tiny.pkg")});
+        QVERIFY2(report.exitCode == 0, report.err.constData());
+        QVERIFY2(report.out.contains("poc.pdf") && report.out.contains("hit_rates.csv"), report.out.constData());
+        QVERIFY2(report.err.contains("no comparison"), report.err.constData());
+        QFile pdfFile(pdf);
+        QVERIFY(pdfFile.open(QIODevice::ReadOnly) && pdfFile.read(5) == "%PDF-");
+        QVERIFY(QFile::exists(m_dir.filePath("tables/latency.csv")));
+        // The searches above used photos still on disk, one with a right hit: it is shown with the tiny
+        // (differential) model's A1 and A1 − λA2 maps.
+        Run html = diffclip({"report", "--library", m_lib, "--out", m_dir.filePath("poc.html"), "--examples", "2"});
+        QVERIFY2(html.exitCode == 0, html.err.constData());
+        QFile htmlFile(m_dir.filePath("poc.html"));
+        QVERIFY(htmlFile.open(QIODevice::ReadOnly));
+        const QByteArray page = htmlFile.readAll();
+        QVERIFY(page.contains("Where the model looks"));
+        QVERIFY2(page.contains("right hit at rank 2"), html.err.constData());
+        QVERIFY(page.count("data:image/png;base64,") >= 2);  // the weekly chart and the example's figure
+        QCOMPARE(diffclip({"report", "--library", m_lib, "--out", m_dir.filePath("poc.txt")}).exitCode, 2);
+        QCOMPARE(diffclip({"report", "--library", m_lib, "--out", pdf, "--lang", "fr"}).exitCode, 2);
+        QCOMPARE(diffclip({"report", "--library", m_lib, "--out", pdf, "--models", "one"}).exitCode, 2);
+        QCOMPARE(diffclip({"report", "--library", m_lib, "--out", pdf, "--hourly-rate", "60"}).exitCode, 2);
+        QCOMPARE(diffclip({"report", "--library", m_dir.filePath("absent.db"), "--out", pdf}).exitCode, 1);
+        Run notNeeds = diffclip({"report", "--library", m_lib, "--out", pdf, "--data-needs", m_lib});
+        QCOMPARE(notNeeds.exitCode, 1);
+        QVERIFY2(notNeeds.err.contains("data-needs") || notNeeds.err.contains("JSON"), notNeeds.err.constData());
+
         // Bad periods and subcommands: usage errors.
         QCOMPARE(diffclip({"usage", "kpis", "--library", m_lib, "--from", "7/12/2026"}).exitCode, 2);
         QCOMPARE(diffclip({"usage", "kpis", "--library", m_lib, "--from", "2026-12-10", "--to", "2026-12-01"}).exitCode, 2);

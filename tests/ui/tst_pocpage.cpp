@@ -316,6 +316,45 @@ private Q_SLOTS:
         dialog->close();
     }
 
+    // "Save Report…": the period shown, the money inputs and the data-needs study run from the
+    // page go into the PDF and the CSV tables beside it; a file type it cannot write is refused
+    // with the banner, and nothing is written.
+    void savesTheReport() {
+        PocPage page;
+        page.show();
+        page.setPeriod(QDate(2026, 11, 23), QDate(2026, 12, 6));
+        QSignalSpy refreshed(&page, &PocPage::refreshed);
+        page.setLibraryPath(m_lib);
+        QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 1, kTimeoutMs);
+        QVERIFY(page.findChild<QPushButton*>(QStringLiteral("saveReportButton"))->isEnabled());
+        page.setEconomicsInputs({5.0, 3000.0, 120.0, 30.0, 100000.0});
+        QSignalSpy saved(&page, &PocPage::reportSaved);
+        const QString pdf = m_dir.filePath(QStringLiteral("report/poc.pdf"));
+        QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("report"))));
+        page.saveReport(pdf);
+        QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 1, kTimeoutMs);
+        QVERIFY2(saved.last().at(0).toBool(), qPrintable(page.reportStatusText()));
+        QFile f(pdf);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY(f.read(5) == "%PDF-");
+        QVERIFY(QFile::exists(m_dir.filePath(QStringLiteral("report/poc-tables/hit_rates.csv"))));
+        QVERIFY(page.reportStatusText().contains(QStringLiteral("poc.pdf")));
+        const QString html = m_dir.filePath(QStringLiteral("report/poc.html"));
+        page.saveReport(html);
+        QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 2, kTimeoutMs);
+        QFile h(html);
+        QVERIFY(h.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(h.readAll());
+        QVERIFY(text.contains(QStringLiteral("2026-11-23 to 2026-12-06")));
+        QVERIFY(text.contains(QStringLiteral("Hours saved per month")));
+
+        page.saveReport(m_dir.filePath(QStringLiteral("report/poc.txt")));
+        QTRY_COMPARE_WITH_TIMEOUT(saved.count(), 3, kTimeoutMs);
+        QVERIFY(!saved.last().at(0).toBool());
+        QVERIFY(page.errorBanner()->isVisible());
+        QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("report/poc.txt"))));
+    }
+
     void libraryWithoutALog() {
         // A new library: no searches yet; a file that is not a library: the banner says why.
         PocPage page;
