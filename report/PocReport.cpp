@@ -27,6 +27,8 @@
 #include <map>
 
 #include "diffclip/explain/ExplainSession.h"
+#include "diffclip/explain/Render.h"
+#include "diffclip/model/Config.h"
 #include "diffclip/library/LabelCheck.h"
 #include "diffclip/library/Library.h"
 
@@ -334,6 +336,11 @@ void gatherExamples(Library& library, const PocReportRequest& request, PocReport
         d.examplesNote = spec + " has standard attention: there is no A1 − λA2 map to show";
         return;
     }
+    // How photos are cropped, for masks: the package's config.json.
+    std::optional<ModelConfig> crop;
+    if (!request.masksDir.empty())
+        if (auto c = ModelConfig::fromFile((QDir(QFile::decodeName(spec.c_str())).filePath(QStringLiteral("config.json"))).toStdString()))
+            crop = *c;
     const size_t n = std::min(candidates.size(), size_t(request.examples));
     for (size_t i = 0; i < n; ++i) {
         const SearchLogRecord& r = *candidates[(2 * i + 1) * candidates.size() / (2 * n)];
@@ -362,6 +369,25 @@ void gatherExamples(Library& library, const PocReportRequest& request, PocReport
         x.diffTop10 = result->panes[1].summary.top10Share;
         x.a1Entropy = result->panes[0].summary.normalisedEntropy;
         x.diffEntropy = result->panes[1].summary.normalisedEntropy;
+        if (!request.masksDir.empty() && crop) {
+            const QFileInfo photo(QFile::decodeName(r.entry.query.c_str()));
+            const QDir masks(QFile::decodeName(request.masksDir.c_str()));
+            for (const QString& candidate : {masks.filePath(photo.dir().dirName() + QLatin1Char('/') + photo.completeBaseName() + QStringLiteral(".png")),
+                                             masks.filePath(photo.completeBaseName() + QStringLiteral(".png"))}) {
+                if (!QFileInfo::exists(candidate)) continue;
+                const explain::PatchGrid& a1 = result->panes[0].map;
+                auto region = explain::loadRegionMask(QFile::encodeName(candidate).toStdString(), result->photoWidth,
+                                                      result->photoHeight, crop->preprocess, a1.rows, a1.cols);
+                if (!region) break;
+                auto s1 = explain::summarise(a1, &*region);
+                auto s2 = explain::summarise(result->panes[1].map, &*region);
+                if (s1 && s2) {
+                    x.a1Region = s1->regionShare;
+                    x.diffRegion = s2->regionShare;
+                }
+                break;
+            }
+        }
         d.examples.push_back(std::move(x));
     }
 }
@@ -683,6 +709,10 @@ QString PocReport::html(const PocReportData& d, const PocReportRequest& r, bool 
                                   .arg(x.rank)
                                   .arg(x.label.empty() ? tr("label unknown") : q(x.label), pct(x.a1Top10), pct(x.diffTop10),
                                        num(x.a1Entropy, 3), num(x.diffEntropy, 3))));
+            if (x.a1Region && x.diffRegion)
+                h += QStringLiteral("<p>%1</p>")
+                         .arg(esc(tr("Inside the defect's mask: A1 %1 %, A1 − λA2 %2 % of the map.")
+                                      .arg(pct(*x.a1Region), pct(*x.diffRegion))));
             const QImage img = toImage(x.figure);
             if (inlineImages) {
                 h += imageTag(img, exampleName(i), true);

@@ -52,6 +52,11 @@ struct PocReportRequest {
     /// The differential model whose maps they show (MODEL argument); "": the library's main
     /// model (the one with the most embeddings; its name is the MODEL it was indexed with).
     std::string explainModel;
+    /// Optional folder of region masks (as `diffclip explain --masks`): an example photo's mask is
+    /// DIR/<its folder name>/<its name>.png or DIR/<its name>.png (white = the defect); with one,
+    /// the example says how much of each map falls inside it. Needs a package folder as the model
+    /// (its config.json says how photos are cropped).
+    std::string masksDir;
     std::vector<std::string> machine;       // lines the caller adds (LibTorch version, device)
     std::string program;                    // e.g. "DiffCLIP Studio 0.9.0"
 };
@@ -72,6 +77,7 @@ struct ReportExample {
     RgbImage8 figure;           // photo, A1, A1 − λA2, colour bar, caption
     double a1Top10 = 0, diffTop10 = 0;            // share of |map| in the top 10 % of patches
     double a1Entropy = 0, diffEntropy = 0;        // normalised entropy, 0 (one patch) .. 1 (uniform)
+    std::optional<double> a1Region, diffRegion;   // share of |map| inside the photo's mask, when found
 };
 
 /// Everything the report shows, read from the library (plain data, copyable across threads).

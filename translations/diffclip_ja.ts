@@ -796,6 +796,10 @@
         <source>label unknown</source>
         <translation>ラベル不明</translation>
     </message>
+    <message>
+        <source>Inside the defect&apos;s mask: A1 %1 %, A1 − λA2 %2 % of the map.</source>
+        <translation>不良のマスクの内側：マップの A1 %1 %、A1 − λA2 %2 %。</translation>
+    </message>
 </context>
 <context>
     <name>RegistryJobs</name>

@@ -49,7 +49,7 @@ int runReport(int argc, char** argv) {
                     "docs/POC.md says how each figure is computed.");
     std::string library, out, csvDir, lang = "en", modelList, dataNeeds, tokenizer;
     long long bootstrap = 10000, examples = 3;
-    std::string explainModel;
+    std::string explainModel, masks;
     KpiArgs args;
     UsageKpiOptions o;
     EconomicsInputs money;
@@ -64,6 +64,9 @@ int runReport(int argc, char** argv) {
                    "example searches shown with their A1 and A1 − λA2 maps (default 3; 0: none)");
     cli.addText("--explain-model", explainModel, "MODEL",
                 "the differential model whose maps they show (default: the library's main model)");
+    cli.addText("--masks", masks, "DIR",
+                "region masks of the example photos (DIR/<folder>/<name>.png or DIR/<name>.png): the share of each "
+                "map inside the defect");
     cli.addText("--data-needs", dataNeeds, "FILE", "the JSON of `diffclip study data-needs --json` to include");
     addKpiOptions(cli, o, args);
     addEconomicsOptions(cli, money);
@@ -93,6 +96,7 @@ int runReport(int argc, char** argv) {
     request.iterations = bootstrap;
     request.examples = int(examples);
     request.explainModel = explainModel;
+    request.masksDir = masks;
     request.program = std::string("diffclip ") + DIFFCLIP_VERSION;
     request.machine = {"LibTorch " + libtorchVersion()};
     if (!dataNeeds.empty()) {

@@ -2,6 +2,8 @@
 // NEU photos with the tiny fixture model, run as separate processes.
 #include <QtTest>
 
+#include <QImage>
+
 #include <unistd.h>
 
 #include <QDir>
@@ -204,6 +206,19 @@ private Q_SLOTS:
         QVERIFY(page.contains("Where the model looks"));
         QVERIFY2(page.contains("right hit at rank 2"), html.err.constData());
         QVERIFY(page.count("data:image/png;base64,") >= 2);  // the weekly chart and the example's figure
+        // With a mask of that photo (its centre square): the share of each map inside it.
+        const QString masks = m_dir.filePath("masks");
+        QVERIFY(QDir().mkpath(masks + "/scratches"));
+        QImage mask(200, 200, QImage::Format_Grayscale8);
+        mask.fill(0);
+        for (int y = 50; y < 150; ++y)
+            for (int x = 50; x < 150; ++x) mask.setPixel(x, y, qRgb(255, 255, 255));
+        QVERIFY(mask.save(masks + "/scratches/scratches_1.png"));
+        Run masked = diffclip({"report", "--library", m_lib, "--out", m_dir.filePath("masked.html"), "--masks", masks});
+        QVERIFY2(masked.exitCode == 0, masked.err.constData());
+        QFile maskedFile(m_dir.filePath("masked.html"));
+        QVERIFY(maskedFile.open(QIODevice::ReadOnly));
+        QVERIFY(maskedFile.readAll().contains("Inside the defect"));
         QCOMPARE(diffclip({"report", "--library", m_lib, "--out", m_dir.filePath("poc.txt")}).exitCode, 2);
         QCOMPARE(diffclip({"report", "--library", m_lib, "--out", pdf, "--lang", "fr"}).exitCode, 2);
         QCOMPARE(diffclip({"report", "--library", m_lib, "--out", pdf, "--models", "one"}).exitCode, 2);
