@@ -731,11 +731,17 @@ QString PocReport::html(const PocReportData& d, const PocReportRequest& r, bool 
             const Json* after = member(m.training, "after");
             const Json* parent = member(m.training, "parent");
             const Json* init = parent ? member(*parent, "init") : nullptr;
-            training = tr("%1 training, %2 epochs, validation top-1 %3 %, start: %4")
-                           .arg(q(textAt(m.training, "mode")))
+            const Json* recipe = member(m.training, "recipe");
+            // Where it started: a starter (by name), random weights, or the parent model it was tuned from.
+            QString start = QStringLiteral("–");
+            if (init) start = q(textAt(*init, "kind") == "starter" ? textAt(*init, "starter") : textAt(*init, "kind"));
+            else if (parent) start = q(!textAt(*parent, "spec").empty() ? textAt(*parent, "spec") : textAt(*parent, "name"));
+            training = tr("%1 training (%2 preset, learning rate %3, seed %4), %5 epochs, validation top-1 %6 %, start: %7")
+                           .arg(q(textAt(m.training, "mode")), recipe ? q(textAt(*recipe, "preset")) : QStringLiteral("–"),
+                                recipe ? QString::number(numberAt(*recipe, "learning_rate")) : QStringLiteral("–"))
+                           .arg(recipe ? int64_t(numberAt(*recipe, "seed")) : 0)
                            .arg(int64_t(numberAt(m.training, "epochs_completed")))
-                           .arg(after ? pct(numberAt(*after, "top1")) : QStringLiteral("–"),
-                                init ? q(textAt(*init, "kind")) : parent ? q(textAt(*parent, "name")) : QStringLiteral("–"));
+                           .arg(after ? pct(numberAt(*after, "top1")) : QStringLiteral("–"), start);
         }
         rows.push_back({q(m.name), q(m.fingerprint.substr(0, 16)), QString::number(m.embeddings), training});
     }

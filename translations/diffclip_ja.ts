@@ -741,10 +741,6 @@
         <translation>ライブラリのモデル</translation>
     </message>
     <message>
-        <source>%1 training, %2 epochs, validation top-1 %3 %, start: %4</source>
-        <translation>%1 学習、%2 エポック、検証 top-1 %3 %、開始点：%4</translation>
-    </message>
-    <message>
         <source>Weights fingerprint (SHA-256, first 16)</source>
         <translation>重みの指紋（SHA-256、先頭 16 文字）</translation>
     </message>
@@ -799,6 +795,10 @@
     <message>
         <source>Inside the defect&apos;s mask: A1 %1 %, A1 − λA2 %2 % of the map.</source>
         <translation>不良のマスクの内側：マップの A1 %1 %、A1 − λA2 %2 %。</translation>
+    </message>
+    <message>
+        <source>%1 training (%2 preset, learning rate %3, seed %4), %5 epochs, validation top-1 %6 %, start: %7</source>
+        <translation>%1 学習（%2 プリセット、学習率 %3、シード %4）、%5 エポック、検証 top-1 %6 %、開始点：%7</translation>
     </message>
 </context>
 <context>

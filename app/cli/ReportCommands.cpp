@@ -98,7 +98,8 @@ int runReport(int argc, char** argv) {
     request.explainModel = explainModel;
     request.masksDir = masks;
     request.program = std::string("diffclip ") + DIFFCLIP_VERSION;
-    request.machine = {"LibTorch " + libtorchVersion()};
+    request.machine = {"LibTorch " + libtorchVersion(),
+                       cudaAvailable() ? "GPU: CUDA available to this build" : "GPU: none (CPU only)"};
     if (!dataNeeds.empty()) {
         auto j = readDataNeeds(dataNeeds);
         if (!j) return fail(j.error());
