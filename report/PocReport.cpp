@@ -338,9 +338,8 @@ void gatherExamples(Library& library, const PocReportRequest& request, PocReport
     }
     // How photos are cropped, for masks: the package's config.json.
     std::optional<ModelConfig> crop;
-    if (!request.masksDir.empty())
-        if (auto c = ModelConfig::fromFile((QDir(QFile::decodeName(spec.c_str())).filePath(QStringLiteral("config.json"))).toStdString()))
-            crop = *c;
+    if (auto c = ModelConfig::fromFile((QDir(QFile::decodeName(spec.c_str())).filePath(QStringLiteral("config.json"))).toStdString()))
+        crop = *c;
     const size_t n = std::min(candidates.size(), size_t(request.examples));
     for (size_t i = 0; i < n; ++i) {
         const SearchLogRecord& r = *candidates[(2 * i + 1) * candidates.size() / (2 * n)];
@@ -369,11 +368,23 @@ void gatherExamples(Library& library, const PocReportRequest& request, PocReport
         x.diffTop10 = result->panes[1].summary.top10Share;
         x.a1Entropy = result->panes[0].summary.normalisedEntropy;
         x.diffEntropy = result->panes[1].summary.normalisedEntropy;
-        if (!request.masksDir.empty() && crop) {
+        if (crop) {
             const QFileInfo photo(QFile::decodeName(r.entry.query.c_str()));
-            const QDir masks(QFile::decodeName(request.masksDir.c_str()));
-            for (const QString& candidate : {masks.filePath(photo.dir().dirName() + QLatin1Char('/') + photo.completeBaseName() + QStringLiteral(".png")),
-                                             masks.filePath(photo.completeBaseName() + QStringLiteral(".png"))}) {
+            QStringList maskFiles;
+            if (!request.masksDir.empty()) {
+                const QDir masks(QFile::decodeName(request.masksDir.c_str()));
+                maskFiles << masks.filePath(photo.dir().dirName() + QLatin1Char('/') + photo.completeBaseName() + QStringLiteral(".png"))
+                           << masks.filePath(photo.completeBaseName() + QStringLiteral(".png"));
+            } else {
+                // The layout of the demo and of many labelling tools: .../photos/<path> beside .../masks/<path>.png.
+                QString path = QDir::fromNativeSeparators(photo.absoluteFilePath());
+                const int at = path.lastIndexOf(QLatin1String("/photos/"));
+                if (at >= 0) {
+                    path.replace(at, 8, QStringLiteral("/masks/"));
+                    maskFiles << QFileInfo(path).dir().filePath(photo.completeBaseName() + QStringLiteral(".png"));
+                }
+            }
+            for (const QString& candidate : maskFiles) {
                 if (!QFileInfo::exists(candidate)) continue;
                 const explain::PatchGrid& a1 = result->panes[0].map;
                 auto region = explain::loadRegionMask(QFile::encodeName(candidate).toStdString(), result->photoWidth,

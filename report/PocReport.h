@@ -53,9 +53,10 @@ struct PocReportRequest {
     /// model (the one with the most embeddings; its name is the MODEL it was indexed with).
     std::string explainModel;
     /// Optional folder of region masks (as `diffclip explain --masks`): an example photo's mask is
-    /// DIR/<its folder name>/<its name>.png or DIR/<its name>.png (white = the defect); with one,
-    /// the example says how much of each map falls inside it. Needs a package folder as the model
-    /// (its config.json says how photos are cropped).
+    /// DIR/<its folder name>/<its name>.png or DIR/<its name>.png (white = the defect). Without
+    /// it, a photo under .../photos/<path> finds its mask at .../masks/<path> with .png (the
+    /// demo's layout). With a mask the example says how much of each map falls inside it. Needs a
+    /// package folder as the model (its config.json says how photos are cropped).
     std::string masksDir;
     std::vector<std::string> machine;       // lines the caller adds (LibTorch version, device)
     std::string program;                    // e.g. "DiffCLIP Studio 0.9.0"

@@ -1,5 +1,7 @@
 #include "PocPage.h"
 
+#include "diffclip/model/ModelSummary.h"
+
 #include <QDateEdit>
 #include <QDir>
 #include <QFileDialog>
@@ -402,6 +404,7 @@ void PocPage::saveReport(const QString& chosen) {
                                                       m_kwhPrice->value(), m_investment->value()};
     request.dataNeeds = m_lastDataNeeds;
     request.program = QStringLiteral("DiffCLIP Studio " DIFFCLIP_VERSION).toStdString();
+    request.machine = {diffclip::runtimeDescription()};
     m_reportStatus->setText(tr("Writing the report…"));
     using R = diffclip::Result<report::PocReportData>;
     auto req = std::make_shared<report::PocReportRequest>(request);

@@ -12,7 +12,7 @@
 #include "Output.h"
 #include "PocReport.h"
 #include "UsageArgs.h"
-#include "diffclip/model/Runtime.h"
+#include "diffclip/model/ModelSummary.h"
 
 #ifndef DIFFCLIP_VERSION
 #define DIFFCLIP_VERSION "unknown"
@@ -98,8 +98,7 @@ int runReport(int argc, char** argv) {
     request.explainModel = explainModel;
     request.masksDir = masks;
     request.program = std::string("diffclip ") + DIFFCLIP_VERSION;
-    request.machine = {"LibTorch " + libtorchVersion(),
-                       cudaAvailable() ? "GPU: CUDA available to this build" : "GPU: none (CPU only)"};
+    request.machine = {runtimeDescription()};
     if (!dataNeeds.empty()) {
         auto j = readDataNeeds(dataNeeds);
         if (!j) return fail(j.error());

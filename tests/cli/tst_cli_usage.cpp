@@ -219,6 +219,13 @@ private Q_SLOTS:
         QFile maskedFile(m_dir.filePath("masked.html"));
         QVERIFY(maskedFile.open(QIODevice::ReadOnly));
         QVERIFY(maskedFile.readAll().contains("Inside the defect"));
+        // The masks sit beside the photos (…/photos/<path> and …/masks/<path>.png, the demo's
+        // layout): found without --masks too.
+        Run beside = diffclip({"report", "--library", m_lib, "--out", m_dir.filePath("beside.html")});
+        QVERIFY2(beside.exitCode == 0, beside.err.constData());
+        QFile besideFile(m_dir.filePath("beside.html"));
+        QVERIFY(besideFile.open(QIODevice::ReadOnly));
+        QVERIFY(besideFile.readAll().contains("Inside the defect"));
         QCOMPARE(diffclip({"report", "--library", m_lib, "--out", m_dir.filePath("poc.txt")}).exitCode, 2);
         QCOMPARE(diffclip({"report", "--library", m_lib, "--out", pdf, "--lang", "fr"}).exitCode, 2);
         QCOMPARE(diffclip({"report", "--library", m_lib, "--out", pdf, "--models", "one"}).exitCode, 2);

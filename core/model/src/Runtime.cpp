@@ -199,6 +199,12 @@ int int8WeightBits() {
     return int8::eightBitWeightsExact() ? 8 : 7;
 }
 
+std::string runtimeDescription() {
+    return "LibTorch " + libtorchVersion() + " · " +
+           (cudaAvailable() ? "GPU: CUDA available to this build (" + std::to_string(torch::cuda::device_count()) + ")"
+                            : std::string("GPU: none (CPU only)"));
+}
+
 std::string automaticCpuPrecision() {
     if (cpuHasFastBf16()) return "bf16";
     return int8Supported() ? "int8" : "fp32";

@@ -34,6 +34,9 @@ int cpuThreadPreference();
 /// Honours DIFFCLIP_CPU_CAPS (Runtime.h). Any thread.
 std::string automaticCpuPrecision();
 
+/// The runtime in words for reports, e.g. "LibTorch 1.13.1 · GPU: none (CPU only)". Any thread.
+std::string runtimeDescription();
+
 /// Opens the model as loadModel() does (validating everything) and summarises it.
 Result<ModelSummary> summariseModel(const std::string& spec);
 
