@@ -5642,6 +5642,18 @@ The folder %2 is removed; this cannot be undone.</source>
         <source>Ready to train on %1 classes. Check the settings, then start.</source>
         <translation>%1 クラスで学習できます。設定を確認してから開始してください。</translation>
     </message>
+    <message>
+        <source>Self-supervised training uses every photo under the folder, in class folders or not, and writes a starter for later training runs. Check the settings, then start.</source>
+        <translation>自己教師あり学習は、クラスフォルダーの有無にかかわらずフォルダー内のすべての写真を使い、後の学習用のスターターを書き出します。設定を確認してから開始してください。</translation>
+    </message>
+    <message>
+        <source>A starter named “%1” already exists. Choose another output name.</source>
+        <translation>「%1」という名前のスターターはすでにあります。別の出力名を選んでください。</translation>
+    </message>
+    <message>
+        <source>Finished. The starter is %1 (two views of a photo matched %2 % of the time on held-out photos). Choose it under “Start from” to train a model from it.</source>
+        <translation>完了しました。スターターは %1 です（検証用写真で、同じ写真の2つのビューが %2 % 一致）。モデルを学習するには「開始点」でこれを選んでください。</translation>
+    </message>
 </context>
 <context>
     <name>diffclip::ui::TrainingRecipeForm</name>
@@ -5804,6 +5816,22 @@ The folder %2 is removed; this cannot be undone.</source>
     <message>
         <source>Both compared models start from installed starters pretrained the same way: “%1” (differential attention) and “%2” (standard attention); the text towers start from random weights.</source>
         <translation>比較する両方のモデルは、同じ方法で事前学習されたインストール済みのスターターから始まります：「%1」（差分注意）と「%2」（標準注意）。テキスト側はランダムな重みから始まります。</translation>
+    </message>
+    <message>
+        <source>Self-supervised (unlabelled photos → a starter)</source>
+        <translation>自己教師あり（ラベルなしの写真 → スターター）</translation>
+    </message>
+    <message>
+        <source>Your starter “%1”</source>
+        <translation>自分のスターター「%1」</translation>
+    </message>
+    <message>
+        <source>This starter cannot be read: %1</source>
+        <translation>このスターターを読み込めません：%1</translation>
+    </message>
+    <message>
+        <source>The vision tower starts from your starter “%1”; the text tower starts from random weights.</source>
+        <translation>画像タワーは自分のスターター「%1」から、テキストタワーはランダムな重みから始まります。</translation>
     </message>
 </context>
 <context>

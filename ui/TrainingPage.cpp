@@ -67,9 +67,11 @@ TrainingPage::TrainingPage(JobCentre* jobs, QWidget* parent)
     auto* trainBox = new QGroupBox(tr("Training"), settings);
     auto* trainCol = new QVBoxLayout(trainBox);
     m_recipe = new TrainingRecipeForm(trainBox);
+    m_recipe->setStartersDir(startersDir());
     connect(m_recipe, &TrainingRecipeForm::modeChanged, this, [this] {
         if (!m_data->folder().isEmpty() && m_recipe->outputName().isEmpty())
             m_recipe->setOutputPlaceholder(defaultOutputName());
+        if (!isBusy()) showReadiness();
     });
     trainCol->addWidget(m_recipe);
     col->addWidget(trainBox);
@@ -159,7 +161,12 @@ void TrainingPage::setOutputName(const QString& name) { m_recipe->setOutputName(
 
 QString TrainingPage::outputName() const { return m_recipe->outputName(); }
 
-void TrainingPage::setRegistryDir(const QString& dir) { m_registryDir = dir; }
+void TrainingPage::setRegistryDir(const QString& dir) {
+    m_registryDir = dir;
+    m_recipe->setStartersDir(startersDir());
+}
+
+QString TrainingPage::startersDir() const { return QDir(m_registryDir).filePath(QStringLiteral(".starters")); }
 
 QString TrainingPage::checkpointDir() const {
     const QString name = TrainingText::folderName(outputName().isEmpty() ? defaultOutputName() : outputName());
@@ -251,6 +258,9 @@ void TrainingPage::showReadiness() {
     if (root.isEmpty()) m_status->setText(tr("Choose a data folder, then start."));
     else if (m_data->isListing() || m_data->listedFolder() != root) m_status->setText(tr("Listing the classes…"));
     else if (!m_data->listedFolderExists()) m_status->setText(tr("The data folder does not exist; choose another one."));
+    else if (mode() == Mode::SelfSupervised)
+        m_status->setText(tr("Self-supervised training uses every photo under the folder, in class folders or not, and "
+                             "writes a starter for later training runs. Check the settings, then start."));
     else if (classes < 2)
         m_status->setText(tr("Training needs at least two classes: subfolders with photos in them. This folder has %n.",
                              nullptr, classes));
@@ -268,7 +278,7 @@ void TrainingPage::updateControls() {
 }
 
 QString TrainingPage::defaultOutputName() const {
-    static const char* names[] = {"linear", "contrastive", "scratch"};
+    static const char* names[] = {"linear", "contrastive", "scratch", "self-supervised"};
     const QString data = TrainingText::folderName(QFileInfo(dataFolder()).fileName());
     return QStringLiteral("%1-%2-%3")
         .arg(data.isEmpty() ? QStringLiteral("model") : data, QLatin1String(names[int(mode())]),
@@ -295,6 +305,7 @@ bool TrainingPage::start() {
         startError(tr("The folder “%1” does not exist.").arg(QDir::toNativeSeparators(root)), true);
         return false;
     }
+    if (mode() == Mode::SelfSupervised) return submit();  // any photos, no classes needed
     if (m_data->isListing() || m_data->listedFolder() != root) {
         // The preview does not show this folder yet: start once its classes are listed.
         m_startWhenListed = true;
@@ -310,7 +321,8 @@ bool TrainingPage::start() {
 bool TrainingPage::submit() {
     const QString root = dataFolder();
     const int classes = int(m_data->classes().size());
-    if (classes < 2) {
+    const bool selfSupervised = mode() == Mode::SelfSupervised;
+    if (classes < 2 && !selfSupervised) {
         startError(tr("Training needs at least two classes: subfolders with photos in them. “%1” has %n.", nullptr, classes)
                        .arg(QDir::toNativeSeparators(root)),
                    true);
@@ -318,9 +330,10 @@ bool TrainingPage::submit() {
         return false;
     }
     const Mode md = mode();
-    auto recipe = diffclip::presetRecipe(md == Mode::Linear ? diffclip::TrainMode::Linear
-                                         : md == Mode::Contrastive ? diffclip::TrainMode::Contrastive
-                                                                   : diffclip::TrainMode::Scratch,
+    auto recipe = diffclip::presetRecipe(md == Mode::Linear          ? diffclip::TrainMode::Linear
+                                         : md == Mode::Contrastive   ? diffclip::TrainMode::Contrastive
+                                         : md == Mode::SelfSupervised ? diffclip::TrainMode::SelfSupervised
+                                                                      : diffclip::TrainMode::Scratch,
                                          preset().toStdString());
     if (!recipe) {
         m_error->showError(tr("Cannot start training"), tr("Unknown preset."), ErrorText::details(recipe.error()));
@@ -328,7 +341,7 @@ bool TrainingPage::submit() {
         return false;
     }
     diffclip::TrainRecipe r = *recipe;
-    if (md != Mode::Scratch) {
+    if (md != Mode::Scratch && md != Mode::SelfSupervised) {
         const QString base = baseModel();
         if (base.isEmpty()) {
             startError(tr("Choose the base model to start from (the active model is the default)."), false);
@@ -337,8 +350,8 @@ bool TrainingPage::submit() {
         r.base = QFile::encodeName(base).toStdString();
     } else {
         if (!architecture().isEmpty()) r.architecture = architecture().toStdString();
-        r.compareAttention = m_recipe->compareAttention();
-        r.init = m_recipe->init().toStdString();
+        r.compareAttention = md == Mode::Scratch && m_recipe->compareAttention();
+        r.init = QFile::encodeName(m_recipe->init()).toStdString();
     }
     r.device = m_recipe->device().toStdString();
     r.timeBudgetMinutes = m_recipe->timeBudgetMinutes();
@@ -347,21 +360,25 @@ bool TrainingPage::submit() {
 
     QString name = TrainingText::folderName(outputName());
     if (name.isEmpty()) name = defaultOutputName();
-    const QString out = QDir(m_registryDir).filePath(name);
+    const QString out = QDir(selfSupervised ? startersDir() : m_registryDir).filePath(name);
     const QStringList outs = r.compareAttention ? QStringList{out + QStringLiteral("-differential"), out + QStringLiteral("-standard")}
                                                 : QStringList{out};
     for (const QString& o : outs)
         if (QFileInfo::exists(o)) {
-            startError(tr("A model named “%1” already exists. Choose another output name.").arg(QFileInfo(o).fileName()),
+            startError((selfSupervised ? tr("A starter named “%1” already exists. Choose another output name.")
+                                       : tr("A model named “%1” already exists. Choose another output name."))
+                           .arg(QFileInfo(o).fileName()),
                        false);
             return false;
         }
-    if (!QDir().mkpath(m_registryDir)) {
-        startError(tr("The model folder “%1” cannot be made.").arg(QDir::toNativeSeparators(m_registryDir)), false);
+    const QString folder = QFileInfo(out).absolutePath();
+    if (!QDir().mkpath(folder)) {
+        startError(tr("The model folder “%1” cannot be made.").arg(QDir::toNativeSeparators(folder)), false);
         return false;
     }
     m_recipe->setOutputName(name);
-    m_runCheckpoint = checkpointDir();
+    // A starter's checkpoint stays beside it (out.partial), a package's under the registry.
+    m_runCheckpoint = selfSupervised ? out + QStringLiteral(".partial") : checkpointDir();
     m_runMode = md;
     m_results->clear();
     m_curves->clear();
@@ -466,6 +483,24 @@ void TrainingPage::onJobFinished(int state, const QString& reason, const QString
                 summary["package"] = m_feed->package;
         }
         m_progress->setValue(1);
+        if (m_runMode == Mode::SelfSupervised) {
+            // A starter, not a model: the results table of a class model does not apply.
+            const diffclip::Json* after = summary.is_object() ? diffclip::jsonFind(summary, "after") : nullptr;
+            const diffclip::Json* match = after ? diffclip::jsonFind(*after, "view_match") : nullptr;
+            const diffclip::Json* starter = diffclip::jsonFind(summary, "starter");
+            const QString path = starter && starter->is_string() ? QString::fromStdString(starter->get<std::string>()) : QString();
+            m_recipe->refreshStarters();
+            m_status->setText(tr("Finished. The starter is %1 (two views of a photo matched %2 % of the time on held-out "
+                                 "photos). Choose it under “Start from” to train a model from it.")
+                                  .arg(QDir::toNativeSeparators(path),
+                                       match && match->is_number() ? QLocale().toString(100.0 * match->get<double>(), 'f', 1)
+                                                                   : QStringLiteral("–")));
+            m_recipe->setOutputName(QString());
+            m_recipe->setOutputPlaceholder(defaultOutputName());
+            updateControls();
+            Q_EMIT trainingFinished(true);
+            return;
+        }
         m_results->showSummary(std::move(summary));
         m_status->setText(tr("Finished. The new model is %1.").arg(QDir::toNativeSeparators(packagePath())));
         m_recipe->setOutputName(QString());  // the next run gets a new name

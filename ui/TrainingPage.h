@@ -84,6 +84,9 @@ public:
     void setRegistryDir(const QString& dir);
     QString registryDir() const { return m_registryDir; }
     QString checkpointDir() const;
+    /// Where self-supervised runs write their starters: <registry>/.starters/<name> (not model
+    /// packages, so the registry does not list them); "Start from" offers each one.
+    QString startersDir() const;
 
     /// Starts training with the current settings. Returns false (and says why in the page)
     /// when the settings or data cannot be used or a training is already running. While the

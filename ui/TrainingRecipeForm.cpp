@@ -30,6 +30,7 @@ TrainingRecipeForm::TrainingRecipeForm(QWidget* parent) : QWidget(parent) {
     m_mode->addItem(tr("Linear probe (fast, base model frozen)"), int(Mode::Linear));
     m_mode->addItem(tr("Contrastive fine-tuning"), int(Mode::Contrastive));
     m_mode->addItem(tr("From scratch (small DiffCLIP)"), int(Mode::Scratch));
+    m_mode->addItem(tr("Self-supervised (unlabelled photos → a starter)"), int(Mode::SelfSupervised));
     form->addRow(tr("&Mode:"), m_mode);
     m_preset = new QComboBox(this);
     m_preset->addItem(tr("Quick"), QStringLiteral("quick"));
@@ -178,8 +179,34 @@ void TrainingRecipeForm::setInit(const QString& init) {
 
 QString TrainingRecipeForm::init() const { return m_init->currentData().toString(); }
 
+void TrainingRecipeForm::setStartersDir(const QString& dir) {
+    m_startersDir = dir;
+    refreshStarters();
+}
+
+void TrainingRecipeForm::refreshStarters() {
+    const QString chosen = init();
+    const QSignalBlocker block(m_init);
+    while (m_init->count() > 2) m_init->removeItem(2);  // keep "auto" and "random"
+    if (!m_startersDir.isEmpty()) {
+        const QDir dir(m_startersDir);
+        for (const QString& name : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name))
+            if (QFileInfo::exists(dir.filePath(name + QStringLiteral("/starter.json"))))
+                m_init->addItem(tr("Your starter “%1”").arg(name), dir.filePath(name));
+    }
+    const int again = m_init->findData(chosen);
+    m_init->setCurrentIndex(again < 0 ? 0 : again);
+    updateEnabled();
+}
+
 QString TrainingRecipeForm::initHint() const {
     if (init() == QLatin1String("random")) return tr("The vision tower starts from random weights.");
+    if (init() != QLatin1String("auto")) {
+        auto s = readStarter(QFile::encodeName(init()).toStdString());
+        if (!s) return tr("This starter cannot be read: %1").arg(QString::fromStdString(s.error().message));
+        return tr("The vision tower starts from your starter “%1”; the text tower starts from random weights.")
+            .arg(QString::fromStdString(s->name));
+    }
     std::string arch = architecture().toStdString();
     if (arch.empty()) {
         auto r = presetRecipe(TrainMode::Scratch, preset().toStdString());
@@ -188,7 +215,7 @@ QString TrainingRecipeForm::initHint() const {
     auto cfg = arch.rfind("preset:", 0) == 0 ? ModelConfig::preset(arch.substr(7)) : ModelConfig::fromFile(arch);
     if (!cfg) return QString();
     std::optional<StarterInfo> starter = findStarter(*cfg);
-    if (m_compare->isChecked()) {
+    if (mode() == Mode::Scratch && m_compare->isChecked()) {
         ModelConfig standard = *cfg;
         standard.attention = AttentionKind::Standard;
         standard.vision.normEps = 1e-6;
@@ -234,11 +261,12 @@ void TrainingRecipeForm::chooseBaseModel() {
 }
 
 void TrainingRecipeForm::updateEnabled() {
-    const bool scratch = mode() == Mode::Scratch;
+    // Self-supervised training builds a vision tower like a scratch run, from no base model.
+    const bool scratch = mode() == Mode::Scratch || mode() == Mode::SelfSupervised;
     m_base->setEnabled(!scratch && !m_running);
     m_baseBrowse->setEnabled(!scratch && !m_running);
     m_arch->setEnabled(scratch && !m_running);
-    m_compare->setEnabled(scratch && !m_running);
+    m_compare->setEnabled(mode() == Mode::Scratch && !m_running);
     m_init->setEnabled(scratch && !m_running);
     m_initHint->setVisible(scratch);
     if (scratch) m_initHint->setText(initHint());

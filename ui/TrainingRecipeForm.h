@@ -1,5 +1,5 @@
 #pragma once
-// The Training page's settings: mode (linear / contrastive / scratch), preset, base model (the
+// The Training page's settings: mode (linear / contrastive / scratch / self-supervised), preset, base model (the
 // open workspace's model until the user picks one) or architecture and where it starts (a
 // pretrained starter or random weights), the standard-vs-differential
 // comparison, device, time budget and output name. Which fields apply follows the mode; all are
@@ -21,7 +21,7 @@ class TrainingRecipeForm : public QWidget {
     Q_OBJECT
 
 public:
-    enum class Mode { Linear, Contrastive, Scratch };
+    enum class Mode { Linear, Contrastive, Scratch, SelfSupervised };
 
     explicit TrainingRecipeForm(QWidget* parent = nullptr);
 
@@ -41,11 +41,16 @@ public:
     QString architecture() const;
     void setCompareAttention(bool on);  // scratch only
     bool compareAttention() const;
-    /// Scratch: "auto" (the installed starter that fits, else random) or "random" (TrainRecipe::init).
+    /// Scratch, self-supervised: "auto" (the installed starter that fits, else random), "random",
+    /// or the folder of one of the user's starters (setStartersDir) (TrainRecipe::init).
     void setInit(const QString& init);
     QString init() const;
     /// The sentence under the choice: which starter the run would use, or why none.
     QString initHint() const;
+    /// Where the user's own starters (self-supervised runs) are kept; "Start from" offers each
+    /// one found there. Reads the folder again.
+    void setStartersDir(const QString& dir);
+    void refreshStarters();
     QString device() const;
     void setTimeBudgetMinutes(double minutes);  // 0: no limit
     double timeBudgetMinutes() const;
@@ -76,6 +81,7 @@ private:
     QComboBox* m_arch = nullptr;
     QCheckBox* m_compare = nullptr;
     QComboBox* m_init = nullptr;
+    QString m_startersDir;
     QLabel* m_initHint = nullptr;
     QComboBox* m_device = nullptr;
     QDoubleSpinBox* m_budget = nullptr;

@@ -310,6 +310,52 @@ private Q_SLOTS:
         QVERIFY(!hint->isVisible());
     }
 
+    // Self-supervised on a folder of photos without class folders: no class check, a starter in
+    // <registry>/.starters that "Start from" then offers, its hint naming it; the registry itself
+    // holds no package.
+    void selfSupervisedWritesAStarter() {
+        const QString loose = m_tmp.filePath(QStringLiteral("loose"));
+        QVERIFY(QDir().mkpath(loose));
+        for (int i = 0; i < 12; ++i) writePhoto(loose + QStringLiteral("/photo%1.png").arg(i), i % 3, i);
+        JobCentre jobs;
+        TrainingPage page(&jobs);
+        const QString registry = m_tmp.filePath(QStringLiteral("registry-ssl"));
+        page.resize(1400, 900);
+        page.show();
+        page.setRegistryDir(registry);
+        page.setDataFolder(loose);
+        page.setMode(TrainingPage::Mode::SelfSupervised);
+        page.setPreset(QStringLiteral("quick"));
+        page.setArchitecture(QStringLiteral("preset:diffclip-tiny"));
+        auto* choice = page.findChild<QComboBox*>(QStringLiteral("initChoice"));
+        QVERIFY(choice && choice->isEnabled());
+        choice->setCurrentIndex(choice->findData(QStringLiteral("random")));
+        page.setTimeBudgetMinutes(0.1);
+        page.setOutputName(QStringLiteral("plant-ssl"));
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isListing(), kWait);
+        QVERIFY2(page.statusLabel()->text().contains(QStringLiteral("Self-supervised")), qPrintable(page.statusLabel()->text()));
+        QSignalSpy finished(&page, &TrainingPage::trainingFinished);
+        QVERIFY(page.start());
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kWait);
+        QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(page.errorBanner()->details()));
+        const QString starter = registry + QStringLiteral("/.starters/plant-ssl");
+        QVERIFY(QFileInfo::exists(starter + QStringLiteral("/starter.json")));
+        QVERIFY(!QFileInfo::exists(registry + QStringLiteral("/plant-ssl")));
+        QVERIFY2(page.statusLabel()->text().contains(QStringLiteral("plant-ssl")), qPrintable(page.statusLabel()->text()));
+        // Offered under "Start from" for a scratch run, with a hint naming it.
+        page.setMode(TrainingPage::Mode::Scratch);
+        const int mine = choice->findData(starter);
+        QVERIFY2(mine >= 0, qPrintable(starter));
+        choice->setCurrentIndex(mine);
+        auto* hint = page.findChild<QLabel*>(QStringLiteral("initHint"));
+        QVERIFY2(hint->text().contains(QStringLiteral("“plant-ssl”")), qPrintable(hint->text()));
+        // The same name again: refused before anything runs.
+        page.setMode(TrainingPage::Mode::SelfSupervised);
+        page.setOutputName(QStringLiteral("plant-ssl"));
+        QVERIFY(!page.start());
+        QVERIFY(page.errorBanner()->isVisible());
+    }
+
     void scratchComparesAttentionKinds() {
         JobCentre jobs;
         TrainingPage page(&jobs);
