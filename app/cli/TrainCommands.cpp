@@ -102,6 +102,9 @@ void printSelfSupervised(const Json& v) {
         std::cerr << "\n" << std::defaultfloat;
     }
     std::cerr << "  starter " << textAt(v, "starter") << " (train --mode scratch --init " << textAt(v, "starter") << ")\n";
+    if (jsonFind(v, "package"))
+        std::cerr << "  search package " << textAt(v, "package") << " (index --model " << textAt(v, "package")
+                  << "; photo search only)\n";
 }
 
 void printVariant(const Json& v) {
@@ -161,7 +164,7 @@ int runTrain(int argc, char** argv) {
     long long epochs = 0, seed = 0, batch = 0, accumulation = 1, patience = 0, imageSize = 0, freezeBlocks = 0,
               threadCount = 0;
     double timeBudget = 0.0, valSplit = 0.2, lr = 0.0, weightDecay = 0.0, labelSmoothing = 0.0;
-    std::string library;
+    std::string library, searchPackage;
     double temperature = 0.0;
     bool trainText = false, compareAttention = false, noBalance = false, overwrite = false, json = false;
     cli.addText("--data", data, "FOLDER", "folder-per-class tree of photos (self-supervised: any folder of photos)");
@@ -187,6 +190,9 @@ int runTrain(int argc, char** argv) {
     cli.addText("--init", init, "I",
                 "scratch, self-supervised: auto | starter | random | STARTER_FOLDER: where the vision tower starts\n"
                 "(default auto: the installed starter that fits the architecture, else random)");
+    cli.addText("--package", searchPackage, "PACKAGE",
+                "self-supervised: also write the model as a package, to index and search a library with before any "
+                "label exists (photo search only: its text tower is untrained)");
     cli.addNumber("--temperature", temperature, 0, 1, "T", "self-supervised: NT-Xent temperature, 0 < T <= 1 (default 0.2)");
     cli.addInteger("--freeze-blocks", freezeBlocks, 0, kNoLimit, "N", "contrastive: leave the first N vision blocks frozen");
     cli.addFlag("--train-text", trainText, "contrastive: fine-tune the text tower too");
@@ -215,6 +221,7 @@ int runTrain(int argc, char** argv) {
     if (!library.empty() && !selfSupervised) return cli.usageError("--library needs --mode self-supervised");
     if (data.empty() == library.empty())
         return cli.usageError(selfSupervised ? "give --data FOLDER or --library LIB" : "--data FOLDER is required");
+    if (!searchPackage.empty() && !selfSupervised) return cli.usageError("--package needs --mode self-supervised");
     if (cli.given("--temperature")) {
         if (!selfSupervised) return cli.usageError("--temperature needs --mode self-supervised");
         if (!(temperature > 0)) return cli.usageError("--temperature must be above 0");
@@ -266,6 +273,7 @@ int runTrain(int argc, char** argv) {
         data = library;  // recorded as the data's root in training.json
     }
     options.overwrite = overwrite;
+    options.searchPackage = searchPackage;
     options.job.cancel = g_cancel;
     options.job.progress = stderrProgress("train");
     options.onMetrics = metricsPrinter(options.job.progress);

@@ -49,9 +49,10 @@ private Q_SLOTS:
         // A photo the library knows but the disk no longer has is skipped, not fatal.
         QVERIFY(QFile::remove(m_photos + "/crazing/crazing_2.jpg"));
         const QString starter = m_dir.filePath("plant-starter");
+        const QString searchPackage = m_dir.filePath("plant-ssl-package");
         Run ssl = diffclip({"train", "--mode", "self-supervised", "--library", m_lib, "--architecture", "preset:diffclip-tiny",
                             "--init", "random", "--epochs", "2", "--batch", "4", "--val-split", "0.25", "--out", starter,
-                            "--json"});
+                            "--package", searchPackage, "--json"});
         QVERIFY2(ssl.exitCode == 0, ssl.err.constData());
         const QJsonObject s = json(ssl);
         QCOMPARE(s["mode"].toString(), QString("self-supervised"));
@@ -63,6 +64,17 @@ private Q_SLOTS:
         QVERIFY(ssl.err.contains("view match"));
         QVERIFY(QFile::exists(starter + "/starter.json"));
         QVERIFY(QFile::exists(starter + "/model.safetensors"));
+        // The search package: the same weights, usable for indexing and photo search at once.
+        QCOMPARE(s["package"].toString(), searchPackage);
+        QVERIFY(ssl.err.contains("search package"));
+        QVERIFY(QFile::exists(searchPackage + "/config.json") && QFile::exists(searchPackage + "/training.json"));
+        const QString searchLib = m_dir.filePath("ssl-search.db");
+        Run indexed = diffclip({"index", "--library", searchLib, "--model", searchPackage, m_photos});
+        QVERIFY2(indexed.exitCode == 0, indexed.err.constData());
+        Run found = diffclip({"search", "--library", searchLib, "--model", searchPackage, "--image",
+                              m_photos + "/patches/patches_1.jpg", "--top", "3", "--json"});
+        QVERIFY2(found.exitCode == 0, found.err.constData());
+        QCOMPARE(json(found)["hits"].toArray().size(), 3);
 
         Run scratch = diffclip({"train", "--mode", "scratch", "--data", m_photos, "--architecture", "preset:diffclip-tiny",
                                 "--init", starter, "--epochs", "1", "--batch", "4", "--out", m_dir.filePath("model"), "--json"});
@@ -91,6 +103,8 @@ private Q_SLOTS:
         QTest::newRow("neither data nor library") << QStringList{"--mode", "self-supervised", "--out", out} << "--library";
         QTest::newRow("both data and library")
             << QStringList{"--mode", "self-supervised", "--data", "d", "--library", "x.db", "--out", out} << "--library";
+        QTest::newRow("package with scratch")
+            << QStringList{"--mode", "scratch", "--data", "d", "--package", "p", "--out", out} << "--package";
         QTest::newRow("base with self-supervised")
             << QStringList{"--mode", "self-supervised", "--data", "d", "--base", "m", "--out", out} << "--base";
         QTest::newRow("unknown mode") << QStringList{"--mode", "unsupervised", "--data", "d", "--out", out} << "self-supervised";

@@ -93,6 +93,13 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
             if (selfSupervised && fs::exists(o, ec) && !fs::exists(o / "starter.json", ec))
                 return makeError(ErrorCode::Io, o.string() + " exists and is not a starter; not replacing it");
         }
+        if (!options.searchPackage.empty()) {
+            if (!selfSupervised) return makeError(ErrorCode::InvalidArgument, "a search package is written by self-supervised training only");
+            const fs::path p = fs::absolute(options.searchPackage);
+            if (fs::exists(p, ec) && !options.overwrite) return makeError(ErrorCode::Io, p.string() + " already exists (use --overwrite)");
+            if (fs::exists(p, ec) && !isPackage(p.string()))
+                return makeError(ErrorCode::Io, p.string() + " exists and is not a model package; not replacing it");
+        }
         const fs::path ckptRoot = options.checkpointDir.empty() ? fs::path(outPath.string() + ".partial")
                                                                 : fs::absolute(options.checkpointDir);
         torch::manual_seed(r.seed);
@@ -259,8 +266,21 @@ Result<TrainReport> runTraining(const std::string& dataRoot, const TrainRecipe& 
                 job.say(in.variant, "writing the starter " + in.out.string());
                 in.model->to(at::kCPU);
                 if (Status s = writeStarterFrom(in.model, in.ckpt, in.out, training, options.overwrite); !s) return s.error();
-                fs::remove_all(ckptRoot, ec);
                 training["starter"] = in.out.string();
+                if (!options.searchPackage.empty()) {
+                    // The same weights as a package for photo search; no class head, an untrained text tower.
+                    const fs::path p = fs::absolute(options.searchPackage);
+                    job.say(in.variant, "writing the search package " + p.string());
+                    Json classes = Json::object();
+                    classes["kind"] = "none";
+                    classes["classes"] = Json::array();
+                    if (Status s = installPackage(in.model, in.mergesPath, "diffclip train (self-supervised)", in.ckpt, p,
+                                                  training, classes, options.overwrite);
+                        !s)
+                        return s.error();
+                    training["package"] = p.string();
+                }
+                fs::remove_all(ckptRoot, ec);
                 report.summary = training;
                 report.package = in.out.string();
                 return report;

@@ -117,6 +117,10 @@ struct TrainOptions {
     /// Self-supervised only: absolute photo paths to train on (a library's photos) instead of the
     /// data folder (Dataset.h, loadPhotoFiles).
     std::vector<std::string> photoFiles;
+    /// Self-supervised only: also write the trained model as a model package here, so a library
+    /// can be indexed and searched with it before any label exists (its text tower is untrained:
+    /// photo search only). "": the starter alone.
+    std::string searchPackage;
     /// Train on at most this many photos per class of the training split (drawPerClass with
     /// trainDrawSeed); the validation split stays whole. 0: all. For learning curves (DataNeeds.h).
     int trainPerClass = 0;
