@@ -5651,8 +5651,8 @@ The folder %2 is removed; this cannot be undone.</source>
         <translation>「%1」という名前のスターターはすでにあります。別の出力名を選んでください。</translation>
     </message>
     <message>
-        <source>Finished. The starter is %1 (two views of a photo matched %2 % of the time on held-out photos). Choose it under “Start from” to train a model from it.</source>
-        <translation>完了しました。スターターは %1 です（検証用写真で、同じ写真の2つのビューが %2 % 一致）。モデルを学習するには「開始点」でこれを選んでください。</translation>
+        <source>Finished. The starter is %1 (two views of a photo matched %2 % of the time on held-out photos). Choose it under “Start from” to train a model from it. The same model is in the registry as %3: activate it on the Models page to search photos before any label (not words: its text side is untrained).</source>
+        <translation>完了しました。スターターは %1 です（検証用写真で、同じ写真の2つのビューが %2 % 一致）。モデルを学習するには「開始点」でこれを選んでください。同じモデルがレジストリに %3 としてあります。モデルページで有効にすると、ラベルを付ける前から写真で検索できます（テキスト側は未学習のため、言葉では検索できません）。</translation>
     </message>
 </context>
 <context>

@@ -361,7 +361,11 @@ bool TrainingPage::submit() {
     QString name = TrainingText::folderName(outputName());
     if (name.isEmpty()) name = defaultOutputName();
     const QString out = QDir(selfSupervised ? startersDir() : m_registryDir).filePath(name);
+    // A self-supervised run writes the starter and, under the same name in the registry, the model
+    // as a package for photo search before any label (Models page: activate it to index with it).
+    const QString searchPackage = selfSupervised ? QDir(m_registryDir).filePath(name) : QString();
     const QStringList outs = r.compareAttention ? QStringList{out + QStringLiteral("-differential"), out + QStringLiteral("-standard")}
+                             : selfSupervised   ? QStringList{out, searchPackage}
                                                 : QStringList{out};
     for (const QString& o : outs)
         if (QFileInfo::exists(o)) {
@@ -371,11 +375,11 @@ bool TrainingPage::submit() {
                        false);
             return false;
         }
-    const QString folder = QFileInfo(out).absolutePath();
-    if (!QDir().mkpath(folder)) {
-        startError(tr("The model folder “%1” cannot be made.").arg(QDir::toNativeSeparators(folder)), false);
-        return false;
-    }
+    for (const QString& folder : {QFileInfo(out).absolutePath(), m_registryDir})
+        if (!QDir().mkpath(folder)) {
+            startError(tr("The model folder “%1” cannot be made.").arg(QDir::toNativeSeparators(folder)), false);
+            return false;
+        }
     m_recipe->setOutputName(name);
     // A starter's checkpoint stays beside it (out.partial), a package's under the registry.
     m_runCheckpoint = selfSupervised ? out + QStringLiteral(".partial") : checkpointDir();
@@ -388,6 +392,7 @@ bool TrainingPage::submit() {
     m_feed = feed;
     diffclip::TrainOptions options;
     options.checkpointDir = QFile::encodeName(m_runCheckpoint).toStdString();
+    options.searchPackage = QFile::encodeName(searchPackage).toStdString();
     const std::string dataRoot = QFile::encodeName(root).toStdString();
     const std::string outPath = QFile::encodeName(out).toStdString();
     const bool linear = md == Mode::Linear;
@@ -490,11 +495,17 @@ void TrainingPage::onJobFinished(int state, const QString& reason, const QString
             const diffclip::Json* starter = diffclip::jsonFind(summary, "starter");
             const QString path = starter && starter->is_string() ? QString::fromStdString(starter->get<std::string>()) : QString();
             m_recipe->refreshStarters();
+            const diffclip::Json* package = diffclip::jsonFind(summary, "package");
             m_status->setText(tr("Finished. The starter is %1 (two views of a photo matched %2 % of the time on held-out "
-                                 "photos). Choose it under “Start from” to train a model from it.")
+                                 "photos). Choose it under “Start from” to train a model from it. The same model is in "
+                                 "the registry as %3: activate it on the Models page to search photos before any label "
+                                 "(not words: its text side is untrained).")
                                   .arg(QDir::toNativeSeparators(path),
                                        match && match->is_number() ? QLocale().toString(100.0 * match->get<double>(), 'f', 1)
-                                                                   : QStringLiteral("–")));
+                                                                   : QStringLiteral("–"),
+                                       package && package->is_string()
+                                           ? QDir::toNativeSeparators(QString::fromStdString(package->get<std::string>()))
+                                           : QStringLiteral("–")));
             m_recipe->setOutputName(QString());
             m_recipe->setOutputPlaceholder(defaultOutputName());
             updateControls();

@@ -311,8 +311,8 @@ private Q_SLOTS:
     }
 
     // Self-supervised on a folder of photos without class folders: no class check, a starter in
-    // <registry>/.starters that "Start from" then offers, its hint naming it; the registry itself
-    // holds no package.
+    // <registry>/.starters that "Start from" then offers, its hint naming it, and the same model
+    // as a search package in the registry.
     void selfSupervisedWritesAStarter() {
         const QString loose = m_tmp.filePath(QStringLiteral("loose"));
         QVERIFY(QDir().mkpath(loose));
@@ -340,7 +340,10 @@ private Q_SLOTS:
         QVERIFY2(finished.at(0).at(0).toBool(), qPrintable(page.errorBanner()->details()));
         const QString starter = registry + QStringLiteral("/.starters/plant-ssl");
         QVERIFY(QFileInfo::exists(starter + QStringLiteral("/starter.json")));
-        QVERIFY(!QFileInfo::exists(registry + QStringLiteral("/plant-ssl")));
+        // The same model as a search package in the registry (photo search before any label).
+        QVERIFY(QFileInfo::exists(registry + QStringLiteral("/plant-ssl/model.safetensors")));
+        QCOMPARE(readJson(registry + QStringLiteral("/plant-ssl/training.json")).at("mode").get<std::string>(),
+                 std::string("self-supervised"));
         QVERIFY2(page.statusLabel()->text().contains(QStringLiteral("plant-ssl")), qPrintable(page.statusLabel()->text()));
         // Offered under "Start from" for a scratch run, with a hint naming it.
         page.setMode(TrainingPage::Mode::Scratch);
