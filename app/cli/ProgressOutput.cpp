@@ -3,10 +3,35 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <memory>
 
 namespace diffclip::cli {
+
+namespace {
+
+CancelToken g_interrupt;  // cancel() is a lock-free atomic store: safe in a signal handler
+
+extern "C" void onInterruptCancel(int) {
+    g_interrupt.cancel();
+    std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+    std::signal(SIGTERM, SIG_DFL);
+}
+
+}  // namespace
+
+InterruptCancels::InterruptCancels() {
+    std::signal(SIGINT, onInterruptCancel);
+    std::signal(SIGTERM, onInterruptCancel);
+}
+
+InterruptCancels::~InterruptCancels() {
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+}
+
+const CancelToken& InterruptCancels::token() const { return g_interrupt; }
 
 Progress stderrProgress(const std::string& label) {
     struct Line {

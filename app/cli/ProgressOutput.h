@@ -18,4 +18,16 @@ namespace diffclip::cli {
 /// the printing).
 Progress stderrProgress(const std::string& label);
 
+/// While it lives, Ctrl-C or SIGTERM cancels `token()` (the job stops at its next step and keeps
+/// its checkpoint) and restores the default handlers, so a second Ctrl-C ends the process at
+/// once; the defaults come back when it ends. One at a time, on the main thread.
+class InterruptCancels {
+public:
+    InterruptCancels();
+    ~InterruptCancels();
+    InterruptCancels(const InterruptCancels&) = delete;
+    InterruptCancels& operator=(const InterruptCancels&) = delete;
+    const CancelToken& token() const;
+};
+
 }  // namespace diffclip::cli

@@ -1,6 +1,5 @@
 // `diffclip study data-needs`: how many labelled photos per class a model needs (DataNeeds.h,
 // docs/POC.md "How many labelled photos").
-#include <csignal>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -14,14 +13,6 @@
 namespace diffclip::cli {
 
 namespace {
-
-CancelToken g_studyCancel;
-
-extern "C" void onStudyInterrupt(int) {
-    g_studyCancel.cancel();  // lock-free atomic store: safe in a signal handler
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
-}
 
 constexpr const char* kStudySynopsis = "Usage: diffclip study data-needs --data TREE --mode linear|scratch [options]\n";
 
@@ -127,15 +118,14 @@ int runDataNeedsCommand(int argc, char** argv) {
     }
     const int used = configureCpuThreads(at::kFloat, static_cast<int>(threads));
     JobControl job;
-    job.cancel = g_studyCancel;
     job.progress = stderrProgress("study");
     std::cerr << "diffclip study data-needs: " << modeName << ", sizes " << sizesText << ", " << repeats << " draw(s) each, "
               << used << " CPU thread(s)\n";
-    std::signal(SIGINT, onStudyInterrupt);
-    std::signal(SIGTERM, onStudyInterrupt);
-    auto rep = runDataNeeds(req, job);
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    auto rep = [&] {
+        const InterruptCancels interrupt;  // Ctrl-C stops the study at its next draw or batch
+        job.cancel = interrupt.token();
+        return runDataNeeds(req, job);
+    }();
     if (!rep) return fail(rep.error());
     if (json)
         printJson(rep->toJson());

@@ -1,6 +1,5 @@
 // `diffclip train`: fine-tuning and training jobs on a folder-per-class tree (docs/TRAINING.md).
 #include <chrono>
-#include <csignal>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
@@ -16,15 +15,6 @@
 namespace diffclip::cli {
 
 namespace {
-
-// Set by Ctrl-C or SIGTERM: the run stops at its next step and keeps its checkpoint.
-CancelToken g_cancel;
-
-extern "C" void onInterrupt(int) {
-    g_cancel.cancel();             // a lock-free atomic store: safe in a signal handler
-    std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
-    std::signal(SIGTERM, SIG_DFL);
-}
 
 std::string clock(double seconds) {
     if (seconds < 0) return "?";
@@ -274,15 +264,14 @@ int runTrain(int argc, char** argv) {
     }
     options.overwrite = overwrite;
     options.searchPackage = searchPackage;
-    options.job.cancel = g_cancel;
     options.job.progress = stderrProgress("train");
     options.onMetrics = metricsPrinter(options.job.progress);
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
     std::cerr << "diffclip train: " << trainModeName(r.mode) << " (" << r.preset << "), " << threads << " CPU thread(s)\n";
-    auto rep = runTraining(data, r, out, options);
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
+    auto rep = [&] {
+        const InterruptCancels interrupt;  // Ctrl-C stops after the current step, the checkpoint kept
+        options.job.cancel = interrupt.token();
+        return runTraining(data, r, out, options);
+    }();
     if (!rep) return fail(rep.error());
     if (const Json* cmp = jsonFind(rep->summary, "compare_attention")) {
         for (const auto& [name, v] : cmp->items()) {
