@@ -438,7 +438,7 @@ Result<PocReportData> gatherPocReport(Library& library, const PocReportRequest& 
         }
         d.models.push_back(std::move(m));
     }
-    auto images = library.listImages();
+    auto images = library.listImageIds();  // ids only: the count is all the report needs
     if (!images) return images.error();
     d.photos = int64_t(images->size());
     auto labels = library.currentLabels();

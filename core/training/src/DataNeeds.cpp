@@ -329,6 +329,9 @@ Result<DataNeedsReport> runDataNeeds(const DataNeedsRequest& req, const JobContr
                     std::error_code ec;
                     fs::remove_all(out, ec);
                     fs::remove_all(out.string() + ".partial", ec);
+                    // The run's own checkpoint went with it: a cancelled study starts again from the top.
+                    if (!trained && trained.error().code == ErrorCode::Cancelled)
+                        return makeError(ErrorCode::Cancelled, "study cancelled");
                     if (!trained) return trained.error();
                     const Json* after = jsonFind(trained->summary, "after");
                     if (!after) return makeError(ErrorCode::Format, "a scratch run reported no validation figures");
