@@ -343,7 +343,8 @@ int runEmbed(int argc, char** argv) {
                 return fail(makeError(ErrorCode::Mismatch, "the model's preprocessing crops to " +
                                                                std::to_string(input.size(-1)) + " px but it takes " +
                                                                std::to_string(model->config().vision.imageSize)));
-            out = model->encodeImage(input);
+            // --raw: the encoder's output as it is (parity checks); else what a library stores.
+            out = raw ? model->encodeImage(input) : model->searchEmbedding(input);
 #else
             return fail(makeError(ErrorCode::Unsupported, "this build has no image decoding (built without OpenCV)"));
 #endif

@@ -150,13 +150,13 @@ int runTrain(int argc, char** argv) {
                     "folder) or of --library and writes a starter for `--mode scratch --init STARTER`.");
     // Options without a fixed default take the preset's (--preset, --mode) when not given.
     std::string data, modeName, base, out, preset = "standard", device = "auto", architecture, wiseAlpha, augment,
-                init = "auto";
+                init = "auto", flipViews;
     long long epochs = 0, seed = 0, batch = 0, accumulation = 1, patience = 0, imageSize = 0, freezeBlocks = 0,
               threadCount = 0;
-    double timeBudget = 0.0, valSplit = 0.2, lr = 0.0, weightDecay = 0.0, labelSmoothing = 0.0;
+    double timeBudget = 0.0, valSplit = 0.2, lr = 0.0, weightDecay = 0.0, labelSmoothing = 0.0, ema = 0.0;
     std::string library, searchPackage;
     double temperature = 0.0;
-    bool trainText = false, compareAttention = false, noBalance = false, overwrite = false, json = false;
+    bool trainText = false, compareAttention = false, noBalance = false, overwrite = false, json = false, findLr = false;
     cli.addText("--data", data, "FOLDER", "folder-per-class tree of photos (self-supervised: any folder of photos)");
     cli.addText("--library", library, "LIB", "self-supervised: train on this library's photos instead of --data");
     cli.addText("--mode", modeName, "M", "linear | contrastive | scratch | self-supervised")->required();
@@ -174,6 +174,15 @@ int runTrain(int argc, char** argv) {
     cli.addNumber("--lr", lr, 0, kInfinity, "X", "peak learning rate", true);
     cli.addNumber("--weight-decay", weightDecay, 0, kInfinity, "X", "decoupled weight decay");
     cli.addNumber("--label-smoothing", labelSmoothing, 0, 0.5, "X", "0..0.5");
+    cli.addChoice("--flip-views", flipViews, {"auto", "1", "2", "4"}, "V",
+                  "contrastive, scratch: flipped views the package's search embeddings average (auto: 4 when the\n"
+                  "final validation is better with them, else 1; default auto for scratch, 1 for contrastive)");
+    cli.addFlag("--find-lr", findLr,
+                "contrastive, scratch: a learning-rate range test before the first epoch picks the peak rate\n"
+                "(within the preset's or --lr's rate / 100 .. x 10; its seconds count towards --time-budget)");
+    cli.addNumber("--ema", ema, 0, 0.99999, "D",
+                  "contrastive, scratch: keep a moving average of the weights with decay D per step (0 off) and\n"
+                  "judge and package the average");
     cli.addInteger("--patience", patience, 0, kNoLimit, "N", "early stopping after N epochs without improvement (0 off)");
     cli.addInteger("--image-size", imageSize, 0, 1024, "N", "scratch, self-supervised: training resolution in pixels");
     cli.addText("--architecture", architecture, "A", "scratch, self-supervised: preset:NAME or config.json (default by --preset)");
@@ -230,6 +239,21 @@ int runTrain(int argc, char** argv) {
     if (cli.given("--weight-decay")) r.weightDecay = weightDecay;
     if (cli.given("--label-smoothing")) r.labelSmoothing = labelSmoothing;
     if (cli.given("--patience")) r.patience = static_cast<int>(patience);
+    if (cli.given("--flip-views")) {
+        if (*mode != TrainMode::Contrastive && *mode != TrainMode::Scratch)
+            return cli.usageError("--flip-views needs --mode contrastive or scratch");
+        r.flipViews = flipViews == "auto" ? 0 : std::stoi(flipViews);
+    }
+    if (findLr) {
+        if (*mode != TrainMode::Contrastive && *mode != TrainMode::Scratch)
+            return cli.usageError("--find-lr needs --mode contrastive or scratch");
+        r.findLearningRate = true;
+    }
+    if (cli.given("--ema")) {
+        if (*mode != TrainMode::Contrastive && *mode != TrainMode::Scratch)
+            return cli.usageError("--ema needs --mode contrastive or scratch");
+        r.emaDecay = ema;
+    }
     if (cli.given("--image-size")) r.imageSize = imageSize;
     if (cli.given("--architecture")) r.architecture = architecture;
     if (cli.given("--init") && !fromArchitecture) return cli.usageError("--init needs --mode scratch or self-supervised");

@@ -269,6 +269,39 @@ private Q_SLOTS:
         }
     }
 
+    // Search embeddings with flipped views, computed by hand: the normalised mean of the
+    // normalised embeddings of the photo and its flips; the setting's JSON round trip and refusals.
+    void flipViewsAverageByHand() {
+        ModelConfig cfg = smallConfig(AttentionKind::Differential, 1, 2, 12, 24, 2.0);
+        ClipModel model(cfg);
+        model->initialiseRandom(7);
+        torch::NoGradGuard noGrad;
+        auto gen = at::detail::createCPUGenerator(8);
+        const at::Tensor x = at::randn({3, 3, 24, 24}, gen, at::TensorOptions());
+        auto unit = [](const at::Tensor& e) { return e / e.norm(2, 1, true); };
+        const at::Tensor plain = unit(model->encodeImage(x));
+        const at::Tensor h = unit(model->encodeImage(x.flip({3}))), v = unit(model->encodeImage(x.flip({2})));
+        const at::Tensor hv = unit(model->encodeImage(x.flip({2, 3})));
+        QVERIFY(torch::allclose(model->searchEmbedding(x), plain, 1e-5, 1e-6));  // default: one view
+        QVERIFY(torch::allclose(model->flipAverage(x, 2), unit(plain + h), 1e-5, 1e-6));
+        QVERIFY(torch::allclose(model->flipAverage(x, 4), unit(plain + h + v + hv), 1e-5, 1e-6));
+        QVERIFY(!torch::allclose(model->flipAverage(x, 4), plain, 1e-3, 1e-4));  // random weights see flips
+        QVERIFY(model->setFlipViews(4).ok());
+        QVERIFY(torch::allclose(model->searchEmbedding(x), model->flipAverage(x, 4), 1e-6, 1e-7));
+        QVERIFY(!model->setFlipViews(3).ok());
+        QCOMPARE(model->config().preprocess.flipViews, int64_t(4));
+
+        QVERIFY(!cfg.toJson()["preprocess"].contains("flip_views"));  // written only when above 1
+        auto back = ModelConfig::fromJson(model->config().toJson());
+        QVERIFY(back.ok());
+        QCOMPARE(back->preprocess.flipViews, int64_t(4));
+        Json bad = model->config().toJson();
+        bad["preprocess"]["flip_views"] = 3;
+        QVERIFY(!ModelConfig::fromJson(bad).ok());
+        bad["preprocess"]["flip_views"] = "4";
+        QVERIFY(!ModelConfig::fromJson(bad).ok());
+    }
+
     void otherArchitectures_data() {
         QTest::addColumn<int>("kind");
         QTest::addColumn<int>("depth");

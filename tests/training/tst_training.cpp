@@ -7,6 +7,7 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -66,6 +67,30 @@ double maxWeightDifference(const std::string& dirA, const std::string& dirB) {
         worst = std::max(worst, (a[i].second - b[i].second).abs().max().item<double>());
     }
     return worst;
+}
+
+// Runs `r` on `data` into `out`, cancelled once epoch 1 is logged (checked: no package, only
+// epoch 1's checkpoint), then runs the same command again; returns the resumed run's result
+// after checking that it said it resumed.
+Result<TrainReport> cutAndResume(const std::string& data, const TrainRecipe& r, const std::string& out) {
+    CancelToken cancel;
+    TrainOptions o;
+    o.job.cancel = cancel;
+    o.job.progress = Progress([&](const ProgressUpdate& u) {
+        if (u.message.rfind("epoch 1/", 0) == 0) cancel.cancel();
+    });
+    auto cut = runTraining(data, r, out, o);
+    if (cut.ok() || cut.error().code != ErrorCode::Cancelled)
+        return makeError(ErrorCode::Internal, "the first run was not cancelled");
+    if (fs::exists(out)) return makeError(ErrorCode::Internal, "a cancelled run left a package");
+    if (!fs::exists(out + ".partial/run/checkpoint-1.pt") || fs::exists(out + ".partial/run/checkpoint-2.pt"))
+        return makeError(ErrorCode::Internal, "the cancelled run did not stop after epoch 1");
+    bool resumed = false;
+    o.job.cancel = CancelToken();
+    o.job.progress = Progress([&](const ProgressUpdate& u) { resumed |= u.message.rfind("resuming after epoch 1", 0) == 0; });
+    auto rest = runTraining(data, r, out, o);
+    if (rest.ok() && !resumed) return makeError(ErrorCode::Internal, "the second run did not resume");
+    return rest;
 }
 
 // Far too high for the tiny model: the loss settles at chance (tuned on the case above).
@@ -237,29 +262,95 @@ private Q_SLOTS:
         QVERIFY(!fs::exists(base + "/full.partial"));
         QCOMPARE(full->summary.at("epochs_completed").get<int64_t>(), int64_t(3));
 
-        // Cancelled through its token once epoch 1 is logged: the run stops at its next step.
-        CancelToken cancel;
-        TrainOptions o;
-        o.job.cancel = cancel;
-        o.job.progress = Progress([&](const ProgressUpdate& u) {
-            if (u.message.rfind("epoch 1/", 0) == 0) cancel.cancel();
-        });
-        auto cut = runTraining(base + "/data", r, base + "/resumed", o);
-        QVERIFY(!cut.ok());
-        QCOMPARE(cut.error().code, ErrorCode::Cancelled);
-        QVERIFY(!fs::exists(base + "/resumed"));  // cancel leaves no package
-        QVERIFY(fs::exists(base + "/resumed.partial/run/checkpoint-1.pt"));
-        QVERIFY(!fs::exists(base + "/resumed.partial/run/checkpoint-2.pt"));
-        bool resumed = false;
-        o.job.cancel = CancelToken();
-        o.job.progress =
-            Progress([&](const ProgressUpdate& u) { resumed |= u.message.rfind("resuming after epoch 1", 0) == 0; });
-        auto rest = runTraining(base + "/data", r, base + "/resumed", o);
+        auto rest = cutAndResume(base + "/data", r, base + "/resumed");
         QVERIFY2(rest.ok(), rest.ok() ? "" : rest.error().describe().c_str());
-        QVERIFY(resumed);
         const double worst = maxWeightDifference(base + "/full", base + "/resumed");
         QVERIFY2(worst <= 1e-6, qPrintable(QString("max difference %1").arg(worst)));
         QCOMPARE(full->summary.at("after").at("top1").get<double>(), rest->summary.at("after").at("top1").get<double>());
+    }
+
+    // The moving average of the weights, step by step against the rule in ClassTrainer: the
+    // first updates are bias-corrected (decay min(d, (1 + n) / (10 + n)) after step n).
+    void movingAverageByHand() {
+        auto cfg = ModelConfig::preset("diffclip-tiny");
+        QVERIFY(cfg.ok());
+        ClipModel model(*cfg);
+        model->initialiseRandom(4);
+        torch::manual_seed(6);
+        auto images = torch::randn({6, 3, 32, 32});
+        auto labels = torch::tensor(std::vector<int64_t>{0, 1, 2, 0, 1, 2}, torch::kLong);
+        std::vector<int64_t> flat;
+        for (const char* p : {"a dent.", "a scratch.", "clean metal."}) {
+            auto row = byteTokenRow(p, cfg->text.contextLength);
+            flat.insert(flat.end(), row.begin(), row.end());
+        }
+        auto tokens = torch::tensor(flat, torch::kLong).view({3, cfg->text.contextLength});
+        TrainRecipe r = tinyScratch();
+        r.emaDecay = 0.5;
+        ClassTrainer trainer(model, tokens, r, true, 10, 0, at::Tensor());
+        QVERIFY(trainer.hasAverage());
+        auto snapshot = [&] {
+            std::vector<at::Tensor> w;
+            for (const auto& [n, t] : model->weights()) w.push_back(t.detach().clone());
+            return w;
+        };
+        const auto w0 = snapshot();
+        trainer.microStep(images, labels);
+        const auto w1 = snapshot();
+        trainer.microStep(images, labels);
+        const auto w2 = snapshot();
+        // After step 1: d = min(0.5, 2/11); after step 2: d = min(0.5, 3/12) = 0.25.
+        const double d1 = 2.0 / 11.0, d2 = 0.25;
+        trainer.swapAverage();
+        const auto avg = snapshot();
+        double worst = 0.0;
+        int moved = 0;
+        for (size_t i = 0; i < avg.size(); ++i) {
+            const at::Tensor e1 = d1 * w0[i] + (1 - d1) * w1[i];
+            const at::Tensor e2 = d2 * e1 + (1 - d2) * w2[i];
+            worst = std::max(worst, (avg[i] - e2).abs().max().item<double>());
+            moved += !torch::equal(avg[i], w2[i]);
+        }
+        QVERIFY2(worst < 1e-6, qPrintable(QString("average off by %1").arg(worst)));
+        QVERIFY2(moved > int(avg.size()) / 2, qPrintable(QString("%1 of %2 differ from the live weights").arg(moved).arg(avg.size())));
+        trainer.swapAverage();  // back to the live weights, exactly
+        const auto back = snapshot();
+        for (size_t i = 0; i < back.size(); ++i) QVERIFY(torch::equal(back[i], w2[i]));
+        // Without a decay there is no average and swapping changes nothing.
+        TrainRecipe off = tinyScratch();
+        ClassTrainer plain(model, tokens, off, true, 10, 0, at::Tensor());
+        QVERIFY(!plain.hasAverage());
+        plain.swapAverage();
+        const auto same = snapshot();
+        for (size_t i = 0; i < same.size(); ++i) QVERIFY(torch::equal(same[i], w2[i]));
+    }
+
+    // With a moving average: the history keeps both figures, the package holds the best epoch's
+    // average, and a run cut after epoch 1 resumes to the same weights (the average is in the
+    // checkpoint).
+    void movingAverageResumesAndIsPackaged() {
+        QTemporaryDir tmp;
+        const std::string base = tmp.path().toStdString();
+        makeTree(base + "/data", 8);
+        TrainRecipe r = tinyScratch();
+        r.emaDecay = 0.9;
+        r.flipViews = 1;  // so the package's figure is the best epoch's single-view one
+        auto full = runTraining(base + "/data", r, base + "/full");
+        QVERIFY2(full.ok(), full.ok() ? "" : full.error().describe().c_str());
+        const Json& history = full->summary.at("history");
+        QCOMPARE(history.size(), size_t(3));
+        for (const Json& h : history) QVERIFY(h.contains("val_top1_live") && h.contains("val_top1"));
+        QCOMPARE(full->summary.at("recipe").at("ema_decay").get<double>(), 0.9);
+        QCOMPARE(full->summary.at("test_time_flips").at("views").get<int>(), 1);
+        // The package is the best epoch's average, not the last live weights: its validation
+        // top-1 is the best averaged figure of the history.
+        double best = -1.0;
+        for (const Json& h : history) best = std::max(best, h.at("val_top1").get<double>());
+        QCOMPARE(full->summary.at("after").at("top1").get<double>(), best);
+        auto rest = cutAndResume(base + "/data", r, base + "/resumed");
+        QVERIFY2(rest.ok(), rest.ok() ? "" : rest.error().describe().c_str());
+        const double worst = maxWeightDifference(base + "/full", base + "/resumed");
+        QVERIFY2(worst <= 1e-6, qPrintable(QString("max difference %1").arg(worst)));
     }
 
     void cancelLeavesNoPackage() {
@@ -412,6 +503,85 @@ private Q_SLOTS:
     // (found by "auto" under $DIFFCLIP_DATA_DIR/starters, or named as a folder), at another
     // resolution too; the text tower stays random; a damaged starter, a starter of another
     // architecture and "starter" with none installed are refused before anything is written.
+    // Test-time flips: auto keeps four views exactly when the final validation's top-1 +
+    // recall@1 is higher with them; the package's config and its figures follow the choice; a
+    // forced setting is kept whatever the figures.
+    void flipViewsFollowValidation() {
+        QTemporaryDir tmp;
+        const std::string base = tmp.path().toStdString();
+        makeTree(base + "/data", 8);
+        TrainRecipe r = tinyScratch();
+        auto score = [](const Json& m) { return m.at("top1").get<double>() + m.at("image_recall").at("r@1").get<double>(); };
+        for (int setting : {0, 4, 1}) {
+            r.flipViews = setting;
+            const std::string out = base + "/v" + std::to_string(setting);
+            auto run = runTraining(base + "/data", r, out);
+            QVERIFY2(run.ok(), run.ok() ? "" : run.error().describe().c_str());
+            const Json& f = run->summary.at("test_time_flips");
+            const int views = f.at("views").get<int>();
+            if (setting == 0) {
+                QCOMPARE(f.at("setting").get<std::string>(), std::string("auto"));
+                QCOMPARE(views, score(f.at("four_views")) > score(f.at("single_view")) ? 4 : 1);
+            } else {
+                QCOMPARE(views, setting);
+            }
+            const Json& chosen = f.at(views == 4 ? "four_views" : "single_view");
+            QCOMPARE(run->summary.at("after").at("top1").get<double>(), chosen.at("top1").get<double>());
+            auto pkg = loadModel(out);
+            QVERIFY2(pkg.ok(), pkg.ok() ? "" : pkg.error().describe().c_str());
+            QCOMPARE(pkg->model->config().preprocess.flipViews, int64_t(views));
+        }
+    }
+
+    // The learning-rate range test on the folder and rate that stall above, recovery off: the test
+    // finds 0.03 too high, the run trains at the rate it picks and learns without a restart, and
+    // a run cut after epoch 1 resumes at that rate to the same weights and record.
+    void rangeTestAvoidsTheStall() {
+        QTemporaryDir tmp;
+        const std::string base = tmp.path().toStdString();
+        makeImbalancedTree(base + "/data", 36, 6);
+        TrainRecipe r = tinyScratch();
+        r.epochs = 8;
+        r.batchSize = 4;
+        r.learningRate = kStallLearningRate;
+        r.augment.enabled = false;
+        r.recoverStalls = false;
+        r.findLearningRate = true;
+        std::vector<std::string> stages;
+        TrainOptions o;
+        o.job.progress = Progress(
+            [&](const ProgressUpdate& u) {
+                if (stages.empty() || stages.back() != u.stage) stages.push_back(u.stage);
+            },
+            std::chrono::milliseconds(0));
+        auto run = runTraining(base + "/data", r, base + "/found", o);
+        QVERIFY2(run.ok(), run.ok() ? "" : run.error().describe().c_str());
+        QVERIFY(std::find(stages.begin(), stages.end(), "learning rate") != stages.end());
+        QCOMPARE(run->summary.at("recipe").at("find_learning_rate").get<bool>(), true);
+        const Json& learn = run->summary.at("learning");
+        const Json& test = learn.at("range_test");
+        const auto rates = test.at("rates").get<std::vector<double>>();
+        const auto losses = test.at("losses").get<std::vector<double>>();
+        QVERIFY(rates.size() >= 3 && rates.size() == losses.size());
+        QVERIFY(std::fabs(rates.front() - kStallLearningRate / 1000.0) < 1e-12);
+        for (size_t i = 1; i < rates.size(); ++i) QVERIFY(rates[i] > rates[i - 1]);
+        const double chosen = learn.at("learning_rate").get<double>();
+        QCOMPARE(test.at("learning_rate").get<double>(), chosen);
+        QVERIFY2(test.at("from_curve").get<bool>(), test.at("rule").get<std::string>().c_str());
+        QVERIFY2(chosen >= kStallLearningRate / 100.0 && chosen < kStallLearningRate, qPrintable(QString::number(chosen)));
+        QCOMPARE(learn.at("state").get<std::string>(), std::string("learning"));
+        QCOMPARE(learn.at("restarts").size(), size_t(0));
+        const double balanced = run->summary.at("after").at("balanced_accuracy").get<double>();
+        QVERIFY2(balanced >= 0.6, qPrintable(QString("balanced accuracy %1 at rate %2").arg(balanced).arg(chosen)));
+
+        auto rest = cutAndResume(base + "/data", r, base + "/resumed");
+        QVERIFY2(rest.ok(), rest.ok() ? "" : rest.error().describe().c_str());
+        QCOMPARE(rest->summary.at("learning").at("learning_rate").get<double>(), chosen);
+        QCOMPARE(dumpJson(rest->summary.at("learning").at("range_test").at("losses")), dumpJson(test.at("losses")));
+        const double worst = maxWeightDifference(base + "/found", base + "/resumed");
+        QVERIFY2(worst <= 1e-6, qPrintable(QString("max difference %1").arg(worst)));
+    }
+
     void starterInitialisesVisionTower() {
         QTemporaryDir tmp;
         const std::string base = tmp.path().toStdString();

@@ -474,7 +474,7 @@ Result<IndexSummary> indexPhotos(Library& library, const LoadedModel& model, con
         if (!inputs.empty()) {
             try {
                 c10::InferenceMode inference;
-                emb = encoder->encodeImage(at::stack(inputs).to(encoder->device())).to(at::kCPU).contiguous();
+                emb = encoder->searchEmbedding(at::stack(inputs).to(encoder->device())).to(at::kCPU).contiguous();
             } catch (const std::exception& e) {
                 return makeError(ErrorCode::Internal, std::string("encoding failed: ") + e.what());
             }
@@ -556,7 +556,7 @@ Result<std::vector<float>> embedPhoto(const LoadedModel& model, const std::strin
     try {
         ClipModel enc = givenEncoder ? *givenEncoder : defaultEncoder(model);
         c10::InferenceMode inference;
-        at::Tensor e = enc->encodeImage(input->unsqueeze(0).to(enc->device()))[0].to(at::kCPU).contiguous();
+        at::Tensor e = enc->searchEmbedding(input->unsqueeze(0).to(enc->device()))[0].to(at::kCPU).contiguous();
         if (timing) {
             timing->decodeSeconds = std::chrono::duration<double>(t1 - t0).count();
             timing->encodeSeconds = std::chrono::duration<double>(TimingClock::now() - t1).count();

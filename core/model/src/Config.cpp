@@ -81,6 +81,8 @@ Status ModelConfig::validate() const {
         return invalid("LayerNorm eps out of range");
     if (!positive(preprocess.cropSize, 1 << 14) || !positive(preprocess.resizeShorter, 1 << 14))
         return invalid("preprocessing sizes out of range");
+    if (preprocess.flipViews != 1 && preprocess.flipViews != 2 && preprocess.flipViews != 4)
+        return invalid("flip_views must be 1, 2 or 4");
     for (double s : preprocess.std)
         if (!(s > 0)) return invalid("preprocessing std must be positive");
     return Status::success();
@@ -156,6 +158,7 @@ Json ModelConfig::toJson() const {
     root["vision_norm_eps"] = vision.normEps;
     root["text_norm_eps"] = text.normEps;
     root["preprocess"] = fieldsToJson(preprocess, kPreprocessFields);
+    if (preprocess.flipViews > 1) root["preprocess"]["flip_views"] = preprocess.flipViews;
     root["tokenizer"] = fieldsToJson(tokenizer, kTokenizerFields);
     return root;
 }
@@ -266,6 +269,10 @@ Result<ModelConfig> ModelConfig::fromJson(const Json& root) {
             if (!p->is_object()) err = "\"preprocess\" must be an object", ok = false;
             else
                 ok = readFields(*p, c.preprocess, kPreprocessFields, err);
+            if (const Json* f = ok ? jsonFind(*p, "flip_views") : nullptr) {
+                if (!f->is_number_integer()) err = "\"flip_views\" must be 1, 2 or 4", ok = false;
+                else c.preprocess.flipViews = f->get<int64_t>();
+            }
         } else {
             // The reference evaluation resizes the shorter side to the image size, then crops it.
             c.preprocess.resizeShorter = c.preprocess.cropSize = c.vision.imageSize;

@@ -404,6 +404,22 @@ at::Tensor ClipModelImpl::encodeImage(const at::Tensor& images, std::vector<Atte
     return at::matmul(x, m_imageProjection).to(at::kFloat);
 }
 
+at::Tensor ClipModelImpl::flipAverage(const at::Tensor& images, int64_t views) const {
+    const auto unit = [](const at::Tensor& e) { return e / e.norm(2, 1, true).clamp_min(1e-12); };
+    if (views < 2) return unit(encodeImage(images));
+    // (B, 3, H, W): width is dimension 3, height 2.
+    const std::vector<std::vector<int64_t>> flips = {{3}, {2}, {2, 3}};
+    at::Tensor sum = unit(encodeImage(images));
+    for (size_t v = 0; v + 1 < static_cast<size_t>(views >= 4 ? 4 : 2); ++v) sum = sum + unit(encodeImage(images.flip(flips[v])));
+    return unit(sum);
+}
+
+Status ClipModelImpl::setFlipViews(int64_t views) {
+    if (views != 1 && views != 2 && views != 4) return makeError(ErrorCode::InvalidArgument, "flip views must be 1, 2 or 4");
+    m_config.preprocess.flipViews = views;
+    return Status::success();
+}
+
 VisionTokens ClipModelImpl::encodeImageTokens(const at::Tensor& images, std::vector<AttentionMaps>* maps) const {
     const auto& vis = static_cast<const Visual&>(*m_visual);
     const bool fused = m_path == AttentionPath::Auto && hasFusedAttention();

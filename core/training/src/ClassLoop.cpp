@@ -12,6 +12,63 @@
 
 namespace diffclip::train {
 
+namespace {
+
+// The learning-rate range test: kRangeSteps steps at exponentially rising fixed rates on the
+// run's own photos (augmented, drawn from a seed of their own), then pickLearningRate. The caller
+// puts the starting weights back; the record goes to training.json under learning.range_test.
+Result<Json> rangeTest(const Job& job, const VariantInput& in, ClassTrainer& probe, int64_t batch,
+                       double& chosen) {
+    const TrainRecipe& r = job.recipe;
+    const ClipModel model = probe.model();
+    const int size = static_cast<int>(model->config().vision.imageSize);
+    const auto t0 = Clock::now();
+    const double lo = r.learningRate / learning::kRangeBelow, hi = r.learningRate * learning::kRangeAbove;
+    std::mt19937_64 rng(r.seed * 0x9E3779B97F4A7C15ULL + 0xD1B54A32D192ED03ULL);
+    std::vector<size_t> order = job.split.train;
+    shuffleIndices(order, rng);
+    const int64_t accum = std::max(1, r.accumulation);
+    std::vector<double> rates, losses;
+    job.progress().stage("learning rate", learning::kRangeSteps);
+    job.say(in.variant, "learning-rate range test: " + std::to_string(learning::kRangeSteps) + " steps from " +
+                            std::to_string(lo) + " to " + std::to_string(hi));
+    double lowest = 0.0;
+    int64_t m = 0;
+    for (int i = 0; i < learning::kRangeSteps; ++i) {
+        const double rate = lo * std::pow(hi / lo, static_cast<double>(i) / (learning::kRangeSteps - 1));
+        probe.setFixedRate(rate);
+        double sum = 0.0;
+        for (int64_t a = 0; a < accum; ++a, ++m) {
+            if (job.cancelled())
+                return makeError(ErrorCode::Cancelled, "training cancelled during the learning-rate range test");
+            const std::vector<size_t> idx = batchIndices(order, m, batch);
+            sum += probe.microStep(makeBatch(job.data, idx, size, &r.augment, &rng, model->config().preprocess),
+                                   labelTensor(job.data, idx));
+        }
+        const double loss = sum / static_cast<double>(accum);
+        rates.push_back(rate);
+        losses.push_back(loss);
+        job.progress().update(i + 1);
+        if (!std::isfinite(loss)) break;
+        lowest = i == 0 ? loss : std::min(lowest, loss);
+        if (loss > 4.0 * lowest) break;  // blown up: later rates only make it worse
+    }
+    const LrRangeChoice c = pickLearningRate(rates, losses, r.learningRate / learning::kPickBelow,
+                                             r.learningRate * learning::kPickAbove, r.learningRate);
+    chosen = c.learningRate;
+    job.say(in.variant, "learning rate " + std::to_string(chosen) + ": " + c.rule);
+    Json j = Json::object();
+    j["rates"] = rates;
+    j["losses"] = losses;
+    j["from_curve"] = c.fromCurve;
+    j["learning_rate"] = chosen;
+    j["rule"] = c.rule;
+    j["seconds"] = secondsSince(t0);
+    return j;
+}
+
+}  // namespace
+
 Result<Json> trainClassVariant(Job& job, VariantInput& in) {
     const TrainRecipe& r = job.recipe;
     const Dataset& data = job.data;
@@ -42,6 +99,7 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
     int attempt = 0;                 // restarts so far
     double attemptStart = 0.0;       // training seconds when the current attempt began
     Json restarts = Json::array();
+    Json rangeRecord;  // the range test's, when the recipe asks for one
     std::string learningState = learningStateName(LearningState::Learning), learningReason;
     auto makeTrainer = [&](double lr) {
         TrainRecipe rr = r;
@@ -83,6 +141,7 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
         if (const Json* rs = jsonFind(s, "restarts"); rs && rs->is_array()) restarts = *rs;
         if (!str("learning_state").empty()) learningState = str("learning_state");
         learningReason = str("learning_reason");
+        if (const Json* rt = jsonFind(s, "range_test")) rangeRecord = *rt;
         trainer = makeTrainer(peakLr);
         if (Status l = trainer->load((in.ckpt / ckptName).string()); !l) return l.error();
         epochsDone = static_cast<int>(num("epoch"));
@@ -111,11 +170,23 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
         }
         job.say(in.variant, "resuming after epoch " + std::to_string(epochsDone) + " from " + in.ckpt.string());
     } else {
-        trainer = makeTrainer(peakLr);
         job.progress().stage("evaluate", 1);
         job.say(in.variant, "evaluating the starting model");
         before = evalClassModel(job, model, in.tokens).toJson(data.classes);
         job.progress().update(1);
+        if (r.findLearningRate) {
+            // Its time counts towards the budget; the chosen rate is the run's from here on.
+            const auto t = Clock::now();
+            auto probe = makeTrainer(r.learningRate);
+            auto found = rangeTest(job, in, *probe, batch, peakLr);
+            if (!found) return found.error();
+            rangeRecord = *found;
+            probe.reset();
+            if (Status s = model->loadWeights(initial); !s) return s.error();
+            elapsed = secondsSince(t);
+            attemptStart = elapsed;  // epoch times for the budget's plan leave the test out
+        }
+        trainer = makeTrainer(peakLr);
     }
 
     auto saveState = [&]() -> Status {
@@ -139,6 +210,7 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
         s["restarts"] = restarts;
         s["learning_state"] = learningState;
         s["learning_reason"] = learningReason;
+        if (!rangeRecord.is_null()) s["range_test"] = rangeRecord;
         // Sampling and augmentation draw from a generator seeded by (seed, epoch), so the epoch
         // number is the whole sampler position; the optimizer state is in checkpoint.pt.
         s["rng"] = "mt19937_64(seed, epoch)";
@@ -203,18 +275,30 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
             break;
         }
         const double trainSeconds = secondsSince(t0);
-        const EvalMetrics m = evalClassModel(job, model, in.tokens);
+        // The monitor watches the live weights; with a moving average, the average is what the
+        // best epoch is judged on (and saved from).
+        const EvalMetrics live = evalClassModel(job, model, in.tokens);
+        EvalMetrics averaged;
+        if (trainer->hasAverage()) {
+            trainer->swapAverage();
+            averaged = evalClassModel(job, model, in.tokens);
+        }
+        const EvalMetrics& m = trainer->hasAverage() ? averaged : live;
         EpochObservation obs;
         obs.loss = lossSum / static_cast<double>(seen);
         obs.steps = trainer->steps() - firstStep;
         obs.afterWarmup = firstStep >= warmup;
-        obs.answers = answerSpread(m.confusion);
+        obs.answers = answerSpread(live.confusion);
         if (verdict.state == LearningState::Learning && !budgetHit) verdict = monitor.epoch(obs);
         Json h = Json::object();
         h["epoch"] = epoch;
         h["loss"] = obs.loss;
         h["val_top1"] = m.top1;
         h["val_balanced_accuracy"] = m.balancedAccuracy;
+        if (trainer->hasAverage()) {
+            h["val_top1_live"] = live.top1;
+            h["val_balanced_accuracy_live"] = live.balancedAccuracy;
+        }
         h["learning_rate"] = trainer->currentLearningRate();
         h["seconds"] = secondsSince(t0);
         h["images_per_second"] = static_cast<double>(seen * batch) / std::max(1e-9, trainSeconds);
@@ -236,6 +320,7 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
         } else {
             ++sinceBest;
         }
+        trainer->swapAverage();  // back to the live weights (no-op without an average)
         lastEpochSeconds = secondsSince(t0);
         if (verdict.state != LearningState::Learning) {
             const std::string what = learningStateName(verdict.state);
@@ -372,8 +457,26 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
         wise = w;
     }
     job.say(in.variant, "final evaluation");
-    const EvalMetrics after = evalClassModel(job, model, in.tokens);
+    // Test-time flips: measured with one and four views; the package's search embeddings use
+    // the views chosen (auto: the better of the two on top-1 + image recall@1, ties to one).
+    const EvalMetrics single = evalClassModel(job, model, in.tokens, 1);
+    const EvalMetrics flipped = evalClassModel(job, model, in.tokens, 4);
+    auto searchScore = [](const EvalMetrics& m) {
+        const auto r1 = m.recallAtK.find(1);
+        return m.top1 + (r1 == m.recallAtK.end() ? 0.0 : r1->second);
+    };
+    int views = r.flipViews;
+    if (views == 0) views = searchScore(flipped) > searchScore(single) ? 4 : 1;
+    const EvalMetrics after = views == 1 ? single : views == 4 ? flipped : evalClassModel(job, model, in.tokens, views);
+    if (Status s = model->setFlipViews(views); !s) return s.error();
     job.progress().advance();
+    Json flips = Json::object();
+    flips["setting"] = r.flipViews == 0 ? Json("auto") : Json(r.flipViews);
+    flips["views"] = views;
+    flips["single_view"] = single.toJson(data.classes);
+    flips["four_views"] = flipped.toJson(data.classes);
+    job.say(in.variant, "search embeddings average " + std::to_string(views) + " view(s): validation top-1 " +
+                            std::to_string(single.top1) + " with one, " + std::to_string(flipped.top1) + " with four");
 
     Json v = Json::object();
     if (!in.variant.empty()) v["variant"] = in.variant;
@@ -381,6 +484,7 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
     v["parameters"] = cfg.parameterCount();
     v["before"] = before;
     v["after"] = after.toJson(data.classes);
+    v["test_time_flips"] = flips;
     if (!wise.is_null()) v["wise_ft"] = wise;
     v["epochs_completed"] = epochsDone;
     v["planned_epochs"] = planned;
@@ -395,6 +499,7 @@ Result<Json> trainClassVariant(Job& job, VariantInput& in) {
     learn["recover"] = r.recoverStalls;
     learn["learning_rate"] = peakLr;
     learn["restarts"] = restarts;
+    if (!rangeRecord.is_null()) learn["range_test"] = rangeRecord;
     v["learning"] = learn;
     v["parent"] = in.parent;
     return v;

@@ -54,24 +54,30 @@ double StepOptimizer::rateAt(int64_t s) const {
     return peak * (floor + (1.0 - floor) * 0.5 * (1.0 + std::cos(3.14159265358979323846 * p)));
 }
 
-void StepOptimizer::backward(const at::Tensor& loss) {
+bool StepOptimizer::backward(const at::Tensor& loss) {
     const int accum = std::max(1, m_recipe.accumulation);
     (loss / static_cast<double>(accum)).backward();
-    if (++m_micro % accum != 0) return;
-    const double lr = rateAt(m_step);
+    if (++m_micro % accum != 0) return false;
+    const double lr = currentRate();
     for (auto& g : m_opt->param_groups()) static_cast<torch::optim::AdamWOptions&>(g.options()).lr(lr);
     if (m_recipe.clipNorm > 0) torch::nn::utils::clip_grad_norm_(m_trainable, m_recipe.clipNorm);
     m_opt->step();
     m_opt->zero_grad();
     ++m_step;
+    return true;
 }
 
-Status StepOptimizer::save(const ClipModel& model, const std::string& path) const {
+Status StepOptimizer::save(const ClipModel& model, const std::string& path, const StateDict* extra) const {
     try {
         torch::serialize::OutputArchive ar, optAr;
         for (const auto& p : model->named_parameters()) ar.write(archiveKey(p.key()), p.value().detach().cpu());
         m_opt->save(optAr);
         ar.write("optimizer", optAr);
+        if (extra) {
+            torch::serialize::OutputArchive exAr;
+            for (const auto& [n, t] : *extra) exAr.write(archiveKey(n), t.detach().cpu());
+            ar.write("extra", exAr);
+        }
         const std::string tmp = path + ".tmp";
         ar.save_to(tmp);
         std::error_code ec;
@@ -83,13 +89,22 @@ Status StepOptimizer::save(const ClipModel& model, const std::string& path) cons
     return Status::success();
 }
 
-Status StepOptimizer::load(ClipModel& model, const std::string& path) {
+Status StepOptimizer::load(ClipModel& model, const std::string& path, StateDict* extra) {
     try {
-        torch::serialize::InputArchive ar, optAr;
+        torch::serialize::InputArchive ar, optAr, exAr;
         ar.load_from(path, model->device());
         readWeights(ar, model);
         ar.read("optimizer", optAr);
         m_opt->load(optAr);
+        if (extra && ar.try_read("extra", exAr)) {
+            torch::NoGradGuard ng;
+            for (auto& [n, t] : *extra) {
+                at::Tensor v;
+                if (!exAr.try_read(archiveKey(n), v)) throw std::runtime_error("no " + n + " in its moving average");
+                if (!v.sizes().equals(t.sizes())) throw std::runtime_error("moving average of " + n + " has another shape");
+                t.copy_(v);
+            }
+        }
     } catch (const std::exception& e) {
         return makeError(ErrorCode::Format, "reading checkpoint " + path + ": " + e.what());
     }
@@ -106,6 +121,19 @@ struct ClassTrainer::Impl {
     TrainRecipe recipe;
     bool trainText = false;
     std::unique_ptr<StepOptimizer> opt;
+    // The weights' exponential moving average (recipe.emaDecay > 0), by parameter name, on the
+    // model's device; empty when off.
+    StateDict ema;
+
+    void updateEma() {
+        torch::NoGradGuard ng;
+        // Bias-corrected start (as in TensorFlow's ExponentialMovingAverage with num_updates):
+        // early steps follow the weights closely, so the average does not hold the start for long.
+        const double n = static_cast<double>(opt->steps());
+        const double d = std::min(recipe.emaDecay, (1.0 + n) / (10.0 + n));
+        size_t i = 0;
+        for (const auto& p : model->named_parameters()) ema[i++].second.mul_(d).add_(p.value().detach(), 1.0 - d);
+    }
 
     at::Tensor text() {
         if (trainText) return textEmbeddings(model, tokens);
@@ -146,6 +174,10 @@ ClassTrainer::ClassTrainer(ClipModel model, at::Tensor tokens, const TrainRecipe
         return vision || n == "logit_scale" || trainText;
     };
     d.opt = std::make_unique<StepOptimizer>(model, trainable, recipe, totalSteps, warmupSteps);
+    if (recipe.emaDecay > 0) {
+        torch::NoGradGuard ng;
+        for (const auto& p : model->named_parameters()) d.ema.emplace_back(p.key(), p.value().detach().clone());
+    }
 }
 
 ClassTrainer::~ClassTrainer() = default;
@@ -153,7 +185,7 @@ ClassTrainer::~ClassTrainer() = default;
 double ClassTrainer::microStep(const at::Tensor& images, const at::Tensor& labels) {
     torch::AutoGradMode grad(true);
     auto loss = m_impl->forwardLoss(images, labels);
-    m_impl->opt->backward(loss);
+    if (m_impl->opt->backward(loss) && !m_impl->ema.empty()) m_impl->updateEma();
     return loss.item<double>();
 }
 
@@ -172,12 +204,30 @@ double ClassTrainer::currentLearningRate() const { return m_impl->opt->currentRa
 ClipModel ClassTrainer::model() const { return m_impl->model; }
 void ClassTrainer::setStep(int64_t step) { m_impl->opt->setStep(step); }
 void ClassTrainer::setTotalSteps(int64_t total) { m_impl->opt->setTotalSteps(total); }
+void ClassTrainer::setFixedRate(double rate) { m_impl->opt->setFixedRate(rate); }
 
-Status ClassTrainer::save(const std::string& path) const { return m_impl->opt->save(m_impl->model, path); }
+bool ClassTrainer::hasAverage() const { return !m_impl->ema.empty(); }
+
+void ClassTrainer::swapAverage() {
+    if (m_impl->ema.empty()) return;
+    torch::NoGradGuard ng;
+    size_t i = 0;
+    for (auto& p : m_impl->model->named_parameters()) {
+        at::Tensor& avg = m_impl->ema[i++].second;
+        at::Tensor live = p.value().detach().clone();
+        p.value().detach().copy_(avg);
+        avg.copy_(live);
+    }
+    m_impl->cachedText = at::Tensor();
+}
+
+Status ClassTrainer::save(const std::string& path) const {
+    return m_impl->opt->save(m_impl->model, path, m_impl->ema.empty() ? nullptr : &m_impl->ema);
+}
 
 Status ClassTrainer::load(const std::string& path) {
     m_impl->cachedText = at::Tensor();
-    return m_impl->opt->load(m_impl->model, path);
+    return m_impl->opt->load(m_impl->model, path, m_impl->ema.empty() ? nullptr : &m_impl->ema);
 }
 
 }  // namespace diffclip

@@ -81,7 +81,8 @@ Result<at::Tensor> embedWithProgress(const ClipModel& model, const Dataset& data
         if (job.cancel.cancelled()) return makeError(ErrorCode::Cancelled, "study cancelled");
         std::vector<size_t> chunk(idx.begin() + static_cast<std::ptrdiff_t>(b),
                                   idx.begin() + static_cast<std::ptrdiff_t>(std::min(idx.size(), b + 64)));
-        parts.push_back(train::embedImages(model, data, chunk, static_cast<int>(cfg.vision.imageSize), cfg.preprocess, device, 64));
+        parts.push_back(train::embedImages(model, data, chunk, static_cast<int>(cfg.vision.imageSize), cfg.preprocess, device, 64,
+                                                  static_cast<int>(cfg.preprocess.flipViews)));
         done += static_cast<int64_t>(chunk.size());
         job.progress.update(done);
     }

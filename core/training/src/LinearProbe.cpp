@@ -41,9 +41,11 @@ Result<Json> runLinear(Job& job, const LoadedModel& base) {
     const int size = static_cast<int>(cfg.vision.imageSize);
     TrainMetrics prog;
     job.progress().message("embedding " + std::to_string(data.samples.size()) + " photos with the frozen image tower");
-    auto tr = embedImages(model, data, job.split.train, size, cfg.preprocess, job.device, 64);
+    // The head reads what the base's search embeddings are (its flipped views included).
+    const int views = static_cast<int>(cfg.preprocess.flipViews);
+    auto tr = embedImages(model, data, job.split.train, size, cfg.preprocess, job.device, 64, views);
     if (job.cancelled()) return makeError(ErrorCode::Cancelled, "training cancelled");
-    auto va = embedImages(model, data, job.split.val, size, cfg.preprocess, job.device, 64);
+    auto va = embedImages(model, data, job.split.val, size, cfg.preprocess, job.device, 64, views);
     auto ytr = labelTensor(data, job.split.train), yva = labelTensor(data, job.split.val);
     const auto C = static_cast<int64_t>(data.classes.size());
     const auto hashes = hashesOf(data, job.split.val);

@@ -81,11 +81,11 @@ EvalMetrics computeMetrics(const at::Tensor& logits, const at::Tensor& labels, c
 
 namespace diffclip::train {
 
-EvalMetrics evalClassModel(const Job& job, const ClipModel& model, const at::Tensor& tokens) {
+EvalMetrics evalClassModel(const Job& job, const ClipModel& model, const at::Tensor& tokens, int views) {
     torch::NoGradGuard ng;
     const auto& cfg = model->config();
     auto emb = embedImages(model, job.data, job.split.val, static_cast<int>(cfg.vision.imageSize), cfg.preprocess,
-                           job.device, 128);
+                           job.device, 128, views);
     auto txt = textEmbeddings(model, tokens).cpu();
     auto logits = emb.matmul(txt.t()) * logitScaleValue(model);
     return computeMetrics(logits, labelTensor(job.data, job.split.val), emb, hashesOf(job.data, job.split.val),

@@ -45,6 +45,13 @@ Json TrainRecipe::toJson() const {
     j["label_smoothing"] = labelSmoothing;
     j["balance_classes"] = balanceClasses;
     if (mode != TrainMode::Linear) j["recover_stalls"] = recoverStalls;
+    // Only when on, so checkpoints of runs without one keep their recipe hash.
+    if (emaDecay > 0 && (mode == TrainMode::Contrastive || mode == TrainMode::Scratch)) j["ema_decay"] = emaDecay;
+    if (findLearningRate && (mode == TrainMode::Contrastive || mode == TrainMode::Scratch)) j["find_learning_rate"] = true;
+    if (mode == TrainMode::Contrastive || mode == TrainMode::Scratch) {
+        if (flipViews == 0) j["flip_views"] = "auto";
+        else j["flip_views"] = flipViews;
+    }
     j["patience"] = patience;
     if (mode == TrainMode::Contrastive) {
         j["freeze_blocks"] = freezeBlocks;
@@ -74,6 +81,7 @@ Result<TrainRecipe> presetRecipe(TrainMode mode, const std::string& preset) {
         // Small steps keep the pretrained features (Wortsman et al.: fine-tune gently, then WiSE-FT).
         r.epochs = std::array<int, 3>{3, 10, 25}[level];
         r.learningRate = 1e-5;
+        r.flipViews = 1;
         r.weightDecay = 0.1;
         r.batchSize = 32;
         r.warmupEpochs = 0.5;

@@ -73,15 +73,14 @@ at::Tensor labelTensor(const Dataset& data, const std::vector<size_t>& idx) {
 
 // Normalised image embeddings (N, E) on the CPU, without gradients.
 at::Tensor embedImages(const ClipModel& model, const Dataset& data, const std::vector<size_t>& idx, int size,
-                       const PreprocessConfig& pp, at::Device device, int batch) {
+                       const PreprocessConfig& pp, at::Device device, int batch, int views) {
     torch::NoGradGuard ng;
     AutocastGuard ac(device.is_cuda());
     std::vector<at::Tensor> parts;
     for (size_t b = 0; b < idx.size(); b += static_cast<size_t>(batch)) {
         std::vector<size_t> chunk(idx.begin() + static_cast<std::ptrdiff_t>(b),
                                   idx.begin() + static_cast<std::ptrdiff_t>(std::min(idx.size(), b + static_cast<size_t>(batch))));
-        auto e = model->encodeImage(makeBatch(data, chunk, size, nullptr, nullptr, pp).to(device));
-        parts.push_back(torch::nn::functional::normalize(e.to(torch::kFloat), torch::nn::functional::NormalizeFuncOptions().dim(1)).cpu());
+        parts.push_back(model->flipAverage(makeBatch(data, chunk, size, nullptr, nullptr, pp).to(device), views).cpu());
     }
     if (parts.empty()) return torch::zeros({0, model->config().embedDim});
     return torch::cat(parts);

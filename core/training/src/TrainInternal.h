@@ -54,9 +54,10 @@ struct AutocastGuard {
     AutocastGuard& operator=(const AutocastGuard&) = delete;
 };
 
-// Normalised image embeddings (N, E) on the CPU, without gradients.
+// Normalised image embeddings (N, E) on the CPU, without gradients, of `views` flipped copies
+// averaged (ClipModelImpl::flipAverage; 1: the photo alone).
 at::Tensor embedImages(const ClipModel& model, const Dataset& data, const std::vector<size_t>& idx, int size,
-                       const PreprocessConfig& pp, at::Device device, int batch);
+                       const PreprocessConfig& pp, at::Device device, int batch, int views = 1);
 at::Tensor textEmbeddings(const ClipModel& model, const at::Tensor& tokens);
 double logitScaleValue(const ClipModel& model);
 
@@ -83,20 +84,25 @@ class StepOptimizer {
 public:
     StepOptimizer(const ClipModel& model, const std::function<bool(const std::string&)>& trainable,
                   const TrainRecipe& recipe, int64_t totalSteps, int64_t warmupSteps);
-    /// Back-propagates loss / accumulation; steps every `accumulation` calls.
-    void backward(const at::Tensor& loss);
+    /// Back-propagates loss / accumulation; steps every `accumulation` calls (returns true then).
+    bool backward(const at::Tensor& loss);
     double rateAt(int64_t step) const;
-    double currentRate() const { return rateAt(m_step); }
+    double currentRate() const { return m_fixedRate > 0 ? m_fixedRate : rateAt(m_step); }
+    /// A rate used for every step instead of the schedule (the range test); <= 0 back to the schedule.
+    void setFixedRate(double rate) { m_fixedRate = rate; }
     int64_t steps() const { return m_step; }
     void setStep(int64_t step) { m_step = step; }
     void setTotalSteps(int64_t total) { m_total = std::max<int64_t>(1, total); }
-    /// Weights of `model` and the optimizer state in one torch archive (written atomically).
-    Status save(const ClipModel& model, const std::string& path) const;
-    Status load(ClipModel& model, const std::string& path);
+    /// Weights of `model`, the optimizer state and `extra` named tensors (the weights' moving
+    /// average) in one torch archive (written atomically). load fills `extra` by name when given;
+    /// an archive without them leaves it as it was.
+    Status save(const ClipModel& model, const std::string& path, const StateDict* extra = nullptr) const;
+    Status load(ClipModel& model, const std::string& path, StateDict* extra = nullptr);
 
 private:
     TrainRecipe m_recipe;
     int64_t m_total = 1, m_warmup = 0, m_step = 0, m_micro = 0;
+    double m_fixedRate = 0.0;
     std::vector<at::Tensor> m_trainable;
     std::unique_ptr<torch::optim::AdamW> m_opt;
 };
@@ -141,7 +147,7 @@ struct Job {
 };
 
 std::vector<std::string> hashesOf(const Dataset& data, const std::vector<size_t>& idx);
-EvalMetrics evalClassModel(const Job& job, const ClipModel& model, const at::Tensor& tokens);
+EvalMetrics evalClassModel(const Job& job, const ClipModel& model, const at::Tensor& tokens, int views = 1);
 
 Json classesJson(const Dataset& data, const at::Tensor& embeddings, const std::string& kind);
 // Writes `model` as a package in ckpt/package (replacing one left there); returns that folder.

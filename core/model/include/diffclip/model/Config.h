@@ -61,6 +61,11 @@ struct PreprocessConfig {
     std::string interpolation = "bilinear"; // "bilinear" | "bicubic" | "area" | "nearest"
     std::array<double, 3> mean{0.485, 0.456, 0.406};  // RGB, on 0..1 values
     std::array<double, 3> std{0.229, 0.224, 0.225};
+    /// Search embeddings (ClipModelImpl::searchEmbedding) average this many flipped views: 1 the
+    /// photo only; 2 with its mirror image; 4 with the vertical and the double flip too. Training
+    /// sets it where validation showed the average to help (docs/TRAINING.md). 1, 2 or 4;
+    /// config.json's preprocess.flip_views, written only when above 1.
+    int64_t flipViews = 1;
 };
 
 struct TokenizerConfig {

@@ -62,6 +62,16 @@ public:
     /// it receives one AttentionMaps per vision block.
     at::Tensor encodeImage(const at::Tensor& images, std::vector<AttentionMaps>* maps = nullptr) const;
 
+    /// The embedding a library stores and searches: (B, embedDim) float32, L2-normalised. With
+    /// config().preprocess.flipViews > 1, the mean of the normalised embeddings of the flipped
+    /// views, normalised again (test-time augmentation; that many times encodeImage's work).
+    at::Tensor searchEmbedding(const at::Tensor& images) const { return flipAverage(images, m_config.preprocess.flipViews); }
+    /// As searchEmbedding with `views` (1, 2 or 4; other values clamp to the nearest of them below).
+    at::Tensor flipAverage(const at::Tensor& images, int64_t views) const;
+    /// Sets config().preprocess.flipViews (1, 2 or 4; InvalidArgument otherwise), e.g. before a
+    /// trained model is written as a package.
+    Status setFlipViews(int64_t views);
+
     /// As encodeImage, keeping every block's tokens (part of the autograd graph when gradients
     /// are recorded, so explanations can differentiate with respect to them).
     VisionTokens encodeImageTokens(const at::Tensor& images, std::vector<AttentionMaps>* maps = nullptr) const;

@@ -63,6 +63,21 @@ struct TrainRecipe {
     bool balanceClasses = true;            // loss weights n / (C * n_class)
     bool recoverStalls = true;             // contrastive, scratch: restart at a lower rate when the
                                            // loss stalls at chance or diverges (LearningMonitor.h)
+    /// contrastive, scratch: decay per optimizer step of an exponential moving average of the
+    /// weights (0 off, else 0 < d < 1). Validation judges the average, and the best epoch's
+    /// average becomes the package; the live weights' figure is kept in the history.
+    double emaDecay = 0.0;
+    /// contrastive, scratch: before the first epoch, a learning-rate range test (a few dozen
+    /// steps at rates rising from learningRate / 1000 to learningRate x 100, then back to the
+    /// starting weights) picks the peak rate by pickLearningRate (LearningMonitor.h), within
+    /// learningRate / 100 .. learningRate x 10; learningRate is kept when the curve says nothing.
+    bool findLearningRate = false;
+    /// contrastive, scratch: flipped views averaged by the package's search embeddings
+    /// (PreprocessConfig::flipViews): 0 = auto, the final validation is run with 1 and 4 views
+    /// and 4 kept when top-1 + image recall@1 is higher with them; else 1, 2 or 4 as given.
+    /// Scratch presets: auto (small models, where 4 views cost little); contrastive: 1 (a ViT-B/16
+    /// would index four times slower).
+    int flipViews = 0;
     int patience = 0;                      // early stopping: epochs without val improvement; 0 off
     int freezeBlocks = 0;                  // contrastive: vision blocks (from the input) left frozen
     bool trainText = false;                // contrastive: also fine-tune the text tower

@@ -52,10 +52,17 @@ public:
     int64_t steps() const;
     double currentLearningRate() const;
     ClipModel model() const;
-    Status save(const std::string& path) const;  // weights + optimizer state (torch archive)
+    /// True when the recipe keeps a moving average of the weights (TrainRecipe::emaDecay > 0).
+    bool hasAverage() const;
+    /// Exchanges the model's weights with their moving average; a second call restores them.
+    /// Evaluate between the two calls to judge the average. No-op without one.
+    void swapAverage();
+    Status save(const std::string& path) const;  // weights + optimizer state + average (torch archive)
     Status load(const std::string& path);
     void setStep(int64_t step);
     void setTotalSteps(int64_t total);  // the cosine schedule's length
+    /// Every later step at this rate instead of the schedule (the range test); <= 0: the schedule.
+    void setFixedRate(double rate);
 
 private:
     struct Impl;
