@@ -5904,6 +5904,18 @@ The folder %2 is removed; this cannot be undone.</source>
         <source>The starting model: zero-shot with the class prompts, or the nearest class mean.</source>
         <translation>開始時のモデル：クラスプロンプトによるゼロショット、または最も近いクラス平均。</translation>
     </message>
+    <message>
+        <source>The trained model on the validation photos.</source>
+        <translation>検証用写真での学習後のモデル。</translation>
+    </message>
+    <message>
+        <source>Search averages %1 flipped views of each photo: validation top-1 %2 with one view, %3 with four.</source>
+        <translation>検索は各写真の反転した %1 通りの見え方を平均します：検証 top-1 は 1 通りで %2、4 通りで %3。</translation>
+    </message>
+    <message>
+        <source>Search embeds each photo once: validation top-1 %1 with one view, %2 with four flipped views.</source>
+        <translation>検索は各写真を 1 回だけ埋め込みます：検証 top-1 は 1 通りで %1、反転した 4 通りで %2。</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

@@ -137,6 +137,19 @@ void TrainingResults::showVariant(const QString& variant) {
     if (const diffclip::Json* bm = jsonFind(*v, "before_method"); bm && bm->is_string())
         beforeTip = QString::fromStdString(bm->get<std::string>());
     m_summaryTable->horizontalHeaderItem(0)->setToolTip(beforeTip);
+    // Which views the package's search embeddings average, and what one view gave.
+    QString afterTip = tr("The trained model on the validation photos.");
+    if (const diffclip::Json* f = jsonFind(*v, "test_time_flips")) {
+        const int views = int(num(f, "views"));
+        const double one = num(jsonFind(*f, "single_view"), "top1"), four = num(jsonFind(*f, "four_views"), "top1");
+        if (views > 1)
+            afterTip = tr("Search averages %1 flipped views of each photo: validation top-1 %2 with one view, %3 "
+                          "with four.").arg(views).arg(TrainingText::percent(one), TrainingText::percent(four));
+        else
+            afterTip = tr("Search embeds each photo once: validation top-1 %1 with one view, %2 with four "
+                          "flipped views.").arg(TrainingText::percent(one), TrainingText::percent(four));
+    }
+    m_summaryTable->horizontalHeaderItem(1)->setToolTip(afterTip);
 
     // Per-class precision / recall and the confusion matrix, after training.
     QStringList classes;

@@ -113,6 +113,13 @@ void printVariant(const Json& v) {
                           << 100.0 * num(&e, "top1") << "%" << std::defaultfloat;
         std::cerr << std::setprecision(2) << " (package: a=" << num(w, "chosen_alpha", 1.0) << ")\n";
     }
+    if (const Json* f = jsonFind(v, "test_time_flips")) {
+        std::cerr << std::fixed << std::setprecision(1) << "  search embeddings: " << static_cast<int>(num(f, "views"))
+                  << " view(s) (validation top-1 " << 100.0 * num(jsonFind(*f, "single_view"), "top1") << "% with one, "
+                  << 100.0 * num(jsonFind(*f, "four_views"), "top1") << "% with four flipped views)\n" << std::defaultfloat;
+    }
+    if (const Json* rt = jsonFind(v, "learning") ? jsonFind(*jsonFind(v, "learning"), "range_test") : nullptr)
+        std::cerr << "  learning-rate range test: " << textAt(*rt, "rule") << "\n";
     if (jsonFind(v, "package")) std::cerr << "  package " << textAt(v, "package") << "\n";
 }
 

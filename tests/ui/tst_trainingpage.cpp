@@ -394,6 +394,12 @@ private Q_SLOTS:
         QVERIFY(activate.at(1).at(0).toString().endsWith(QStringLiteral("/ab-standard")));
         const diffclip::Json standard = readJson(registry + QStringLiteral("/ab-standard/training.json"));
         QCOMPARE(page.confusionView()->total(), standard.at("after").at("count").get<qint64>());
+        // The After column says which views the package's search averages.
+        const int views = standard.at("test_time_flips").at("views").get<int>();
+        const QString tip = page.summaryTable()->horizontalHeaderItem(1)->toolTip();
+        QVERIFY2(tip.contains(views > 1 ? QStringLiteral("Search averages 4 flipped views")
+                                        : QStringLiteral("Search embeds each photo once")),
+                 qPrintable(tip));
     }
 
     void libraryLabelsBecomeClassFolders() {
