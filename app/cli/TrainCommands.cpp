@@ -118,7 +118,8 @@ void printVariant(const Json& v) {
                   << " view(s) (validation top-1 " << 100.0 * num(jsonFind(*f, "single_view"), "top1") << "% with one, "
                   << 100.0 * num(jsonFind(*f, "four_views"), "top1") << "% with four flipped views)\n" << std::defaultfloat;
     }
-    if (const Json* rt = jsonFind(v, "learning") ? jsonFind(*jsonFind(v, "learning"), "range_test") : nullptr)
+    const Json* learning = jsonFind(v, "learning");
+    if (const Json* rt = learning ? jsonFind(*learning, "range_test") : nullptr)
         std::cerr << "  learning-rate range test: " << textAt(*rt, "rule") << "\n";
     if (jsonFind(v, "package")) std::cerr << "  package " << textAt(v, "package") << "\n";
 }

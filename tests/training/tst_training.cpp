@@ -96,6 +96,17 @@ Result<TrainReport> cutAndResume(const std::string& data, const TrainRecipe& r, 
 // Far too high for the tiny model: the loss settles at chance (tuned on the case above).
 constexpr double kStallLearningRate = 0.03;
 
+// The recipe that stalls on makeImbalancedTree(36, 6): the tiny model at kStallLearningRate,
+// batch 4, no augmentation.
+TrainRecipe stallRecipe(int epochs) {
+    TrainRecipe r = tinyScratch();
+    r.epochs = epochs;
+    r.batchSize = 4;
+    r.learningRate = kStallLearningRate;
+    r.augment.enabled = false;
+    return r;
+}
+
 }  // namespace
 
 class TestTraining : public QObject {
@@ -432,11 +443,7 @@ private Q_SLOTS:
         QTemporaryDir tmp;
         const std::string base = tmp.path().toStdString();
         makeImbalancedTree(base + "/data", 36, 6);
-        TrainRecipe r = tinyScratch();
-        r.epochs = 12;
-        r.batchSize = 4;
-        r.learningRate = kStallLearningRate;
-        r.augment.enabled = false;
+        TrainRecipe r = stallRecipe(12);
         const auto t0 = std::chrono::steady_clock::now();
 
         r.recoverStalls = false;
@@ -540,11 +547,7 @@ private Q_SLOTS:
         QTemporaryDir tmp;
         const std::string base = tmp.path().toStdString();
         makeImbalancedTree(base + "/data", 36, 6);
-        TrainRecipe r = tinyScratch();
-        r.epochs = 8;
-        r.batchSize = 4;
-        r.learningRate = kStallLearningRate;
-        r.augment.enabled = false;
+        TrainRecipe r = stallRecipe(8);
         r.recoverStalls = false;
         r.findLearningRate = true;
         std::vector<std::string> stages;

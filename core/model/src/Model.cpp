@@ -409,8 +409,9 @@ at::Tensor ClipModelImpl::flipAverage(const at::Tensor& images, int64_t views) c
     if (views < 2) return unit(encodeImage(images));
     // (B, 3, H, W): width is dimension 3, height 2.
     const std::vector<std::vector<int64_t>> flips = {{3}, {2}, {2, 3}};
+    const size_t extra = views >= 4 ? 3 : 1;  // the mirror image; with 4 also vertical and both
     at::Tensor sum = unit(encodeImage(images));
-    for (size_t v = 0; v + 1 < static_cast<size_t>(views >= 4 ? 4 : 2); ++v) sum = sum + unit(encodeImage(images.flip(flips[v])));
+    for (size_t v = 0; v < extra; ++v) sum = sum + unit(encodeImage(images.flip(flips[v])));
     return unit(sum);
 }
 

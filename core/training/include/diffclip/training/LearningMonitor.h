@@ -44,8 +44,8 @@ constexpr int kMaxRestarts = 2;
 /// 1e-4 learned; two divisions by 3 reach 1.1e-4 from 1e-3).
 constexpr double kRestartDivisor = 3.0;
 /// The range test (TrainRecipe::findLearningRate): this many optimizer steps, 10 per decade over
-/// five decades, about 15 s of the 2-core machine at batch 64 and 64 px: a small share of a
-/// 4- or 10-minute budget. It stops early once the loss blows up.
+/// five decades, under one epoch of a 64-photo-batch run on a few thousand photos. It stops early
+/// once the loss blows up.
 constexpr int kRangeSteps = 50;
 /// Rates tried: from the recipe's rate / kRangeBelow to rate x kRangeAbove.
 constexpr double kRangeBelow = 1000.0, kRangeAbove = 100.0;
